@@ -1,0 +1,26 @@
+/** What a command may touch of the outside world; tests pass their own. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The clock, for `--as-of` defaults. */
+  readonly now: () => Date;
+}
+
+export const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  now: () => new Date(),
+};
+
+/** Exit codes: 0 done, 1 Attain failed, 2 the input or the command line is wrong. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_BAD_INPUT = 2;
+
+/** Today's date where the user is: the calendar day of the local clock. */
+export function localToday(now: Date): string {
+  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `${pad(now.getFullYear(), 4)}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}

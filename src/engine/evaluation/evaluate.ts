@@ -1,0 +1,147 @@
+/**
+ * Evaluation: prepared data + as-of date → report. Each partner is measured
+ * once from its own slice of entries and people (never a rescan of the whole
+ * dataset), then every requirement of every level is judged from the
+ * measures.
+ */
+import { isIsoDate, ttmWindow, type IsoDate, type TtmWindow } from '../calendar.js';
+import { centsToDollars, type Cents } from '../money.js';
+import type { Level, Program, Requirement } from '../program/model.js';
+import type { PreparedData } from './prepare.js';
+import type {
+  CompetencyEvaluation,
+  EvaluationReport,
+  LevelEvaluation,
+  OptionEvaluation,
+  PartnerEvaluation,
+  RequirementEvaluation,
+} from './report.js';
+
+export interface EvaluateOptions {
+  readonly asOf: IsoDate;
+  /** Only these partners, in this order; every partner of the dataset when absent. */
+  readonly partnerIds?: readonly string[] | undefined;
+  /** Collect evidence (line and person ids); on by default. */
+  readonly evidence?: boolean | undefined;
+}
+
+/** What one partner has as of a date, before any threshold is applied. */
+export interface PartnerMeasures {
+  readonly partner: number;
+  readonly window: TtmWindow;
+  /** Attributed revenue in the window, per revenue scope. */
+  readonly scopeCents: readonly Cents[];
+  /** Line indexes counted per scope, in date order (empty when evidence is off). */
+  readonly scopeLines: readonly (readonly number[])[];
+  /** Indexes of the people who qualify, per qualification (always collected: counts come from them). */
+  readonly qualifiedPeople: readonly (readonly number[])[];
+}
+
+const LIMIT = Number.MAX_SAFE_INTEGER;
+
+export function measurePartner(prepared: PreparedData, partner: number, window: TtmWindow, evidence = true): PartnerMeasures {
+  const { program, partnerEntryStart, entryDay, entryScope, entryCents, entryLine } = prepared;
+  const scopeCents: number[] = new Array<number>(program.revenueScopes.length).fill(0);
+  const scopeLines: number[][] = program.revenueScopes.map(() => []);
+  const end = partnerEntryStart[partner + 1]!;
+  for (let k = partnerEntryStart[partner]!; k < end; k++) {
+    const day = entryDay[k]!;
+    if (day < window.first) continue;
+    if (day > window.last) break; // entries are in date order
+    const scope = entryScope[k]!;
+    const sum = scopeCents[scope]! + entryCents[k]!;
+    if (sum > LIMIT || sum < -LIMIT) throw new RangeError(`revenue of partner ${prepared.dataset.partners[partner]?.id} exceeds the exact range`);
+    scopeCents[scope] = sum;
+    if (evidence) scopeLines[scope]!.push(entryLine[k]!);
+  }
+
+  const { personOrder, partnerPersonStart, qualifiedFrom } = prepared;
+  const qualificationCount = program.qualifications.length;
+  const qualifiedPeople: number[][] = program.qualifications.map(() => []);
+  const peopleEnd = partnerPersonStart[partner + 1]!;
+  for (let k = partnerPersonStart[partner]!; k < peopleEnd; k++) {
+    const person = personOrder[k]!;
+    for (let q = 0; q < qualificationCount; q++) {
+      if (qualifiedFrom[person * qualificationCount + q]! <= window.last) qualifiedPeople[q]!.push(person);
+    }
+  }
+  return { partner, window, scopeCents, scopeLines, qualifiedPeople };
+}
+
+export function evaluate(prepared: PreparedData, options: EvaluateOptions): EvaluationReport {
+  if (!isIsoDate(options.asOf)) throw new RangeError(`as-of date "${options.asOf}" is not a calendar date (YYYY-MM-DD)`);
+  const window = ttmWindow(options.asOf);
+  const evidence = options.evidence ?? true;
+  const indexes = options.partnerIds
+    ? options.partnerIds.map((id) => {
+        const index = prepared.partnerIndex.get(id);
+        if (index === undefined) throw new RangeError(`partner "${id}" is not in the dataset`);
+        return index;
+      })
+    : prepared.dataset.partners.map((_, i) => i);
+  return {
+    asOf: options.asOf,
+    program: prepared.program.id,
+    programVersion: prepared.program.effectiveFrom,
+    partners: indexes.map((p) => judgePartner(prepared, measurePartner(prepared, p, window, evidence))),
+  };
+}
+
+export function judgePartner(prepared: PreparedData, measures: PartnerMeasures): PartnerEvaluation {
+  const partner = prepared.dataset.partners[measures.partner]!;
+  const competencies: CompetencyEvaluation[] = prepared.program.competencies.map((competency) => ({
+    competency: competency.id,
+    options: competency.options.map((option): OptionEvaluation => {
+      const levels = option.levels.map((level) => judgeLevel(prepared, measures, partner.market, level));
+      const attained = levels.filter((l) => l.met).at(-1);
+      return { option: option.id, level: attained?.level ?? null, levels };
+    }),
+  }));
+  return { partnerId: partner.id, market: partner.market, competencies };
+}
+
+function judgeLevel(prepared: PreparedData, measures: PartnerMeasures, market: string, level: Level): LevelEvaluation {
+  const requirements = level.requirements.map((r) => judgeRequirement(prepared, measures, market, r));
+  return { level: level.id, met: requirements.every((r) => r.met), requirements };
+}
+
+export function judgeRequirement(
+  prepared: PreparedData,
+  measures: PartnerMeasures,
+  market: string,
+  requirement: Requirement,
+): RequirementEvaluation {
+  if (requirement.kind === 'revenue') {
+    const actual = measures.scopeCents[requirement.scope.index]!;
+    const required = requirementCents(prepared.program, requirement, market);
+    const revenue = prepared.dataset.revenue;
+    return {
+      id: requirement.id,
+      kind: 'revenue',
+      met: actual >= required,
+      actual: centsToDollars(actual),
+      required: centsToDollars(required),
+      shortfall: centsToDollars(Math.max(0, required - actual)),
+      evidence: { revenueLineIds: measures.scopeLines[requirement.scope.index]!.map((i) => revenue[i]!.id) },
+    };
+  }
+  const qualified = measures.qualifiedPeople[requirement.qualification.index]!;
+  const people = prepared.dataset.people;
+  return {
+    id: requirement.id,
+    kind: 'certified-people',
+    met: qualified.length >= requirement.people,
+    actual: qualified.length,
+    required: requirement.people,
+    shortfall: Math.max(0, requirement.people - qualified.length),
+    evidence: { personIds: qualified.map((i) => people[i]!.id) },
+  };
+}
+
+/** The threshold of a revenue requirement in a market. */
+export function requirementCents(program: Program, requirement: Extract<Requirement, { kind: 'revenue' }>, market: string): Cents {
+  const cents = requirement.minimumCents.get(market);
+  // Compilation guarantees a threshold for every market of the program.
+  if (cents === undefined) throw new RangeError(`program ${program.id} has no threshold for market "${market}" in requirement ${requirement.id}`);
+  return cents;
+}

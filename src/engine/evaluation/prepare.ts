@@ -1,0 +1,209 @@
+/**
+ * Indexes a valid dataset once so that evaluating every partner, as of any
+ * date, is a single pass over contiguous arrays.
+ *
+ * Nothing here depends on the as-of date: which partner a revenue line is
+ * attributed to depends only on the line's own date, and when a person first
+ * qualifies depends only on their pass dates. So one preparation serves any
+ * number of evaluations (a timeline, a forecast, what-if).
+ *
+ * Revenue is stored as "entries": one per (line, scope it counts in, partner
+ * it is attributed to), sorted by partner and then by date, so a partner's
+ * entries are one slice and a window is a sub-slice.
+ */
+import { dayNumberOf, type DayNumber } from '../calendar.js';
+import type { Dataset, Association } from '../dataset/model.js';
+import type { Program } from '../program/model.js';
+
+/** A day later than any real one: "never". */
+export const NEVER: DayNumber = 2 ** 31 - 1;
+
+export interface PreparedData {
+  readonly program: Program;
+  readonly dataset: Dataset;
+  readonly partnerIndex: ReadonlyMap<string, number>;
+
+  /** Entries of partner p are [partnerEntryStart[p], partnerEntryStart[p + 1]), by date. */
+  readonly partnerEntryStart: Int32Array;
+  readonly entryDay: Int32Array;
+  readonly entryScope: Int32Array;
+  /** Cents are safe integers; a Float64Array holds them exactly. */
+  readonly entryCents: Float64Array;
+  /** Index of the entry's line in `dataset.revenue`. */
+  readonly entryLine: Int32Array;
+
+  /** People of partner p are personOrder[partnerPersonStart[p] … partnerPersonStart[p + 1]). */
+  readonly partnerPersonStart: Int32Array;
+  /** Indexes into `dataset.people`, grouped by partner. */
+  readonly personOrder: Int32Array;
+  /** Exam ids of the program catalog, in the column order of `personExamDay`. */
+  readonly examIds: readonly string[];
+  /** Earliest pass day of person i for catalog exam e at [i * examIds.length + e]; NEVER if none. */
+  readonly personExamDay: Int32Array;
+  /** First day person i qualifies under qualification q, at [i * qualifications + q]; NEVER if not yet. */
+  readonly qualifiedFrom: Int32Array;
+}
+
+export function prepare(program: Program, dataset: Dataset): PreparedData {
+  const partnerIndex = new Map(dataset.partners.map((p, i) => [p.id, i] as const));
+  const revenue = prepareRevenue(program, dataset, partnerIndex);
+  const people = preparePeople(program, dataset, partnerIndex);
+  return { program, dataset, partnerIndex, ...revenue, ...people };
+}
+
+function prepareRevenue(program: Program, dataset: Dataset, partnerIndex: ReadonlyMap<string, number>) {
+  // Scopes a line of this product counts in: [all lines, net new lines].
+  const scopesByProduct = new Map<string, [number[], number[]]>();
+  for (const product of program.products.keys()) {
+    const all: number[] = [];
+    const netNew: number[] = [];
+    for (const scope of program.revenueScopes) {
+      if (!scope.products.has(product)) continue;
+      netNew.push(scope.index);
+      if (!scope.netNewOnly) all.push(scope.index);
+    }
+    scopesByProduct.set(product, [all, netNew]);
+  }
+
+  const associationsByCustomer = groupAssociations(dataset.associations);
+
+  const partners: number[] = [];
+  const days: number[] = [];
+  const scopes: number[] = [];
+  const cents: number[] = [];
+  const lines: number[] = [];
+  const attributed = new Map<string, number[]>();
+
+  dataset.revenue.forEach((line, lineIndex) => {
+    const inScopes = scopesByProduct.get(line.product)?.[line.netNew ? 1 : 0];
+    if (!inScopes || inScopes.length === 0) return;
+    const day = dayNumberOf(line.date);
+    attributed.clear();
+    for (const scopeIndex of inScopes) {
+      const type = program.revenueScopes[scopeIndex]!.attribution;
+      let owners = attributed.get(type);
+      if (!owners) {
+        owners = attributedPartners(associationsByCustomer.get(line.customerId), type, line.date, partnerIndex);
+        attributed.set(type, owners);
+      }
+      for (const partner of owners) {
+        partners.push(partner);
+        days.push(day);
+        scopes.push(scopeIndex);
+        cents.push(line.usdCents);
+        lines.push(lineIndex);
+      }
+    }
+  });
+
+  const order = orderByPartnerThenDay(partners, days, dataset.partners.length);
+  const size = order.length;
+  const entryDay = new Int32Array(size);
+  const entryScope = new Int32Array(size);
+  const entryCents = new Float64Array(size);
+  const entryLine = new Int32Array(size);
+  for (let k = 0; k < size; k++) {
+    const from = order[k]!;
+    entryDay[k] = days[from]!;
+    entryScope[k] = scopes[from]!;
+    entryCents[k] = cents[from]!;
+    entryLine[k] = lines[from]!;
+  }
+  return {
+    partnerEntryStart: startsOf(partners, dataset.partners.length),
+    entryDay,
+    entryScope,
+    entryCents,
+    entryLine,
+  };
+}
+
+function groupAssociations(associations: readonly Association[]): Map<string, Association[]> {
+  const byCustomer = new Map<string, Association[]>();
+  for (const association of associations) {
+    const list = byCustomer.get(association.customerId);
+    if (list) list.push(association);
+    else byCustomer.set(association.customerId, [association]);
+  }
+  return byCustomer;
+}
+
+/** Partners the customer had an association of this type with on the date (start ≤ date ≤ end). */
+function attributedPartners(
+  associations: readonly Association[] | undefined,
+  type: string,
+  date: string,
+  partnerIndex: ReadonlyMap<string, number>,
+): number[] {
+  const owners: number[] = [];
+  for (const a of associations ?? []) {
+    if (a.type !== type || a.start > date || (a.end !== null && date > a.end)) continue;
+    const partner = partnerIndex.get(a.partnerId);
+    if (partner !== undefined && !owners.includes(partner)) owners.push(partner);
+  }
+  return owners;
+}
+
+/** Start offsets of each partner's slice, from the partner of every item. */
+function startsOf(partnerOfItem: readonly number[] | Int32Array, partnerCount: number): Int32Array {
+  const starts = new Int32Array(partnerCount + 1);
+  for (const p of partnerOfItem) starts[p + 1]! += 1;
+  for (let p = 0; p < partnerCount; p++) starts[p + 1]! += starts[p]!;
+  return starts;
+}
+
+/** Counting sort by partner (stable), then each partner's slice by day. */
+function orderByPartnerThenDay(partners: readonly number[], days: readonly number[], partnerCount: number): Int32Array {
+  const starts = startsOf(partners, partnerCount);
+  const cursor = starts.slice(0, partnerCount);
+  const order = new Int32Array(partners.length);
+  partners.forEach((p, i) => {
+    order[cursor[p]!++] = i;
+  });
+  for (let p = 0; p < partnerCount; p++) {
+    const slice = order.subarray(starts[p]!, starts[p + 1]!);
+    if (slice.length > 1) slice.sort((a, b) => days[a]! - days[b]! || a - b);
+  }
+  return order;
+}
+
+function preparePeople(program: Program, dataset: Dataset, partnerIndex: ReadonlyMap<string, number>) {
+  const examIds = [...program.exams.keys()];
+  const examColumn = new Map(examIds.map((id, i) => [id, i] as const));
+  const personIndex = new Map(dataset.people.map((p, i) => [p.id, i] as const));
+  const examCount = examIds.length;
+
+  const personExamDay = new Int32Array(dataset.people.length * examCount).fill(NEVER);
+  for (const pass of dataset.examPasses) {
+    const column = examColumn.get(pass.exam);
+    const person = personIndex.get(pass.personId);
+    if (column === undefined || person === undefined) continue; // exams outside the catalog count for nothing
+    const cell = person * examCount + column;
+    personExamDay[cell] = Math.min(personExamDay[cell]!, dayNumberOf(pass.date));
+  }
+
+  const qualificationCount = program.qualifications.length;
+  const qualifiedFrom = new Int32Array(dataset.people.length * qualificationCount);
+  const columns = program.qualifications.map((q) => q.examSets.map((set) => set.exams.map((e) => examColumn.get(e)!)));
+  dataset.people.forEach((_, person) => {
+    program.qualifications.forEach((qualification, q) => {
+      let from = 0;
+      qualification.examSets.forEach((set, s) => {
+        // The day the set is satisfied: the minimum-th earliest pass among its exams.
+        const passDays = columns[q]![s]!.map((c) => personExamDay[person * examCount + c]!).sort((a, b) => a - b);
+        from = Math.max(from, passDays[set.minimum - 1] ?? NEVER);
+      });
+      qualifiedFrom[person * qualificationCount + q] = from;
+    });
+  });
+
+  const partnerOfPerson = dataset.people.map((p) => partnerIndex.get(p.partnerId)!);
+  const partnerPersonStart = startsOf(partnerOfPerson, dataset.partners.length);
+  const cursor = partnerPersonStart.slice(0, dataset.partners.length);
+  const personOrder = new Int32Array(dataset.people.length);
+  partnerOfPerson.forEach((p, i) => {
+    personOrder[cursor[p]!++] = i;
+  });
+
+  return { partnerPersonStart, personOrder, examIds, personExamDay, qualifiedFrom };
+}

@@ -1,0 +1,17 @@
+/**
+ * Attain's engine: program model, dataset validation and evaluation. Pure
+ * TypeScript, no I/O: give it parsed data, get results back.
+ */
+export * from './calendar.js';
+export * from './money.js';
+export * from './problems.js';
+export type { Result } from './result.js';
+export * from './program/model.js';
+export { LOCALES, programDefinition, localizedText, type ProgramDefinition, type ProgramDefinitionInput } from './program/schema.js';
+export { compileProgram } from './program/compile.js';
+export * from './dataset/model.js';
+export { datasetFile, type DatasetFile } from './dataset/schema.js';
+export { validateDataset } from './dataset/validate.js';
+export { prepare, NEVER, type PreparedData } from './evaluation/prepare.js';
+export * from './evaluation/evaluate.js';
+export type * from './evaluation/report.js';

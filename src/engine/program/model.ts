@@ -1,0 +1,120 @@
+/**
+ * A compiled program: the definition with every reference resolved, product
+ * scopes expanded and thresholds in cents. Evaluation, planning and rendering
+ * all read this, never the raw file.
+ */
+import type { IsoDate } from '../calendar.js';
+import type { Cents } from '../money.js';
+import type { LocalizedText } from './schema.js';
+
+export type { LocalizedText, Locale } from './schema.js';
+
+export interface Market {
+  readonly id: string;
+  readonly name: LocalizedText;
+}
+
+export interface AssociationType {
+  readonly id: string;
+  readonly name: LocalizedText;
+  readonly exclusive: boolean;
+  readonly link?: string | undefined;
+}
+
+export interface Product {
+  readonly id: string;
+  readonly name: LocalizedText;
+  readonly components: readonly string[];
+}
+
+export interface Exam {
+  readonly id: string;
+  readonly title: LocalizedText;
+  readonly link?: string | undefined;
+}
+
+/**
+ * Which revenue lines count: a set of products (components included), net
+ * new or all, attributed through one association type. Requirements that
+ * differ only by threshold share one scope, so each line is tested once.
+ */
+export interface RevenueScope {
+  readonly index: number;
+  readonly products: ReadonlySet<string>;
+  readonly netNewOnly: boolean;
+  readonly attribution: string;
+}
+
+export interface ExamSet {
+  readonly exams: readonly string[];
+  /** Exams of the set a person must have passed. */
+  readonly minimum: number;
+}
+
+/** Who counts as a certified person: someone who satisfies every exam set. */
+export interface Qualification {
+  readonly index: number;
+  readonly examSets: readonly ExamSet[];
+}
+
+export interface RevenueRequirement {
+  readonly kind: 'revenue';
+  readonly id: string;
+  readonly name?: LocalizedText | undefined;
+  /** Products as the definition lists them (before components are added). */
+  readonly products: readonly string[];
+  readonly netNewOnly: boolean;
+  readonly attribution: string;
+  readonly scope: RevenueScope;
+  /** Threshold per market id. */
+  readonly minimumCents: ReadonlyMap<string, Cents>;
+}
+
+export interface CertifiedPeopleRequirement {
+  readonly kind: 'certified-people';
+  readonly id: string;
+  readonly name?: LocalizedText | undefined;
+  readonly people: number;
+  readonly qualification: Qualification;
+}
+
+export type Requirement = RevenueRequirement | CertifiedPeopleRequirement;
+
+export interface Level {
+  readonly id: string;
+  readonly name: LocalizedText;
+  /** 0 for the lowest level of its option. */
+  readonly rank: number;
+  readonly requirements: readonly Requirement[];
+}
+
+export interface Option {
+  readonly id: string;
+  readonly name: LocalizedText;
+  readonly description?: LocalizedText | undefined;
+  /** Lowest first. */
+  readonly levels: readonly Level[];
+}
+
+export interface Competency {
+  readonly id: string;
+  readonly name: LocalizedText;
+  readonly description?: LocalizedText | undefined;
+  readonly options: readonly Option[];
+}
+
+export interface Program {
+  readonly id: string;
+  readonly name: LocalizedText;
+  readonly effectiveFrom: IsoDate;
+  readonly source?: string | undefined;
+  readonly markets: readonly Market[];
+  /** ISO 3166-1 alpha-2 → market id. */
+  readonly countries: ReadonlyMap<string, string>;
+  readonly associationTypes: ReadonlyMap<string, AssociationType>;
+  readonly products: ReadonlyMap<string, Product>;
+  readonly exams: ReadonlyMap<string, Exam>;
+  readonly competencies: readonly Competency[];
+  readonly revenueScopes: readonly RevenueScope[];
+  readonly qualifications: readonly Qualification[];
+}

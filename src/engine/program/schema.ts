@@ -1,0 +1,144 @@
+/**
+ * The shape of a program definition file, as a program manager writes it
+ * (YAML or JSON). Structure only; cross-references (an exam a requirement
+ * names, a market a threshold names) are checked when the definition is
+ * compiled, where the whole definition is in view.
+ */
+import { z } from 'zod';
+
+export const LOCALES = ['en', 'fr-FR', 'zh-TW'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+const isoDate = z.iso.date({ error: 'is not a calendar date (YYYY-MM-DD)' });
+
+/** A text in English, with translations where they exist. */
+export const localizedText = z
+  .object({
+    en: z.string().min(1),
+    'fr-FR': z.string().min(1).optional(),
+    'zh-TW': z.string().min(1).optional(),
+  })
+  .strict();
+export type LocalizedText = z.infer<typeof localizedText>;
+
+/** A US-dollar amount: whole dollars or dollars and cents, as a number or decimal text. */
+const usdAmount = z.union([z.number(), z.string()]);
+
+const market = z.object({ id, name: localizedText }).strict();
+
+const associationType = z
+  .object({
+    id,
+    name: localizedText,
+    /** A customer can have only one association of this type at a time. */
+    exclusive: z.boolean().default(false),
+    link: z.url().optional(),
+  })
+  .strict();
+
+const product = z
+  .object({
+    id,
+    name: localizedText,
+    /** Products sold as part of this one; a scope that names it counts them too. */
+    components: z.array(id).default([]),
+  })
+  .strict();
+
+const exam = z
+  .object({
+    id,
+    title: localizedText,
+    link: z.url().optional(),
+  })
+  .strict();
+
+const revenueRequirement = z
+  .object({
+    id,
+    kind: z.literal('revenue'),
+    name: localizedText.optional(),
+    /** Products whose revenue counts (each with its components). */
+    products: z.array(id).min(1),
+    /** Count only lines marked as net new revenue. */
+    netNewOnly: z.boolean(),
+    /** The association type that attributes a customer's revenue to a partner. */
+    attribution: id,
+    /** Threshold in US dollars per market id; "at least" means greater or equal. */
+    minimumUsd: z.record(id, usdAmount),
+  })
+  .strict();
+
+const examSet = z
+  .object({
+    exams: z.array(id).min(1),
+    /** How many exams of the set a person must have passed; all of them when absent. */
+    minimum: z.int().min(1).optional(),
+  })
+  .strict();
+
+const certifiedPeopleRequirement = z
+  .object({
+    id,
+    kind: z.literal('certified-people'),
+    name: localizedText.optional(),
+    /** How many people must qualify. */
+    people: z.int().min(1),
+    /** A person qualifies when they satisfy every set (the same people across sets). */
+    examSets: z.array(examSet).min(1),
+  })
+  .strict();
+
+export const requirementDefinition = z.discriminatedUnion('kind', [revenueRequirement, certifiedPeopleRequirement]);
+
+const level = z
+  .object({
+    id,
+    name: localizedText,
+    requirements: z.array(requirementDefinition).min(1),
+  })
+  .strict();
+
+const option = z
+  .object({
+    id,
+    name: localizedText,
+    description: localizedText.optional(),
+    /** From the lowest level to the highest. */
+    levels: z.array(level).min(1),
+  })
+  .strict();
+
+const competency = z
+  .object({
+    id,
+    name: localizedText,
+    description: localizedText.optional(),
+    options: z.array(option).min(1),
+  })
+  .strict();
+
+export const programDefinition = z
+  .object({
+    id,
+    name: localizedText,
+    /** The date from which this definition applies. */
+    effectiveFrom: isoDate,
+    source: z.string().optional(),
+    markets: z.array(market).min(1),
+    /** ISO 3166-1 alpha-2 country code → market id. */
+    countries: z.record(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'), id),
+    associationTypes: z.array(associationType).min(1),
+    products: z.array(product).min(1),
+    exams: z.array(exam).min(1),
+    competencies: z.array(competency).min(1),
+  })
+  .strict();
+
+export type ProgramDefinition = z.infer<typeof programDefinition>;
+export type ProgramDefinitionInput = z.input<typeof programDefinition>;
+export type RequirementDefinition = z.infer<typeof requirementDefinition>;

@@ -1,0 +1,88 @@
+/**
+ * Reads a program definition from disk: one YAML/JSON file, or a folder of
+ * fragments (program.yaml, countries.yaml, competencies/*.yaml) joined into
+ * one definition. Adding a competency is adding a file.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { compileProgram, InvalidInputError, type Problem, type Program } from '../engine/index.js';
+
+/** The definition shipped with Attain. */
+export const DEFAULT_PROGRAM_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../definitions/microsoft-partner-network');
+
+const DEFINITION_FILE = /\.(ya?ml|json)$/i;
+
+function definitionFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (DEFINITION_FILE.test(entry.name)) files.push(full);
+    }
+  };
+  walk(path);
+  // program.yaml first, so the merged lists start with the program's own entries.
+  return files.sort((a, b) => Number(basename(b).startsWith('program.')) - Number(basename(a).startsWith('program.')));
+}
+
+/** Joins fragments: lists are concatenated, mappings merged, scalars set once. */
+function mergeFragments(fragments: { file: string; data: unknown }[], problems: Problem[]): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  const setBy = new Map<string, string>();
+  for (const { file, data } of fragments) {
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+      problems.push({ record: file, field: '', message: 'a definition file must hold a mapping of fields' });
+      continue;
+    }
+    for (const [key, value] of Object.entries(data)) {
+      const existing = merged[key];
+      if (existing === undefined) {
+        merged[key] = Array.isArray(value) ? [...value] : value;
+        setBy.set(key, file);
+      } else if (Array.isArray(existing) && Array.isArray(value)) {
+        existing.push(...value);
+      } else if (isMapping(existing) && isMapping(value)) {
+        for (const [k, v] of Object.entries(value)) {
+          if (Object.hasOwn(existing, k)) problems.push({ record: file, field: `${key}.${k}`, message: `${key}.${k} is already set in ${setBy.get(key)}` });
+          else existing[k] = v;
+        }
+      } else {
+        problems.push({ record: file, field: key, message: `${key} is already set in ${setBy.get(key)}` });
+      }
+    }
+  }
+  return merged;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function loadProgram(path: string = DEFAULT_PROGRAM_PATH): Program {
+  const problems: Problem[] = [];
+  let files: string[];
+  try {
+    files = definitionFiles(path);
+  } catch (error) {
+    throw new InvalidInputError(path, [{ record: path, field: '', message: `cannot read the program definition: ${(error as Error).message}` }]);
+  }
+  const display = (file: string): string => (file === path ? file : relative(path, file));
+  const fragments = files.flatMap((file) => {
+    try {
+      return [{ file: display(file), data: parseYaml(readFileSync(file, 'utf8'), { merge: true }) as unknown }];
+    } catch (error) {
+      const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line}, column ${error.linePos[0].col})` : '';
+      problems.push({ record: display(file), field: '', message: `is not valid YAML${where}: ${(error as Error).message.split('\n')[0]}` });
+      return [];
+    }
+  });
+  const merged = mergeFragments(fragments, problems);
+  if (problems.length > 0) throw new InvalidInputError(path, problems);
+  const compiled = compileProgram(merged);
+  if (!compiled.ok) throw new InvalidInputError(path, compiled.problems);
+  return compiled.value;
+}
