@@ -1,0 +1,102 @@
+/**
+ * Small builders for datasets in tests: each scenario states only what it is
+ * about, and every helper goes through the same validation the CLI uses.
+ */
+import {
+  evaluate,
+  InvalidInputError,
+  prepare,
+  validateDataset,
+  type DatasetFile,
+  type EvaluationReport,
+  type Problem,
+  type Program,
+  type RequirementEvaluation,
+} from '../../src/engine/index.js';
+import { loadProgram } from '../../src/files/program-files.js';
+
+export const program: Program = loadProgram();
+
+type Raw = { -readonly [K in keyof DatasetFile]?: NonNullable<DatasetFile[K]>[number][] };
+
+export function partner(id: string, country = 'US') {
+  return { id, name: `Partner ${id}`, country };
+}
+
+export function customer(id: string, country = 'US') {
+  return { id, name: `Customer ${id}`, country };
+}
+
+export function dpor(customerId: string, partnerId: string, start: string, end: string | null = null) {
+  return { customerId, partnerId, type: 'DPOR', start, end };
+}
+
+let lineCounter = 0;
+export function line(
+  fields: { customerId: string; product: string; date: string; amount: number | string } & Partial<{ id: string; currency: string; netNew: boolean }>,
+) {
+  lineCounter += 1;
+  return { id: fields.id ?? `R-${lineCounter}`, currency: 'USD', netNew: true, ...fields };
+}
+
+export function person(id: string, partnerId: string) {
+  return { id, partnerId, name: `Person ${id}` };
+}
+
+export function passes(personId: string, exams: readonly string[], date: string) {
+  return exams.map((exam) => ({ personId, exam, date }));
+}
+
+/** `count` people of a partner, each with every exam listed, passed on `date`. */
+export function certifiedPeople(partnerId: string, prefix: string, count: number, exams: readonly string[], date = '2016-01-01') {
+  const people = Array.from({ length: count }, (_, i) => person(`${prefix}-${i + 1}`, partnerId));
+  return { people, examPasses: people.flatMap((p) => passes(p.id, exams, date)) };
+}
+
+export const CE_EXAMS = ['MB2-715', 'MB2-716', 'MB2-717'] as const;
+export const OPS_EXAMS = ['MB6-893', 'MB6-892', 'MB6-890', '70-764'] as const;
+
+export function dataset(raw: Raw): DatasetFile {
+  return { partners: [], ...raw } as DatasetFile;
+}
+
+/** Problems of an invalid dataset, formatted; [] when it is valid. */
+export function problemsOf(raw: unknown, against: Program = program): Problem[] {
+  const result = validateDataset(raw, against);
+  return result.ok ? [] : [...result.problems];
+}
+
+export function evaluateRaw(raw: unknown, asOf: string, against: Program = program): EvaluationReport {
+  const result = validateDataset(raw, against);
+  if (!result.ok) throw new InvalidInputError('test dataset', result.problems);
+  return evaluate(prepare(against, result.value), { asOf });
+}
+
+export function optionOf(report: EvaluationReport, partnerId: string, option: string) {
+  const partnerEvaluation = report.partners.find((p) => p.partnerId === partnerId);
+  if (!partnerEvaluation) throw new Error(`no partner ${partnerId} in report`);
+  const found = partnerEvaluation.competencies.flatMap((c) => c.options).find((o) => o.option === option);
+  if (!found) throw new Error(`no option ${option} in report`);
+  return found;
+}
+
+export function levelOf(report: EvaluationReport, partnerId: string, option: string): string | null {
+  return optionOf(report, partnerId, option).level;
+}
+
+export function requirementOf(
+  report: EvaluationReport,
+  partnerId: string,
+  option: string,
+  level: string,
+  requirementId: string,
+): RequirementEvaluation {
+  const found = optionOf(report, partnerId, option)
+    .levels.find((l) => l.level === level)
+    ?.requirements.find((r) => r.id === requirementId);
+  if (!found) throw new Error(`no requirement ${option}/${level}/${requirementId}`);
+  return found;
+}
+
+export const CE = 'enterprise-customer-engagement';
+export const OPS = 'enterprise-operations';
