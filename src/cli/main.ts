@@ -2,9 +2,11 @@
  * The `attain` command line. Parses arguments, runs one command, maps every
  * failure to an exit code: 2 for bad input or usage, 1 for anything else.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { formatProblem, InvalidInputError } from '../engine/index.js';
 import { FORMATS, runEvaluate } from './commands/evaluate.js';
+import { runSchema } from './commands/schema.js';
+import { JSON_SCHEMAS, type JsonSchemaName } from '../engine/index.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, processIo, type CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 
@@ -29,6 +31,14 @@ function buildProgram(io: CliIo): Command {
     .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
     .action((dataset: string, options: { asOf?: string; partner?: string[]; format: string; program?: string }) => {
       runEvaluate(dataset, options, io);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of an input format')
+    .addArgument(new Argument('<name>', 'which schema').choices(Object.keys(JSON_SCHEMAS)))
+    .action((name: JsonSchemaName) => {
+      runSchema(name, io);
     });
 
   return program;

@@ -15,3 +15,4 @@ export { validateDataset } from './dataset/validate.js';
 export { prepare, NEVER, type PreparedData } from './evaluation/prepare.js';
 export * from './evaluation/evaluate.js';
 export type * from './evaluation/report.js';
+export { jsonSchema, JSON_SCHEMAS, type JsonSchemaName } from './json-schemas.js';

@@ -16,12 +16,16 @@ export interface Decimal {
 
 const DECIMAL_TEXT = /^([+-]?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 
-/** Largest scale accepted: beyond it an amount is noise, not money. */
-const MAX_SCALE = 12;
+/**
+ * Bounds on what is read at all: a rate computed by division (1 / 145.23)
+ * legitimately has twenty digits after the point; hundreds are an error.
+ */
+const MAX_SCALE = 40;
+const MAX_EXPONENT = 300;
 
 /**
  * Reads decimal text such as `-1234.5`, `0.1` or `1e-7`. `undefined` when the
- * text is not a finite decimal or needs more than 12 digits after the point.
+ * text is not a finite decimal, or one beyond any sensible amount or rate.
  */
 export function parseDecimal(text: string): Decimal | undefined {
   const m = DECIMAL_TEXT.exec(text.trim());
@@ -30,7 +34,7 @@ export function parseDecimal(text: string): Decimal | undefined {
   let scale = fraction.length - Number(exponent);
   let digits = whole + fraction;
   if (scale < 0) {
-    if (-scale > 30) return undefined;
+    if (-scale > MAX_EXPONENT) return undefined;
     digits += '0'.repeat(-scale);
     scale = 0;
   }

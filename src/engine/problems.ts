@@ -128,7 +128,11 @@ export function problemsFromZod(issues: readonly ZodIssue[], record: string, fie
         });
         break;
       case 'invalid_union':
-        problems.push({ record, field, message: `${subject} ${quote(input)} is not valid here` });
+        // Unions carry their own "must be …" message in the schema.
+        problems.push({ record, field, message: input === undefined ? `${subject} is missing` : `${subject} ${quote(input)} ${issue.message}` });
+        break;
+      case 'invalid_key':
+        problems.push({ record, field, message: `${subject} ${quote(input)} ${issue.issues[0]?.message ?? 'is not a valid key'}` });
         break;
       default:
         // Our own refinements and format checks carry a message that starts with "must".

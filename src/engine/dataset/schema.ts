@@ -9,7 +9,7 @@ import { z } from 'zod';
 const text = z.string().min(1);
 const isoDate = z.iso.date({ error: 'is not a calendar date (YYYY-MM-DD)' });
 /** Decimal money, as a JSON number or as decimal text for exactness. */
-const decimal = z.union([z.number(), z.string()]);
+const decimal = z.union([z.number(), z.string()], { error: 'must be a number or decimal text' });
 
 export const partnerRecord = z
   .object({ id: text, name: text, country: text })

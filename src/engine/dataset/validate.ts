@@ -28,6 +28,21 @@ function decimalOf(value: number | string): Decimal | undefined {
   return typeof value === 'number' ? decimalFromNumber(value) : parseDecimal(value);
 }
 
+const COLLECTION_RANK = new Map(Object.keys(collections).map((name, rank) => [name, rank + 1] as const));
+const LABEL = /^(\w+)\[(\d+)\]/;
+
+/** Problems sorted as a reader meets them: the dataset itself, then collection by collection, record by record. */
+function inReadingOrder(problems: readonly Problem[]): Problem[] {
+  const key = (p: Problem): [number, number] => {
+    const m = LABEL.exec(p.record);
+    return m ? [COLLECTION_RANK.get(m[1]!) ?? 0, Number(m[2])] : [0, 0];
+  };
+  return problems
+    .map((problem, seq) => ({ problem, seq, key: key(problem) }))
+    .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.seq - b.seq)
+    .map((entry) => entry.problem);
+}
+
 export function validateDataset(raw: unknown, program: Program): Result<Dataset> {
   return new DatasetValidator(program).validate(raw);
 }
@@ -35,7 +50,9 @@ export function validateDataset(raw: unknown, program: Program): Result<Dataset>
 class DatasetValidator {
   private readonly problems: Problem[] = [];
   /** Ids present in the input, valid records or not, so one bad record yields one problem, not a cascade. */
-  private readonly knownIds = new Map<'partners' | 'customers' | 'people', Set<string>>();
+  private readonly knownIds = new Map<CollectionName, Set<string>>();
+  /** Collections that are not even arrays: references into them cannot be checked, and are not reported. */
+  private readonly unreadable = new Set<CollectionName>();
 
   constructor(private readonly program: Program) {}
 
@@ -70,7 +87,7 @@ class DatasetValidator {
     };
     const rates = this.fxRates(fxRates);
     const result: Dataset = { ...dataset, fxRates: rates.list, revenue: this.revenue(revenue, rates.byKey) };
-    return this.problems.length > 0 ? { ok: false, problems: this.problems } : { ok: true, value: result };
+    return this.problems.length > 0 ? { ok: false, problems: inReadingOrder(this.problems) } : { ok: true, value: result };
   }
 
   /** Runs each record of a collection through its schema; keeps the good ones. */
@@ -78,19 +95,26 @@ class DatasetValidator {
     const value = input[name];
     if (value === undefined) return [];
     if (!Array.isArray(value)) {
-      this.problem('dataset', name, `${name} must be an array of records`);
+      this.unreadable.add(name);
+      this.problem('dataset', name, `${name} must be an array of records, not ${quote(value)}`);
       return [];
     }
     const schema = collections[name];
-    const idSet = name === 'partners' || name === 'customers' || name === 'people' ? new Set<string>() : undefined;
-    if (idSet) this.knownIds.set(name as 'partners' | 'customers' | 'people', idSet);
+    const ids = new Map<string, number>();
+    this.knownIds.set(name, new Set());
     const checked: Checked<RecordOf<C>>[] = [];
     value.forEach((record: unknown, index) => {
       const id = typeof record === 'object' && record !== null ? (record as { id?: unknown }).id : undefined;
-      if (idSet && typeof id === 'string') idSet.add(id);
       const label = recordLabel(name, index, id);
+      if (typeof id === 'string') {
+        // Duplicates are judged on the raw ids, so a record with another defect still reports its repeated id.
+        const earlier = ids.get(id);
+        if (earlier === undefined) ids.set(id, index);
+        else this.problem(label, 'id', `id ${quote(id)} is already used by ${name}[${earlier}]`);
+        this.knownIds.get(name)!.add(id);
+      }
       if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-        this.problem(label, '', `${name} records must be objects`);
+        this.problem(label, '', `${name} records must be objects, not ${quote(record)}`);
         return;
       }
       const parsed = schema.safeParse(record, { reportInput: true });
@@ -102,7 +126,6 @@ class DatasetValidator {
 
   private partners(records: Checked<RecordOf<'partners'>>[]): Partner[] {
     const out: Partner[] = [];
-    this.rejectDuplicateIds('partners', records);
     for (const { label, record } of records) {
       const market = this.marketOf(label, record.country);
       if (market !== undefined) out.push({ ...record, market });
@@ -111,7 +134,6 @@ class DatasetValidator {
   }
 
   private customers(records: Checked<RecordOf<'customers'>>[]): Customer[] {
-    this.rejectDuplicateIds('customers', records);
     for (const { label, record } of records) this.marketOf(label, record.country);
     return records.map((c) => c.record);
   }
@@ -195,7 +217,6 @@ class DatasetValidator {
   }
 
   private revenue(records: Checked<RecordOf<'revenue'>>[], rates: Map<string, Decimal>): RevenueLine[] {
-    this.rejectDuplicateIds('revenue', records);
     const out: RevenueLine[] = [];
     for (const { label, record } of records) {
       this.reference(label, 'customerId', record.customerId, 'customers', 'customer');
@@ -206,7 +227,7 @@ class DatasetValidator {
       if (!amount) {
         this.problem(label, 'amount', `amount ${quote(record.amount)} is not a decimal number`);
       }
-      if (!this.currency(label, record.currency) || !amount) continue;
+      if (!this.currency(label, record.currency)) continue;
       let rate: Decimal | undefined;
       if (record.currency !== BASE_CURRENCY) {
         rate = rates.get(`${record.currency}\u0000${monthOf(record.date)}`);
@@ -215,6 +236,7 @@ class DatasetValidator {
           continue;
         }
       }
+      if (!amount) continue;
       let usdCents: number;
       try {
         usdCents = toUsdCents(amount, rate);
@@ -228,7 +250,6 @@ class DatasetValidator {
   }
 
   private people(records: Checked<RecordOf<'people'>>[]): Person[] {
-    this.rejectDuplicateIds('people', records);
     for (const { label, record } of records) this.reference(label, 'partnerId', record.partnerId, 'partners', 'partner');
     return records.map((p) => p.record);
   }
@@ -259,17 +280,9 @@ class DatasetValidator {
     collection: 'partners' | 'customers' | 'people',
     noun: string,
   ): void {
+    if (this.unreadable.has(collection)) return;
     if (!this.knownIds.get(collection)?.has(id)) {
       this.problem(label, field, `${field} ${quote(id)} does not name a ${noun} of the dataset`);
-    }
-  }
-
-  private rejectDuplicateIds(collection: string, records: readonly Checked<{ id: string }>[]): void {
-    const first = new Map<string, number>();
-    for (const { index, label, record } of records) {
-      const earlier = first.get(record.id);
-      if (earlier === undefined) first.set(record.id, index);
-      else this.problem(label, 'id', `id ${quote(record.id)} is already used by ${collection}[${earlier}]`);
     }
   }
 

@@ -26,7 +26,7 @@ export const localizedText = z
 export type LocalizedText = z.infer<typeof localizedText>;
 
 /** A US-dollar amount: whole dollars or dollars and cents, as a number or decimal text. */
-const usdAmount = z.union([z.number(), z.string()]);
+const usdAmount = z.union([z.number(), z.string()], { error: 'must be a number or decimal text' });
 
 const market = z.object({ id, name: localizedText }).strict();
 
@@ -93,7 +93,9 @@ const certifiedPeopleRequirement = z
   })
   .strict();
 
-export const requirementDefinition = z.discriminatedUnion('kind', [revenueRequirement, certifiedPeopleRequirement]);
+export const requirementDefinition = z.discriminatedUnion('kind', [revenueRequirement, certifiedPeopleRequirement], {
+  error: 'must have kind "revenue" or "certified-people"',
+});
 
 const level = z
   .object({
