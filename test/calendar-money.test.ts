@@ -16,6 +16,7 @@ import {
   parseIsoDate,
   toDayNumber,
   toUsdCents,
+  textToUsdCents,
   ttmWindow,
 } from '../src/engine/index.js';
 
@@ -111,6 +112,31 @@ describe('exact money', () => {
         else expect(String(actual)).toBe(expected.toFixed(0));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('converts decimal text by the fast path exactly as by the bigint path', () => {
+    const text = fc.oneof(
+      fc.tuple(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.integer({ min: 0, max: 10 })).map(([units, scale]) => decimalToString({ units, scale })),
+      fc.constantFrom('0', '-0', '-0.00', '0.005', '-0.005', '999999999999999', '99999999999999.99', '1e3', '12,5', '', '.5', '5.', ' 1'),
+    );
+    const rate = fc.tuple(fc.bigInt({ min: 1n, max: 10n ** 12n }), fc.integer({ min: 0, max: 12 })).map(([units, scale]) => ({ units, scale }));
+    fc.assert(
+      fc.property(text, fc.option(rate, { nil: undefined }), (amount, usdPerUnit) => {
+        const outcome = (f: () => number | undefined): string => {
+          try {
+            return String(f());
+          } catch {
+            return 'overflow';
+          }
+        };
+        const slow = outcome(() => {
+          const decimal = parseDecimal(amount);
+          return decimal ? toUsdCents(decimal, usdPerUnit) : undefined;
+        });
+        expect(outcome(() => textToUsdCents(amount, usdPerUnit))).toBe(slow);
+      }),
+      { numRuns: 5000 },
     );
   });
 

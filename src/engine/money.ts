@@ -28,7 +28,7 @@ const MAX_EXPONENT = 300;
  * text is not a finite decimal, or one beyond any sensible amount or rate.
  */
 export function parseDecimal(text: string): Decimal | undefined {
-  const m = DECIMAL_TEXT.exec(text.trim());
+  const m = DECIMAL_TEXT.exec(text);
   if (!m) return undefined;
   const [, sign = '', whole = '', fraction = '', exponent = '0'] = m;
   let scale = fraction.length - Number(exponent);
@@ -111,4 +111,47 @@ export function centsToDollars(cents: Cents): number {
 /** `1234567` → `"12345.67"`; exact, whatever the magnitude. */
 export function centsToDecimalText(cents: Cents): string {
   return decimalToString({ units: BigInt(cents), scale: 2 });
+}
+
+/** Plain decimal text small enough for exact arithmetic in doubles: the usual amount. */
+const PLAIN = /^(-?)(\d+)(?:\.(\d+))?$/;
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact up to 10^22
+
+/**
+ * `amount × usdPerUnit` in cents from decimal text, like `toUsdCents`, but
+ * without bigints when every intermediate value is a safe integer (almost
+ * always): millions of lines are converted on every import. `undefined` when
+ * the text is not a decimal; RangeError when the result is out of range.
+ */
+export function textToUsdCents(text: string, usdPerUnit: Decimal = ONE): Cents | undefined {
+  const m = PLAIN.exec(text);
+  const whole = m?.[2] ?? '';
+  const fraction = m?.[3] ?? '';
+  const rateUnits = Number(usdPerUnit.units);
+  if (m && whole.length + fraction.length <= 15 && Number.isSafeInteger(rateUnits)) {
+    const units = Number(whole + fraction) * (m[1] === '-' ? -1 : 1);
+    const product = units * rateUnits;
+    const shift = fraction.length + usdPerUnit.scale - 2;
+    if (Number.isSafeInteger(product) && shift <= 22) {
+      if (shift <= 0) {
+        const cents = product * POWERS_OF_TEN[-shift]!;
+        if (Number.isSafeInteger(cents)) return cents + 0; // + 0 turns -0 into 0
+      } else {
+        const divisor = POWERS_OF_TEN[shift]!;
+        const remainder = product % divisor; // exact for safe integers, sign of the product
+        const truncated = (product - remainder) / divisor;
+        const away = 2 * Math.abs(remainder) >= divisor ? Math.sign(product) : 0;
+        return truncated + away + 0;
+      }
+    }
+  }
+  const decimal = parseDecimal(text);
+  return decimal ? toUsdCents(decimal, usdPerUnit) : undefined;
+}
+
+/** Decimal text without exponent: `1e-7` → `0.0000001`; plain text is returned as it is. */
+export function canonicalDecimalText(text: string): string {
+  if (PLAIN.test(text)) return text;
+  const decimal = parseDecimal(text);
+  return decimal ? decimalToString(decimal) : text;
 }

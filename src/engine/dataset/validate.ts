@@ -4,22 +4,43 @@
  */
 import currencyCodes from 'currency-codes';
 import { monthOf } from '../calendar.js';
-import { decimalFromNumber, decimalToString, parseDecimal, toUsdCents, type Decimal } from '../money.js';
+import { canonicalDecimalText, decimalFromNumber, decimalToString, parseDecimal, textToUsdCents, type Cents, type Decimal } from '../money.js';
 import { problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
 import type { Program } from '../program/model.js';
 import type { Result } from '../result.js';
 import type { Association, Customer, Dataset, ExamPass, FxRate, Partner, Person, RevenueLine } from './model.js';
 import { collections, type CollectionName } from './schema.js';
-import type { z } from 'zod';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { z } from 'zod';
 
 type RecordOf<C extends CollectionName> = z.infer<(typeof collections)[C]>;
 
 /** A record that passed its own checks, with where it stood in the input. */
-interface Checked<T> {
-  readonly index: number;
-  readonly label: string;
-  readonly record: T;
+class Checked<T> {
+  constructor(
+    readonly collection: CollectionName,
+    readonly index: number,
+    readonly record: T,
+  ) {}
+
+  /** `revenue[17] (id R-88)`, built only when a problem needs it: millions of records never do. */
+  get label(): string {
+    return recordLabel(this.collection, this.index, (this.record as { id?: unknown }).id);
+  }
 }
+
+/** Where a problem is: a label, or a record that knows its label. */
+type At = string | { readonly label: string };
+
+/**
+ * The common case, a well-formed record, is accepted by a JSON Schema
+ * validator compiled from the same zod schemas (fast, allocation-free); zod
+ * parses only the records that fail, to explain exactly what is wrong.
+ */
+const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: false });
+export const WELL_FORMED = Object.fromEntries(
+  Object.entries(collections).map(([name, schema]) => [name, ajv.compile(z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }))]),
+) as unknown as Record<CollectionName, (record: unknown) => boolean>;
 
 const BASE_CURRENCY = 'USD';
 const ISO_4217 = new Set(currencyCodes.codes());
@@ -49,8 +70,8 @@ export function validateDataset(raw: unknown, program: Program): Result<Dataset>
 
 class DatasetValidator {
   private readonly problems: Problem[] = [];
-  /** Ids present in the input, valid records or not, so one bad record yields one problem, not a cascade. */
-  private readonly knownIds = new Map<CollectionName, Set<string>>();
+  /** Ids present in the input (first index of each), valid records or not, so one bad record yields one problem, not a cascade. */
+  private readonly knownIds = new Map<CollectionName, Map<string, number>>();
   /** Collections that are not even arrays: references into them cannot be checked, and are not reported. */
   private readonly unreadable = new Set<CollectionName>();
 
@@ -93,62 +114,74 @@ class DatasetValidator {
   /** Runs each record of a collection through its schema; keeps the good ones. */
   private check<C extends CollectionName>(input: Record<string, unknown>, name: C): Checked<RecordOf<C>>[] {
     const value = input[name];
-    if (value === undefined) return [];
+    if (value === undefined) {
+      // Without partners nothing can be checked against them; "partners is missing" says it all.
+      if (name === 'partners') this.unreadable.add(name);
+      return [];
+    }
     if (!Array.isArray(value)) {
       this.unreadable.add(name);
       this.problem('dataset', name, `${name} must be an array of records, not ${quote(value)}`);
       return [];
     }
-    const schema = collections[name];
-    const ids = new Map<string, number>();
-    this.knownIds.set(name, new Set());
+    const firstIndex = new Map<string, number>();
+    this.knownIds.set(name, firstIndex);
+    const wellFormed = WELL_FORMED[name];
     const checked: Checked<RecordOf<C>>[] = [];
-    value.forEach((record: unknown, index) => {
-      const id = typeof record === 'object' && record !== null ? (record as { id?: unknown }).id : undefined;
-      const label = recordLabel(name, index, id);
+    for (let index = 0; index < value.length; index++) {
+      const record: unknown = value[index];
+      const isObject = typeof record === 'object' && record !== null && !Array.isArray(record);
+      const id = isObject ? (record as { id?: unknown }).id : undefined;
+      let accepted: RecordOf<C> | undefined = wellFormed(record) ? (record as RecordOf<C>) : undefined;
+      if (!accepted) {
+        const label = recordLabel(name, index, id);
+        if (!isObject) {
+          this.problem(label, '', `${name} records must be objects, not ${quote(record)}`);
+        } else {
+          // zod has the last word: it explains a rejection, or accepts what the fast check was too strict about.
+          const parsed = collections[name].safeParse(record, { reportInput: true });
+          if (parsed.success) accepted = parsed.data as RecordOf<C>;
+          else this.problems.push(...problemsFromZod(parsed.error.issues, label));
+        }
+      }
+      // Duplicates are judged on the raw ids, so a record with another defect still reports its repeated id.
       if (typeof id === 'string') {
-        // Duplicates are judged on the raw ids, so a record with another defect still reports its repeated id.
-        const earlier = ids.get(id);
-        if (earlier === undefined) ids.set(id, index);
-        else this.problem(label, 'id', `id ${quote(id)} is already used by ${name}[${earlier}]`);
-        this.knownIds.get(name)!.add(id);
+        const earlier = firstIndex.get(id);
+        if (earlier === undefined) firstIndex.set(id, index);
+        else this.problem(recordLabel(name, index, id), 'id', `id ${quote(id)} is already used by ${name}[${earlier}]`);
       }
-      if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-        this.problem(label, '', `${name} records must be objects, not ${quote(record)}`);
-        return;
-      }
-      const parsed = schema.safeParse(record, { reportInput: true });
-      if (parsed.success) checked.push({ index, label, record: parsed.data as RecordOf<C> });
-      else this.problems.push(...problemsFromZod(parsed.error.issues, label));
-    });
+      if (accepted) checked.push(new Checked(name, index, accepted));
+    }
     return checked;
   }
 
   private partners(records: Checked<RecordOf<'partners'>>[]): Partner[] {
     const out: Partner[] = [];
-    for (const { label, record } of records) {
-      const market = this.marketOf(label, record.country);
+    for (const at of records) {
+      const { record } = at;
+      const market = this.marketOf(at, record.country);
       if (market !== undefined) out.push({ ...record, market });
     }
     return out;
   }
 
   private customers(records: Checked<RecordOf<'customers'>>[]): Customer[] {
-    for (const { label, record } of records) this.marketOf(label, record.country);
+    for (const at of records) this.marketOf(at, at.record.country);
     return records.map((c) => c.record);
   }
 
   private associations(records: Checked<RecordOf<'associations'>>[]): Association[] {
     const out: Association[] = [];
-    for (const { label, record } of records) {
-      this.reference(label, 'customerId', record.customerId, 'customers', 'customer');
-      this.reference(label, 'partnerId', record.partnerId, 'partners', 'partner');
+    for (const at of records) {
+      const { record } = at;
+      this.reference(at, 'customerId', record.customerId, 'customers', 'customer');
+      this.reference(at, 'partnerId', record.partnerId, 'partners', 'partner');
       if (!this.program.associationTypes.has(record.type)) {
-        this.problem(label, 'type', `type ${quote(record.type)} is not an association type (${[...this.program.associationTypes.keys()].join(', ')})`);
+        this.problem(at, 'type', `type ${quote(record.type)} is not an association type (${[...this.program.associationTypes.keys()].join(', ')})`);
       }
       const end = record.end ?? null;
       if (end !== null && end < record.start) {
-        this.problem(label, 'end', `end "${end}" is before start "${record.start}"`);
+        this.problem(at, 'end', `end "${end}" is before start "${record.start}"`);
       }
       out.push({ customerId: record.customerId, partnerId: record.partnerId, type: record.type, start: record.start, end });
     }
@@ -192,24 +225,25 @@ class DatasetValidator {
     const byKey = new Map<string, Decimal>();
     const firstAt = new Map<string, string>();
     const list: FxRate[] = [];
-    for (const { label, record } of records) {
-      const currencyOk = this.currency(label, record.currency);
+    for (const at of records) {
+      const { record } = at;
+      const currencyOk = this.currency(at, record.currency);
       const rate = decimalOf(record.usdPerUnit);
       if (!rate || rate.units <= 0n) {
-        this.problem(label, 'usdPerUnit', `usdPerUnit ${quote(record.usdPerUnit)} must be a positive decimal number`);
+        this.problem(at, 'usdPerUnit', `usdPerUnit ${quote(record.usdPerUnit)} must be a positive decimal number`);
         continue;
       }
       if (record.currency === BASE_CURRENCY && !(rate.units === 1n && rate.scale === 0)) {
-        this.problem(label, 'usdPerUnit', `usdPerUnit ${quote(record.usdPerUnit)} must be 1 for USD, the base currency`);
+        this.problem(at, 'usdPerUnit', `usdPerUnit ${quote(record.usdPerUnit)} must be 1 for USD, the base currency`);
         continue;
       }
       const key = `${record.currency}\u0000${record.month}`;
       const earlier = firstAt.get(key);
       if (earlier !== undefined) {
-        this.problem(label, 'month', `rate for ${record.currency} in ${record.month} is already given by ${earlier}`);
+        this.problem(at, 'month', `rate for ${record.currency} in ${record.month} is already given by ${earlier}`);
         continue;
       }
-      firstAt.set(key, label);
+      firstAt.set(key, at.label);
       if (currencyOk) byKey.set(key, rate);
       list.push({ currency: record.currency, month: record.month, usdPerUnit: decimalToString(rate) });
     }
@@ -218,63 +252,69 @@ class DatasetValidator {
 
   private revenue(records: Checked<RecordOf<'revenue'>>[], rates: Map<string, Decimal>): RevenueLine[] {
     const out: RevenueLine[] = [];
-    for (const { label, record } of records) {
-      this.reference(label, 'customerId', record.customerId, 'customers', 'customer');
+    for (const at of records) {
+      const { record } = at;
+      this.reference(at, 'customerId', record.customerId, 'customers', 'customer');
       if (!this.program.products.has(record.product)) {
-        this.problem(label, 'product', `product ${quote(record.product)} is not a product of the program`);
+        this.problem(at, 'product', `product ${quote(record.product)} is not a product of the program`);
       }
-      const amount = decimalOf(record.amount);
-      if (!amount) {
-        this.problem(label, 'amount', `amount ${quote(record.amount)} is not a decimal number`);
-      }
-      if (!this.currency(label, record.currency)) continue;
-      let rate: Decimal | undefined;
-      if (record.currency !== BASE_CURRENCY) {
-        rate = rates.get(`${record.currency}\u0000${monthOf(record.date)}`);
-        if (!rate) {
-          this.problem(label, 'currency', `currency "${record.currency}" has no fxRates entry for month ${monthOf(record.date)}`);
-          continue;
-        }
-      }
-      if (!amount) continue;
-      let usdCents: number;
+      const amountText = typeof record.amount === 'number' ? String(record.amount) : record.amount;
+      const rate =
+        record.currency !== BASE_CURRENCY && ISO_4217.has(record.currency)
+          ? rates.get(`${record.currency}\u0000${monthOf(record.date)}`)
+          : undefined;
+      let usdCents: Cents | undefined;
       try {
-        usdCents = toUsdCents(amount, rate);
+        usdCents = textToUsdCents(amountText, rate);
+        if (usdCents === undefined) this.problem(at, 'amount', `amount ${quote(record.amount)} is not a decimal number`);
       } catch {
-        this.problem(label, 'amount', `amount ${quote(record.amount)} is too large to count exactly`);
-        continue;
+        this.problem(at, 'amount', `amount ${quote(record.amount)} is too large to count exactly`);
       }
-      out.push({ ...record, amount: decimalToString(amount), usdCents });
+      if (this.currency(at, record.currency) && record.currency !== BASE_CURRENCY && !rate) {
+        this.problem(at, 'currency', `currency "${record.currency}" has no fxRates entry for month ${monthOf(record.date)}`);
+      }
+      // Once anything is wrong no dataset is returned: stop building lines, keep finding problems.
+      if (usdCents === undefined || this.problems.length > 0) continue;
+      out.push({
+        id: record.id,
+        customerId: record.customerId,
+        product: record.product,
+        date: record.date,
+        amount: canonicalDecimalText(amountText),
+        currency: record.currency,
+        netNew: record.netNew,
+        usdCents,
+      });
     }
     return out;
   }
 
   private people(records: Checked<RecordOf<'people'>>[]): Person[] {
-    for (const { label, record } of records) this.reference(label, 'partnerId', record.partnerId, 'partners', 'partner');
+    for (const at of records) this.reference(at, 'partnerId', at.record.partnerId, 'partners', 'partner');
     return records.map((p) => p.record);
   }
 
   private examPasses(records: Checked<RecordOf<'examPasses'>>[]): ExamPass[] {
-    for (const { label, record } of records) this.reference(label, 'personId', record.personId, 'people', 'person');
+    for (const at of records) this.reference(at, 'personId', at.record.personId, 'people', 'person');
     return records.map((e) => e.record);
   }
 
-  private currency(label: string, code: string): boolean {
+  private currency(at: At, code: string): boolean {
     if (ISO_4217.has(code)) return true;
-    this.problem(label, 'currency', `currency ${quote(code)} is not an ISO 4217 code`);
+    this.problem(at, 'currency', `currency ${quote(code)} is not an ISO 4217 code`);
     return false;
   }
 
-  private marketOf(label: string, country: string): string | undefined {
+  private marketOf(at: At, country: string): string | undefined {
     const market = this.program.countries.get(country);
     if (market === undefined) {
-      this.problem(label, 'country', `country ${quote(country)} is not an ISO 3166-1 alpha-2 code of the market table`);
+      this.problem(at, 'country', `country ${quote(country)} is not an ISO 3166-1 alpha-2 code of the market table`);
     }
     return market;
   }
 
   private reference(
-    label: string,
+    at: At,
     field: string,
     id: string,
     collection: 'partners' | 'customers' | 'people',
@@ -282,11 +322,11 @@ class DatasetValidator {
   ): void {
     if (this.unreadable.has(collection)) return;
     if (!this.knownIds.get(collection)?.has(id)) {
-      this.problem(label, field, `${field} ${quote(id)} does not name a ${noun} of the dataset`);
+      this.problem(at, field, `${field} ${quote(id)} does not name a ${noun} of the dataset`);
     }
   }
 
-  private problem(record: string, field: string, message: string): void {
-    this.problems.push({ record, field, message });
+  private problem(at: At, field: string, message: string): void {
+    this.problems.push({ record: typeof at === 'string' ? at : at.label, field, message });
   }
 }

@@ -65,28 +65,35 @@ function prepareRevenue(program: Program, dataset: Dataset, partnerIndex: Readon
     scopesByProduct.set(product, [all, netNew]);
   }
 
-  const associationsByCustomer = groupAssociations(dataset.associations);
+  // Usually every scope attributes through DPOR; attribution is computed once per line and type.
+  const types = [...new Set(program.revenueScopes.map((s) => s.attribution))];
+  const typeOfScope = program.revenueScopes.map((s) => types.indexOf(s.attribution));
+  const dayOf = memoizedDayNumber();
+  const tenures = types.map((type) => tenuresByCustomer(dataset.associations, type, partnerIndex, dayOf));
+  const owners: number[][] = types.map(() => []);
+  const ownersKnown: boolean[] = types.map(() => false);
 
   const partners: number[] = [];
   const days: number[] = [];
   const scopes: number[] = [];
   const cents: number[] = [];
   const lines: number[] = [];
-  const attributed = new Map<string, number[]>();
 
-  dataset.revenue.forEach((line, lineIndex) => {
+  const revenue = dataset.revenue;
+  for (let lineIndex = 0; lineIndex < revenue.length; lineIndex++) {
+    const line = revenue[lineIndex]!;
     const inScopes = scopesByProduct.get(line.product)?.[line.netNew ? 1 : 0];
-    if (!inScopes || inScopes.length === 0) return;
-    const day = dayNumberOf(line.date);
-    attributed.clear();
+    if (!inScopes || inScopes.length === 0) continue;
+    const day = dayOf(line.date);
+    ownersKnown.fill(false);
     for (const scopeIndex of inScopes) {
-      const type = program.revenueScopes[scopeIndex]!.attribution;
-      let owners = attributed.get(type);
-      if (!owners) {
-        owners = attributedPartners(associationsByCustomer.get(line.customerId), type, line.date, partnerIndex);
-        attributed.set(type, owners);
+      const type = typeOfScope[scopeIndex]!;
+      const lineOwners = owners[type]!;
+      if (!ownersKnown[type]) {
+        ownersOn(tenures[type]!.get(line.customerId), day, lineOwners);
+        ownersKnown[type] = true;
       }
-      for (const partner of owners) {
+      for (const partner of lineOwners) {
         partners.push(partner);
         days.push(day);
         scopes.push(scopeIndex);
@@ -94,7 +101,7 @@ function prepareRevenue(program: Program, dataset: Dataset, partnerIndex: Readon
         lines.push(lineIndex);
       }
     }
-  });
+  }
 
   const order = orderByPartnerThenDay(partners, days, dataset.partners.length);
   const size = order.length;
@@ -118,30 +125,51 @@ function prepareRevenue(program: Program, dataset: Dataset, partnerIndex: Readon
   };
 }
 
-function groupAssociations(associations: readonly Association[]): Map<string, Association[]> {
-  const byCustomer = new Map<string, Association[]>();
-  for (const association of associations) {
-    const list = byCustomer.get(association.customerId);
-    if (list) list.push(association);
-    else byCustomer.set(association.customerId, [association]);
+/** One association as day numbers: the partner holds the customer from `first` to `last`, both included. */
+interface Tenure {
+  readonly first: DayNumber;
+  readonly last: DayNumber;
+  readonly partner: number;
+}
+
+function tenuresByCustomer(
+  associations: readonly Association[],
+  type: string,
+  partnerIndex: ReadonlyMap<string, number>,
+  dayOf: (date: string) => DayNumber,
+): Map<string, Tenure[]> {
+  const byCustomer = new Map<string, Tenure[]>();
+  for (const a of associations) {
+    const partner = partnerIndex.get(a.partnerId);
+    if (a.type !== type || partner === undefined) continue;
+    const tenure = { first: dayOf(a.start), last: a.end === null ? NEVER : dayOf(a.end), partner };
+    const list = byCustomer.get(a.customerId);
+    if (list) list.push(tenure);
+    else byCustomer.set(a.customerId, [tenure]);
   }
   return byCustomer;
 }
 
-/** Partners the customer had an association of this type with on the date (start ≤ date ≤ end). */
-function attributedPartners(
-  associations: readonly Association[] | undefined,
-  type: string,
-  date: string,
-  partnerIndex: ReadonlyMap<string, number>,
-): number[] {
-  const owners: number[] = [];
-  for (const a of associations ?? []) {
-    if (a.type !== type || a.start > date || (a.end !== null && date > a.end)) continue;
-    const partner = partnerIndex.get(a.partnerId);
-    if (partner !== undefined && !owners.includes(partner)) owners.push(partner);
+/** Fills `out` with the partners a customer was associated with on the day (an exclusive type gives at most one). */
+function ownersOn(tenures: readonly Tenure[] | undefined, day: DayNumber, out: number[]): void {
+  out.length = 0;
+  if (!tenures) return;
+  for (const t of tenures) {
+    if (t.first <= day && day <= t.last && !out.includes(t.partner)) out.push(t.partner);
   }
-  return owners;
+}
+
+/** Millions of lines share a few thousand dates: parse each date once. */
+function memoizedDayNumber(): (date: string) => DayNumber {
+  const days = new Map<string, DayNumber>();
+  return (date) => {
+    let day = days.get(date);
+    if (day === undefined) {
+      day = dayNumberOf(date);
+      days.set(date, day);
+    }
+    return day;
+  };
 }
 
 /** Start offsets of each partner's slice, from the partner of every item. */
@@ -174,12 +202,13 @@ function preparePeople(program: Program, dataset: Dataset, partnerIndex: Readonl
   const examCount = examIds.length;
 
   const personExamDay = new Int32Array(dataset.people.length * examCount).fill(NEVER);
+  const dayOf = memoizedDayNumber();
   for (const pass of dataset.examPasses) {
     const column = examColumn.get(pass.exam);
     const person = personIndex.get(pass.personId);
     if (column === undefined || person === undefined) continue; // exams outside the catalog count for nothing
     const cell = person * examCount + column;
-    personExamDay[cell] = Math.min(personExamDay[cell]!, dayNumberOf(pass.date));
+    personExamDay[cell] = Math.min(personExamDay[cell]!, dayOf(pass.date));
   }
 
   const qualificationCount = program.qualifications.length;
