@@ -141,4 +141,17 @@ describe('the installed command', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--as-of: "yesterday" is not a calendar date');
   });
+
+  it('serves the engine as a library under the package name', () => {
+    const script = `
+      import { evaluate, prepare, validateDataset } from 'attain';
+      import { loadProgram, readJsonFile } from 'attain/files';
+      const program = loadProgram();
+      const dataset = validateDataset(readJsonFile('${EXAMPLE}'), program);
+      const report = evaluate(prepare(program, dataset.value), { asOf: '2017-07-07', partnerIds: ['P-FABRIKAM'] });
+      console.log(report.partners[0].competencies[0].options[1].level);`;
+    const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(out.stderr).toBe('');
+    expect(out.stdout.trim()).toBe('silver');
+  });
 });

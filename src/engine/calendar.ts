@@ -14,7 +14,6 @@ export type IsoDate = string;
 export type DayNumber = number;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const ISO_MONTH = /^(\d{4})-(\d{2})$/;
 
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -44,14 +43,6 @@ export function parseIsoDate(text: string): CivilDate | undefined {
 
 export function isIsoDate(text: string): boolean {
   return parseIsoDate(text) !== undefined;
-}
-
-/** `YYYY-MM` with a real month. */
-export function isIsoMonth(text: string): boolean {
-  const m = ISO_MONTH.exec(text);
-  if (!m) return false;
-  const month = Number(m[2]);
-  return Number(m[1]) >= 1 && month >= 1 && month <= 12;
 }
 
 // Howard Hinnant's days_from_civil: exact for every Gregorian date.

@@ -54,10 +54,6 @@ export function decimalFromNumber(value: number): Decimal | undefined {
   return parseDecimal(String(value));
 }
 
-export function isPositive(d: Decimal): boolean {
-  return d.units > 0n;
-}
-
 export function decimalToString(d: Decimal): string {
   const negative = d.units < 0n;
   const digits = (negative ? -d.units : d.units).toString().padStart(d.scale + 1, '0');
@@ -94,13 +90,6 @@ export function toUsdCents(amount: Decimal, usdPerUnit: Decimal = ONE): Cents {
 export function exactCents(d: Decimal): Cents | undefined {
   if (d.scale > 2) return undefined;
   return toUsdCents(d);
-}
-
-/** Adds cents, refusing to lose precision silently. */
-export function addCents(a: Cents, b: Cents): Cents {
-  const sum = a + b;
-  if (!Number.isSafeInteger(sum)) throw new RangeError('sum of cents exceeds the exact range');
-  return sum;
 }
 
 /** Cents as a JSON number of dollars with (at most) two decimals. */

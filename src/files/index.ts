@@ -1,0 +1,3 @@
+/** Reading program definitions and datasets from disk: the file adapter around the engine. */
+export { DEFAULT_PROGRAM_PATH, loadProgram } from './program-files.js';
+export { loadDataset, readJsonFile } from './dataset-file.js';
