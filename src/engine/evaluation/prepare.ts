@@ -73,11 +73,8 @@ function prepareRevenue(program: Program, dataset: Dataset, partnerIndex: Readon
   const owners: number[][] = types.map(() => []);
   const ownersKnown: boolean[] = types.map(() => false);
 
-  const partners: number[] = [];
-  const days: number[] = [];
-  const scopes: number[] = [];
-  const cents: number[] = [];
-  const lines: number[] = [];
+  // Exclusive attribution gives at most one entry per line and scope: size for that, grow if ever needed.
+  const entries = new EntryBuffer(dataset.revenue.length * Math.max(1, ...[...scopesByProduct.values()].map(([, n]) => n.length)));
 
   const revenue = dataset.revenue;
   for (let lineIndex = 0; lineIndex < revenue.length; lineIndex++) {
@@ -93,16 +90,11 @@ function prepareRevenue(program: Program, dataset: Dataset, partnerIndex: Readon
         ownersOn(tenures[type]!.get(line.customerId), day, lineOwners);
         ownersKnown[type] = true;
       }
-      for (const partner of lineOwners) {
-        partners.push(partner);
-        days.push(day);
-        scopes.push(scopeIndex);
-        cents.push(line.usdCents);
-        lines.push(lineIndex);
-      }
+      for (const partner of lineOwners) entries.push(partner, day, scopeIndex, line.usdCents, lineIndex);
     }
   }
 
+  const { partner: partners, day: days, scope: scopes, cents, line: lines } = entries.trimmed();
   const order = orderByPartnerThenDay(partners, days, dataset.partners.length);
   const size = order.length;
   const entryDay = new Int32Array(size);
@@ -123,6 +115,55 @@ function prepareRevenue(program: Program, dataset: Dataset, partnerIndex: Readon
     entryCents,
     entryLine,
   };
+}
+
+/** Columns of entries in typed arrays: millions of them, without a JS object or a GC-scanned array each. */
+class EntryBuffer {
+  private size = 0;
+  private partner: Int32Array;
+  private day: Int32Array;
+  private scope: Int32Array;
+  private cents: Float64Array;
+  private line: Int32Array;
+
+  constructor(capacity: number) {
+    this.partner = new Int32Array(capacity);
+    this.day = new Int32Array(capacity);
+    this.scope = new Int32Array(capacity);
+    this.cents = new Float64Array(capacity);
+    this.line = new Int32Array(capacity);
+  }
+
+  push(partner: number, day: number, scope: number, cents: number, line: number): void {
+    if (this.size === this.partner.length) this.grow();
+    const k = this.size++;
+    this.partner[k] = partner;
+    this.day[k] = day;
+    this.scope[k] = scope;
+    this.cents[k] = cents;
+    this.line[k] = line;
+  }
+
+  trimmed() {
+    const n = this.size;
+    return {
+      partner: this.partner.subarray(0, n),
+      day: this.day.subarray(0, n),
+      scope: this.scope.subarray(0, n),
+      cents: this.cents.subarray(0, n),
+      line: this.line.subarray(0, n),
+    };
+  }
+
+  private grow(): void {
+    const capacity = Math.max(16, this.partner.length * 2);
+    const copy = <T extends Int32Array | Float64Array>(from: T, to: T): T => (to.set(from), to);
+    this.partner = copy(this.partner, new Int32Array(capacity));
+    this.day = copy(this.day, new Int32Array(capacity));
+    this.scope = copy(this.scope, new Int32Array(capacity));
+    this.cents = copy(this.cents, new Float64Array(capacity));
+    this.line = copy(this.line, new Int32Array(capacity));
+  }
 }
 
 /** One association as day numbers: the partner holds the customer from `first` to `last`, both included. */
@@ -173,7 +214,7 @@ function memoizedDayNumber(): (date: string) => DayNumber {
 }
 
 /** Start offsets of each partner's slice, from the partner of every item. */
-function startsOf(partnerOfItem: readonly number[] | Int32Array, partnerCount: number): Int32Array {
+function startsOf(partnerOfItem: ArrayLike<number> & Iterable<number>, partnerCount: number): Int32Array {
   const starts = new Int32Array(partnerCount + 1);
   for (const p of partnerOfItem) starts[p + 1]! += 1;
   for (let p = 0; p < partnerCount; p++) starts[p + 1]! += starts[p]!;
@@ -181,7 +222,7 @@ function startsOf(partnerOfItem: readonly number[] | Int32Array, partnerCount: n
 }
 
 /** Counting sort by partner (stable), then each partner's slice by day. */
-function orderByPartnerThenDay(partners: readonly number[], days: readonly number[], partnerCount: number): Int32Array {
+function orderByPartnerThenDay(partners: Int32Array, days: Int32Array, partnerCount: number): Int32Array {
   const starts = startsOf(partners, partnerCount);
   const cursor = starts.slice(0, partnerCount);
   const order = new Int32Array(partners.length);
@@ -214,17 +255,20 @@ function preparePeople(program: Program, dataset: Dataset, partnerIndex: Readonl
   const qualificationCount = program.qualifications.length;
   const qualifiedFrom = new Int32Array(dataset.people.length * qualificationCount);
   const columns = program.qualifications.map((q) => q.examSets.map((set) => set.exams.map((e) => examColumn.get(e)!)));
-  dataset.people.forEach((_, person) => {
-    program.qualifications.forEach((qualification, q) => {
+  const passDays: number[] = [];
+  for (let person = 0; person < dataset.people.length; person++) {
+    for (let q = 0; q < qualificationCount; q++) {
       let from = 0;
-      qualification.examSets.forEach((set, s) => {
+      program.qualifications[q]!.examSets.forEach((set, s) => {
         // The day the set is satisfied: the minimum-th earliest pass among its exams.
-        const passDays = columns[q]![s]!.map((c) => personExamDay[person * examCount + c]!).sort((a, b) => a - b);
-        from = Math.max(from, passDays[set.minimum - 1] ?? NEVER);
+        passDays.length = 0;
+        for (const c of columns[q]![s]!) passDays.push(personExamDay[person * examCount + c]!);
+        passDays.sort((a, b) => a - b);
+        from = Math.max(from, passDays[set.minimum - 1]!);
       });
       qualifiedFrom[person * qualificationCount + q] = from;
-    });
-  });
+    }
+  }
 
   const partnerOfPerson = dataset.people.map((p) => partnerIndex.get(p.partnerId)!);
   const partnerPersonStart = startsOf(partnerOfPerson, dataset.partners.length);
