@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { WELL_FORMED } from '../src/engine/dataset/validate.js';
 import { collections } from '../src/engine/dataset/schema.js';
 import { formatProblem, validateDataset, type Dataset } from '../src/engine/index.js';
-import { customer, dataset, dpor, line, partner, passes, person, problemsOf, program } from './support/builders.js';
+import { PRODUCTS, customer, dataset, dpor, line, partner, passes, person, problemsOf, program } from './support/builders.js';
 
 /** Every problem of `raw`, as the formatted line and as `record | field`. */
 function report(raw: unknown): { lines: string[]; where: string[] } {
@@ -365,16 +365,7 @@ describe('dataset: the program vocabularies', () => {
   });
 
   it('accepts every product of the program', () => {
-    const products = [
-      'D365-ENTERPRISE-PLAN-1',
-      'D365-SALES',
-      'D365-CUSTOMER-SERVICE',
-      'D365-FIELD-SERVICE',
-      'D365-PROJECT-SERVICE-AUTOMATION',
-      'D365-ENTERPRISE-PLAN-2',
-      'D365-OPERATIONS',
-      'AX-2012-ON-PREMISE',
-    ];
+    const products = PRODUCTS;
     const value = expectValid(dataset({ partners: [], customers: [C1], revenue: products.map((product, i) => sale(`R-${i}`, { product })) }));
     expect(value.revenue.map((r) => r.product)).toEqual(products);
   });

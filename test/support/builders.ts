@@ -53,6 +53,18 @@ export function certifiedPeople(partnerId: string, prefix: string, count: number
   return { people, examPasses: people.flatMap((p) => passes(p.id, exams, date)) };
 }
 
+/** The product ids the issue names, Plan 1 and its apps first. */
+export const PRODUCTS = [
+  'D365-ENTERPRISE-PLAN-1',
+  'D365-SALES',
+  'D365-CUSTOMER-SERVICE',
+  'D365-FIELD-SERVICE',
+  'D365-PROJECT-SERVICE-AUTOMATION',
+  'D365-ENTERPRISE-PLAN-2',
+  'D365-OPERATIONS',
+  'AX-2012-ON-PREMISE',
+] as const;
+
 export const CE_EXAMS = ['MB2-715', 'MB2-716', 'MB2-717'] as const;
 export const OPS_EXAMS = ['MB6-893', 'MB6-892', 'MB6-890', '70-764'] as const;
 
