@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import countries from 'i18n-iso-countries';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { compileProgram, formatProblem, InvalidInputError, type ProgramDefinitionInput } from '../src/engine/index.js';
+import { compileProgramVersion, formatProblem, InvalidInputError, type ProgramDefinitionInput } from '../src/engine/index.js';
 import { DEFAULT_PROGRAM_PATH, loadProgram } from '../src/files/program-files.js';
+import { versionFrom } from '../src/engine/index.js';
 import { PRODUCTS, certifiedPeople, customer, dataset, dpor, evaluateRaw, levelOf, line, partner, program, requirementOf } from './support/builders.js';
 
 describe('the bundled Cloud Business Applications definition', () => {
@@ -35,7 +36,7 @@ describe('the bundled Cloud Business Applications definition', () => {
       o.levels.flatMap((l) =>
         l.requirements.map((r) => [
           `${o.id}/${l.id}/${r.id}`,
-          r.kind === 'revenue' ? Object.fromEntries([...r.minimumCents].map(([m, c]) => [m, c / 100])) : r.people,
+          r.kind === 'revenue' ? Object.fromEntries([...r.minimumCents].map(([m, c]) => [m, c / 100])) : r.kind === 'certified-people' ? r.people : null,
         ]),
       ),
     );
@@ -114,7 +115,7 @@ function minimal(): ProgramDefinitionInput {
 function problems(mutate: (d: ReturnType<typeof minimal> & Record<string, unknown>) => void): string[] {
   const definition = minimal() as ReturnType<typeof minimal> & Record<string, unknown>;
   mutate(definition);
-  const result = compileProgram(definition);
+  const result = compileProgramVersion(definition);
   return result.ok ? [] : result.problems.map(formatProblem);
 }
 
@@ -124,7 +125,7 @@ const levelsOf = (d: ProgramDefinitionInput): Levels => d.competencies[0]!.optio
 
 describe('compiling a definition', () => {
   it('accepts the minimal definition and expands components into the scope', () => {
-    const result = compileProgram(minimal());
+    const result = compileProgramVersion(minimal());
     expect(result.ok).toBe(true);
     if (result.ok) expect([...result.value.revenueScopes[0]!.products]).toEqual(['SUITE', 'APP']);
   });
@@ -236,8 +237,9 @@ describe('definition folders', () => {
 
   it('a second competency is added by writing one data file', () => {
     const dir = copyOfBundled();
+    // Written into the 2017-10-13 version folder: a competency starts with a version of the program.
     writeFileSync(
-      join(dir, 'competencies', 'cloud-platform.yaml'),
+      join(dir, 'versions', '2017-10-13', 'cloud-platform.yaml'),
       `
 products:
   - id: AZURE-CONSUMPTION
@@ -269,8 +271,10 @@ competencies:
                     minimum: 1
 `,
     );
-    const extended = loadProgram(dir);
+    const extendedProgram = loadProgram(dir);
+    const extended = versionFrom(extendedProgram, '2017-10-13')!;
     expect(extended.competencies.map((c) => c.id)).toEqual(['cloud-business-applications', 'cloud-platform']);
+    expect(versionFrom(loadProgram(dir), '2017-07-07')!.competencies.map((c) => c.id)).toEqual(['cloud-business-applications']);
     const { people, examPasses } = certifiedPeople('P', 'az', 2, ['70-533']);
     const report = evaluateRaw(
       dataset({
@@ -281,8 +285,9 @@ competencies:
         people,
         examPasses,
       }),
-      '2017-07-07',
+      '2017-11-01',
       extended,
+      extendedProgram,
     );
     expect(levelOf(report, 'P', 'azure')).toBe('silver');
     expect(requirementOf(report, 'P', 'azure', 'silver', 'consumption')).toMatchObject({ met: true, actual: 15000, required: 15000 });
@@ -290,20 +295,20 @@ competencies:
 
   it('names the file and line of a YAML syntax error', () => {
     const dir = copyOfBundled();
-    writeFileSync(join(dir, 'competencies', 'broken.yaml'), 'competencies:\n  - id: [unclosed\n');
+    writeFileSync(join(dir, 'versions', '2017-07-07', 'broken.yaml'), 'competencies:\n  - id: [unclosed\n');
     expect(() => loadProgram(dir)).toThrowError(InvalidInputError);
     try {
       loadProgram(dir);
     } catch (error) {
       const [problem] = (error as InvalidInputError).problems;
-      expect(formatProblem(problem!)).toMatch(/^competencies\/broken\.yaml: is not valid YAML \(line \d+, column \d+\)/);
+      expect(formatProblem(problem!)).toMatch(/^versions\/2017-07-07\/broken\.yaml: is not valid YAML \(line \d+, column \d+\)/);
     }
   });
 
   it('refuses a field set in two files', () => {
     const dir = copyOfBundled();
-    writeFileSync(join(dir, 'competencies', 'again.yaml'), 'id: another-program\n');
-    expect(() => loadProgram(dir)).toThrowError(/competencies\/again\.yaml: id is already set in program\.yaml/);
+    writeFileSync(join(dir, 'versions', '2017-07-07', 'again.yaml'), 'id: another-program\n');
+    expect(() => loadProgram(dir)).toThrowError(/versions\/2017-07-07\/again\.yaml: id is already set in program\.yaml/);
   });
 
   it('the bundled YAML is plain data a program manager can read', () => {

@@ -29,7 +29,8 @@ function buildProgram(io: CliIo): Command {
     .option('--partner <id>', 'only this partner (repeatable)', collect)
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
     .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
-    .action((dataset: string, options: { asOf?: string; partner?: string[]; format: string; program?: string }) => {
+    .option('--program-version <date>', 'judge by the version taking effect on this date instead of the one in force on the as-of date')
+    .action((dataset: string, options: { asOf?: string; partner?: string[]; format: string; program?: string; programVersion?: string }) => {
       runEvaluate(dataset, options, io);
     });
 

@@ -1,6 +1,6 @@
 /** Reads a JSON dataset from disk and validates it against a program. */
 import { readFileSync } from 'node:fs';
-import { InvalidInputError, validateDataset, type Dataset, type Program } from '../engine/index.js';
+import { InvalidInputError, validateDataset, type Catalog, type Dataset } from '../engine/index.js';
 
 export function readJsonFile(path: string): unknown {
   let text: string;
@@ -16,7 +16,7 @@ export function readJsonFile(path: string): unknown {
   }
 }
 
-export function loadDataset(path: string, program: Program): Dataset {
+export function loadDataset(path: string, program: Catalog): Dataset {
   const result = validateDataset(readJsonFile(path), program);
   if (!result.ok) throw new InvalidInputError(path, result.problems);
   return result.value;

@@ -1,27 +1,32 @@
 /**
  * Reads a program definition from disk: one YAML/JSON file, or a folder of
  * fragments (program.yaml, countries.yaml, competencies/*.yaml) joined into
- * one definition. Adding a competency is adding a file.
+ * one definition, or such a folder with one subfolder per version under
+ * versions/. Adding a competency is adding a file.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { compileProgram, InvalidInputError, type Problem, type Program } from '../engine/index.js';
+import { assembleProgram, compileProgramVersion, InvalidInputError, type Problem, type Program, type ProgramVersion } from '../engine/index.js';
 
 /** The definition shipped with Attain. */
 export const DEFAULT_PROGRAM_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../definitions/microsoft-partner-network');
 
 const DEFINITION_FILE = /\.(ya?ml|json)$/i;
 
-function definitionFiles(path: string): string[] {
+/** The folder of versions in a definition folder; its subfolders are versions, one each. */
+const VERSIONS = 'versions';
+
+function definitionFiles(path: string, skip?: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (DEFINITION_FILE.test(entry.name)) files.push(full);
+      if (entry.isDirectory()) {
+        if (full !== skip) walk(full);
+      } else if (DEFINITION_FILE.test(entry.name)) files.push(full);
     }
   };
   walk(path);
@@ -62,27 +67,69 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Loads a program: a definition file, a folder of fragments (one version), or
+ * a folder whose `versions/` subfolders each hold one version's fragments,
+ * joined with the fragments outside `versions/` that all versions share.
+ */
 export function loadProgram(path: string = DEFAULT_PROGRAM_PATH): Program {
   const problems: Problem[] = [];
-  let files: string[];
+  let layout: { label: string; files: string[] }[];
   try {
-    files = definitionFiles(path);
+    const versionsDir = join(path, VERSIONS);
+    if (statSync(path).isDirectory() && existsSync(versionsDir) && statSync(versionsDir).isDirectory()) {
+      const shared = definitionFiles(path, versionsDir);
+      layout = readdirSync(versionsDir, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort()
+        .map((name) => ({ label: `${VERSIONS}/${name}`, files: [...shared, ...definitionFiles(join(versionsDir, name))] }));
+    } else {
+      layout = [{ label: '', files: definitionFiles(path) }];
+    }
   } catch (error) {
     throw new InvalidInputError(path, [{ record: path, field: '', message: `cannot read the program definition: ${(error as Error).message}` }]);
   }
+
   const display = (file: string): string => (file === path ? file : relative(path, file));
-  const fragments = files.flatMap((file) => {
-    try {
-      return [{ file: display(file), data: parseYaml(readFileSync(file, 'utf8'), { merge: true }) as unknown }];
-    } catch (error) {
-      const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line}, column ${error.linePos[0].col})` : '';
-      problems.push({ record: display(file), field: '', message: `is not valid YAML${where}: ${(error as Error).message.split('\n')[0]}` });
-      return [];
+  const parsed = new Map<string, unknown>();
+  const parse = (file: string): { file: string; data: unknown }[] => {
+    if (!parsed.has(file)) {
+      try {
+        parsed.set(file, parseYaml(readFileSync(file, 'utf8'), { merge: true }) as unknown);
+      } catch (error) {
+        const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line}, column ${error.linePos[0].col})` : '';
+        problems.push({ record: display(file), field: '', message: `is not valid YAML${where}: ${(error as Error).message.split('\n')[0]}` });
+        parsed.set(file, undefined);
+      }
     }
+    const data = parsed.get(file);
+    return data === undefined ? [] : [{ file: display(file), data }];
+  };
+
+  const versions: ProgramVersion[] = [];
+  for (const { label, files } of layout) {
+    const before = problems.length;
+    const merged = mergeFragments(files.flatMap(parse), problems);
+    if (problems.length > before) continue;
+    const compiled = compileProgramVersion(merged);
+    // Each version is checked on its own; name it when there are several.
+    if (!compiled.ok) problems.push(...compiled.problems.map((p) => (label ? { ...p, record: `${label}: ${p.record}` } : p)));
+    else versions.push(compiled.value);
+  }
+  if (problems.length > 0) throw new InvalidInputError(path, dedupe(problems));
+  const program = assembleProgram(versions);
+  if (!program.ok) throw new InvalidInputError(path, program.problems);
+  return program.value;
+}
+
+/** A broken shared file is reported once, not once per version. */
+function dedupe(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.record}\u0000${p.field}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
-  const merged = mergeFragments(fragments, problems);
-  if (problems.length > 0) throw new InvalidInputError(path, problems);
-  const compiled = compileProgram(merged);
-  if (!compiled.ok) throw new InvalidInputError(path, compiled.problems);
-  return compiled.value;
 }

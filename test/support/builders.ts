@@ -10,12 +10,20 @@ import {
   type DatasetFile,
   type EvaluationReport,
   type Problem,
+  type Catalog,
   type Program,
+  type ProgramVersion,
+  versionFrom,
   type RequirementEvaluation,
 } from '../../src/engine/index.js';
 import { loadProgram } from '../../src/files/program-files.js';
 
-export const program: Program = loadProgram();
+/** The bundled program: both versions. */
+export const programHistory: Program = loadProgram();
+/** The seed pages' version, in force from 2017-07-07. */
+export const program: ProgramVersion = versionFrom(programHistory, '2017-07-07')!;
+/** The revision in force from 2017-10-13. */
+export const revision: ProgramVersion = versionFrom(programHistory, '2017-10-13')!;
 
 type Raw = { -readonly [K in keyof DatasetFile]?: NonNullable<DatasetFile[K]>[number][] };
 
@@ -73,13 +81,14 @@ export function dataset(raw: Raw): DatasetFile {
 }
 
 /** Problems of an invalid dataset, formatted; [] when it is valid. */
-export function problemsOf(raw: unknown, against: Program = program): Problem[] {
+export function problemsOf(raw: unknown, against: ProgramVersion = program): Problem[] {
   const result = validateDataset(raw, against);
   return result.ok ? [] : [...result.problems];
 }
 
-export function evaluateRaw(raw: unknown, asOf: string, against: Program = program): EvaluationReport {
-  const result = validateDataset(raw, against);
+/** Validates against every version's catalog, like the CLI, and evaluates under one version. */
+export function evaluateRaw(raw: unknown, asOf: string, against: ProgramVersion = program, catalog: Catalog = programHistory): EvaluationReport {
+  const result = validateDataset(raw, catalog);
   if (!result.ok) throw new InvalidInputError('test dataset', result.problems);
   return evaluate(prepare(against, result.value), { asOf });
 }

@@ -1,5 +1,5 @@
 /** `attain evaluate <dataset.json>`: every partner's level and every requirement's shortfall. */
-import { evaluate, isIsoDate, prepare, type Problem } from '../../engine/index.js';
+import { evaluate, isIsoDate, prepare, versionFrom, versionInEffect, type Problem, type Program, type ProgramVersion } from '../../engine/index.js';
 import { loadDataset } from '../../files/dataset-file.js';
 import { loadProgram } from '../../files/program-files.js';
 import { localToday, type CliIo } from '../io.js';
@@ -11,6 +11,7 @@ export interface EvaluateCommandOptions {
   readonly partner?: readonly string[] | undefined;
   readonly format: string;
   readonly program?: string | undefined;
+  readonly programVersion?: string | undefined;
 }
 
 export const FORMATS = ['table', 'json'] as const;
@@ -25,8 +26,9 @@ export function runEvaluate(datasetPath: string, options: EvaluateCommandOptions
   if (problems.length > 0) throw new UsageError(problems);
 
   const program = loadProgram(options.program);
+  const version = chooseVersion(program, asOf, options.programVersion);
   const dataset = loadDataset(datasetPath, program);
-  const prepared = prepare(program, dataset);
+  const prepared = prepare(version, dataset);
   const partnerIds = options.partner && options.partner.length > 0 ? [...new Set(options.partner)] : undefined;
   const unknown = (partnerIds ?? []).filter((id) => !prepared.partnerIndex.has(id));
   if (unknown.length > 0) {
@@ -34,5 +36,28 @@ export function runEvaluate(datasetPath: string, options: EvaluateCommandOptions
   }
 
   const report = evaluate(prepared, { asOf, partnerIds });
-  io.stdout(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderEvaluationTable(report, program, dataset));
+  io.stdout(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderEvaluationTable(report, version, dataset));
+}
+
+/** The version in force on the as-of date, or the one asked for with --program-version. */
+function chooseVersion(program: Program, asOf: string, forced: string | undefined): ProgramVersion {
+  const dates = program.versions.map((v) => v.effectiveFrom).join(', ');
+  if (forced !== undefined) {
+    const version = versionFrom(program, forced);
+    if (!version) {
+      throw new UsageError([{ record: '--program-version', field: '', message: `"${forced}" is not a version of ${program.id} (versions take effect on ${dates})` }]);
+    }
+    return version;
+  }
+  const version = versionInEffect(program, asOf);
+  if (!version) {
+    throw new UsageError([
+      {
+        record: '--as-of',
+        field: '',
+        message: `${asOf} is before the first version of ${program.id} (versions take effect on ${dates}); name one with --program-version to evaluate under its rules anyway`,
+      },
+    ]);
+  }
+  return version;
 }

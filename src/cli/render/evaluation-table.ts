@@ -1,6 +1,6 @@
 /** The `--format table` view of an evaluation report: what a person reads in a terminal. */
 import Table from 'cli-table3';
-import type { Dataset, EvaluationReport, Program, RequirementEvaluation } from '../../engine/index.js';
+import type { Dataset, EvaluationReport, ProgramVersion, RequirementEvaluation } from '../../engine/index.js';
 
 const BORDERLESS = {
   top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
@@ -11,16 +11,29 @@ const BORDERLESS = {
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2 });
 
 function quantity(requirement: RequirementEvaluation, value: number): string {
-  return requirement.kind === 'revenue' ? usd.format(value) : `${value} ${value === 1 ? 'person' : 'people'}`;
+  // Alternatives show the figures of one of them: dollars or people as that one counts.
+  const kind = requirement.kind === 'any-of' ? requirement.alternatives.find((a) => a.id === requirement.closest)?.kind : requirement.kind;
+  return kind === 'revenue' ? usd.format(value) : `${value} ${value === 1 ? 'person' : 'people'}`;
 }
 
-export function renderEvaluationTable(report: EvaluationReport, program: Program, dataset: Dataset): string {
+function row(levelCell: string, name: string, evaluation: RequirementEvaluation): string[] {
+  return [
+    levelCell,
+    name,
+    quantity(evaluation, evaluation.actual),
+    quantity(evaluation, evaluation.required),
+    quantity(evaluation, evaluation.shortfall),
+    evaluation.met ? 'met' : 'not met',
+  ];
+}
+
+export function renderEvaluationTable(report: EvaluationReport, program: ProgramVersion, dataset: Dataset): string {
   const partners = new Map(dataset.partners.map((p) => [p.id, p] as const));
   const marketName = new Map(program.markets.map((m) => [m.id, m.name.en] as const));
   const blocks = report.partners.map((evaluation) => {
     const partner = partners.get(evaluation.partnerId);
     const lines = [
-      `${evaluation.partnerId} ${partner?.name ?? ''} (${partner?.country ?? '?'}, ${marketName.get(evaluation.market) ?? evaluation.market}), as of ${report.asOf}`,
+      `${evaluation.partnerId} ${partner?.name ?? ''} (${partner?.country ?? '?'}, ${marketName.get(evaluation.market) ?? evaluation.market}), as of ${report.asOf}, rules in effect from ${report.programVersion}`,
     ];
     for (const competencyEvaluation of evaluation.competencies) {
       const competency = program.competencies.find((c) => c.id === competencyEvaluation.competency);
@@ -37,16 +50,17 @@ export function renderEvaluationTable(report: EvaluationReport, program: Program
         });
         for (const levelEvaluation of optionEvaluation.levels) {
           const level = option?.levels.find((l) => l.id === levelEvaluation.level);
-          levelEvaluation.requirements.forEach((requirementEvaluation, i) => {
-            const requirement = level?.requirements.find((r) => r.id === requirementEvaluation.id);
-            table.push([
-              i === 0 ? `${level?.name.en ?? levelEvaluation.level}${levelEvaluation.met ? ' (met)' : ''}` : '',
-              requirement?.name?.en ?? requirementEvaluation.id,
-              quantity(requirementEvaluation, requirementEvaluation.actual),
-              quantity(requirementEvaluation, requirementEvaluation.required),
-              quantity(requirementEvaluation, requirementEvaluation.shortfall),
-              requirementEvaluation.met ? 'met' : 'not met',
-            ]);
+          const levelCell = `${level?.name.en ?? levelEvaluation.level}${levelEvaluation.met ? ' (met)' : ''}`;
+          levelEvaluation.requirements.forEach((evaluation, i) => {
+            const requirement = level?.requirements.find((r) => r.id === evaluation.id);
+            table.push(row(i === 0 ? levelCell : '', requirement?.name?.en ?? evaluation.id, evaluation));
+            if (evaluation.kind !== 'any-of' || requirement?.kind !== 'any-of') return;
+            // Alternatives: each on its own line, the one carrying the requirement marked.
+            for (const alternative of evaluation.alternatives) {
+              const definition = requirement.alternatives.find((a) => a.id === alternative.id);
+              const carried = evaluation.carriedBy === alternative.id ? ' (carries it)' : '';
+              table.push(row('', `  or: ${definition?.name?.en ?? alternative.id}${carried}`, alternative));
+            }
           });
         }
         lines.push(table.toString().replace(/ +$/gm, '').replace(/^/gm, '    '));

@@ -6,7 +6,7 @@ import currencyCodes from 'currency-codes';
 import { monthOf } from '../calendar.js';
 import { canonicalDecimalText, decimalFromNumber, decimalToString, parseDecimal, textToUsdCents, type Cents, type Decimal } from '../money.js';
 import { problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
-import type { Program } from '../program/model.js';
+import type { Catalog } from '../program/model.js';
 import type { Result } from '../result.js';
 import type { Association, Customer, Dataset, ExamPass, FxRate, Partner, Person, RevenueLine } from './model.js';
 import { collections, type CollectionName } from './schema.js';
@@ -64,7 +64,7 @@ function inReadingOrder(problems: readonly Problem[]): Problem[] {
     .map((entry) => entry.problem);
 }
 
-export function validateDataset(raw: unknown, program: Program): Result<Dataset> {
+export function validateDataset(raw: unknown, program: Catalog): Result<Dataset> {
   return new DatasetValidator(program).validate(raw);
 }
 
@@ -75,7 +75,7 @@ class DatasetValidator {
   /** Collections that are not even arrays: references into them cannot be checked, and are not reported. */
   private readonly unreadable = new Set<CollectionName>();
 
-  constructor(private readonly program: Program) {}
+  constructor(private readonly program: Catalog) {}
 
   validate(raw: unknown): Result<Dataset> {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {

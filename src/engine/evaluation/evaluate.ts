@@ -4,17 +4,19 @@
  * dataset), then every requirement of every level is judged from the
  * measures.
  */
-import { isIsoDate, ttmWindow, type IsoDate, type TtmWindow } from '../calendar.js';
+import { isIsoDate, ttmWindow, type DayNumber, type IsoDate, type TtmWindow } from '../calendar.js';
 import { centsToDollars, type Cents } from '../money.js';
-import type { Level, Program, Requirement } from '../program/model.js';
+import type { CertifiedPeopleRequirement, Level, ProgramVersion, Requirement, SingleRequirement } from '../program/model.js';
 import type { PreparedData } from './prepare.js';
 import type {
+  CertifiedPeopleEvaluation,
   CompetencyEvaluation,
   EvaluationReport,
   LevelEvaluation,
   OptionEvaluation,
   PartnerEvaluation,
   RequirementEvaluation,
+  SingleRequirementEvaluation,
 } from './report.js';
 
 export interface EvaluateOptions {
@@ -55,17 +57,36 @@ export function measurePartner(prepared: PreparedData, partner: number, window: 
     if (evidence) scopeLines[scope]!.push(entryLine[k]!);
   }
 
-  const { personOrder, partnerPersonStart, qualifiedFrom } = prepared;
+  const { personOrder, partnerPersonStart } = prepared;
   const qualificationCount = program.qualifications.length;
   const qualifiedPeople: number[][] = program.qualifications.map(() => []);
   const peopleEnd = partnerPersonStart[partner + 1]!;
   for (let k = partnerPersonStart[partner]!; k < peopleEnd; k++) {
     const person = personOrder[k]!;
     for (let q = 0; q < qualificationCount; q++) {
-      if (qualifiedFrom[person * qualificationCount + q]! <= window.last) qualifiedPeople[q]!.push(person);
+      if (qualifies(prepared, person, q, window.last)) qualifiedPeople[q]!.push(person);
     }
   }
   return { partner, window, scopeCents, scopeLines, qualifiedPeople };
+}
+
+/**
+ * Whether a person satisfies every exam set of a qualification on a day: a
+ * pass counts from its date until its exam's acceptance ends. With
+ * `withoutRetiring`, passes of retiring exams are left out (to tell who
+ * relies on them).
+ */
+export function qualifies(prepared: PreparedData, person: number, qualification: number, day: DayNumber, withoutRetiring = false): boolean {
+  const { personExamDay, examAcceptedUntil, examRetiring, examIds } = prepared;
+  const row = person * examIds.length;
+  for (const set of prepared.qualificationSets[qualification]!) {
+    let passed = 0;
+    for (const column of set.columns) {
+      if (personExamDay[row + column]! <= day && day <= examAcceptedUntil[column]! && !(withoutRetiring && examRetiring[column])) passed += 1;
+    }
+    if (passed < set.minimum) return false;
+  }
+  return true;
 }
 
 export function evaluate(prepared: PreparedData, options: EvaluateOptions): EvaluationReport {
@@ -111,35 +132,85 @@ export function judgeRequirement(
   market: string,
   requirement: Requirement,
 ): RequirementEvaluation {
-  if (requirement.kind === 'revenue') {
-    const actual = measures.scopeCents[requirement.scope.index]!;
-    const required = requirementCents(prepared.program, requirement, market);
-    const revenue = prepared.dataset.revenue;
-    return {
-      id: requirement.id,
-      kind: 'revenue',
-      met: actual >= required,
-      actual: centsToDollars(actual),
-      required: centsToDollars(required),
-      shortfall: centsToDollars(Math.max(0, required - actual)),
-      evidence: { revenueLineIds: measures.scopeLines[requirement.scope.index]!.map((i) => revenue[i]!.id) },
-    };
-  }
-  const qualified = measures.qualifiedPeople[requirement.qualification.index]!;
+  if (requirement.kind !== 'any-of') return judgeSingle(prepared, measures, market, requirement);
+  const alternatives = requirement.alternatives.map((alternative) => judgeSingle(prepared, measures, market, alternative));
+  // Shown with the figures of the alternative that carries the requirement, or else of the closest one.
+  const carrying = alternatives.find((a) => a.met);
+  const shown = carrying ?? [...alternatives].sort((a, b) => a.shortfall / a.required - b.shortfall / b.required)[0]!;
+  return {
+    id: requirement.id,
+    kind: 'any-of',
+    met: carrying !== undefined,
+    actual: shown.actual,
+    required: shown.required,
+    shortfall: shown.shortfall,
+    carriedBy: carrying?.id ?? null,
+    closest: shown.id,
+    alternatives,
+  };
+}
+
+function judgeSingle(prepared: PreparedData, measures: PartnerMeasures, market: string, requirement: SingleRequirement): SingleRequirementEvaluation {
+  if (requirement.kind === 'certified-people') return judgePeople(prepared, measures, requirement);
+  const actual = measures.scopeCents[requirement.scope.index]!;
+  const required = requirementCents(prepared.program, requirement, market);
+  const revenue = prepared.dataset.revenue;
+  return {
+    id: requirement.id,
+    kind: 'revenue',
+    met: actual >= required,
+    actual: centsToDollars(actual),
+    required: centsToDollars(required),
+    shortfall: centsToDollars(Math.max(0, required - actual)),
+    evidence: { revenueLineIds: measures.scopeLines[requirement.scope.index]!.map((i) => revenue[i]!.id) },
+  };
+}
+
+function judgePeople(prepared: PreparedData, measures: PartnerMeasures, requirement: CertifiedPeopleRequirement): CertifiedPeopleEvaluation {
   const people = prepared.dataset.people;
+  const examColumn = new Map(prepared.examIds.map((id, c) => [id, c] as const));
+  const counts = requirement.groups.map((group) => measures.qualifiedPeople[group.index]!);
+  const actual = Math.min(...counts.map((c) => c.length));
+  const qualified = [...new Set(counts.flat())].sort((a, b) => a - b);
+  // Who would not qualify without passes of retiring exams, and which of those exams they hold.
+  const day = measures.window.last;
+  const retiringExams = qualified.flatMap((person) => {
+    const relies = requirement.groups.some((group, g) => counts[g]!.includes(person) && !qualifies(prepared, person, group.index, day, true));
+    if (!relies) return [];
+    const exams = requirement.examSets
+      .flatMap((set) => set.exams)
+      .filter((exam) => {
+        const column = examColumn.get(exam)!;
+        return prepared.examRetiring[column] === 1 && prepared.personExamDay[person * prepared.examIds.length + column]! <= day;
+      });
+    return [{ personId: people[person]!.id, exams }];
+  });
   return {
     id: requirement.id,
     kind: 'certified-people',
-    met: qualified.length >= requirement.people,
-    actual: qualified.length,
+    met: actual >= requirement.people,
+    actual,
     required: requirement.people,
-    shortfall: Math.max(0, requirement.people - qualified.length),
-    evidence: { personIds: qualified.map((i) => people[i]!.id) },
+    shortfall: Math.max(0, requirement.people - actual),
+    evidence: {
+      personIds: qualified.map((i) => people[i]!.id),
+      ...(requirement.samePeople
+        ? {}
+        : {
+            groups: requirement.groups.map((group, g) => ({
+              exams: group.examSets.flatMap((set) => set.exams),
+              minimum: group.examSets[0]!.minimum,
+              actual: counts[g]!.length,
+              personIds: counts[g]!.map((i) => people[i]!.id),
+            })),
+          }),
+      retiringExams,
+    },
   };
 }
 
 /** The threshold of a revenue requirement in a market. */
-export function requirementCents(program: Program, requirement: Extract<Requirement, { kind: 'revenue' }>, market: string): Cents {
+export function requirementCents(program: ProgramVersion, requirement: Extract<Requirement, { kind: 'revenue' }>, market: string): Cents {
   const cents = requirement.minimumCents.get(market);
   // Compilation guarantees a threshold for every market of the program.
   if (cents === undefined) throw new RangeError(`program ${program.id} has no threshold for market "${market}" in requirement ${requirement.id}`);

@@ -3,9 +3,10 @@
  * date, is a single pass over contiguous arrays.
  *
  * Nothing here depends on the as-of date: which partner a revenue line is
- * attributed to depends only on the line's own date, and when a person first
- * qualifies depends only on their pass dates. So one preparation serves any
- * number of evaluations (a timeline, a forecast, what-if).
+ * attributed to depends only on the line's own date, and a person's earliest
+ * pass of each exam only on their passes. So one preparation serves any
+ * number of evaluations of one program version (a timeline, a forecast,
+ * what-if).
  *
  * Revenue is stored as "entries": one per (line, scope it counts in, partner
  * it is attributed to), sorted by partner and then by date, so a partner's
@@ -13,13 +14,13 @@
  */
 import { dayNumberOf, type DayNumber } from '../calendar.js';
 import type { Dataset, Association } from '../dataset/model.js';
-import type { Program } from '../program/model.js';
+import type { ProgramVersion } from '../program/model.js';
 
 /** A day later than any real one: "never". */
 export const NEVER: DayNumber = 2 ** 31 - 1;
 
 export interface PreparedData {
-  readonly program: Program;
+  readonly program: ProgramVersion;
   readonly dataset: Dataset;
   readonly partnerIndex: ReadonlyMap<string, number>;
 
@@ -40,18 +41,22 @@ export interface PreparedData {
   readonly examIds: readonly string[];
   /** Earliest pass day of person i for catalog exam e at [i * examIds.length + e]; NEVER if none. */
   readonly personExamDay: Int32Array;
-  /** First day person i qualifies under qualification q, at [i * qualifications + q]; NEVER if not yet. */
-  readonly qualifiedFrom: Int32Array;
+  /** Last evaluation day on which passes of catalog exam e count; NEVER when they always do. */
+  readonly examAcceptedUntil: Int32Array;
+  /** 1 when catalog exam e has a retirement date. */
+  readonly examRetiring: Uint8Array;
+  /** Per qualification, per exam set: the catalog columns of its exams and how many must be passed. */
+  readonly qualificationSets: readonly (readonly { readonly columns: Int32Array; readonly minimum: number }[])[];
 }
 
-export function prepare(program: Program, dataset: Dataset): PreparedData {
+export function prepare(program: ProgramVersion, dataset: Dataset): PreparedData {
   const partnerIndex = new Map(dataset.partners.map((p, i) => [p.id, i] as const));
   const revenue = prepareRevenue(program, dataset, partnerIndex);
   const people = preparePeople(program, dataset, partnerIndex);
   return { program, dataset, partnerIndex, ...revenue, ...people };
 }
 
-function prepareRevenue(program: Program, dataset: Dataset, partnerIndex: ReadonlyMap<string, number>) {
+function prepareRevenue(program: ProgramVersion, dataset: Dataset, partnerIndex: ReadonlyMap<string, number>) {
   // Scopes a line of this product counts in: [all lines, net new lines].
   const scopesByProduct = new Map<string, [number[], number[]]>();
   for (const product of program.products.keys()) {
@@ -236,7 +241,7 @@ function orderByPartnerThenDay(partners: Int32Array, days: Int32Array, partnerCo
   return order;
 }
 
-function preparePeople(program: Program, dataset: Dataset, partnerIndex: ReadonlyMap<string, number>) {
+function preparePeople(program: ProgramVersion, dataset: Dataset, partnerIndex: ReadonlyMap<string, number>) {
   const examIds = [...program.exams.keys()];
   const examColumn = new Map(examIds.map((id, i) => [id, i] as const));
   const personIndex = new Map(dataset.people.map((p, i) => [p.id, i] as const));
@@ -252,23 +257,12 @@ function preparePeople(program: Program, dataset: Dataset, partnerIndex: Readonl
     personExamDay[cell] = Math.min(personExamDay[cell]!, dayOf(pass.date));
   }
 
-  const qualificationCount = program.qualifications.length;
-  const qualifiedFrom = new Int32Array(dataset.people.length * qualificationCount);
-  const columns = program.qualifications.map((q) => q.examSets.map((set) => set.exams.map((e) => examColumn.get(e)!)));
-  const passDays: number[] = [];
-  for (let person = 0; person < dataset.people.length; person++) {
-    for (let q = 0; q < qualificationCount; q++) {
-      let from = 0;
-      program.qualifications[q]!.examSets.forEach((set, s) => {
-        // The day the set is satisfied: the minimum-th earliest pass among its exams.
-        passDays.length = 0;
-        for (const c of columns[q]![s]!) passDays.push(personExamDay[person * examCount + c]!);
-        passDays.sort((a, b) => a - b);
-        from = Math.max(from, passDays[set.minimum - 1]!);
-      });
-      qualifiedFrom[person * qualificationCount + q] = from;
-    }
-  }
+  const catalogExams = [...program.exams.values()];
+  const examAcceptedUntil = Int32Array.from(catalogExams, (e) => (e.acceptedUntil ? dayNumberOf(e.acceptedUntil) : NEVER));
+  const examRetiring = Uint8Array.from(catalogExams, (e) => (e.retires ? 1 : 0));
+  const qualificationSets = program.qualifications.map((q) =>
+    q.examSets.map((set) => ({ columns: Int32Array.from(set.exams, (e) => examColumn.get(e)!), minimum: set.minimum })),
+  );
 
   const partnerOfPerson = dataset.people.map((p) => partnerIndex.get(p.partnerId)!);
   const partnerPersonStart = startsOf(partnerOfPerson, dataset.partners.length);
@@ -278,5 +272,5 @@ function preparePeople(program: Program, dataset: Dataset, partnerIndex: Readonl
     personOrder[cursor[p]!++] = i;
   });
 
-  return { partnerPersonStart, personOrder, examIds, personExamDay, qualifiedFrom };
+  return { partnerPersonStart, personOrder, examIds, personExamDay, examAcceptedUntil, examRetiring, qualificationSets };
 }

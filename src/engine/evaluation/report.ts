@@ -56,14 +56,40 @@ export interface CertifiedPeopleEvaluation {
   readonly id: string;
   readonly kind: 'certified-people';
   readonly met: boolean;
-  /** Qualifying people. */
+  /** Qualifying people; when each exam set is counted on its own, the smallest of the counts. */
   readonly actual: number;
   readonly required: number;
   readonly shortfall: number;
   readonly evidence: {
-    /** The people who qualify. */
+    /** The people who qualify (for any set, when sets are counted on their own). */
     readonly personIds: readonly string[];
+    /** When the same or different people may pass the sets: each set's own count. */
+    readonly groups?: readonly {
+      readonly exams: readonly string[];
+      readonly minimum: number;
+      readonly actual: number;
+      readonly personIds: readonly string[];
+    }[];
+    /** Qualifying people who would not qualify without passes of exams that retire, with those exams. */
+    readonly retiringExams: readonly { readonly personId: string; readonly exams: readonly string[] }[];
   };
 }
 
-export type RequirementEvaluation = RevenueRequirementEvaluation | CertifiedPeopleEvaluation;
+export type SingleRequirementEvaluation = RevenueRequirementEvaluation | CertifiedPeopleEvaluation;
+
+/** Alternatives between whole requirements; the figures are those of the alternative carrying it, or else the closest. */
+export interface AnyOfEvaluation {
+  readonly id: string;
+  readonly kind: 'any-of';
+  readonly met: boolean;
+  readonly actual: number;
+  readonly required: number;
+  readonly shortfall: number;
+  /** The first alternative that is met, or null. */
+  readonly carriedBy: string | null;
+  /** The alternative whose figures are shown. */
+  readonly closest: string;
+  readonly alternatives: readonly SingleRequirementEvaluation[];
+}
+
+export type RequirementEvaluation = SingleRequirementEvaluation | AnyOfEvaluation;

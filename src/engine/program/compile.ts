@@ -1,5 +1,5 @@
 /**
- * Definition file → Program. Checks what a schema cannot: that every id a
+ * Definition file → ProgramVersion. Checks what a schema cannot: that every id a
  * requirement names exists, that thresholds cover every market, that ids are
  * unique where they must be. Reports every problem, not the first.
  */
@@ -15,14 +15,15 @@ import type {
   Level,
   Option,
   Product,
-  Program,
+  ProgramVersion,
   Qualification,
   Requirement,
   RevenueScope,
+  SingleRequirement,
 } from './model.js';
-import { programDefinition, type ProgramDefinition, type RequirementDefinition } from './schema.js';
+import { programDefinition, type ProgramDefinition, type RequirementDefinition, type SingleRequirementDefinition } from './schema.js';
 
-export function compileProgram(raw: unknown): Result<Program> {
+export function compileProgramVersion(raw: unknown): Result<ProgramVersion> {
   const parsed = programDefinition.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     return { ok: false, problems: problemsFromDefinitionZod(parsed.error.issues, raw) };
@@ -55,13 +56,18 @@ class Compiler {
 
   constructor(private readonly def: ProgramDefinition) {}
 
-  compile(): Result<Program> {
+  compile(): Result<ProgramVersion> {
     const def = this.def;
     this.marketIds = this.uniqueIds('markets', def.markets);
     this.associationTypes = new Map(
       this.unique('associationTypes', def.associationTypes).map((t) => [t.id, { ...t }] as const),
     );
     this.exams = new Map(this.unique('exams', def.exams).map((e) => [e.id, { ...e }] as const));
+    def.exams.forEach((exam, i) => {
+      if (exam.retires && exam.acceptedUntil && exam.acceptedUntil < exam.retires) {
+        this.problem(recordLabel('exams', i, exam.id), 'acceptedUntil', `acceptedUntil "${exam.acceptedUntil}" is before retires "${exam.retires}"`);
+      }
+    });
     this.products = new Map(this.unique('products', def.products).map((p) => [p.id, { ...p }] as const));
     def.products.forEach((product, i) => {
       for (const component of product.components) {
@@ -120,6 +126,16 @@ class Compiler {
   }
 
   private requirement(def: RequirementDefinition, where: string): Requirement {
+    if (def.kind === 'any-of') {
+      const alternatives = this.uniqueWithin(where, 'alternatives', def.alternatives).map((alternative, ai) =>
+        this.singleRequirement(alternative, `${where}.${recordLabel('alternatives', ai, alternative.id)}`),
+      );
+      return { kind: 'any-of', id: def.id, name: def.name, alternatives };
+    }
+    return this.singleRequirement(def, where);
+  }
+
+  private singleRequirement(def: SingleRequirementDefinition, where: string): SingleRequirement {
     if (def.kind === 'certified-people') return this.peopleRequirement(def, where);
     for (const product of def.products) {
       if (!this.products.has(product)) this.problem(where, 'products', `products names unknown product "${product}"`);
@@ -159,7 +175,7 @@ class Compiler {
   }
 
   private peopleRequirement(
-    def: Extract<RequirementDefinition, { kind: 'certified-people' }>,
+    def: Extract<SingleRequirementDefinition, { kind: 'certified-people' }>,
     where: string,
   ): CertifiedPeopleRequirement {
     const seen = new Map<string, number>();
@@ -179,7 +195,8 @@ class Compiler {
       }
       return { exams: set.exams, minimum };
     });
-    return { kind: 'certified-people', id: def.id, name: def.name, people: def.people, qualification: this.qualification(examSets) };
+    const groups = def.samePeople ? [this.qualification(examSets)] : examSets.map((set) => this.qualification([set]));
+    return { kind: 'certified-people', id: def.id, name: def.name, people: def.people, examSets, samePeople: def.samePeople, groups };
   }
 
   private scope(products: readonly string[], netNewOnly: boolean, attribution: string): RevenueScope {

@@ -31,6 +31,10 @@ export interface Exam {
   readonly id: string;
   readonly title: LocalizedText;
   readonly link?: string | undefined;
+  /** Last day the exam can be taken. */
+  readonly retires?: IsoDate | undefined;
+  /** Last evaluation date on which its passes count. */
+  readonly acceptedUntil?: IsoDate | undefined;
 }
 
 /**
@@ -75,10 +79,27 @@ export interface CertifiedPeopleRequirement {
   readonly id: string;
   readonly name?: LocalizedText | undefined;
   readonly people: number;
-  readonly qualification: Qualification;
+  readonly examSets: readonly ExamSet[];
+  /** The same people must satisfy every set; otherwise each set is counted on its own. */
+  readonly samePeople: boolean;
+  /**
+   * What is counted: one qualification holding every set when the same
+   * people must pass them all, one qualification per set otherwise. Each
+   * count must reach `people`.
+   */
+  readonly groups: readonly Qualification[];
 }
 
-export type Requirement = RevenueRequirement | CertifiedPeopleRequirement;
+/** Alternatives between whole requirements: met when one of them is. */
+export interface AnyOfRequirement {
+  readonly kind: 'any-of';
+  readonly id: string;
+  readonly name?: LocalizedText | undefined;
+  readonly alternatives: readonly SingleRequirement[];
+}
+
+export type SingleRequirement = RevenueRequirement | CertifiedPeopleRequirement;
+export type Requirement = SingleRequirement | AnyOfRequirement;
 
 export interface Level {
   readonly id: string;
@@ -103,7 +124,19 @@ export interface Competency {
   readonly options: readonly Option[];
 }
 
-export interface Program {
+/** What a dataset is checked against: countries, association types, products. */
+export interface Catalog {
+  /** ISO 3166-1 alpha-2 → market id. */
+  readonly countries: ReadonlyMap<string, string>;
+  readonly associationTypes: ReadonlyMap<string, AssociationType>;
+  readonly products: ReadonlyMap<string, Product>;
+}
+
+/**
+ * A program as it stood from one date on: the rules that judge a partner on
+ * any as-of date from `effectiveFrom` until the next version takes effect.
+ */
+export interface ProgramVersion extends Catalog {
   readonly id: string;
   readonly name: LocalizedText;
   readonly effectiveFrom: IsoDate;
@@ -117,4 +150,15 @@ export interface Program {
   readonly competencies: readonly Competency[];
   readonly revenueScopes: readonly RevenueScope[];
   readonly qualifications: readonly Qualification[];
+}
+
+/**
+ * A program through time: its versions, oldest first. Datasets are checked
+ * against the catalogs of all versions together (a product added by a later
+ * version is valid data, and counts for nothing under an earlier one).
+ */
+export interface Program extends Catalog {
+  readonly id: string;
+  readonly name: LocalizedText;
+  readonly versions: readonly ProgramVersion[];
 }

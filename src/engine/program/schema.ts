@@ -54,6 +54,10 @@ const exam = z
     id,
     title: localizedText,
     link: z.url().optional(),
+    /** Last day the exam can be taken; plans never propose it after that. */
+    retires: isoDate.optional(),
+    /** Last evaluation date on which a pass of this exam still counts. */
+    acceptedUntil: isoDate.optional(),
   })
   .strict();
 
@@ -88,13 +92,31 @@ const certifiedPeopleRequirement = z
     name: localizedText.optional(),
     /** How many people must qualify. */
     people: z.int().min(1),
-    /** A person qualifies when they satisfy every set (the same people across sets). */
     examSets: z.array(examSet).min(1),
+    /**
+     * true: the same people must satisfy every set ("the same 5 individuals").
+     * false: each set needs its own count of people, who may or may not be the same ("the same or different").
+     */
+    samePeople: z.boolean().default(true),
   })
   .strict();
 
-export const requirementDefinition = z.discriminatedUnion('kind', [revenueRequirement, certifiedPeopleRequirement], {
+const singleRequirement = z.discriminatedUnion('kind', [revenueRequirement, certifiedPeopleRequirement], {
   error: 'must have kind "revenue" or "certified-people"',
+});
+
+/** Alternatives between whole requirements: met when any one alternative is met. */
+const anyOfRequirement = z
+  .object({
+    id,
+    kind: z.literal('any-of'),
+    name: localizedText.optional(),
+    alternatives: z.array(singleRequirement).min(2),
+  })
+  .strict();
+
+export const requirementDefinition = z.discriminatedUnion('kind', [revenueRequirement, certifiedPeopleRequirement, anyOfRequirement], {
+  error: 'must have kind "revenue", "certified-people" or "any-of"',
 });
 
 const level = z
@@ -128,7 +150,7 @@ export const programDefinition = z
   .object({
     id,
     name: localizedText,
-    /** The date from which this definition applies. */
+    /** The date from which this version of the program applies. */
     effectiveFrom: isoDate,
     source: z.string().optional(),
     markets: z.array(market).min(1),
@@ -144,3 +166,4 @@ export const programDefinition = z
 export type ProgramDefinition = z.infer<typeof programDefinition>;
 export type ProgramDefinitionInput = z.input<typeof programDefinition>;
 export type RequirementDefinition = z.infer<typeof requirementDefinition>;
+export type SingleRequirementDefinition = z.infer<typeof singleRequirement>;

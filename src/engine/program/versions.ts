@@ -1,0 +1,48 @@
+/**
+ * A program through time. Requirement pages change about twice a year; a
+ * partner is judged by the version in force on the evaluation date.
+ */
+import type { IsoDate } from '../calendar.js';
+import type { Problem } from '../problems.js';
+import type { Result } from '../result.js';
+import type { AssociationType, Product, Program, ProgramVersion } from './model.js';
+
+/** Puts compiled versions of one program together, oldest first. */
+export function assembleProgram(versions: readonly ProgramVersion[]): Result<Program> {
+  const problems: Problem[] = [];
+  const [first] = versions;
+  if (!first) return { ok: false, problems: [{ record: 'definition', field: 'versions', message: 'a program needs at least one version' }] };
+  const sorted = [...versions].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0));
+  sorted.forEach((version, i) => {
+    const where = `version ${version.effectiveFrom}`;
+    if (version.id !== first.id) {
+      problems.push({ record: where, field: 'id', message: `id "${version.id}" differs from "${first.id}" of the other versions` });
+    }
+    if (i > 0 && sorted[i - 1]!.effectiveFrom === version.effectiveFrom) {
+      problems.push({ record: where, field: 'effectiveFrom', message: `two versions take effect on ${version.effectiveFrom}` });
+    }
+  });
+  if (problems.length > 0) return { ok: false, problems };
+
+  // Any version's catalog entry makes a record valid data; the latest version's wording wins.
+  const countries = new Map<string, string>();
+  const associationTypes = new Map<string, AssociationType>();
+  const products = new Map<string, Product>();
+  for (const version of sorted) {
+    for (const [k, v] of version.countries) countries.set(k, v);
+    for (const [k, v] of version.associationTypes) associationTypes.set(k, v);
+    for (const [k, v] of version.products) products.set(k, v);
+  }
+  const latest = sorted.at(-1)!;
+  return { ok: true, value: { id: latest.id, name: latest.name, versions: sorted, countries, associationTypes, products } };
+}
+
+/** The latest version in effect on the date; undefined before the first one. */
+export function versionInEffect(program: Program, asOf: IsoDate): ProgramVersion | undefined {
+  return program.versions.filter((v) => v.effectiveFrom <= asOf).at(-1);
+}
+
+/** The version taking effect on exactly this date. */
+export function versionFrom(program: Program, effectiveFrom: IsoDate): ProgramVersion | undefined {
+  return program.versions.find((v) => v.effectiveFrom === effectiveFrom);
+}
