@@ -4,7 +4,7 @@
 // Not part of the tests: speed is measured here, never asserted in a test.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { evaluate, prepare, validateDataset } from '../dist/engine/index.js';
+import { evaluate, prepare, validateDataset, versionFrom } from '../dist/engine/index.js';
 import { loadProgram } from '../dist/files/program-files.js';
 
 const { values } = parseArgs({ options: { partners: { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' } } });
@@ -24,7 +24,16 @@ const random = mulberry32(Number(values.seed));
 const pick = (list) => list[Math.floor(random() * list.length)];
 const iso = (day) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
-const PRODUCTS = ['D365-ENTERPRISE-PLAN-1', 'D365-SALES', 'D365-CUSTOMER-SERVICE', 'D365-FIELD-SERVICE', 'D365-PROJECT-SERVICE-AUTOMATION', 'D365-ENTERPRISE-PLAN-2', 'D365-OPERATIONS', 'AX-2012-ON-PREMISE'];
+const PRODUCTS = [
+  'D365-ENTERPRISE-PLAN-1',
+  'D365-SALES',
+  'D365-CUSTOMER-SERVICE',
+  'D365-FIELD-SERVICE',
+  'D365-PROJECT-SERVICE-AUTOMATION',
+  'D365-ENTERPRISE-PLAN-2',
+  'D365-OPERATIONS',
+  'AX-2012-ON-PREMISE',
+];
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'JP', 'AU', 'IN', 'VN', 'KE', 'NG', 'BR', 'EG'];
 const EXAMS = ['MB2-715', 'MB2-716', 'MB2-717', 'MB2-718', 'MB6-893', 'MB6-892', 'MB6-890', '70-764'];
 const FIRST_DAY = 16_800; // 2015-12-30
@@ -34,7 +43,11 @@ function generate() {
   const raw = { partners: [], customers: [], associations: [], revenue: [], people: [], examPasses: [], fxRates: [] };
   for (let year = 2015; year <= 2018; year++) {
     for (let month = 1; month <= 12; month++) {
-      raw.fxRates.push({ currency: 'EUR', month: `${year}-${String(month).padStart(2, '0')}`, usdPerUnit: (1.05 + random() * 0.15).toFixed(4) });
+      raw.fxRates.push({
+        currency: 'EUR',
+        month: `${year}-${String(month).padStart(2, '0')}`,
+        usdPerUnit: (1.05 + random() * 0.15).toFixed(4),
+      });
     }
   }
   let line = 0;
@@ -49,7 +62,13 @@ function generate() {
       raw.customers.push({ id: customerId, name: customerId, country: pick(COUNTRIES) });
       if (random() < 0.1) {
         const handOver = FIRST_DAY + Math.floor(random() * SPAN);
-        raw.associations.push({ customerId, partnerId: `P${(p + 1) % partnerCount}`, type: 'DPOR', start: iso(FIRST_DAY - 400), end: iso(handOver) });
+        raw.associations.push({
+          customerId,
+          partnerId: `P${(p + 1) % partnerCount}`,
+          type: 'DPOR',
+          start: iso(FIRST_DAY - 400),
+          end: iso(handOver),
+        });
         raw.associations.push({ customerId, partnerId, type: 'DPOR', start: iso(handOver + 1), end: null });
       } else {
         raw.associations.push({ customerId, partnerId, type: 'DPOR', start: iso(FIRST_DAY - 400), end: null });
@@ -72,7 +91,8 @@ function generate() {
       const personId = `E${p}-${i}`;
       raw.people.push({ id: personId, partnerId, name: personId });
       const path = random() < 0.5 ? EXAMS.slice(0, 4) : EXAMS.slice(4);
-      for (const exam of path) if (random() < 0.85) raw.examPasses.push({ personId, exam, date: iso(FIRST_DAY - 200 + Math.floor(random() * (SPAN + 200))) });
+      for (const exam of path)
+        if (random() < 0.85) raw.examPasses.push({ personId, exam, date: iso(FIRST_DAY - 200 + Math.floor(random() * (SPAN + 200))) });
     }
   }
   return raw;
@@ -82,19 +102,32 @@ function time(label, fn) {
   const start = performance.now();
   const result = fn();
   const ms = performance.now() - start;
-  console.log(`${label.padEnd(44)} ${(ms / 1000).toFixed(2).padStart(7)} s   heap ${(process.memoryUsage().heapUsed / 2 ** 30).toFixed(2)} GiB`);
+  console.log(
+    `${label.padEnd(44)} ${(ms / 1000).toFixed(2).padStart(7)} s   heap ${(process.memoryUsage().heapUsed / 2 ** 30).toFixed(2)} GiB`,
+  );
   return result;
 }
 
 const program = loadProgram();
+// The seed version: the synthetic exams follow its certification paths.
+const version = versionFrom(program, '2017-07-07');
 const raw = time(`generate ${partnerCount} partners`, generate);
-console.log(`  ${raw.revenue.length} revenue lines, ${raw.customers.length} customers, ${raw.associations.length} associations, ${raw.people.length} people, ${raw.examPasses.length} exam passes`);
+console.log(
+  `  ${raw.revenue.length} revenue lines, ${raw.customers.length} customers, ${raw.associations.length} associations, ${raw.people.length} people, ${raw.examPasses.length} exam passes`,
+);
 const validated = time('validate (schema, references, exact cents)', () => validateDataset(raw, program));
-if (!validated.ok) throw new Error(validated.problems.slice(0, 5).map((p) => `${p.record}: ${p.message}`).join('\n'));
-const prepared = time('prepare (attribute, index by partner and date)', () => prepare(program, validated.value));
+if (!validated.ok)
+  throw new Error(
+    validated.problems
+      .slice(0, 5)
+      .map((p) => `${p.record}: ${p.message}`)
+      .join('\n'),
+  );
+const prepared = time('prepare (attribute, index by partner and date)', () => prepare(version, validated.value));
 const report = time('evaluate every partner, no evidence', () => evaluate(prepared, { asOf: '2017-07-07', evidence: false }));
 time('evaluate every partner, with evidence', () => evaluate(prepared, { asOf: '2017-07-07' }));
 time('evaluate every partner on another date', () => evaluate(prepared, { asOf: '2017-01-31', evidence: false }));
 const levels = {};
-for (const p of report.partners) for (const o of p.competencies[0].options) levels[`${o.option} ${o.level}`] = (levels[`${o.option} ${o.level}`] ?? 0) + 1;
+for (const p of report.partners)
+  for (const o of p.competencies[0].options) levels[`${o.option} ${o.level}`] = (levels[`${o.option} ${o.level}`] ?? 0) + 1;
 console.log('levels as of 2017-07-07:', levels);

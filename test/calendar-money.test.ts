@@ -117,10 +117,14 @@ describe('exact money', () => {
 
   it('converts decimal text by the fast path exactly as by the bigint path', () => {
     const text = fc.oneof(
-      fc.tuple(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.integer({ min: 0, max: 10 })).map(([units, scale]) => decimalToString({ units, scale })),
+      fc
+        .tuple(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.integer({ min: 0, max: 10 }))
+        .map(([units, scale]) => decimalToString({ units, scale })),
       fc.constantFrom('0', '-0', '-0.00', '0.005', '-0.005', '999999999999999', '99999999999999.99', '1e3', '12,5', '', '.5', '5.', ' 1'),
     );
-    const rate = fc.tuple(fc.bigInt({ min: 1n, max: 10n ** 12n }), fc.integer({ min: 0, max: 12 })).map(([units, scale]) => ({ units, scale }));
+    const rate = fc
+      .tuple(fc.bigInt({ min: 1n, max: 10n ** 12n }), fc.integer({ min: 0, max: 12 }))
+      .map(([units, scale]) => ({ units, scale }));
     fc.assert(
       fc.property(text, fc.option(rate, { nil: undefined }), (amount, usdPerUnit) => {
         const outcome = (f: () => number | undefined): string => {

@@ -38,12 +38,30 @@ describe('attain evaluate', () => {
     ]);
     const northwind = report.partners[2]!.competencies[0]!.options[0]!.levels[0]!.requirements[0]!;
     // 40,000 EUR × 1.1212 + 28,000 × 1.0542 + 22,000 × 1.1058, before the hand-over of Alpine Ski House to Contoso.
-    expect(northwind).toMatchObject({ id: 'net-new-revenue', kind: 'revenue', met: false, actual: 98693.2, required: 100000, shortfall: 1306.8 });
+    expect(northwind).toMatchObject({
+      id: 'net-new-revenue',
+      kind: 'revenue',
+      met: false,
+      actual: 98693.2,
+      required: 100000,
+      shortfall: 1306.8,
+    });
     expect(northwind).toMatchObject({ evidence: { revenueLineIds: ['R-2001', 'R-2002', 'R-2003'] } });
   });
 
   it('limits the output to the partners named, in the order named', async () => {
-    const { code, stdout } = await run(['evaluate', EXAMPLE, '--as-of', '2017-07-07', '--format', 'json', '--partner', 'P-TAILSPIN', '--partner', 'P-CONTOSO']);
+    const { code, stdout } = await run([
+      'evaluate',
+      EXAMPLE,
+      '--as-of',
+      '2017-07-07',
+      '--format',
+      'json',
+      '--partner',
+      'P-TAILSPIN',
+      '--partner',
+      'P-CONTOSO',
+    ]);
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as EvaluationReport).partners.map((p) => p.partnerId)).toEqual(['P-TAILSPIN', 'P-CONTOSO']);
   });
@@ -53,7 +71,9 @@ describe('attain evaluate', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('P-NORTHWIND Northwind Partners (DE, Developed markets), as of 2017-07-07');
     expect(stdout).toContain('Enterprise Customer Engagement option: no level attained');
-    expect(stdout).toMatch(/Silver\s+Net new revenue, Plan 1 with its apps and Plan 2\s+\$98,693\.20\s+\$100,000\.00\s+\$1,306\.80\s+not met/);
+    expect(stdout).toMatch(
+      /Silver\s+Net new revenue, Plan 1 with its apps and Plan 2\s+\$98,693\.20\s+\$100,000\.00\s+\$1,306\.80\s+not met/,
+    );
     expect(stdout).toMatch(/People with MB2-715, MB2-716 and MB2-717 or MB2-718\s+5 people\s+5 people\s+0 people\s+met/);
     expect(stdout).not.toContain('P-CONTOSO');
   });
@@ -134,7 +154,9 @@ describe('attain schema', () => {
 describe('the installed command', () => {
   // `npm test` builds first; this runs what a user runs after `npm install`.
   it('runs from bin/attain.js with the exit codes of the in-process CLI', () => {
-    const ok = spawnSync(process.execPath, ['bin/attain.js', 'evaluate', EXAMPLE, '--as-of', '2017-07-07', '--format', 'json'], { encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, ['bin/attain.js', 'evaluate', EXAMPLE, '--as-of', '2017-07-07', '--format', 'json'], {
+      encoding: 'utf8',
+    });
     expect(ok.status).toBe(0);
     expect((JSON.parse(ok.stdout) as EvaluationReport).partners).toHaveLength(4);
     const bad = spawnSync(process.execPath, ['bin/attain.js', 'evaluate', EXAMPLE, '--as-of', 'yesterday'], { encoding: 'utf8' });

@@ -133,7 +133,9 @@ describe('dataset: the shape of a record', () => {
   });
 
   it('rejects non-text type and start in an association', () => {
-    expect(report({ partners: [P1], customers: [C1], associations: [{ ...dpor('C1', 'P1', '2017-01-01'), type: 5, start: 20170101 }] })).toEqual({
+    expect(
+      report({ partners: [P1], customers: [C1], associations: [{ ...dpor('C1', 'P1', '2017-01-01'), type: 5, start: 20170101 }] }),
+    ).toEqual({
       lines: ['associations[0]: type must be a text, not a number', 'associations[0]: start must be a text, not a number'],
       where: ['associations[0] | type', 'associations[0] | start'],
     });
@@ -297,9 +299,16 @@ describe('dataset: references', () => {
   });
 
   it('a reference to a partner with an unknown country yields only the country problem', () => {
-    expect(report(dataset({ partners: [partner('P1', 'ZZ')], customers: [C1], associations: [dpor('C1', 'P1', '2017-01-01')], people: [person('A', 'P1')] })).lines).toEqual([
-      'partners[0] (id P1): country "ZZ" is not an ISO 3166-1 alpha-2 code of the market table',
-    ]);
+    expect(
+      report(
+        dataset({
+          partners: [partner('P1', 'ZZ')],
+          customers: [C1],
+          associations: [dpor('C1', 'P1', '2017-01-01')],
+          people: [person('A', 'P1')],
+        }),
+      ).lines,
+    ).toEqual(['partners[0] (id P1): country "ZZ" is not an ISO 3166-1 alpha-2 code of the market table']);
   });
 });
 
@@ -326,7 +335,9 @@ describe('dataset: dates', () => {
   });
 
   it('accepts 29 February in a leap year (2016) and rejects it otherwise (2017)', () => {
-    expect(report(dataset({ partners: [P1], people: [person('A', 'P1')], examPasses: passes('A', ['MB2-715'], '2016-02-29') })).lines).toEqual([]);
+    expect(
+      report(dataset({ partners: [P1], people: [person('A', 'P1')], examPasses: passes('A', ['MB2-715'], '2016-02-29') })).lines,
+    ).toEqual([]);
     expect(report(dataset({ partners: [P1], people: [person('A', 'P1')], examPasses: passes('A', ['MB2-715'], '2017-02-29') }))).toEqual({
       lines: ['examPasses[0]: date "2017-02-29" is not a calendar date (YYYY-MM-DD)'],
       where: ['examPasses[0] | date'],
@@ -341,7 +352,9 @@ describe('dataset: dates', () => {
   });
 
   it('accepts an association that ends on the day it starts', () => {
-    expect(report(dataset({ partners: [P1], customers: [C1], associations: [dpor('C1', 'P1', '2017-03-01', '2017-03-01')] })).lines).toEqual([]);
+    expect(
+      report(dataset({ partners: [P1], customers: [C1], associations: [dpor('C1', 'P1', '2017-03-01', '2017-03-01')] })).lines,
+    ).toEqual([]);
   });
 
   it('accepts an open association with end omitted or null, and reads both as null', () => {
@@ -366,7 +379,9 @@ describe('dataset: the program vocabularies', () => {
 
   it('accepts every product of the program', () => {
     const products = PRODUCTS;
-    const value = expectValid(dataset({ partners: [], customers: [C1], revenue: products.map((product, i) => sale(`R-${i}`, { product })) }));
+    const value = expectValid(
+      dataset({ partners: [], customers: [C1], revenue: products.map((product, i) => sale(`R-${i}`, { product })) }),
+    );
     expect(value.revenue.map((r) => r.product)).toEqual(products);
   });
 
@@ -390,7 +405,9 @@ describe('dataset: the program vocabularies', () => {
   });
 
   it('rejects an association type the program does not know', () => {
-    expect(report(dataset({ partners: [P1], customers: [C1], associations: [{ ...dpor('C1', 'P1', '2017-01-01'), type: 'CSP' }] }))).toEqual({
+    expect(
+      report(dataset({ partners: [P1], customers: [C1], associations: [{ ...dpor('C1', 'P1', '2017-01-01'), type: 'CSP' }] })),
+    ).toEqual({
       lines: ['associations[0]: type "CSP" is not an association type (DPOR)'],
       where: ['associations[0] | type'],
     });
@@ -489,7 +506,10 @@ describe('dataset: currencies and fx rates', () => {
 
   it('reports a missing fx rate even when the amount is bad too (both problems)', () => {
     expect(report(dataset({ partners: [], customers: [C1], revenue: [sale('R-1', { currency: 'EUR', amount: '12,5' })] }))).toEqual({
-      lines: ['revenue[0] (id R-1): amount "12,5" is not a decimal number', 'revenue[0] (id R-1): currency "EUR" has no fxRates entry for month 2017-01'],
+      lines: [
+        'revenue[0] (id R-1): amount "12,5" is not a decimal number',
+        'revenue[0] (id R-1): currency "EUR" has no fxRates entry for month 2017-01',
+      ],
       where: ['revenue[0] (id R-1) | amount', 'revenue[0] (id R-1) | currency'],
     });
   });
@@ -563,7 +583,9 @@ describe('dataset: amounts', () => {
   it('accepts up to 40 digits after the point, and not 41', () => {
     const forty = `0.${'0'.repeat(39)}5`;
     const fortyOne = `0.${'0'.repeat(40)}5`;
-    expect(report(dataset({ partners: [], customers: [C1], revenue: [sale('R-1', { amount: forty }), sale('R-2', { amount: fortyOne })] }))).toEqual({
+    expect(
+      report(dataset({ partners: [], customers: [C1], revenue: [sale('R-1', { amount: forty }), sale('R-2', { amount: fortyOne })] })),
+    ).toEqual({
       lines: [`revenue[1] (id R-2): amount "${fortyOne}" is not a decimal number`],
       where: ['revenue[1] (id R-2) | amount'],
     });
@@ -597,7 +619,9 @@ describe('dataset: overlapping DPOR associations of one customer', () => {
   const base = { partners: [P1, partner('P2')], customers: [C1, customer('C2')] };
 
   it('rejects two associations that share their boundary day', () => {
-    expect(report(dataset({ ...base, associations: [dpor('C1', 'P1', '2017-01-01', '2017-03-31'), dpor('C1', 'P2', '2017-03-31')] }))).toEqual({
+    expect(
+      report(dataset({ ...base, associations: [dpor('C1', 'P1', '2017-01-01', '2017-03-31'), dpor('C1', 'P2', '2017-03-31')] })),
+    ).toEqual({
       lines: [
         'associations[1]: DPOR association of customer "C1" with partner "P2" (2017-03-31 to open) overlaps associations[0] (partner "P1", 2017-01-01 to 2017-03-31)',
       ],
@@ -606,11 +630,15 @@ describe('dataset: overlapping DPOR associations of one customer', () => {
   });
 
   it('accepts a hand-over: one ends 2017-03-31, the next starts 2017-04-01', () => {
-    expect(report(dataset({ ...base, associations: [dpor('C1', 'P1', '2017-01-01', '2017-03-31'), dpor('C1', 'P2', '2017-04-01')] })).lines).toEqual([]);
+    expect(
+      report(dataset({ ...base, associations: [dpor('C1', 'P1', '2017-01-01', '2017-03-31'), dpor('C1', 'P2', '2017-04-01')] })).lines,
+    ).toEqual([]);
   });
 
   it('rejects a later association after an open-ended one', () => {
-    expect(report(dataset({ ...base, associations: [dpor('C1', 'P1', '2016-01-01'), dpor('C1', 'P2', '2017-01-01', '2017-02-01')] }))).toEqual({
+    expect(
+      report(dataset({ ...base, associations: [dpor('C1', 'P1', '2016-01-01'), dpor('C1', 'P2', '2017-01-01', '2017-02-01')] })),
+    ).toEqual({
       lines: [
         'associations[1]: DPOR association of customer "C1" with partner "P2" (2017-01-01 to 2017-02-01) overlaps associations[0] (partner "P1", 2016-01-01 to open)',
       ],
@@ -619,13 +647,19 @@ describe('dataset: overlapping DPOR associations of one customer', () => {
   });
 
   it('reports the later-starting association whatever the input order', () => {
-    expect(report(dataset({ ...base, associations: [dpor('C1', 'P2', '2017-03-01'), dpor('C1', 'P1', '2017-01-01', '2017-06-30')] })).lines).toEqual([
+    expect(
+      report(dataset({ ...base, associations: [dpor('C1', 'P2', '2017-03-01'), dpor('C1', 'P1', '2017-01-01', '2017-06-30')] })).lines,
+    ).toEqual([
       'associations[0]: DPOR association of customer "C1" with partner "P2" (2017-03-01 to open) overlaps associations[1] (partner "P1", 2017-01-01 to 2017-06-30)',
     ]);
   });
 
   it('reports each association that overlaps a long one', () => {
-    const associations = [dpor('C1', 'P1', '2017-01-01', '2017-12-31'), dpor('C1', 'P2', '2017-02-01', '2017-03-01'), dpor('C1', 'P2', '2017-06-01', '2017-07-01')];
+    const associations = [
+      dpor('C1', 'P1', '2017-01-01', '2017-12-31'),
+      dpor('C1', 'P2', '2017-02-01', '2017-03-01'),
+      dpor('C1', 'P2', '2017-06-01', '2017-07-01'),
+    ];
     expect(report(dataset({ ...base, associations })).lines).toEqual([
       'associations[1]: DPOR association of customer "C1" with partner "P2" (2017-02-01 to 2017-03-01) overlaps associations[0] (partner "P1", 2017-01-01 to 2017-12-31)',
       'associations[2]: DPOR association of customer "C1" with partner "P2" (2017-06-01 to 2017-07-01) overlaps associations[0] (partner "P1", 2017-01-01 to 2017-12-31)',
@@ -705,7 +739,9 @@ describe('dataset: several problems at once', () => {
   });
 
   it('orders records numerically, not as text (revenue[2] before revenue[10])', () => {
-    const revenue = Array.from({ length: 11 }, (_, i) => sale(`R-${i}`, i === 2 ? { currency: 'EUR' } : i === 10 ? { amount: true as unknown as number } : {}));
+    const revenue = Array.from({ length: 11 }, (_, i) =>
+      sale(`R-${i}`, i === 2 ? { currency: 'EUR' } : i === 10 ? { amount: true as unknown as number } : {}),
+    );
     expect(report({ partners: [], customers: [C1], revenue }).lines).toEqual([
       'revenue[2] (id R-2): currency "EUR" has no fxRates entry for month 2017-01',
       'revenue[10] (id R-10): amount true must be a number or decimal text',
@@ -767,7 +803,19 @@ describe('dataset: the fast shape check and zod agree', () => {
   };
   const value = fc.oneof(
     fc.string({ maxLength: 4 }),
-    fc.constantFrom('', 'P1', '2017-02-29', '2016-02-29', '2000-02-29', '1900-02-29', '2017-13-01', '2017-07', '2017-7-7', '2017-07-07 ', '12.5'),
+    fc.constantFrom(
+      '',
+      'P1',
+      '2017-02-29',
+      '2016-02-29',
+      '2000-02-29',
+      '1900-02-29',
+      '2017-13-01',
+      '2017-07',
+      '2017-7-7',
+      '2017-07-07 ',
+      '12.5',
+    ),
     fc.integer(),
     fc.double(),
     fc.boolean(),

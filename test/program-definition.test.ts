@@ -7,7 +7,19 @@ import { parse as parseYaml } from 'yaml';
 import { compileProgramVersion, formatProblem, InvalidInputError, type ProgramDefinitionInput } from '../src/engine/index.js';
 import { DEFAULT_PROGRAM_PATH, loadProgram } from '../src/files/program-files.js';
 import { versionFrom } from '../src/engine/index.js';
-import { PRODUCTS, certifiedPeople, customer, dataset, dpor, evaluateRaw, levelOf, line, partner, program, requirementOf } from './support/builders.js';
+import {
+  PRODUCTS,
+  certifiedPeople,
+  customer,
+  dataset,
+  dpor,
+  evaluateRaw,
+  levelOf,
+  line,
+  partner,
+  program,
+  requirementOf,
+} from './support/builders.js';
 
 describe('the bundled Cloud Business Applications definition', () => {
   it('has the ids the issue names', () => {
@@ -36,7 +48,11 @@ describe('the bundled Cloud Business Applications definition', () => {
       o.levels.flatMap((l) =>
         l.requirements.map((r) => [
           `${o.id}/${l.id}/${r.id}`,
-          r.kind === 'revenue' ? Object.fromEntries([...r.minimumCents].map(([m, c]) => [m, c / 100])) : r.kind === 'certified-people' ? r.people : null,
+          r.kind === 'revenue'
+            ? Object.fromEntries([...r.minimumCents].map(([m, c]) => [m, c / 100]))
+            : r.kind === 'certified-people'
+              ? r.people
+              : null,
         ]),
       ),
     );
@@ -57,7 +73,8 @@ describe('the bundled Cloud Business Applications definition', () => {
   it('classifies every ISO 3166-1 alpha-2 country, and the named ones as the issue says', () => {
     const iso = Object.keys(countries.getAlpha2Codes()).filter((c) => c !== 'XK'); // XK is a user-assigned code, not ISO
     expect([...program.countries.keys()].sort()).toEqual(iso.sort());
-    for (const c of ['US', 'CA', 'GB', 'IE', 'FR', 'DE', 'NL', 'SE', 'DK', 'NO', 'CH', 'JP', 'AU', 'NZ']) expect(program.countries.get(c)).toBe('developed');
+    for (const c of ['US', 'CA', 'GB', 'IE', 'FR', 'DE', 'NL', 'SE', 'DK', 'NO', 'CH', 'JP', 'AU', 'NZ'])
+      expect(program.countries.get(c)).toBe('developed');
     for (const c of ['IN', 'VN', 'NG', 'KE', 'BD', 'PK', 'EG', 'ET', 'GH', 'NP']) expect(program.countries.get(c)).toBe('developing');
   });
 
@@ -100,7 +117,14 @@ function minimal(): ProgramDefinitionInput {
                 id: 'silver',
                 name: { en: 'Silver' },
                 requirements: [
-                  { id: 'rev', kind: 'revenue', products: ['SUITE'], netNewOnly: false, attribution: 'DPOR', minimumUsd: { developed: 10, developing: 5 } },
+                  {
+                    id: 'rev',
+                    kind: 'revenue',
+                    products: ['SUITE'],
+                    netNewOnly: false,
+                    attribution: 'DPOR',
+                    minimumUsd: { developed: 10, developing: 5 },
+                  },
                   { id: 'people', kind: 'certified-people', people: 1, examSets: [{ exams: ['E1'] }, { exams: ['E2'], minimum: 1 }] },
                 ],
               },
@@ -155,7 +179,11 @@ describe('compiling a definition', () => {
     [
       'a threshold for an unknown market and a fraction of a cent',
       (d) => {
-        (levelsOf(d)[0]!.requirements[0] as { minimumUsd: Record<string, number> }).minimumUsd = { developed: 10.001, developing: 5, mars: 1 };
+        (levelsOf(d)[0]!.requirements[0] as { minimumUsd: Record<string, number> }).minimumUsd = {
+          developed: 10.001,
+          developing: 5,
+          mars: 1,
+        };
       },
       [
         `${REQ}[0] (id rev): minimumUsd.developed 10.001 must be a non-negative amount in dollars and cents`,
@@ -196,7 +224,10 @@ describe('compiling a definition', () => {
         d.exams.push({ id: 'E1', title: { en: 'again' } });
         levelsOf(d).push({ ...levelsOf(d)[0]! });
       },
-      ['exams[2] (id E1): id "E1" repeats exams[0]', 'competencies[0] (id c).options[0] (id o).levels[1] (id silver): id "silver" repeats levels[0]'],
+      [
+        'exams[2] (id E1): id "E1" repeats exams[0]',
+        'competencies[0] (id c).options[0] (id o).levels[1] (id silver): id "silver" repeats levels[0]',
+      ],
     ],
     [
       'a component cycle and an unknown component',

@@ -76,18 +76,12 @@ describe('Enterprise Customer Engagement revenue: net new, Plan 1 with its apps 
   });
 
   it('ignores lines that are not net new', () => {
-    const report = evaluateRaw(
-      withRevenue('US', [usd(100000, 'D365-ENTERPRISE-PLAN-1', false), usd(99999.99, 'D365-SALES')]),
-      AS_OF,
-    );
+    const report = evaluateRaw(withRevenue('US', [usd(100000, 'D365-ENTERPRISE-PLAN-1', false), usd(99999.99, 'D365-SALES')]), AS_OF);
     expect(requirementOf(report, 'P', CE, 'silver', 'net-new-revenue')).toMatchObject({ met: false, actual: 99999.99 });
   });
 
   it('lets credits (negative amounts) reduce the sum', () => {
-    const report = evaluateRaw(
-      withRevenue('US', [usd(100000, 'D365-ENTERPRISE-PLAN-1'), usd(-0.01, 'D365-SALES')]),
-      AS_OF,
-    );
+    const report = evaluateRaw(withRevenue('US', [usd(100000, 'D365-ENTERPRISE-PLAN-1'), usd(-0.01, 'D365-SALES')]), AS_OF);
     expect(requirementOf(report, 'P', CE, 'silver', 'net-new-revenue')).toMatchObject({ met: false, actual: 99999.99, shortfall: 0.01 });
   });
 });
@@ -190,8 +184,14 @@ describe('DPOR attribution', () => {
 
   it('a hand-over mid-window splits the customer’s revenue by line date, ends inclusive', () => {
     const report = evaluateRaw(handOver, AS_OF);
-    expect(requirementOf(report, 'OLD', CE, 'silver', 'net-new-revenue')).toMatchObject({ actual: 100, evidence: { revenueLineIds: ['before'] } });
-    expect(requirementOf(report, 'NEW', CE, 'silver', 'net-new-revenue')).toMatchObject({ actual: 1000, evidence: { revenueLineIds: ['after'] } });
+    expect(requirementOf(report, 'OLD', CE, 'silver', 'net-new-revenue')).toMatchObject({
+      actual: 100,
+      evidence: { revenueLineIds: ['before'] },
+    });
+    expect(requirementOf(report, 'NEW', CE, 'silver', 'net-new-revenue')).toMatchObject({
+      actual: 1000,
+      evidence: { revenueLineIds: ['after'] },
+    });
   });
 
   it('revenue outside every DPOR association counts for nobody', () => {
@@ -304,7 +304,10 @@ describe('certified people', () => {
     const { people, examPasses } = certifiedPeople('P', 'p', 5, ['MB2-715', 'MB2-716'], '2016-01-01');
     examPasses.push(...people.map((p) => ({ personId: p.id, exam: 'MB2-718', date: '2017-07-07' })));
     expect(requirementOf(ceReport(people, examPasses, '2017-07-06'), 'P', CE, 'silver', 'certified-people')).toMatchObject({ actual: 0 });
-    expect(requirementOf(ceReport(people, examPasses, '2017-07-07'), 'P', CE, 'silver', 'certified-people')).toMatchObject({ actual: 5, met: true });
+    expect(requirementOf(ceReport(people, examPasses, '2017-07-07'), 'P', CE, 'silver', 'certified-people')).toMatchObject({
+      actual: 5,
+      met: true,
+    });
   });
 
   it('exam passes do not age out of the window: a pass years ago still counts', () => {

@@ -74,7 +74,10 @@ describe('the revision of 2017-10-13', () => {
         line({ id: 'sales', customerId: 'C', product: 'D365-SALES', date: '2017-09-01', amount: 1 }),
       ],
     });
-    expect(requirementOf(evaluateRaw(raw, '2017-10-12', program), 'P', CE, 'silver', 'net-new-revenue')).toMatchObject({ actual: 100001, met: true });
+    expect(requirementOf(evaluateRaw(raw, '2017-10-12', program), 'P', CE, 'silver', 'net-new-revenue')).toMatchObject({
+      actual: 100001,
+      met: true,
+    });
     expect(requirementOf(evaluateRaw(raw, '2017-10-13', revision), 'P', CE, 'silver', 'net-new-revenue')).toMatchObject({
       actual: 1,
       met: false,
@@ -85,7 +88,11 @@ describe('the revision of 2017-10-13', () => {
   it('Customer Engagement people: 5 with MB2-715+716 and 5 others with MB2-877 meet Silver on the revision, not on the seed version', () => {
     const core = certifiedPeople('P', 'core', 5, ['MB2-715', 'MB2-716']);
     const field = certifiedPeople('P', 'field', 5, ['MB2-877']);
-    const raw = dataset({ partners: [partner('P')], people: [...core.people, ...field.people], examPasses: [...core.examPasses, ...field.examPasses] });
+    const raw = dataset({
+      partners: [partner('P')],
+      people: [...core.people, ...field.people],
+      examPasses: [...core.examPasses, ...field.examPasses],
+    });
     const seed = requirementOf(evaluateRaw(raw, '2017-11-01', program), 'P', CE, 'silver', 'certified-people');
     expect(seed).toMatchObject({ met: false, actual: 0 });
     const revised = requirementOf(evaluateRaw(raw, '2017-11-01', revision), 'P', CE, 'silver', 'certified-people');
@@ -106,7 +113,11 @@ describe('the revision of 2017-10-13', () => {
   it('Customer Engagement people on the revision: each count must reach N; the smaller one is reported', () => {
     const both = certifiedPeople('P', 'both', 4, ['MB2-715', 'MB2-716', 'MB2-718']);
     const core = certifiedPeople('P', 'core', 3, ['MB2-715', 'MB2-716']);
-    const raw = dataset({ partners: [partner('P')], people: [...both.people, ...core.people], examPasses: [...both.examPasses, ...core.examPasses] });
+    const raw = dataset({
+      partners: [partner('P')],
+      people: [...both.people, ...core.people],
+      examPasses: [...both.examPasses, ...core.examPasses],
+    });
     // 7 people with MB2-715+716, but only 4 with one of 717/718/877: a person may count in both, each count must reach 5.
     expect(requirementOf(evaluateRaw(raw, '2017-11-01', revision), 'P', CE, 'silver', 'certified-people')).toMatchObject({
       met: false,
@@ -122,7 +133,11 @@ describe('the revision of 2017-10-13', () => {
   it('Operations people: the Finance and Operations path alone meets the requirement', () => {
     const core = certifiedPeople('P', 'core', 5, ['MB6-894', '70-534']);
     const specialists = certifiedPeople('P', 'retail', 5, ['MB6-897']);
-    const raw = dataset({ partners: [partner('P')], people: [...core.people, ...specialists.people], examPasses: [...core.examPasses, ...specialists.examPasses] });
+    const raw = dataset({
+      partners: [partner('P')],
+      people: [...core.people, ...specialists.people],
+      examPasses: [...core.examPasses, ...specialists.examPasses],
+    });
     expect(opsPeople(raw, '2017-11-01')).toMatchObject({ kind: 'any-of', met: true, carriedBy: 'finance-and-operations', actual: 5 });
   });
 
@@ -140,7 +155,10 @@ describe('the revision of 2017-10-13', () => {
   it('Operations people: 3 people on each path is not met, and both alternatives are shown with their counts', () => {
     const core = certifiedPeople('P', 'core', 3, ['MB6-894', '70-534', 'MB6-895']);
     const ax = certifiedPeople('P', 'ax', 3, AX_PATH);
-    const evaluation = opsPeople(dataset({ partners: [partner('P')], people: [...core.people, ...ax.people], examPasses: [...core.examPasses, ...ax.examPasses] }), '2017-11-01');
+    const evaluation = opsPeople(
+      dataset({ partners: [partner('P')], people: [...core.people, ...ax.people], examPasses: [...core.examPasses, ...ax.examPasses] }),
+      '2017-11-01',
+    );
     expect(evaluation).toMatchObject({
       kind: 'any-of',
       met: false,
@@ -199,7 +217,16 @@ describe('attain evaluate and versions', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'attain-versions-')), 'data.json');
   const core = certifiedPeople('P', 'core', 5, ['MB2-715', 'MB2-716']);
   const field = certifiedPeople('P', 'field', 5, ['MB2-877']);
-  writeFileSync(path, JSON.stringify(dataset({ partners: [partner('P')], people: [...core.people, ...field.people], examPasses: [...core.examPasses, ...field.examPasses] })));
+  writeFileSync(
+    path,
+    JSON.stringify(
+      dataset({
+        partners: [partner('P')],
+        people: [...core.people, ...field.people],
+        examPasses: [...core.examPasses, ...field.examPasses],
+      }),
+    ),
+  );
 
   async function run(args: string[]) {
     let stdout = '';
@@ -231,7 +258,9 @@ describe('attain evaluate and versions', () => {
   it('exits 2 before the first version, and on a version that does not exist', async () => {
     const early = await run(['--as-of', '2017-07-06']);
     expect(early.code).toBe(2);
-    expect(early.stderr).toContain('attain: --as-of: 2017-07-06 is before the first version of microsoft-partner-network (versions take effect on 2017-07-07, 2017-10-13)');
+    expect(early.stderr).toContain(
+      'attain: --as-of: 2017-07-06 is before the first version of microsoft-partner-network (versions take effect on 2017-07-07, 2017-10-13)',
+    );
     const unknown = await run(['--program-version', '2017-08-01']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('attain: --program-version: "2017-08-01" is not a version of microsoft-partner-network');
@@ -253,7 +282,9 @@ describe('validating versioned definitions', () => {
 
   it('refuses versions of different programs', () => {
     const result = assembleProgram([program, { ...revision, id: 'other' }]);
-    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual(['version 2017-10-13: id "other" differs from "microsoft-partner-network" of the other versions']);
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      'version 2017-10-13: id "other" differs from "microsoft-partner-network" of the other versions',
+    ]);
   });
 
   it('names the version folder of a problem', () => {
@@ -281,9 +312,17 @@ describe('validating versioned definitions', () => {
     const people = (id: string, exam: string) => ({ id, kind: 'certified-people', people: 1, examSets: [{ exams: [exam] }] });
     const withRequirement = (requirement: unknown) => ({
       ...base,
-      competencies: [{ id: 'c', name: { en: 'C' }, options: [{ id: 'o', name: { en: 'O' }, levels: [{ id: 'l', name: { en: 'L' }, requirements: [requirement] }] }] }],
+      competencies: [
+        {
+          id: 'c',
+          name: { en: 'C' },
+          options: [{ id: 'o', name: { en: 'O' }, levels: [{ id: 'l', name: { en: 'L' }, requirements: [requirement] }] }],
+        },
+      ],
     });
-    const unknown = compileProgramVersion(withRequirement({ id: 'r', kind: 'any-of', alternatives: [people('a', 'E1'), people('b', 'E9')] }));
+    const unknown = compileProgramVersion(
+      withRequirement({ id: 'r', kind: 'any-of', alternatives: [people('a', 'E1'), people('b', 'E9')] }),
+    );
     expect(unknown.ok ? [] : unknown.problems.map(formatProblem)).toEqual([
       'competencies[0] (id c).options[0] (id o).levels[0] (id l).requirements[0] (id r).alternatives[1] (id b): examSets[0].exams names unknown exam "E9"',
     ]);
@@ -303,7 +342,9 @@ describe('validating versioned definitions', () => {
     expect(revision.products.get('D365-ENTERPRISE-PLAN-2')!.name.en).toBe('Dynamics 365 Enterprise Plan (formerly Plan 2)');
     expect(revision.products.get('D365-OPERATIONS')!.name.en).toBe('Unified Operations Plan');
     expect(revision.exams.get('MB2-877')!.title.en).toBe('Microsoft Dynamics 365 for Field Service');
-    expect(revision.exams.get('MB6-894')!.title.en).toBe('Development, Extensions and Deployment for Microsoft Dynamics 365 for Finance and Operations');
+    expect(revision.exams.get('MB6-894')!.title.en).toBe(
+      'Development, Extensions and Deployment for Microsoft Dynamics 365 for Finance and Operations',
+    );
   });
 
   it('people and passes of persons unknown to a version simply do not count', () => {

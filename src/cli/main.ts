@@ -30,9 +30,11 @@ function buildProgram(io: CliIo): Command {
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
     .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
     .option('--program-version <date>', 'judge by the version taking effect on this date instead of the one in force on the as-of date')
-    .action((dataset: string, options: { asOf?: string; partner?: string[]; format: string; program?: string; programVersion?: string }) => {
-      runEvaluate(dataset, options, io);
-    });
+    .action(
+      (dataset: string, options: { asOf?: string; partner?: string[]; format: string; program?: string; programVersion?: string }) => {
+        runEvaluate(dataset, options, io);
+      },
+    );
 
   program
     .command('schema')
@@ -56,7 +58,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
     if (error instanceof InvalidInputError) {
-      io.stderr(`attain: ${error.source}: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}; nothing was evaluated\n`);
+      io.stderr(
+        `attain: ${error.source}: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}; nothing was evaluated\n`,
+      );
       for (const problem of error.problems) io.stderr(`${formatProblem(problem)}\n`);
       return EXIT_BAD_INPUT;
     }

@@ -39,7 +39,7 @@ export function recordLabel(collection: string, index: number, id?: unknown): st
 /** A value quoted for a message, short enough to read. */
 export function quote(value: unknown): string {
   if (value === undefined) return 'missing';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -129,7 +129,11 @@ export function problemsFromZod(issues: readonly ZodIssue[], record: string, fie
         break;
       case 'invalid_union':
         // Unions carry their own "must be …" message in the schema.
-        problems.push({ record, field, message: input === undefined ? `${subject} is missing` : `${subject} ${quote(input)} ${issue.message}` });
+        problems.push({
+          record,
+          field,
+          message: input === undefined ? `${subject} is missing` : `${subject} ${quote(input)} ${issue.message}`,
+        });
         break;
       case 'invalid_key':
         problems.push({ record, field, message: `${subject} ${quote(input)} ${issue.issues[0]?.message ?? 'is not a valid key'}` });

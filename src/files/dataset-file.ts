@@ -7,7 +7,9 @@ export function readJsonFile(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InvalidInputError(path, [{ record: path, field: '', message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
+    throw new InvalidInputError(path, [
+      { record: path, field: '', message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` },
+    ]);
   }
   try {
     return JSON.parse(text) as unknown;

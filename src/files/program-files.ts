@@ -8,7 +8,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { assembleProgram, compileProgramVersion, InvalidInputError, type Problem, type Program, type ProgramVersion } from '../engine/index.js';
+import {
+  assembleProgram,
+  compileProgramVersion,
+  InvalidInputError,
+  type Problem,
+  type Program,
+  type ProgramVersion,
+} from '../engine/index.js';
 
 /** The definition shipped with Attain. */
 export const DEFAULT_PROGRAM_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../definitions/microsoft-partner-network');
@@ -52,7 +59,8 @@ function mergeFragments(fragments: { file: string; data: unknown }[], problems: 
         existing.push(...value);
       } else if (isMapping(existing) && isMapping(value)) {
         for (const [k, v] of Object.entries(value)) {
-          if (Object.hasOwn(existing, k)) problems.push({ record: file, field: `${key}.${k}`, message: `${key}.${k} is already set in ${setBy.get(key)}` });
+          if (Object.hasOwn(existing, k))
+            problems.push({ record: file, field: `${key}.${k}`, message: `${key}.${k} is already set in ${setBy.get(key)}` });
           else existing[k] = v;
         }
       } else {
@@ -88,7 +96,9 @@ export function loadProgram(path: string = DEFAULT_PROGRAM_PATH): Program {
       layout = [{ label: '', files: definitionFiles(path) }];
     }
   } catch (error) {
-    throw new InvalidInputError(path, [{ record: path, field: '', message: `cannot read the program definition: ${(error as Error).message}` }]);
+    throw new InvalidInputError(path, [
+      { record: path, field: '', message: `cannot read the program definition: ${(error as Error).message}` },
+    ]);
   }
 
   const display = (file: string): string => (file === path ? file : relative(path, file));
@@ -98,8 +108,13 @@ export function loadProgram(path: string = DEFAULT_PROGRAM_PATH): Program {
       try {
         parsed.set(file, parseYaml(readFileSync(file, 'utf8'), { merge: true }) as unknown);
       } catch (error) {
-        const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line}, column ${error.linePos[0].col})` : '';
-        problems.push({ record: display(file), field: '', message: `is not valid YAML${where}: ${(error as Error).message.split('\n')[0]}` });
+        const where =
+          error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line}, column ${error.linePos[0].col})` : '';
+        problems.push({
+          record: display(file),
+          field: '',
+          message: `is not valid YAML${where}: ${(error as Error).message.split('\n')[0]}`,
+        });
         parsed.set(file, undefined);
       }
     }

@@ -41,7 +41,11 @@ export function dpor(customerId: string, partnerId: string, start: string, end: 
 
 let lineCounter = 0;
 export function line(
-  fields: { customerId: string; product: string; date: string; amount: number | string } & Partial<{ id: string; currency: string; netNew: boolean }>,
+  fields: { customerId: string; product: string; date: string; amount: number | string } & Partial<{
+    id: string;
+    currency: string;
+    netNew: boolean;
+  }>,
 ) {
   lineCounter += 1;
   return { id: fields.id ?? `R-${lineCounter}`, currency: 'USD', netNew: true, ...fields };
@@ -87,7 +91,12 @@ export function problemsOf(raw: unknown, against: ProgramVersion = program): Pro
 }
 
 /** Validates against every version's catalog, like the CLI, and evaluates under one version. */
-export function evaluateRaw(raw: unknown, asOf: string, against: ProgramVersion = program, catalog: Catalog = programHistory): EvaluationReport {
+export function evaluateRaw(
+  raw: unknown,
+  asOf: string,
+  against: ProgramVersion = program,
+  catalog: Catalog = programHistory,
+): EvaluationReport {
   const result = validateDataset(raw, catalog);
   if (!result.ok) throw new InvalidInputError('test dataset', result.problems);
   return evaluate(prepare(against, result.value), { asOf });

@@ -1,5 +1,14 @@
 /** `attain evaluate <dataset.json>`: every partner's level and every requirement's shortfall. */
-import { evaluate, isIsoDate, prepare, versionFrom, versionInEffect, type Problem, type Program, type ProgramVersion } from '../../engine/index.js';
+import {
+  evaluate,
+  isIsoDate,
+  prepare,
+  versionFrom,
+  versionInEffect,
+  type Problem,
+  type Program,
+  type ProgramVersion,
+} from '../../engine/index.js';
 import { loadDataset } from '../../files/dataset-file.js';
 import { loadProgram } from '../../files/program-files.js';
 import { localToday, type CliIo } from '../io.js';
@@ -45,7 +54,13 @@ function chooseVersion(program: Program, asOf: string, forced: string | undefine
   if (forced !== undefined) {
     const version = versionFrom(program, forced);
     if (!version) {
-      throw new UsageError([{ record: '--program-version', field: '', message: `"${forced}" is not a version of ${program.id} (versions take effect on ${dates})` }]);
+      throw new UsageError([
+        {
+          record: '--program-version',
+          field: '',
+          message: `"${forced}" is not a version of ${program.id} (versions take effect on ${dates})`,
+        },
+      ]);
     }
     return version;
   }

@@ -11,13 +11,9 @@ const isoDate = z.iso.date({ error: 'is not a calendar date (YYYY-MM-DD)' });
 /** Decimal money, as a JSON number or as decimal text for exactness. */
 const decimal = z.union([z.number(), z.string()], { error: 'must be a number or decimal text' });
 
-export const partnerRecord = z
-  .object({ id: text, name: text, country: text })
-  .strict();
+export const partnerRecord = z.object({ id: text, name: text, country: text }).strict();
 
-export const customerRecord = z
-  .object({ id: text, name: text, country: text })
-  .strict();
+export const customerRecord = z.object({ id: text, name: text, country: text }).strict();
 
 export const associationRecord = z
   .object({
@@ -41,13 +37,9 @@ export const revenueRecord = z
   })
   .strict();
 
-export const personRecord = z
-  .object({ id: text, partnerId: text, name: text })
-  .strict();
+export const personRecord = z.object({ id: text, partnerId: text, name: text }).strict();
 
-export const examPassRecord = z
-  .object({ personId: text, exam: text, date: isoDate })
-  .strict();
+export const examPassRecord = z.object({ personId: text, exam: text, date: isoDate }).strict();
 
 export const fxRateRecord = z
   .object({

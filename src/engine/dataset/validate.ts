@@ -4,7 +4,15 @@
  */
 import currencyCodes from 'currency-codes';
 import { monthOf } from '../calendar.js';
-import { canonicalDecimalText, decimalFromNumber, decimalToString, parseDecimal, textToUsdCents, type Cents, type Decimal } from '../money.js';
+import {
+  canonicalDecimalText,
+  decimalFromNumber,
+  decimalToString,
+  parseDecimal,
+  textToUsdCents,
+  type Cents,
+  type Decimal,
+} from '../money.js';
 import { problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
 import type { Catalog } from '../program/model.js';
 import type { Result } from '../result.js';
@@ -39,7 +47,10 @@ type At = string | { readonly label: string };
  */
 const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: false });
 export const WELL_FORMED = Object.fromEntries(
-  Object.entries(collections).map(([name, schema]) => [name, ajv.compile(z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }))]),
+  Object.entries(collections).map(([name, schema]) => [
+    name,
+    ajv.compile(z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' })),
+  ]),
 ) as unknown as Record<CollectionName, (record: unknown) => boolean>;
 
 const BASE_CURRENCY = 'USD';
@@ -177,7 +188,11 @@ class DatasetValidator {
       this.reference(at, 'customerId', record.customerId, 'customers', 'customer');
       this.reference(at, 'partnerId', record.partnerId, 'partners', 'partner');
       if (!this.program.associationTypes.has(record.type)) {
-        this.problem(at, 'type', `type ${quote(record.type)} is not an association type (${[...this.program.associationTypes.keys()].join(', ')})`);
+        this.problem(
+          at,
+          'type',
+          `type ${quote(record.type)} is not an association type (${[...this.program.associationTypes.keys()].join(', ')})`,
+        );
       }
       const end = record.end ?? null;
       if (end !== null && end < record.start) {
@@ -313,13 +328,7 @@ class DatasetValidator {
     return market;
   }
 
-  private reference(
-    at: At,
-    field: string,
-    id: string,
-    collection: 'partners' | 'customers' | 'people',
-    noun: string,
-  ): void {
+  private reference(at: At, field: string, id: string, collection: 'partners' | 'customers' | 'people', noun: string): void {
     if (this.unreadable.has(collection)) return;
     if (!this.knownIds.get(collection)?.has(id)) {
       this.problem(at, field, `${field} ${quote(id)} does not name a ${noun} of the dataset`);

@@ -52,19 +52,22 @@ export function measurePartner(prepared: PreparedData, partner: number, window: 
     if (day > window.last) break; // entries are in date order
     const scope = entryScope[k]!;
     const sum = scopeCents[scope]! + entryCents[k]!;
-    if (sum > LIMIT || sum < -LIMIT) throw new RangeError(`revenue of partner ${prepared.dataset.partners[partner]?.id} exceeds the exact range`);
+    if (sum > LIMIT || sum < -LIMIT)
+      throw new RangeError(`revenue of partner ${prepared.dataset.partners[partner]?.id} exceeds the exact range`);
     scopeCents[scope] = sum;
     if (evidence) scopeLines[scope]!.push(entryLine[k]!);
   }
 
-  const { personOrder, partnerPersonStart } = prepared;
+  const { personOrder, partnerPersonStart, qualifiedFrom, qualificationHasWindow } = prepared;
   const qualificationCount = program.qualifications.length;
   const qualifiedPeople: number[][] = program.qualifications.map(() => []);
   const peopleEnd = partnerPersonStart[partner + 1]!;
   for (let k = partnerPersonStart[partner]!; k < peopleEnd; k++) {
     const person = personOrder[k]!;
     for (let q = 0; q < qualificationCount; q++) {
-      if (qualifies(prepared, person, q, window.last)) qualifiedPeople[q]!.push(person);
+      if (qualifiedFrom[person * qualificationCount + q]! > window.last) continue;
+      if (qualificationHasWindow[q] && !qualifies(prepared, person, q, window.last)) continue;
+      qualifiedPeople[q]!.push(person);
     }
   }
   return { partner, window, scopeCents, scopeLines, qualifiedPeople };
@@ -82,7 +85,8 @@ export function qualifies(prepared: PreparedData, person: number, qualification:
   for (const set of prepared.qualificationSets[qualification]!) {
     let passed = 0;
     for (const column of set.columns) {
-      if (personExamDay[row + column]! <= day && day <= examAcceptedUntil[column]! && !(withoutRetiring && examRetiring[column])) passed += 1;
+      if (personExamDay[row + column]! <= day && day <= examAcceptedUntil[column]! && !(withoutRetiring && examRetiring[column]))
+        passed += 1;
     }
     if (passed < set.minimum) return false;
   }
@@ -150,7 +154,12 @@ export function judgeRequirement(
   };
 }
 
-function judgeSingle(prepared: PreparedData, measures: PartnerMeasures, market: string, requirement: SingleRequirement): SingleRequirementEvaluation {
+function judgeSingle(
+  prepared: PreparedData,
+  measures: PartnerMeasures,
+  market: string,
+  requirement: SingleRequirement,
+): SingleRequirementEvaluation {
   if (requirement.kind === 'certified-people') return judgePeople(prepared, measures, requirement);
   const actual = measures.scopeCents[requirement.scope.index]!;
   const required = requirementCents(prepared.program, requirement, market);
@@ -166,25 +175,16 @@ function judgeSingle(prepared: PreparedData, measures: PartnerMeasures, market: 
   };
 }
 
-function judgePeople(prepared: PreparedData, measures: PartnerMeasures, requirement: CertifiedPeopleRequirement): CertifiedPeopleEvaluation {
+function judgePeople(
+  prepared: PreparedData,
+  measures: PartnerMeasures,
+  requirement: CertifiedPeopleRequirement,
+): CertifiedPeopleEvaluation {
   const people = prepared.dataset.people;
-  const examColumn = new Map(prepared.examIds.map((id, c) => [id, c] as const));
   const counts = requirement.groups.map((group) => measures.qualifiedPeople[group.index]!);
   const actual = Math.min(...counts.map((c) => c.length));
-  const qualified = [...new Set(counts.flat())].sort((a, b) => a - b);
-  // Who would not qualify without passes of retiring exams, and which of those exams they hold.
-  const day = measures.window.last;
-  const retiringExams = qualified.flatMap((person) => {
-    const relies = requirement.groups.some((group, g) => counts[g]!.includes(person) && !qualifies(prepared, person, group.index, day, true));
-    if (!relies) return [];
-    const exams = requirement.examSets
-      .flatMap((set) => set.exams)
-      .filter((exam) => {
-        const column = examColumn.get(exam)!;
-        return prepared.examRetiring[column] === 1 && prepared.personExamDay[person * prepared.examIds.length + column]! <= day;
-      });
-    return [{ personId: people[person]!.id, exams }];
-  });
+  const qualified = counts.length === 1 ? counts[0]! : [...new Set(counts.flat())].sort((a, b) => a - b);
+  const retiringExams = retiringEvidence(prepared, measures, requirement, counts, qualified);
   return {
     id: requirement.id,
     kind: 'certified-people',
@@ -209,10 +209,32 @@ function judgePeople(prepared: PreparedData, measures: PartnerMeasures, requirem
   };
 }
 
+/** Qualifying people who would not qualify without passes of retiring exams, and which of those exams they hold. */
+function retiringEvidence(
+  prepared: PreparedData,
+  measures: PartnerMeasures,
+  requirement: CertifiedPeopleRequirement,
+  counts: readonly (readonly number[])[],
+  qualified: readonly number[],
+): { personId: string; exams: string[] }[] {
+  const { examColumn, personExamDay, examIds } = prepared;
+  const retiring = requirement.retiringExams;
+  if (retiring.length === 0 || qualified.length === 0) return [];
+  const day = measures.window.last;
+  const inGroup = counts.map((c) => new Set(c));
+  return qualified.flatMap((person) => {
+    const relies = requirement.groups.some((group, g) => inGroup[g]!.has(person) && !qualifies(prepared, person, group.index, day, true));
+    if (!relies) return [];
+    const held = retiring.filter((exam) => personExamDay[person * examIds.length + examColumn.get(exam)!]! <= day);
+    return [{ personId: prepared.dataset.people[person]!.id, exams: held }];
+  });
+}
+
 /** The threshold of a revenue requirement in a market. */
 export function requirementCents(program: ProgramVersion, requirement: Extract<Requirement, { kind: 'revenue' }>, market: string): Cents {
   const cents = requirement.minimumCents.get(market);
   // Compilation guarantees a threshold for every market of the program.
-  if (cents === undefined) throw new RangeError(`program ${program.id} has no threshold for market "${market}" in requirement ${requirement.id}`);
+  if (cents === undefined)
+    throw new RangeError(`program ${program.id} has no threshold for market "${market}" in requirement ${requirement.id}`);
   return cents;
 }

@@ -39,6 +39,8 @@ export interface PreparedData {
   readonly personOrder: Int32Array;
   /** Exam ids of the program catalog, in the column order of `personExamDay`. */
   readonly examIds: readonly string[];
+  /** Exam id → its column. */
+  readonly examColumn: ReadonlyMap<string, number>;
   /** Earliest pass day of person i for catalog exam e at [i * examIds.length + e]; NEVER if none. */
   readonly personExamDay: Int32Array;
   /** Last evaluation day on which passes of catalog exam e count; NEVER when they always do. */
@@ -47,6 +49,15 @@ export interface PreparedData {
   readonly examRetiring: Uint8Array;
   /** Per qualification, per exam set: the catalog columns of its exams and how many must be passed. */
   readonly qualificationSets: readonly (readonly { readonly columns: Int32Array; readonly minimum: number }[])[];
+  /**
+   * First day person i qualifies under qualification q, counting passes as if
+   * they never stopped counting, at [i * qualifications + q]; NEVER if not
+   * yet. Exact for qualifications without acceptance windows; a lower bound
+   * for the others, which are checked pass by pass.
+   */
+  readonly qualifiedFrom: Int32Array;
+  /** 1 when some exam of qualification q stops counting at some date. */
+  readonly qualificationHasWindow: Uint8Array;
 }
 
 export function prepare(program: ProgramVersion, dataset: Dataset): PreparedData {
@@ -263,6 +274,26 @@ function preparePeople(program: ProgramVersion, dataset: Dataset, partnerIndex: 
   const qualificationSets = program.qualifications.map((q) =>
     q.examSets.map((set) => ({ columns: Int32Array.from(set.exams, (e) => examColumn.get(e)!), minimum: set.minimum })),
   );
+  const qualificationHasWindow = Uint8Array.from(qualificationSets, (sets) =>
+    sets.some((set) => set.columns.some((c) => examAcceptedUntil[c] !== NEVER)) ? 1 : 0,
+  );
+
+  const qualificationCount = program.qualifications.length;
+  const qualifiedFrom = new Int32Array(dataset.people.length * qualificationCount);
+  const passDays: number[] = [];
+  for (let person = 0; person < dataset.people.length; person++) {
+    for (let q = 0; q < qualificationCount; q++) {
+      let from = 0;
+      for (const set of qualificationSets[q]!) {
+        // The day the set is satisfied: the minimum-th earliest pass among its exams.
+        passDays.length = 0;
+        for (const c of set.columns) passDays.push(personExamDay[person * examCount + c]!);
+        passDays.sort((a, b) => a - b);
+        from = Math.max(from, passDays[set.minimum - 1]!);
+      }
+      qualifiedFrom[person * qualificationCount + q] = from;
+    }
+  }
 
   const partnerOfPerson = dataset.people.map((p) => partnerIndex.get(p.partnerId)!);
   const partnerPersonStart = startsOf(partnerOfPerson, dataset.partners.length);
@@ -272,5 +303,16 @@ function preparePeople(program: ProgramVersion, dataset: Dataset, partnerIndex: 
     personOrder[cursor[p]!++] = i;
   });
 
-  return { partnerPersonStart, personOrder, examIds, personExamDay, examAcceptedUntil, examRetiring, qualificationSets };
+  return {
+    partnerPersonStart,
+    personOrder,
+    examIds,
+    examColumn,
+    personExamDay,
+    examAcceptedUntil,
+    examRetiring,
+    qualificationSets,
+    qualifiedFrom,
+    qualificationHasWindow,
+  };
 }

@@ -59,13 +59,15 @@ class Compiler {
   compile(): Result<ProgramVersion> {
     const def = this.def;
     this.marketIds = this.uniqueIds('markets', def.markets);
-    this.associationTypes = new Map(
-      this.unique('associationTypes', def.associationTypes).map((t) => [t.id, { ...t }] as const),
-    );
+    this.associationTypes = new Map(this.unique('associationTypes', def.associationTypes).map((t) => [t.id, { ...t }] as const));
     this.exams = new Map(this.unique('exams', def.exams).map((e) => [e.id, { ...e }] as const));
     def.exams.forEach((exam, i) => {
       if (exam.retires && exam.acceptedUntil && exam.acceptedUntil < exam.retires) {
-        this.problem(recordLabel('exams', i, exam.id), 'acceptedUntil', `acceptedUntil "${exam.acceptedUntil}" is before retires "${exam.retires}"`);
+        this.problem(
+          recordLabel('exams', i, exam.id),
+          'acceptedUntil',
+          `acceptedUntil "${exam.acceptedUntil}" is before retires "${exam.retires}"`,
+        );
       }
     });
     this.products = new Map(this.unique('products', def.products).map((p) => [p.id, { ...p }] as const));
@@ -152,7 +154,11 @@ class Compiler {
       const decimal = typeof amount === 'number' ? decimalFromNumber(amount) : parseDecimal(amount);
       const cents = decimal ? exactCents(decimal) : undefined;
       if (cents === undefined || cents < 0) {
-        this.problem(where, `minimumUsd.${market}`, `minimumUsd.${market} ${JSON.stringify(amount)} must be a non-negative amount in dollars and cents`);
+        this.problem(
+          where,
+          `minimumUsd.${market}`,
+          `minimumUsd.${market} ${JSON.stringify(amount)} must be a non-negative amount in dollars and cents`,
+        );
         continue;
       }
       minimumCents.set(market, cents);
@@ -191,12 +197,26 @@ class Compiler {
       }
       const minimum = set.minimum ?? set.exams.length;
       if (minimum > set.exams.length) {
-        this.problem(where, `examSets[${si}].minimum`, `examSets[${si}].minimum ${minimum} exceeds the ${set.exams.length} exams of the set`);
+        this.problem(
+          where,
+          `examSets[${si}].minimum`,
+          `examSets[${si}].minimum ${minimum} exceeds the ${set.exams.length} exams of the set`,
+        );
       }
       return { exams: set.exams, minimum };
     });
     const groups = def.samePeople ? [this.qualification(examSets)] : examSets.map((set) => this.qualification([set]));
-    return { kind: 'certified-people', id: def.id, name: def.name, people: def.people, examSets, samePeople: def.samePeople, groups };
+    const retiringExams = examSets.flatMap((set) => set.exams).filter((exam) => this.exams.get(exam)?.retires !== undefined);
+    return {
+      kind: 'certified-people',
+      id: def.id,
+      name: def.name,
+      people: def.people,
+      examSets,
+      samePeople: def.samePeople,
+      groups,
+      retiringExams,
+    };
   }
 
   private scope(products: readonly string[], netNewOnly: boolean, attribution: string): RevenueScope {

@@ -88,6 +88,8 @@ export interface CertifiedPeopleRequirement {
    * count must reach `people`.
    */
   readonly groups: readonly Qualification[];
+  /** Exams of the sets that have a retirement date. */
+  readonly retiringExams: readonly string[];
 }
 
 /** Alternatives between whole requirements: met when one of them is. */

@@ -9,9 +9,7 @@ import { z } from 'zod';
 export const LOCALES = ['en', 'fr-FR', 'zh-TW'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-const id = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-", starting with a letter or digit');
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-", starting with a letter or digit');
 
 const isoDate = z.iso.date({ error: 'is not a calendar date (YYYY-MM-DD)' });
 

@@ -11,7 +11,8 @@ import type { AssociationType, Product, Program, ProgramVersion } from './model.
 export function assembleProgram(versions: readonly ProgramVersion[]): Result<Program> {
   const problems: Problem[] = [];
   const [first] = versions;
-  if (!first) return { ok: false, problems: [{ record: 'definition', field: 'versions', message: 'a program needs at least one version' }] };
+  if (!first)
+    return { ok: false, problems: [{ record: 'definition', field: 'versions', message: 'a program needs at least one version' }] };
   const sorted = [...versions].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0));
   sorted.forEach((version, i) => {
     const where = `version ${version.effectiveFrom}`;
