@@ -261,6 +261,9 @@ describe('attain evaluate and versions', () => {
     expect(early.stderr).toContain(
       'attain: --as-of: 2017-07-06 is before the first version of microsoft-partner-network (versions take effect on 2017-07-07, 2017-10-13)',
     );
+    const malformed = await run(['--program-version', 'October']);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('attain: --program-version: "October" is not a calendar date (YYYY-MM-DD)');
     const unknown = await run(['--program-version', '2017-08-01']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('attain: --program-version: "2017-08-01" is not a version of microsoft-partner-network');
@@ -285,6 +288,19 @@ describe('validating versioned definitions', () => {
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
       'version 2017-10-13: id "other" differs from "microsoft-partner-network" of the other versions',
     ]);
+  });
+
+  it('refuses versions with different markets', () => {
+    const result = assembleProgram([program, { ...revision, markets: [revision.markets[0]!] }]);
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      'version 2017-10-13: markets (developed) differ from those of the other versions (developed, developing)',
+    ]);
+  });
+
+  it('refuses a definition file directly under versions/', () => {
+    const dir = copyOfBundled();
+    writeFileSync(join(dir, 'versions', 'stray.yaml'), 'exams: []\n');
+    expect(() => loadProgram(dir)).toThrowError('versions/stray.yaml: is outside any version folder (put it in versions/<date>/)');
   });
 
   it('names the version folder of a problem', () => {

@@ -87,6 +87,15 @@ export function loadProgram(path: string = DEFAULT_PROGRAM_PATH): Program {
     const versionsDir = join(path, VERSIONS);
     if (statSync(path).isDirectory() && existsSync(versionsDir) && statSync(versionsDir).isDirectory()) {
       const shared = definitionFiles(path, versionsDir);
+      for (const stray of readdirSync(versionsDir, { withFileTypes: true }).filter(
+        (e) => !e.isDirectory() && DEFINITION_FILE.test(e.name),
+      )) {
+        problems.push({
+          record: `${VERSIONS}/${stray.name}`,
+          field: '',
+          message: `is outside any version folder (put it in ${VERSIONS}/<date>/)`,
+        });
+      }
       layout = readdirSync(versionsDir, { withFileTypes: true })
         .filter((entry) => entry.isDirectory())
         .map((entry) => entry.name)

@@ -52,6 +52,9 @@ export function runEvaluate(datasetPath: string, options: EvaluateCommandOptions
 function chooseVersion(program: Program, asOf: string, forced: string | undefined): ProgramVersion {
   const dates = program.versions.map((v) => v.effectiveFrom).join(', ');
   if (forced !== undefined) {
+    if (!isIsoDate(forced)) {
+      throw new UsageError([{ record: '--program-version', field: '', message: `"${forced}" is not a calendar date (YYYY-MM-DD)` }]);
+    }
     const version = versionFrom(program, forced);
     if (!version) {
       throw new UsageError([

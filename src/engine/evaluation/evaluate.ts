@@ -114,15 +114,17 @@ export function evaluate(prepared: PreparedData, options: EvaluateOptions): Eval
 
 export function judgePartner(prepared: PreparedData, measures: PartnerMeasures): PartnerEvaluation {
   const partner = prepared.dataset.partners[measures.partner]!;
+  // The market table of the version judging, should versions ever classify a country differently.
+  const market = prepared.program.countries.get(partner.country) ?? partner.market;
   const competencies: CompetencyEvaluation[] = prepared.program.competencies.map((competency) => ({
     competency: competency.id,
     options: competency.options.map((option): OptionEvaluation => {
-      const levels = option.levels.map((level) => judgeLevel(prepared, measures, partner.market, level));
+      const levels = option.levels.map((level) => judgeLevel(prepared, measures, market, level));
       const attained = levels.filter((l) => l.met).at(-1);
       return { option: option.id, level: attained?.level ?? null, levels };
     }),
   }));
-  return { partnerId: partner.id, market: partner.market, competencies };
+  return { partnerId: partner.id, market, competencies };
 }
 
 function judgeLevel(prepared: PreparedData, measures: PartnerMeasures, market: string, level: Level): LevelEvaluation {

@@ -19,6 +19,16 @@ export function assembleProgram(versions: readonly ProgramVersion[]): Result<Pro
     if (version.id !== first.id) {
       problems.push({ record: where, field: 'id', message: `id "${version.id}" differs from "${first.id}" of the other versions` });
     }
+    // A partner's market must mean the same under every version, or thresholds would be missing.
+    const markets = version.markets.map((m) => m.id).join(', ');
+    const firstMarkets = first.markets.map((m) => m.id).join(', ');
+    if (markets !== firstMarkets) {
+      problems.push({
+        record: where,
+        field: 'markets',
+        message: `markets (${markets}) differ from those of the other versions (${firstMarkets})`,
+      });
+    }
     if (i > 0 && sorted[i - 1]!.effectiveFrom === version.effectiveFrom) {
       problems.push({ record: where, field: 'effectiveFrom', message: `two versions take effect on ${version.effectiveFrom}` });
     }
