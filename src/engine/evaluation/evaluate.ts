@@ -7,7 +7,7 @@
 import { isIsoDate, ttmWindow, type DayNumber, type IsoDate, type TtmWindow } from '../calendar.js';
 import { centsToDollars, type Cents } from '../money.js';
 import type { CertifiedPeopleRequirement, Level, ProgramVersion, Requirement, SingleRequirement } from '../program/model.js';
-import type { PreparedData } from './prepare.js';
+import { NEVER, type PreparedData } from './prepare.js';
 import type {
   CertifiedPeopleEvaluation,
   CompetencyEvaluation,
@@ -80,12 +80,12 @@ export function measurePartner(prepared: PreparedData, partner: number, window: 
  * relies on them).
  */
 export function qualifies(prepared: PreparedData, person: number, qualification: number, day: DayNumber, withoutRetiring = false): boolean {
-  const { personExamDay, examAcceptedUntil, examRetiring, examIds } = prepared;
+  const { personExamDay, examAcceptedUntil, examRetires, examIds } = prepared;
   const row = person * examIds.length;
   for (const set of prepared.qualificationSets[qualification]!) {
     let passed = 0;
     for (const column of set.columns) {
-      if (personExamDay[row + column]! <= day && day <= examAcceptedUntil[column]! && !(withoutRetiring && examRetiring[column]))
+      if (personExamDay[row + column]! <= day && day <= examAcceptedUntil[column]! && !(withoutRetiring && examRetires[column] !== NEVER))
         passed += 1;
     }
     if (passed < set.minimum) return false;

@@ -45,8 +45,8 @@ export interface PreparedData {
   readonly personExamDay: Int32Array;
   /** Last evaluation day on which passes of catalog exam e count; NEVER when they always do. */
   readonly examAcceptedUntil: Int32Array;
-  /** 1 when catalog exam e has a retirement date. */
-  readonly examRetiring: Uint8Array;
+  /** Retirement day of catalog exam e (the last day it can be taken); NEVER when it does not retire. */
+  readonly examRetires: Int32Array;
   /** Per qualification, per exam set: the catalog columns of its exams and how many must be passed. */
   readonly qualificationSets: readonly (readonly { readonly columns: Int32Array; readonly minimum: number }[])[];
   /**
@@ -270,7 +270,7 @@ function preparePeople(program: ProgramVersion, dataset: Dataset, partnerIndex: 
 
   const catalogExams = [...program.exams.values()];
   const examAcceptedUntil = Int32Array.from(catalogExams, (e) => (e.acceptedUntil ? dayNumberOf(e.acceptedUntil) : NEVER));
-  const examRetiring = Uint8Array.from(catalogExams, (e) => (e.retires ? 1 : 0));
+  const examRetires = Int32Array.from(catalogExams, (e) => (e.retires ? dayNumberOf(e.retires) : NEVER));
   const qualificationSets = program.qualifications.map((q) =>
     q.examSets.map((set) => ({ columns: Int32Array.from(set.exams, (e) => examColumn.get(e)!), minimum: set.minimum })),
   );
@@ -310,7 +310,7 @@ function preparePeople(program: ProgramVersion, dataset: Dataset, partnerIndex: 
     examColumn,
     personExamDay,
     examAcceptedUntil,
-    examRetiring,
+    examRetires,
     qualificationSets,
     qualifiedFrom,
     qualificationHasWindow,

@@ -146,7 +146,10 @@ function solveRelaxation(
     });
     if (!feasible) continue;
     const value = x.reduce((acc, v) => q(acc.n * v.d + v.n * acc.d, acc.d * v.d), q(0n));
-    if (!best || cmp(value, best.value) < 0) best = { value, x };
+    // Among equal totals, fewer separate sales read better: prefer more zero amounts.
+    const zeros = (v: readonly Q[]) => v.filter((a) => a.n === 0n).length;
+    const order = best ? cmp(value, best.value) : -1;
+    if (order < 0 || (order === 0 && zeros(x) > zeros(best!.x))) best = { value, x };
   }
   return best;
 }

@@ -1,0 +1,106 @@
+/**
+ * The fewest exam passes that bring a certified-people requirement to N
+ * qualifying people: who among the partner's people takes which exams, and
+ * how many new people must be enrolled.
+ *
+ * Exam sets of a requirement are disjoint (the compiler checks it), so what a
+ * person still needs is a sum over sets, independent of everyone else. For
+ * each counted group of sets (one group when the same people must pass
+ * every set, one per set otherwise) the cheapest people are therefore simply
+ * the ones who need the fewest passes; a new person needs the most, so new
+ * people are enrolled only when the partner has too few people.
+ */
+import type { DayNumber } from '../calendar.js';
+import type { PreparedData } from '../evaluation/prepare.js';
+import type { CertifiedPeopleRequirement, ExamSet } from '../program/model.js';
+
+export interface ExamAssignment {
+  /** An existing person's id, or `new-1`, `new-2`… for people to enroll. */
+  readonly personId: string;
+  readonly exams: readonly string[];
+}
+
+export interface PeoplePlan {
+  readonly requirement: string;
+  /** For an alternative between requirements: the one planned. */
+  readonly alternative?: string | undefined;
+  readonly required: number;
+  readonly qualified: number;
+  /** False when no plan can reach N: the exams needed have retired. */
+  readonly feasible: boolean;
+  readonly additionalPasses: number;
+  readonly newPeople: number;
+  readonly assignments: readonly ExamAssignment[];
+}
+
+/** Exams a person would still take for a set, or undefined when the set cannot be completed. */
+type Missing = readonly string[] | undefined;
+
+export function planPeople(prepared: PreparedData, partner: number, day: DayNumber, requirement: CertifiedPeopleRequirement): PeoplePlan {
+  const { dataset, personOrder, partnerPersonStart, personExamDay, examColumn, examAcceptedUntil, examRetires, examIds } = prepared;
+  const people: number[] = [];
+  for (let k = partnerPersonStart[partner]!; k < partnerPersonStart[partner + 1]!; k++) people.push(personOrder[k]!);
+
+  const counts = (person: number, exam: string): boolean => {
+    const column = examColumn.get(exam)!;
+    return personExamDay[person * examIds.length + column]! <= day && day <= examAcceptedUntil[column]!;
+  };
+  // Plans never propose an exam that has retired by the day planned for.
+  const offered = (exam: string): boolean => day <= examRetires[examColumn.get(exam)!]!;
+  const missingFor = (person: number | undefined, set: ExamSet): Missing => {
+    const held = person === undefined ? 0 : set.exams.filter((e) => counts(person, e)).length;
+    const need = Math.max(0, set.minimum - held);
+    const candidates = set.exams.filter((e) => (person === undefined || !counts(person, e)) && offered(e));
+    return candidates.length >= need ? candidates.slice(0, need) : undefined;
+  };
+
+  // One group of sets per count that must reach N.
+  const groups: readonly (readonly ExamSet[])[] = requirement.samePeople ? [requirement.examSets] : requirement.examSets.map((s) => [s]);
+  const extra = new Map<number, string[]>();
+  let newPeople = 0;
+  const newExams: string[][] = [];
+  let feasible = true;
+  let qualifiedAtLeast = Number.POSITIVE_INFINITY;
+
+  for (const group of groups) {
+    const needs = people.map((person) => {
+      const missing = group.map((set) => missingFor(person, set));
+      return { person, missing, cost: missing.every((m) => m !== undefined) ? missing.reduce((a, m) => a + m!.length, 0) : Infinity };
+    });
+    const qualified = needs.filter((n) => n.cost === 0).length;
+    qualifiedAtLeast = Math.min(qualifiedAtLeast, qualified);
+    let short = Math.max(0, requirement.people - qualified);
+    const candidates = needs.filter((n) => n.cost > 0 && n.cost < Infinity).sort((a, b) => a.cost - b.cost);
+    for (const candidate of candidates.slice(0, short)) {
+      const exams = extra.get(candidate.person) ?? [];
+      exams.push(...candidate.missing.flatMap((m) => m ?? []));
+      extra.set(candidate.person, exams);
+      short -= 1;
+    }
+    if (short === 0) continue;
+    const fresh = group.map((set) => missingFor(undefined, set));
+    if (fresh.some((m) => m === undefined)) {
+      feasible = false;
+      continue;
+    }
+    // New people are shared between groups: the first ones enrolled take every group's exams.
+    for (let i = 0; i < short; i++) {
+      newExams[i] = [...(newExams[i] ?? []), ...fresh.flatMap((m) => m ?? [])];
+    }
+    newPeople = Math.max(newPeople, short);
+  }
+
+  const assignments: ExamAssignment[] = [
+    ...people.filter((p) => extra.has(p)).map((p) => ({ personId: dataset.people[p]!.id, exams: extra.get(p)! })),
+    ...newExams.map((exams, i) => ({ personId: `new-${i + 1}`, exams })),
+  ];
+  return {
+    requirement: requirement.id,
+    required: requirement.people,
+    qualified: qualifiedAtLeast,
+    feasible,
+    additionalPasses: feasible ? assignments.reduce((a, x) => a + x.exams.length, 0) : 0,
+    newPeople: feasible ? newPeople : 0,
+    assignments: feasible ? assignments : [],
+  };
+}
