@@ -4,7 +4,10 @@
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { formatProblem, InvalidInputError } from '../engine/index.js';
-import { FORMATS, runEvaluate } from './commands/evaluate.js';
+import { FORMATS, runEvaluate, type EvaluateCommandOptions } from './commands/evaluate.js';
+import { runForecast, type ForecastCommandOptions } from './commands/forecast.js';
+import { runPlan, type PlanCommandOptions } from './commands/plan.js';
+import { runTimeline, type TimelineCommandOptions } from './commands/timeline.js';
 import { runSchema } from './commands/schema.js';
 import { JSON_SCHEMAS, type JsonSchemaName } from '../engine/index.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, processIo, type CliIo } from './io.js';
@@ -21,20 +24,58 @@ function buildProgram(io: CliIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
-  program
-    .command('evaluate')
-    .description("evaluate partners as of a date: each option's level and each requirement's actual, required and shortfall")
-    .argument('<dataset>', 'dataset JSON file (see schemas/dataset.schema.json)')
-    .option('--as-of <date>', 'evaluation date, YYYY-MM-DD (default: today)')
-    .option('--partner <id>', 'only this partner (repeatable)', collect)
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
-    .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
-    .option('--program-version <date>', 'judge by the version taking effect on this date instead of the one in force on the as-of date')
-    .action(
-      (dataset: string, options: { asOf?: string; partner?: string[]; format: string; program?: string; programVersion?: string }) => {
-        runEvaluate(dataset, options, io);
-      },
-    );
+  const withInputs = (command: Command): Command =>
+    command
+      .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
+      .option('--program-version <date>', 'judge by the version taking effect on this date instead of the one in force')
+      .option('--assume <file>', 'what-if: a dataset fragment (extra revenue, associations, people, exam passes) merged in first');
+
+  withInputs(
+    program
+      .command('evaluate')
+      .description("evaluate partners as of a date: each option's level and each requirement's actual, required and shortfall")
+      .argument('<dataset>', 'dataset JSON file (see schemas/dataset.schema.json)')
+      .option('--as-of <date>', 'evaluation date, YYYY-MM-DD (default: today)')
+      .option('--partner <id>', 'only this partner (repeatable)', collect)
+      .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table')),
+  ).action((dataset: string, options: EvaluateCommandOptions) => runEvaluate(dataset, options, io));
+
+  withInputs(
+    program
+      .command('plan')
+      .description('what it takes to reach a level: revenue to book, who takes which exams, revenue that counts for nobody')
+      .argument('<dataset>', 'dataset JSON file')
+      .requiredOption('--partner <id>', 'the partner to plan for')
+      .option('--as-of <date>', 'plan from this date, YYYY-MM-DD (default: today)')
+      .option(
+        '--target <option/level>',
+        'a level to reach, e.g. enterprise-operations/gold (repeatable; default: the next level of each option)',
+        collect,
+      )
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
+  ).action((dataset: string, options: PlanCommandOptions) => runPlan(dataset, options, io));
+
+  withInputs(
+    program
+      .command('forecast')
+      .description('when each attained level lapses if no new revenue arrives, and when the next would be reached at the current rate')
+      .argument('<dataset>', 'dataset JSON file')
+      .requiredOption('--partner <id>', 'the partner to forecast')
+      .option('--as-of <date>', 'forecast from this date, YYYY-MM-DD (default: today)')
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
+  ).action((dataset: string, options: ForecastCommandOptions) => runForecast(dataset, options, io));
+
+  withInputs(
+    program
+      .command('timeline')
+      .description("a partner's levels, TTM revenue and qualifying people at every step between two dates")
+      .argument('<dataset>', 'dataset JSON file')
+      .requiredOption('--partner <id>', 'the partner')
+      .requiredOption('--from <date>', 'first date, YYYY-MM-DD')
+      .requiredOption('--to <date>', 'last date, YYYY-MM-DD')
+      .addOption(new Option('--step <step>', 'interval between dates').choices(['month', 'week']).default('month'))
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table')),
+  ).action((dataset: string, options: TimelineCommandOptions) => runTimeline(dataset, options, io));
 
   program
     .command('schema')

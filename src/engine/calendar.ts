@@ -121,3 +121,21 @@ export function ttmWindow(asOf: IsoDate): TtmWindow {
 export function monthOf(date: IsoDate): string {
   return date.slice(0, 7);
 }
+
+/**
+ * The first as-of date whose TTM window no longer holds a line dated `day`:
+ * the first D with "one year before D" on or after the line's date. Usually
+ * the same day a year later; a line of 29 February leaves on 1 March.
+ */
+export function leavesWindowOn(day: DayNumber): DayNumber {
+  const candidate = toDayNumber(oneYearLater(fromDayNumber(day)));
+  return toDayNumber(oneYearEarlier(fromDayNumber(candidate))) >= day ? candidate : candidate + 1;
+}
+
+/** The same day `months` months later, clamped to the month's last day (31 January + 1 month = 28/29 February). */
+export function addMonths(date: CivilDate, months: number): CivilDate {
+  const index = date.year * 12 + (date.month - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  return { year, month, day: Math.min(date.day, daysInMonth(year, month)) };
+}

@@ -31,6 +31,8 @@ export interface EvaluateOptions {
 export interface PartnerMeasures {
   readonly partner: number;
   readonly window: TtmWindow;
+  /** Revenue and passes dated after this day were left out. */
+  readonly knownUntil: DayNumber;
   /** Attributed revenue in the window, per revenue scope. */
   readonly scopeCents: readonly Cents[];
   /** Line indexes counted per scope, in date order (empty when evidence is off). */
@@ -41,15 +43,27 @@ export interface PartnerMeasures {
 
 const LIMIT = Number.MAX_SAFE_INTEGER;
 
-export function measurePartner(prepared: PreparedData, partner: number, window: TtmWindow, evidence = true): PartnerMeasures {
+export interface MeasureOptions {
+  /** Collect line indexes as evidence (default true). */
+  readonly evidence?: boolean | undefined;
+  /**
+   * Ignore revenue and exam passes dated after this day: "if nothing new
+   * arrives" when measuring a future window. Defaults to the window's end.
+   */
+  readonly knownUntil?: DayNumber | undefined;
+}
+
+export function measurePartner(prepared: PreparedData, partner: number, window: TtmWindow, options: MeasureOptions = {}): PartnerMeasures {
   const { program, partnerEntryStart, entryDay, entryScope, entryCents, entryLine } = prepared;
+  const evidence = options.evidence ?? true;
+  const knownUntil = Math.min(options.knownUntil ?? window.last, window.last);
   const scopeCents: number[] = new Array<number>(program.revenueScopes.length).fill(0);
   const scopeLines: number[][] = program.revenueScopes.map(() => []);
   const end = partnerEntryStart[partner + 1]!;
   for (let k = partnerEntryStart[partner]!; k < end; k++) {
     const day = entryDay[k]!;
     if (day < window.first) continue;
-    if (day > window.last) break; // entries are in date order
+    if (day > knownUntil) break; // entries are in date order
     const scope = entryScope[k]!;
     const sum = scopeCents[scope]! + entryCents[k]!;
     if (sum > LIMIT || sum < -LIMIT)
@@ -65,12 +79,12 @@ export function measurePartner(prepared: PreparedData, partner: number, window: 
   for (let k = partnerPersonStart[partner]!; k < peopleEnd; k++) {
     const person = personOrder[k]!;
     for (let q = 0; q < qualificationCount; q++) {
-      if (qualifiedFrom[person * qualificationCount + q]! > window.last) continue;
-      if (qualificationHasWindow[q] && !qualifies(prepared, person, q, window.last)) continue;
+      if (qualifiedFrom[person * qualificationCount + q]! > knownUntil) continue;
+      if (qualificationHasWindow[q] && !qualifies(prepared, person, q, window.last, { knownUntil })) continue;
       qualifiedPeople[q]!.push(person);
     }
   }
-  return { partner, window, scopeCents, scopeLines, qualifiedPeople };
+  return { partner, window, knownUntil, scopeCents, scopeLines, qualifiedPeople };
 }
 
 /**
@@ -79,13 +93,24 @@ export function measurePartner(prepared: PreparedData, partner: number, window: 
  * `withoutRetiring`, passes of retiring exams are left out (to tell who
  * relies on them).
  */
-export function qualifies(prepared: PreparedData, person: number, qualification: number, day: DayNumber, withoutRetiring = false): boolean {
+export function qualifies(
+  prepared: PreparedData,
+  person: number,
+  qualification: number,
+  day: DayNumber,
+  options: { readonly withoutRetiring?: boolean; readonly knownUntil?: DayNumber } = {},
+): boolean {
   const { personExamDay, examAcceptedUntil, examRetires, examIds } = prepared;
   const row = person * examIds.length;
+  const passedBy = Math.min(options.knownUntil ?? day, day);
   for (const set of prepared.qualificationSets[qualification]!) {
     let passed = 0;
     for (const column of set.columns) {
-      if (personExamDay[row + column]! <= day && day <= examAcceptedUntil[column]! && !(withoutRetiring && examRetires[column] !== NEVER))
+      if (
+        personExamDay[row + column]! <= passedBy &&
+        day <= examAcceptedUntil[column]! &&
+        !(options.withoutRetiring && examRetires[column] !== NEVER)
+      )
         passed += 1;
     }
     if (passed < set.minimum) return false;
@@ -108,7 +133,7 @@ export function evaluate(prepared: PreparedData, options: EvaluateOptions): Eval
     asOf: options.asOf,
     program: prepared.program.id,
     programVersion: prepared.program.effectiveFrom,
-    partners: indexes.map((p) => judgePartner(prepared, measurePartner(prepared, p, window, evidence))),
+    partners: indexes.map((p) => judgePartner(prepared, measurePartner(prepared, p, window, { evidence }))),
   };
 }
 
@@ -222,12 +247,15 @@ function retiringEvidence(
   const { examColumn, personExamDay, examIds } = prepared;
   const retiring = requirement.retiringExams;
   if (retiring.length === 0 || qualified.length === 0) return [];
+  const { knownUntil } = measures;
   const day = measures.window.last;
   const inGroup = counts.map((c) => new Set(c));
   return qualified.flatMap((person) => {
-    const relies = requirement.groups.some((group, g) => inGroup[g]!.has(person) && !qualifies(prepared, person, group.index, day, true));
+    const relies = requirement.groups.some(
+      (group, g) => inGroup[g]!.has(person) && !qualifies(prepared, person, group.index, day, { withoutRetiring: true, knownUntil }),
+    );
     if (!relies) return [];
-    const held = retiring.filter((exam) => personExamDay[person * examIds.length + examColumn.get(exam)!]! <= day);
+    const held = retiring.filter((exam) => personExamDay[person * examIds.length + examColumn.get(exam)!]! <= knownUntil);
     return [{ personId: prepared.dataset.people[person]!.id, exams: held }];
   });
 }

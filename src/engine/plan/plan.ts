@@ -65,7 +65,7 @@ export interface PartnerPlan {
 export function defaultTargets(prepared: PreparedData, partnerId: string, asOf: IsoDate): Target[] {
   const partner = prepared.partnerIndex.get(partnerId);
   if (partner === undefined) throw new RangeError(`partner "${partnerId}" is not in the dataset`);
-  const evaluation = judgePartner(prepared, measurePartner(prepared, partner, ttmWindow(asOf), false));
+  const evaluation = judgePartner(prepared, measurePartner(prepared, partner, ttmWindow(asOf), { evidence: false }));
   return evaluation.competencies.flatMap((c) =>
     c.options.flatMap((o: OptionEvaluation) => {
       const next = o.level === null ? o.levels[0] : o.levels[o.levels.findIndex((l) => l.level === o.level) + 1];
@@ -89,7 +89,7 @@ export function planPartner(prepared: PreparedData, partnerId: string, asOf: Iso
   const partner = prepared.partnerIndex.get(partnerId);
   if (partner === undefined) throw new RangeError(`partner "${partnerId}" is not in the dataset`);
   const window = ttmWindow(asOf);
-  const measures = measurePartner(prepared, partner, window, false);
+  const measures = measurePartner(prepared, partner, window, { evidence: false });
   const evaluation = judgePartner(prepared, measures);
   const chosen = targets ?? defaultTargets(prepared, partnerId, asOf);
   return {

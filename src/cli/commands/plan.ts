@@ -1,0 +1,48 @@
+/** `attain plan <dataset.json> --partner ID`: what it takes to reach the next level (or the levels named). */
+import { planPartner, prepare, type PreparedData, type Target } from '../../engine/index.js';
+import { asOfDate, assumptionsNote, checkPartners, loadInputs, versionFor, type InputOptions } from '../inputs.js';
+import type { CliIo } from '../io.js';
+import { renderPlanTable } from '../render/plan-table.js';
+import { UsageError } from '../usage-error.js';
+
+export interface PlanCommandOptions extends InputOptions {
+  readonly partner: string;
+  readonly asOf?: string | undefined;
+  readonly target?: readonly string[] | undefined;
+  readonly format: string;
+}
+
+export function runPlan(datasetPath: string, options: PlanCommandOptions, io: CliIo): void {
+  const asOf = asOfDate(options.asOf, io);
+  const inputs = loadInputs(datasetPath, options);
+  checkPartners(inputs, [options.partner]);
+  const version = versionFor(inputs, asOf);
+  const prepared = prepare(version, inputs.dataset);
+  const targets = options.target && options.target.length > 0 ? options.target.map((t) => parseTarget(prepared, t)) : undefined;
+  const plan = planPartner(prepared, options.partner, asOf, targets);
+  if (options.format === 'json') {
+    io.stdout(`${JSON.stringify(inputs.assumptions ? { ...plan, assumptions: inputs.assumptions } : plan, null, 2)}\n`);
+  } else {
+    const note = assumptionsNote(inputs.assumptions);
+    io.stdout(`${note ? `${note}\n\n` : ''}${renderPlanTable(plan, version, inputs.dataset)}`);
+  }
+}
+
+/** `OPTION/LEVEL`, or `COMPETENCY/OPTION/LEVEL` when an option id is not unique. */
+function parseTarget(prepared: PreparedData, text: string): Target {
+  const parts = text.split('/');
+  const all = prepared.program.competencies.flatMap((c) =>
+    c.options.flatMap((o) => o.levels.map((l) => ({ competency: c.id, option: o.id, level: l.id }))),
+  );
+  const matches = all.filter((t) =>
+    parts.length === 3
+      ? t.competency === parts[0] && t.option === parts[1] && t.level === parts[2]
+      : parts.length === 2 && t.option === parts[0] && t.level === parts[1],
+  );
+  if (matches.length !== 1) {
+    const known = all.map((t) => `${t.option}/${t.level}`).join(', ');
+    const why = matches.length === 0 ? 'is not a level of the program' : 'names several options; prefix the competency';
+    throw new UsageError([{ record: '--target', field: '', message: `"${text}" ${why} (one of ${known})` }]);
+  }
+  return matches[0]!;
+}

@@ -1,0 +1,235 @@
+/**
+ * When does an attained level lapse if nothing new arrives? Revenue lines age
+ * out of the TTM window one by one; exam passes stop counting when their
+ * acceptance ends; a new program version changes the rules on its date.
+ * Between those dates nothing changes, so the level is checked only on
+ * them, never day by day.
+ *
+ * Also, as a projection: when the next level would be reached if revenue kept
+ * arriving at the TTM average monthly rate.
+ */
+import {
+  addMonths,
+  dayNumberOf,
+  isoDateOf,
+  leavesWindowOn,
+  parseIsoDate,
+  toDayNumber,
+  ttmWindow,
+  type DayNumber,
+  type IsoDate,
+} from '../calendar.js';
+import { centsToDollars } from '../money.js';
+import { judgePartner, measurePartner, type PartnerMeasures } from '../evaluation/evaluate.js';
+import { NEVER, type PreparedData } from '../evaluation/prepare.js';
+import type { PreparedProgram } from '../evaluation/prepared-program.js';
+import type { PartnerEvaluation, RequirementEvaluation } from '../evaluation/report.js';
+
+export interface FailingRequirement {
+  readonly requirement: string;
+  /** What is counted: US dollars for revenue, people otherwise. */
+  readonly kind: 'revenue' | 'certified-people';
+  readonly actual: number;
+  readonly required: number;
+  readonly shortfall: number;
+}
+
+export interface Lapse {
+  /** The first date after the as-of date on which the level is no longer met. */
+  readonly date: IsoDate;
+  readonly programVersion: IsoDate;
+  /** The option's level from that date on. */
+  readonly levelAfter: string | null;
+  /** The level's requirements that fail on that date, and by how much. */
+  readonly failing: readonly FailingRequirement[];
+}
+
+export interface Projection {
+  /** What is assumed: each month, one twelfth of the TTM revenue of every scope arrives again. */
+  readonly basis: 'ttm-average-monthly-rate';
+  readonly level: string;
+  /** The first date the level would be met, within twelve months; null if not. */
+  readonly reachedOn: IsoDate | null;
+  /** The monthly revenue assumed, per revenue requirement of the level (US dollars). */
+  readonly monthlyRevenue: readonly { readonly requirement: string; readonly amount: number }[];
+  /** When not reached: what is still missing twelve months on. */
+  readonly blockedBy: readonly FailingRequirement[];
+}
+
+export interface OptionForecast {
+  readonly competency: string;
+  readonly option: string;
+  /** The level attained on the as-of date. */
+  readonly level: string | null;
+  /** When that level lapses if no new revenue arrives; null if it holds (or there is none). */
+  readonly lapse: Lapse | null;
+  /** Clearly a projection, not a fact: the next level at the TTM average rate. */
+  readonly projection: Projection | null;
+}
+
+export interface PartnerForecast {
+  readonly partnerId: string;
+  readonly asOf: IsoDate;
+  readonly programVersion: IsoDate;
+  readonly options: readonly OptionForecast[];
+}
+
+const PROJECTION_MONTHS = 12;
+
+export function forecastPartner(program: PreparedProgram, partnerId: string, asOf: IsoDate): PartnerForecast {
+  const partner = program.partnerIndex(partnerId);
+  if (partner === undefined) throw new RangeError(`partner "${partnerId}" is not in the dataset`);
+  const today = program.on(asOf);
+  if (!today) throw new RangeError(`${asOf} is before the first version of ${program.program.id}`);
+  const asOfDay = dayNumberOf(asOf);
+  const now = judgePartner(today, measurePartner(today, partner, ttmWindow(asOf), { evidence: false }));
+
+  const lapses = findLapses(program, partner, asOf, now);
+  const options = now.competencies.flatMap((c) =>
+    c.options.map((o): OptionForecast => {
+      const key = `${c.competency}/${o.option}`;
+      const next = o.level === null ? o.levels[0] : o.levels[o.levels.findIndex((l) => l.level === o.level) + 1];
+      return {
+        competency: c.competency,
+        option: o.option,
+        level: o.level,
+        lapse: lapses.get(key) ?? null,
+        projection: next ? project(program, partner, asOf, asOfDay, c.competency, o.option, next.level) : null,
+      };
+    }),
+  );
+  return { partnerId, asOf, programVersion: today.program.effectiveFrom, options };
+}
+
+/** Dates after the as-of date on which, with nothing new, some measure can change. */
+function changeDates(program: PreparedProgram, partner: number, asOf: IsoDate, until: DayNumber = NEVER): DayNumber[] {
+  const asOfDay = dayNumberOf(asOf);
+  const window = ttmWindow(asOf);
+  const dates = new Set<DayNumber>();
+  const versions = [program.on(asOf)!, ...program.switchesAfter(asOf).map((d) => program.on(d)!)];
+  for (const prepared of versions) {
+    // A line in today's window leaves it on one exact later date.
+    for (let k = prepared.partnerEntryStart[partner]!; k < prepared.partnerEntryStart[partner + 1]!; k++) {
+      const day = prepared.entryDay[k]!;
+      if (day >= window.first && day <= asOfDay) dates.add(leavesWindowOn(day));
+    }
+    // A pass stops counting the day after its exam's acceptance ends.
+    for (const last of prepared.examAcceptedUntil) if (last !== NEVER && last >= asOfDay) dates.add(last + 1);
+  }
+  for (const d of program.switchesAfter(asOf)) dates.add(dayNumberOf(d));
+  return [...dates].filter((d) => d > asOfDay && d <= until).sort((a, b) => a - b);
+}
+
+/** The partner as it would stand on `day` if nothing arrived after the as-of date. */
+function standing(
+  program: PreparedProgram,
+  partner: number,
+  day: DayNumber,
+  asOfDay: DayNumber,
+  adjust?: (m: PartnerMeasures, p: PreparedData) => PartnerMeasures,
+) {
+  const date = isoDateOf(day);
+  const prepared = program.on(date)!;
+  const measures = measurePartner(prepared, partner, ttmWindow(date), { evidence: false, knownUntil: asOfDay });
+  return { prepared, evaluation: judgePartner(prepared, adjust ? adjust(measures, prepared) : measures) };
+}
+
+function findLapses(program: PreparedProgram, partner: number, asOf: IsoDate, now: PartnerEvaluation): Map<string, Lapse> {
+  const asOfDay = dayNumberOf(asOf);
+  const pending = new Map(
+    now.competencies.flatMap((c) =>
+      c.options.filter((o) => o.level !== null).map((o) => [`${c.competency}/${o.option}`, o.level!] as const),
+    ),
+  );
+  const lapses = new Map<string, Lapse>();
+  for (const day of changeDates(program, partner, asOf)) {
+    if (pending.size === 0) break;
+    const { prepared, evaluation } = standing(program, partner, day, asOfDay);
+    for (const [key, level] of pending) {
+      const [competency, option] = key.split('/') as [string, string];
+      const optionEvaluation = evaluation.competencies.find((c) => c.competency === competency)?.options.find((o) => o.option === option);
+      const levelEvaluation = optionEvaluation?.levels.find((l) => l.level === level);
+      if (levelEvaluation?.met) continue;
+      pending.delete(key);
+      lapses.set(key, {
+        date: isoDateOf(day),
+        programVersion: prepared.program.effectiveFrom,
+        levelAfter: optionEvaluation?.level ?? null,
+        failing: (levelEvaluation?.requirements ?? []).filter((r) => !r.met).map(failing),
+      });
+    }
+  }
+  return lapses;
+}
+
+function project(
+  program: PreparedProgram,
+  partner: number,
+  asOf: IsoDate,
+  asOfDay: DayNumber,
+  competency: string,
+  option: string,
+  level: string,
+): Projection {
+  const civil = parseIsoDate(asOf)!;
+  const arrivals = Array.from({ length: PROJECTION_MONTHS }, (_, k) => toDayNumber(addMonths(civil, k + 1)));
+  const horizon = arrivals.at(-1)!;
+  // Each version's own scopes: the rate of a scope is its TTM revenue as of the as-of date, a twelfth a month.
+  const ttmByVersion = new Map<PreparedData, readonly number[]>();
+  const ttm = (prepared: PreparedData): readonly number[] => {
+    let sums = ttmByVersion.get(prepared);
+    if (!sums) {
+      sums = measurePartner(prepared, partner, ttmWindow(asOf), { evidence: false }).scopeCents;
+      ttmByVersion.set(prepared, sums);
+    }
+    return sums;
+  };
+  const withArrivals =
+    (day: DayNumber) =>
+    (measures: PartnerMeasures, prepared: PreparedData): PartnerMeasures => {
+      const arrived = arrivals.filter((a) => a <= day).length;
+      const base = ttm(prepared);
+      return { ...measures, scopeCents: measures.scopeCents.map((cents, s) => cents + monthly(base[s]!, arrived)) };
+    };
+  const levelOf = (evaluation: PartnerEvaluation) =>
+    evaluation.competencies
+      .find((c) => c.competency === competency)
+      ?.options.find((o) => o.option === option)
+      ?.levels.find((l) => l.level === level);
+
+  const candidates = [...new Set([...changeDates(program, partner, asOf, horizon), ...arrivals])].sort((a, b) => a - b);
+  let reachedOn: IsoDate | null = null;
+  let last: ReturnType<typeof levelOf>;
+  for (const day of candidates) {
+    last = levelOf(standing(program, partner, day, asOfDay, withArrivals(day)).evaluation);
+    if (last?.met) {
+      reachedOn = isoDateOf(day);
+      break;
+    }
+  }
+  const today = program.on(asOf)!;
+  const definition = today.program.competencies
+    .find((c) => c.id === competency)
+    ?.options.find((o) => o.id === option)
+    ?.levels.find((l) => l.id === level);
+  const sums = ttm(today);
+  return {
+    basis: 'ttm-average-monthly-rate',
+    level,
+    reachedOn,
+    monthlyRevenue: (definition?.requirements ?? []).flatMap((r) =>
+      r.kind === 'revenue' ? [{ requirement: r.id, amount: centsToDollars(monthly(sums[r.scope.index]!, 1)) }] : [],
+    ),
+    blockedBy: reachedOn ? [] : (last?.requirements ?? []).filter((r) => !r.met).map(failing),
+  };
+}
+
+/** `months` twelfths of a TTM sum, in whole cents (rounded half up); nothing when the sum is not positive. */
+function monthly(ttmCents: number, months: number): number {
+  return ttmCents > 0 ? Math.floor((ttmCents * months * 2 + 12) / 24) : 0;
+}
+
+function failing(r: RequirementEvaluation): FailingRequirement {
+  const kind = r.kind === 'any-of' ? (r.alternatives.find((a) => a.id === r.closest)?.kind ?? 'certified-people') : r.kind;
+  return { requirement: r.id, kind, actual: r.actual, required: r.required, shortfall: r.shortfall };
+}
