@@ -50,8 +50,12 @@ function minusOneYear(date: string): string {
   return `${String(y - 1).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-/** The naive reading of the rules: rescan everything for every question. */
-function reference(ds: Dataset, asOf: string) {
+/**
+ * The naive reading of the rules every version shares: rescan everything for
+ * every question. `stillCounts` says whether a pass of an exam counts on the
+ * as-of date at all (the revision's retiring exams stop counting).
+ */
+function naiveReading(ds: Dataset, asOf: string, stillCounts: (exam: string) => boolean = () => true) {
   const from = minusOneYear(asOf);
   const rate = (currency: string, month: string): string =>
     currency === 'USD' ? '1' : ds.fxRates.find((r) => r.currency === currency && r.month === month)!.usdPerUnit;
@@ -66,15 +70,24 @@ function reference(ds: Dataset, asOf: string) {
   const owner = (customerId: string, date: string): string | undefined =>
     ds.associations.find((a) => a.type === 'DPOR' && a.customerId === customerId && a.start <= date && (a.end === null || date <= a.end))
       ?.partnerId;
-  const passedBy = (personId: string, exam: string): boolean =>
-    ds.examPasses.some((e) => e.personId === personId && e.exam === exam && e.date <= asOf);
-
-  return ds.partners.map((partner) => {
-    const sum = (products: string[], netNewOnly: boolean): number =>
+  return {
+    /** TTM revenue of the partner from these products, in cents. */
+    sum: (partnerId: string, products: readonly string[], netNewOnly: boolean): number =>
       ds.revenue
         .filter((l) => l.date > from && l.date <= asOf && products.includes(l.product) && (!netNewOnly || l.netNew))
-        .filter((l) => owner(l.customerId, l.date) === partner.id)
-        .reduce((acc, l) => acc + usdCents(l.amount, l.currency, l.date), 0);
+        .filter((l) => owner(l.customerId, l.date) === partnerId)
+        .reduce((acc, l) => acc + usdCents(l.amount, l.currency, l.date), 0),
+    passedBy: (personId: string, exam: string): boolean =>
+      stillCounts(exam) && ds.examPasses.some((e) => e.personId === personId && e.exam === exam && e.date <= asOf),
+  };
+}
+
+/** The seed version, read naively. */
+function reference(ds: Dataset, asOf: string) {
+  const { sum: sumOf, passedBy } = naiveReading(ds, asOf);
+
+  return ds.partners.map((partner) => {
+    const sum = (products: string[], netNewOnly: boolean): number => sumOf(partner.id, products, netNewOnly);
     const people = ds.people.filter((p) => p.partnerId === partner.id);
     const ceQualified = people.filter(
       (p) => passedBy(p.id, 'MB2-715') && passedBy(p.id, 'MB2-716') && (passedBy(p.id, 'MB2-717') || passedBy(p.id, 'MB2-718')),
@@ -227,30 +240,11 @@ export const datasetArbitrary = datasetArbitraryFor(SEED_POPULATION);
 
 /** The 2017-10-13 revision, read as naively: same-or-different counts, two paths, AX passes counting until 2018-12-31. */
 function referenceRevision(ds: Dataset, asOf: string) {
-  const from = minusOneYear(asOf);
   const AX = ['MB6-705', 'MB6-893', 'MB6-892', 'MB6-890', '70-764'];
-  const rate = (currency: string, month: string): string =>
-    currency === 'USD' ? '1' : ds.fxRates.find((r) => r.currency === currency && r.month === month)!.usdPerUnit;
-  const usdCents = (amount: string, currency: string, date: string): number =>
-    Number(
-      new Big(amount)
-        .times(rate(currency, date.slice(0, 7)))
-        .times(100)
-        .round(0, Big.roundHalfUp)
-        .toFixed(0),
-    );
-  const owner = (customerId: string, date: string): string | undefined =>
-    ds.associations.find((a) => a.type === 'DPOR' && a.customerId === customerId && a.start <= date && (a.end === null || date <= a.end))
-      ?.partnerId;
-  const passedBy = (personId: string, exam: string): boolean =>
-    (!AX.includes(exam) || asOf <= '2018-12-31') && ds.examPasses.some((e) => e.personId === personId && e.exam === exam && e.date <= asOf);
+  const { sum: sumOf, passedBy } = naiveReading(ds, asOf, (exam) => !AX.includes(exam) || asOf <= '2018-12-31');
 
   return ds.partners.map((partner) => {
-    const sum = (products: string[], netNewOnly: boolean): number =>
-      ds.revenue
-        .filter((l) => l.date > from && l.date <= asOf && products.includes(l.product) && (!netNewOnly || l.netNew))
-        .filter((l) => owner(l.customerId, l.date) === partner.id)
-        .reduce((acc, l) => acc + usdCents(l.amount, l.currency, l.date), 0);
+    const sum = (products: string[], netNewOnly: boolean): number => sumOf(partner.id, products, netNewOnly);
     const people = ds.people.filter((p) => p.partnerId === partner.id);
     const count = (test: (id: string) => boolean) => people.filter((p) => test(p.id)).length;
     const ceCore = count((id) => passedBy(id, 'MB2-715') && passedBy(id, 'MB2-716'));

@@ -1,15 +1,15 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import countries from 'i18n-iso-countries';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { compileProgramVersion, formatProblem, InvalidInputError, type ProgramDefinitionInput } from '../src/engine/index.js';
-import { DEFAULT_PROGRAM_PATH, loadProgram } from '../src/files/program-files.js';
+import { loadProgram } from '../src/files/program-files.js';
 import { versionFrom } from '../src/engine/index.js';
 import {
   PRODUCTS,
   certifiedPeople,
+  copyOfBundledDefinition,
   customer,
   dataset,
   dpor,
@@ -260,14 +260,8 @@ describe('compiling a definition', () => {
 });
 
 describe('definition folders', () => {
-  function copyOfBundled(): string {
-    const dir = mkdtempSync(join(tmpdir(), 'attain-def-'));
-    cpSync(DEFAULT_PROGRAM_PATH, dir, { recursive: true });
-    return dir;
-  }
-
   it('a second competency is added by writing one data file', () => {
-    const dir = copyOfBundled();
+    const dir = copyOfBundledDefinition();
     // Written into the 2017-10-13 version folder: a competency starts with a version of the program.
     writeFileSync(
       join(dir, 'versions', '2017-10-13', 'cloud-platform.yaml'),
@@ -325,7 +319,7 @@ competencies:
   });
 
   it('names the file and line of a YAML syntax error', () => {
-    const dir = copyOfBundled();
+    const dir = copyOfBundledDefinition();
     writeFileSync(join(dir, 'versions', '2017-07-07', 'broken.yaml'), 'competencies:\n  - id: [unclosed\n');
     expect(() => loadProgram(dir)).toThrowError(InvalidInputError);
     try {
@@ -337,7 +331,7 @@ competencies:
   });
 
   it('refuses a field set in two files', () => {
-    const dir = copyOfBundled();
+    const dir = copyOfBundledDefinition();
     writeFileSync(join(dir, 'versions', '2017-07-07', 'again.yaml'), 'id: another-program\n');
     expect(() => loadProgram(dir)).toThrowError(/versions\/2017-07-07\/again\.yaml: id is already set in program\.yaml/);
   });

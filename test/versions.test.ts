@@ -4,7 +4,7 @@
  * between whole requirements; exams that retire and whose passes stop
  * counting.
  */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,11 +18,12 @@ import {
   type EvaluationReport,
   type ProgramVersion,
 } from '../src/engine/index.js';
-import { DEFAULT_PROGRAM_PATH, loadProgram } from '../src/files/program-files.js';
+import { loadProgram } from '../src/files/program-files.js';
 import {
   CE,
   OPS,
   certifiedPeople,
+  copyOfBundledDefinition,
   customer,
   dataset,
   dpor,
@@ -271,12 +272,6 @@ describe('attain evaluate and versions', () => {
 });
 
 describe('validating versioned definitions', () => {
-  function copyOfBundled(): string {
-    const dir = mkdtempSync(join(tmpdir(), 'attain-def-'));
-    cpSync(DEFAULT_PROGRAM_PATH, dir, { recursive: true });
-    return dir;
-  }
-
   it('refuses two versions on one date', () => {
     const versions: ProgramVersion[] = [program, { ...revision, effectiveFrom: '2017-07-07' }];
     const result = assembleProgram(versions);
@@ -298,13 +293,13 @@ describe('validating versioned definitions', () => {
   });
 
   it('refuses a definition file directly under versions/', () => {
-    const dir = copyOfBundled();
+    const dir = copyOfBundledDefinition();
     writeFileSync(join(dir, 'versions', 'stray.yaml'), 'exams: []\n');
     expect(() => loadProgram(dir)).toThrowError('versions/stray.yaml: is outside any version folder (put it in versions/<date>/)');
   });
 
   it('names the version folder of a problem', () => {
-    const dir = copyOfBundled();
+    const dir = copyOfBundledDefinition();
     writeFileSync(
       join(dir, 'versions', '2017-10-13', 'broken.yaml'),
       'exams:\n  - id: MB9-999\n    title: { en: Retired early }\n    retires: 2018-01-01\n    acceptedUntil: 2017-12-31\n',

@@ -16,7 +16,10 @@ import {
   versionFrom,
   type RequirementEvaluation,
 } from '../../src/engine/index.js';
-import { loadProgram } from '../../src/files/program-files.js';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_PROGRAM_PATH, loadProgram } from '../../src/files/program-files.js';
 
 /** The bundled program: both versions. */
 export const programHistory: Program = loadProgram();
@@ -130,3 +133,10 @@ export function requirementOf(
 
 export const CE = 'enterprise-customer-engagement';
 export const OPS = 'enterprise-operations';
+
+/** A scratch copy of the bundled definition folder, to add or break files in. */
+export function copyOfBundledDefinition(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'attain-def-'));
+  cpSync(DEFAULT_PROGRAM_PATH, dir, { recursive: true });
+  return dir;
+}

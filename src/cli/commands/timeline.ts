@@ -1,6 +1,6 @@
 /** `attain timeline <dataset.json> --partner ID --from D1 --to D2`: levels and measures at every step. */
 import { isIsoDate, PreparedProgram, stepDates, timelineOf, type Step } from '../../engine/index.js';
-import { checkPartners, loadInputs, versionFor, type InputOptions } from '../inputs.js';
+import { assumptionsNote, checkPartners, loadInputs, versionFor, type InputOptions } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { renderTimelineCsv, renderTimelineTable } from '../render/timeline-table.js';
 import { UsageError } from '../usage-error.js';
@@ -42,5 +42,8 @@ export function runTimeline(datasetPath: string, options: TimelineCommandOptions
   if (options.format === 'json')
     io.stdout(`${JSON.stringify(inputs.assumptions ? { ...timeline, assumptions: inputs.assumptions } : timeline, null, 2)}\n`);
   else if (options.format === 'csv') io.stdout(renderTimelineCsv(timeline));
-  else io.stdout(renderTimelineTable(timeline));
+  else {
+    const note = assumptionsNote(inputs.assumptions);
+    io.stdout(`${note ? `${note}\n\n` : ''}${renderTimelineTable(timeline)}`);
+  }
 }

@@ -1,31 +1,12 @@
 /** The `--format table` view of an evaluation report: what a person reads in a terminal. */
 import Table from 'cli-table3';
 import type { Dataset, EvaluationReport, ProgramVersion, RequirementEvaluation } from '../../engine/index.js';
-
-const BORDERLESS = {
-  top: '',
-  'top-mid': '',
-  'top-left': '',
-  'top-right': '',
-  bottom: '',
-  'bottom-mid': '',
-  'bottom-left': '',
-  'bottom-right': '',
-  left: '',
-  'left-mid': '',
-  mid: '',
-  'mid-mid': '',
-  right: '',
-  'right-mid': '',
-  middle: '',
-};
-
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2 });
+import { BORDERLESS, dollars, people } from './format.js';
 
 function quantity(requirement: RequirementEvaluation, value: number): string {
   // Alternatives show the figures of one of them: dollars or people as that one counts.
   const kind = requirement.kind === 'any-of' ? requirement.alternatives.find((a) => a.id === requirement.closest)?.kind : requirement.kind;
-  return kind === 'revenue' ? usd.format(value) : `${value} ${value === 1 ? 'person' : 'people'}`;
+  return kind === 'revenue' ? dollars(value) : people(value);
 }
 
 function row(levelCell: string, name: string, evaluation: RequirementEvaluation): string[] {
