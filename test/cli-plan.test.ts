@@ -73,7 +73,7 @@ describe('attain plan', () => {
   it('prints a readable table', async () => {
     const { stdout } = await run(['plan', EXAMPLE, '--partner', 'P-NORTHWIND', '--as-of', '2017-07-07']);
     expect(stdout).toContain('Enterprise Customer Engagement option → Silver: not met');
-    expect(stdout).toContain('book $1,306.80 of net new revenue from D365-ENTERPRISE-PLAN-1');
+    expect(stdout).toContain('book $1,306.80 of net new revenue from Dynamics 365 Enterprise Plan 1, Dynamics 365 for Sales');
     expect(stdout).toMatch(/NW-01 Ana Northwind\s+MB6-893, MB6-892, MB6-890, 70-764/);
   });
 });
@@ -93,7 +93,7 @@ describe('attain forecast', () => {
       },
     });
     const table = await run(['forecast', EXAMPLE, '--partner', 'P-CONTOSO', '--as-of', '2017-07-07']);
-    expect(table.stdout).toContain('If no new revenue arrives, it lapses on 2017-07-08 (then Silver)');
+    expect(table.stdout).toContain('If no new revenue arrives, it lapses on Jul 8, 2017 (then Silver)');
     expect(table.stdout).toContain('Projection, if revenue kept arriving at the TTM average rate');
   });
 });
@@ -179,7 +179,7 @@ describe('what-if: --assume', () => {
     expect(report.assumptions).toEqual({ source: assume, records: { revenue: 1 } });
     expect(report.partners[0].competencies[0].options[0].level).toBe('silver');
     const table = await run(['evaluate', EXAMPLE, '--as-of', '2017-07-07', '--partner', 'P-NORTHWIND', '--assume', assume]);
-    expect(table.stdout.split('\n')[0]).toBe(`What-if: assumptions from ${assume} applied (1 revenue)`);
+    expect(table.stdout.split('\n')[0]).toBe(`What-if: assumptions from ${assume} applied (1 revenue line)`);
   });
 
   it('works on plan and forecast too', async () => {

@@ -69,7 +69,7 @@ describe('attain evaluate', () => {
   it('prints a table by default: each option’s level, each requirement’s actual, required and shortfall', async () => {
     const { code, stdout } = await run(['evaluate', EXAMPLE, '--as-of', '2017-07-07', '--partner', 'P-NORTHWIND']);
     expect(code).toBe(0);
-    expect(stdout).toContain('P-NORTHWIND Northwind Partners (DE, Developed markets), as of 2017-07-07');
+    expect(stdout).toContain('P-NORTHWIND Northwind Partners (DE, Developed markets), as of Jul 7, 2017, rules in effect from Jul 7, 2017');
     expect(stdout).toContain('Enterprise Customer Engagement option: no level attained');
     expect(stdout).toMatch(
       /Silver\s+Net new revenue, Plan 1 with its apps and Plan 2\s+\$98,693\.20\s+\$100,000\.00\s+\$1,306\.80\s+not met/,

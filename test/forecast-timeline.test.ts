@@ -129,6 +129,7 @@ describe('forecast: projection at the TTM average monthly rate', () => {
       reachedOn: '2017-09-07',
       monthlyRevenue: [{ requirement: 'net-new-revenue', amount: 7500 }],
       blockedBy: [],
+      programVersion: '2017-07-07',
     });
   });
 

@@ -6,6 +6,7 @@
 import {
   InvalidInputError,
   isIsoDate,
+  problem,
   validateDataset,
   versionFrom,
   versionInEffect,
@@ -16,6 +17,7 @@ import {
   type ProgramVersion,
 } from '../engine/index.js';
 import { readJsonFile } from '../files/dataset-file.js';
+import type { Translator } from '../i18n/index.js';
 import { loadProgram } from '../files/program-files.js';
 import { localToday, type CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -38,7 +40,7 @@ export interface Inputs {
 
 export function loadInputs(datasetPath: string, options: InputOptions): Inputs {
   const program = loadProgram(options.program);
-  const forced = options.programVersion === undefined ? undefined : forcedVersion(program, options.programVersion);
+  const forced = options.programVersion === undefined ? undefined : versionNamed(program, options.programVersion);
   let raw = readJsonFile(datasetPath);
   let assumptions: Assumptions | undefined;
   let relabel = (p: InvalidInputError['problems'][number]) => p;
@@ -60,22 +62,19 @@ export function loadInputs(datasetPath: string, options: InputOptions): Inputs {
 /** `--as-of`, checked; today in the local calendar when absent. */
 export function asOfDate(value: string | undefined, io: CliIo): string {
   const asOf = value ?? localToday(io.now());
-  if (!isIsoDate(asOf)) throw new UsageError([{ record: '--as-of', field: '', message: `"${asOf}" is not a calendar date (YYYY-MM-DD)` }]);
+  if (!isIsoDate(asOf)) throw new UsageError([problem('--as-of', '', 'flagNotCalendarDate', { value: asOf })]);
   return asOf;
 }
 
-function forcedVersion(program: Program, forced: string): ProgramVersion {
+/** The version `--program-version` names by its effective date. */
+export function versionNamed(program: Program, forced: string): ProgramVersion {
   if (!isIsoDate(forced)) {
-    throw new UsageError([{ record: '--program-version', field: '', message: `"${forced}" is not a calendar date (YYYY-MM-DD)` }]);
+    throw new UsageError([problem('--program-version', '', 'flagNotCalendarDate', { value: forced })]);
   }
   const version = versionFrom(program, forced);
   if (!version) {
     throw new UsageError([
-      {
-        record: '--program-version',
-        field: '',
-        message: `"${forced}" is not a version of ${program.id} (versions take effect on ${versionDates(program)})`,
-      },
+      problem('--program-version', '', 'notAVersion', { value: forced, program: program.id, dates: versionDates(program) }),
     ]);
   }
   return version;
@@ -86,15 +85,16 @@ function versionDates(program: Program): string {
 }
 
 /** The version that judges a date: the forced one, or the one in force. */
-export function versionFor(inputs: Inputs, date: string, flag = '--as-of'): ProgramVersion {
+export function versionFor(inputs: Pick<Inputs, 'program' | 'forced'>, date: string, flag = '--as-of'): ProgramVersion {
   const version = inputs.forced ?? versionInEffect(inputs.program, date);
   if (!version) {
     throw new UsageError([
-      {
-        record: flag,
-        field: '',
-        message: `${date} is before the first version of ${inputs.program.id} (versions take effect on ${versionDates(inputs.program)}); name one with --program-version to evaluate under its rules anyway`,
-      },
+      problem(flag, '', 'beforeFirstVersion', {
+        date,
+        program: inputs.program.id,
+        dates: versionDates(inputs.program),
+        flag: '--program-version',
+      }),
     ]);
   }
   return version;
@@ -105,17 +105,24 @@ export function checkPartners(inputs: Inputs, ids: readonly string[]): void {
   const known = new Set(inputs.dataset.partners.map((p) => p.id));
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length > 0) {
-    throw new UsageError(
-      unknown.map((id) => ({ record: '--partner', field: '', message: `"${id}" is not a partner of ${inputs.datasetPath}` })),
-    );
+    throw new UsageError(unknown.map((id) => problem('--partner', '', 'notAPartner', { id, dataset: inputs.datasetPath })));
   }
 }
 
-/** The line a table prints under its title when assumptions were applied. */
-export function assumptionsNote(assumptions: Assumptions | undefined): string | undefined {
+/** The line a table prints above itself when assumptions were applied. */
+export function assumptionsNote(assumptions: Assumptions | undefined, tr: Translator): string | undefined {
   if (!assumptions) return undefined;
-  const counts = Object.entries(assumptions.records)
-    .map(([collection, n]) => `${n} ${collection}`)
-    .join(', ');
-  return `What-if: assumptions from ${assumptions.source} applied (${counts || 'nothing added'})`;
+  const records = Object.entries(assumptions.records).map(([collection, count]) => tr.t('cli.whatIf.records', { collection, count }));
+  return tr.t('cli.whatIf', { source: assumptions.source, records: records.length > 0 ? tr.list(records) : tr.t('cli.whatIf.nothing') });
+}
+
+/** Output of a table view, with the what-if note first when there is one. */
+export function withNote(inputs: Pick<Inputs, 'assumptions'>, tr: Translator, text: string): string {
+  const note = assumptionsNote(inputs.assumptions, tr);
+  return note ? `${note}\n\n${text}` : text;
+}
+
+/** JSON output: ids and numbers only, the same in every locale; marked when assumptions were applied. */
+export function asJson(inputs: Pick<Inputs, 'assumptions'>, value: object): string {
+  return `${JSON.stringify(inputs.assumptions ? { ...value, assumptions: inputs.assumptions } : value, null, 2)}\n`;
 }

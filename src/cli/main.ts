@@ -3,7 +3,9 @@
  * failure to an exit code: 2 for bad input or usage, 1 for anything else.
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
-import { formatProblem, InvalidInputError } from '../engine/index.js';
+import { formatProblem, InvalidInputError, problem } from '../engine/index.js';
+import { LOCALES, resolveLocale, translator, type Translator } from '../i18n/index.js';
+import { runDocs, type DocsCommandOptions } from './commands/docs.js';
 import { FORMATS, runEvaluate, type EvaluateCommandOptions } from './commands/evaluate.js';
 import { runForecast, type ForecastCommandOptions } from './commands/forecast.js';
 import { runPlan, type PlanCommandOptions } from './commands/plan.js';
@@ -17,15 +19,18 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-function buildProgram(io: CliIo): Command {
+function buildProgram(io: CliIo, tr: Translator): Command {
   const program = new Command('attain')
     .description('Decide whether partners meet a partner-program competency, and explain every shortfall.')
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
+  // The locale is read from the arguments before parsing (errors of parsing itself are said in it too); declared here so each command accepts it.
+  const localized = (command: Command): Command =>
+    command.option('--locale <locale>', `language of the output: ${LOCALES.join(', ')} (default: from LC_ALL / LANG, else en)`);
   const withInputs = (command: Command): Command =>
-    command
+    localized(command)
       .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
       .option('--program-version <date>', 'judge by the version taking effect on this date instead of the one in force')
       .option('--assume <file>', 'what-if: a dataset fragment (extra revenue, associations, people, exam passes) merged in first');
@@ -38,7 +43,7 @@ function buildProgram(io: CliIo): Command {
       .option('--as-of <date>', 'evaluation date, YYYY-MM-DD (default: today)')
       .option('--partner <id>', 'only this partner (repeatable)', collect)
       .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table')),
-  ).action((dataset: string, options: EvaluateCommandOptions) => runEvaluate(dataset, options, io));
+  ).action((dataset: string, options: EvaluateCommandOptions) => runEvaluate(dataset, options, io, tr));
 
   withInputs(
     program
@@ -53,7 +58,7 @@ function buildProgram(io: CliIo): Command {
         collect,
       )
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
-  ).action((dataset: string, options: PlanCommandOptions) => runPlan(dataset, options, io));
+  ).action((dataset: string, options: PlanCommandOptions) => runPlan(dataset, options, io, tr));
 
   withInputs(
     program
@@ -63,7 +68,7 @@ function buildProgram(io: CliIo): Command {
       .requiredOption('--partner <id>', 'the partner to forecast')
       .option('--as-of <date>', 'forecast from this date, YYYY-MM-DD (default: today)')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
-  ).action((dataset: string, options: ForecastCommandOptions) => runForecast(dataset, options, io));
+  ).action((dataset: string, options: ForecastCommandOptions) => runForecast(dataset, options, io, tr));
 
   withInputs(
     program
@@ -75,7 +80,19 @@ function buildProgram(io: CliIo): Command {
       .requiredOption('--to <date>', 'last date, YYYY-MM-DD')
       .addOption(new Option('--step <step>', 'interval between dates').choices(['month', 'week']).default('month'))
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table')),
-  ).action((dataset: string, options: TimelineCommandOptions) => runTimeline(dataset, options, io));
+  ).action((dataset: string, options: TimelineCommandOptions) => runTimeline(dataset, options, io, tr));
+
+  localized(
+    program
+      .command('docs')
+      .description("render a competency's requirement page from the program definition, in a language")
+      .addOption(new Option('--format <format>', 'Markdown or a standalone HTML page').choices(['md', 'html']).default('md'))
+      .option('--competency <id>', 'the competency (default: the first of the program)')
+      .option('--out <file>', 'write to this file instead of standard output')
+      .option('--as-of <date>', 'state the rules in force on this date (default: today)')
+      .option('--program-version <date>', 'state the rules of the version taking effect on this date')
+      .option('--program <path>', 'program definition file or folder (default: the bundled definition)'),
+  ).action((options: Omit<DocsCommandOptions, 'locale'>) => runDocs({ ...options, locale: tr.locale }, io));
 
   program
     .command('schema')
@@ -88,28 +105,44 @@ function buildProgram(io: CliIo): Command {
   return program;
 }
 
+/** `--locale X` or `--locale=X` among the arguments, before commander has parsed them. */
+function localeArgument(argv: readonly string[]): string | undefined {
+  const at = argv.findIndex((a) => a === '--locale' || a.startsWith('--locale='));
+  if (at < 0) return undefined;
+  const arg = argv[at]!;
+  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[at + 1];
+}
+
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  const program = buildProgram(io);
+  let tr: Translator;
+  try {
+    tr = translator(resolveLocale(localeArgument(argv), io.env));
+  } catch {
+    const value = localeArgument(argv) ?? '';
+    io.stderr(`attain: ${formatProblem(problem('--locale', '', 'notALocale', { value, locales: LOCALES.join(', ') }))}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const program = buildProgram(io, tr);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version are not failures; commander has already printed them.
+      // Help and version are not failures; commander has already printed them (in English: its own texts).
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
     if (error instanceof InvalidInputError) {
-      io.stderr(
-        `attain: ${error.source}: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}; nothing was evaluated\n`,
-      );
-      for (const problem of error.problems) io.stderr(`${formatProblem(problem)}\n`);
+      io.stderr(`attain: ${tr.t('cli.error.invalidInput', { source: error.source, count: error.problems.length })}\n`);
+      for (const p of error.problems) io.stderr(`${formatProblem(p, tr)}\n`);
       return EXIT_BAD_INPUT;
     }
     if (error instanceof UsageError) {
-      for (const problem of error.problems) io.stderr(`attain: ${formatProblem(problem)}\n`);
+      for (const p of error.problems) io.stderr(`attain: ${formatProblem(p, tr)}\n`);
       return EXIT_BAD_INPUT;
     }
-    io.stderr(`attain: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr(
+      `attain: ${tr.t('cli.error.internal', { detail: error instanceof Error ? (error.stack ?? error.message) : String(error) })}\n`,
+    );
     return EXIT_FAILURE;
   }
 }

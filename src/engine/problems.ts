@@ -5,18 +5,38 @@
  * not an ISO 4217 code` the same way.
  */
 import type { z } from 'zod';
+import { CATALOGS, translator, type MessageValues, type Translator } from '../i18n/index.js';
 
 export interface Problem {
   /** The record, e.g. `revenue[17] (id R-88)`, or the whole input (`dataset`). */
   readonly record: string;
   /** The field within the record, dotted for nested ones; empty for the record as a whole. */
   readonly field: string;
-  /** A sentence fragment that names the field and the value, e.g. `currency "EURO" is not an ISO 4217 code`. */
+  /** What is wrong, as a key of the `problem` catalog: the message in every locale. */
+  readonly code: string;
+  /** The values the message names (the field, the value, the other record…). */
+  readonly values: MessageValues;
+  /** The message in English, e.g. `currency "EURO" is not an ISO 4217 code`. */
   readonly message: string;
 }
 
-export function formatProblem(problem: Problem): string {
-  return `${problem.record}: ${problem.message}`;
+/** A problem, its English message taken from the catalog. */
+export function problem(record: string, field: string, code: string, values: MessageValues = {}): Problem {
+  return { record, field, code, values, message: translator('en').t(`problem.${code}`, values) };
+}
+
+/** Whether a text is a key of the `problem` catalog: schemas give their own errors as codes (`notCalendarDate`). */
+export function isProblemCode(text: string): boolean {
+  return Object.hasOwn(CATALOGS.en, `problem.${text}`);
+}
+
+/** `record: message`, in the translator's locale (English by default). */
+export function formatProblem(p: Problem, tr?: Translator): string;
+/** As an array callback (`problems.map(formatProblem)`): in English. */
+export function formatProblem(p: Problem, index: number): string;
+export function formatProblem(p: Problem, tr?: Translator | number): string {
+  const locale = typeof tr === 'object' ? tr : undefined;
+  return `${p.record}: ${locale === undefined || locale.locale === 'en' ? p.message : locale.t(`problem.${p.code}`, p.values)}`;
 }
 
 /** Thrown by the convenience entry points when input is invalid; carries every problem found. */
@@ -25,7 +45,7 @@ export class InvalidInputError extends Error {
     readonly source: string,
     readonly problems: readonly Problem[],
   ) {
-    super(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map(formatProblem).join('\n')}`);
+    super(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => formatProblem(p)).join('\n')}`);
     this.name = 'InvalidInputError';
   }
 }
@@ -36,39 +56,19 @@ export function recordLabel(collection: string, index: number, id?: unknown): st
   return typeof id === 'string' && id.length > 0 ? `${base} (id ${id})` : base;
 }
 
-/** A value quoted for a message, short enough to read. */
+/** A value quoted for a message, short enough to read; `missing` (a select option of the catalog) for no value. */
 export function quote(value: unknown): string {
   if (value === undefined) return 'missing';
   const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** The kind of a value, as the `actual` of a `wrongType` problem: the catalog words it. */
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'string':
-      return 'a text';
-    case 'number':
-      return 'a number';
-    case 'boolean':
-      return 'true/false';
-    case 'object':
-      return 'an object';
-    default:
-      return typeof value;
-  }
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
 }
-
-const EXPECTED: Record<string, string> = {
-  string: 'a text',
-  number: 'a number',
-  int: 'a whole number',
-  boolean: 'true or false',
-  object: 'an object',
-  array: 'an array',
-  null: 'null',
-};
 
 function joinPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -82,6 +82,8 @@ function joinPath(path: readonly PropertyKey[]): string {
 /**
  * Turns the issues of a zod parse of one record into problems. Parse with
  * `{ reportInput: true }` so that messages can quote the offending value.
+ * A schema's custom error is a problem code taking `subject` and `value`;
+ * zod's own texts are passed through as the `detail` of an `invalid` problem.
  */
 export type ZodIssue = z.ZodError['issues'][number];
 
@@ -90,57 +92,58 @@ export function problemsFromZod(issues: readonly ZodIssue[], record: string, fie
   for (const issue of issues) {
     const path = [...fieldPrefix, ...issue.path];
     const field = joinPath(path);
+    // `record` (a select option of the catalog) when the record as a whole is wrong.
     const subject = field === '' ? 'record' : field;
     const input: unknown = 'input' in issue ? issue.input : undefined;
+    const value = quote(input);
+    const own = (message: string): Problem =>
+      isProblemCode(message)
+        ? problem(record, field, message, { subject, value })
+        : problem(record, field, 'invalid', { subject, value, detail: message });
     switch (issue.code) {
       case 'unrecognized_keys':
         for (const key of issue.keys) {
-          problems.push({ record, field: joinPath([...path, key]), message: `unknown field "${joinPath([...path, key])}"` });
+          const unknown = joinPath([...path, key]);
+          problems.push(problem(record, unknown, 'unknownField', { field: unknown }));
         }
         break;
       case 'invalid_type':
-        problems.push({
-          record,
-          field,
-          message:
-            input === undefined
-              ? `${subject} is missing`
-              : `${subject} must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${kindOf(input)}`,
-        });
+        problems.push(
+          input === undefined
+            ? problem(record, field, 'missing', { subject })
+            : problem(record, field, 'wrongType', { subject, expected: issue.expected, actual: kindOf(input) }),
+        );
         break;
       case 'too_small':
-        problems.push({
-          record,
-          field,
-          message:
-            issue.origin === 'array'
-              ? `${subject} must have at least ${String(issue.minimum)} entr${issue.minimum === 1 ? 'y' : 'ies'}`
-              : issue.origin === 'string'
-                ? `${subject} must not be empty`
-                : `${subject} ${quote(input)} must be at least ${String(issue.minimum)}`,
-        });
+        problems.push(
+          issue.origin === 'array'
+            ? problem(record, field, 'tooFewEntries', { subject, minimum: Number(issue.minimum) })
+            : issue.origin === 'string'
+              ? problem(record, field, 'empty', { subject })
+              : problem(record, field, 'tooSmall', { subject, value, minimum: String(issue.minimum) }),
+        );
         break;
-      case 'invalid_value':
-        problems.push({
-          record,
-          field,
-          message: `${subject} ${quote(input)} must be ${issue.values.map((v) => quote(v)).join(' or ')}`,
-        });
+      case 'invalid_value': {
+        const allowed = issue.values.map((v) => quote(v));
+        problems.push(
+          allowed.length === 1
+            ? problem(record, field, 'notValue', { subject, value, expected: allowed[0] })
+            : problem(record, field, 'notOneOf', { subject, value, allowed: allowed.slice(0, -1).join(', '), last: allowed.at(-1) ?? '' }),
+        );
         break;
+      }
       case 'invalid_union':
-        // Unions carry their own "must be …" message in the schema.
-        problems.push({
-          record,
-          field,
-          message: input === undefined ? `${subject} is missing` : `${subject} ${quote(input)} ${issue.message}`,
-        });
+        // Unions carry their own code ("numberOrDecimalText") in the schema.
+        problems.push(input === undefined ? problem(record, field, 'missing', { subject }) : own(issue.message));
         break;
-      case 'invalid_key':
-        problems.push({ record, field, message: `${subject} ${quote(input)} ${issue.issues[0]?.message ?? 'is not a valid key'}` });
+      case 'invalid_key': {
+        const message = issue.issues[0]?.message;
+        problems.push(message === undefined ? problem(record, field, 'invalidKey', { subject, value }) : own(message));
         break;
+      }
       default:
-        // Our own refinements and format checks carry a message that starts with "must".
-        problems.push({ record, field, message: `${subject} ${quote(input)} ${issue.message}` });
+        // Our own refinements and format checks carry a code (`notCalendarDate`, `notMonth`…).
+        problems.push(own(issue.message));
     }
   }
   return problems;

@@ -1,6 +1,6 @@
 /** Reads a JSON dataset from disk and validates it against a program. */
 import { readFileSync } from 'node:fs';
-import { InvalidInputError, validateDataset, type Catalog, type Dataset } from '../engine/index.js';
+import { InvalidInputError, problem, validateDataset, type Catalog, type Dataset } from '../engine/index.js';
 
 export function readJsonFile(path: string): unknown {
   let text: string;
@@ -8,13 +8,13 @@ export function readJsonFile(path: string): unknown {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new InvalidInputError(path, [
-      { record: path, field: '', message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` },
+      problem(path, '', 'cannotReadFile', { detail: (error as NodeJS.ErrnoException).code ?? (error as Error).message }),
     ]);
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InvalidInputError(path, [{ record: path, field: '', message: `is not valid JSON: ${(error as Error).message}` }]);
+    throw new InvalidInputError(path, [problem(path, '', 'notJson', { detail: (error as Error).message })]);
   }
 }
 

@@ -12,6 +12,7 @@ import {
   assembleProgram,
   compileProgramVersion,
   InvalidInputError,
+  problem,
   type Problem,
   type Program,
   type ProgramVersion,
@@ -47,7 +48,7 @@ function mergeFragments(fragments: { file: string; data: unknown }[], problems: 
   const setBy = new Map<string, string>();
   for (const { file, data } of fragments) {
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      problems.push({ record: file, field: '', message: 'a definition file must hold a mapping of fields' });
+      problems.push(problem(file, '', 'fileNotMapping'));
       continue;
     }
     for (const [key, value] of Object.entries(data)) {
@@ -59,12 +60,12 @@ function mergeFragments(fragments: { file: string; data: unknown }[], problems: 
         existing.push(...value);
       } else if (isMapping(existing) && isMapping(value)) {
         for (const [k, v] of Object.entries(value)) {
-          if (Object.hasOwn(existing, k))
-            problems.push({ record: file, field: `${key}.${k}`, message: `${key}.${k} is already set in ${setBy.get(key)}` });
-          else existing[k] = v;
+          if (Object.hasOwn(existing, k)) {
+            problems.push(problem(file, `${key}.${k}`, 'alreadySet', { field: `${key}.${k}`, file: String(setBy.get(key)) }));
+          } else existing[k] = v;
         }
       } else {
-        problems.push({ record: file, field: key, message: `${key} is already set in ${setBy.get(key)}` });
+        problems.push(problem(file, key, 'alreadySet', { field: key, file: String(setBy.get(key)) }));
       }
     }
   }
@@ -90,11 +91,7 @@ export function loadProgram(path: string = DEFAULT_PROGRAM_PATH): Program {
       for (const stray of readdirSync(versionsDir, { withFileTypes: true }).filter(
         (e) => !e.isDirectory() && DEFINITION_FILE.test(e.name),
       )) {
-        problems.push({
-          record: `${VERSIONS}/${stray.name}`,
-          field: '',
-          message: `is outside any version folder (put it in ${VERSIONS}/<date>/)`,
-        });
+        problems.push(problem(`${VERSIONS}/${stray.name}`, '', 'outsideVersionFolder', { folder: VERSIONS }));
       }
       layout = readdirSync(versionsDir, { withFileTypes: true })
         .filter((entry) => entry.isDirectory())
@@ -105,9 +102,7 @@ export function loadProgram(path: string = DEFAULT_PROGRAM_PATH): Program {
       layout = [{ label: '', files: definitionFiles(path) }];
     }
   } catch (error) {
-    throw new InvalidInputError(path, [
-      { record: path, field: '', message: `cannot read the program definition: ${(error as Error).message}` },
-    ]);
+    throw new InvalidInputError(path, [problem(path, '', 'cannotReadDefinition', { detail: (error as Error).message })]);
   }
 
   const display = (file: string): string => (file === path ? file : relative(path, file));
@@ -117,13 +112,13 @@ export function loadProgram(path: string = DEFAULT_PROGRAM_PATH): Program {
       try {
         parsed.set(file, parseYaml(readFileSync(file, 'utf8'), { merge: true }) as unknown);
       } catch (error) {
-        const where =
-          error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line}, column ${error.linePos[0].col})` : '';
-        problems.push({
-          record: display(file),
-          field: '',
-          message: `is not valid YAML${where}: ${(error as Error).message.split('\n')[0]}`,
-        });
+        const detail = (error as Error).message.split('\n')[0];
+        const at = error instanceof YAMLParseError ? error.linePos?.[0] : undefined;
+        problems.push(
+          at
+            ? problem(display(file), '', 'notYamlAt', { line: String(at.line), column: String(at.col), detail })
+            : problem(display(file), '', 'notYaml', { detail }),
+        );
         parsed.set(file, undefined);
       }
     }

@@ -1,6 +1,7 @@
 /** `attain evaluate <dataset.json>`: every partner's level and every requirement's shortfall. */
 import { evaluate, prepare } from '../../engine/index.js';
-import { asOfDate, assumptionsNote, checkPartners, loadInputs, versionFor, type InputOptions } from '../inputs.js';
+import { asJson, asOfDate, checkPartners, loadInputs, versionFor, withNote, type InputOptions } from '../inputs.js';
+import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
 import { renderEvaluationTable } from '../render/evaluation-table.js';
 
@@ -12,7 +13,7 @@ export interface EvaluateCommandOptions extends InputOptions {
 
 export const FORMATS = ['table', 'json'] as const;
 
-export function runEvaluate(datasetPath: string, options: EvaluateCommandOptions, io: CliIo): void {
+export function runEvaluate(datasetPath: string, options: EvaluateCommandOptions, io: CliIo, tr: Translator): void {
   const asOf = asOfDate(options.asOf, io);
   const inputs = loadInputs(datasetPath, options);
   const version = versionFor(inputs, asOf);
@@ -20,10 +21,7 @@ export function runEvaluate(datasetPath: string, options: EvaluateCommandOptions
   checkPartners(inputs, partnerIds ?? []);
 
   const report = evaluate(prepare(version, inputs.dataset), { asOf, partnerIds });
-  if (options.format === 'json') {
-    io.stdout(`${JSON.stringify(inputs.assumptions ? { ...report, assumptions: inputs.assumptions } : report, null, 2)}\n`);
-  } else {
-    const note = assumptionsNote(inputs.assumptions);
-    io.stdout(`${note ? `${note}\n\n` : ''}${renderEvaluationTable(report, version, inputs.dataset)}`);
-  }
+  io.stdout(
+    options.format === 'json' ? asJson(inputs, report) : withNote(inputs, tr, renderEvaluationTable(report, version, inputs.dataset, tr)),
+  );
 }

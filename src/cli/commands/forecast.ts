@@ -1,6 +1,7 @@
 /** `attain forecast <dataset.json> --partner ID`: when each attained level lapses, and a projection of the next. */
 import { forecastPartner, PreparedProgram } from '../../engine/index.js';
-import { asOfDate, assumptionsNote, checkPartners, loadInputs, versionFor, type InputOptions } from '../inputs.js';
+import { asJson, asOfDate, checkPartners, loadInputs, versionFor, withNote, type InputOptions } from '../inputs.js';
+import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
 import { renderForecastTable } from '../render/forecast-table.js';
 
@@ -10,16 +11,15 @@ export interface ForecastCommandOptions extends InputOptions {
   readonly format: string;
 }
 
-export function runForecast(datasetPath: string, options: ForecastCommandOptions, io: CliIo): void {
+export function runForecast(datasetPath: string, options: ForecastCommandOptions, io: CliIo, tr: Translator): void {
   const asOf = asOfDate(options.asOf, io);
   const inputs = loadInputs(datasetPath, options);
   checkPartners(inputs, [options.partner]);
-  const version = versionFor(inputs, asOf);
+  versionFor(inputs, asOf); // a clear error before the first version
   const forecast = forecastPartner(new PreparedProgram(inputs.program, inputs.dataset, inputs.forced), options.partner, asOf);
-  if (options.format === 'json') {
-    io.stdout(`${JSON.stringify(inputs.assumptions ? { ...forecast, assumptions: inputs.assumptions } : forecast, null, 2)}\n`);
-  } else {
-    const note = assumptionsNote(inputs.assumptions);
-    io.stdout(`${note ? `${note}\n\n` : ''}${renderForecastTable(forecast, version, inputs.dataset)}`);
-  }
+  io.stdout(
+    options.format === 'json'
+      ? asJson(inputs, forecast)
+      : withNote(inputs, tr, renderForecastTable(forecast, inputs.program, inputs.dataset, tr)),
+  );
 }

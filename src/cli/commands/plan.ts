@@ -1,6 +1,7 @@
 /** `attain plan <dataset.json> --partner ID`: what it takes to reach the next level (or the levels named). */
-import { planPartner, prepare, type PreparedData, type Target } from '../../engine/index.js';
-import { asOfDate, assumptionsNote, checkPartners, loadInputs, versionFor, type InputOptions } from '../inputs.js';
+import { planPartner, prepare, problem, type PreparedData, type Target } from '../../engine/index.js';
+import { asJson, asOfDate, checkPartners, loadInputs, versionFor, withNote, type InputOptions } from '../inputs.js';
+import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
 import { renderPlanTable } from '../render/plan-table.js';
 import { UsageError } from '../usage-error.js';
@@ -12,7 +13,7 @@ export interface PlanCommandOptions extends InputOptions {
   readonly format: string;
 }
 
-export function runPlan(datasetPath: string, options: PlanCommandOptions, io: CliIo): void {
+export function runPlan(datasetPath: string, options: PlanCommandOptions, io: CliIo, tr: Translator): void {
   const asOf = asOfDate(options.asOf, io);
   const inputs = loadInputs(datasetPath, options);
   checkPartners(inputs, [options.partner]);
@@ -20,12 +21,7 @@ export function runPlan(datasetPath: string, options: PlanCommandOptions, io: Cl
   const prepared = prepare(version, inputs.dataset);
   const targets = options.target && options.target.length > 0 ? options.target.map((t) => parseTarget(prepared, t)) : undefined;
   const plan = planPartner(prepared, options.partner, asOf, targets);
-  if (options.format === 'json') {
-    io.stdout(`${JSON.stringify(inputs.assumptions ? { ...plan, assumptions: inputs.assumptions } : plan, null, 2)}\n`);
-  } else {
-    const note = assumptionsNote(inputs.assumptions);
-    io.stdout(`${note ? `${note}\n\n` : ''}${renderPlanTable(plan, version, inputs.dataset)}`);
-  }
+  io.stdout(options.format === 'json' ? asJson(inputs, plan) : withNote(inputs, tr, renderPlanTable(plan, version, inputs.dataset, tr)));
 }
 
 /** `OPTION/LEVEL`, or `COMPETENCY/OPTION/LEVEL` when an option id is not unique. */
@@ -41,8 +37,8 @@ function parseTarget(prepared: PreparedData, text: string): Target {
   );
   if (matches.length !== 1) {
     const known = all.map((t) => `${t.option}/${t.level}`).join(', ');
-    const why = matches.length === 0 ? 'is not a level of the program' : 'names several options; prefix the competency';
-    throw new UsageError([{ record: '--target', field: '', message: `"${text}" ${why} (one of ${known})` }]);
+    const code = matches.length === 0 ? 'notALevel' : 'ambiguousLevel';
+    throw new UsageError([problem('--target', '', code, { target: text, levels: known })]);
   }
   return matches[0]!;
 }

@@ -1,6 +1,7 @@
 /** `attain timeline <dataset.json> --partner ID --from D1 --to D2`: levels and measures at every step. */
-import { isIsoDate, PreparedProgram, stepDates, timelineOf, type Step } from '../../engine/index.js';
-import { assumptionsNote, checkPartners, loadInputs, versionFor, type InputOptions } from '../inputs.js';
+import { isIsoDate, PreparedProgram, problem, stepDates, timelineOf, type Step } from '../../engine/index.js';
+import { asJson, checkPartners, loadInputs, versionFor, withNote, type InputOptions } from '../inputs.js';
+import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
 import { renderTimelineCsv, renderTimelineTable } from '../render/timeline-table.js';
 import { UsageError } from '../usage-error.js';
@@ -16,17 +17,19 @@ export interface TimelineCommandOptions extends InputOptions {
 /** Enough for ten years of weeks; more is a mistake in --from / --to, not a chart. */
 const MAX_POINTS = 600;
 
-export function runTimeline(datasetPath: string, options: TimelineCommandOptions, io: CliIo): void {
+export function runTimeline(datasetPath: string, options: TimelineCommandOptions, io: CliIo, tr: Translator): void {
   const problems = (['from', 'to'] as const)
     .filter((flag) => !isIsoDate(options[flag]))
-    .map((flag) => ({ record: `--${flag}`, field: '', message: `"${options[flag]}" is not a calendar date (YYYY-MM-DD)` }));
+    .map((flag) => problem(`--${flag}`, '', 'flagNotCalendarDate', { value: options[flag] }));
   if (problems.length === 0 && options.to < options.from) {
-    problems.push({ record: '--to', field: '', message: `${options.to} is before --from ${options.from}` });
+    problems.push(problem('--to', '', 'toBeforeFrom', { to: options.to, flag: '--from', from: options.from }));
   }
   if (problems.length > 0) throw new UsageError(problems);
   const dates = stepDates(options.from, options.to, options.step);
   if (dates.length > MAX_POINTS) {
-    throw new UsageError([{ record: '--to', field: '', message: `${dates.length} steps from ${options.from}; at most ${MAX_POINTS}` }]);
+    throw new UsageError([
+      problem('--to', '', 'tooManySteps', { count: String(dates.length), from: options.from, max: String(MAX_POINTS) }),
+    ]);
   }
 
   const inputs = loadInputs(datasetPath, options);
@@ -39,11 +42,8 @@ export function runTimeline(datasetPath: string, options: TimelineCommandOptions
     options.to,
     options.step,
   );
-  if (options.format === 'json')
-    io.stdout(`${JSON.stringify(inputs.assumptions ? { ...timeline, assumptions: inputs.assumptions } : timeline, null, 2)}\n`);
+  if (options.format === 'json') io.stdout(asJson(inputs, timeline));
   else if (options.format === 'csv') io.stdout(renderTimelineCsv(timeline));
-  else {
-    const note = assumptionsNote(inputs.assumptions);
-    io.stdout(`${note ? `${note}\n\n` : ''}${renderTimelineTable(timeline)}`);
-  }
+  // Columns are named as the latest version judging the range names them.
+  else io.stdout(withNote(inputs, tr, renderTimelineTable(timeline, versionFor(inputs, options.to, '--to'), tr)));
 }

@@ -1,62 +1,83 @@
 /** The `--format table` view of an evaluation report: what a person reads in a terminal. */
 import Table from 'cli-table3';
 import type { Dataset, EvaluationReport, ProgramVersion, RequirementEvaluation } from '../../engine/index.js';
-import { BORDERLESS, dollars, people } from './format.js';
+import type { Translator } from '../../i18n/index.js';
+import { BORDERLESS, indent, names, quantity, TABLE_STYLE } from './format.js';
 
-function quantity(requirement: RequirementEvaluation, value: number): string {
+function kindOf(requirement: RequirementEvaluation): string {
   // Alternatives show the figures of one of them: dollars or people as that one counts.
-  const kind = requirement.kind === 'any-of' ? requirement.alternatives.find((a) => a.id === requirement.closest)?.kind : requirement.kind;
-  return kind === 'revenue' ? dollars(value) : people(value);
+  return requirement.kind === 'any-of'
+    ? (requirement.alternatives.find((a) => a.id === requirement.closest)?.kind ?? '')
+    : requirement.kind;
 }
 
-function row(levelCell: string, name: string, evaluation: RequirementEvaluation): string[] {
+function row(tr: Translator, levelCell: string, name: string, evaluation: RequirementEvaluation): string[] {
+  const kind = kindOf(evaluation);
   return [
     levelCell,
     name,
-    quantity(evaluation, evaluation.actual),
-    quantity(evaluation, evaluation.required),
-    quantity(evaluation, evaluation.shortfall),
-    evaluation.met ? 'met' : 'not met',
+    quantity(tr, kind, evaluation.actual),
+    quantity(tr, kind, evaluation.required),
+    quantity(tr, kind, evaluation.shortfall),
+    evaluation.met ? tr.t('cli.met') : tr.t('cli.notMet'),
   ];
 }
 
-export function renderEvaluationTable(report: EvaluationReport, program: ProgramVersion, dataset: Dataset): string {
+export function renderEvaluationTable(report: EvaluationReport, version: ProgramVersion, dataset: Dataset, tr: Translator): string {
   const partners = new Map(dataset.partners.map((p) => [p.id, p] as const));
-  const marketName = new Map(program.markets.map((m) => [m.id, m.name.en] as const));
+  const name = names(version, tr);
   const blocks = report.partners.map((evaluation) => {
     const partner = partners.get(evaluation.partnerId);
     const lines = [
-      `${evaluation.partnerId} ${partner?.name ?? ''} (${partner?.country ?? '?'}, ${marketName.get(evaluation.market) ?? evaluation.market}), as of ${report.asOf}, rules in effect from ${report.programVersion}`,
+      tr.t('cli.partnerHeader', {
+        partnerId: evaluation.partnerId,
+        name: partner?.name ?? '',
+        country: partner?.country ?? '?',
+        market: name.market(evaluation.market),
+        asOf: tr.date(report.asOf),
+        version: tr.date(report.programVersion),
+      }),
     ];
     for (const competencyEvaluation of evaluation.competencies) {
-      const competency = program.competencies.find((c) => c.id === competencyEvaluation.competency);
-      lines.push(`${competency?.name.en ?? competencyEvaluation.competency}`);
+      const competencyId = competencyEvaluation.competency;
+      lines.push(name.competency(competencyId));
       for (const optionEvaluation of competencyEvaluation.options) {
-        const option = competency?.options.find((o) => o.id === optionEvaluation.option);
-        const attained = option?.levels.find((l) => l.id === optionEvaluation.level);
-        lines.push(`  ${option?.name.en ?? optionEvaluation.option}: ${attained ? attained.name.en : 'no level attained'}`);
+        const optionId = optionEvaluation.option;
+        const option = version.competencies.find((c) => c.id === competencyId)?.options.find((o) => o.id === optionId);
+        lines.push(
+          `  ${tr.t('cli.optionLevel', { option: name.option(competencyId, optionId), level: name.level(competencyId, optionId, optionEvaluation.level) })}`,
+        );
         const table = new Table({
-          head: ['Level', 'Requirement', 'Actual', 'Required', 'Shortfall', ''],
+          head: [
+            tr.t('cli.column.level'),
+            tr.t('cli.column.requirement'),
+            tr.t('cli.column.actual'),
+            tr.t('cli.column.required'),
+            tr.t('cli.column.shortfall'),
+            '',
+          ],
           colAligns: ['left', 'left', 'right', 'right', 'right', 'left'],
           chars: BORDERLESS,
-          style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
+          style: TABLE_STYLE,
         });
         for (const levelEvaluation of optionEvaluation.levels) {
           const level = option?.levels.find((l) => l.id === levelEvaluation.level);
-          const levelCell = `${level?.name.en ?? levelEvaluation.level}${levelEvaluation.met ? ' (met)' : ''}`;
+          const levelName = name.level(competencyId, optionId, levelEvaluation.level);
+          const levelCell = levelEvaluation.met ? tr.t('cli.levelMet', { level: levelName }) : levelName;
           levelEvaluation.requirements.forEach((evaluation, i) => {
             const requirement = level?.requirements.find((r) => r.id === evaluation.id);
-            table.push(row(i === 0 ? levelCell : '', requirement?.name?.en ?? evaluation.id, evaluation));
+            table.push(row(tr, i === 0 ? levelCell : '', requirement?.name ? tr.text(requirement.name) : evaluation.id, evaluation));
             if (evaluation.kind !== 'any-of' || requirement?.kind !== 'any-of') return;
             // Alternatives: each on its own line, the one carrying the requirement marked.
             for (const alternative of evaluation.alternatives) {
               const definition = requirement.alternatives.find((a) => a.id === alternative.id);
-              const carried = evaluation.carriedBy === alternative.id ? ' (carries it)' : '';
-              table.push(row('', `  or: ${definition?.name?.en ?? alternative.id}${carried}`, alternative));
+              const alternativeName = definition?.name ? tr.text(definition.name) : alternative.id;
+              const label = evaluation.carriedBy === alternative.id ? tr.t('cli.carries', { name: alternativeName }) : alternativeName;
+              table.push(row(tr, '', `  ${tr.t('cli.alternative', { name: label })}`, alternative));
             }
           });
         }
-        lines.push(table.toString().replace(/ +$/gm, '').replace(/^/gm, '    '));
+        lines.push(indent(table.toString(), '    '));
       }
     }
     return lines.join('\n');

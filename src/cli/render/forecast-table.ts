@@ -1,41 +1,66 @@
 /** The `--format table` view of a forecast. */
-import type { Dataset, FailingRequirement, PartnerForecast, ProgramVersion } from '../../engine/index.js';
-import { dollars, levelName, optionName, people, requirementName } from './format.js';
+import { versionFrom, type Dataset, type PartnerForecast, type Program } from '../../engine/index.js';
+import type { Translator } from '../../i18n/index.js';
+import { names, quantity } from './format.js';
 
-export function renderForecastTable(forecast: PartnerForecast, version: ProgramVersion, dataset: Dataset): string {
+export function renderForecastTable(forecast: PartnerForecast, program: Program, dataset: Dataset, tr: Translator): string {
   const partner = dataset.partners.find((p) => p.id === forecast.partnerId);
+  // Requirements are named as the version judging each date names them: a lapse or a projection may fall under later rules.
+  const namesOf = (date: string) => names(versionFrom(program, date) ?? program.versions.at(-1)!, tr);
+  const name = namesOf(forecast.programVersion);
   const lines = [
-    `Forecast for ${forecast.partnerId} ${partner?.name ?? ''}, as of ${forecast.asOf}, rules in effect from ${forecast.programVersion}`,
+    tr.t('cli.forecast.header', {
+      partnerId: forecast.partnerId,
+      name: partner?.name ?? '',
+      asOf: tr.date(forecast.asOf),
+      version: tr.date(forecast.programVersion),
+    }),
   ];
   for (const o of forecast.options) {
-    const name = optionName(version, o.competency, o.option);
-    const quantity = (f: FailingRequirement, value: number) => (f.kind === 'revenue' ? dollars(value) : people(value));
-    lines.push('', `${name}: ${levelName(version, o.competency, o.option, o.level)}`);
+    const requirement = (id: string) => name.requirement(o.competency, o.option, id);
+    lines.push(
+      '',
+      tr.t('cli.optionLevel', { option: name.option(o.competency, o.option), level: name.level(o.competency, o.option, o.level) }),
+    );
     if (o.level !== null) {
-      if (!o.lapse) lines.push('  If no new revenue arrives, it holds.');
+      if (!o.lapse) lines.push(`  ${tr.t('cli.forecast.holds')}`);
       else {
-        const after = levelName(version, o.competency, o.option, o.lapse.levelAfter);
+        const then = namesOf(o.lapse.programVersion);
+        const values = {
+          date: tr.date(o.lapse.date),
+          level: then.level(o.competency, o.option, o.lapse.levelAfter),
+          version: tr.date(o.lapse.programVersion),
+        };
         lines.push(
-          `  If no new revenue arrives, it lapses on ${o.lapse.date} (then ${after}${o.lapse.programVersion !== forecast.programVersion ? `, rules of ${o.lapse.programVersion}` : ''}):`,
+          `  ${tr.t(o.lapse.programVersion !== forecast.programVersion ? 'cli.forecast.lapsesNewRules' : 'cli.forecast.lapses', values)}`,
         );
         for (const f of o.lapse.failing) {
           lines.push(
-            `    ${requirementName(version, o.competency, o.option, f.requirement)}: ${quantity(f, f.actual)} of ${quantity(f, f.required)}, short ${quantity(f, f.shortfall)}`,
+            `    ${tr.t('cli.forecast.failing', {
+              requirement: then.requirement(o.competency, o.option, f.requirement),
+              actual: quantity(tr, f.kind, f.actual),
+              required: quantity(tr, f.kind, f.required),
+              shortfall: quantity(tr, f.kind, f.shortfall),
+            })}`,
           );
         }
       }
     }
     const p = o.projection;
     if (p) {
-      const rate = p.monthlyRevenue
-        .map((m) => `${dollars(m.amount)} a month for ${requirementName(version, o.competency, o.option, m.requirement)}`)
-        .join('; ');
-      lines.push(`  Projection, if revenue kept arriving at the TTM average rate (${rate || 'no revenue'}):`);
-      if (p.reachedOn) lines.push(`    ${levelName(version, o.competency, o.option, p.level)} would be reached on ${p.reachedOn}.`);
+      const rates = p.monthlyRevenue.map((m) =>
+        tr.t('cli.forecast.rate', { amount: tr.usd(m.amount), requirement: requirement(m.requirement) }),
+      );
+      lines.push(`  ${tr.t('cli.forecast.projection', { rates: rates.length > 0 ? rates.join('; ') : tr.t('cli.forecast.noRevenue') })}`);
+      const level = name.level(o.competency, o.option, p.level);
+      if (p.reachedOn) lines.push(`    ${tr.t('cli.forecast.reached', { level, date: tr.date(p.reachedOn) })}`);
       else {
-        lines.push(`    ${levelName(version, o.competency, o.option, p.level)} would not be reached within 12 months; still missing:`);
-        for (const f of p.blockedBy)
-          lines.push(`    ${requirementName(version, o.competency, o.option, f.requirement)}: short ${quantity(f, f.shortfall)}`);
+        lines.push(`    ${tr.t('cli.forecast.notReached', { level })}`);
+        const then = namesOf(p.programVersion);
+        for (const f of p.blockedBy) {
+          const blocked = then.requirement(o.competency, o.option, f.requirement);
+          lines.push(`    ${tr.t('cli.forecast.blocked', { requirement: blocked, shortfall: quantity(tr, f.kind, f.shortfall) })}`);
+        }
       }
     }
   }

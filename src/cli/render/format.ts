@@ -1,35 +1,56 @@
-/** Shared wording of the terminal views: money, people, names from the program. */
+/** Shared wording of the terminal views: names from the program, in the reader's locale. */
 import type { Competency, Option, ProgramVersion, Requirement } from '../../engine/index.js';
-
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2 });
-
-export function dollars(amount: number): string {
-  return usd.format(amount);
-}
-
-export function people(count: number): string {
-  return `${count} ${count === 1 ? 'person' : 'people'}`;
-}
+import type { Translator } from '../../i18n/index.js';
 
 export function findOption(version: ProgramVersion, competency: string, option: string): { competency?: Competency; option?: Option } {
   const c = version.competencies.find((x) => x.id === competency);
   return { competency: c, option: c?.options.find((o) => o.id === option) };
 }
 
-export function optionName(version: ProgramVersion, competency: string, option: string): string {
-  return findOption(version, competency, option).option?.name.en ?? option;
+/** Names of the program's things, falling back to ids for what a version does not know. */
+export function names(version: ProgramVersion, tr: Translator) {
+  return {
+    competency: (id: string) => {
+      const c = version.competencies.find((x) => x.id === id);
+      return c ? tr.text(c.name) : id;
+    },
+    option: (competency: string, option: string) => {
+      const o = findOption(version, competency, option).option;
+      return o ? tr.text(o.name) : option;
+    },
+    level: (competency: string, option: string, level: string | null) => {
+      if (level === null) return tr.t('cli.noLevel');
+      const l = findOption(version, competency, option).option?.levels.find((x) => x.id === level);
+      return l ? tr.text(l.name) : level;
+    },
+    requirement: (competency: string, option: string, requirement: string) => {
+      const found = findOption(version, competency, option)
+        .option?.levels.flatMap((l): readonly Requirement[] => l.requirements)
+        .find((r) => r.id === requirement);
+      return found?.name ? tr.text(found.name) : requirement;
+    },
+    alternative: (competency: string, option: string, requirement: string, alternative: string) => {
+      const found = findOption(version, competency, option)
+        .option?.levels.flatMap((l): readonly Requirement[] => l.requirements)
+        .find((r) => r.id === requirement);
+      const chosen = found?.kind === 'any-of' ? found.alternatives.find((a) => a.id === alternative) : undefined;
+      return chosen?.name ? tr.text(chosen.name) : alternative;
+    },
+    /** A level id's name, from the first option that has it (timelines label columns by level). */
+    anyLevel: (level: string) => {
+      const l = version.competencies.flatMap((c) => c.options.flatMap((o) => o.levels)).find((x) => x.id === level);
+      return l ? tr.text(l.name) : level;
+    },
+    market: (id: string) => {
+      const m = version.markets.find((x) => x.id === id);
+      return m ? tr.text(m.name) : id;
+    },
+  };
 }
 
-export function levelName(version: ProgramVersion, competency: string, option: string, level: string | null): string {
-  if (level === null) return 'no level';
-  return findOption(version, competency, option).option?.levels.find((l) => l.id === level)?.name.en ?? level;
-}
-
-export function requirementName(version: ProgramVersion, competency: string, option: string, requirement: string): string {
-  const found = findOption(version, competency, option)
-    .option?.levels.flatMap((l): readonly Requirement[] => l.requirements)
-    .find((r) => r.id === requirement);
-  return found?.name?.en ?? requirement;
+/** US dollars for revenue, a count of people otherwise. */
+export function quantity(tr: Translator, kind: string, value: number): string {
+  return kind === 'revenue' ? tr.usd(value) : tr.t('cli.people', { count: value });
 }
 
 /** Borderless table characters for cli-table3. */
@@ -50,3 +71,10 @@ export const BORDERLESS = {
   'right-mid': '',
   middle: '',
 };
+
+export const TABLE_STYLE = { head: [], border: [], 'padding-left': 0, 'padding-right': 2 };
+
+/** Table text indented, without trailing blanks. */
+export function indent(text: string, by: string): string {
+  return text.replace(/ +$/gm, '').replace(/^/gm, by);
+}

@@ -1,61 +1,83 @@
 /** The `--format table` view of a plan. */
 import Table from 'cli-table3';
 import type { Dataset, PartnerPlan, ProgramVersion } from '../../engine/index.js';
-import { BORDERLESS, dollars, levelName, optionName, people, requirementName } from './format.js';
+import type { Translator } from '../../i18n/index.js';
+import { BORDERLESS, indent, names, TABLE_STYLE } from './format.js';
 
-export function renderPlanTable(plan: PartnerPlan, version: ProgramVersion, dataset: Dataset): string {
+export function renderPlanTable(plan: PartnerPlan, version: ProgramVersion, dataset: Dataset, tr: Translator): string {
   const partner = dataset.partners.find((p) => p.id === plan.partnerId);
-  const lines = [`Plan for ${plan.partnerId} ${partner?.name ?? ''}, as of ${plan.asOf}, rules in effect from ${plan.programVersion}`];
-  if (plan.targets.length === 0) lines.push('', 'Every option is at its highest level: nothing to plan.');
+  const name = names(version, tr);
+  const lines = [
+    tr.t('cli.plan.header', {
+      partnerId: plan.partnerId,
+      name: partner?.name ?? '',
+      asOf: tr.date(plan.asOf),
+      version: tr.date(plan.programVersion),
+    }),
+  ];
+  if (plan.targets.length === 0) lines.push('', tr.t('cli.plan.nothing'));
   for (const t of plan.targets) {
+    const requirement = (id: string) => name.requirement(t.competency, t.option, id);
     lines.push(
       '',
-      `${optionName(version, t.competency, t.option)} → ${levelName(version, t.competency, t.option, t.level)}: ${t.met ? 'already met' : 'not met'}`,
+      tr.t('cli.plan.target', {
+        option: name.option(t.competency, t.option),
+        level: name.level(t.competency, t.option, t.level),
+        met: t.met,
+      }),
     );
 
     const gaps = t.revenue.filter((g) => g.shortfall > 0);
-    if (gaps.length === 0) lines.push('  Revenue: every threshold is met');
+    if (gaps.length === 0) lines.push(`  ${tr.t('cli.plan.revenueMet')}`);
     else {
-      lines.push(`  Revenue: ${dollars(t.revenueToClose)} of new revenue closes ${gaps.length === 1 ? 'the gap' : 'every gap'}`);
+      lines.push(`  ${tr.t('cli.plan.revenueToClose', { amount: tr.usd(t.revenueToClose), gaps: gaps.length })}`);
       for (const g of gaps)
-        lines.push(`    short ${dollars(g.shortfall)}: ${requirementName(version, t.competency, t.option, g.requirement)}`);
+        lines.push(`    ${tr.t('cli.plan.short', { amount: tr.usd(g.shortfall), requirement: requirement(g.requirement) })}`);
       for (const s of t.sales) {
+        const products = tr.list(
+          s.products.map((id) => {
+            const p = version.products.get(id);
+            return p ? tr.text(p.name) : id;
+          }),
+        );
         lines.push(
-          `    book ${dollars(s.amount)} of ${s.netNew ? 'net new ' : ''}revenue from ${s.products.join(', ')} (counts for ${s.closes.join(', ')})`,
+          `    ${tr.t('cli.plan.sale', { amount: tr.usd(s.amount), netNew: s.netNew, products, requirements: tr.list(s.closes.map(requirement)) })}`,
         );
       }
     }
 
     if (!t.exams.feasible) {
-      const blocked = t.exams.requirements.filter((r) => !r.feasible).map((r) => r.requirement);
-      lines.push(`  Exams: ${blocked.join(', ')} cannot be reached: the exams it needs have retired`);
+      const blocked = t.exams.requirements.filter((r) => !r.feasible).map((r) => requirement(r.requirement));
+      lines.push(`  ${tr.t('cli.plan.examsBlocked', { requirements: tr.list(blocked) })}`);
     } else if (t.exams.additionalPasses === 0) {
-      lines.push('  Exams: enough people qualify');
+      lines.push(`  ${tr.t('cli.plan.examsMet')}`);
     } else {
-      const enrolled =
-        t.exams.newPeople > 0 ? `, ${t.exams.newPeople} of them by new ${t.exams.newPeople === 1 ? 'person' : 'people'}` : '';
-      lines.push(`  Exams: ${t.exams.additionalPasses} more passes${enrolled}`);
+      const key = t.exams.newPeople > 0 ? 'cli.plan.examsEnroll' : 'cli.plan.exams';
+      lines.push(`  ${tr.t(key, { passes: t.exams.additionalPasses, newPeople: t.exams.newPeople })}`);
       for (const r of t.exams.requirements.filter((x) => x.additionalPasses > 0)) {
-        const path = r.alternative ? ` (by ${r.alternative})` : '';
-        lines.push(
-          `    ${requirementName(version, t.competency, t.option, r.requirement)}${path}: ${people(r.qualified)} of ${r.required} qualify`,
-        );
+        const values = {
+          requirement: requirement(r.requirement),
+          qualified: tr.t('cli.people', { count: r.qualified }),
+          required: r.required,
+        };
+        const path = r.alternative ? name.alternative(t.competency, t.option, r.requirement, r.alternative) : undefined;
+        lines.push(`    ${path ? tr.t('cli.plan.examsRequirementPath', { ...values, path }) : tr.t('cli.plan.examsRequirement', values)}`);
       }
       const table = new Table({
-        head: ['Person', 'Takes'],
+        head: [tr.t('cli.plan.column.person'), tr.t('cli.plan.column.takes')],
         chars: BORDERLESS,
-        style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
+        style: TABLE_STYLE,
       });
       for (const a of t.exams.assignments) {
-        const name = dataset.people.find((p) => p.id === a.personId)?.name;
-        table.push([name ? `${a.personId} ${name}` : `${a.personId} (to enroll)`, a.exams.join(', ')]);
+        const person = dataset.people.find((p) => p.id === a.personId && p.partnerId === plan.partnerId);
+        table.push([person ? `${a.personId} ${person.name}` : tr.t('cli.plan.toEnroll', { personId: a.personId }), a.exams.join(', ')]);
       }
-      lines.push(table.toString().replace(/ +$/gm, '').replace(/^/gm, '    '));
+      lines.push(indent(table.toString(), '    '));
     }
 
     if (t.unattributedRevenue.length > 0) {
-      lines.push('  Revenue of your customers that counts for nobody (no DPOR on the line date):');
-      for (const u of t.unattributedRevenue) lines.push(`    ${u.customerId}: ${dollars(u.amount)}`);
+      lines.push(`  ${tr.t('cli.plan.unattributed')}`);
+      for (const u of t.unattributedRevenue) lines.push(`    ${u.customerId}: ${tr.usd(u.amount)}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -1,14 +1,17 @@
-/** The table and CSV views of a timeline: one row per date, option and requirement. */
+/** The table and CSV views of a timeline: one row per date, option and requirement. CSV stays locale-neutral, like JSON. */
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
-import type { PartnerTimeline } from '../../engine/index.js';
-import { BORDERLESS } from './format.js';
+import type { PartnerTimeline, ProgramVersion } from '../../engine/index.js';
+import type { Translator } from '../../i18n/index.js';
+import { BORDERLESS, indent, names, quantity, TABLE_STYLE } from './format.js';
 
-function rows(timeline: PartnerTimeline): { levels: string[]; rows: (string | number)[][] } {
-  const levels = [
-    ...new Set(timeline.points.flatMap((p) => p.options.flatMap((o) => o.requirements.flatMap((r) => Object.keys(r.required))))),
-  ];
-  const out = timeline.points.flatMap((point) =>
+function levelsOf(timeline: PartnerTimeline): string[] {
+  return [...new Set(timeline.points.flatMap((p) => p.options.flatMap((o) => o.requirements.flatMap((r) => Object.keys(r.required)))))];
+}
+
+export function renderTimelineCsv(timeline: PartnerTimeline): string {
+  const levels = levelsOf(timeline);
+  const body = timeline.points.flatMap((point) =>
     point.options.flatMap((o) =>
       o.requirements.map((r) => [
         point.date,
@@ -22,24 +25,50 @@ function rows(timeline: PartnerTimeline): { levels: string[]; rows: (string | nu
       ]),
     ),
   );
-  return { levels, rows: out };
-}
-
-export function renderTimelineCsv(timeline: PartnerTimeline): string {
-  const { levels, rows: body } = rows(timeline);
   return stringify([
     ['date', 'programVersion', 'option', 'level', 'requirement', 'kind', 'actual', ...levels.map((l) => `required_${l}`)],
     ...body,
   ]);
 }
 
-export function renderTimelineTable(timeline: PartnerTimeline): string {
-  const { levels, rows: body } = rows(timeline);
+export function renderTimelineTable(timeline: PartnerTimeline, version: ProgramVersion, tr: Translator): string {
+  const levels = levelsOf(timeline);
+  const name = names(version, tr);
+  const competencyOf = (option: string) => version.competencies.find((c) => c.options.some((o) => o.id === option))?.id ?? '';
   const table = new Table({
-    head: ['Date', 'Rules of', 'Option', 'Level', 'Requirement', 'Kind', 'Actual', ...levels.map((l) => `Required (${l})`)],
+    head: [
+      tr.t('cli.timeline.column.date'),
+      tr.t('cli.timeline.column.version'),
+      tr.t('cli.timeline.column.option'),
+      tr.t('cli.timeline.column.level'),
+      tr.t('cli.timeline.column.requirement'),
+      tr.t('cli.timeline.column.actual'),
+      ...levels.map((l) => tr.t('cli.timeline.column.required', { level: name.anyLevel(l) })),
+    ],
     chars: BORDERLESS,
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
+    style: TABLE_STYLE,
   });
-  for (const row of body) table.push(row.map((cell, i) => (i === 3 && cell === '' ? 'none' : String(cell))));
-  return `Timeline of ${timeline.partnerId} from ${timeline.from} to ${timeline.to}, every ${timeline.step}\n${table.toString().replace(/ +$/gm, '')}\n`;
+  for (const point of timeline.points) {
+    for (const o of point.options) {
+      const competency = competencyOf(o.option);
+      for (const r of o.requirements) {
+        table.push([
+          tr.date(point.date),
+          tr.date(point.programVersion),
+          name.option(competency, o.option),
+          name.level(competency, o.option, o.level),
+          r.id,
+          quantity(tr, r.kind, r.actual),
+          ...levels.map((l) => (r.required[l] === undefined ? '' : quantity(tr, r.kind, r.required[l]!))),
+        ]);
+      }
+    }
+  }
+  const header = tr.t('cli.timeline.header', {
+    partnerId: timeline.partnerId,
+    from: tr.date(timeline.from),
+    to: tr.date(timeline.to),
+    step: timeline.step,
+  });
+  return `${header}\n${indent(table.toString(), '')}\n`;
 }

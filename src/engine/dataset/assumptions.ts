@@ -5,7 +5,7 @@
  * The result is validated as a whole; problems in the fragment's records
  * name the fragment and the record's place in it.
  */
-import type { Problem } from '../problems.js';
+import { problem, type Problem } from '../problems.js';
 import { collections, type CollectionName } from './schema.js';
 
 export interface Assumptions {
@@ -28,7 +28,7 @@ const LABEL = /^(\w+)\[(\d+)\](.*)$/;
 
 export function withAssumptions(raw: unknown, fragment: unknown, source: string): Merged {
   if (typeof fragment !== 'object' || fragment === null || Array.isArray(fragment)) {
-    return { ok: false, problems: [{ record: source, field: '', message: 'assumptions must be a JSON object of dataset arrays' }] };
+    return { ok: false, problems: [problem(source, '', 'assumptionsNotObject')] };
   }
   const base = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const merged: Record<string, unknown> = { ...base };
@@ -37,11 +37,11 @@ export function withAssumptions(raw: unknown, fragment: unknown, source: string)
   const problems: Problem[] = [];
   for (const [key, value] of Object.entries(fragment)) {
     if (!Object.hasOwn(collections, key)) {
-      problems.push({ record: source, field: key, message: `unknown field "${key}" (expected ${Object.keys(collections).join(', ')})` });
+      problems.push(problem(source, key, 'unknownCollection', { field: key, expected: Object.keys(collections).join(', ') }));
       continue;
     }
     if (!Array.isArray(value)) {
-      problems.push({ record: source, field: key, message: `${key} must be an array of records` });
+      problems.push(problem(source, key, 'assumedNotArray', { collection: key }));
       continue;
     }
     const existing = Array.isArray(base[key]) ? (base[key] as unknown[]) : [];
@@ -51,11 +51,11 @@ export function withAssumptions(raw: unknown, fragment: unknown, source: string)
   }
   if (problems.length > 0) return { ok: false, problems };
 
-  const relabel = (problem: Problem): Problem => {
-    const m = LABEL.exec(problem.record);
+  const relabel = (found: Problem): Problem => {
+    const m = LABEL.exec(found.record);
     const offset = m ? baseLength.get(m[1]!) : undefined;
-    if (!m || offset === undefined || Number(m[2]) < offset) return problem;
-    return { ...problem, record: `${source}: ${m[1]}[${Number(m[2]) - offset}]${m[3]}` };
+    if (!m || offset === undefined || Number(m[2]) < offset) return found;
+    return { ...found, record: `${source}: ${m[1]}[${Number(m[2]) - offset}]${m[3]}` };
   };
   return { ok: true, raw: merged, assumptions: { source, records }, relabel };
 }

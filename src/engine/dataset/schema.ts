@@ -6,10 +6,11 @@
  */
 import { z } from 'zod';
 
+// Custom errors are codes of the `problem` catalog: problemsFromZod words them in every locale.
 const text = z.string().min(1);
-const isoDate = z.iso.date({ error: 'is not a calendar date (YYYY-MM-DD)' });
+const isoDate = z.iso.date({ error: 'notCalendarDate' });
 /** Decimal money, as a JSON number or as decimal text for exactness. */
-const decimal = z.union([z.number(), z.string()], { error: 'must be a number or decimal text' });
+const decimal = z.union([z.number(), z.string()], { error: 'numberOrDecimalText' });
 
 export const partnerRecord = z.object({ id: text, name: text, country: text }).strict();
 
@@ -44,7 +45,7 @@ export const examPassRecord = z.object({ personId: text, exam: text, date: isoDa
 export const fxRateRecord = z
   .object({
     currency: text,
-    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'is not a month (YYYY-MM)' }),
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'notMonth' }),
     usdPerUnit: decimal,
   })
   .strict();

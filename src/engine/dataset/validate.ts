@@ -13,7 +13,8 @@ import {
   type Cents,
   type Decimal,
 } from '../money.js';
-import { problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
+import { problem, problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
+import type { MessageValues } from '../../i18n/index.js';
 import type { Catalog } from '../program/model.js';
 import type { Result } from '../result.js';
 import type { Association, Customer, Dataset, ExamPass, FxRate, Partner, Person, RevenueLine } from './model.js';
@@ -90,15 +91,15 @@ class DatasetValidator {
 
   validate(raw: unknown): Result<Dataset> {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      return { ok: false, problems: [{ record: 'dataset', field: '', message: 'dataset must be a JSON object with a "partners" array' }] };
+      return { ok: false, problems: [problem('dataset', '', 'datasetNotObject', { collection: 'partners' })] };
     }
     const input = raw as Record<string, unknown>;
     for (const key of Object.keys(input)) {
       if (!Object.hasOwn(collections, key)) {
-        this.problem('dataset', key, `unknown field "${key}" (expected ${Object.keys(collections).join(', ')})`);
+        this.problem('dataset', key, 'unknownCollection', { field: key, expected: Object.keys(collections).join(', ') });
       }
     }
-    if (!Object.hasOwn(input, 'partners')) this.problem('dataset', 'partners', 'partners is missing');
+    if (!Object.hasOwn(input, 'partners')) this.problem('dataset', 'partners', 'missing', { subject: 'partners' });
 
     const partners = this.check(input, 'partners');
     const customers = this.check(input, 'customers');
@@ -132,7 +133,7 @@ class DatasetValidator {
     }
     if (!Array.isArray(value)) {
       this.unreadable.add(name);
-      this.problem('dataset', name, `${name} must be an array of records, not ${quote(value)}`);
+      this.problem('dataset', name, 'collectionNotArray', { collection: name, value: quote(value) });
       return [];
     }
     const firstIndex = new Map<string, number>();
@@ -147,7 +148,7 @@ class DatasetValidator {
       if (!accepted) {
         const label = recordLabel(name, index, id);
         if (!isObject) {
-          this.problem(label, '', `${name} records must be objects, not ${quote(record)}`);
+          this.problem(label, '', 'recordNotObject', { collection: name, value: quote(record) });
         } else {
           // zod has the last word: it explains a rejection, or accepts what the fast check was too strict about.
           const parsed = collections[name].safeParse(record, { reportInput: true });
@@ -159,7 +160,8 @@ class DatasetValidator {
       if (typeof id === 'string') {
         const earlier = firstIndex.get(id);
         if (earlier === undefined) firstIndex.set(id, index);
-        else this.problem(recordLabel(name, index, id), 'id', `id ${quote(id)} is already used by ${name}[${earlier}]`);
+        else
+          this.problem(recordLabel(name, index, id), 'id', 'duplicateId', { field: 'id', value: quote(id), other: `${name}[${earlier}]` });
       }
       if (accepted) checked.push(new Checked(name, index, accepted));
     }
@@ -188,15 +190,15 @@ class DatasetValidator {
       this.reference(at, 'customerId', record.customerId, 'customers', 'customer');
       this.reference(at, 'partnerId', record.partnerId, 'partners', 'partner');
       if (!this.program.associationTypes.has(record.type)) {
-        this.problem(
-          at,
-          'type',
-          `type ${quote(record.type)} is not an association type (${[...this.program.associationTypes.keys()].join(', ')})`,
-        );
+        this.problem(at, 'type', 'notAssociationType', {
+          field: 'type',
+          value: quote(record.type),
+          types: [...this.program.associationTypes.keys()].join(', '),
+        });
       }
       const end = record.end ?? null;
       if (end !== null && end < record.start) {
-        this.problem(at, 'end', `end "${end}" is before start "${record.start}"`);
+        this.problem(at, 'end', 'dateBefore', { field: 'end', date: end, otherField: 'start', otherDate: record.start });
       }
       out.push({ customerId: record.customerId, partnerId: record.partnerId, type: record.type, start: record.start, end });
     }
@@ -224,11 +226,18 @@ class DatasetValidator {
         if (reachEnd === null || current.record.start <= reachEnd) {
           const { type, customerId, partnerId, start, end } = current.record;
           const other = reach.record;
-          this.problem(
-            current.label,
-            'start',
-            `${type} association of customer "${customerId}" with partner "${partnerId}" (${start} to ${end ?? 'open'}) overlaps ${reach.label} (partner "${other.partnerId}", ${other.start} to ${other.end ?? 'open'})`,
-          );
+          // `open` (a select option of the catalog) for an association without an end.
+          this.problem(current.label, 'start', 'associationOverlap', {
+            type,
+            customer: customerId,
+            partner: partnerId,
+            start,
+            end: end ?? 'open',
+            other: reach.label,
+            otherPartner: other.partnerId,
+            otherStart: other.start,
+            otherEnd: other.end ?? 'open',
+          });
         }
         const currentEnd = current.record.end ?? null;
         if (reachEnd !== null && (currentEnd === null || currentEnd > reachEnd)) reach = current;
@@ -245,17 +254,17 @@ class DatasetValidator {
       const currencyOk = this.currency(at, record.currency);
       const rate = decimalOf(record.usdPerUnit);
       if (!rate || rate.units <= 0n) {
-        this.problem(at, 'usdPerUnit', `usdPerUnit ${quote(record.usdPerUnit)} must be a positive decimal number`);
+        this.problem(at, 'usdPerUnit', 'notPositiveDecimal', { field: 'usdPerUnit', value: quote(record.usdPerUnit) });
         continue;
       }
       if (record.currency === BASE_CURRENCY && !(rate.units === 1n && rate.scale === 0)) {
-        this.problem(at, 'usdPerUnit', `usdPerUnit ${quote(record.usdPerUnit)} must be 1 for USD, the base currency`);
+        this.problem(at, 'usdPerUnit', 'baseRateNotOne', { field: 'usdPerUnit', value: quote(record.usdPerUnit), currency: BASE_CURRENCY });
         continue;
       }
       const key = `${record.currency}\u0000${record.month}`;
       const earlier = firstAt.get(key);
       if (earlier !== undefined) {
-        this.problem(at, 'month', `rate for ${record.currency} in ${record.month} is already given by ${earlier}`);
+        this.problem(at, 'month', 'duplicateRate', { currency: record.currency, month: record.month, other: earlier });
         continue;
       }
       firstAt.set(key, at.label);
@@ -271,7 +280,7 @@ class DatasetValidator {
       const { record } = at;
       this.reference(at, 'customerId', record.customerId, 'customers', 'customer');
       if (!this.program.products.has(record.product)) {
-        this.problem(at, 'product', `product ${quote(record.product)} is not a product of the program`);
+        this.problem(at, 'product', 'notProgramProduct', { field: 'product', value: quote(record.product) });
       }
       const amountText = typeof record.amount === 'number' ? String(record.amount) : record.amount;
       const rate =
@@ -281,12 +290,17 @@ class DatasetValidator {
       let usdCents: Cents | undefined;
       try {
         usdCents = textToUsdCents(amountText, rate);
-        if (usdCents === undefined) this.problem(at, 'amount', `amount ${quote(record.amount)} is not a decimal number`);
+        if (usdCents === undefined) this.problem(at, 'amount', 'notDecimalNumber', { field: 'amount', value: quote(record.amount) });
       } catch {
-        this.problem(at, 'amount', `amount ${quote(record.amount)} is too large to count exactly`);
+        this.problem(at, 'amount', 'amountTooLarge', { field: 'amount', value: quote(record.amount) });
       }
       if (this.currency(at, record.currency) && record.currency !== BASE_CURRENCY && !rate) {
-        this.problem(at, 'currency', `currency "${record.currency}" has no fxRates entry for month ${monthOf(record.date)}`);
+        this.problem(at, 'currency', 'noFxRate', {
+          field: 'currency',
+          currency: record.currency,
+          collection: 'fxRates',
+          month: monthOf(record.date),
+        });
       }
       // Once anything is wrong no dataset is returned: stop building lines, keep finding problems.
       if (usdCents === undefined || this.problems.length > 0) continue;
@@ -316,26 +330,33 @@ class DatasetValidator {
 
   private currency(at: At, code: string): boolean {
     if (ISO_4217.has(code)) return true;
-    this.problem(at, 'currency', `currency ${quote(code)} is not an ISO 4217 code`);
+    this.problem(at, 'currency', 'notCurrencyCode', { field: 'currency', value: quote(code) });
     return false;
   }
 
   private marketOf(at: At, country: string): string | undefined {
     const market = this.program.countries.get(country);
     if (market === undefined) {
-      this.problem(at, 'country', `country ${quote(country)} is not an ISO 3166-1 alpha-2 code of the market table`);
+      this.problem(at, 'country', 'notMarketCountry', { field: 'country', value: quote(country) });
     }
     return market;
   }
 
-  private reference(at: At, field: string, id: string, collection: 'partners' | 'customers' | 'people', noun: string): void {
+  /** `noun` is a select option of the catalog: customer, partner or person. */
+  private reference(
+    at: At,
+    field: string,
+    id: string,
+    collection: 'partners' | 'customers' | 'people',
+    noun: 'customer' | 'partner' | 'person',
+  ): void {
     if (this.unreadable.has(collection)) return;
     if (!this.knownIds.get(collection)?.has(id)) {
-      this.problem(at, field, `${field} ${quote(id)} does not name a ${noun} of the dataset`);
+      this.problem(at, field, 'unknownReference', { field, value: quote(id), noun });
     }
   }
 
-  private problem(at: At, field: string, message: string): void {
-    this.problems.push({ record: typeof at === 'string' ? at : at.label, field, message });
+  private problem(at: At, field: string, code: string, values: MessageValues = {}): void {
+    this.problems.push(problem(typeof at === 'string' ? at : at.label, field, code, values));
   }
 }

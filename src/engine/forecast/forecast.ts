@@ -54,6 +54,8 @@ export interface Projection {
   readonly monthlyRevenue: readonly { readonly requirement: string; readonly amount: number }[];
   /** When not reached: what is still missing twelve months on. */
   readonly blockedBy: readonly FailingRequirement[];
+  /** The version judging the date reached, or the end of the twelve months. */
+  readonly programVersion: IsoDate;
 }
 
 export interface OptionForecast {
@@ -172,7 +174,11 @@ function project(
   level: string,
 ): Projection {
   const civil = parseIsoDate(asOf)!;
-  const arrivals = Array.from({ length: PROJECTION_MONTHS }, (_, k) => toDayNumber(addMonths(civil, k + 1)));
+  // Monthly arrivals on the as-of day; the last one on the day today's lines have all left the window
+  // (a year on, or 1 March for 29 February), so no line is counted both as old and as arrived.
+  const arrivals = Array.from({ length: PROJECTION_MONTHS }, (_, k) =>
+    k + 1 === PROJECTION_MONTHS ? leavesWindowOn(asOfDay) : toDayNumber(addMonths(civil, k + 1)),
+  );
   const horizon = arrivals.at(-1)!;
   // Each version's own scopes: the rate of a scope is its TTM revenue as of the as-of date, a twelfth a month.
   const ttmByVersion = new Map<PreparedData, readonly number[]>();
@@ -200,8 +206,11 @@ function project(
   const candidates = [...new Set([...changeDates(program, partner, asOf, horizon), ...arrivals])].sort((a, b) => a - b);
   let reachedOn: IsoDate | null = null;
   let last: ReturnType<typeof levelOf>;
+  let judgedBy = program.on(asOf)!.program.effectiveFrom;
   for (const day of candidates) {
-    last = levelOf(standing(program, partner, day, asOfDay, withArrivals(day)).evaluation);
+    const { prepared, evaluation } = standing(program, partner, day, asOfDay, withArrivals(day));
+    last = levelOf(evaluation);
+    judgedBy = prepared.program.effectiveFrom;
     if (last?.met) {
       reachedOn = isoDateOf(day);
       break;
@@ -221,6 +230,7 @@ function project(
       r.kind === 'revenue' ? [{ requirement: r.id, amount: centsToDollars(monthly(sums[r.scope.index]!, 1)) }] : [],
     ),
     blockedBy: reachedOn ? [] : (last?.requirements ?? []).filter((r) => !r.met).map(failing),
+    programVersion: judgedBy,
   };
 }
 

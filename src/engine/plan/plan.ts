@@ -196,10 +196,11 @@ function planSales(
   const sales = profiles.flatMap((p, i) => {
     const amount = solution.amounts[i]!;
     if (amount === 0) return [];
-    const closes = p.profile.filter((r) => revenue[r]!.shortfallCents > 0).map((r) => revenue[r]!.requirement);
-    return [
-      { amount: centsToDollars(amount), products: p.products, netNew: closes.some((r) => r.netNewOnly), closes: closes.map((r) => r.id) },
-    ];
+    const open = p.profile.filter((r) => revenue[r]!.shortfallCents > 0);
+    const closes = open.map((r) => revenue[r]!.requirement);
+    // Every product whose sales count in all the requirements this sale closes will do, not only the group the solver kept.
+    const products = profiles.filter((q) => open.every((r) => q.profile.includes(r))).flatMap((q) => q.products);
+    return [{ amount: centsToDollars(amount), products, netNew: closes.some((r) => r.netNewOnly), closes: closes.map((r) => r.id) }];
   });
   return { sales, totalCents: solution.total };
 }

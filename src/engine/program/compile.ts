@@ -4,7 +4,8 @@
  * unique where they must be. Reports every problem, not the first.
  */
 import { decimalFromNumber, exactCents, parseDecimal, type Cents } from '../money.js';
-import { problemsFromZod, recordLabel, type Problem, type ZodIssue } from '../problems.js';
+import type { MessageValues } from '../../i18n/index.js';
+import { problem, problemsFromZod, recordLabel, type Problem, type ZodIssue } from '../problems.js';
 import type { Result } from '../result.js';
 import type {
   AssociationType,
@@ -63,18 +64,23 @@ class Compiler {
     this.exams = new Map(this.unique('exams', def.exams).map((e) => [e.id, { ...e }] as const));
     def.exams.forEach((exam, i) => {
       if (exam.retires && exam.acceptedUntil && exam.acceptedUntil < exam.retires) {
-        this.problem(
-          recordLabel('exams', i, exam.id),
-          'acceptedUntil',
-          `acceptedUntil "${exam.acceptedUntil}" is before retires "${exam.retires}"`,
-        );
+        this.problem(recordLabel('exams', i, exam.id), 'acceptedUntil', 'dateBefore', {
+          field: 'acceptedUntil',
+          date: exam.acceptedUntil,
+          otherField: 'retires',
+          otherDate: exam.retires,
+        });
       }
     });
     this.products = new Map(this.unique('products', def.products).map((p) => [p.id, { ...p }] as const));
     def.products.forEach((product, i) => {
       for (const component of product.components) {
         if (!this.products.has(component)) {
-          this.problem(recordLabel('products', i, product.id), 'components', `components names unknown product "${component}"`);
+          this.problem(recordLabel('products', i, product.id), 'components', 'namesUnknown', {
+            field: 'components',
+            kind: 'product',
+            id: component,
+          });
         }
       }
     });
@@ -83,7 +89,7 @@ class Compiler {
     const countries = new Map<string, string>();
     for (const [country, market] of Object.entries(def.countries)) {
       if (!this.marketIds.has(market)) {
-        this.problem('countries', country, `countries.${country} names unknown market "${market}"`);
+        this.problem('countries', country, 'namesUnknown', { field: `countries.${country}`, kind: 'market', id: market });
       }
       countries.set(country, market);
     }
@@ -140,32 +146,28 @@ class Compiler {
   private singleRequirement(def: SingleRequirementDefinition, where: string): SingleRequirement {
     if (def.kind === 'certified-people') return this.peopleRequirement(def, where);
     for (const product of def.products) {
-      if (!this.products.has(product)) this.problem(where, 'products', `products names unknown product "${product}"`);
+      if (!this.products.has(product)) this.problem(where, 'products', 'namesUnknown', { field: 'products', kind: 'product', id: product });
     }
     if (!this.associationTypes.has(def.attribution)) {
-      this.problem(where, 'attribution', `attribution names unknown association type "${def.attribution}"`);
+      this.problem(where, 'attribution', 'namesUnknown', { field: 'attribution', kind: 'associationType', id: def.attribution });
     }
     const minimumCents = new Map<string, Cents>();
     for (const [market, amount] of Object.entries(def.minimumUsd)) {
       if (!this.marketIds.has(market)) {
-        this.problem(where, `minimumUsd.${market}`, `minimumUsd names unknown market "${market}"`);
+        this.problem(where, `minimumUsd.${market}`, 'namesUnknown', { field: 'minimumUsd', kind: 'market', id: market });
         continue;
       }
       const decimal = typeof amount === 'number' ? decimalFromNumber(amount) : parseDecimal(amount);
       const cents = decimal ? exactCents(decimal) : undefined;
       if (cents === undefined || cents < 0) {
-        this.problem(
-          where,
-          `minimumUsd.${market}`,
-          `minimumUsd.${market} ${JSON.stringify(amount)} must be a non-negative amount in dollars and cents`,
-        );
+        this.problem(where, `minimumUsd.${market}`, 'notCents', { field: `minimumUsd.${market}`, value: JSON.stringify(amount) });
         continue;
       }
       minimumCents.set(market, cents);
     }
     for (const market of this.marketIds) {
       if (!Object.hasOwn(def.minimumUsd, market)) {
-        this.problem(where, 'minimumUsd', `minimumUsd has no threshold for market "${market}"`);
+        this.problem(where, 'minimumUsd', 'noThreshold', { field: 'minimumUsd', market });
       }
     }
     return {
@@ -186,22 +188,24 @@ class Compiler {
   ): CertifiedPeopleRequirement {
     const seen = new Map<string, number>();
     const examSets: ExamSet[] = def.examSets.map((set, si) => {
+      const field = `examSets[${si}].exams`;
       for (const exam of set.exams) {
-        if (!this.exams.has(exam)) this.problem(where, `examSets[${si}].exams`, `examSets[${si}].exams names unknown exam "${exam}"`);
+        if (!this.exams.has(exam)) this.problem(where, field, 'namesUnknown', { field, kind: 'exam', id: exam });
         const earlier = seen.get(exam);
         if (earlier !== undefined) {
           // Disjoint sets keep "how many exams does this person still need" a simple sum.
-          this.problem(where, `examSets[${si}].exams`, `examSets[${si}].exams repeats exam "${exam}" (already in examSets[${earlier}])`);
+          this.problem(where, field, 'repeatsExam', { field, exam, other: `examSets[${earlier}]` });
         }
         seen.set(exam, si);
       }
       const minimum = set.minimum ?? set.exams.length;
       if (minimum > set.exams.length) {
-        this.problem(
-          where,
-          `examSets[${si}].minimum`,
-          `examSets[${si}].minimum ${minimum} exceeds the ${set.exams.length} exams of the set`,
-        );
+        const minimumField = `examSets[${si}].minimum`;
+        this.problem(where, minimumField, 'minimumExceedsExams', {
+          field: minimumField,
+          minimum: String(minimum),
+          count: set.exams.length,
+        });
       }
       return { exams: set.exams, minimum };
     });
@@ -251,7 +255,7 @@ class Compiler {
     const visit = (id: string, trail: string[]): void => {
       if (state.get(id) === 'done') return;
       if (state.get(id) === 'visiting') {
-        this.problem('products', 'components', `products form a component cycle: ${[...trail, id].join(' → ')}`);
+        this.problem('products', 'components', 'componentCycle', { collection: 'products', cycle: [...trail, id].join(' → ') });
         return;
       }
       state.set(id, 'visiting');
@@ -276,7 +280,7 @@ class Compiler {
       const earlier = first.get(item.id);
       const label = `${parent === '' ? '' : `${parent}.`}${recordLabel(collection, i, item.id)}`;
       if (earlier !== undefined) {
-        this.problem(label, 'id', `id "${item.id}" repeats ${collection}[${earlier}]`);
+        this.problem(label, 'id', 'repeatsId', { field: 'id', id: item.id, other: `${collection}[${earlier}]` });
       } else {
         first.set(item.id, i);
       }
@@ -284,7 +288,7 @@ class Compiler {
     return [...items];
   }
 
-  private problem(record: string, field: string, message: string): void {
-    this.problems.push({ record, field, message });
+  private problem(record: string, field: string, code: string, values: MessageValues = {}): void {
+    this.problems.push(problem(record, field, code, values));
   }
 }

@@ -9,9 +9,10 @@ import { z } from 'zod';
 export const LOCALES = ['en', 'fr-FR', 'zh-TW'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, ".", "_" or "-", starting with a letter or digit');
+// Custom errors are codes of the `problem` catalog: problemsFromZod words them in every locale.
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'notId');
 
-const isoDate = z.iso.date({ error: 'is not a calendar date (YYYY-MM-DD)' });
+const isoDate = z.iso.date({ error: 'notCalendarDate' });
 
 /** A text in English, with translations where they exist. */
 export const localizedText = z
@@ -24,7 +25,7 @@ export const localizedText = z
 export type LocalizedText = z.infer<typeof localizedText>;
 
 /** A US-dollar amount: whole dollars or dollars and cents, as a number or decimal text. */
-const usdAmount = z.union([z.number(), z.string()], { error: 'must be a number or decimal text' });
+const usdAmount = z.union([z.number(), z.string()], { error: 'numberOrDecimalText' });
 
 const market = z.object({ id, name: localizedText }).strict();
 
@@ -100,7 +101,7 @@ const certifiedPeopleRequirement = z
   .strict();
 
 const singleRequirement = z.discriminatedUnion('kind', [revenueRequirement, certifiedPeopleRequirement], {
-  error: 'must have kind "revenue" or "certified-people"',
+  error: 'notSingleRequirementKind',
 });
 
 /** Alternatives between whole requirements: met when any one alternative is met. */
@@ -114,7 +115,7 @@ const anyOfRequirement = z
   .strict();
 
 export const requirementDefinition = z.discriminatedUnion('kind', [revenueRequirement, certifiedPeopleRequirement, anyOfRequirement], {
-  error: 'must have kind "revenue", "certified-people" or "any-of"',
+  error: 'notRequirementKind',
 });
 
 const level = z
@@ -153,7 +154,7 @@ export const programDefinition = z
     source: z.string().optional(),
     markets: z.array(market).min(1),
     /** ISO 3166-1 alpha-2 country code → market id. */
-    countries: z.record(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'), id),
+    countries: z.record(z.string().regex(/^[A-Z]{2}$/, 'notCountryCode'), id),
     associationTypes: z.array(associationType).min(1),
     products: z.array(product).min(1),
     exams: z.array(exam).min(1),

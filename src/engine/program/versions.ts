@@ -3,7 +3,7 @@
  * partner is judged by the version in force on the evaluation date.
  */
 import type { IsoDate } from '../calendar.js';
-import type { Problem } from '../problems.js';
+import { problem, type Problem } from '../problems.js';
 import type { Result } from '../result.js';
 import type { AssociationType, Product, Program, ProgramVersion } from './model.js';
 
@@ -11,26 +11,21 @@ import type { AssociationType, Product, Program, ProgramVersion } from './model.
 export function assembleProgram(versions: readonly ProgramVersion[]): Result<Program> {
   const problems: Problem[] = [];
   const [first] = versions;
-  if (!first)
-    return { ok: false, problems: [{ record: 'definition', field: 'versions', message: 'a program needs at least one version' }] };
+  if (!first) return { ok: false, problems: [problem('definition', 'versions', 'noVersion')] };
   const sorted = [...versions].sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0));
   sorted.forEach((version, i) => {
     const where = `version ${version.effectiveFrom}`;
     if (version.id !== first.id) {
-      problems.push({ record: where, field: 'id', message: `id "${version.id}" differs from "${first.id}" of the other versions` });
+      problems.push(problem(where, 'id', 'idDiffers', { field: 'id', id: version.id, firstId: first.id }));
     }
     // A partner's market must mean the same under every version, or thresholds would be missing.
     const markets = version.markets.map((m) => m.id).join(', ');
     const firstMarkets = first.markets.map((m) => m.id).join(', ');
     if (markets !== firstMarkets) {
-      problems.push({
-        record: where,
-        field: 'markets',
-        message: `markets (${markets}) differ from those of the other versions (${firstMarkets})`,
-      });
+      problems.push(problem(where, 'markets', 'marketsDiffer', { field: 'markets', markets, firstMarkets }));
     }
     if (i > 0 && sorted[i - 1]!.effectiveFrom === version.effectiveFrom) {
-      problems.push({ record: where, field: 'effectiveFrom', message: `two versions take effect on ${version.effectiveFrom}` });
+      problems.push(problem(where, 'effectiveFrom', 'sameEffectiveDate', { date: version.effectiveFrom }));
     }
   });
   if (problems.length > 0) return { ok: false, problems };

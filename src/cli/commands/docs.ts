@@ -1,0 +1,67 @@
+/**
+ * `attain docs`: the requirement page of a competency, as Markdown or as a
+ * standalone HTML page, in the user's language, for the version of the
+ * program in force on a date (today by default) or a version named by its date.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { toHtmlPage } from '../../docs/html.js';
+import { renderRequirementsPage } from '../../docs/requirements-page.js';
+import { problem, type Program, type ProgramVersion } from '../../engine/index.js';
+import { loadProgram } from '../../files/program-files.js';
+import { translator, type Locale } from '../../i18n/index.js';
+import { asOfDate, versionFor, versionNamed } from '../inputs.js';
+import type { CliIo } from '../io.js';
+import { UsageError } from '../usage-error.js';
+
+export interface DocsCommandOptions {
+  readonly locale: Locale;
+  readonly format: 'md' | 'html';
+  /** A competency id; the first competency of the version when absent. */
+  readonly competency?: string | undefined;
+  /** A file to write (parent folders are created); stdout when absent. */
+  readonly out?: string | undefined;
+  /** The date whose rules the page states; today when absent. */
+  readonly asOf?: string | undefined;
+  /** A version, named by the date it takes effect; wins over `asOf`. */
+  readonly programVersion?: string | undefined;
+  /** A program definition file or folder; the shipped one when absent. */
+  readonly program?: string | undefined;
+}
+
+export function runDocs(options: DocsCommandOptions, io: CliIo): void {
+  const program = loadProgram(options.program);
+  const version = chooseVersion(program, options, io);
+  const competency = chooseCompetency(version, options.competency);
+  const tr = translator(options.locale);
+  const markdown = renderRequirementsPage(version, competency, tr);
+  const output =
+    options.format === 'html'
+      ? toHtmlPage(markdown, { title: tr.text(version.competencies.find((c) => c.id === competency)!.name), locale: options.locale })
+      : markdown;
+  if (options.out === undefined) {
+    io.stdout(output);
+    return;
+  }
+  const file = resolve(options.out);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, output, 'utf8');
+}
+
+function chooseVersion(program: Program, options: DocsCommandOptions, io: CliIo): ProgramVersion {
+  const asOf = asOfDate(options.asOf, io);
+  const forced = options.programVersion === undefined ? undefined : versionNamed(program, options.programVersion);
+  return versionFor({ program, forced }, asOf);
+}
+
+function chooseCompetency(version: ProgramVersion, wanted: string | undefined): string {
+  const known = version.competencies.map((c) => c.id);
+  const id = wanted ?? known[0];
+  if (id === undefined) throw new UsageError([problem('--competency', '', 'noCompetency', { version: version.effectiveFrom })]);
+  if (!known.includes(id)) {
+    throw new UsageError([
+      problem('--competency', '', 'notACompetency', { value: id, version: version.effectiveFrom, known: known.join(', ') }),
+    ]);
+  }
+  return id;
+}
