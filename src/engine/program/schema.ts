@@ -6,8 +6,9 @@
  */
 import { z } from 'zod';
 
-export const LOCALES = ['en', 'fr-FR', 'zh-TW'] as const;
-export type Locale = (typeof LOCALES)[number];
+import { LOCALES, type Locale } from '../../i18n/index.js';
+
+export { LOCALES, type Locale };
 
 // Custom errors are codes of the `problem` catalog: problemsFromZod words them in every locale.
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'notId');
