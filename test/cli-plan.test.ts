@@ -74,7 +74,7 @@ describe('attain plan', () => {
     const { stdout } = await run(['plan', EXAMPLE, '--partner', 'P-NORTHWIND', '--as-of', '2017-07-07']);
     expect(stdout).toContain('Enterprise Customer Engagement option → Silver: not met');
     expect(stdout).toContain('book $1,306.80 of net new revenue from Dynamics 365 Enterprise Plan 1, Dynamics 365 for Sales');
-    expect(stdout).toMatch(/NW-01 Ana Northwind\s+MB6-893, MB6-892, MB6-890, 70-764/);
+    expect(stdout).toMatch(/NW-01 Ana Northwind\s+MB6-893, MB6-892, MB6-890, and 70-764/);
   });
 });
 

@@ -198,7 +198,7 @@ describe('requirement pages', () => {
       expect(en).toContain('- **5** individuals must pass all the following exams:');
       expect(en).toContain('- The same **5** individuals must pass one of the following exams:');
       expect(en).toContain('**AND**');
-      expect(en).toContain('Dynamics 365 Enterprise Plan 1 and its component apps');
+      expect(en).toContain('Dynamics 365 Enterprise Plan 1 with its component apps');
       expect(en).toContain(
         '- [MB2-715](https://www.microsoft.com/en-us/learning/exam-mb2-715.aspx): Microsoft Dynamics 365 customer engagement Online Deployment',
       );

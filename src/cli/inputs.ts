@@ -53,7 +53,8 @@ export function loadInputs(datasetPath: string, options: InputOptions): Inputs {
   }
   const validated = validateDataset(raw, program);
   if (!validated.ok) {
-    const source = options.assume === undefined ? datasetPath : `${datasetPath} with ${options.assume}`;
+    // Locale-neutral: the two files, joined by a sign rather than a word.
+    const source = options.assume === undefined ? datasetPath : `${datasetPath} + ${options.assume}`;
     throw new InvalidInputError(source, validated.problems.map(relabel));
   }
   return { program, dataset: validated.value, datasetPath, assumptions, forced };

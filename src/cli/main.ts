@@ -15,6 +15,8 @@ import { JSON_SCHEMAS, type JsonSchemaName } from '../engine/index.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, processIo, type CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 
+const LOCALE_HELP = `language of the output: ${LOCALES.join(', ')} (default: from LC_ALL, LC_MESSAGES or LANG, else en)`;
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
@@ -24,11 +26,11 @@ function buildProgram(io: CliIo, tr: Translator): Command {
     .description('Decide whether partners meet a partner-program competency, and explain every shortfall.')
     .version('0.1.0')
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .option('--locale <locale>', LOCALE_HELP);
 
   // The locale is read from the arguments before parsing (errors of parsing itself are said in it too); declared here so each command accepts it.
-  const localized = (command: Command): Command =>
-    command.option('--locale <locale>', `language of the output: ${LOCALES.join(', ')} (default: from LC_ALL / LANG, else en)`);
+  const localized = (command: Command): Command => command.option('--locale <locale>', LOCALE_HELP);
   const withInputs = (command: Command): Command =>
     localized(command)
       .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
@@ -94,8 +96,7 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .option('--program <path>', 'program definition file or folder (default: the bundled definition)'),
   ).action((options: Omit<DocsCommandOptions, 'locale'>) => runDocs({ ...options, locale: tr.locale }, io));
 
-  program
-    .command('schema')
+  localized(program.command('schema'))
     .description('print the JSON Schema of an input format')
     .addArgument(new Argument('<name>', 'which schema').choices(Object.keys(JSON_SCHEMAS)))
     .action((name: JsonSchemaName) => {

@@ -49,9 +49,9 @@ export function renderForecastTable(forecast: PartnerForecast, program: Program,
     const p = o.projection;
     if (p) {
       const rates = p.monthlyRevenue.map((m) =>
-        tr.t('cli.forecast.rate', { amount: tr.usd(m.amount), requirement: requirement(m.requirement) }),
+        tr.t('cli.forecast.rate', { amount: tr.usd(m.amount), requirement: tr.t('cli.quoted', { text: requirement(m.requirement) }) }),
       );
-      lines.push(`  ${tr.t('cli.forecast.projection', { rates: rates.length > 0 ? rates.join('; ') : tr.t('cli.forecast.noRevenue') })}`);
+      lines.push(`  ${tr.t('cli.forecast.projection', { rates: rates.length > 0 ? tr.list(rates) : tr.t('cli.forecast.noRevenue') })}`);
       const level = name.level(o.competency, o.option, p.level);
       if (p.reachedOn) lines.push(`    ${tr.t('cli.forecast.reached', { level, date: tr.date(p.reachedOn) })}`);
       else {

@@ -18,6 +18,8 @@ export function renderPlanTable(plan: PartnerPlan, version: ProgramVersion, data
   if (plan.targets.length === 0) lines.push('', tr.t('cli.plan.nothing'));
   for (const t of plan.targets) {
     const requirement = (id: string) => name.requirement(t.competency, t.option, id);
+    // Requirement names hold commas and "and": quoted when listed together.
+    const quotedRequirement = (id: string) => tr.t('cli.quoted', { text: requirement(id) });
     lines.push(
       '',
       tr.t('cli.plan.target', {
@@ -41,13 +43,13 @@ export function renderPlanTable(plan: PartnerPlan, version: ProgramVersion, data
           }),
         );
         lines.push(
-          `    ${tr.t('cli.plan.sale', { amount: tr.usd(s.amount), netNew: s.netNew, products, requirements: tr.list(s.closes.map(requirement)) })}`,
+          `    ${tr.t('cli.plan.sale', { amount: tr.usd(s.amount), netNew: s.netNew, products, requirements: tr.list(s.closes.map(quotedRequirement)) })}`,
         );
       }
     }
 
     if (!t.exams.feasible) {
-      const blocked = t.exams.requirements.filter((r) => !r.feasible).map((r) => requirement(r.requirement));
+      const blocked = t.exams.requirements.filter((r) => !r.feasible).map((r) => quotedRequirement(r.requirement));
       lines.push(`  ${tr.t('cli.plan.examsBlocked', { requirements: tr.list(blocked) })}`);
     } else if (t.exams.additionalPasses === 0) {
       lines.push(`  ${tr.t('cli.plan.examsMet')}`);
@@ -60,7 +62,9 @@ export function renderPlanTable(plan: PartnerPlan, version: ProgramVersion, data
           qualified: tr.t('cli.people', { count: r.qualified }),
           required: r.required,
         };
-        const path = r.alternative ? name.alternative(t.competency, t.option, r.requirement, r.alternative) : undefined;
+        const path = r.alternative
+          ? tr.t('cli.quoted', { text: name.alternative(t.competency, t.option, r.requirement, r.alternative) })
+          : undefined;
         lines.push(`    ${path ? tr.t('cli.plan.examsRequirementPath', { ...values, path }) : tr.t('cli.plan.examsRequirement', values)}`);
       }
       const table = new Table({
@@ -70,14 +74,15 @@ export function renderPlanTable(plan: PartnerPlan, version: ProgramVersion, data
       });
       for (const a of t.exams.assignments) {
         const person = dataset.people.find((p) => p.id === a.personId && p.partnerId === plan.partnerId);
-        table.push([person ? `${a.personId} ${person.name}` : tr.t('cli.plan.toEnroll', { personId: a.personId }), a.exams.join(', ')]);
+        table.push([person ? `${a.personId} ${person.name}` : tr.t('cli.plan.toEnroll', { personId: a.personId }), tr.list(a.exams)]);
       }
       lines.push(indent(table.toString(), '    '));
     }
 
     if (t.unattributedRevenue.length > 0) {
       lines.push(`  ${tr.t('cli.plan.unattributed')}`);
-      for (const u of t.unattributedRevenue) lines.push(`    ${u.customerId}: ${tr.usd(u.amount)}`);
+      for (const u of t.unattributedRevenue)
+        lines.push(`    ${tr.t('cli.plan.unattributedLine', { customer: u.customerId, amount: tr.usd(u.amount) })}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -48,6 +48,11 @@ export function renderTimelineTable(timeline: PartnerTimeline, version: ProgramV
     chars: BORDERLESS,
     style: TABLE_STYLE,
   });
+  // `requirement/alternative` ids name an alternative of an any-of requirement.
+  const seriesName = (competency: string, option: string, id: string) => {
+    const [requirement = id, alternative] = id.split('/');
+    return alternative ? name.alternative(competency, option, requirement, alternative) : name.requirement(competency, option, requirement);
+  };
   for (const point of timeline.points) {
     for (const o of point.options) {
       const competency = competencyOf(o.option);
@@ -57,7 +62,7 @@ export function renderTimelineTable(timeline: PartnerTimeline, version: ProgramV
           tr.date(point.programVersion),
           name.option(competency, o.option),
           name.level(competency, o.option, o.level),
-          r.id,
+          seriesName(competency, o.option, r.id),
           quantity(tr, r.kind, r.actual),
           ...levels.map((l) => (r.required[l] === undefined ? '' : quantity(tr, r.kind, r.required[l]!))),
         ]);
