@@ -33,6 +33,8 @@ export interface PartnerMeasures {
   readonly window: TtmWindow;
   /** Revenue and passes dated after this day were left out. */
   readonly knownUntil: DayNumber;
+  /** Whether evidence (line and person ids) is wanted in the report. */
+  readonly evidence: boolean;
   /** Attributed revenue in the window, per revenue scope. */
   readonly scopeCents: readonly Cents[];
   /** Line indexes counted per scope, in date order (empty when evidence is off). */
@@ -84,7 +86,7 @@ export function measurePartner(prepared: PreparedData, partner: number, window: 
       qualifiedPeople[q]!.push(person);
     }
   }
-  return { partner, window, knownUntil, scopeCents, scopeLines, qualifiedPeople };
+  return { partner, window, knownUntil, evidence, scopeCents, scopeLines, qualifiedPeople };
 }
 
 /**
@@ -210,6 +212,18 @@ function judgePeople(
   const people = prepared.dataset.people;
   const counts = requirement.groups.map((group) => measures.qualifiedPeople[group.index]!);
   const actual = Math.min(...counts.map((c) => c.length));
+  if (!measures.evidence) {
+    // Counts only: no id lists to build for every partner of a batch.
+    return {
+      id: requirement.id,
+      kind: 'certified-people',
+      met: actual >= requirement.people,
+      actual,
+      required: requirement.people,
+      shortfall: Math.max(0, requirement.people - actual),
+      evidence: { personIds: [], retiringExams: [] },
+    };
+  }
   const qualified = counts.length === 1 ? counts[0]! : [...new Set(counts.flat())].sort((a, b) => a - b);
   const retiringExams = retiringEvidence(prepared, measures, requirement, counts, qualified);
   return {
