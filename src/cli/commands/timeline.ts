@@ -44,6 +44,5 @@ export function runTimeline(datasetPath: string, options: TimelineCommandOptions
   );
   if (options.format === 'json') io.stdout(asJson(inputs, timeline));
   else if (options.format === 'csv') io.stdout(renderTimelineCsv(timeline));
-  // Columns are named as the latest version judging the range names them.
-  else io.stdout(withNote(inputs, tr, renderTimelineTable(timeline, versionFor(inputs, options.to, '--to'), tr)));
+  else io.stdout(withNote(inputs, tr, renderTimelineTable(timeline, inputs.program, tr)));
 }

@@ -1,7 +1,7 @@
 /** The table and CSV views of a timeline: one row per date, option and requirement. CSV stays locale-neutral, like JSON. */
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
-import type { PartnerTimeline, ProgramVersion } from '../../engine/index.js';
+import { versionFrom, type PartnerTimeline, type Program } from '../../engine/index.js';
 import type { Translator } from '../../i18n/index.js';
 import { BORDERLESS, indent, names, quantity, TABLE_STYLE } from './format.js';
 
@@ -31,10 +31,11 @@ export function renderTimelineCsv(timeline: PartnerTimeline): string {
   ]);
 }
 
-export function renderTimelineTable(timeline: PartnerTimeline, version: ProgramVersion, tr: Translator): string {
+export function renderTimelineTable(timeline: PartnerTimeline, program: Program, tr: Translator): string {
   const levels = levelsOf(timeline);
-  const name = names(version, tr);
-  const competencyOf = (option: string) => version.competencies.find((c) => c.options.some((o) => o.id === option))?.id ?? '';
+  // Each row is named as the version judging its date names things: a range may cross a revision.
+  const namesAt = (version: string) => names(versionFrom(program, version) ?? program.versions.at(-1)!, tr);
+  const name = namesAt(timeline.points.at(-1)?.programVersion ?? program.versions.at(-1)!.effectiveFrom);
   const table = new Table({
     head: [
       tr.t('cli.timeline.column.date'),
@@ -48,20 +49,23 @@ export function renderTimelineTable(timeline: PartnerTimeline, version: ProgramV
     chars: BORDERLESS,
     style: TABLE_STYLE,
   });
-  // `requirement/alternative` ids name an alternative of an any-of requirement.
-  const seriesName = (competency: string, option: string, id: string) => {
-    const [requirement = id, alternative] = id.split('/');
-    return alternative ? name.alternative(competency, option, requirement, alternative) : name.requirement(competency, option, requirement);
-  };
   for (const point of timeline.points) {
+    const named = namesAt(point.programVersion);
+    // `requirement/alternative` ids name an alternative of an any-of requirement.
+    const seriesName = (competency: string, option: string, id: string) => {
+      const [requirement = id, alternative] = id.split('/');
+      return alternative
+        ? named.alternative(competency, option, requirement, alternative)
+        : named.requirement(competency, option, requirement);
+    };
     for (const o of point.options) {
-      const competency = competencyOf(o.option);
+      const competency = o.competency;
       for (const r of o.requirements) {
         table.push([
           tr.date(point.date),
           tr.date(point.programVersion),
-          name.option(competency, o.option),
-          name.level(competency, o.option, o.level),
+          named.option(competency, o.option),
+          named.level(competency, o.option, o.level),
           seriesName(competency, o.option, r.id),
           quantity(tr, r.kind, r.actual),
           ...levels.map((l) => (r.required[l] === undefined ? '' : quantity(tr, r.kind, r.required[l]!))),
