@@ -94,7 +94,7 @@ describe('attain evaluate', () => {
   });
 
   it('exits 2 on an unknown format or option, or a missing argument', async () => {
-    for (const args of [['evaluate', EXAMPLE, '--format', 'xml'], ['evaluate', EXAMPLE, '--bogus'], ['evaluate'], ['frobnicate']]) {
+    for (const args of [['evaluate', EXAMPLE, '--format', 'xml'], ['evaluate', EXAMPLE, '--bogus'], ['plan', EXAMPLE], ['frobnicate']]) {
       const { code, stderr } = await run(args);
       expect(code, args.join(' ')).toBe(2);
       expect(stderr).toMatch(/error/);

@@ -17,15 +17,38 @@ import {
   type ProgramVersion,
 } from '../engine/index.js';
 import { readJsonFile } from '../files/dataset-file.js';
+import { Store, type StoreOptions } from '../store/store.js';
 import type { Translator } from '../i18n/index.js';
 import { loadProgram } from '../files/program-files.js';
 import { localToday, type CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 
-export interface InputOptions {
+export interface StoreFlags {
+  /** PGlite data folder (default `./.attain`). */
+  readonly data?: string | undefined;
+  /** A PostgreSQL server; `ATTAIN_DATABASE_URL` when absent. */
+  readonly databaseUrl?: string | undefined;
+}
+
+export interface InputOptions extends StoreFlags {
   readonly program?: string | undefined;
   readonly programVersion?: string | undefined;
   readonly assume?: string | undefined;
+}
+
+/** Which store the flags and the environment name. */
+export function storeOptions(flags: StoreFlags, io: CliIo): StoreOptions {
+  return { dataDir: flags.data, databaseUrl: flags.databaseUrl ?? io.env.ATTAIN_DATABASE_URL };
+}
+
+/** Runs `fn` on the store, closing it whatever happens. */
+export async function withStore<T>(flags: StoreFlags, io: CliIo, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await Store.open(storeOptions(flags, io));
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
 }
 
 export interface Inputs {
@@ -38,10 +61,12 @@ export interface Inputs {
   readonly forced?: ProgramVersion | undefined;
 }
 
-export function loadInputs(datasetPath: string, options: InputOptions): Inputs {
+/** The dataset of a file, or of the store when no file is named. */
+export async function loadInputs(datasetPath: string | undefined, options: InputOptions, io: CliIo): Promise<Inputs> {
   const program = loadProgram(options.program);
   const forced = options.programVersion === undefined ? undefined : versionNamed(program, options.programVersion);
-  let raw = readJsonFile(datasetPath);
+  const source = datasetPath ?? 'store';
+  let raw: unknown = datasetPath === undefined ? await withStore(options, io, (store) => store.read()) : readJsonFile(datasetPath);
   let assumptions: Assumptions | undefined;
   let relabel = (p: InvalidInputError['problems'][number]) => p;
   if (options.assume !== undefined) {
@@ -53,11 +78,9 @@ export function loadInputs(datasetPath: string, options: InputOptions): Inputs {
   }
   const validated = validateDataset(raw, program);
   if (!validated.ok) {
-    // Locale-neutral: the two files, joined by a sign rather than a word.
-    const source = options.assume === undefined ? datasetPath : `${datasetPath} + ${options.assume}`;
-    throw new InvalidInputError(source, validated.problems.map(relabel));
+    throw new InvalidInputError(options.assume === undefined ? source : `${source} + ${options.assume}`, validated.problems.map(relabel));
   }
-  return { program, dataset: validated.value, datasetPath, assumptions, forced };
+  return { program, dataset: validated.value, datasetPath: source, assumptions, forced };
 }
 
 /** `--as-of`, checked; today in the local calendar when absent. */

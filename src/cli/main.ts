@@ -6,6 +6,7 @@ import { Argument, Command, CommanderError, Option } from 'commander';
 import { formatProblem, InvalidInputError, problem } from '../engine/index.js';
 import { LOCALES, resolveLocale, translator, type Translator } from '../i18n/index.js';
 import { runDocs, type DocsCommandOptions } from './commands/docs.js';
+import { runExport, runImport, type ExportCommandOptions, type ImportCommandOptions } from './commands/store.js';
 import { FORMATS, runEvaluate, type EvaluateCommandOptions } from './commands/evaluate.js';
 import { runForecast, type ForecastCommandOptions } from './commands/forecast.js';
 import { runPlan, type PlanCommandOptions } from './commands/plan.js';
@@ -31,8 +32,12 @@ function buildProgram(io: CliIo, tr: Translator): Command {
 
   // The locale is read from the arguments before parsing (errors of parsing itself are said in it too); declared here so each command accepts it.
   const localized = (command: Command): Command => command.option('--locale <locale>', LOCALE_HELP);
+  const withStoreFlags = (command: Command): Command =>
+    command
+      .option('--data <dir>', 'the embedded store (PGlite) in this folder (default: ./.attain)')
+      .option('--database-url <url>', 'a PostgreSQL server instead (default: ATTAIN_DATABASE_URL)');
   const withInputs = (command: Command): Command =>
-    localized(command)
+    withStoreFlags(localized(command))
       .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
       .option('--program-version <date>', 'judge by the version taking effect on this date instead of the one in force')
       .option('--assume <file>', 'what-if: a dataset fragment (extra revenue, associations, people, exam passes) merged in first');
@@ -41,17 +46,17 @@ function buildProgram(io: CliIo, tr: Translator): Command {
     program
       .command('evaluate')
       .description("evaluate partners as of a date: each option's level and each requirement's actual, required and shortfall")
-      .argument('<dataset>', 'dataset JSON file (see schemas/dataset.schema.json)')
+      .argument('[dataset]', 'dataset JSON file (default: the store)')
       .option('--as-of <date>', 'evaluation date, YYYY-MM-DD (default: today)')
       .option('--partner <id>', 'only this partner (repeatable)', collect)
       .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table')),
-  ).action((dataset: string, options: EvaluateCommandOptions) => runEvaluate(dataset, options, io, tr));
+  ).action((dataset: string | undefined, options: EvaluateCommandOptions) => runEvaluate(dataset, options, io, tr));
 
   withInputs(
     program
       .command('plan')
       .description('what it takes to reach a level: revenue to book, who takes which exams, revenue that counts for nobody')
-      .argument('<dataset>', 'dataset JSON file')
+      .argument('[dataset]', 'dataset JSON file (default: the store)')
       .requiredOption('--partner <id>', 'the partner to plan for')
       .option('--as-of <date>', 'plan from this date, YYYY-MM-DD (default: today)')
       .option(
@@ -60,29 +65,29 @@ function buildProgram(io: CliIo, tr: Translator): Command {
         collect,
       )
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
-  ).action((dataset: string, options: PlanCommandOptions) => runPlan(dataset, options, io, tr));
+  ).action((dataset: string | undefined, options: PlanCommandOptions) => runPlan(dataset, options, io, tr));
 
   withInputs(
     program
       .command('forecast')
       .description('when each attained level lapses if no new revenue arrives, and when the next would be reached at the current rate')
-      .argument('<dataset>', 'dataset JSON file')
+      .argument('[dataset]', 'dataset JSON file (default: the store)')
       .requiredOption('--partner <id>', 'the partner to forecast')
       .option('--as-of <date>', 'forecast from this date, YYYY-MM-DD (default: today)')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
-  ).action((dataset: string, options: ForecastCommandOptions) => runForecast(dataset, options, io, tr));
+  ).action((dataset: string | undefined, options: ForecastCommandOptions) => runForecast(dataset, options, io, tr));
 
   withInputs(
     program
       .command('timeline')
       .description("a partner's levels, TTM revenue and qualifying people at every step between two dates")
-      .argument('<dataset>', 'dataset JSON file')
+      .argument('[dataset]', 'dataset JSON file (default: the store)')
       .requiredOption('--partner <id>', 'the partner')
       .requiredOption('--from <date>', 'first date, YYYY-MM-DD')
       .requiredOption('--to <date>', 'last date, YYYY-MM-DD')
       .addOption(new Option('--step <step>', 'interval between dates').choices(['month', 'week']).default('month'))
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table')),
-  ).action((dataset: string, options: TimelineCommandOptions) => runTimeline(dataset, options, io, tr));
+  ).action((dataset: string | undefined, options: TimelineCommandOptions) => runTimeline(dataset, options, io, tr));
 
   localized(
     program
@@ -95,6 +100,26 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .option('--program-version <date>', 'state the rules of the version taking effect on this date')
       .option('--program <path>', 'program definition file or folder (default: the bundled definition)'),
   ).action((options: Omit<DocsCommandOptions, 'locale'>) => runDocs({ ...options, locale: tr.locale }, io));
+
+  withStoreFlags(
+    localized(
+      program
+        .command('import')
+        .description('load JSON datasets (or fragments of one) into the store, all or nothing; re-importing updates by id')
+        .argument('<files...>', 'dataset JSON files, or folders of them'),
+    )
+      .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
+  ).action((files: string[], options: ImportCommandOptions) => runImport(files, options, io, tr));
+
+  withStoreFlags(
+    localized(
+      program
+        .command('export')
+        .description('write the store back as a dataset JSON file')
+        .option('--out <file>', 'write to this file instead of standard output'),
+    ),
+  ).action((options: ExportCommandOptions) => runExport(options, io));
 
   localized(program.command('schema'))
     .description('print the JSON Schema of an input format')

@@ -11,7 +11,7 @@ export { LOCALES, programDefinition, localizedText, type ProgramDefinition, type
 export { compileProgramVersion } from './program/compile.js';
 export { assembleProgram, versionFrom, versionInEffect } from './program/versions.js';
 export * from './dataset/model.js';
-export { datasetFile, type DatasetFile } from './dataset/schema.js';
+export { datasetFile, collections, type CollectionName, type DatasetFile } from './dataset/schema.js';
 export { validateDataset } from './dataset/validate.js';
 export { prepare, NEVER, type PreparedData } from './evaluation/prepare.js';
 export * from './evaluation/evaluate.js';
@@ -24,3 +24,4 @@ export { solveCovering, type CoveringProblem, type CoveringSolution } from './pl
 export * from './forecast/forecast.js';
 export * from './timeline/timeline.js';
 export { withAssumptions, type Assumptions, type Merged } from './dataset/assumptions.js';
+export { mergeByKey, recordKey, type MergeCounts, type Merged as MergedByKey } from './dataset/merge.js';

@@ -13,9 +13,14 @@ export interface EvaluateCommandOptions extends InputOptions {
 
 export const FORMATS = ['table', 'json'] as const;
 
-export function runEvaluate(datasetPath: string, options: EvaluateCommandOptions, io: CliIo, tr: Translator): void {
+export async function runEvaluate(
+  datasetPath: string | undefined,
+  options: EvaluateCommandOptions,
+  io: CliIo,
+  tr: Translator,
+): Promise<void> {
   const asOf = asOfDate(options.asOf, io);
-  const inputs = loadInputs(datasetPath, options);
+  const inputs = await loadInputs(datasetPath, options, io);
   const version = versionFor(inputs, asOf);
   const partnerIds = options.partner && options.partner.length > 0 ? [...new Set(options.partner)] : undefined;
   checkPartners(inputs, partnerIds ?? []);

@@ -11,9 +11,14 @@ export interface ForecastCommandOptions extends InputOptions {
   readonly format: string;
 }
 
-export function runForecast(datasetPath: string, options: ForecastCommandOptions, io: CliIo, tr: Translator): void {
+export async function runForecast(
+  datasetPath: string | undefined,
+  options: ForecastCommandOptions,
+  io: CliIo,
+  tr: Translator,
+): Promise<void> {
   const asOf = asOfDate(options.asOf, io);
-  const inputs = loadInputs(datasetPath, options);
+  const inputs = await loadInputs(datasetPath, options, io);
   checkPartners(inputs, [options.partner]);
   versionFor(inputs, asOf); // a clear error before the first version
   const forecast = forecastPartner(new PreparedProgram(inputs.program, inputs.dataset, inputs.forced), options.partner, asOf);

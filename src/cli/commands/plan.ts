@@ -13,9 +13,9 @@ export interface PlanCommandOptions extends InputOptions {
   readonly format: string;
 }
 
-export function runPlan(datasetPath: string, options: PlanCommandOptions, io: CliIo, tr: Translator): void {
+export async function runPlan(datasetPath: string | undefined, options: PlanCommandOptions, io: CliIo, tr: Translator): Promise<void> {
   const asOf = asOfDate(options.asOf, io);
-  const inputs = loadInputs(datasetPath, options);
+  const inputs = await loadInputs(datasetPath, options, io);
   checkPartners(inputs, [options.partner]);
   const version = versionFor(inputs, asOf);
   const prepared = prepare(version, inputs.dataset);

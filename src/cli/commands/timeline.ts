@@ -17,7 +17,12 @@ export interface TimelineCommandOptions extends InputOptions {
 /** Enough for ten years of weeks; more is a mistake in --from / --to, not a chart. */
 const MAX_POINTS = 600;
 
-export function runTimeline(datasetPath: string, options: TimelineCommandOptions, io: CliIo, tr: Translator): void {
+export async function runTimeline(
+  datasetPath: string | undefined,
+  options: TimelineCommandOptions,
+  io: CliIo,
+  tr: Translator,
+): Promise<void> {
   const problems = (['from', 'to'] as const)
     .filter((flag) => !isIsoDate(options[flag]))
     .map((flag) => problem(`--${flag}`, '', 'flagNotCalendarDate', { value: options[flag] }));
@@ -32,7 +37,7 @@ export function runTimeline(datasetPath: string, options: TimelineCommandOptions
     ]);
   }
 
-  const inputs = loadInputs(datasetPath, options);
+  const inputs = await loadInputs(datasetPath, options, io);
   checkPartners(inputs, [options.partner]);
   versionFor(inputs, options.from, '--from'); // every later date then has a version too
   const timeline = timelineOf(

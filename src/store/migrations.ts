@@ -1,0 +1,105 @@
+/**
+ * Versioned schema migrations, applied in order when a store is opened, each
+ * in its own transaction with its version recorded. A migration is never
+ * edited once released: the next change is a new one.
+ */
+import type { SqlClient } from './sql.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'dataset tables and import batches',
+    // Keys are the dataset's keys (ids, or what identifies a record without
+    // one); re-importing a record updates it. `seq` keeps the order records
+    // were first imported in, so the store gives them back as the file had them.
+    sql: `
+      CREATE TABLE partners (
+        seq bigserial NOT NULL,
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        country text NOT NULL
+      );
+      CREATE TABLE customers (
+        seq bigserial NOT NULL,
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        country text NOT NULL
+      );
+      CREATE TABLE associations (
+        seq bigserial NOT NULL,
+        customer_id text NOT NULL,
+        partner_id text NOT NULL,
+        type text NOT NULL,
+        start_date date NOT NULL,
+        end_date date,
+        PRIMARY KEY (customer_id, type, start_date, partner_id)
+      );
+      CREATE TABLE revenue_lines (
+        seq bigserial NOT NULL,
+        id text PRIMARY KEY,
+        customer_id text NOT NULL,
+        product text NOT NULL,
+        date date NOT NULL,
+        amount numeric NOT NULL,
+        currency text NOT NULL,
+        net_new boolean NOT NULL
+      );
+      CREATE INDEX revenue_lines_customer_date ON revenue_lines (customer_id, date);
+      CREATE TABLE people (
+        seq bigserial NOT NULL,
+        id text PRIMARY KEY,
+        partner_id text NOT NULL,
+        name text NOT NULL
+      );
+      CREATE INDEX people_partner ON people (partner_id);
+      CREATE TABLE exam_passes (
+        seq bigserial NOT NULL,
+        person_id text NOT NULL,
+        exam text NOT NULL,
+        date date NOT NULL,
+        PRIMARY KEY (person_id, exam, date)
+      );
+      CREATE TABLE fx_rates (
+        seq bigserial NOT NULL,
+        currency text NOT NULL,
+        month text NOT NULL,
+        usd_per_unit numeric NOT NULL,
+        PRIMARY KEY (currency, month)
+      );
+      CREATE TABLE import_batches (
+        id bigserial PRIMARY KEY,
+        imported_at timestamptz NOT NULL DEFAULT now(),
+        source text NOT NULL,
+        added integer NOT NULL,
+        updated integer NOT NULL,
+        unchanged integer NOT NULL,
+        rejected integer NOT NULL,
+        errors jsonb NOT NULL DEFAULT '[]'
+      );
+    `,
+  },
+];
+
+/** Applies every migration the store has not seen yet; returns the versions applied. */
+export async function migrate(db: SqlClient, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  await db.exec(
+    `CREATE TABLE IF NOT EXISTS attain_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  const done = new Set((await db.query<{ version: number }>('SELECT version FROM attain_migrations')).map((r) => Number(r.version)));
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(migration.version)) continue;
+    await db.transaction(async (tx) => {
+      await tx.exec(migration.sql);
+      await tx.query('INSERT INTO attain_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+    });
+    applied.push(migration.version);
+  }
+  return applied;
+}

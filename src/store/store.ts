@@ -1,0 +1,270 @@
+/**
+ * The store: the dataset kept in PostgreSQL (embedded PGlite by default, or
+ * a server), imported batch by batch, read back as a dataset.
+ *
+ * An import merges its records into the store's by key, validates the whole
+ * result with the same rules as a dataset file, and writes the changes in one
+ * transaction: either every record of the batch lands, or none does.
+ */
+import {
+  InvalidInputError,
+  mergeByKey,
+  validateDataset,
+  withAssumptions,
+  type Catalog,
+  type CollectionName,
+  type Dataset,
+  type MergeCounts,
+} from '../engine/index.js';
+import { migrate } from './migrations.js';
+import { openPglite } from './pglite.js';
+import { openPostgres } from './postgres.js';
+import type { SqlClient } from './sql.js';
+
+export interface StoreOptions {
+  /** PGlite data folder (default `./.attain`), when no database URL is given. */
+  readonly dataDir?: string | undefined;
+  /** A PostgreSQL server, e.g. `postgres://user@host:5432/db`. */
+  readonly databaseUrl?: string | undefined;
+  /** A schema of its own on the server (tests, tenants). */
+  readonly schema?: string | undefined;
+}
+
+export interface ImportReport {
+  readonly batch: number;
+  readonly source: string;
+  readonly added: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly rejected: number;
+  readonly collections: Readonly<Record<CollectionName, MergeCounts>>;
+}
+
+type Row = Record<string, unknown>;
+
+interface Table {
+  readonly name: string;
+  readonly key: readonly string[];
+  /** Dataset field → column, and how to read it back. */
+  readonly columns: readonly { readonly field: string; readonly column: string; readonly read?: 'text' | 'nullable' }[];
+}
+
+/** Each collection of the dataset format and its table. */
+const TABLES: Readonly<Record<CollectionName, Table>> = {
+  partners: {
+    name: 'partners',
+    key: ['id'],
+    columns: [
+      { field: 'id', column: 'id' },
+      { field: 'name', column: 'name' },
+      { field: 'country', column: 'country' },
+    ],
+  },
+  customers: {
+    name: 'customers',
+    key: ['id'],
+    columns: [
+      { field: 'id', column: 'id' },
+      { field: 'name', column: 'name' },
+      { field: 'country', column: 'country' },
+    ],
+  },
+  associations: {
+    name: 'associations',
+    key: ['customer_id', 'type', 'start_date', 'partner_id'],
+    columns: [
+      { field: 'customerId', column: 'customer_id' },
+      { field: 'partnerId', column: 'partner_id' },
+      { field: 'type', column: 'type' },
+      { field: 'start', column: 'start_date', read: 'text' },
+      { field: 'end', column: 'end_date', read: 'nullable' },
+    ],
+  },
+  revenue: {
+    name: 'revenue_lines',
+    key: ['id'],
+    columns: [
+      { field: 'id', column: 'id' },
+      { field: 'customerId', column: 'customer_id' },
+      { field: 'product', column: 'product' },
+      { field: 'date', column: 'date', read: 'text' },
+      { field: 'amount', column: 'amount', read: 'text' },
+      { field: 'currency', column: 'currency' },
+      { field: 'netNew', column: 'net_new' },
+    ],
+  },
+  people: {
+    name: 'people',
+    key: ['id'],
+    columns: [
+      { field: 'id', column: 'id' },
+      { field: 'partnerId', column: 'partner_id' },
+      { field: 'name', column: 'name' },
+    ],
+  },
+  examPasses: {
+    name: 'exam_passes',
+    key: ['person_id', 'exam', 'date'],
+    columns: [
+      { field: 'personId', column: 'person_id' },
+      { field: 'exam', column: 'exam' },
+      { field: 'date', column: 'date', read: 'text' },
+    ],
+  },
+  fxRates: {
+    name: 'fx_rates',
+    key: ['currency', 'month'],
+    columns: [
+      { field: 'currency', column: 'currency' },
+      { field: 'month', column: 'month' },
+      { field: 'usdPerUnit', column: 'usd_per_unit', read: 'text' },
+    ],
+  },
+};
+
+const COLLECTIONS = Object.keys(TABLES) as CollectionName[];
+
+export class Store {
+  private constructor(private readonly db: SqlClient) {}
+
+  static async open(options: StoreOptions = {}): Promise<Store> {
+    const db = options.databaseUrl
+      ? await openPostgres(options.databaseUrl, options.schema)
+      : await openPglite(options.dataDir ?? '.attain');
+    await migrate(db);
+    return new Store(db);
+  }
+
+  /** The whole store as a dataset file: records in the order they were first imported. */
+  async read(db: SqlClient = this.db): Promise<Record<CollectionName, Row[]>> {
+    const out = {} as Record<CollectionName, Row[]>;
+    for (const collection of COLLECTIONS) {
+      const table = TABLES[collection];
+      // Dates, amounts and rates come back as text: exact, and free of time zones.
+      const select = table.columns.map((c) => (c.read ? `${c.column}::text AS "${c.field}"` : `${c.column} AS "${c.field}"`)).join(', ');
+      out[collection] = await db.query<Row>(`SELECT ${select} FROM ${table.name} ORDER BY seq`);
+    }
+    return out;
+  }
+
+  /** Reads and validates the store as a dataset. */
+  async dataset(catalog: Catalog): Promise<Dataset> {
+    const validated = validateDataset(await this.read(), catalog);
+    if (!validated.ok) throw new InvalidInputError('store', validated.problems);
+    return validated.value;
+  }
+
+  /**
+   * Imports datasets (or fragments: any of a dataset's collections), one
+   * batch each, all in one transaction: when the store with every batch
+   * would not be a valid dataset, InvalidInputError is thrown and nothing is
+   * written.
+   */
+  async import(batches: readonly { readonly incoming: unknown; readonly source: string }[], catalog: Catalog): Promise<ImportReport[]> {
+    // Each batch's own shape first: an object of dataset arrays, nothing else.
+    for (const { incoming, source } of batches) {
+      const shape = withAssumptions({}, incoming, source);
+      if (!shape.ok) throw new InvalidInputError(source, shape.problems);
+    }
+    try {
+      return await this.write(batches, catalog);
+    } catch (error) {
+      // The batch is rejected whole; the store keeps a record of the attempt and why.
+      if (error instanceof InvalidInputError) await this.recordRejected(batches, error);
+      throw error;
+    }
+  }
+
+  /** The import batches so far, newest last. */
+  async batches(): Promise<
+    { batch: number; source: string; added: number; updated: number; unchanged: number; rejected: number; errors: string[] }[]
+  > {
+    const rows = await this.db.query<{
+      id: string;
+      source: string;
+      added: number;
+      updated: number;
+      unchanged: number;
+      rejected: number;
+      errors: unknown;
+    }>('SELECT id::text AS id, source, added, updated, unchanged, rejected, errors FROM import_batches ORDER BY id');
+    return rows.map((r) => ({
+      ...r,
+      batch: Number(r.id),
+      errors: (typeof r.errors === 'string' ? JSON.parse(r.errors) : r.errors) as string[],
+    }));
+  }
+
+  private async recordRejected(
+    batches: readonly { readonly incoming: unknown; readonly source: string }[],
+    error: InvalidInputError,
+  ): Promise<void> {
+    const records = batches.reduce(
+      (sum, { incoming }) => sum + Object.values(incoming as Row).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 0), 0),
+      0,
+    );
+    // The first 100 problems are kept with the batch, as the command line shows them.
+    const errors = error.problems.slice(0, 100).map((p) => `${p.record}: ${p.message}`);
+    await this.db.query(
+      'INSERT INTO import_batches (source, added, updated, unchanged, rejected, errors) VALUES ($1, 0, 0, 0, $2, $3::jsonb)',
+      [batches.map((b) => b.source).join(', '), records, JSON.stringify(errors)],
+    );
+  }
+
+  private async write(
+    batches: readonly { readonly incoming: unknown; readonly source: string }[],
+    catalog: Catalog,
+  ): Promise<ImportReport[]> {
+    return this.db.transaction(async (tx) => {
+      const reports: ImportReport[] = [];
+      for (const { incoming, source } of batches) {
+        const merged = mergeByKey(await this.read(tx), incoming as Row, source);
+        const validated = validateDataset(merged.raw, catalog);
+        if (!validated.ok) throw new InvalidInputError(source, validated.problems.map(merged.relabel));
+        for (const collection of COLLECTIONS) await upsert(tx, TABLES[collection], merged.changes[collection]);
+        const total = (k: keyof MergeCounts) => COLLECTIONS.reduce((sum, c) => sum + merged.counts[c][k], 0);
+        const [batch] = await tx.query<{ id: string }>(
+          'INSERT INTO import_batches (source, added, updated, unchanged, rejected) VALUES ($1, $2, $3, $4, 0) RETURNING id::text AS id',
+          [source, total('added'), total('updated'), total('unchanged')],
+        );
+        reports.push({
+          batch: Number(batch!.id),
+          source,
+          added: total('added'),
+          updated: total('updated'),
+          unchanged: total('unchanged'),
+          rejected: 0,
+          collections: merged.counts,
+        });
+      }
+      return reports;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+/** Inserts or updates rows by key, a few hundred per statement. */
+async function upsert(db: SqlClient, table: Table, records: readonly Row[]): Promise<void> {
+  const columns = table.columns.map((c) => c.column);
+  const updates = table.columns.filter((c) => !table.key.includes(c.column)).map((c) => `${c.column} = EXCLUDED.${c.column}`);
+  const conflict = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
+  for (let start = 0; start < records.length; start += 500) {
+    const chunk = records.slice(start, start + 500);
+    const params: unknown[] = [];
+    const values = chunk.map((record) => {
+      const placeholders = table.columns.map((c) => {
+        const value = record[c.field];
+        params.push(value === undefined ? null : typeof value === 'number' ? String(value) : value);
+        return `$${params.length}`;
+      });
+      return `(${placeholders.join(', ')})`;
+    });
+    await db.query(
+      `INSERT INTO ${table.name} (${columns.join(', ')}) VALUES ${values.join(', ')} ON CONFLICT (${table.key.join(', ')}) ${conflict}`,
+      params,
+    );
+  }
+}
