@@ -118,7 +118,9 @@ for (const engine of ENGINES) {
 
     it('round-trips: what it exports imports into an empty store as the same dataset', async () => {
       const exported = await store.read();
-      const other = await Store.open(engine.options());
+      const otherOptions = engine.options();
+      if (otherOptions.schema) schemas.push(otherOptions.schema);
+      const other = await Store.open(otherOptions);
       try {
         await other.import([{ incoming: exported, source: 'export.json' }], programHistory);
         expect(await other.read()).toEqual(exported);
