@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -23,4 +26,15 @@ export const EXIT_BAD_INPUT = 2;
 export function localToday(now: Date): string {
   const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
   return `${pad(now.getFullYear(), 4)}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** A command's output: to `--out FILE` (its folders created) or to standard output. */
+export function writeOutput(io: CliIo, out: string | undefined, text: string): void {
+  if (out === undefined) {
+    io.stdout(text);
+    return;
+  }
+  const file = resolve(out);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text, 'utf8');
 }

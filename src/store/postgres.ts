@@ -10,19 +10,14 @@ const types = {
       : pg.types.getTypeParser(oid, format as 'text'),
 };
 
-function fromClient(c: pg.PoolClient, release: () => void): SqlClient {
+/** Queries through a pool (each on any connection) or through one client (inside a transaction). */
+function queries(target: pg.Pool | pg.PoolClient): Pick<SqlClient, 'query' | 'exec'> {
   return {
     async query<R extends object>(text: string, params: readonly unknown[] = []) {
-      return (await c.query<R>({ text, values: [...params], types })).rows;
+      return (await target.query<R>({ text, values: [...params], types })).rows;
     },
     async exec(text) {
-      await c.query(text);
-    },
-    async transaction(fn) {
-      return fn(this);
-    },
-    async close() {
-      release();
+      await target.query(text);
     },
   };
 }
@@ -32,24 +27,21 @@ export async function openPostgres(url: string, schema?: string): Promise<SqlCli
   const pool = new pg.Pool({ connectionString: url, max: 4, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`);
   return {
-    async query<R extends object>(text: string, params: readonly unknown[] = []) {
-      return (await pool.query<R>({ text, values: [...params], types })).rows;
-    },
-    async exec(text) {
-      await pool.query(text);
-    },
+    ...queries(pool),
     async transaction(fn) {
-      const c = await pool.connect();
+      const connection = await pool.connect();
       try {
-        await c.query('BEGIN');
-        const result = await fn(fromClient(c, () => undefined));
-        await c.query('COMMIT');
+        await connection.query('BEGIN');
+        // Nested transactions join this one, as on PGlite.
+        const inside: SqlClient = { ...queries(connection), transaction: (inner) => inner(inside), close: async () => undefined };
+        const result = await fn(inside);
+        await connection.query('COMMIT');
         return result;
       } catch (error) {
-        await c.query('ROLLBACK');
+        await connection.query('ROLLBACK');
         throw error;
       } finally {
-        c.release();
+        connection.release();
       }
     },
     async close() {

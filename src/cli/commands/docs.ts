@@ -3,15 +3,13 @@
  * standalone HTML page, in the user's language, for the version of the
  * program in force on a date (today by default) or a version named by its date.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { toHtmlPage } from '../../docs/html.js';
 import { renderRequirementsPage } from '../../docs/requirements-page.js';
 import { problem, type Program, type ProgramVersion } from '../../engine/index.js';
 import { loadProgram } from '../../files/program-files.js';
 import { translator, type Locale } from '../../i18n/index.js';
 import { asOfDate, versionFor, versionNamed } from '../inputs.js';
-import type { CliIo } from '../io.js';
+import { writeOutput, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
 export interface DocsCommandOptions {
@@ -39,13 +37,7 @@ export function runDocs(options: DocsCommandOptions, io: CliIo): void {
     options.format === 'html'
       ? toHtmlPage(markdown, { title: tr.text(version.competencies.find((c) => c.id === competency)!.name), locale: options.locale })
       : markdown;
-  if (options.out === undefined) {
-    io.stdout(output);
-    return;
-  }
-  const file = resolve(options.out);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, output, 'utf8');
+  writeOutput(io, options.out, output);
 }
 
 function chooseVersion(program: Program, options: DocsCommandOptions, io: CliIo): ProgramVersion {

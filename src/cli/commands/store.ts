@@ -1,12 +1,12 @@
 /** `attain import` and `attain export`: loading the store, and reading it back as a dataset. */
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import { problem } from '../../engine/index.js';
 import { readJsonFile } from '../../files/dataset-file.js';
 import { loadProgram } from '../../files/program-files.js';
 import type { Translator } from '../../i18n/index.js';
 import { withStore, type StoreFlags } from '../inputs.js';
-import type { CliIo } from '../io.js';
+import { writeOutput, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
 export interface ImportCommandOptions extends StoreFlags {
@@ -53,11 +53,5 @@ export interface ExportCommandOptions extends StoreFlags {
 export async function runExport(options: ExportCommandOptions, io: CliIo): Promise<void> {
   const dataset = await withStore(options, io, (store) => store.read());
   const text = `${JSON.stringify(dataset, null, 2)}\n`;
-  if (options.out === undefined) {
-    io.stdout(text);
-    return;
-  }
-  const file = resolve(options.out);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text, 'utf8');
+  writeOutput(io, options.out, text);
 }
