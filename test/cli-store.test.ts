@@ -57,8 +57,84 @@ describe('the store from the command line', () => {
     const { code, stderr } = await run(['import', bad, '--data', data]);
     expect(code).toBe(2);
     expect(stderr).toContain(`${bad}: people[0] (id X-1): partnerId "P-NOBODY" does not name a partner of the dataset`);
-    const csv = await run(['import', join(data, 'partners.csv'), '--data', data]);
-    expect(csv.code).toBe(2);
-    expect(csv.stderr).toContain('is not a JSON dataset (.json)');
+    const text = await run(['import', join(data, 'partners.txt'), '--data', data]);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toContain('is neither a JSON dataset (.json) nor a CSV file (.csv)');
+  });
+});
+
+describe('CSV imports', () => {
+  function folder(files: Record<string, string>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'attain-csv-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return dir;
+  }
+  const FILES = {
+    'partners.csv': 'id,name,country\nP1,One,US\nP2,Two,ZZ\n',
+    'customers.csv': 'id,name,country\nC1,Cust,US\n',
+    // Listed before the customers and partners it refers to: the files of one import are checked together.
+    'associations.csv': 'customerId,partnerId,type,start,end\nC1,P1,DPOR,2016-01-01,\n',
+    'revenue.csv':
+      'id,customerId,product,date,amount,currency,netNew\nR1,C1,D365-SALES,2017-01-01,100000,USD,true\nR2,C9,D365-SALES,2017-01-01,5,USD,true\nR3,C1,D365-SALES,2017-02-30,5,USD,yes\n',
+  };
+
+  it('rejects the whole import by default, naming file, line and field of every bad row', async () => {
+    const dir = folder(FILES);
+    const data = join(dir, 'store');
+    const { code, stderr } = await run(['import', dir, '--data', data]);
+    expect(code).toBe(2);
+    expect(stderr.split('\n').slice(1, 5)).toEqual([
+      `${join(dir, 'partners.csv')}:3 (id P2): country "ZZ" is not an ISO 3166-1 alpha-2 code of the market table`,
+      `${join(dir, 'revenue.csv')}:3 (id R2): customerId "C9" does not name a customer of the dataset`,
+      `${join(dir, 'revenue.csv')}:4 (id R3): date "2017-02-30" is not a calendar date (YYYY-MM-DD)`,
+      `${join(dir, 'revenue.csv')}:4 (id R3): netNew must be true or false, not a text`,
+    ]);
+    expect(stderr).toContain('4 problems; nothing was imported');
+    expect(JSON.parse((await run(['export', '--data', data])).stdout).partners).toEqual([]);
+  });
+
+  it('with --skip-invalid imports the good rows and writes the rejected ones next to the input, with why', async () => {
+    const dir = folder(FILES);
+    const data = join(dir, 'store');
+    const { code, stdout } = await run(['import', dir, '--data', data, '--skip-invalid', '--format', 'json']);
+    expect(code).toBe(0);
+    const reports = JSON.parse(stdout) as { source: string; added: number; rejected: number; rejectedFile: string | null }[];
+    expect(reports.map((r) => [r.source.split('/').pop(), r.added, r.rejected])).toEqual([
+      ['associations.csv', 1, 0],
+      ['customers.csv', 1, 0],
+      ['partners.csv', 1, 1],
+      ['revenue.csv', 1, 2],
+    ]);
+    expect(readFileSync(join(dir, 'revenue.rejected.csv'), 'utf8').split('\n').slice(0, 3)).toEqual([
+      'id,customerId,product,date,amount,currency,netNew,reason',
+      'R2,C9,D365-SALES,2017-01-01,5,USD,true,"customerId ""C9"" does not name a customer of the dataset"',
+      'R3,C1,D365-SALES,2017-02-30,5,USD,yes,"date ""2017-02-30"" is not a calendar date (YYYY-MM-DD); netNew must be true or false, not a text"',
+    ]);
+    const exported = JSON.parse((await run(['export', '--data', data])).stdout);
+    expect(exported.revenue).toEqual([
+      { id: 'R1', customerId: 'C1', product: 'D365-SALES', date: '2017-01-01', amount: '100000', currency: 'USD', netNew: true },
+    ]);
+    expect(exported.associations).toEqual([{ customerId: 'C1', partnerId: 'P1', type: 'DPOR', start: '2016-01-01', end: null }]);
+    // Again: the rejected files are not read back as input, and nothing changes.
+    const again = JSON.parse((await run(['import', dir, '--data', data, '--skip-invalid', '--format', 'json'])).stdout);
+    expect(again.map((r: { added: number; updated: number }) => r.added + r.updated)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('takes the entity from --entity when the file name does not say it', async () => {
+    const dir = folder({ 'week-47.csv': 'id,name,country\nP9,Nine,FR\n' });
+    const data = join(dir, 'store');
+    expect((await run(['import', join(dir, 'week-47.csv'), '--data', data])).stderr).toContain('cannot tell which entity');
+    expect((await run(['import', join(dir, 'week-47.csv'), '--data', data, '--entity', 'partners'])).code).toBe(0);
+    expect(JSON.parse((await run(['export', '--data', data])).stdout).partners).toEqual([{ id: 'P9', name: 'Nine', country: 'FR' }]);
+  });
+
+  it('lists the first 100 problems and counts the rest', async () => {
+    const rows = Array.from({ length: 150 }, (_, i) => `P${i},Name,ZZ`).join('\n');
+    const dir = folder({ 'partners.csv': `id,name,country\n${rows}\n` });
+    const { code, stderr } = await run(['import', dir, '--data', join(dir, 'store')]);
+    expect(code).toBe(2);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1 + 100 + 1);
+    expect(lines.at(-1)).toBe('… and 50 more problems');
   });
 });

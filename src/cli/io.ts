@@ -8,6 +8,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The clock, for `--as-of` defaults. */
   readonly now: () => Date;
+  /** Whether a person watches standard error (progress bars); absent means no. */
+  readonly isTerminal?: boolean;
 }
 
 export const processIo: CliIo = {
@@ -15,6 +17,7 @@ export const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   now: () => new Date(),
+  isTerminal: Boolean(process.stderr.isTTY),
 };
 
 /** Exit codes: 0 done, 1 Attain failed, 2 the input or the command line is wrong. */

@@ -16,6 +16,8 @@ import { JSON_SCHEMAS, type JsonSchemaName } from '../engine/index.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, processIo, type CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 
+const SHOWN_PROBLEMS = 100;
+
 const LOCALE_HELP = `language of the output: ${LOCALES.join(', ')} (default: from LC_ALL, LC_MESSAGES or LANG, else en)`;
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -105,10 +107,15 @@ function buildProgram(io: CliIo, tr: Translator): Command {
     localized(
       program
         .command('import')
-        .description('load JSON datasets (or fragments of one) into the store, all or nothing; re-importing updates by id')
-        .argument('<files...>', 'dataset JSON files, or folders of them'),
+        .description('load datasets (JSON) and entity files (CSV) into the store, all or nothing; re-importing updates by id')
+        .argument('<files...>', 'JSON datasets or fragments, CSV files (one per entity), or folders of them'),
     )
       .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
+      .option(
+        '--entity <entity>',
+        'the entity of CSV files whose name does not say it (partners, customers, associations, revenue, people, examPasses, fxRates)',
+      )
+      .option('--skip-invalid', 'import the good records; write the rejected ones, with their reasons, next to each input')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
   ).action((files: string[], options: ImportCommandOptions) => runImport(files, options, io, tr));
 
@@ -149,6 +156,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return EXIT_BAD_INPUT;
   }
   const program = buildProgram(io, tr);
+  let running = '';
+  program.hook('preAction', (_program, command) => {
+    running = command.name();
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT_OK;
@@ -158,8 +169,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
     if (error instanceof InvalidInputError) {
-      io.stderr(`attain: ${tr.t('cli.error.invalidInput', { source: error.source, count: error.problems.length })}\n`);
-      for (const p of error.problems) io.stderr(`${formatProblem(p, tr)}\n`);
+      const key = running === 'import' ? 'cli.error.invalidImport' : 'cli.error.invalidInput';
+      io.stderr(`attain: ${tr.t(key, { source: error.source, count: error.problems.length })}\n`);
+      // The first hundred say what is wrong; the rest are counted.
+      for (const p of error.problems.slice(0, SHOWN_PROBLEMS)) io.stderr(`${formatProblem(p, tr)}\n`);
+      if (error.problems.length > SHOWN_PROBLEMS)
+        io.stderr(`${tr.t('cli.error.more', { count: error.problems.length - SHOWN_PROBLEMS })}\n`);
       return EXIT_BAD_INPUT;
     }
     if (error instanceof UsageError) {

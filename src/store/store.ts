@@ -12,6 +12,8 @@ import {
   validateDataset,
   withAssumptions,
   type Catalog,
+  type MergedByKey,
+  type Problem,
   type CollectionName,
   type Dataset,
   type MergeCounts,
@@ -30,6 +32,19 @@ export interface StoreOptions {
   readonly schema?: string | undefined;
 }
 
+/** One file's records (a dataset or any part of one), and where they came from. */
+export interface Batch {
+  readonly incoming: unknown;
+  readonly source: string;
+}
+
+/** A record left out by `--skip-invalid`: its collection, its place in the batch, and why. */
+export interface RejectedRecord {
+  readonly collection: CollectionName;
+  readonly index: number;
+  readonly reasons: readonly string[];
+}
+
 export interface ImportReport {
   readonly batch: number;
   readonly source: string;
@@ -38,6 +53,7 @@ export interface ImportReport {
   readonly unchanged: number;
   readonly rejected: number;
   readonly collections: Readonly<Record<CollectionName, MergeCounts>>;
+  readonly rejectedRecords: readonly RejectedRecord[];
 }
 
 type Row = Record<string, unknown>;
@@ -160,14 +176,14 @@ export class Store {
    * would not be a valid dataset, InvalidInputError is thrown and nothing is
    * written.
    */
-  async import(batches: readonly { readonly incoming: unknown; readonly source: string }[], catalog: Catalog): Promise<ImportReport[]> {
+  async import(batches: readonly Batch[], catalog: Catalog, options: { readonly skipInvalid?: boolean } = {}): Promise<ImportReport[]> {
     // Each batch's own shape first: an object of dataset arrays, nothing else.
     for (const { incoming, source } of batches) {
       const shape = withAssumptions({}, incoming, source);
       if (!shape.ok) throw new InvalidInputError(source, shape.problems);
     }
     try {
-      return await this.write(batches, catalog);
+      return await this.write(batches, catalog, options.skipInvalid ?? false);
     } catch (error) {
       // The batch is rejected whole; the store keeps a record of the attempt and why.
       if (error instanceof InvalidInputError) await this.recordRejected(batches, error);
@@ -211,30 +227,29 @@ export class Store {
     );
   }
 
-  private async write(
-    batches: readonly { readonly incoming: unknown; readonly source: string }[],
-    catalog: Catalog,
-  ): Promise<ImportReport[]> {
+  private async write(batches: readonly Batch[], catalog: Catalog, skipInvalid: boolean): Promise<ImportReport[]> {
     return this.db.transaction(async (tx) => {
+      const { merges, rejected } = validBatches(await this.read(tx), batches, catalog, skipInvalid);
       const reports: ImportReport[] = [];
-      for (const { incoming, source } of batches) {
-        const merged = mergeByKey(await this.read(tx), incoming as Row, source);
-        const validated = validateDataset(merged.raw, catalog);
-        if (!validated.ok) throw new InvalidInputError(source, validated.problems.map(merged.relabel));
+      for (const [b, merged] of merges.entries()) {
+        const { source } = batches[b]!;
         for (const collection of COLLECTIONS) await upsert(tx, TABLES[collection], merged.changes[collection]);
         const total = (k: keyof MergeCounts) => COLLECTIONS.reduce((sum, c) => sum + merged.counts[c][k], 0);
-        const [batch] = await tx.query<{ id: string }>(
-          'INSERT INTO import_batches (source, added, updated, unchanged, rejected) VALUES ($1, $2, $3, $4, 0) RETURNING id::text AS id',
-          [source, total('added'), total('updated'), total('unchanged')],
+        const own = rejected.filter((r) => r.batch === b).map(({ batch: _batch, ...r }) => r);
+        const errors = own.flatMap((r) => r.reasons.map((reason) => `${r.collection}[${r.index}]: ${reason}`)).slice(0, 100);
+        const [row] = await tx.query<{ id: string }>(
+          'INSERT INTO import_batches (source, added, updated, unchanged, rejected, errors) VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING id::text AS id',
+          [source, total('added'), total('updated'), total('unchanged'), own.length, JSON.stringify(errors)],
         );
         reports.push({
-          batch: Number(batch!.id),
+          batch: Number(row!.id),
           source,
           added: total('added'),
           updated: total('updated'),
           unchanged: total('unchanged'),
-          rejected: 0,
+          rejected: own.length,
           collections: merged.counts,
+          rejectedRecords: own,
         });
       }
       return reports;
@@ -244,6 +259,90 @@ export class Store {
   async close(): Promise<void> {
     await this.db.close();
   }
+}
+
+/**
+ * The batches merged one after the other into the stored records, and the
+ * result valid as a whole (the files of one import may refer to each other,
+ * whatever their order). With `skipInvalid`, the batches' records that have
+ * problems are left out, and so are those whose problems that leaves behind
+ * (a revenue line of a customer left out), until what remains is valid;
+ * problems of records already stored cannot be skipped.
+ */
+function validBatches(stored: Record<CollectionName, Row[]>, batches: readonly Batch[], catalog: Catalog, skipInvalid: boolean) {
+  // Each batch's kept records, with their place in the batch as given.
+  const kept = batches.map(
+    ({ incoming }) =>
+      new Map(
+        COLLECTIONS.map((c) => {
+          const records = (incoming as Row)[c];
+          return [c, (Array.isArray(records) ? (records as unknown[]) : []).map((record, index) => ({ record, index }))] as const;
+        }),
+      ),
+  );
+  const rejected: (RejectedRecord & { batch: number })[] = [];
+  for (;;) {
+    const merges: MergedByKey[] = [];
+    let state: Partial<Record<CollectionName, unknown[]>> = stored;
+    batches.forEach(({ source }, b) => {
+      const merged = mergeByKey(state, Object.fromEntries(COLLECTIONS.map((c) => [c, kept[b]!.get(c)!.map((k) => k.record)])), source);
+      merges.push(merged);
+      state = merged.raw;
+    });
+    const validated = validateDataset(state, catalog);
+    if (validated.ok) return { merges, rejected };
+
+    // A record of the merged dataset came from the last batch that gave it, or from the store.
+    const originOf = (problem: Problem): { batch: number; collection: CollectionName; at: number } | undefined => {
+      const m = /^(\w+)\[(\d+)\]/.exec(problem.record);
+      if (!m || !isCollection(m[1]!)) return undefined;
+      for (let b = merges.length - 1; b >= 0; b--) {
+        const at = merges[b]!.sourceIndex(m[1], Number(m[2]));
+        if (at >= 0) return { batch: b, collection: m[1], at };
+      }
+      return undefined;
+    };
+    const label = (problem: Problem): Problem => {
+      const origin = originOf(problem);
+      const rest = problem.record.replace(/^\w+\[\d+\]/, '');
+      return origin
+        ? {
+            ...problem,
+            record: `${batches[origin.batch]!.source}: ${origin.collection}[${kept[origin.batch]!.get(origin.collection)![origin.at]!.index}]${rest}`,
+          }
+        : { ...problem, record: `store: ${problem.record.replace(/\[\d+\]/, '')}` };
+    };
+    const bad = new Map<string, { batch: number; collection: CollectionName; at: number; reasons: string[] }>();
+    const unskippable = validated.problems.filter((problem) => {
+      const origin = skipInvalid ? originOf(problem) : undefined;
+      if (!origin) return true;
+      const key = `${origin.batch}/${origin.collection}/${origin.at}`;
+      const entry = bad.get(key) ?? { ...origin, reasons: [] };
+      entry.reasons.push(problem.message);
+      bad.set(key, entry);
+      return false;
+    });
+    if (unskippable.length > 0) {
+      const problems = skipInvalid ? unskippable : validated.problems;
+      throw new InvalidInputError(batches.map((b) => b.source).join(', '), problems.map(label));
+    }
+    for (const { batch, collection, at, reasons } of bad.values()) {
+      rejected.push({ batch, collection, index: kept[batch]!.get(collection)![at]!.index, reasons });
+    }
+    batches.forEach((_, b) => {
+      for (const collection of COLLECTIONS) {
+        const leftOut = new Set([...bad.values()].filter((x) => x.batch === b && x.collection === collection).map((x) => x.at));
+        kept[b]!.set(
+          collection,
+          kept[b]!.get(collection)!.filter((_, i) => !leftOut.has(i)),
+        );
+      }
+    });
+  }
+}
+
+function isCollection(name: string): name is CollectionName {
+  return (COLLECTIONS as readonly string[]).includes(name);
 }
 
 /** Inserts or updates rows by key, a few hundred per statement. */

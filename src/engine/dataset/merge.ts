@@ -37,6 +37,10 @@ export interface Merged {
   readonly changes: Readonly<Record<CollectionName, readonly Raw[]>>;
   /** Problem labels of the merged dataset, back to where each record came from. */
   readonly relabel: (problem: Problem) => Problem;
+  /** The incoming record a problem is about, if it is about one (not a record already stored). */
+  readonly originOf: (problem: Problem) => { readonly collection: CollectionName; readonly index: number } | undefined;
+  /** The incoming record at a place of the merged collection; -1 for a record of the base. */
+  readonly sourceIndex: (collection: CollectionName, index: number) => number;
 }
 
 /** Canonical text of a record, to tell a changed record from an unchanged one (`end: null` equals no end). */
@@ -91,6 +95,11 @@ export function mergeByKey(base: Partial<Record<CollectionName, unknown[]>>, inc
     origin.set(name, from);
   }
   const LABEL = /^(\w+)\[(\d+)\](.*)$/;
+  const originOf = (problem: Problem) => {
+    const m = LABEL.exec(problem.record);
+    const index = m ? origin.get(m[1]!)?.[Number(m[2])] : undefined;
+    return typeof index === 'number' && index >= 0 ? { collection: m![1] as CollectionName, index } : undefined;
+  };
   const relabel = (problem: Problem): Problem => {
     const m = LABEL.exec(problem.record);
     const from = m ? origin.get(m[1]!) : undefined;
@@ -100,5 +109,6 @@ export function mergeByKey(base: Partial<Record<CollectionName, unknown[]>>, inc
       ? { ...problem, record: `store: ${m[1]}${m[3]}` }
       : { ...problem, record: `${source}: ${m[1]}[${i}]${m[3]}` };
   };
-  return { raw, counts, changes, relabel };
+  const sourceIndex = (collection: CollectionName, index: number) => (origin.get(collection)?.[index] as number | undefined) ?? -1;
+  return { raw, counts, changes, relabel, originOf, sourceIndex };
 }
