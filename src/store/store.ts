@@ -15,7 +15,6 @@ import {
   type MergedByKey,
   type Problem,
   type CollectionName,
-  type Dataset,
   type MergeCounts,
 } from '../engine/index.js';
 import { migrate } from './migrations.js';
@@ -61,8 +60,8 @@ type Row = Record<string, unknown>;
 interface Table {
   readonly name: string;
   readonly key: readonly string[];
-  /** Dataset field → column, and how to read it back. */
-  readonly columns: readonly { readonly field: string; readonly column: string; readonly read?: 'text' | 'nullable' }[];
+  /** Dataset field → column; `text`: read back as text (dates, amounts, rates: exact and free of time zones). */
+  readonly columns: readonly { readonly field: string; readonly column: string; readonly read?: 'text' }[];
 }
 
 /** Each collection of the dataset format and its table. */
@@ -93,7 +92,7 @@ const TABLES: Readonly<Record<CollectionName, Table>> = {
       { field: 'partnerId', column: 'partner_id' },
       { field: 'type', column: 'type' },
       { field: 'start', column: 'start_date', read: 'text' },
-      { field: 'end', column: 'end_date', read: 'nullable' },
+      { field: 'end', column: 'end_date', read: 'text' },
     ],
   },
   revenue: {
@@ -156,18 +155,10 @@ export class Store {
     const out = {} as Record<CollectionName, Row[]>;
     for (const collection of COLLECTIONS) {
       const table = TABLES[collection];
-      // Dates, amounts and rates come back as text: exact, and free of time zones.
       const select = table.columns.map((c) => (c.read ? `${c.column}::text AS "${c.field}"` : `${c.column} AS "${c.field}"`)).join(', ');
       out[collection] = await db.query<Row>(`SELECT ${select} FROM ${table.name} ORDER BY seq`);
     }
     return out;
-  }
-
-  /** Reads and validates the store as a dataset. */
-  async dataset(catalog: Catalog): Promise<Dataset> {
-    const validated = validateDataset(await this.read(), catalog);
-    if (!validated.ok) throw new InvalidInputError('store', validated.problems);
-    return validated.value;
   }
 
   /**
