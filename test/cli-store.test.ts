@@ -2,7 +2,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
 
@@ -136,5 +137,40 @@ describe('CSV imports', () => {
     const lines = stderr.trim().split('\n');
     expect(lines).toHaveLength(1 + 100 + 1);
     expect(lines.at(-1)).toBe('… and 50 more problems');
+  });
+});
+
+describe('the same scenarios from a file, from PGlite and from the PostgreSQL server', () => {
+  const SERVER = process.env.ATTAIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `attain_cli_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: SERVER });
+  afterAll(async () => {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+  });
+
+  it('gives byte-identical evaluations, plans, forecasts and timelines', async () => {
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+    const server = `${SERVER}${SERVER.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const stores = [
+      ['--data', mkdtempSync(join(tmpdir(), 'attain-same-'))],
+      ['--database-url', server],
+    ];
+    for (const store of stores) expect((await run(['import', EXAMPLE, ...store])).code).toBe(0);
+    const scenarios = [
+      ['evaluate', '--as-of', '2017-11-01', '--format', 'json'],
+      ['plan', '--partner', 'P-TAILSPIN', '--as-of', '2017-11-01', '--format', 'json'],
+      ['forecast', '--partner', 'P-FABRIKAM', '--as-of', '2017-07-07', '--format', 'json'],
+      ['timeline', '--partner', 'P-CONTOSO', '--from', '2017-07-07', '--to', '2018-07-07', '--format', 'csv'],
+    ];
+    for (const [command, ...rest] of scenarios as [string, ...string[]][]) {
+      const fromFile = await run([command, EXAMPLE, ...rest]);
+      expect(fromFile.code).toBe(0);
+      for (const store of stores) {
+        const fromStore = await run([command, ...rest, ...store]);
+        expect(fromStore.stdout, `${command} ${store[0]}`).toBe(fromFile.stdout);
+      }
+    }
   });
 });
