@@ -20,6 +20,12 @@ async function run(args: string[]) {
 describe('the store from the command line', () => {
   const data = mkdtempSync(join(tmpdir(), 'attain-cli-store-'));
 
+  it('says so when there is nothing to evaluate yet', async () => {
+    const { code, stdout } = await run(['evaluate', '--data', mkdtempSync(join(tmpdir(), 'attain-empty-')), '--as-of', '2017-07-07']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe('No partners to evaluate: the dataset (or the store) has none yet.');
+  });
+
   it('imports, says what changed, and re-imports as unchanged', async () => {
     const first = await run(['import', EXAMPLE, '--data', data]);
     expect(first.stderr).toBe('');

@@ -82,5 +82,5 @@ export function renderEvaluationTable(report: EvaluationReport, version: Program
     }
     return lines.join('\n');
   });
-  return `${blocks.join('\n\n')}\n`;
+  return blocks.length > 0 ? `${blocks.join('\n\n')}\n` : `${tr.t('cli.noPartners')}\n`;
 }
