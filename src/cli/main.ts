@@ -3,7 +3,7 @@
  * failure to an exit code: 2 for bad input or usage, 1 for anything else.
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
-import { formatProblem, InvalidInputError, problem } from '../engine/index.js';
+import { formatProblem, InvalidInputError, JSON_SCHEMAS, problem, type JsonSchemaName } from '../engine/index.js';
 import { LOCALES, resolveLocale, translator, type Translator } from '../i18n/index.js';
 import { runDocs, type DocsCommandOptions } from './commands/docs.js';
 import { runExport, runImport, type ExportCommandOptions, type ImportCommandOptions } from './commands/store.js';
@@ -12,7 +12,6 @@ import { runForecast, type ForecastCommandOptions } from './commands/forecast.js
 import { runPlan, type PlanCommandOptions } from './commands/plan.js';
 import { runTimeline, type TimelineCommandOptions } from './commands/timeline.js';
 import { runSchema } from './commands/schema.js';
-import { JSON_SCHEMAS, type JsonSchemaName } from '../engine/index.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, processIo, type CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 
