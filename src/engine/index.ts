@@ -24,4 +24,4 @@ export { solveCovering, type CoveringProblem, type CoveringSolution } from './pl
 export * from './forecast/forecast.js';
 export * from './timeline/timeline.js';
 export { withAssumptions, type Assumptions, type Merged } from './dataset/assumptions.js';
-export { mergeByKey, recordKey, type MergeCounts, type Merged as MergedByKey } from './dataset/merge.js';
+export { mergeByKey, recordKey, type MergeCounts, type MergedByKey } from './dataset/merge.js';

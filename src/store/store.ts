@@ -275,8 +275,8 @@ function validBatches(stored: Record<CollectionName, Row[]>, batches: readonly B
   for (;;) {
     const merges: MergedByKey[] = [];
     let state: Partial<Record<CollectionName, unknown[]>> = stored;
-    batches.forEach(({ source }, b) => {
-      const merged = mergeByKey(state, Object.fromEntries(COLLECTIONS.map((c) => [c, kept[b]!.get(c)!.map((k) => k.record)])), source);
+    batches.forEach((_, b) => {
+      const merged = mergeByKey(state, Object.fromEntries(COLLECTIONS.map((c) => [c, kept[b]!.get(c)!.map((k) => k.record)])));
       merges.push(merged);
       state = merged.raw;
     });

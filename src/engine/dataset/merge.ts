@@ -3,7 +3,6 @@
  * with the same key, or is added. This is what an import does to the store;
  * the counts say what changed.
  */
-import type { Problem } from '../problems.js';
 import { collections, type CollectionName } from './schema.js';
 
 type Raw = Record<string, unknown>;
@@ -30,15 +29,11 @@ export interface MergeCounts {
   readonly unchanged: number;
 }
 
-export interface Merged {
+export interface MergedByKey {
   readonly raw: Record<CollectionName, unknown[]>;
   readonly counts: Readonly<Record<CollectionName, MergeCounts>>;
   /** The records to write: added or changed. */
   readonly changes: Readonly<Record<CollectionName, readonly Raw[]>>;
-  /** Problem labels of the merged dataset, back to where each record came from. */
-  readonly relabel: (problem: Problem) => Problem;
-  /** The incoming record a problem is about, if it is about one (not a record already stored). */
-  readonly originOf: (problem: Problem) => { readonly collection: CollectionName; readonly index: number } | undefined;
   /** The incoming record at a place of the merged collection; -1 for a record of the base. */
   readonly sourceIndex: (collection: CollectionName, index: number) => number;
 }
@@ -54,17 +49,17 @@ function canonical(record: unknown): string {
   );
 }
 
-export function mergeByKey(base: Partial<Record<CollectionName, unknown[]>>, incoming: Raw, source: string): Merged {
+export function mergeByKey(base: Partial<Record<CollectionName, unknown[]>>, incoming: Raw): MergedByKey {
   const raw = {} as Record<CollectionName, unknown[]>;
   const counts = {} as Record<CollectionName, MergeCounts>;
   const changes = {} as Record<CollectionName, Raw[]>;
-  // Where each merged record came from: [source label, index there] or the store.
-  const origin = new Map<string, (string | number)[]>();
+  // Where each merged record came from: its index in the incoming records, or -1 for the base.
+  const origin = new Map<CollectionName, number[]>();
   for (const name of Object.keys(collections) as CollectionName[]) {
     const existing = base[name] ?? [];
     const merged = [...existing];
     const at = new Map(existing.map((r, i) => [recordKey(name, r), i] as const));
-    const from: (string | number)[] = existing.map(() => -1);
+    const from: number[] = existing.map(() => -1);
     let added = 0;
     let updated = 0;
     let unchanged = 0;
@@ -94,21 +89,6 @@ export function mergeByKey(base: Partial<Record<CollectionName, unknown[]>>, inc
     changes[name] = changed;
     origin.set(name, from);
   }
-  const LABEL = /^(\w+)\[(\d+)\](.*)$/;
-  const originOf = (problem: Problem) => {
-    const m = LABEL.exec(problem.record);
-    const index = m ? origin.get(m[1]!)?.[Number(m[2])] : undefined;
-    return typeof index === 'number' && index >= 0 ? { collection: m![1] as CollectionName, index } : undefined;
-  };
-  const relabel = (problem: Problem): Problem => {
-    const m = LABEL.exec(problem.record);
-    const from = m ? origin.get(m[1]!) : undefined;
-    if (!m || !from) return problem;
-    const i = from[Number(m[2])];
-    return i === undefined || i === -1
-      ? { ...problem, record: `store: ${m[1]}${m[3]}` }
-      : { ...problem, record: `${source}: ${m[1]}[${i}]${m[3]}` };
-  };
-  const sourceIndex = (collection: CollectionName, index: number) => (origin.get(collection)?.[index] as number | undefined) ?? -1;
-  return { raw, counts, changes, relabel, originOf, sourceIndex };
+  const sourceIndex = (collection: CollectionName, index: number) => origin.get(collection)?.[index] ?? -1;
+  return { raw, counts, changes, sourceIndex };
 }
