@@ -3,19 +3,12 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
-import type { CliIo } from '../src/cli/io.js';
+import { runCli } from './support/cli.js';
 import { CATALOGS } from '../src/i18n/index.js';
 
-const EXAMPLE = 'examples/cloud-business-applications.json';
+const run = (args: string[], env: Record<string, string> = {}) => runCli(args, { env, now: new Date(2017, 10, 1) });
 
-async function run(args: string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env, now: () => new Date(2017, 10, 1) };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const EXAMPLE = 'examples/cloud-business-applications.json';
 
 /** Runs of three or more words of an English catalog message, placeholders removed. */
 function englishRuns(): string[] {

@@ -3,19 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
-import type { CliIo } from '../src/cli/io.js';
+import { runCli } from './support/cli.js';
 import type { EvaluationReport } from '../src/engine/index.js';
 
 const EXAMPLE = 'examples/cloud-business-applications.json';
-
-async function run(args: string[], now = new Date(2017, 6, 7, 23, 30)) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {}, now: () => now };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const run = (args: string[], now = new Date(2017, 6, 7, 23, 30)) => runCli(args, { now });
 
 function writeTemp(name: string, content: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'attain-cli-')), name);

@@ -8,8 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
-import type { CliIo } from '../src/cli/io.js';
+import { runCli } from './support/cli.js';
 import {
   assembleProgram,
   compileProgramVersion,
@@ -229,12 +228,7 @@ describe('attain evaluate and versions', () => {
     ),
   );
 
-  async function run(args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {}, now: () => new Date(2017, 10, 1) };
-    return { code: await main(['evaluate', path, '--format', 'json', ...args], io), stdout, stderr };
-  }
+  const run = (args: string[]) => runCli(['evaluate', path, '--format', 'json', ...args], { now: new Date(2017, 10, 1) });
   const peopleMet = (stdout: string) =>
     optionOf(JSON.parse(stdout) as EvaluationReport, 'P', CE).levels[0]!.requirements.find((r) => r.id === 'certified-people')!.met;
 

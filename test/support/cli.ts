@@ -1,0 +1,19 @@
+/** Runs the `attain` command line in-process, capturing what it writes. */
+import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `now`: the clock `--as-of` defaults read; `env`: the environment (`LANG`, `ATTAIN_DATABASE_URL`…). */
+export async function runCli(args: readonly string[], options: { now?: Date; env?: Record<string, string> } = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const now = options.now ?? new Date(2017, 6, 7);
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: options.env ?? {}, now: () => now };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
