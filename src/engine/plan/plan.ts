@@ -8,7 +8,7 @@ import { dayNumberOf, ttmWindow, type IsoDate, type TtmWindow } from '../calenda
 import { centsToDollars } from '../money.js';
 import type { PreparedData } from '../evaluation/prepare.js';
 import { judgePartner, measurePartner, requirementCents } from '../evaluation/evaluate.js';
-import type { OptionEvaluation } from '../evaluation/report.js';
+import type { OptionEvaluation, PartnerEvaluation } from '../evaluation/report.js';
 import type { CertifiedPeopleRequirement, Competency, Level, Option, RevenueRequirement, RevenueScope } from '../program/model.js';
 import { solveCovering } from './covering.js';
 import { planPeople, type ExamAssignment, type PeoplePlan } from './people.js';
@@ -62,10 +62,7 @@ export interface PartnerPlan {
 }
 
 /** The next level up of every option (none for an option at its top level). */
-export function defaultTargets(prepared: PreparedData, partnerId: string, asOf: IsoDate): Target[] {
-  const partner = prepared.partnerIndex.get(partnerId);
-  if (partner === undefined) throw new RangeError(`partner "${partnerId}" is not in the dataset`);
-  const evaluation = judgePartner(prepared, measurePartner(prepared, partner, ttmWindow(asOf), { evidence: false }));
+export function defaultTargets(evaluation: PartnerEvaluation): Target[] {
   return evaluation.competencies.flatMap((c) =>
     c.options.flatMap((o: OptionEvaluation) => {
       const next = o.level === null ? o.levels[0] : o.levels[o.levels.findIndex((l) => l.level === o.level) + 1];
@@ -91,7 +88,9 @@ export function planPartner(prepared: PreparedData, partnerId: string, asOf: Iso
   const window = ttmWindow(asOf);
   const measures = measurePartner(prepared, partner, window, { evidence: false });
   const evaluation = judgePartner(prepared, measures);
-  const chosen = targets ?? defaultTargets(prepared, partnerId, asOf);
+  const chosen = targets ?? defaultTargets(evaluation);
+  // The partner's customers' lines that no association attributes, found once for every target.
+  const orphans = unattributedLines(prepared, partner, window);
   return {
     partnerId,
     asOf,
@@ -103,7 +102,17 @@ export function planPartner(prepared: PreparedData, partnerId: string, asOf: Iso
         .find((c) => c.competency === target.competency)!
         .options.find((o) => o.option === target.option)!
         .levels.find((l) => l.level === target.level)!;
-      return planLevel(prepared, partner, window, evaluation.market, target, resolved.level, levelEvaluation.met, measures.scopeCents);
+      return planLevel(
+        prepared,
+        partner,
+        window,
+        evaluation.market,
+        target,
+        resolved.level,
+        levelEvaluation.met,
+        measures.scopeCents,
+        orphans,
+      );
     }),
   };
 }
@@ -117,6 +126,7 @@ function planLevel(
   level: Level,
   met: boolean,
   scopeCents: readonly number[],
+  orphans: readonly Orphan[],
 ): TargetPlan {
   // Which revenue and people requirements to close: an alternative already met needs nothing; otherwise the cheapest.
   const revenueRequirements: RevenueRequirement[] = [];
@@ -164,9 +174,7 @@ function planLevel(
       requirements: peoplePlans,
     },
     unattributedRevenue: unattributed(
-      prepared,
-      partner,
-      window,
+      orphans,
       revenueRequirements.map((r) => r.scope),
     ),
   };
@@ -218,33 +226,52 @@ function mergeAssignments(plans: readonly PeoplePlan[]): ExamAssignment[] {
   return [...merged].map(([personId, exams]) => ({ personId, exams }));
 }
 
+/** A line in the window of one of the partner's customers, with the association types that did not cover its date. */
+interface Orphan {
+  readonly customerId: string;
+  readonly product: string;
+  readonly netNew: boolean;
+  readonly cents: number;
+  readonly uncovered: ReadonlySet<string>;
+}
+
 /**
- * Revenue in the window from the partner's own customers (any association
- * with the partner, at any time) that counts for nobody because no
- * association of the scope's type covered the line's date.
+ * Lines in the window from the partner's own customers (any association
+ * with the partner, at any time), each with the association types that had
+ * no association covering its date.
  */
-function unattributed(
-  prepared: PreparedData,
-  partner: number,
-  window: TtmWindow,
-  scopes: readonly RevenueScope[],
-): { customerId: string; amount: number }[] {
-  const { dataset } = prepared;
+function unattributedLines(prepared: PreparedData, partner: number, window: TtmWindow): Orphan[] {
+  const { dataset, program } = prepared;
   const partnerId = dataset.partners[partner]!.id;
   const known = new Set(dataset.associations.filter((a) => a.partnerId === partnerId).map((a) => a.customerId));
-  if (known.size === 0 || scopes.length === 0) return [];
+  if (known.size === 0) return [];
   const associations = dataset.associations.filter((a) => known.has(a.customerId));
-  const covered = (customerId: string, type: string, date: string): boolean =>
-    associations.some((a) => a.customerId === customerId && a.type === type && a.start <= date && (a.end === null || date <= a.end));
-  const perCustomer = new Map<string, number>();
+  const types = [...new Set(program.revenueScopes.map((s) => s.attribution))];
+  const orphans: Orphan[] = [];
   for (const line of dataset.revenue) {
     if (!known.has(line.customerId)) continue;
     const day = dayNumberOf(line.date);
     if (day < window.first || day > window.last) continue;
-    const counts = scopes.some(
-      (s) => s.products.has(line.product) && (line.netNew || !s.netNewOnly) && !covered(line.customerId, s.attribution, line.date),
+    const uncovered = new Set(
+      types.filter(
+        (type) =>
+          !associations.some(
+            (a) => a.customerId === line.customerId && a.type === type && a.start <= line.date && (a.end === null || line.date <= a.end),
+          ),
+      ),
     );
-    if (counts) perCustomer.set(line.customerId, (perCustomer.get(line.customerId) ?? 0) + line.usdCents);
+    if (uncovered.size > 0)
+      orphans.push({ customerId: line.customerId, product: line.product, netNew: line.netNew, cents: line.usdCents, uncovered });
+  }
+  return orphans;
+}
+
+/** Per customer, what of those lines would count in the target's scopes had an association covered them. */
+function unattributed(orphans: readonly Orphan[], scopes: readonly RevenueScope[]): { customerId: string; amount: number }[] {
+  const perCustomer = new Map<string, number>();
+  for (const line of orphans) {
+    const counts = scopes.some((s) => s.products.has(line.product) && (line.netNew || !s.netNewOnly) && line.uncovered.has(s.attribution));
+    if (counts) perCustomer.set(line.customerId, (perCustomer.get(line.customerId) ?? 0) + line.cents);
   }
   return [...perCustomer]
     .filter(([, cents]) => cents !== 0)
