@@ -86,7 +86,10 @@ export function forecastPartner(program: PreparedProgram, partnerId: string, asO
   const asOfDay = dayNumberOf(asOf);
   const now = judgePartner(today, measurePartner(today, partner, ttmWindow(asOf), { evidence: false }));
 
-  const lapses = findLapses(program, partner, asOf, now);
+  // Computed once for every option: the dates where something changes, and the TTM sums the projection repeats.
+  const changes = changeDates(program, partner, asOf);
+  const ttm = ttmSums(partner, asOf);
+  const lapses = findLapses(program, partner, asOf, now, changes);
   const options = now.competencies.flatMap((c) =>
     c.options.map((o): OptionForecast => {
       const key = `${c.competency}/${o.option}`;
@@ -96,7 +99,7 @@ export function forecastPartner(program: PreparedProgram, partnerId: string, asO
         option: o.option,
         level: o.level,
         lapse: lapses.get(key) ?? null,
-        projection: next ? project(program, partner, asOf, asOfDay, c.competency, o.option, next.level) : null,
+        projection: next ? project(program, partner, asOf, asOfDay, changes, ttm, c.competency, o.option, next.level) : null,
       };
     }),
   );
@@ -104,7 +107,7 @@ export function forecastPartner(program: PreparedProgram, partnerId: string, asO
 }
 
 /** Dates after the as-of date on which, with nothing new, some measure can change. */
-function changeDates(program: PreparedProgram, partner: number, asOf: IsoDate, until: DayNumber = NEVER): DayNumber[] {
+function changeDates(program: PreparedProgram, partner: number, asOf: IsoDate): DayNumber[] {
   const asOfDay = dayNumberOf(asOf);
   const window = ttmWindow(asOf);
   const dates = new Set<DayNumber>();
@@ -119,7 +122,7 @@ function changeDates(program: PreparedProgram, partner: number, asOf: IsoDate, u
     for (const last of prepared.examAcceptedUntil) if (last !== NEVER && last >= asOfDay) dates.add(last + 1);
   }
   for (const d of program.switchesAfter(asOf)) dates.add(dayNumberOf(d));
-  return [...dates].filter((d) => d > asOfDay && d <= until).sort((a, b) => a - b);
+  return [...dates].filter((d) => d > asOfDay).sort((a, b) => a - b);
 }
 
 /** The partner as it would stand on `day` if nothing arrived after the as-of date. */
@@ -136,7 +139,13 @@ function standing(
   return { prepared, evaluation: judgePartner(prepared, adjust ? adjust(measures, prepared) : measures) };
 }
 
-function findLapses(program: PreparedProgram, partner: number, asOf: IsoDate, now: PartnerEvaluation): Map<string, Lapse> {
+function findLapses(
+  program: PreparedProgram,
+  partner: number,
+  asOf: IsoDate,
+  now: PartnerEvaluation,
+  changes: readonly DayNumber[],
+): Map<string, Lapse> {
   const asOfDay = dayNumberOf(asOf);
   const pending = new Map(
     now.competencies.flatMap((c) =>
@@ -144,7 +153,7 @@ function findLapses(program: PreparedProgram, partner: number, asOf: IsoDate, no
     ),
   );
   const lapses = new Map<string, Lapse>();
-  for (const day of changeDates(program, partner, asOf)) {
+  for (const day of changes) {
     if (pending.size === 0) break;
     const { prepared, evaluation } = standing(program, partner, day, asOfDay);
     for (const [key, level] of pending) {
@@ -164,11 +173,26 @@ function findLapses(program: PreparedProgram, partner: number, asOf: IsoDate, no
   return lapses;
 }
 
+/** Each version's own scope sums as of the as-of date (the projection's monthly rate is a twelfth of them), measured once. */
+function ttmSums(partner: number, asOf: IsoDate): (prepared: PreparedData) => readonly number[] {
+  const byVersion = new Map<PreparedData, readonly number[]>();
+  return (prepared) => {
+    let sums = byVersion.get(prepared);
+    if (!sums) {
+      sums = measurePartner(prepared, partner, ttmWindow(asOf), { evidence: false }).scopeCents;
+      byVersion.set(prepared, sums);
+    }
+    return sums;
+  };
+}
+
 function project(
   program: PreparedProgram,
   partner: number,
   asOf: IsoDate,
   asOfDay: DayNumber,
+  changes: readonly DayNumber[],
+  ttm: (prepared: PreparedData) => readonly number[],
   competency: string,
   option: string,
   level: string,
@@ -180,16 +204,6 @@ function project(
     k + 1 === PROJECTION_MONTHS ? leavesWindowOn(asOfDay) : toDayNumber(addMonths(civil, k + 1)),
   );
   const horizon = arrivals.at(-1)!;
-  // Each version's own scopes: the rate of a scope is its TTM revenue as of the as-of date, a twelfth a month.
-  const ttmByVersion = new Map<PreparedData, readonly number[]>();
-  const ttm = (prepared: PreparedData): readonly number[] => {
-    let sums = ttmByVersion.get(prepared);
-    if (!sums) {
-      sums = measurePartner(prepared, partner, ttmWindow(asOf), { evidence: false }).scopeCents;
-      ttmByVersion.set(prepared, sums);
-    }
-    return sums;
-  };
   const withArrivals =
     (day: DayNumber) =>
     (measures: PartnerMeasures, prepared: PreparedData): PartnerMeasures => {
@@ -203,7 +217,7 @@ function project(
       ?.options.find((o) => o.option === option)
       ?.levels.find((l) => l.level === level);
 
-  const candidates = [...new Set([...changeDates(program, partner, asOf, horizon), ...arrivals])].sort((a, b) => a - b);
+  const candidates = [...new Set([...changes.filter((d) => d <= horizon), ...arrivals])].sort((a, b) => a - b);
   let reachedOn: IsoDate | null = null;
   let last: ReturnType<typeof levelOf>;
   let judgedBy = program.on(asOf)!.program.effectiveFrom;
