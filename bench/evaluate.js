@@ -24,16 +24,10 @@ const random = mulberry32(Number(values.seed));
 const pick = (list) => list[Math.floor(random() * list.length)];
 const iso = (day) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 
-const PRODUCTS = [
-  'D365-ENTERPRISE-PLAN-1',
-  'D365-SALES',
-  'D365-CUSTOMER-SERVICE',
-  'D365-FIELD-SERVICE',
-  'D365-PROJECT-SERVICE-AUTOMATION',
-  'D365-ENTERPRISE-PLAN-2',
-  'D365-OPERATIONS',
-  'AX-2012-ON-PREMISE',
-];
+const program = loadProgram();
+// The seed version: the synthetic exams follow its certification paths; lines use its products.
+const version = versionFrom(program, '2017-07-07');
+const PRODUCTS = [...version.products.keys()];
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'JP', 'AU', 'IN', 'VN', 'KE', 'NG', 'BR', 'EG'];
 const EXAMS = ['MB2-715', 'MB2-716', 'MB2-717', 'MB2-718', 'MB6-893', 'MB6-892', 'MB6-890', '70-764'];
 const FIRST_DAY = 16_800; // 2015-12-30
@@ -108,9 +102,6 @@ function time(label, fn) {
   return result;
 }
 
-const program = loadProgram();
-// The seed version: the synthetic exams follow its certification paths.
-const version = versionFrom(program, '2017-07-07');
 const raw = time(`generate ${partnerCount} partners`, generate);
 console.log(
   `  ${raw.revenue.length} revenue lines, ${raw.customers.length} customers, ${raw.associations.length} associations, ${raw.people.length} people, ${raw.examPasses.length} exam passes`,
