@@ -156,18 +156,66 @@ describe('the same scenarios from a file, from PGlite and from the PostgreSQL se
       ['--database-url', server],
     ];
     for (const store of stores) expect((await run(['import', EXAMPLE, ...store])).code).toBe(0);
+    // A what-if fragment: the store is then read whole and merged, as a file is.
+    const assume = join(mkdtempSync(join(tmpdir(), 'attain-assume-')), 'what-if.json');
+    writeFileSync(
+      assume,
+      JSON.stringify({
+        revenue: [
+          {
+            id: 'W-1',
+            customerId: 'C-ALPINE',
+            product: 'D365-SALES',
+            date: '2017-07-01',
+            amount: '1306.80',
+            currency: 'EUR',
+            netNew: true,
+          },
+        ],
+        associations: [{ customerId: 'C-MARGIE', partnerId: 'P-NORTHWIND', type: 'DPOR', start: '2016-01-01', end: '2016-12-31' }],
+      }),
+    );
     const scenarios = [
+      // The whole store as columns: every partner, one partner, several in the order given, both versions, a table.
       ['evaluate', '--as-of', '2017-11-01', '--format', 'json'],
+      ['evaluate', '--as-of', '2017-07-07', '--format', 'json'],
+      ['evaluate', '--as-of', '2018-03-31'],
+      ['evaluate', '--as-of', '2017-11-01', '--program-version', '2017-07-07', '--locale', 'fr-FR'],
+      ['evaluate', '--as-of', '2017-07-07', '--partner', 'P-NORTHWIND', '--format', 'json'],
+      ['evaluate', '--as-of', '2017-11-01', '--partner', 'P-TAILSPIN', '--partner', 'P-CONTOSO'],
+      ['evaluate', '--as-of', '2017-07-07', '--partner', 'P-NORTHWIND', '--format', 'json', '--assume', assume],
+      // One partner's neighbourhood: a customer handed over between Northwind and Contoso (C-ALPINE), people and their passes.
       ['plan', '--partner', 'P-TAILSPIN', '--as-of', '2017-11-01', '--format', 'json'],
+      ['plan', '--partner', 'P-NORTHWIND', '--as-of', '2017-07-07', '--format', 'json'],
+      ['plan', '--partner', 'P-NORTHWIND', '--as-of', '2017-07-07', '--locale', 'zh-TW'],
+      ['plan', '--partner', 'P-CONTOSO', '--as-of', '2017-11-01', '--target', 'enterprise-operations/gold', '--format', 'json'],
+      ['plan', '--partner', 'P-NORTHWIND', '--as-of', '2017-07-07', '--format', 'json', '--assume', assume],
       ['forecast', '--partner', 'P-FABRIKAM', '--as-of', '2017-07-07', '--format', 'json'],
+      ['forecast', '--partner', 'P-CONTOSO', '--as-of', '2017-07-07'],
+      ['forecast', '--partner', 'P-NORTHWIND', '--as-of', '2017-10-01', '--format', 'json'],
       ['timeline', '--partner', 'P-CONTOSO', '--from', '2017-07-07', '--to', '2018-07-07', '--format', 'csv'],
+      ['timeline', '--partner', 'P-NORTHWIND', '--from', '2017-07-07', '--to', '2018-03-01', '--step', 'week', '--format', 'json'],
+      ['timeline', '--partner', 'P-TAILSPIN', '--from', '2017-07-07', '--to', '2017-12-07'],
     ];
     for (const [command, ...rest] of scenarios as [string, ...string[]][]) {
       const fromFile = await run([command, EXAMPLE, ...rest]);
-      expect(fromFile.code).toBe(0);
+      expect(fromFile.code, `${command} ${rest.join(' ')}`).toBe(0);
       for (const store of stores) {
         const fromStore = await run([command, ...rest, ...store]);
-        expect(fromStore.stdout, `${command} ${store[0]}`).toBe(fromFile.stdout);
+        expect(fromStore.stderr, `${command} ${rest.join(' ')} ${store[0]}`).toBe('');
+        expect(fromStore.stdout, `${command} ${rest.join(' ')} ${store[0]}`).toBe(fromFile.stdout);
+      }
+    }
+    // A partner the store does not have: exit 2 whichever way the store is read.
+    for (const args of [
+      ['evaluate', '--as-of', '2017-07-07', '--partner', 'P-NOBODY'],
+      ['plan', '--partner', 'P-NOBODY', '--as-of', '2017-07-07'],
+      ['timeline', '--partner', 'P-NOBODY', '--from', '2017-07-07', '--to', '2017-08-07'],
+    ]) {
+      for (const store of stores) {
+        const { code, stderr } = await run([...args, ...store]);
+        expect(code, args.join(' ')).toBe(2);
+        expect(stderr).toContain('P-NOBODY');
       }
     }
   });

@@ -82,7 +82,7 @@ describe('an import killed with kill -9', () => {
     const writing = async () =>
       (
         await admin.query(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'INSERT INTO revenue_lines%' AND xact_start IS NOT NULL",
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'INSERT INTO %revenue_lines%' AND xact_start IS NOT NULL",
           [application],
         )
       ).rows[0].n > 0;

@@ -152,10 +152,11 @@ describe('migrations', () => {
     const db = await openPglite(mkdtempSync(join(tmpdir(), 'attain-migrate-')));
     try {
       await migrate(db);
-      const broken = [...MIGRATIONS, { version: 2, name: 'broken', sql: 'CREATE TABLE half (x int); SELECT * FROM nowhere;' }];
+      const latest = Math.max(...MIGRATIONS.map((m) => m.version));
+      const broken = [...MIGRATIONS, { version: latest + 1, name: 'broken', sql: 'CREATE TABLE half (x int); SELECT * FROM nowhere;' }];
       await expect(migrate(db, broken)).rejects.toThrow();
       expect(await db.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'half'")).toEqual([{ n: 0 }]);
-      expect(await db.query('SELECT max(version)::int AS v FROM attain_migrations')).toEqual([{ v: 1 }]);
+      expect(await db.query('SELECT max(version)::int AS v FROM attain_migrations')).toEqual([{ v: latest }]);
     } finally {
       await db.close();
     }

@@ -8,11 +8,10 @@ import {
   isIsoDate,
   problem,
   validateDataset,
-  versionFrom,
-  versionInEffect,
   withAssumptions,
   type Assumptions,
   type Dataset,
+  type DatasetColumns,
   type Program,
   type ProgramVersion,
 } from '../engine/index.js';
@@ -20,6 +19,7 @@ import { readJsonFile } from '../files/dataset-file.js';
 import { Store, type StoreOptions } from '../store/store.js';
 import type { Translator } from '../i18n/index.js';
 import { loadProgram } from '../files/program-files.js';
+import { judgingVersion, namedVersion } from '../app/rules.js';
 import { localToday, type CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 
@@ -61,12 +61,30 @@ export interface Inputs {
   readonly forced?: ProgramVersion | undefined;
 }
 
-/** The dataset of a file, or of the store when no file is named. */
-export async function loadInputs(datasetPath: string | undefined, options: InputOptions, io: CliIo): Promise<Inputs> {
-  const program = loadProgram(options.program);
+/**
+ * The dataset of a file, or of the store when no file is named. The rules:
+ * `--program`'s definition; else, reading the store, the program the store
+ * keeps (if it keeps one); else the bundled definition.
+ */
+export async function loadInputs(
+  datasetPath: string | undefined,
+  options: InputOptions,
+  io: CliIo,
+  /** The one partner the command is about: from the store, only its neighbourhood is read (not with `--assume`). */
+  partner?: string,
+): Promise<Inputs> {
+  const named = options.program === undefined ? undefined : loadProgram(options.program);
+  const fromStore =
+    datasetPath === undefined
+      ? await withStore(options, io, async (store) => ({
+          raw: await (partner !== undefined && options.assume === undefined ? store.neighbourhood(partner) : store.read()),
+          program: named ?? (await store.program()),
+        }))
+      : undefined;
+  const program = named ?? fromStore?.program ?? loadProgram();
   const forced = options.programVersion === undefined ? undefined : versionNamed(program, options.programVersion);
   const source = datasetPath ?? 'store';
-  let raw: unknown = datasetPath === undefined ? await withStore(options, io, (store) => store.read()) : readJsonFile(datasetPath);
+  let raw: unknown = fromStore ? fromStore.raw : readJsonFile(datasetPath!);
   let assumptions: Assumptions | undefined;
   let relabel = (p: InvalidInputError['problems'][number]) => p;
   if (options.assume !== undefined) {
@@ -83,6 +101,31 @@ export async function loadInputs(datasetPath: string | undefined, options: Input
   return { program, dataset: validated.value, datasetPath: source, assumptions, forced };
 }
 
+/** The whole store as columns, and the rules to judge it by. */
+export interface ColumnInputs {
+  readonly program: Program;
+  readonly columns: DatasetColumns;
+  readonly datasetPath: string;
+  readonly forced?: ProgramVersion | undefined;
+  readonly assumptions?: undefined;
+}
+
+/**
+ * The whole store as columns (no object per row), for `evaluate` with no
+ * dataset file and no `--assume`; the program chosen as in `loadInputs`.
+ */
+export async function loadStoreColumns(options: InputOptions, io: CliIo): Promise<ColumnInputs> {
+  const named = options.program === undefined ? undefined : loadProgram(options.program);
+  return withStore(options, io, async (store) => {
+    const program = named ?? (await store.program()) ?? loadProgram();
+    const forced = options.programVersion === undefined ? undefined : versionNamed(program, options.programVersion);
+    return { program, forced, columns: await store.columns(program), datasetPath: 'store' };
+  });
+}
+
+// Shared with the HTTP API: the program an import checks with, and where a definition was read from.
+export { programForImport, programSource } from '../app/rules.js';
+
 /** `--as-of`, checked; today in the local calendar when absent. */
 export function asOfDate(value: string | undefined, io: CliIo): string {
   const asOf = value ?? localToday(io.now());
@@ -92,41 +135,22 @@ export function asOfDate(value: string | undefined, io: CliIo): string {
 
 /** The version `--program-version` names by its effective date. */
 export function versionNamed(program: Program, forced: string): ProgramVersion {
-  if (!isIsoDate(forced)) {
-    throw new UsageError([problem('--program-version', '', 'flagNotCalendarDate', { value: forced })]);
-  }
-  const version = versionFrom(program, forced);
-  if (!version) {
-    throw new UsageError([
-      problem('--program-version', '', 'notAVersion', { value: forced, program: program.id, dates: versionDates(program) }),
-    ]);
-  }
-  return version;
-}
-
-function versionDates(program: Program): string {
-  return program.versions.map((v) => v.effectiveFrom).join(', ');
+  const version = namedVersion(program, forced, '--program-version');
+  if (!version.ok) throw new UsageError(version.problems);
+  return version.value;
 }
 
 /** The version that judges a date: the forced one, or the one in force. */
 export function versionFor(inputs: Pick<Inputs, 'program' | 'forced'>, date: string, flag = '--as-of'): ProgramVersion {
-  const version = inputs.forced ?? versionInEffect(inputs.program, date);
-  if (!version) {
-    throw new UsageError([
-      problem(flag, '', 'beforeFirstVersion', {
-        date,
-        program: inputs.program.id,
-        dates: versionDates(inputs.program),
-        flag: '--program-version',
-      }),
-    ]);
-  }
-  return version;
+  const version = judgingVersion(inputs.program, inputs.forced, date, flag, '--program-version');
+  if (!version.ok) throw new UsageError(version.problems);
+  return version.value;
 }
 
 /** `--partner` ids must name partners of the dataset. */
-export function checkPartners(inputs: Inputs, ids: readonly string[]): void {
-  const known = new Set(inputs.dataset.partners.map((p) => p.id));
+export function checkPartners(inputs: Inputs | ColumnInputs, ids: readonly string[]): void {
+  if (ids.length === 0) return;
+  const known = new Set('columns' in inputs ? inputs.columns.partners.ids : inputs.dataset.partners.map((p) => p.id));
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw new UsageError(unknown.map((id) => problem('--partner', '', 'notAPartner', { id, dataset: inputs.datasetPath })));
@@ -149,4 +173,32 @@ export function withNote(inputs: Pick<Inputs, 'assumptions'>, tr: Translator, te
 /** JSON output: ids and numbers only, the same in every locale; marked when assumptions were applied. */
 export function asJson(inputs: Pick<Inputs, 'assumptions'>, value: object): string {
   return `${JSON.stringify(inputs.assumptions ? { ...value, assumptions: inputs.assumptions } : value, null, 2)}\n`;
+}
+
+/**
+ * The same text as `asJson`, written element by element of one array (the
+ * partners of a report): a whole program's report with its evidence is
+ * more than one JavaScript string can hold.
+ */
+export function writeJson<K extends string>(
+  io: Pick<CliIo, 'stdout'>,
+  inputs: Pick<Inputs, 'assumptions'>,
+  value: { readonly [key in K]: readonly unknown[] } & object,
+  arrayKey: K,
+): void {
+  const items = value[arrayKey];
+  if (items.length === 0) {
+    io.stdout(asJson(inputs, value));
+    return;
+  }
+  // The array is replaced by a marker; what stands around it is written first and last.
+  const marker = '\u0000items\u0000';
+  const [head, tail] = asJson(inputs, { ...value, [arrayKey]: marker }).split(JSON.stringify(marker)) as [string, string];
+  const indent = /\n( *)"[^"\n]*": $/.exec(head)?.[1] ?? '';
+  io.stdout(`${head}[\n`);
+  items.forEach((item, i) => {
+    const text = JSON.stringify(item, null, 2).replace(/\n/g, `\n${indent}  `);
+    io.stdout(`${indent}  ${text}${i < items.length - 1 ? ',' : ''}\n`);
+  });
+  io.stdout(`${indent}]${tail}`);
 }

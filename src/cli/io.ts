@@ -10,6 +10,8 @@ export interface CliIo {
   readonly now: () => Date;
   /** Whether a person watches standard error (progress bars); absent means no. */
   readonly isTerminal?: boolean;
+  /** Standard input, up to its first line's end at least (`--password-stdin`); absent means empty. */
+  readonly readStdin?: () => Promise<string>;
 }
 
 export const processIo: CliIo = {
@@ -18,7 +20,19 @@ export const processIo: CliIo = {
   env: process.env,
   now: () => new Date(),
   isTerminal: Boolean(process.stderr.isTTY),
+  readStdin: readFirstLine,
 };
+
+/** Standard input until its first line ends (a person typing need not press Ctrl-D) or the input does. */
+async function readFirstLine(): Promise<string> {
+  let text = '';
+  process.stdin.setEncoding('utf8');
+  for await (const chunk of process.stdin) {
+    text += chunk as string;
+    if (text.includes('\n')) break;
+  }
+  return text;
+}
 
 /** Exit codes: 0 done, 1 Attain failed, 2 the input or the command line is wrong. */
 export const EXIT_OK = 0;

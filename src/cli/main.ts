@@ -2,7 +2,7 @@
  * The `attain` command line. Parses arguments, runs one command, maps every
  * failure to an exit code: 2 for bad input or usage, 1 for anything else.
  */
-import { Argument, Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { formatProblem, InvalidInputError, JSON_SCHEMAS, problem, type JsonSchemaName } from '../engine/index.js';
 import { LOCALES, resolveLocale, translator, type Translator } from '../i18n/index.js';
 import { runDocs, type DocsCommandOptions } from './commands/docs.js';
@@ -10,8 +10,21 @@ import { runExport, runImport, type ExportCommandOptions, type ImportCommandOpti
 import { FORMATS, runEvaluate, type EvaluateCommandOptions } from './commands/evaluate.js';
 import { runForecast, type ForecastCommandOptions } from './commands/forecast.js';
 import { runPlan, type PlanCommandOptions } from './commands/plan.js';
+import { runProgramList, runProgramLoad, type ProgramListCommandOptions, type ProgramLoadCommandOptions } from './commands/program.js';
 import { runTimeline, type TimelineCommandOptions } from './commands/timeline.js';
+import {
+  runUsersAdd,
+  runUsersList,
+  runUsersRemove,
+  runUsersToken,
+  type UsersAddCommandOptions,
+  type UsersListCommandOptions,
+  type UsersTokenCommandOptions,
+} from './commands/users.js';
 import { runSchema } from './commands/schema.js';
+import { runServe, type ServeCommandOptions } from './commands/serve.js';
+import { ROLES } from '../store/accounts.js';
+import type { StoreFlags } from './inputs.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, processIo, type CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 
@@ -21,6 +34,15 @@ const LOCALE_HELP = `language of the output: ${LOCALES.join(', ')} (default: fro
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** A whole number from `min` to `max`, for commander's parsing of an option. */
+function wholeNumber(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return n;
+  };
 }
 
 function buildProgram(io: CliIo, tr: Translator): Command {
@@ -127,6 +149,74 @@ function buildProgram(io: CliIo, tr: Translator): Command {
     ),
   ).action((options: ExportCommandOptions) => runExport(options, io));
 
+  const definitions = program.command('program').description('the program definitions the store keeps, version by version');
+  withStoreFlags(
+    localized(
+      definitions
+        .command('load')
+        .description('store a program definition in the store, every version: new ones added, changed ones updated')
+        .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
+        .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
+    ),
+  ).action((options: ProgramLoadCommandOptions) => runProgramLoad(options, io, tr));
+  withStoreFlags(
+    localized(
+      definitions
+        .command('list')
+        .description('list the program versions the store keeps: program, effective date, source, when loaded')
+        .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
+    ),
+  ).action((options: ProgramListCommandOptions) => runProgramList(options, io, tr));
+
+  const users = program
+    .command('users')
+    .description('the accounts of the server: program administrators, partner administrators and viewers');
+  withStoreFlags(
+    localized(
+      users
+        .command('add')
+        .description('add an account; its password is generated and printed once, or read from standard input')
+        .argument('<username>', 'the user name')
+        .requiredOption('--role <role>', `the role: ${ROLES.join(', ')}`)
+        .option('--partner <id>', 'the partner a partner-admin or partner-viewer belongs to (a partner of the store)')
+        .option('--password-stdin', 'read the password from the first line of standard input instead of generating one'),
+    ),
+  ).action((username: string, options: UsersAddCommandOptions) => runUsersAdd(username, options, io, tr));
+  withStoreFlags(
+    localized(
+      users
+        .command('list')
+        .description('list the accounts: user name, role, partner, when created')
+        .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
+    ),
+  ).action((options: UsersListCommandOptions) => runUsersList(options, io, tr));
+  withStoreFlags(
+    localized(
+      users.command('remove').description('remove an account, with its sessions and API tokens').argument('<username>', 'the user name'),
+    ),
+  ).action((username: string, options: StoreFlags) => runUsersRemove(username, options, io, tr));
+  withStoreFlags(
+    localized(
+      users
+        .command('token')
+        .description('create an API token for an account, printed once: send it as Authorization: Bearer <token>')
+        .argument('<username>', 'the user name')
+        .option('--name <name>', 'what the token is for, to tell tokens apart', 'cli'),
+    ),
+  ).action((username: string, options: UsersTokenCommandOptions) => runUsersToken(username, options, io, tr));
+
+  withStoreFlags(
+    localized(
+      program
+        .command('serve')
+        .description('serve the HTTP API over the store (creating the first program-admin when there is none)')
+        .option('--port <port>', 'port to listen on (0: any free one)', wholeNumber(0, 65535), 3000)
+        .option('--host <host>', 'address to listen on', '127.0.0.1')
+        .option('--max-upload-mb <mb>', 'the largest import upload, in megabytes', wholeNumber(1, 100_000), 50)
+        .option('--trust-proxy', 'trust X-Forwarded-* headers (behind a reverse proxy)'),
+    ),
+  ).action((options: ServeCommandOptions) => runServe(options, io, tr));
+
   localized(program.command('schema'))
     .description('print the JSON Schema of an input format')
     .addArgument(new Argument('<name>', 'which schema').choices(Object.keys(JSON_SCHEMAS)))
@@ -157,7 +247,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   const program = buildProgram(io, tr);
   let running = '';
   program.hook('preAction', (_program, command) => {
-    running = command.name();
+    // `program load`: a subcommand is named with its parent.
+    running = command.parent && command.parent !== program ? `${command.parent.name()} ${command.name()}` : command.name();
   });
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -168,12 +259,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
     if (error instanceof InvalidInputError) {
-      const key = running === 'import' ? 'cli.error.invalidImport' : 'cli.error.invalidInput';
-      io.stderr(`attain: ${tr.t(key, { source: error.source, count: error.problems.length })}\n`);
+      const key =
+        running === 'import'
+          ? 'cli.error.invalidImport'
+          : running === 'program load'
+            ? 'cli.error.invalidProgram'
+            : 'cli.error.invalidInput';
+      io.stderr(`attain: ${tr.t(key, { source: error.source, count: error.total })}\n`);
       // The first hundred say what is wrong; the rest are counted.
-      for (const p of error.problems.slice(0, SHOWN_PROBLEMS)) io.stderr(`${formatProblem(p, tr)}\n`);
-      if (error.problems.length > SHOWN_PROBLEMS)
-        io.stderr(`${tr.t('cli.error.more', { count: error.problems.length - SHOWN_PROBLEMS })}\n`);
+      const shown = error.problems.slice(0, SHOWN_PROBLEMS);
+      for (const p of shown) io.stderr(`${formatProblem(p, tr)}\n`);
+      if (error.total > shown.length) io.stderr(`${tr.t('cli.error.more', { count: error.total - shown.length })}\n`);
       return EXIT_BAD_INPUT;
     }
     if (error instanceof UsageError) {

@@ -12,8 +12,9 @@ export { compileProgramVersion } from './program/compile.js';
 export { assembleProgram, versionFrom, versionInEffect } from './program/versions.js';
 export * from './dataset/model.js';
 export { datasetFile, collections, type CollectionName, type DatasetFile } from './dataset/schema.js';
-export { validateDataset } from './dataset/validate.js';
-export { prepare, NEVER, type PreparedData } from './evaluation/prepare.js';
+export { validateDataset, RowChecker } from './dataset/validate.js';
+export { prepare, prepareColumns, NEVER, type PreparedData, type PreparedDataset } from './evaluation/prepare.js';
+export { columnsOf, IdColumn, IdColumnBuilder, type DatasetColumns, type Ids } from './evaluation/columns.js';
 export * from './evaluation/evaluate.js';
 export type * from './evaluation/report.js';
 export { jsonSchema, JSON_SCHEMAS, type JsonSchemaName } from './json-schemas.js';
@@ -24,4 +25,3 @@ export { solveCovering, type CoveringProblem, type CoveringSolution } from './pl
 export * from './forecast/forecast.js';
 export * from './timeline/timeline.js';
 export { withAssumptions, type Assumptions, type Merged } from './dataset/assumptions.js';
-export { mergeByKey, recordKey, type MergeCounts, type MergedByKey } from './dataset/merge.js';

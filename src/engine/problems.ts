@@ -41,12 +41,18 @@ export function formatProblem(p: Problem, tr?: Translator | number): string {
 
 /** Thrown by the convenience entry points when input is invalid; carries every problem found. */
 export class InvalidInputError extends Error {
+  /** How many problems there are in all: `problems` may hold only the first of very many (a large import). */
+  readonly total: number;
+
   constructor(
     readonly source: string,
     readonly problems: readonly Problem[],
+    total?: number,
   ) {
-    super(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => formatProblem(p)).join('\n')}`);
+    const count = total ?? problems.length;
+    super(`${source}: ${count} problem${count === 1 ? '' : 's'}\n${problems.map((p) => formatProblem(p)).join('\n')}`);
     this.name = 'InvalidInputError';
+    this.total = count;
   }
 }
 

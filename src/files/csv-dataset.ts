@@ -2,7 +2,7 @@
  * CSV files, one per entity: a header row with the dataset's field names,
  * one record per row. The entity comes from the file name (`revenue.csv`,
  * `exam-passes.csv`, `fx_rates.csv`…) or is given. Rows are parsed as a
- * stream; each record remembers its line for messages.
+ * stream, each with the line it starts on for messages.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
@@ -32,50 +32,62 @@ function typed(entity: CollectionName, row: Record<string, string>): Record<stri
   return record;
 }
 
-export interface CsvEntity {
-  readonly entity: CollectionName;
-  readonly records: Record<string, unknown>[];
-  /** The header, to write rejected rows with the same columns. */
-  readonly columns: readonly string[];
-  /** The line of the file each record starts on. */
-  readonly lines: readonly number[];
-}
-
 export interface CsvProgress {
   readonly rows: number;
   readonly bytes: number;
   readonly totalBytes: number;
 }
 
-export async function readCsvEntity(file: string, entity: CollectionName, onProgress?: (p: CsvProgress) => void): Promise<CsvEntity> {
+export interface CsvRow {
+  readonly record: Record<string, unknown>;
+  /** The line of the file the row starts on. */
+  readonly line: number;
+}
+
+export interface CsvReadOptions {
+  /** Called with the header's column names, before the first row. */
+  readonly onHeader?: ((columns: readonly string[]) => void) | undefined;
+  /** Called every 10,000 rows and at the end. */
+  readonly onProgress?: ((progress: CsvProgress) => void) | undefined;
+}
+
+/**
+ * The rows of one entity's CSV file, as a stream: memory stays bounded
+ * whatever the size of the file. A malformed file (a quote left open, a row
+ * with too many cells) throws InvalidInputError naming its line.
+ */
+export async function* csvRows(file: string, entity: CollectionName, options: CsvReadOptions = {}): AsyncGenerator<CsvRow> {
   const totalBytes = statSync(file).size;
   const input = createReadStream(file);
   let bytes = 0;
   input.on('data', (chunk) => (bytes += chunk.length));
-  let columns: string[] = [];
   const parser = input.pipe(
     parse({
       bom: true,
-      columns: (header: string[]) => (columns = header.map((h) => h.trim())),
+      columns: (header: string[]) => {
+        const columns = header.map((h) => h.trim());
+        options.onHeader?.(columns);
+        return columns;
+      },
       skip_empty_lines: true,
       info: true,
     }),
   );
-  const records: Record<string, unknown>[] = [];
-  const lines: number[] = [];
+  let rows = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      records.push(typed(entity, record));
-      lines.push(info.lines);
-      if (onProgress && records.length % 10_000 === 0) onProgress({ rows: records.length, bytes, totalBytes });
+      yield { record: typed(entity, record), line: info.lines };
+      rows += 1;
+      if (options.onProgress && rows % 10_000 === 0) options.onProgress({ rows, bytes, totalBytes });
     }
   } catch (error) {
-    // Malformed CSV (a quote left open, a row with too many cells) names its line.
+    if (error instanceof InvalidInputError) throw error;
     const line = (error as { lines?: number }).lines;
     throw new InvalidInputError(file, [
       problem(line === undefined ? file : `${file}:${line}`, '', 'notCsv', { detail: (error as Error).message }),
     ]);
+  } finally {
+    input.destroy();
   }
-  onProgress?.({ rows: records.length, bytes: totalBytes, totalBytes });
-  return { entity, records, columns, lines };
+  options.onProgress?.({ rows, bytes: totalBytes, totalBytes });
 }

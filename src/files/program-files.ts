@@ -76,12 +76,29 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** One version's definition as one document: its fragments joined, what `compileProgramVersion` takes. */
+export interface VersionDefinition {
+  readonly effectiveFrom: string;
+  readonly definition: Record<string, unknown>;
+}
+
+/** A program read from disk: compiled, and each version's joined definition (oldest first), to keep in a store. */
+export interface ProgramDefinitions {
+  readonly program: Program;
+  readonly definitions: readonly VersionDefinition[];
+}
+
 /**
  * Loads a program: a definition file, a folder of fragments (one version), or
  * a folder whose `versions/` subfolders each hold one version's fragments,
  * joined with the fragments outside `versions/` that all versions share.
  */
 export function loadProgram(path: string = DEFAULT_PROGRAM_PATH): Program {
+  return readProgramDefinitions(path).program;
+}
+
+/** Reads a program as `loadProgram` does, keeping besides each version's definition with its fragments joined. */
+export function readProgramDefinitions(path: string = DEFAULT_PROGRAM_PATH): ProgramDefinitions {
   const problems: Problem[] = [];
   let layout: { label: string; files: string[] }[];
   try {
@@ -126,20 +143,24 @@ export function loadProgram(path: string = DEFAULT_PROGRAM_PATH): Program {
     return data === undefined ? [] : [{ file: display(file), data }];
   };
 
-  const versions: ProgramVersion[] = [];
+  const versions: { version: ProgramVersion; definition: Record<string, unknown> }[] = [];
   for (const { label, files } of layout) {
     const before = problems.length;
-    const merged = mergeFragments(files.flatMap(parse), problems);
+    // A copy for each version: joining writes into the first fragment's mappings (countries), which files shared by several versions must not carry from one to the next.
+    const merged = mergeFragments(structuredClone(files.flatMap(parse)), problems);
     if (problems.length > before) continue;
     const compiled = compileProgramVersion(merged);
     // Each version is checked on its own; name it when there are several.
     if (!compiled.ok) problems.push(...compiled.problems.map((p) => (label ? { ...p, record: `${label}: ${p.record}` } : p)));
-    else versions.push(compiled.value);
+    else versions.push({ version: compiled.value, definition: merged });
   }
   if (problems.length > 0) throw new InvalidInputError(path, dedupe(problems));
-  const program = assembleProgram(versions);
+  const program = assembleProgram(versions.map((v) => v.version));
   if (!program.ok) throw new InvalidInputError(path, program.problems);
-  return program.value;
+  const definitions = versions
+    .map(({ version, definition }) => ({ effectiveFrom: version.effectiveFrom, definition }))
+    .sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0));
+  return { program: program.value, definitions };
 }
 
 /** A broken shared file is reported once, not once per version. */

@@ -84,6 +84,73 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'program definitions by version',
+    // One row per version of a program: its definition as one document (the
+    // fragments joined, what compileProgramVersion takes), where it was read
+    // from, and when it was stored or last changed.
+    sql: `
+      CREATE TABLE program_versions (
+        program_id text NOT NULL,
+        effective_from date NOT NULL,
+        definition jsonb NOT NULL,
+        source text NOT NULL,
+        loaded_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (program_id, effective_from)
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: 'indexes for reading the store as columns and by partner',
+    // Evaluating the whole store reads each table in chunks of seq order
+    // (src/store/columns.ts: WHERE seq > $1 ORDER BY seq LIMIT n), which
+    // needs seq indexed and unique, as bigserial makes it. A partner's
+    // neighbourhood (plan, forecast, timeline) starts from its associations.
+    sql: `
+      CREATE UNIQUE INDEX partners_seq ON partners (seq);
+      CREATE UNIQUE INDEX customers_seq ON customers (seq);
+      CREATE UNIQUE INDEX associations_seq ON associations (seq);
+      CREATE UNIQUE INDEX revenue_lines_seq ON revenue_lines (seq);
+      CREATE UNIQUE INDEX people_seq ON people (seq);
+      CREATE UNIQUE INDEX exam_passes_seq ON exam_passes (seq);
+      CREATE INDEX associations_partner ON associations (partner_id);
+    `,
+  },
+  {
+    version: 4,
+    name: 'accounts, sessions and API tokens',
+    // Secrets are never stored: passwords as scrypt hashes with their own
+    // salt and cost, session and API tokens as SHA-256 digests (they are
+    // long random values: a fast digest is enough and lets them be looked up).
+    sql: `
+      CREATE TABLE users (
+        id bigserial PRIMARY KEY,
+        username text NOT NULL UNIQUE,
+        password_hash text NOT NULL,
+        role text NOT NULL CHECK (role IN ('program-admin', 'partner-admin', 'partner-viewer')),
+        partner_id text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        CHECK ((role = 'program-admin') = (partner_id IS NULL))
+      );
+      CREATE TABLE sessions (
+        token_hash text PRIMARY KEY,
+        user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        csrf_token text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL
+      );
+      CREATE TABLE api_tokens (
+        id bigserial PRIMARY KEY,
+        user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        name text NOT NULL,
+        token_hash text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_used_at timestamptz
+      );
+    `,
+  },
 ];
 
 /** Applies every migration the store has not seen yet; returns the versions applied. */

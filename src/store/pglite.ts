@@ -24,8 +24,9 @@ function client(db: Queryable, root: PGlite): SqlClient {
   };
 }
 
+/** `dataDir`: a folder, or `memory://` for a store that lives only as long as the process (tests, what-if). */
 export async function openPglite(dataDir: string): Promise<SqlClient> {
-  mkdirSync(dataDir, { recursive: true });
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
   return client(db, db);
 }

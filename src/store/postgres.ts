@@ -28,6 +28,7 @@ export async function openPostgres(url: string, schema?: string): Promise<SqlCli
   if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`);
   return {
     ...queries(pool),
+    sessions: 4, // the pool's max
     async transaction(fn) {
       const connection = await pool.connect();
       try {

@@ -9,4 +9,10 @@ export interface SqlClient {
   /** All or nothing: `fn` runs in one transaction, rolled back if it throws. */
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * How many transactions may run at once (a server's pool); absent: one
+   * (PGlite runs them one after the other). Reading the store as columns
+   * splits its work between two when it can.
+   */
+  readonly sessions?: number;
 }

@@ -8,12 +8,21 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** `now`: the clock `--as-of` defaults read; `env`: the environment (`LANG`, `ATTAIN_DATABASE_URL`…). */
-export async function runCli(args: readonly string[], options: { now?: Date; env?: Record<string, string> } = {}): Promise<CliRun> {
+/** `now`: the clock `--as-of` defaults read; `env`: the environment (`LANG`, `ATTAIN_DATABASE_URL`…); `stdin`: standard input. */
+export async function runCli(
+  args: readonly string[],
+  options: { now?: Date; env?: Record<string, string>; stdin?: string } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const now = options.now ?? new Date(2017, 6, 7);
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: options.env ?? {}, now: () => now };
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    env: options.env ?? {},
+    now: () => now,
+    readStdin: async () => options.stdin ?? '',
+  };
   const code = await main(args, io);
   return { code, stdout, stderr };
 }

@@ -18,7 +18,7 @@ export async function runForecast(
   tr: Translator,
 ): Promise<void> {
   const asOf = asOfDate(options.asOf, io);
-  const inputs = await loadInputs(datasetPath, options, io);
+  const inputs = await loadInputs(datasetPath, options, io, options.partner);
   checkPartners(inputs, [options.partner]);
   versionFor(inputs, asOf); // a clear error before the first version
   const forecast = forecastPartner(new PreparedProgram(inputs.program, inputs.dataset, inputs.forced), options.partner, asOf);

@@ -1,5 +1,6 @@
 /** `attain plan <dataset.json> --partner ID`: what it takes to reach the next level (or the levels named). */
-import { planPartner, prepare, problem, type PreparedData, type Target } from '../../engine/index.js';
+import { planPartner, prepare, type PreparedData, type Target } from '../../engine/index.js';
+import { parseTarget as parseTargetOf } from '../../app/rules.js';
 import { asJson, asOfDate, checkPartners, loadInputs, versionFor, withNote, type InputOptions } from '../inputs.js';
 import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
@@ -15,7 +16,7 @@ export interface PlanCommandOptions extends InputOptions {
 
 export async function runPlan(datasetPath: string | undefined, options: PlanCommandOptions, io: CliIo, tr: Translator): Promise<void> {
   const asOf = asOfDate(options.asOf, io);
-  const inputs = await loadInputs(datasetPath, options, io);
+  const inputs = await loadInputs(datasetPath, options, io, options.partner);
   checkPartners(inputs, [options.partner]);
   const version = versionFor(inputs, asOf);
   const prepared = prepare(version, inputs.dataset);
@@ -26,19 +27,7 @@ export async function runPlan(datasetPath: string | undefined, options: PlanComm
 
 /** `OPTION/LEVEL`, or `COMPETENCY/OPTION/LEVEL` when an option id is not unique. */
 function parseTarget(prepared: PreparedData, text: string): Target {
-  const parts = text.split('/');
-  const all = prepared.program.competencies.flatMap((c) =>
-    c.options.flatMap((o) => o.levels.map((l) => ({ competency: c.id, option: o.id, level: l.id }))),
-  );
-  const matches = all.filter((t) =>
-    parts.length === 3
-      ? t.competency === parts[0] && t.option === parts[1] && t.level === parts[2]
-      : parts.length === 2 && t.option === parts[0] && t.level === parts[1],
-  );
-  if (matches.length !== 1) {
-    const known = all.map((t) => `${t.option}/${t.level}`).join(', ');
-    const code = matches.length === 0 ? 'notALevel' : 'ambiguousLevel';
-    throw new UsageError([problem('--target', '', code, { target: text, levels: known })]);
-  }
-  return matches[0]!;
+  const target = parseTargetOf(prepared.program, text, '--target');
+  if (!target.ok) throw new UsageError(target.problems);
+  return target.value;
 }

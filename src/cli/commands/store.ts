@@ -3,13 +3,12 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
-import { collections, InvalidInputError, problem, type Problem } from '../../engine/index.js';
-import { entityOfFileName, isEntity, readCsvEntity, type CsvEntity } from '../../files/csv-dataset.js';
-import type { Batch, ImportReport } from '../../store/store.js';
+import { collections, problem, type CollectionName } from '../../engine/index.js';
+import { csvRows, entityOfFileName, isEntity } from '../../files/csv-dataset.js';
+import type { Batch, ImportReport, ImportSource } from '../../store/store.js';
 import { readJsonFile } from '../../files/dataset-file.js';
-import { loadProgram } from '../../files/program-files.js';
 import type { Translator } from '../../i18n/index.js';
-import { withStore, type StoreFlags } from '../inputs.js';
+import { programForImport, withStore, type StoreFlags } from '../inputs.js';
 import { writeOutput, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
@@ -40,29 +39,43 @@ function dataFiles(paths: readonly string[]): string[] {
   });
 }
 
-interface Loaded {
-  readonly batch: Batch;
-  readonly csv?: CsvEntity | undefined;
-}
+/** A file to import: a JSON dataset read whole, or a CSV file of one entity streamed while it is imported. */
+type Input =
+  | { readonly kind: 'json'; readonly file: string; readonly incoming: unknown }
+  | { readonly kind: 'csv'; readonly file: string; readonly entity: CollectionName; columns: readonly string[] };
 
-async function load(file: string, options: ImportCommandOptions, io: CliIo, tr: Translator): Promise<Loaded> {
-  if (extname(file).toLowerCase() === '.json') return { batch: { incoming: readJsonFile(file), source: file } };
+function input(file: string, options: ImportCommandOptions): Input {
+  if (extname(file).toLowerCase() === '.json') return { kind: 'json', file, incoming: readJsonFile(file) };
   const entity = options.entity ?? entityOfFileName(file);
   if (entity === undefined) throw new UsageError([problem(file, '', 'noEntity', { file })]);
   if (!isEntity(entity))
     throw new UsageError([problem('--entity', '', 'notEntity', { value: entity, entities: Object.keys(collections).join(', ') })]);
-  const bar = io.isTerminal ? progressBar(file, tr) : undefined;
-  const started = Date.now();
-  try {
-    const csv = await readCsvEntity(file, entity, (p) => {
-      if (!bar) return;
-      if (bar.getTotal() !== p.totalBytes) bar.start(p.totalBytes, 0, { rows: 0, speed: 0 });
-      bar.update(p.bytes, { rows: p.rows, speed: Math.round(p.rows / Math.max(0.001, (Date.now() - started) / 1000)) });
-    });
-    return { batch: { incoming: { [entity]: csv.records }, source: file }, csv };
-  } finally {
-    bar?.stop();
-  }
+  return { kind: 'csv', file, entity, columns: [] };
+}
+
+/** What the store reads: a JSON file's records, or a CSV file's rows as they are parsed, with a progress bar on a terminal. */
+function sourceOf(input: Input, io: CliIo, tr: Translator): Batch | ImportSource {
+  if (input.kind === 'json') return { incoming: input.incoming, source: input.file };
+  return {
+    source: input.file,
+    async *records() {
+      const bar = io.isTerminal ? progressBar(input.file, tr) : undefined;
+      const started = Date.now();
+      try {
+        const rows = csvRows(input.file, input.entity, {
+          onHeader: (columns) => (input.columns = columns),
+          onProgress: (p) => {
+            if (!bar) return;
+            if (bar.getTotal() !== p.totalBytes) bar.start(p.totalBytes, 0, { rows: 0, speed: 0 });
+            bar.update(p.bytes, { rows: p.rows, speed: Math.round(p.rows / Math.max(0.001, (Date.now() - started) / 1000)) });
+          },
+        });
+        for await (const { record, line } of rows) yield { collection: input.entity, record, line };
+      } finally {
+        bar?.stop();
+      }
+    },
+  };
 }
 
 /** Rows, rows per second and time left, on standard error, while a CSV file is read. */
@@ -79,33 +92,24 @@ function progressBar(file: string, tr: Translator): SingleBar {
   return new SingleBar({ stream: process.stderr, format }, Presets.shades_classic);
 }
 
-/** `revenue.csv: revenue[3] (id R-88)` → `revenue.csv:5 (id R-88)`: CSV problems by line. */
-function byLine(loaded: readonly Loaded[]) {
-  return (p: Problem): Problem => {
-    for (const { batch, csv } of loaded) {
-      if (!csv || !p.record.startsWith(`${batch.source}: `)) continue;
-      const m = /^(\w+)\[(\d+)\](.*)$/.exec(p.record.slice(batch.source.length + 2));
-      const line = m ? csv.lines[Number(m[2])] : undefined;
-      if (line !== undefined) return { ...p, record: `${batch.source}:${line}${m![3]}` };
-    }
-    return p;
-  };
-}
-
 /** Rejected records next to their input, with why: `file.rejected.csv` (the same columns and a reason) or `.json`. */
-function writeRejected({ batch, csv }: Loaded, report: ImportReport): string {
-  const base = batch.source.replace(/\.(json|csv)$/i, '');
-  if (csv) {
+async function writeRejected(input: Input, report: ImportReport): Promise<string> {
+  const base = input.file.replace(/\.(json|csv)$/i, '');
+  if (input.kind === 'csv') {
+    // The file is read again for the rejected rows' cells as given: nothing of it was kept in memory.
+    const reasons = new Map(report.rejectedRecords.map((r) => [r.index, r.reasons.join('; ')] as const));
+    const rows: string[][] = [[...input.columns, 'reason']];
+    let index = 0;
+    for await (const { record } of csvRows(input.file, input.entity)) {
+      const reason = reasons.get(index++);
+      if (reason !== undefined) rows.push([...input.columns.map((c) => String(record[c] ?? '')), reason]);
+    }
     const file = `${base}.rejected.csv`;
-    const rows = report.rejectedRecords.map((r) => [
-      ...csv.columns.map((c) => String(csv.records[r.index]?.[c] ?? '')),
-      r.reasons.join('; '),
-    ]);
-    writeFileSync(file, stringify([[...csv.columns, 'reason'], ...rows]), 'utf8');
+    writeFileSync(file, stringify(rows), 'utf8');
     return file;
   }
   const file = `${base}.rejected.json`;
-  const incoming = batch.incoming as Record<string, unknown[]>;
+  const incoming = input.incoming as Record<string, unknown[]>;
   const rejected = report.rejectedRecords.map((r) => ({
     collection: r.collection,
     index: r.index,
@@ -121,23 +125,17 @@ export async function runImport(paths: readonly string[], options: ImportCommand
   const unknown = files.filter((file) => !DATA_FILE.test(file));
   if (unknown.length > 0) throw new UsageError(unknown.map((file) => problem(file, '', 'notDataFile', { file })));
   if (files.length === 0) throw new UsageError([problem(paths.join(' '), '', 'noDatasetFiles', { paths: paths.join(', ') })]);
-  const program = loadProgram(options.program);
-  const loaded: Loaded[] = [];
-  for (const file of files) loaded.push(await load(file, options, io, tr));
-  let reports: ImportReport[];
-  try {
-    reports = await withStore(options, io, (store) =>
-      store.import(
-        loaded.map((l) => l.batch),
-        program,
-        { skipInvalid: options.skipInvalid ?? false },
-      ),
+  const inputs = files.map((file) => input(file, options));
+  const reports = await withStore(options, io, async (store) => {
+    const { program, keep } = await programForImport(store, options.program);
+    return store.import(
+      inputs.map((i) => sourceOf(i, io, tr)),
+      program,
+      { skipInvalid: options.skipInvalid ?? false, program: keep },
     );
-  } catch (error) {
-    if (error instanceof InvalidInputError) throw new InvalidInputError(error.source, error.problems.map(byLine(loaded)));
-    throw error;
-  }
-  const written = reports.map((report, i) => (report.rejected > 0 ? writeRejected(loaded[i]!, report) : undefined));
+  });
+  const written: (string | undefined)[] = [];
+  for (const [i, report] of reports.entries()) written.push(report.rejected > 0 ? await writeRejected(inputs[i]!, report) : undefined);
   if (options.format === 'json') {
     io.stdout(
       `${JSON.stringify(

@@ -1,5 +1,6 @@
 /** `attain timeline <dataset.json> --partner ID --from D1 --to D2`: levels and measures at every step. */
-import { isIsoDate, PreparedProgram, problem, stepDates, timelineOf, type Step } from '../../engine/index.js';
+import { PreparedProgram, timelineOf, type Step } from '../../engine/index.js';
+import { timelineSteps } from '../../app/rules.js';
 import { asJson, checkPartners, loadInputs, versionFor, withNote, type InputOptions } from '../inputs.js';
 import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
@@ -14,30 +15,16 @@ export interface TimelineCommandOptions extends InputOptions {
   readonly format: string;
 }
 
-/** Enough for ten years of weeks; more is a mistake in --from / --to, not a chart. */
-const MAX_POINTS = 600;
-
 export async function runTimeline(
   datasetPath: string | undefined,
   options: TimelineCommandOptions,
   io: CliIo,
   tr: Translator,
 ): Promise<void> {
-  const problems = (['from', 'to'] as const)
-    .filter((flag) => !isIsoDate(options[flag]))
-    .map((flag) => problem(`--${flag}`, '', 'flagNotCalendarDate', { value: options[flag] }));
-  if (problems.length === 0 && options.to < options.from) {
-    problems.push(problem('--to', '', 'toBeforeFrom', { to: options.to, flag: '--from', from: options.from }));
-  }
-  if (problems.length > 0) throw new UsageError(problems);
-  const dates = stepDates(options.from, options.to, options.step);
-  if (dates.length > MAX_POINTS) {
-    throw new UsageError([
-      problem('--to', '', 'tooManySteps', { count: String(dates.length), from: options.from, max: String(MAX_POINTS) }),
-    ]);
-  }
+  const steps = timelineSteps(options.from, options.to, options.step, { from: '--from', to: '--to' });
+  if (!steps.ok) throw new UsageError(steps.problems);
 
-  const inputs = await loadInputs(datasetPath, options, io);
+  const inputs = await loadInputs(datasetPath, options, io, options.partner);
   checkPartners(inputs, [options.partner]);
   versionFor(inputs, options.from, '--from'); // every later date then has a version too
   const timeline = timelineOf(

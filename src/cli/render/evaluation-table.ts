@@ -1,6 +1,6 @@
 /** The `--format table` view of an evaluation report: what a person reads in a terminal. */
 import Table from 'cli-table3';
-import type { Dataset, EvaluationReport, ProgramVersion, RequirementEvaluation } from '../../engine/index.js';
+import type { EvaluationReport, ProgramVersion, RequirementEvaluation } from '../../engine/index.js';
 import type { Translator } from '../../i18n/index.js';
 import { BORDERLESS, indent, names, quantity, TABLE_STYLE } from './format.js';
 
@@ -23,11 +23,13 @@ function row(tr: Translator, levelCell: string, name: string, evaluation: Requir
   ];
 }
 
-export function renderEvaluationTable(report: EvaluationReport, version: ProgramVersion, dataset: Dataset, tr: Translator): string {
-  const partners = new Map(dataset.partners.map((p) => [p.id, p] as const));
+/** A partner's name and country by id: from a dataset's records or from the store's columns. */
+export type PartnerNames = (partnerId: string) => { readonly name: string; readonly country: string } | undefined;
+
+export function renderEvaluationTable(report: EvaluationReport, version: ProgramVersion, partners: PartnerNames, tr: Translator): string {
   const name = names(version, tr);
   const blocks = report.partners.map((evaluation) => {
-    const partner = partners.get(evaluation.partnerId);
+    const partner = partners(evaluation.partnerId);
     const lines = [
       tr.t('cli.partnerHeader', {
         partnerId: evaluation.partnerId,

@@ -55,6 +55,14 @@ export const WELL_FORMED = Object.fromEntries(
 ) as unknown as Record<CollectionName, (record: unknown) => boolean>;
 
 const BASE_CURRENCY = 'USD';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function amountTextOf(record: RecordOf<'revenue'>): string {
+  return typeof record.amount === 'number' ? String(record.amount) : record.amount;
+}
 const ISO_4217 = new Set(currencyCodes.codes());
 
 function decimalOf(value: number | string): Decimal | undefined {
@@ -78,6 +86,42 @@ function inReadingOrder(problems: readonly Problem[]): Problem[] {
 
 export function validateDataset(raw: unknown, program: Catalog): Result<Dataset> {
   return new DatasetValidator(program).validate(raw);
+}
+
+/**
+ * One record's checks that need no other record: its shape, then the
+ * program's catalogs (country, association type, product, currency, amount,
+ * rate). What a streaming import runs on each row as it arrives; references,
+ * missing rates, overlaps and converted amounts are checked against the
+ * whole store afterwards. The same code as `validateDataset`, so a record
+ * gets the same words either way.
+ */
+export class RowChecker {
+  private readonly validator: DatasetValidator;
+
+  constructor(program: Catalog) {
+    this.validator = new DatasetValidator(program);
+  }
+
+  /** The record if well-formed (undefined if not), and its problems in the order `validateDataset` gives them. */
+  check<C extends CollectionName>(
+    collection: C,
+    record: unknown,
+    label: () => string,
+  ): { readonly record: RecordOf<C> | undefined; readonly problems: Problem[] } {
+    const wellFormed = WELL_FORMED[collection](record) ? (record as RecordOf<C>) : this.validator.shape(collection, record, label);
+    if (wellFormed)
+      this.validator.row(
+        {
+          get label() {
+            return label();
+          },
+        },
+        collection,
+        wellFormed,
+      );
+    return { record: wellFormed, problems: this.validator.take() };
+  }
 }
 
 class DatasetValidator {
@@ -142,20 +186,8 @@ class DatasetValidator {
     const checked: Checked<RecordOf<C>>[] = [];
     for (let index = 0; index < value.length; index++) {
       const record: unknown = value[index];
-      const isObject = typeof record === 'object' && record !== null && !Array.isArray(record);
-      const id = isObject ? (record as { id?: unknown }).id : undefined;
-      let accepted: RecordOf<C> | undefined = wellFormed(record) ? (record as RecordOf<C>) : undefined;
-      if (!accepted) {
-        const label = recordLabel(name, index, id);
-        if (!isObject) {
-          this.problem(label, '', 'recordNotObject', { collection: name, value: quote(record) });
-        } else {
-          // zod has the last word: it explains a rejection, or accepts what the fast check was too strict about.
-          const parsed = collections[name].safeParse(record, { reportInput: true });
-          if (parsed.success) accepted = parsed.data as RecordOf<C>;
-          else this.problems.push(...problemsFromZod(parsed.error.issues, label));
-        }
-      }
+      const id = isObject(record) ? record.id : undefined;
+      const accepted = wellFormed(record) ? (record as RecordOf<C>) : this.shape(name, record, () => recordLabel(name, index, id));
       // Duplicates are judged on the raw ids, so a record with another defect still reports its repeated id.
       if (typeof id === 'string') {
         const earlier = firstIndex.get(id);
@@ -166,6 +198,48 @@ class DatasetValidator {
       if (accepted) checked.push(new Checked(name, index, accepted));
     }
     return checked;
+  }
+
+  /** The problems found so far, leaving none behind. */
+  take(): Problem[] {
+    return this.problems.splice(0);
+  }
+
+  /** A record the fast check rejected: zod explains why, or accepts what the fast check was too strict about. */
+  shape<C extends CollectionName>(name: C, record: unknown, label: () => string): RecordOf<C> | undefined {
+    if (!isObject(record)) {
+      this.problem(label(), '', 'recordNotObject', { collection: name, value: quote(record) });
+      return undefined;
+    }
+    const parsed = collections[name].safeParse(record, { reportInput: true });
+    if (parsed.success) return parsed.data as RecordOf<C>;
+    this.problems.push(...problemsFromZod(parsed.error.issues, label()));
+    return undefined;
+  }
+
+  /**
+   * The checks a well-formed record needs on its own, against the program's
+   * catalogs (no other record): what the store checks row by row as a file
+   * streams in, the rest being set queries.
+   */
+  row<C extends CollectionName>(at: At, name: C, record: RecordOf<C>): void {
+    switch (name) {
+      case 'partners':
+      case 'customers':
+        this.marketOf(at, (record as RecordOf<'partners'>).country);
+        return;
+      case 'associations':
+        this.associationRow(at, record as RecordOf<'associations'>);
+        return;
+      case 'revenue':
+        this.revenueRow(at, record as RecordOf<'revenue'>, 'unknown');
+        return;
+      case 'fxRates':
+        this.rateRow(at, record as RecordOf<'fxRates'>);
+        return;
+      default:
+        return;
+    }
   }
 
   private partners(records: Checked<RecordOf<'partners'>>[]): Partner[] {
@@ -189,21 +263,31 @@ class DatasetValidator {
       const { record } = at;
       this.reference(at, 'customerId', record.customerId, 'customers', 'customer');
       this.reference(at, 'partnerId', record.partnerId, 'partners', 'partner');
-      if (!this.program.associationTypes.has(record.type)) {
-        this.problem(at, 'type', 'notAssociationType', {
-          field: 'type',
-          value: quote(record.type),
-          types: [...this.program.associationTypes.keys()].join(', '),
-        });
-      }
-      const end = record.end ?? null;
-      if (end !== null && end < record.start) {
-        this.problem(at, 'end', 'dateBefore', { field: 'end', date: end, otherField: 'start', otherDate: record.start });
-      }
-      out.push({ customerId: record.customerId, partnerId: record.partnerId, type: record.type, start: record.start, end });
+      this.associationRow(at, record);
+      out.push({
+        customerId: record.customerId,
+        partnerId: record.partnerId,
+        type: record.type,
+        start: record.start,
+        end: record.end ?? null,
+      });
     }
     this.rejectOverlaps(records);
     return out;
+  }
+
+  private associationRow(at: At, record: RecordOf<'associations'>): void {
+    if (!this.program.associationTypes.has(record.type)) {
+      this.problem(at, 'type', 'notAssociationType', {
+        field: 'type',
+        value: quote(record.type),
+        types: [...this.program.associationTypes.keys()].join(', '),
+      });
+    }
+    const end = record.end ?? null;
+    if (end !== null && end < record.start) {
+      this.problem(at, 'end', 'dateBefore', { field: 'end', date: end, otherField: 'start', otherDate: record.start });
+    }
   }
 
   /** Two associations of an exclusive type (DPOR) for one customer may not share a day. */
@@ -251,16 +335,8 @@ class DatasetValidator {
     const list: FxRate[] = [];
     for (const at of records) {
       const { record } = at;
-      const currencyOk = this.currency(at, record.currency);
-      const rate = decimalOf(record.usdPerUnit);
-      if (!rate || rate.units <= 0n) {
-        this.problem(at, 'usdPerUnit', 'notPositiveDecimal', { field: 'usdPerUnit', value: quote(record.usdPerUnit) });
-        continue;
-      }
-      if (record.currency === BASE_CURRENCY && !(rate.units === 1n && rate.scale === 0)) {
-        this.problem(at, 'usdPerUnit', 'baseRateNotOne', { field: 'usdPerUnit', value: quote(record.usdPerUnit), currency: BASE_CURRENCY });
-        continue;
-      }
+      const { currencyOk, rate } = this.rateRow(at, record);
+      if (!rate) continue;
       const key = `${record.currency}\u0000${record.month}`;
       const earlier = firstAt.get(key);
       if (earlier !== undefined) {
@@ -274,27 +350,32 @@ class DatasetValidator {
     return { list, byKey };
   }
 
+  /** The rate, when it is a valid one (positive, exactly 1 for the base currency). */
+  private rateRow(at: At, record: RecordOf<'fxRates'>): { currencyOk: boolean; rate: Decimal | undefined } {
+    const currencyOk = this.currency(at, record.currency);
+    const rate = decimalOf(record.usdPerUnit);
+    if (!rate || rate.units <= 0n) {
+      this.problem(at, 'usdPerUnit', 'notPositiveDecimal', { field: 'usdPerUnit', value: quote(record.usdPerUnit) });
+      return { currencyOk, rate: undefined };
+    }
+    if (record.currency === BASE_CURRENCY && !(rate.units === 1n && rate.scale === 0)) {
+      this.problem(at, 'usdPerUnit', 'baseRateNotOne', { field: 'usdPerUnit', value: quote(record.usdPerUnit), currency: BASE_CURRENCY });
+      return { currencyOk, rate: undefined };
+    }
+    return { currencyOk, rate };
+  }
+
   private revenue(records: Checked<RecordOf<'revenue'>>[], rates: Map<string, Decimal>): RevenueLine[] {
     const out: RevenueLine[] = [];
     for (const at of records) {
       const { record } = at;
       this.reference(at, 'customerId', record.customerId, 'customers', 'customer');
-      if (!this.program.products.has(record.product)) {
-        this.problem(at, 'product', 'notProgramProduct', { field: 'product', value: quote(record.product) });
-      }
-      const amountText = typeof record.amount === 'number' ? String(record.amount) : record.amount;
       const rate =
         record.currency !== BASE_CURRENCY && ISO_4217.has(record.currency)
           ? rates.get(`${record.currency}\u0000${monthOf(record.date)}`)
           : undefined;
-      let usdCents: Cents | undefined;
-      try {
-        usdCents = textToUsdCents(amountText, rate);
-        if (usdCents === undefined) this.problem(at, 'amount', 'notDecimalNumber', { field: 'amount', value: quote(record.amount) });
-      } catch {
-        this.problem(at, 'amount', 'amountTooLarge', { field: 'amount', value: quote(record.amount) });
-      }
-      if (this.currency(at, record.currency) && record.currency !== BASE_CURRENCY && !rate) {
+      const { usdCents, currencyOk } = this.revenueRow(at, record, rate);
+      if (currencyOk && record.currency !== BASE_CURRENCY && !rate) {
         this.problem(at, 'currency', 'noFxRate', {
           field: 'currency',
           currency: record.currency,
@@ -309,13 +390,42 @@ class DatasetValidator {
         customerId: record.customerId,
         product: record.product,
         date: record.date,
-        amount: canonicalDecimalText(amountText),
+        amount: canonicalDecimalText(amountTextOf(record)),
         currency: record.currency,
         netNew: record.netNew,
         usdCents,
       });
     }
     return out;
+  }
+
+  /**
+   * Product, amount and currency of a line. `rate`: the line month's rate;
+   * undefined for US dollars or when there is none (the amount is then
+   * checked as dollars); `unknown` when it is not known here (the store
+   * checks the size of converted amounts in SQL).
+   */
+  private revenueRow(
+    at: At,
+    record: RecordOf<'revenue'>,
+    rate: Decimal | undefined | 'unknown',
+  ): { usdCents: Cents | undefined; currencyOk: boolean } {
+    if (!this.program.products.has(record.product)) {
+      this.problem(at, 'product', 'notProgramProduct', { field: 'product', value: quote(record.product) });
+    }
+    const amountText = amountTextOf(record);
+    let usdCents: Cents | undefined;
+    if (rate === 'unknown' && record.currency !== BASE_CURRENCY && ISO_4217.has(record.currency)) {
+      if (!parseDecimal(amountText)) this.problem(at, 'amount', 'notDecimalNumber', { field: 'amount', value: quote(record.amount) });
+    } else {
+      try {
+        usdCents = textToUsdCents(amountText, rate === 'unknown' ? undefined : rate);
+        if (usdCents === undefined) this.problem(at, 'amount', 'notDecimalNumber', { field: 'amount', value: quote(record.amount) });
+      } catch {
+        this.problem(at, 'amount', 'amountTooLarge', { field: 'amount', value: quote(record.amount) });
+      }
+    }
+    return { usdCents, currencyOk: this.currency(at, record.currency) };
   }
 
   private people(records: Checked<RecordOf<'people'>>[]): Person[] {

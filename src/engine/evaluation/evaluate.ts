@@ -68,8 +68,7 @@ export function measurePartner(prepared: PreparedData, partner: number, window: 
     if (day > knownUntil) break; // entries are in date order
     const scope = entryScope[k]!;
     const sum = scopeCents[scope]! + entryCents[k]!;
-    if (sum > LIMIT || sum < -LIMIT)
-      throw new RangeError(`revenue of partner ${prepared.dataset.partners[partner]?.id} exceeds the exact range`);
+    if (sum > LIMIT || sum < -LIMIT) throw new RangeError(`revenue of partner ${prepared.partnerIds[partner]} exceeds the exact range`);
     scopeCents[scope] = sum;
     if (evidence) scopeLines[scope]!.push(entryLine[k]!);
   }
@@ -130,7 +129,7 @@ export function evaluate(prepared: PreparedData, options: EvaluateOptions): Eval
         if (index === undefined) throw new RangeError(`partner "${id}" is not in the dataset`);
         return index;
       })
-    : prepared.dataset.partners.map((_, i) => i);
+    : prepared.partnerIds.map((_, i) => i);
   return {
     asOf: options.asOf,
     program: prepared.program.id,
@@ -140,9 +139,9 @@ export function evaluate(prepared: PreparedData, options: EvaluateOptions): Eval
 }
 
 export function judgePartner(prepared: PreparedData, measures: PartnerMeasures): PartnerEvaluation {
-  const partner = prepared.dataset.partners[measures.partner]!;
+  const partner = measures.partner;
   // The market table of the version judging, should versions ever classify a country differently.
-  const market = prepared.program.countries.get(partner.country) ?? partner.market;
+  const market = prepared.program.countries.get(prepared.partnerCountries[partner]!) ?? prepared.partnerMarkets[partner]!;
   const competencies: CompetencyEvaluation[] = prepared.program.competencies.map((competency) => ({
     competency: competency.id,
     options: competency.options.map((option): OptionEvaluation => {
@@ -151,7 +150,7 @@ export function judgePartner(prepared: PreparedData, measures: PartnerMeasures):
       return { option: option.id, level: attained?.level ?? null, levels };
     }),
   }));
-  return { partnerId: partner.id, market, competencies };
+  return { partnerId: prepared.partnerIds[partner]!, market, competencies };
 }
 
 function judgeLevel(prepared: PreparedData, measures: PartnerMeasures, market: string, level: Level): LevelEvaluation {
@@ -192,7 +191,6 @@ function judgeSingle(
   if (requirement.kind === 'certified-people') return judgePeople(prepared, measures, requirement);
   const actual = measures.scopeCents[requirement.scope.index]!;
   const required = requirementCents(prepared.program, requirement, market);
-  const revenue = prepared.dataset.revenue;
   return {
     id: requirement.id,
     kind: 'revenue',
@@ -200,7 +198,7 @@ function judgeSingle(
     actual: centsToDollars(actual),
     required: centsToDollars(required),
     shortfall: centsToDollars(Math.max(0, required - actual)),
-    evidence: { revenueLineIds: measures.scopeLines[requirement.scope.index]!.map((i) => revenue[i]!.id) },
+    evidence: { revenueLineIds: measures.scopeLines[requirement.scope.index]!.map((i) => prepared.lineId(i)) },
   };
 }
 
@@ -209,7 +207,6 @@ function judgePeople(
   measures: PartnerMeasures,
   requirement: CertifiedPeopleRequirement,
 ): CertifiedPeopleEvaluation {
-  const people = prepared.dataset.people;
   const counts = requirement.groups.map((group) => measures.qualifiedPeople[group.index]!);
   const actual = Math.min(...counts.map((c) => c.length));
   if (!measures.evidence) {
@@ -234,7 +231,7 @@ function judgePeople(
     required: requirement.people,
     shortfall: Math.max(0, requirement.people - actual),
     evidence: {
-      personIds: qualified.map((i) => people[i]!.id),
+      personIds: qualified.map((i) => prepared.personId(i)),
       ...(requirement.samePeople
         ? {}
         : {
@@ -242,7 +239,7 @@ function judgePeople(
               exams: group.examSets.flatMap((set) => set.exams),
               minimum: group.examSets[0]!.minimum,
               actual: counts[g]!.length,
-              personIds: counts[g]!.map((i) => people[i]!.id),
+              personIds: counts[g]!.map((i) => prepared.personId(i)),
             })),
           }),
       retiringExams,
@@ -270,7 +267,7 @@ function retiringEvidence(
     );
     if (!relies) return [];
     const held = retiring.filter((exam) => personExamDay[person * examIds.length + examColumn.get(exam)!]! <= knownUntil);
-    return [{ personId: prepared.dataset.people[person]!.id, exams: held }];
+    return [{ personId: prepared.personId(person), exams: held }];
   });
 }
 

@@ -11,18 +11,29 @@
  * Revenue is stored as "entries": one per (line, scope it counts in, partner
  * it is attributed to), sorted by partner and then by date, so a partner's
  * entries are one slice and a window is a sub-slice.
+ *
+ * The input is the dataset as columns (columns.ts): `prepareColumns` is the
+ * one implementation; `prepare` turns a Dataset into columns first and keeps
+ * the Dataset alongside for the commands that read its records (plan).
  */
 import { dayNumberOf, type DayNumber } from '../calendar.js';
-import type { Dataset, Association } from '../dataset/model.js';
+import type { Dataset } from '../dataset/model.js';
 import type { ProgramVersion } from '../program/model.js';
+import { columnsOf, NEVER, type DatasetColumns } from './columns.js';
 
-/** A day later than any real one: "never". */
-export const NEVER: DayNumber = 2 ** 31 - 1;
+export { NEVER } from './columns.js';
 
 export interface PreparedData {
   readonly program: ProgramVersion;
-  readonly dataset: Dataset;
+  /** Partner p's id, country and market (as validated) are at index p. */
+  readonly partnerIds: readonly string[];
+  readonly partnerCountries: readonly string[];
+  readonly partnerMarkets: readonly string[];
   readonly partnerIndex: ReadonlyMap<string, number>;
+  /** The id of revenue line i (the `entryLine` of an entry). */
+  lineId(line: number): string;
+  /** The id of person i (an entry of `personOrder`). */
+  personId(person: number): string;
 
   /** Entries of partner p are [partnerEntryStart[p], partnerEntryStart[p + 1]), by date. */
   readonly partnerEntryStart: Int32Array;
@@ -30,12 +41,12 @@ export interface PreparedData {
   readonly entryScope: Int32Array;
   /** Cents are safe integers; a Float64Array holds them exactly. */
   readonly entryCents: Float64Array;
-  /** Index of the entry's line in `dataset.revenue`. */
+  /** Index of the entry's revenue line (its row in the dataset). */
   readonly entryLine: Int32Array;
 
   /** People of partner p are personOrder[partnerPersonStart[p] … partnerPersonStart[p + 1]). */
   readonly partnerPersonStart: Int32Array;
-  /** Indexes into `dataset.people`, grouped by partner. */
+  /** Indexes of people (rows of the dataset), grouped by partner. */
   readonly personOrder: Int32Array;
   /** Exam ids of the program catalog, in the column order of `personExamDay`. */
   readonly examIds: readonly string[];
@@ -60,17 +71,38 @@ export interface PreparedData {
   readonly qualificationHasWindow: Uint8Array;
 }
 
-export function prepare(program: ProgramVersion, dataset: Dataset): PreparedData {
-  const partnerIndex = new Map(dataset.partners.map((p, i) => [p.id, i] as const));
-  const revenue = prepareRevenue(program, dataset, partnerIndex);
-  const people = preparePeople(program, dataset, partnerIndex);
-  return { program, dataset, partnerIndex, ...revenue, ...people };
+/** Prepared from a Dataset, which stays at hand for what reads its records (plan, the renderers). */
+export interface PreparedDataset extends PreparedData {
+  readonly dataset: Dataset;
 }
 
-function prepareRevenue(program: ProgramVersion, dataset: Dataset, partnerIndex: ReadonlyMap<string, number>) {
-  // Scopes a line of this product counts in: [all lines, net new lines].
-  const scopesByProduct = new Map<string, [number[], number[]]>();
-  for (const product of program.products.keys()) {
+export function prepare(program: ProgramVersion, dataset: Dataset): PreparedDataset {
+  return { ...prepareColumns(program, columnsOf(dataset)), dataset };
+}
+
+export function prepareColumns(program: ProgramVersion, columns: DatasetColumns): PreparedData {
+  const { partners, revenue, people } = columns;
+  const partnerIndex = new Map<string, number>();
+  partners.ids.forEach((id, i) => partnerIndex.set(id, i));
+  return {
+    program,
+    partnerIds: partners.ids,
+    partnerCountries: partners.countries,
+    partnerMarkets: partners.markets,
+    partnerIndex,
+    lineId: (line) => revenue.ids.get(line),
+    personId: (person) => people.ids.get(person),
+    ...prepareRevenue(program, columns),
+    ...preparePeople(program, columns),
+  };
+}
+
+function prepareRevenue(program: ProgramVersion, columns: DatasetColumns) {
+  const { revenue, associations } = columns;
+  const partnerCount = columns.partners.ids.length;
+  // Scopes a line of each product counts in: [all lines, net new lines]; none for products outside this version.
+  const scopesByProduct = revenue.products.map((product): [number[], number[]] | undefined => {
+    if (!program.products.has(product)) return undefined;
     const all: number[] = [];
     const netNew: number[] = [];
     for (const scope of program.revenueScopes) {
@@ -78,40 +110,40 @@ function prepareRevenue(program: ProgramVersion, dataset: Dataset, partnerIndex:
       netNew.push(scope.index);
       if (!scope.netNewOnly) all.push(scope.index);
     }
-    scopesByProduct.set(product, [all, netNew]);
-  }
+    return [all, netNew];
+  });
 
   // Usually every scope attributes through DPOR; attribution is computed once per line and type.
   const types = [...new Set(program.revenueScopes.map((s) => s.attribution))];
   const typeOfScope = program.revenueScopes.map((s) => types.indexOf(s.attribution));
-  const dayOf = memoizedDayNumber();
-  const tenures = types.map((type) => tenuresByCustomer(dataset.associations, type, partnerIndex, dayOf));
+  const tenures = types.map((type) => tenuresByCustomer(associations, associations.types.indexOf(type), columns.customers.count));
   const owners: number[][] = types.map(() => []);
   const ownersKnown: boolean[] = types.map(() => false);
 
   // Exclusive attribution gives at most one entry per line and scope: size for that, grow if ever needed.
-  const entries = new EntryBuffer(dataset.revenue.length * Math.max(1, ...[...scopesByProduct.values()].map(([, n]) => n.length)));
+  const lineCount = revenue.day.length;
+  const widest = Math.max(1, ...scopesByProduct.map((s) => s?.[1].length ?? 0));
+  const entries = new EntryBuffer(lineCount * widest);
 
-  const revenue = dataset.revenue;
-  for (let lineIndex = 0; lineIndex < revenue.length; lineIndex++) {
-    const line = revenue[lineIndex]!;
-    const inScopes = scopesByProduct.get(line.product)?.[line.netNew ? 1 : 0];
+  const { customer, day: lineDay, product, netNew, cents } = revenue;
+  for (let lineIndex = 0; lineIndex < lineCount; lineIndex++) {
+    const inScopes = scopesByProduct[product[lineIndex]!]?.[netNew[lineIndex] ? 1 : 0];
     if (!inScopes || inScopes.length === 0) continue;
-    const day = dayOf(line.date);
+    const day = lineDay[lineIndex]!;
     ownersKnown.fill(false);
     for (const scopeIndex of inScopes) {
       const type = typeOfScope[scopeIndex]!;
       const lineOwners = owners[type]!;
       if (!ownersKnown[type]) {
-        ownersOn(tenures[type]!.get(line.customerId), day, lineOwners);
+        ownersOn(tenures[type]!, customer[lineIndex]!, day, lineOwners);
         ownersKnown[type] = true;
       }
-      for (const partner of lineOwners) entries.push(partner, day, scopeIndex, line.usdCents, lineIndex);
+      for (const partner of lineOwners) entries.push(partner, day, scopeIndex, cents[lineIndex]!, lineIndex);
     }
   }
 
-  const { partner: partners, day: days, scope: scopes, cents, line: lines } = entries.trimmed();
-  const order = orderByPartnerThenDay(partners, days, dataset.partners.length);
+  const { partner: partnersOfEntries, day: days, scope: scopes, cents: entryCentsUnsorted, line: lines } = entries.trimmed();
+  const order = orderByPartnerThenDay(partnersOfEntries, days, partnerCount);
   const size = order.length;
   const entryDay = new Int32Array(size);
   const entryScope = new Int32Array(size);
@@ -121,11 +153,11 @@ function prepareRevenue(program: ProgramVersion, dataset: Dataset, partnerIndex:
     const from = order[k]!;
     entryDay[k] = days[from]!;
     entryScope[k] = scopes[from]!;
-    entryCents[k] = cents[from]!;
+    entryCents[k] = entryCentsUnsorted[from]!;
     entryLine[k] = lines[from]!;
   }
   return {
-    partnerEntryStart: startsOf(partners, dataset.partners.length),
+    partnerEntryStart: startsOf(partnersOfEntries, partnerCount),
     entryDay,
     entryScope,
     entryCents,
@@ -182,51 +214,45 @@ class EntryBuffer {
   }
 }
 
-/** One association as day numbers: the partner holds the customer from `first` to `last`, both included. */
-interface Tenure {
-  readonly first: DayNumber;
-  readonly last: DayNumber;
-  readonly partner: number;
+/**
+ * The associations of one type grouped by customer, in their original order:
+ * those of customer c are [start[c], start[c + 1]), each holding from `first`
+ * to `last` (both included) for `partner`.
+ */
+interface Tenures {
+  readonly start: Int32Array;
+  readonly first: Int32Array;
+  readonly last: Int32Array;
+  readonly partner: Int32Array;
 }
 
-function tenuresByCustomer(
-  associations: readonly Association[],
-  type: string,
-  partnerIndex: ReadonlyMap<string, number>,
-  dayOf: (date: string) => DayNumber,
-): Map<string, Tenure[]> {
-  const byCustomer = new Map<string, Tenure[]>();
-  for (const a of associations) {
-    const partner = partnerIndex.get(a.partnerId);
-    if (a.type !== type || partner === undefined) continue;
-    const tenure = { first: dayOf(a.start), last: a.end === null ? NEVER : dayOf(a.end), partner };
-    const list = byCustomer.get(a.customerId);
-    if (list) list.push(tenure);
-    else byCustomer.set(a.customerId, [tenure]);
+function tenuresByCustomer(associations: DatasetColumns['associations'], type: number, customerCount: number): Tenures {
+  const start = new Int32Array(customerCount + 1);
+  const count = associations.type.length;
+  for (let i = 0; i < count; i++) if (associations.type[i] === type) start[associations.customer[i]! + 1]! += 1;
+  for (let c = 0; c < customerCount; c++) start[c + 1]! += start[c]!;
+  const size = start[customerCount]!;
+  const first = new Int32Array(size);
+  const last = new Int32Array(size);
+  const partner = new Int32Array(size);
+  const cursor = start.slice(0, customerCount);
+  for (let i = 0; i < count; i++) {
+    if (associations.type[i] !== type) continue;
+    const k = cursor[associations.customer[i]!]!++;
+    first[k] = associations.first[i]!;
+    last[k] = associations.last[i]!;
+    partner[k] = associations.partner[i]!;
   }
-  return byCustomer;
+  return { start, first, last, partner };
 }
 
 /** Fills `out` with the partners a customer was associated with on the day (an exclusive type gives at most one). */
-function ownersOn(tenures: readonly Tenure[] | undefined, day: DayNumber, out: number[]): void {
+function ownersOn(tenures: Tenures, customer: number, day: DayNumber, out: number[]): void {
   out.length = 0;
-  if (!tenures) return;
-  for (const t of tenures) {
-    if (t.first <= day && day <= t.last && !out.includes(t.partner)) out.push(t.partner);
+  for (let k = tenures.start[customer]!, end = tenures.start[customer + 1]!; k < end; k++) {
+    const partner = tenures.partner[k]!;
+    if (tenures.first[k]! <= day && day <= tenures.last[k]! && !out.includes(partner)) out.push(partner);
   }
-}
-
-/** Millions of lines share a few thousand dates: parse each date once. */
-function memoizedDayNumber(): (date: string) => DayNumber {
-  const days = new Map<string, DayNumber>();
-  return (date) => {
-    let day = days.get(date);
-    if (day === undefined) {
-      day = dayNumberOf(date);
-      days.set(date, day);
-    }
-    return day;
-  };
 }
 
 /** Start offsets of each partner's slice, from the partner of every item. */
@@ -237,35 +263,64 @@ function startsOf(partnerOfItem: ArrayLike<number> & Iterable<number>, partnerCo
   return starts;
 }
 
-/** Counting sort by partner (stable), then each partner's slice by day. */
+/**
+ * Entries ordered by partner, then day, then entry: two stable counting sorts
+ * (by day, then by partner), linear in the entries. Days span a few thousand
+ * values; should they ever span more than there are entries many times
+ * over, each partner's slice is sorted by comparison instead.
+ */
 function orderByPartnerThenDay(partners: Int32Array, days: Int32Array, partnerCount: number): Int32Array {
+  const size = partners.length;
+  let first = NEVER;
+  let last = -NEVER;
+  for (let k = 0; k < size; k++) {
+    const day = days[k]!;
+    if (day < first) first = day;
+    if (day > last) last = day;
+  }
+  const span = size === 0 ? 0 : last - first + 1;
+  let byDay: Int32Array | undefined;
+  if (span <= Math.max(1 << 16, size * 4)) {
+    const dayStarts = new Int32Array(span + 1);
+    for (let k = 0; k < size; k++) dayStarts[days[k]! - first + 1]! += 1;
+    for (let d = 0; d < span; d++) dayStarts[d + 1]! += dayStarts[d]!;
+    byDay = new Int32Array(size);
+    for (let k = 0; k < size; k++) byDay[dayStarts[days[k]! - first]!++] = k;
+  }
   const starts = startsOf(partners, partnerCount);
   const cursor = starts.slice(0, partnerCount);
-  const order = new Int32Array(partners.length);
-  partners.forEach((p, i) => {
-    order[cursor[p]!++] = i;
-  });
-  for (let p = 0; p < partnerCount; p++) {
-    const slice = order.subarray(starts[p]!, starts[p + 1]!);
-    if (slice.length > 1) slice.sort((a, b) => days[a]! - days[b]! || a - b);
+  const order = new Int32Array(size);
+  for (let j = 0; j < size; j++) {
+    const k = byDay ? byDay[j]! : j;
+    order[cursor[partners[k]!]!++] = k;
+  }
+  if (!byDay) {
+    for (let p = 0; p < partnerCount; p++) {
+      const slice = order.subarray(starts[p]!, starts[p + 1]!);
+      if (slice.length > 1) slice.sort((a, b) => days[a]! - days[b]! || a - b);
+    }
   }
   return order;
 }
 
-function preparePeople(program: ProgramVersion, dataset: Dataset, partnerIndex: ReadonlyMap<string, number>) {
+function preparePeople(program: ProgramVersion, columns: DatasetColumns) {
+  const { people, examPasses } = columns;
+  const partnerCount = columns.partners.ids.length;
+  const personCount = people.partner.length;
   const examIds = [...program.exams.keys()];
   const examColumn = new Map(examIds.map((id, i) => [id, i] as const));
-  const personIndex = new Map(dataset.people.map((p, i) => [p.id, i] as const));
   const examCount = examIds.length;
+  // The catalog column of each exam of the passes; -1 for exams outside the catalog, which count for nothing.
+  const columnOfExam = Int32Array.from(examPasses.exams, (exam) => examColumn.get(exam) ?? -1);
 
-  const personExamDay = new Int32Array(dataset.people.length * examCount).fill(NEVER);
-  const dayOf = memoizedDayNumber();
-  for (const pass of dataset.examPasses) {
-    const column = examColumn.get(pass.exam);
-    const person = personIndex.get(pass.personId);
-    if (column === undefined || person === undefined) continue; // exams outside the catalog count for nothing
-    const cell = person * examCount + column;
-    personExamDay[cell] = Math.min(personExamDay[cell]!, dayOf(pass.date));
+  const personExamDay = new Int32Array(personCount * examCount).fill(NEVER);
+  const passCount = examPasses.person.length;
+  for (let i = 0; i < passCount; i++) {
+    const column = columnOfExam[examPasses.exam[i]!]!;
+    if (column < 0) continue;
+    const cell = examPasses.person[i]! * examCount + column;
+    const day = examPasses.day[i]!;
+    if (day < personExamDay[cell]!) personExamDay[cell] = day;
   }
 
   const catalogExams = [...program.exams.values()];
@@ -279,26 +334,31 @@ function preparePeople(program: ProgramVersion, dataset: Dataset, partnerIndex: 
   );
 
   const qualificationCount = program.qualifications.length;
-  const qualifiedFrom = new Int32Array(dataset.people.length * qualificationCount);
-  const passDays: number[] = [];
-  for (let person = 0; person < dataset.people.length; person++) {
+  const qualifiedFrom = new Int32Array(personCount * qualificationCount);
+  const passDays = new Int32Array(Math.max(1, ...qualificationSets.flatMap((sets) => sets.map((set) => set.columns.length))));
+  for (let person = 0; person < personCount; person++) {
+    const row = person * examCount;
     for (let q = 0; q < qualificationCount; q++) {
       let from = 0;
       for (const set of qualificationSets[q]!) {
-        // The day the set is satisfied: the minimum-th earliest pass among its exams.
-        passDays.length = 0;
-        for (const c of set.columns) passDays.push(personExamDay[person * examCount + c]!);
-        passDays.sort((a, b) => a - b);
-        from = Math.max(from, passDays[set.minimum - 1]!);
+        // The day the set is satisfied: the minimum-th earliest pass among its exams (an insertion sort of a handful).
+        const { columns: setColumns, minimum } = set;
+        for (let i = 0; i < setColumns.length; i++) {
+          const day = personExamDay[row + setColumns[i]!]!;
+          let j = i;
+          for (; j > 0 && passDays[j - 1]! > day; j--) passDays[j] = passDays[j - 1]!;
+          passDays[j] = day;
+        }
+        from = Math.max(from, passDays[minimum - 1]!);
       }
       qualifiedFrom[person * qualificationCount + q] = from;
     }
   }
 
-  const partnerOfPerson = dataset.people.map((p) => partnerIndex.get(p.partnerId)!);
-  const partnerPersonStart = startsOf(partnerOfPerson, dataset.partners.length);
-  const cursor = partnerPersonStart.slice(0, dataset.partners.length);
-  const personOrder = new Int32Array(dataset.people.length);
+  const partnerOfPerson = people.partner;
+  const partnerPersonStart = startsOf(partnerOfPerson, partnerCount);
+  const cursor = partnerPersonStart.slice(0, partnerCount);
+  const personOrder = new Int32Array(personCount);
   partnerOfPerson.forEach((p, i) => {
     personOrder[cursor[p]!++] = i;
   });

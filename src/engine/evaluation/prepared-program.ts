@@ -7,10 +7,12 @@ import type { IsoDate } from '../calendar.js';
 import type { Dataset } from '../dataset/model.js';
 import type { Program, ProgramVersion } from '../program/model.js';
 import { versionInEffect } from '../program/versions.js';
-import { prepare, type PreparedData } from './prepare.js';
+import { columnsOf, type DatasetColumns } from './columns.js';
+import { prepareColumns, type PreparedDataset } from './prepare.js';
 
 export class PreparedProgram {
-  private readonly byVersion = new Map<IsoDate, PreparedData>();
+  private readonly byVersion = new Map<IsoDate, PreparedDataset>();
+  private columns: DatasetColumns | undefined;
   private readonly partners: ReadonlyMap<string, number>;
 
   /** `forced`: judge every date by this version instead of the one in force (`--program-version`). */
@@ -23,15 +25,17 @@ export class PreparedProgram {
   }
 
   /** The prepared data of the version judging this date; undefined before the first version. */
-  on(date: IsoDate): PreparedData | undefined {
+  on(date: IsoDate): PreparedDataset | undefined {
     const version = this.forced ?? versionInEffect(this.program, date);
     return version ? this.of(version) : undefined;
   }
 
-  of(version: ProgramVersion): PreparedData {
+  of(version: ProgramVersion): PreparedDataset {
     let prepared = this.byVersion.get(version.effectiveFrom);
     if (!prepared) {
-      prepared = prepare(version, this.dataset);
+      // The dataset becomes columns once, whatever the number of versions.
+      this.columns ??= columnsOf(this.dataset);
+      prepared = { ...prepareColumns(version, this.columns), dataset: this.dataset };
       this.byVersion.set(version.effectiveFrom, prepared);
     }
     return prepared;

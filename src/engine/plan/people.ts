@@ -37,7 +37,7 @@ export interface PeoplePlan {
 type Missing = readonly string[] | undefined;
 
 export function planPeople(prepared: PreparedData, partner: number, day: DayNumber, requirement: CertifiedPeopleRequirement): PeoplePlan {
-  const { dataset, personOrder, partnerPersonStart, personExamDay, examColumn, examAcceptedUntil, examRetires, examIds } = prepared;
+  const { personOrder, partnerPersonStart, personExamDay, examColumn, examAcceptedUntil, examRetires, examIds } = prepared;
   const people: number[] = [];
   for (let k = partnerPersonStart[partner]!; k < partnerPersonStart[partner + 1]!; k++) people.push(personOrder[k]!);
 
@@ -91,7 +91,7 @@ export function planPeople(prepared: PreparedData, partner: number, day: DayNumb
   }
 
   const assignments: ExamAssignment[] = [
-    ...people.filter((p) => extra.has(p)).map((p) => ({ personId: dataset.people[p]!.id, exams: extra.get(p)! })),
+    ...people.filter((p) => extra.has(p)).map((p) => ({ personId: prepared.personId(p), exams: extra.get(p)! })),
     ...newExams.map((exams, i) => ({ personId: `new-${i + 1}`, exams })),
   ];
   return {

@@ -6,7 +6,7 @@
  */
 import { dayNumberOf, ttmWindow, type IsoDate, type TtmWindow } from '../calendar.js';
 import { centsToDollars } from '../money.js';
-import type { PreparedData } from '../evaluation/prepare.js';
+import type { PreparedData, PreparedDataset } from '../evaluation/prepare.js';
 import { judgePartner, measurePartner, requirementCents } from '../evaluation/evaluate.js';
 import type { OptionEvaluation, PartnerEvaluation } from '../evaluation/report.js';
 import type { CertifiedPeopleRequirement, Competency, Level, Option, RevenueRequirement, RevenueScope } from '../program/model.js';
@@ -82,7 +82,7 @@ export function resolveTarget(
   return competency && option && level ? { competency, option, level } : undefined;
 }
 
-export function planPartner(prepared: PreparedData, partnerId: string, asOf: IsoDate, targets?: readonly Target[]): PartnerPlan {
+export function planPartner(prepared: PreparedDataset, partnerId: string, asOf: IsoDate, targets?: readonly Target[]): PartnerPlan {
   const partner = prepared.partnerIndex.get(partnerId);
   if (partner === undefined) throw new RangeError(`partner "${partnerId}" is not in the dataset`);
   const window = ttmWindow(asOf);
@@ -240,9 +240,9 @@ interface Orphan {
  * with the partner, at any time), each with the association types that had
  * no association covering its date.
  */
-function unattributedLines(prepared: PreparedData, partner: number, window: TtmWindow): Orphan[] {
+function unattributedLines(prepared: PreparedDataset, partner: number, window: TtmWindow): Orphan[] {
   const { dataset, program } = prepared;
-  const partnerId = dataset.partners[partner]!.id;
+  const partnerId = prepared.partnerIds[partner]!;
   const known = new Set(dataset.associations.filter((a) => a.partnerId === partnerId).map((a) => a.customerId));
   if (known.size === 0) return [];
   const associations = dataset.associations.filter((a) => known.has(a.customerId));

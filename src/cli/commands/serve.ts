@@ -1,0 +1,93 @@
+/**
+ * `attain serve`: the HTTP API (src/http/) over the store. A store without
+ * a program-admin gets one, its password printed this once. Logs are JSON
+ * lines (pino, with request ids) on standard output; what a person reads —
+ * the first admin's credentials, where the server listens, that it stops —
+ * goes to standard error. SIGINT or SIGTERM stops it: requests in flight
+ * finish, then the store is closed.
+ */
+import type { AddressInfo } from 'node:net';
+import { ensureProgramAdmin } from '../../accounts/bootstrap.js';
+import { problem, quote } from '../../engine/index.js';
+import { buildServer } from '../../http/server.js';
+import type { Translator } from '../../i18n/index.js';
+import { Store } from '../../store/store.js';
+import { storeOptions, type StoreFlags } from '../inputs.js';
+import type { CliIo } from '../io.js';
+import { UsageError } from '../usage-error.js';
+
+export interface ServeCommandOptions extends StoreFlags {
+  readonly port: number;
+  readonly host: string;
+  /** The largest import upload, in megabytes. */
+  readonly maxUploadMb: number;
+  /** Trust X-Forwarded-* headers (behind a reverse proxy). */
+  readonly trustProxy?: boolean | undefined;
+}
+
+/** Resolves with the name of the first SIGINT or SIGTERM. */
+function stopSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** `until`: what stops the server (a signal by default; tests give their own). */
+export async function runServe(
+  options: ServeCommandOptions,
+  io: CliIo,
+  tr: Translator,
+  until: Promise<string> = stopSignal(),
+): Promise<void> {
+  const store = await Store.open(storeOptions(options, io));
+  try {
+    const app = await buildServer({
+      store,
+      logger: { level: io.env.ATTAIN_LOG_LEVEL ?? 'info', stream: { write: (line: string) => io.stdout(line) } },
+      maxUploadBytes: options.maxUploadMb * 1024 * 1024,
+      trustProxy: options.trustProxy ?? false,
+    });
+    try {
+      await app.listen({ port: options.port, host: options.host }).catch((error: unknown) => {
+        // An address taken or not ours is the command line's fault: exit 2, saying which flag.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE' || code === 'EACCES') {
+          throw new UsageError([
+            problem('--port', '', 'invalid', {
+              subject: '--port',
+              value: quote(String(options.port)),
+              detail: `cannot be listened on (${code})`,
+            }),
+          ]);
+        }
+        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+          throw new UsageError([
+            problem('--host', '', 'invalid', { subject: '--host', value: quote(options.host), detail: `cannot be listened on (${code})` }),
+          ]);
+        }
+        throw error;
+      });
+      // Once listening, so that a server that cannot start does not spend the one showing of a password.
+      const admin = await ensureProgramAdmin(store);
+      if (admin) {
+        io.stderr(`${tr.t('cli.serve.adminCreated', { username: admin.username })}\n`);
+        io.stderr(`${tr.t('cli.serve.adminPassword', { password: admin.password })}\n`);
+      }
+      const { address, port, family } = app.server.address() as AddressInfo;
+      const url = `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+      io.stderr(`${tr.t('cli.serve.listening', { url })}\n`);
+      const signal = await until;
+      io.stderr(`${tr.t('cli.serve.stopping', { signal })}\n`);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await store.close();
+  }
+}

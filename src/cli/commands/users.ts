@@ -1,0 +1,108 @@
+/**
+ * `attain users add|list|remove|token`: the accounts of the server (src/store/accounts.ts).
+ * Secrets (a generated password, a token) are printed once; the store keeps only their digests.
+ */
+import { newPassword } from '../../accounts/secrets.js';
+import { problem, type Problem } from '../../engine/index.js';
+import type { Translator } from '../../i18n/index.js';
+import { isRole, ROLES, type AddUserRefusal, type Role } from '../../store/accounts.js';
+import { withStore, type StoreFlags } from '../inputs.js';
+import type { CliIo } from '../io.js';
+import { renderToken, renderUserAdded, renderUsers } from '../render/users-table.js';
+import { UsageError } from '../usage-error.js';
+
+/** The shortest password `--password-stdin` accepts (generated ones have 24 characters). */
+export const MINIMUM_PASSWORD_LENGTH = 8;
+
+export interface UsersAddCommandOptions extends StoreFlags {
+  readonly role: string;
+  readonly partner?: string | undefined;
+  readonly passwordStdin?: boolean | undefined;
+}
+
+export interface UsersListCommandOptions extends StoreFlags {
+  readonly format: string;
+}
+
+export interface UsersTokenCommandOptions extends StoreFlags {
+  readonly name: string;
+}
+
+/** 1 to 64 characters, no spaces or control characters: a name that can be typed and shown. */
+function checkUsername(username: string): void {
+  if (!/^[^\s\p{Cc}]{1,64}$/u.test(username)) throw new UsageError([problem('<username>', '', 'notAUsername', { value: username })]);
+}
+
+function refusal(reason: AddUserRefusal, username: string, role: Role, partner: string | undefined): Problem {
+  switch (reason) {
+    case 'usernameTaken':
+      return problem('<username>', '', 'usernameTaken', { username });
+    case 'partnerRequired':
+      return problem('--partner', '', 'partnerRequired', { role });
+    case 'partnerNotAllowed':
+      return problem('--partner', '', 'partnerNotAllowed');
+    case 'unknownPartner':
+      return problem('--partner', '', 'notAStorePartner', { id: partner ?? '' });
+  }
+}
+
+/** The first line of standard input, without its line ending. */
+async function passwordFromStdin(io: CliIo): Promise<string> {
+  const password = ((await io.readStdin?.()) ?? '').split(/\r?\n/)[0]!;
+  if (password === '') throw new UsageError([problem('--password-stdin', '', 'noPassword')]);
+  if ([...password].length < MINIMUM_PASSWORD_LENGTH) {
+    throw new UsageError([
+      problem('--password-stdin', '', 'passwordTooShort', { length: [...password].length, minimum: MINIMUM_PASSWORD_LENGTH }),
+    ]);
+  }
+  return password;
+}
+
+/** Adds an account: the password from standard input, or generated and printed this once. */
+export async function runUsersAdd(username: string, options: UsersAddCommandOptions, io: CliIo, tr: Translator): Promise<void> {
+  checkUsername(username);
+  const role = options.role;
+  if (!isRole(role)) throw new UsageError([problem('--role', '', 'notARole', { value: role, roles: ROLES.join(', ') })]);
+  // What the command line alone shows wrong is said before standard input is read or the store opened.
+  if (role === 'program-admin' && options.partner !== undefined)
+    throw new UsageError([refusal('partnerNotAllowed', username, role, options.partner)]);
+  if (role !== 'program-admin' && options.partner === undefined)
+    throw new UsageError([refusal('partnerRequired', username, role, undefined)]);
+  const given = options.passwordStdin ? await passwordFromStdin(io) : undefined;
+  const password = given ?? newPassword();
+  const added = await withStore(options, io, (store) => store.accounts.add({ username, password, role, partnerId: options.partner }));
+  if (!added.ok) throw new UsageError([refusal(added.refusal, username, role, options.partner)]);
+  io.stdout(renderUserAdded(added.user, given === undefined ? password : undefined, tr));
+}
+
+/** The accounts: user name, role, partner, when created. */
+export async function runUsersList(options: UsersListCommandOptions, io: CliIo, tr: Translator): Promise<void> {
+  const users = await withStore(options, io, (store) => store.accounts.list());
+  io.stdout(
+    options.format === 'json'
+      ? `${JSON.stringify(
+          users.map(({ username, role, partnerId, createdAt }) => ({ username, role, partnerId, createdAt })),
+          null,
+          2,
+        )}\n`
+      : renderUsers(users, tr),
+  );
+}
+
+/** Removes an account with its sessions and API tokens. */
+export async function runUsersRemove(username: string, options: StoreFlags, io: CliIo, tr: Translator): Promise<void> {
+  const removed = await withStore(options, io, (store) => store.accounts.remove(username));
+  if (!removed) throw new UsageError([problem('<username>', '', 'notAUser', { username })]);
+  io.stdout(`${tr.t('cli.users.removed', { username })}\n`);
+}
+
+/** A new API token for an account, printed this once. */
+export async function runUsersToken(username: string, options: UsersTokenCommandOptions, io: CliIo, tr: Translator): Promise<void> {
+  if (options.name.trim() === '') throw new UsageError([problem('--name', '', 'empty', { subject: '--name' })]);
+  const token = await withStore(options, io, async (store) => {
+    const user = await store.accounts.byName(username);
+    return user && (await store.accounts.createToken(user.id, options.name));
+  });
+  if (!token) throw new UsageError([problem('<username>', '', 'notAUser', { username })]);
+  io.stdout(renderToken(username, options.name, token.token, tr));
+}

@@ -1,0 +1,96 @@
+/**
+ * Who is asking. A script sends `Authorization: Bearer attain_…` (an API
+ * token); a browser sends the `attain_session` cookie set at sign-in. A
+ * write made with the cookie (POST, PUT, PATCH, DELETE) must also carry the
+ * session's CSRF token in `X-CSRF-Token` — the synchronizer-token pattern,
+ * the token kept server-side with the session — since a browser sends the
+ * cookie whoever made the page; a bearer token is never sent by a browser
+ * on its own, so it needs none.
+ *
+ * Every route under /api/v1 needs a principal unless its config says
+ * `public: true` (sign-in). What the principal may see is decided in
+ * tenancy.ts.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type {} from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Store } from '../store/store.js';
+import type { User } from '../store/accounts.js';
+import { HttpProblem } from './problems.js';
+
+export const SESSION_COOKIE = 'attain_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+export interface Principal {
+  readonly user: User;
+  /** How the request authenticated. */
+  readonly via: 'token' | 'session';
+  /** The session's CSRF token (cookie sessions only). */
+  readonly csrfToken?: string | undefined;
+  /** The cookie's session token (cookie sessions only), to end it. */
+  readonly sessionToken?: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Served without a principal (sign-in). */
+    public?: boolean;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The principal of a request, or undefined; a malformed or unknown bearer token is an error, not anonymity. */
+async function resolvePrincipal(store: Store, request: FastifyRequest, reply: FastifyReply): Promise<Principal | undefined> {
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(authorization);
+    const user = match ? await store.accounts.tokenUser(match[1]!) : undefined;
+    if (!user) throw new HttpProblem(401, 'badToken', {}, [], 0, { 'www-authenticate': 'Bearer error="invalid_token"' });
+    return { user, via: 'token' };
+  }
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (cookie === undefined || cookie === '') return undefined;
+  const session = cookie.length <= 512 ? await store.accounts.session(cookie) : undefined;
+  if (!session) {
+    // Expired or signed out elsewhere: the browser may as well forget it.
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return undefined;
+  }
+  return { user: session.user, via: 'session', csrfToken: session.csrfToken, sessionToken: cookie };
+}
+
+/** Resolves `request.principal` on every API request; refuses anonymous requests to non-public routes and cookie writes without the CSRF token. */
+export function registerAuth(app: FastifyInstance, store: Store): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/v1/')) return;
+    const isPublic = request.routeOptions.config?.public === true;
+    const principal = await resolvePrincipal(store, request, reply);
+    request.principal = principal ?? null;
+    if (!principal) {
+      if (isPublic) return;
+      throw new HttpProblem(401, 'signInRequired', {}, [], 0, { 'www-authenticate': 'Bearer realm="attain"' });
+    }
+    if (principal.via === 'session' && UNSAFE.has(request.method) && !isPublic) {
+      const sent = request.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !sameSecret(sent, principal.csrfToken!))
+        throw new HttpProblem(403, 'csrf', { header: 'X-CSRF-Token' });
+    }
+  });
+}
+
+/** The principal of a route that needs one (registerAuth has refused the others). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new HttpProblem(401, 'signInRequired', {}, [], 0, { 'www-authenticate': 'Bearer realm="attain"' });
+  return request.principal;
+}

@@ -1,0 +1,26 @@
+/** What every route file is given: the Fastify instance typed by the zod schemas, the store, what is kept of its evaluations, the settings. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Store } from '../store/store.js';
+import type { Evaluations } from './evaluations.js';
+
+export type Api = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+export interface Settings {
+  /** The largest import upload, in bytes (a JSON body, or all files of a multipart body together). */
+  readonly maxUploadBytes: number;
+  /** How long a browser session lasts. */
+  readonly sessionTtlSeconds: number;
+  /** Sign-in attempts allowed per client address and username in `signInWindowMs`; five times as many per address. */
+  readonly signInMax: number;
+  readonly signInWindowMs: number;
+  /** Today's date, the default as-of date: a calendar date in UTC. */
+  readonly today: () => string;
+}
+
+export interface Context {
+  readonly store: Store;
+  readonly evaluations: Evaluations;
+  readonly settings: Settings;
+}

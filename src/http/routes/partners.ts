@@ -1,0 +1,325 @@
+/**
+ * Partners: the list (every partner's levels as of a date, filtered, sorted
+ * and paged from the whole-store evaluation kept in memory), one partner,
+ * and its evaluation, plan, forecast and timeline — computed from its
+ * neighbourhood exactly as `attain evaluate`, `plan`, `forecast` and
+ * `timeline` compute them from the store, and in `text` format worded by
+ * the same renderers.
+ */
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import {
+  evaluate,
+  forecastPartner,
+  planPartner,
+  prepare,
+  PreparedProgram,
+  timelineOf,
+  type Program,
+  type ProgramVersion,
+  type Target,
+} from '../../engine/index.js';
+import { judgingVersion, namedVersion, parseTarget, timelineSteps } from '../../app/rules.js';
+import { renderEvaluationTable } from '../../cli/render/evaluation-table.js';
+import { renderForecastTable } from '../../cli/render/forecast-table.js';
+import { renderPlanTable } from '../../cli/render/plan-table.js';
+import { renderTimelineCsv, renderTimelineTable } from '../../cli/render/timeline-table.js';
+import { principalOf } from '../auth.js';
+import type { Api, Context } from '../context.js';
+import { Evaluations, type PartnerSummary } from '../evaluations.js';
+import { HttpProblem, requestTranslator } from '../problems.js';
+import {
+  as,
+  evaluationReport,
+  isoDate,
+  localeParam,
+  pageQuery,
+  partnerForecast,
+  partnerParams,
+  partnerPlan,
+  partnerSummary,
+  partnerTimeline,
+  problemResponses,
+  reportFormat,
+  reportResponse,
+  rulesQuery,
+} from '../schemas.js';
+import { partnerScope, visiblePartners } from '../tenancy.js';
+
+const TAGS = ['partners'];
+
+const listQuery = z.strictObject({
+  ...rulesQuery,
+  q: z.string().max(200).optional().describe('a piece of the id or name, any case'),
+  market: z.string().max(100).optional().describe('a market id, e.g. developed'),
+  country: z.string().max(10).optional().describe('an ISO 3166-1 alpha-2 code'),
+  option: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('an option id (COMPETENCY/OPTION when not unique): partners with a level in it, or `level`'),
+  level: z.string().max(100).optional().describe('a level id, or none: with `option`, that level in it; alone, in some option'),
+  sort: z.enum(['id', 'name', 'country', 'market']).default('id'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  ...pageQuery,
+});
+
+const listResponse = z.object({
+  asOf: z.string(),
+  program: z.string(),
+  programVersion: z.string(),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  items: z.array(partnerSummary),
+});
+
+type ListQuery = z.infer<typeof listQuery>;
+
+/** The partner-summary predicate of the `option` and `level` filters; 422 for an option or level the version does not have. */
+function levelFilter(version: ProgramVersion, query: ListQuery): (p: PartnerSummary) => boolean {
+  const { option, level } = query;
+  if (option === undefined && level === undefined) return () => true;
+  const options = version.competencies.flatMap((c) => c.options.map((o) => ({ competency: c.id, option: o, key: `${c.id}/${o.id}` })));
+  const chosen = option === undefined ? options : options.filter((o) => o.option.id === option || o.key === option);
+  if (chosen.length === 0) {
+    throw new HttpProblem(422, 'unknownOption', { value: option ?? '', known: options.map((o) => o.option.id).join(', ') });
+  }
+  if (level !== undefined && level !== 'none' && !chosen.some((o) => o.option.levels.some((l) => l.id === level))) {
+    const known = [...new Set(chosen.flatMap((o) => o.option.levels.map((l) => l.id))), 'none'];
+    throw new HttpProblem(422, 'unknownLevel', { value: level, known: known.join(', ') });
+  }
+  const keys = new Set(chosen.map((o) => o.key));
+  const wanted =
+    level === undefined ? (l: string | null) => l !== null : (l: string | null) => (level === 'none' ? l === null : l === level);
+  return (p) => p.levels.some((l) => keys.has(`${l.competency}/${l.option}`) && wanted(l.level));
+}
+
+function sortPartners(items: PartnerSummary[], query: ListQuery, locale: string): PartnerSummary[] {
+  const collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
+  const byId = (a: PartnerSummary, b: PartnerSummary) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const compare =
+    query.sort === 'id' ? byId : (a: PartnerSummary, b: PartnerSummary) => collator.compare(a[query.sort], b[query.sort]) || byId(a, b);
+  const sign = query.order === 'desc' ? -1 : 1;
+  return items.sort((a, b) => sign * compare(a, b));
+}
+
+/** The program and the version `programVersion` forces, if any (422 naming the parameter when it is not a version). */
+function forcedVersion(program: Program, programVersion: string | undefined): ProgramVersion | undefined {
+  if (programVersion === undefined) return undefined;
+  const named = namedVersion(program, programVersion, 'programVersion');
+  if (!named.ok) throw new HttpProblem(422, 'badRules', {}, named.problems);
+  return named.value;
+}
+
+export function partnerRoutes(app: Api, { store, evaluations, settings }: Context): void {
+  /** The partner's neighbourhood; 404 when the principal may not see it (tenancy.ts) or it does not exist. */
+  const partnerData = async (request: Parameters<typeof partnerScope>[1], partnerId: string) => {
+    await partnerScope(store, request, partnerId);
+    const data = await evaluations.partner(partnerId);
+    if (!data) throw new HttpProblem(404, 'noPartner');
+    return data;
+  };
+
+  app.get(
+    '/api/v1/partners',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Partners with their levels as of a date: filtered, searched, sorted, paged',
+        querystring: listQuery,
+        response: { 200: listResponse, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      const asOf = query.asOf ?? settings.today();
+      const visible = visiblePartners(principalOf(request));
+      // A partner account sees its own partner only: its neighbourhood is evaluated, not the whole store.
+      const summaries =
+        'all' in visible
+          ? await evaluations.summaries(asOf, query.programVersion)
+          : await evaluations.partnerSummaries(visible.only, asOf, query.programVersion);
+      if (!summaries) throw new HttpProblem(404, 'noPartner');
+      const matchesLevel = levelFilter(summaries.version, query);
+      const needle = query.q?.toLowerCase();
+      const items = summaries.partners.filter(
+        (p) =>
+          (query.market === undefined || p.market === query.market) &&
+          (query.country === undefined || p.country === query.country.toUpperCase()) &&
+          (needle === undefined || p.id.toLowerCase().includes(needle) || p.name.toLowerCase().includes(needle)) &&
+          matchesLevel(p),
+      );
+      const sorted = sortPartners(items, query, requestTranslator(request).locale);
+      return {
+        asOf: summaries.asOf,
+        program: summaries.program,
+        programVersion: summaries.programVersion,
+        total: sorted.length,
+        limit: query.limit,
+        offset: query.offset,
+        items: as(z.array(partnerSummary), sorted.slice(query.offset, query.offset + query.limit)),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/partners/:partnerId',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'One partner, with its levels as of a date',
+        params: partnerParams,
+        querystring: z.strictObject(rulesQuery),
+        response: { 200: partnerSummary, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { partnerId } = request.params;
+      await partnerScope(store, request, partnerId);
+      const summaries = await evaluations.partnerSummaries(partnerId, request.query.asOf ?? settings.today(), request.query.programVersion);
+      if (!summaries) throw new HttpProblem(404, 'noPartner');
+      return as(partnerSummary, summaries.partners[0]);
+    },
+  );
+
+  app.get(
+    '/api/v1/partners/:partnerId/evaluation',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "The partner's evaluation: each option's level, each requirement's actual, required, shortfall and evidence",
+        params: partnerParams,
+        querystring: z.strictObject({ ...rulesQuery, format: reportFormat }),
+        response: {
+          200: reportResponse(evaluationReport, 'the evaluation report (as `attain evaluate --format json`)'),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { partnerId } = request.params;
+      const { program, dataset } = await partnerData(request, partnerId);
+      const asOf = request.query.asOf ?? settings.today();
+      const version = Evaluations.version(program, asOf, request.query.programVersion);
+      const report = evaluate(prepare(version, dataset), { asOf, partnerIds: [partnerId] });
+      const partners = new Map(dataset.partners.map((p) => [p.id, p] as const));
+      if (request.query.format === 'text') {
+        return sendText(
+          reply,
+          renderEvaluationTable(report, version, (id) => partners.get(id), requestTranslator(request)),
+        );
+      }
+      return as(evaluationReport, report);
+    },
+  );
+
+  app.get(
+    '/api/v1/partners/:partnerId/plan',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'What it takes to reach a level: revenue to book, who takes which exams, revenue that counts for nobody',
+        params: partnerParams,
+        querystring: z.strictObject({
+          ...rulesQuery,
+          target: z
+            .union([z.string().max(300), z.array(z.string().max(300)).max(50)])
+            .optional()
+            .describe('OPTION/LEVEL (repeatable; default: the next level of each option)'),
+          format: reportFormat,
+        }),
+        response: { 200: reportResponse(partnerPlan, 'the plan (as `attain plan --format json`)'), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { partnerId } = request.params;
+      const { program, dataset } = await partnerData(request, partnerId);
+      const asOf = request.query.asOf ?? settings.today();
+      const version = Evaluations.version(program, asOf, request.query.programVersion);
+      const texts = request.query.target === undefined ? [] : [request.query.target].flat();
+      const targets: Target[] = [];
+      for (const text of texts) {
+        const target = parseTarget(version, text, 'target');
+        if (!target.ok) throw new HttpProblem(422, 'badTarget', {}, target.problems);
+        targets.push(target.value);
+      }
+      const plan = planPartner(prepare(version, dataset), partnerId, asOf, targets.length > 0 ? targets : undefined);
+      if (request.query.format === 'text') return sendText(reply, renderPlanTable(plan, version, dataset, requestTranslator(request)));
+      return as(partnerPlan, plan);
+    },
+  );
+
+  app.get(
+    '/api/v1/partners/:partnerId/forecast',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'When each attained level lapses if no new revenue arrives, and when the next would be reached at the current rate',
+        params: partnerParams,
+        querystring: z.strictObject({ ...rulesQuery, format: reportFormat }),
+        response: { 200: reportResponse(partnerForecast, 'the forecast (as `attain forecast --format json`)'), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { partnerId } = request.params;
+      const { program, dataset } = await partnerData(request, partnerId);
+      const asOf = request.query.asOf ?? settings.today();
+      Evaluations.version(program, asOf, request.query.programVersion); // a clear problem before the first version
+      const forced = forcedVersion(program, request.query.programVersion);
+      const forecast = forecastPartner(new PreparedProgram(program, dataset, forced), partnerId, asOf);
+      if (request.query.format === 'text')
+        return sendText(reply, renderForecastTable(forecast, program, dataset, requestTranslator(request)));
+      return as(partnerForecast, forecast);
+    },
+  );
+
+  app.get(
+    '/api/v1/partners/:partnerId/timeline',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "The partner's levels, TTM revenue and qualifying people at every step between two dates",
+        params: partnerParams,
+        querystring: z.strictObject({
+          from: isoDate.describe('first date'),
+          to: isoDate.describe('last date'),
+          step: z.enum(['month', 'week']).default('month'),
+          programVersion: rulesQuery.programVersion,
+          locale: localeParam,
+          format: z.enum(['json', 'csv', 'text']).default('json'),
+        }),
+        response: {
+          200: {
+            description: 'the timeline (as `attain timeline --format json`), or CSV, or text',
+            content: {
+              'application/json': { schema: partnerTimeline },
+              'text/csv': { schema: z.string() },
+              'text/plain': { schema: z.string() },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { partnerId } = request.params;
+      const { from, to, step, format } = request.query;
+      const steps = timelineSteps(from, to, step, { from: 'from', to: 'to' });
+      if (!steps.ok) throw new HttpProblem(422, 'badDates', {}, steps.problems);
+      const { program, dataset } = await partnerData(request, partnerId);
+      const forced = forcedVersion(program, request.query.programVersion);
+      const first = judgingVersion(program, forced, from, 'from', 'programVersion');
+      if (!first.ok) throw new HttpProblem(422, 'badRules', {}, first.problems);
+      const timeline = timelineOf(new PreparedProgram(program, dataset, forced), partnerId, from, to, step);
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(renderTimelineCsv(timeline));
+      if (format === 'text') return sendText(reply, renderTimelineTable(timeline, program, requestTranslator(request)));
+      return as(partnerTimeline, timeline);
+    },
+  );
+}
+
+/** A table as `attain` prints it, in the request's language. */
+function sendText(reply: FastifyReply, text: string): FastifyReply {
+  return reply.type('text/plain; charset=utf-8').send(text);
+}

@@ -1,0 +1,104 @@
+/**
+ * Accounts (program-admin only), as `attain users` manages them: list, add
+ * (a password given, or generated and answered this once), remove. The
+ * last program-admin cannot be removed: nobody could manage the server.
+ */
+import { z } from 'zod';
+import { newPassword } from '../../accounts/secrets.js';
+import { ROLES } from '../../store/accounts.js';
+import type { Api, Context } from '../context.js';
+import { HttpProblem } from '../problems.js';
+import { localeParam, pageQuery, paged, problemResponses, userSchema } from '../schemas.js';
+import { requireRole } from '../tenancy.js';
+
+const TAGS = ['users'];
+
+/** 1 to 64 characters, no spaces or control characters, as `attain users add` requires. */
+const username = z
+  .string()
+  .max(64)
+  .regex(/^[^\s\p{Cc}]{1,64}$/u, '1 to 64 characters, without spaces');
+
+/** The shortest password accepted (generated ones have 24 characters). */
+const MINIMUM_PASSWORD_LENGTH = 8;
+
+const onlyAdmins = { onRequest: async (request: Parameters<typeof requireRole>[0]) => void requireRole(request, 'program-admin') };
+
+export function userRoutes(app: Api, { store }: Context): void {
+  app.get(
+    '/api/v1/users',
+    {
+      ...onlyAdmins,
+      schema: {
+        tags: TAGS,
+        summary: 'The accounts, by user name',
+        querystring: z.strictObject({ ...pageQuery, locale: localeParam }),
+        response: { 200: paged(userSchema), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { limit, offset } = request.query;
+      const users = await store.accounts.list();
+      return { total: users.length, limit, offset, items: users.slice(offset, offset + limit) };
+    },
+  );
+
+  app.post(
+    '/api/v1/users',
+    {
+      ...onlyAdmins,
+      schema: {
+        tags: TAGS,
+        summary: 'Add an account; without a password, one is generated and answered this once',
+        querystring: z.strictObject({ locale: localeParam }),
+        body: z.strictObject({
+          username,
+          role: z.enum(ROLES),
+          partnerId: z.string().min(1).max(200).optional().describe('the partner of a partner-admin or partner-viewer'),
+          password: z.string().min(MINIMUM_PASSWORD_LENGTH).max(1024).optional(),
+        }),
+        response: {
+          201: z.object({ user: userSchema, password: z.string().nullable().describe('the generated password, shown once') }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { role, partnerId } = request.body;
+      const password = request.body.password ?? newPassword();
+      const added = await store.accounts.add({ username: request.body.username, password, role, partnerId: partnerId ?? null });
+      if (!added.ok) {
+        const status = added.refusal === 'usernameTaken' ? 409 : 422;
+        throw new HttpProblem(status, `user.${added.refusal}`, { username: request.body.username, role, partner: partnerId ?? '' });
+      }
+      return reply.code(201).send({ user: added.user, password: request.body.password === undefined ? password : null });
+    },
+  );
+
+  app.delete(
+    '/api/v1/users/:username',
+    {
+      ...onlyAdmins,
+      schema: {
+        tags: TAGS,
+        summary: 'Remove an account with its sessions and API tokens',
+        params: z.strictObject({ username: z.string().min(1).max(200) }),
+        querystring: z.strictObject({ locale: localeParam }),
+        response: { 204: z.undefined().describe('removed'), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const name = request.params.username;
+      const outcome = await store.withAccountsLocked(async (accounts) => {
+        const user = await accounts.byName(name);
+        if (!user) return 'none' as const;
+        if (user.role === 'program-admin' && (await accounts.countProgramAdmins()) <= 1) return 'last' as const;
+        await accounts.remove(name);
+        return 'removed' as const;
+      });
+      if (outcome === 'none') throw new HttpProblem(404, 'noUser', { username: name });
+      if (outcome === 'last') throw new HttpProblem(409, 'lastAdmin', { username: name });
+      return reply.code(204).send();
+    },
+  );
+}

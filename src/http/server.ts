@@ -1,0 +1,210 @@
+/**
+ * The HTTP API: a Fastify instance over one store, not listening — the
+ * caller listens (`attain serve`, or a test on port 0).
+ *
+ * Every route declares its query, path, body and response schemas in zod
+ * (schemas.ts); requests are validated against them, responses encoded
+ * through them, and the OpenAPI 3.1 document (GET /api/openapi.json, pages
+ * at /api/docs) is generated from them. Authentication and CSRF in auth.ts,
+ * the tenancy rule in tenancy.ts, errors as RFC 9457 problems in
+ * problems.ts, evaluations and what is kept of them in evaluations.ts, one
+ * file per resource in routes/.
+ */
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger, { type SwaggerTransform } from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifySchemaCompiler, type FastifyServerOptions } from 'fastify';
+import { createJsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ZodIssue } from '../engine/index.js';
+import type { Store } from '../store/store.js';
+import { registerAuth } from './auth.js';
+import type { Api, Context, Settings } from './context.js';
+import { Evaluations, StoreDataError } from './evaluations.js';
+import {
+  errorHandler,
+  HttpProblem,
+  notFoundHandler,
+  nulAt,
+  problemBody,
+  RequestValidationError,
+  requestTranslator,
+  sendProblem,
+} from './problems.js';
+import { importRoutes } from './routes/imports.js';
+import { partnerRoutes } from './routes/partners.js';
+import { programRoutes } from './routes/programs.js';
+import { recordRoutes } from './routes/records.js';
+import { sessionRoutes } from './routes/session.js';
+import { userRoutes } from './routes/users.js';
+import { problemResponses } from './schemas.js';
+
+export interface ServerOptions {
+  readonly store: Store;
+  /** Fastify's pino logger: its options, or false for none (tests). Default: none. */
+  readonly logger?: FastifyServerOptions['logger'] | FastifyBaseLogger | undefined;
+  /** The largest import upload (default 50 MB). */
+  readonly maxUploadBytes?: number | undefined;
+  /** The largest body of any other request (default 1 MB). */
+  readonly bodyLimit?: number | undefined;
+  /** How long a browser session lasts (default 12 hours). */
+  readonly sessionTtlSeconds?: number | undefined;
+  /** Sign-in attempts per client address and user name per window (default 10 a minute). */
+  readonly signInMax?: number | undefined;
+  readonly signInWindowMs?: number | undefined;
+  /** Trust X-Forwarded-* from a reverse proxy (client address, https). Default false. */
+  readonly trustProxy?: boolean | undefined;
+  /** Today, the default as-of date (default: the UTC calendar date). */
+  readonly today?: (() => string) | undefined;
+}
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+
+/** Request ids: the caller's X-Request-Id when it is a plain token, else a new UUID. */
+function requestId(request: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
+/** Zod validation, its issues quoting the values they reject (problems.ts words them); no NUL character anywhere. */
+const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
+  ({ schema, httpPart }) =>
+  (data) => {
+    const part = httpPart === 'querystring' ? 'query' : (httpPart ?? 'request');
+    const nul = nulAt(data);
+    if (nul) {
+      const issue = { code: 'custom', path: nul.path, input: nul.input, message: 'holds a NUL character (\\u0000)' } as const;
+      return { error: new RequestValidationError(part, [issue as ZodIssue]) };
+    }
+    const result = schema.safeParse(data, { reportInput: true });
+    if (result.success) return { value: result.data };
+    return { error: new RequestValidationError(part, result.error.issues) };
+  };
+
+/** The zod transform, plus request bodies given per media type (imports: JSON or multipart), which it does not handle. */
+function openApiTransform(): SwaggerTransform {
+  const base = createJsonSchemaTransform({ skipList: [] });
+  return (document) => {
+    const body = document.schema?.body as { content?: Record<string, { schema: z.ZodType }> } | undefined;
+    if (!body?.content) return base(document);
+    const { body: _body, ...rest } = document.schema;
+    const transformed = base({ ...document, schema: rest });
+    const content = Object.fromEntries(
+      Object.entries(body.content).map(([type, { schema }]) => [
+        type,
+        { schema: z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) },
+      ]),
+    );
+    return { ...transformed, schema: { ...transformed.schema, body: { content } } };
+  };
+}
+
+export async function buildServer(options: ServerOptions): Promise<Api> {
+  const settings: Settings = {
+    maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    sessionTtlSeconds: options.sessionTtlSeconds ?? 12 * 60 * 60,
+    signInMax: options.signInMax ?? 10,
+    signInWindowMs: options.signInWindowMs ?? 60_000,
+    today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
+  };
+  const loggerOption = options.logger ?? false;
+  const app = Fastify({
+    ...(typeof loggerOption === 'object' && 'info' in loggerOption ? { loggerInstance: loggerOption } : { logger: loggerOption }),
+    genReqId: requestId,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // The querystring parser's arrays are kept to 50 entries by the schemas; keep keys plain.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof StoreDataError) {
+      // The store's data does not fit its rules: only a program-admin is told which records (they may be anybody's).
+      const admin = request.principal?.user.role === 'program-admin';
+      request.log.warn({ problems: error.problems.length }, 'store data does not validate');
+      return sendProblem(
+        reply,
+        problemBody(request, 409, requestTranslator(request).t('cli.http.detail.storeData', { count: error.problems.length }), {
+          problems: admin ? error.problems : [],
+        }),
+      );
+    }
+    return errorHandler(error as Error, request, reply);
+  });
+  app.setNotFoundHandler(notFoundHandler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(multipart, {
+    limits: { fileSize: settings.maxUploadBytes, files: 50, fields: 50, parts: 120, fieldSize: 64 * 1024, headerPairs: 200 },
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Attain',
+        version: '0.1.0',
+        description:
+          'Partner evaluations against a partner-program competency: levels, shortfalls, plans, forecasts, timelines; imports; program definitions. ' +
+          'Sign in with POST /api/v1/session (cookie; send X-CSRF-Token with writes) or send an API token: Authorization: Bearer attain_….',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'an API token (attain users token, or POST /api/v1/me/tokens)' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'attain_session',
+            description: 'the browser session; writes also need X-CSRF-Token',
+          },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: openApiTransform(),
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  const context: Context = { store: options.store, evaluations: new Evaluations(options.store), settings };
+  registerAuth(app, options.store);
+
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Whether the server and its store answer',
+        security: [],
+        response: { 200: z.object({ status: z.literal('ok') }), ...problemResponses },
+      },
+    },
+    async () => {
+      try {
+        await options.store.queries.ping();
+      } catch (error) {
+        app.log.error({ err: error }, 'the store does not answer');
+        throw new HttpProblem(503, 'storeDown');
+      }
+      return { status: 'ok' as const };
+    },
+  );
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  sessionRoutes(app, context);
+  partnerRoutes(app, context);
+  recordRoutes(app, context);
+  importRoutes(app, context);
+  programRoutes(app, context);
+  userRoutes(app, context);
+  return app;
+}

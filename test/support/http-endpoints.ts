@@ -1,0 +1,158 @@
+/**
+ * Every endpoint of the API, as the isolation matrix and the fuzz test
+ * drive them: method, path (OpenAPI style), what kind of access it needs,
+ * and a valid request for a partner.
+ */
+import { readProgramDefinitions } from '../../src/files/program-files.js';
+
+/** read: a partner's data; write: a partner's data changed; admin: program-admin only; user: anyone signed in; public: anyone. */
+export type Access = 'read' | 'write' | 'admin' | 'user' | 'public';
+
+export interface Context {
+  /** The partner of the URL. */
+  readonly partner: string;
+  /** A person of that partner. */
+  readonly person: string;
+  /** A number unique to this request, for names that must not collide. */
+  readonly n: number;
+  /** The signed-in user's name (sign-in bodies). */
+  readonly username: string;
+}
+
+export interface ValidRequest {
+  readonly path: string;
+  readonly body?: unknown;
+  /** The status of success. */
+  readonly ok: number;
+}
+
+export interface Endpoint {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly path: string;
+  readonly access: Access;
+  readonly valid: (c: Context) => ValidRequest;
+}
+
+const PROGRAM = 'microsoft-partner-network';
+const definitions = () => readProgramDefinitions().definitions.map((d) => d.definition);
+
+export const ENDPOINTS: readonly Endpoint[] = [
+  {
+    method: 'POST',
+    path: '/api/v1/session',
+    access: 'public',
+    valid: (c) => ({ path: '/api/v1/session', body: { username: c.username, password: 'correct horse battery staple' }, ok: 200 }),
+  },
+  { method: 'DELETE', path: '/api/v1/session', access: 'user', valid: () => ({ path: '/api/v1/session', ok: 204 }) },
+  { method: 'GET', path: '/api/v1/me', access: 'user', valid: () => ({ path: '/api/v1/me', ok: 200 }) },
+  {
+    method: 'POST',
+    path: '/api/v1/me/tokens',
+    access: 'user',
+    valid: (c) => ({ path: '/api/v1/me/tokens', body: { name: `matrix ${c.n}` }, ok: 201 }),
+  },
+  { method: 'GET', path: '/api/v1/partners', access: 'user', valid: () => ({ path: '/api/v1/partners?asOf=2017-07-07', ok: 200 }) },
+  {
+    method: 'GET',
+    path: '/api/v1/partners/{partnerId}',
+    access: 'read',
+    valid: (c) => ({ path: `/api/v1/partners/${c.partner}`, ok: 200 }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/partners/{partnerId}/evaluation',
+    access: 'read',
+    valid: (c) => ({ path: `/api/v1/partners/${c.partner}/evaluation?asOf=2017-11-01`, ok: 200 }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/partners/{partnerId}/plan',
+    access: 'read',
+    valid: (c) => ({ path: `/api/v1/partners/${c.partner}/plan?asOf=2017-07-07`, ok: 200 }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/partners/{partnerId}/forecast',
+    access: 'read',
+    valid: (c) => ({ path: `/api/v1/partners/${c.partner}/forecast?asOf=2017-07-07`, ok: 200 }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/partners/{partnerId}/timeline',
+    access: 'read',
+    valid: (c) => ({ path: `/api/v1/partners/${c.partner}/timeline?from=2017-07-07&to=2018-01-07`, ok: 200 }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/partners/{partnerId}/people',
+    access: 'read',
+    valid: (c) => ({ path: `/api/v1/partners/${c.partner}/people`, ok: 200 }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/partners/{partnerId}/people',
+    access: 'write',
+    valid: (c) => ({ path: `/api/v1/partners/${c.partner}/people`, body: { id: `${c.person}-M${c.n}`, name: `Matrix ${c.n}` }, ok: 200 }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/partners/{partnerId}/exam-passes',
+    access: 'read',
+    valid: (c) => ({ path: `/api/v1/partners/${c.partner}/exam-passes`, ok: 200 }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/partners/{partnerId}/exam-passes',
+    access: 'write',
+    valid: (c) => ({
+      path: `/api/v1/partners/${c.partner}/exam-passes`,
+      body: { personId: c.person, exam: 'MB2-715', date: '2017-06-01' },
+      ok: 200,
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/partners/{partnerId}/revenue',
+    access: 'read',
+    valid: (c) => ({ path: `/api/v1/partners/${c.partner}/revenue`, ok: 200 }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/imports',
+    access: 'admin',
+    valid: () => ({ path: '/api/v1/imports', body: { examPasses: [{ personId: 'NW-01', exam: 'MB2-716', date: '2017-01-15' }] }, ok: 200 }),
+  },
+  { method: 'GET', path: '/api/v1/imports', access: 'admin', valid: () => ({ path: '/api/v1/imports', ok: 200 }) },
+  { method: 'GET', path: '/api/v1/programs', access: 'user', valid: () => ({ path: '/api/v1/programs', ok: 200 }) },
+  {
+    method: 'POST',
+    path: '/api/v1/programs',
+    access: 'admin',
+    valid: () => ({ path: '/api/v1/programs', body: { definitions: definitions(), source: 'matrix' }, ok: 200 }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/programs/{programId}/versions/{effectiveFrom}',
+    access: 'user',
+    valid: () => ({ path: `/api/v1/programs/${PROGRAM}/versions/2017-07-07`, ok: 200 }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/programs/{programId}/versions/{effectiveFrom}/page',
+    access: 'user',
+    valid: () => ({ path: `/api/v1/programs/${PROGRAM}/versions/2017-10-13/page?locale=fr-FR`, ok: 200 }),
+  },
+  { method: 'GET', path: '/api/v1/users', access: 'admin', valid: () => ({ path: '/api/v1/users', ok: 200 }) },
+  {
+    method: 'POST',
+    path: '/api/v1/users',
+    access: 'admin',
+    valid: (c) => ({
+      path: '/api/v1/users',
+      body: { username: `matrix-${c.n}`, role: 'partner-viewer', partnerId: 'P-NORTHWIND' },
+      ok: 201,
+    }),
+  },
+  { method: 'DELETE', path: '/api/v1/users/{username}', access: 'admin', valid: (c) => ({ path: `/api/v1/users/doomed-${c.n}`, ok: 204 }) },
+  { method: 'GET', path: '/healthz', access: 'public', valid: () => ({ path: '/healthz', ok: 200 }) },
+];
