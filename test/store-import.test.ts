@@ -165,8 +165,8 @@ for (const engine of ENGINES) {
         const [report] = await store.import([{ incoming, source: 'week.json' }], programHistory, { skipInvalid: true });
         expect(report).toMatchObject({ added: 2, rejected: 2 });
         expect(report!.rejectedRecords).toEqual([
-          { collection: 'customers', index: 0, reasons: ['country "ZZ" is not an ISO 3166-1 alpha-2 code of the market table'] },
-          { collection: 'revenue', index: 0, reasons: ['customerId "C7" does not name a customer of the dataset'] },
+          { collection: 'customers', index: 0, id: 'C7', reasons: ['country "ZZ" is not an ISO 3166-1 alpha-2 code of the market table'] },
+          { collection: 'revenue', index: 0, id: 'R7', reasons: ['customerId "C7" does not name a customer of the dataset'] },
         ]);
         const stored = await store.read();
         expect(stored.customers.map((c) => c.id)).toEqual(['C1', 'C8']);
@@ -176,8 +176,8 @@ for (const engine of ENGINES) {
           added: 2,
           rejected: 2,
           errors: [
-            'week.json: customers[0]: country "ZZ" is not an ISO 3166-1 alpha-2 code of the market table',
-            'week.json: revenue[0]: customerId "C7" does not name a customer of the dataset',
+            'week.json: customers[0] (id C7): country "ZZ" is not an ISO 3166-1 alpha-2 code of the market table',
+            'week.json: revenue[0] (id R7): customerId "C7" does not name a customer of the dataset',
           ],
         });
       });

@@ -257,6 +257,45 @@ export const partnerTimeline = z.object({
   ),
 });
 
+export const qualificationMatrix = z.object({
+  partnerId: z.string(),
+  asOf: z.string(),
+  programVersion: z.string(),
+  exams: z.array(z.string()).describe("every exam of the program's people requirements"),
+  people: z.array(
+    z.object({ id: z.string(), name: z.string(), exams: z.array(z.string()).describe('exams held on the date (passes that count)') }),
+  ),
+  requirements: z.array(
+    z.object({
+      competency: z.string(),
+      option: z.string(),
+      level: z.string(),
+      requirement: z.string(),
+      alternative: z.string().optional().describe('the alternative of an any-of requirement'),
+      required: z.number(),
+      samePeople: z.boolean(),
+      sets: z.array(z.object({ exams: z.array(z.string()), minimum: z.number() })),
+      people: z
+        .array(z.object({ personId: z.string(), missing: z.number().nullable(), exams: z.array(z.string()) }))
+        .describe('per person: passes still needed to count (0: counts; 1: one exam away; null: cannot, exams retired) and which'),
+    }),
+  ),
+});
+
+export const levelCounts = z.object({
+  asOf: z.string(),
+  program: z.string(),
+  programVersion: z.string(),
+  total: z.number().int().describe('partners matching the filters'),
+  options: z.array(
+    z.object({
+      competency: z.string(),
+      option: z.string(),
+      levels: z.array(z.object({ level: z.string().nullable(), count: z.number().int() })).describe('partners per level (null: none)'),
+    }),
+  ),
+});
+
 export const mergeCounts = z.object({ added: z.number(), updated: z.number(), unchanged: z.number() });
 
 export const importReport = z.object({
@@ -272,6 +311,7 @@ export const importReport = z.object({
       collection: z.string(),
       index: z.number(),
       line: z.number().optional(),
+      id: z.string().optional(),
       reasons: z.array(z.string()),
     }),
   ),

@@ -54,6 +54,8 @@ export interface RejectedRecord {
   /** Its place among the file's records of its collection (for CSV: the data row, from 0). */
   readonly index: number;
   readonly line?: number | undefined;
+  /** Its id, for the records that have one. */
+  readonly id?: string | undefined;
   readonly reasons: readonly string[];
 }
 
@@ -187,9 +189,7 @@ export class StagedImport {
         COLLECTIONS.map((c) => [c, counts.get(`${batch}/${c}`) ?? { added: 0, updated: 0, unchanged: 0 }]),
       ) as Record<CollectionName, MergeCounts>;
       const total = (k: keyof MergeCounts) => COLLECTIONS.reduce((sum, c) => sum + collections[c][k], 0);
-      const errors = own.flatMap((r) =>
-        r.reasons.map((reason) => `${recordAt(source, r.collection, r.index, r.line, undefined)}: ${reason}`),
-      );
+      const errors = own.flatMap((r) => r.reasons.map((reason) => `${recordAt(source, r.collection, r.index, r.line, r.id)}: ${reason}`));
       const [row] = await this.tx.query<{ id: string }>(
         'INSERT INTO import_batches (source, added, updated, unchanged, rejected, errors) VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING id::text AS id',
         [source, total('added'), total('updated'), total('unchanged'), own.length, JSON.stringify(errors.slice(0, SHOWN_PROBLEMS))],
@@ -542,6 +542,7 @@ export class StagedImport {
           collection,
           index: Number(row.idx),
           line: row.line === null ? undefined : Number(row.line),
+          ...(row.id ? { id: row.id } : {}),
           reasons: [message],
         });
       }
