@@ -1,466 +1,495 @@
-// Evaluation at program scale on a synthetic population, deterministic per --seed, timed stage by stage:
-//   1. in memory, as columns built directly (no object per row): prepareColumns, then evaluate every partner;
-//   2. with --store pglite|postgres: the same population bulk-loaded into a fresh store, read back with
-//      Store.columns (chunks of typed arrays, no object per row), prepared and evaluated;
-//   3. unless --skip-objects: the same population as dataset objects: validateDataset, prepare, evaluate.
-// Usage: npm run bench -- [--partners 100000] [--seed 1] [--store pglite|postgres] [--database-url URL] [--skip-objects]
-// Not part of the tests: speed is measured here, never asserted in a test.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Attain at program scale, side by side with what a team would use instead (issue #8).
+// For each size: a synthetic population (src/generate, deterministic per --seed) evaluated as of --as-of
+//   1. by the engine from memory (columns: prepareColumns + evaluate of every partner);
+//   2. by DuckDB running the rules as SQL over the same data (loaded from the generated CSV files);
+//   3. by json-rules-engine, the same rules per partner, facts from DuckDB's measures (a sample when the whole
+//      set would take longer than --json-budget seconds: extrapolated, and labeled so);
+//   4. per store (--store pglite|postgres|both|none): `attain import` of the CSV files (rows/s), the engine
+//      from the store (Store.columns + prepare + evaluate), PostgreSQL running the rules as SQL, and the
+//      latency of one partner's evaluation after one new exam pass or revenue line (the API's path).
+// Every peer's level per option and measures (revenue per scope, qualifying people per qualification) must
+// agree with the engine's for every partner, or the bench fails listing the first differences.
+// Usage: npm run bench -- [--partners 10000,100000] [--seed 1] [--as-of 2017-12-31] [--store both]
+//          [--peers duckdb,postgres,json] [--database-url URL] [--json-budget 20] [--skip-import] [--skip-incremental]
+// Results: a table, and JSON in bench/results/<timestamp>.json. Not part of the tests.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import autocannon from 'autocannon';
+import { Engine } from 'json-rules-engine';
+import pg from 'pg';
 import {
   evaluate,
-  IdColumnBuilder,
-  NEVER,
-  parseDecimal,
+  IncrementalEvaluation,
+  measurePartner,
   prepare,
   prepareColumns,
-  textToUsdCents,
+  ttmWindow,
   validateDataset,
-  versionFrom,
+  versionInEffect,
 } from '../dist/engine/index.js';
 import { loadProgram } from '../dist/files/program-files.js';
-import { migrate } from '../dist/store/migrations.js';
-import { openPglite } from '../dist/store/pglite.js';
-import { openPostgres } from '../dist/store/postgres.js';
+import { generateColumns, FILES, mulberry32, writeCsv } from '../dist/generate/index.js';
+import { main } from '../dist/cli/main.js';
+import { buildServer } from '../dist/http/server.js';
 import { Store } from '../dist/store/store.js';
+import { openPostgres } from '../dist/store/postgres.js';
+import { optionsOf, rulesAsJson, rulesAsSql } from './peers.js';
 
 const { values } = parseArgs({
   options: {
     partners: { type: 'string', default: '100000' },
     seed: { type: 'string', default: '1' },
-    store: { type: 'string' },
+    'as-of': { type: 'string', default: '2017-12-31' },
+    store: { type: 'string', default: 'both' },
+    peers: { type: 'string', default: 'duckdb,postgres,json' },
     'database-url': { type: 'string' },
-    'skip-objects': { type: 'boolean', default: false },
+    'json-budget': { type: 'string', default: '20' },
+    'skip-import': { type: 'boolean', default: false },
+    'skip-incremental': { type: 'boolean', default: false },
+    'skip-http': { type: 'boolean', default: false },
+    'http-seconds': { type: 'string', default: '10' },
+    'incremental-samples': { type: 'string', default: '200' },
+    out: { type: 'string', default: 'bench/results' },
   },
 });
-const partnerCount = Number(values.partners);
+const sizes = values.partners.split(',').map(Number);
 const seed = Number(values.seed);
-if (values.store !== undefined && values.store !== 'pglite' && values.store !== 'postgres')
-  throw new Error('--store is pglite or postgres');
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const iso = (day) => new Date(day * 86_400_000).toISOString().slice(0, 10);
-
+const asOf = values['as-of'];
+const stores = { both: ['pglite', 'postgres'], none: [], pglite: ['pglite'], postgres: ['postgres'] }[values.store];
+if (!stores) throw new Error('--store is pglite, postgres, both or none');
+const peers = new Set(values.peers === 'none' ? [] : values.peers.split(','));
+const databaseUrl = values['database-url'] ?? process.env.ATTAIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const program = loadProgram();
-// The seed version: the synthetic exams follow its certification paths; lines use its products.
-const version = versionFrom(program, '2017-07-07');
-const PRODUCTS = [...version.products.keys()];
-const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'JP', 'AU', 'IN', 'VN', 'KE', 'NG', 'BR', 'EG'];
-const EXAMS = ['MB2-715', 'MB2-716', 'MB2-717', 'MB2-718', 'MB6-893', 'MB6-892', 'MB6-890', '70-764'];
-const FIRST_DAY = 16_800; // 2015-12-30
-const SPAN = 730;
+const version = versionInEffect(program, asOf);
+const options = optionsOf(version);
+const dayOfAsOf = Math.round(Date.parse(asOf) / 86_400_000);
 
-/**
- * The population as a stream of records in primitive fields (indexes, day numbers, amount text), the
- * same for every --seed whatever consumes it: each stage turns them into what it measures.
- */
-function* population() {
-  const random = mulberry32(seed);
-  const pick = (list) => Math.floor(random() * list.length);
-  for (let year = 2015; year <= 2018; year++) {
-    for (let month = 1; month <= 12; month++) {
-      yield { kind: 'rate', month: `${year}-${String(month).padStart(2, '0')}`, usdPerUnit: (1.05 + random() * 0.15).toFixed(4) };
+const GiB = 2 ** 30;
+const maxRss = () => (process.resourceUsage().maxRSS * 1024) / GiB;
+const rss = () => process.memoryUsage().rss / GiB;
+
+async function timed(fn) {
+  const start = performance.now();
+  const value = await fn();
+  return { value, seconds: (performance.now() - start) / 1000 };
+}
+
+/** The engine's answer for every partner: levels per option, revenue per scope, qualifying people per qualification. */
+function referenceOf(prepared, report) {
+  const window = ttmWindow(asOf);
+  const rows = new Map();
+  report.partners.forEach((p) => {
+    const m = measurePartner(prepared, prepared.partnerIndex.get(p.partnerId), window, { evidence: false });
+    rows.set(p.partnerId, {
+      levels: options.map((o) => p.competencies.flatMap((c) => c.options).find((x) => x.option === o).level),
+      scopes: m.scopeCents,
+      quals: m.qualifiedPeople.map((q) => q.length),
+    });
+  });
+  return rows;
+}
+
+/** Peer rows (id, s0…, q0…, l0…) against the reference; throws listing the first differences. */
+function agree(label, reference, rows) {
+  const differences = [];
+  const seen = new Set();
+  for (const row of rows) {
+    const id = String(row.id);
+    seen.add(id);
+    const want = reference.get(id);
+    if (!want) {
+      differences.push(`${id}: not a partner of the engine's report`);
+      continue;
     }
+    want.scopes.forEach((cents, s) => {
+      if (Number(row[`s${s}`]) !== cents) differences.push(`${id}: revenue scope ${s}: engine ${cents} cents, ${label} ${row[`s${s}`]}`);
+    });
+    want.quals.forEach((count, q) => {
+      if (Number(row[`q${q}`]) !== count) differences.push(`${id}: qualification ${q}: engine ${count} people, ${label} ${row[`q${q}`]}`);
+    });
+    want.levels.forEach((level, o) => {
+      if ((row[`l${o}`] ?? null) !== level) differences.push(`${id}: ${options[o]}: engine ${level}, ${label} ${row[`l${o}`]}`);
+    });
+    if (differences.length >= 10) break;
   }
-  let line = 0;
-  let customer = 0;
-  let person = 0;
-  for (let p = 0; p < partnerCount; p++) {
-    yield { kind: 'partner', partner: p, country: COUNTRIES[pick(COUNTRIES)] };
-    // Long-tailed sizes: most partners are small, a few are very large; about 45 lines on average.
-    const lines = Math.min(3000, Math.floor(18 / Math.pow(random() + 0.01, 0.7)));
-    const customers = 1 + Math.floor(lines / 15);
-    const firstCustomer = customer;
-    for (let c = 0; c < customers; c++) {
-      const country = COUNTRIES[pick(COUNTRIES)];
-      yield { kind: 'customer', customer, partner: p, local: c, country };
-      if (random() < 0.1) {
-        const handOver = FIRST_DAY + Math.floor(random() * SPAN);
-        yield { kind: 'association', customer, partner: (p + 1) % partnerCount, first: FIRST_DAY - 400, last: handOver };
-        yield { kind: 'association', customer, partner: p, first: handOver + 1, last: NEVER };
-      } else {
-        yield { kind: 'association', customer, partner: p, first: FIRST_DAY - 400, last: NEVER };
-      }
-      customer += 1;
-    }
-    for (let l = 0; l < lines; l++) {
-      const euro = random() < 0.2;
-      const local = Math.floor(random() * customers);
-      yield {
-        kind: 'revenue',
-        line: line++,
-        customer: firstCustomer + local,
-        partner: p,
-        local,
-        product: pick(PRODUCTS),
-        day: FIRST_DAY + Math.floor(random() * SPAN),
-        amount: (Math.floor(random() * 1_500_000) / 100).toFixed(2),
-        euro,
-        netNew: random() < 0.6,
-      };
-    }
-    const people = Math.floor(lines / 5);
-    for (let i = 0; i < people; i++) {
-      yield { kind: 'person', person, partner: p, local: i };
-      const path = random() < 0.5 ? [0, 1, 2, 3] : [4, 5, 6, 7];
-      for (const exam of path)
-        if (random() < 0.85)
-          yield { kind: 'pass', person, partner: p, local: i, exam, day: FIRST_DAY - 200 + Math.floor(random() * (SPAN + 200)) };
-      person += 1;
-    }
+  if (differences.length === 0 && seen.size !== reference.size)
+    differences.push(`${label} gives ${seen.size} partners, the engine ${reference.size}`);
+  if (differences.length > 0) {
+    failures.push({ peer: label, differences });
+    console.error(`DISAGREEMENT ${label}:\n  ${differences.join('\n  ')}`);
   }
+  return differences.length === 0;
 }
 
-const ids = {
-  partner: (p) => `P${p}`,
-  customer: (p, c) => `C${p}-${c}`,
-  line: (l) => `R${l}`,
-  person: (p, i) => `E${p}-${i}`,
-};
+const failures = [];
+const figures = [];
+function figure(size, name, seconds, extra = {}) {
+  const entry = { partners: size, name, seconds: Number(seconds.toFixed(4)), maxRssGiB: Number(maxRss().toFixed(2)), ...extra };
+  figures.push(entry);
+  const rate = extra.rowsPerSecond ? `  ${Math.round(extra.rowsPerSecond).toLocaleString('en')} rows/s` : '';
+  const note = extra.note ? `  (${extra.note})` : '';
+  console.log(
+    `${String(size).padStart(7)}  ${name.padEnd(58)} ${seconds.toFixed(3).padStart(9)} s  max rss ${entry.maxRssGiB} GiB${rate}${note}`,
+  );
+  return entry;
+}
 
-/** Growable typed arrays. */
-function column(Type) {
-  let data = new Type(1 << 16);
-  let size = 0;
-  return {
-    push(value) {
-      if (size === data.length) {
-        const grown = new Type(data.length * 2);
-        grown.set(data);
-        data = grown;
-      }
-      data[size++] = value;
-    },
-    done: () => data.slice(0, size),
+/** A CLI run in-process, its output captured. */
+async function cli(args) {
+  let out = '';
+  let err = '';
+  const io = {
+    stdout: (t) => void (out += t),
+    stderr: (t) => void (err += t),
+    env: {},
+    now: () => new Date(),
+    readStdin: async () => '',
   };
+  const code = await main(args, io);
+  if (code !== 0) throw new Error(`attain ${args.join(' ')}: exit ${code}\n${err}`);
+  return out;
 }
 
-/** The population straight into DatasetColumns: typed arrays and packed ids, never an object per row. */
-function columnsDirectly() {
-  const partners = { ids: [], names: [], countries: [], markets: [] };
-  const rates = new Map();
-  let customers = 0;
-  const a = { customer: column(Int32Array), partner: column(Int32Array), first: column(Int32Array), last: column(Int32Array) };
-  const r = {
-    customer: column(Int32Array),
-    day: column(Int32Array),
-    product: column(Int32Array),
-    netNew: column(Uint8Array),
-    cents: column(Float64Array),
-  };
-  const lineIds = new IdColumnBuilder(1 << 20);
-  const people = column(Int32Array);
-  const personIds = new IdColumnBuilder(1 << 18);
-  const x = { person: column(Int32Array), exam: column(Int32Array), day: column(Int32Array) };
-  for (const e of population()) {
-    switch (e.kind) {
-      case 'rate':
-        rates.set(e.month, parseDecimal(e.usdPerUnit));
-        break;
-      case 'partner':
-        partners.ids.push(ids.partner(e.partner));
-        partners.names.push(`Partner ${e.partner}`);
-        partners.countries.push(e.country);
-        partners.markets.push(program.countries.get(e.country));
-        break;
-      case 'customer':
-        customers += 1;
-        break;
-      case 'association':
-        a.customer.push(e.customer);
-        a.partner.push(e.partner);
-        a.first.push(e.first);
-        a.last.push(e.last);
-        break;
-      case 'revenue':
-        r.customer.push(e.customer);
-        r.day.push(e.day);
-        r.product.push(e.product);
-        r.netNew.push(e.netNew ? 1 : 0);
-        r.cents.push(textToUsdCents(e.amount, e.euro ? rates.get(iso(e.day).slice(0, 7)) : undefined));
-        lineIds.add(ids.line(e.line));
-        break;
-      case 'person':
-        people.push(e.partner);
-        personIds.add(ids.person(e.partner, e.local));
-        break;
-      case 'pass':
-        x.person.push(e.person);
-        x.exam.push(e.exam);
-        x.day.push(e.day);
-        break;
-    }
-  }
-  const associations = { ...Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v.done()])), types: ['DPOR'] };
-  associations.type = new Int32Array(associations.customer.length);
-  return {
-    partners,
-    customers: { count: customers },
-    associations,
-    revenue: { ...Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.done()])), products: PRODUCTS, ids: lineIds.build() },
-    people: { partner: people.done(), ids: personIds.build() },
-    examPasses: { ...Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v.done()])), exams: EXAMS },
-  };
-}
-
-/** The population as a dataset file: one object per record, as a JSON file would be. */
-function datasetObjects() {
-  const raw = { partners: [], customers: [], associations: [], revenue: [], people: [], examPasses: [], fxRates: [] };
-  for (const e of population()) {
-    switch (e.kind) {
-      case 'rate':
-        raw.fxRates.push({ currency: 'EUR', month: e.month, usdPerUnit: e.usdPerUnit });
-        break;
-      case 'partner':
-        raw.partners.push({ id: ids.partner(e.partner), name: `Partner ${e.partner}`, country: e.country });
-        break;
-      case 'customer': {
-        const id = ids.customer(e.partner, e.local);
-        raw.customers.push({ id, name: id, country: e.country });
-        break;
-      }
-      case 'association':
-        raw.associations.push(association(e, raw.customers[e.customer].id));
-        break;
-      case 'revenue':
-        raw.revenue.push(revenueLine(e));
-        break;
-      case 'person': {
-        const id = ids.person(e.partner, e.local);
-        raw.people.push({ id, partnerId: ids.partner(e.partner), name: id });
-        break;
-      }
-      case 'pass':
-        raw.examPasses.push({ personId: ids.person(e.partner, e.local), exam: EXAMS[e.exam], date: iso(e.day) });
-        break;
-    }
-  }
-  return raw;
-}
-
-function association(e, customerId) {
-  return { customerId, partnerId: ids.partner(e.partner), type: 'DPOR', start: iso(e.first), end: e.last === NEVER ? null : iso(e.last) };
-}
-
-function revenueLine(e) {
-  return {
-    id: ids.line(e.line),
-    customerId: ids.customer(e.partner, e.local),
-    product: PRODUCTS[e.product],
-    date: iso(e.day),
-    amount: e.amount,
-    currency: e.euro ? 'EUR' : 'USD',
-    netNew: e.netNew,
-  };
-}
-
-/** Bulk INSERT … SELECT FROM unnest(arrays), 50,000 rows a statement, in generation order (seq is the order). */
-async function loadStore(db) {
-  const TABLES = {
-    partners: ['partners', ['id', 'name', 'country'], ['text', 'text', 'text']],
-    customers: ['customers', ['id', 'name', 'country'], ['text', 'text', 'text']],
-    associations: [
-      'associations',
-      ['customer_id', 'partner_id', 'type', 'start_date', 'end_date'],
-      ['text', 'text', 'text', 'date', 'date'],
-    ],
-    revenue: [
-      'revenue_lines',
-      ['id', 'customer_id', 'product', 'date', 'amount', 'currency', 'net_new'],
-      ['text', 'text', 'text', 'date', 'numeric', 'text', 'bool'],
-    ],
-    people: ['people', ['id', 'partner_id', 'name'], ['text', 'text', 'text']],
-    examPasses: ['exam_passes', ['person_id', 'exam', 'date'], ['text', 'text', 'date']],
-    fxRates: ['fx_rates', ['currency', 'month', 'usd_per_unit'], ['text', 'text', 'numeric']],
-  };
-  const buffers = Object.fromEntries(Object.entries(TABLES).map(([k, [, columns]]) => [k, columns.map(() => [])]));
-  const flush = async (key) => {
-    const [table, columns, types] = TABLES[key];
-    const data = buffers[key];
-    if (data[0].length === 0) return;
-    const unnest = types.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
-    const names = columns.map((_, i) => `c${i}`);
-    await db.query(
-      `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${names.join(', ')} FROM unnest(${unnest}) WITH ORDINALITY AS u(${names.join(', ')}, n) ORDER BY n`,
-      data,
+async function duckdbPeer(size, dir, reference, engineSeconds) {
+  const instance = await DuckDBInstance.create(':memory:', { threads: String(cpus().length) });
+  const db = await instance.connect();
+  const csv = (entity) => `read_csv('${join(dir, FILES[entity])}', header = true, all_varchar = true)`;
+  const load = await timed(async () => {
+    await db.run(`CREATE TABLE partners AS SELECT id, name, country FROM ${csv('partners')}`);
+    await db.run(
+      `CREATE TABLE associations AS SELECT customerId AS customer_id, partnerId AS partner_id, type, CAST(start AS DATE) AS start_date, CAST(nullif("end", '') AS DATE) AS end_date FROM ${csv('associations')}`,
     );
-    buffers[key] = columns.map(() => []);
-  };
-  const add = async (key, row) => {
-    const data = buffers[key];
-    row.forEach((value, i) => data[i].push(value));
-    if (data[0].length >= 50_000) await flush(key);
-  };
-  const customerIds = [];
-  for (const e of population()) {
-    switch (e.kind) {
-      case 'rate':
-        await add('fxRates', ['EUR', e.month, e.usdPerUnit]);
-        break;
-      case 'partner':
-        await add('partners', [ids.partner(e.partner), `Partner ${e.partner}`, e.country]);
-        break;
-      case 'customer': {
-        const id = ids.customer(e.partner, e.local);
-        customerIds.push(id);
-        await add('customers', [id, id, e.country]);
-        break;
-      }
-      case 'association': {
-        const a = association(e, customerIds[e.customer]);
-        await add('associations', [a.customerId, a.partnerId, a.type, a.start, a.end]);
-        break;
-      }
-      case 'revenue': {
-        const l = revenueLine(e);
-        await add('revenue', [l.id, l.customerId, l.product, l.date, l.amount, l.currency, l.netNew]);
-        break;
-      }
-      case 'person': {
-        const id = ids.person(e.partner, e.local);
-        await add('people', [id, ids.partner(e.partner), id]);
-        break;
-      }
-      case 'pass':
-        await add('examPasses', [ids.person(e.partner, e.local), EXAMS[e.exam], iso(e.day)]);
-        break;
-    }
+    await db.run(
+      `CREATE TABLE revenue_lines AS SELECT id, customerId AS customer_id, product, CAST(date AS DATE) AS date, CAST(amount AS DECIMAL(18, 2)) AS amount, currency, CAST(netNew AS BOOLEAN) AS net_new FROM ${csv('revenue')}`,
+    );
+    await db.run(`CREATE TABLE people AS SELECT id, partnerId AS partner_id FROM ${csv('people')}`);
+    await db.run(`CREATE TABLE exam_passes AS SELECT personId AS person_id, exam, CAST(date AS DATE) AS date FROM ${csv('examPasses')}`);
+    await db.run(
+      `CREATE TABLE fx_rates AS SELECT currency, month, CAST(usdPerUnit AS DECIMAL(18, 4)) AS usd_per_unit FROM ${csv('fxRates')}`,
+    );
+  });
+  figure(size, 'duckdb: load the CSV files into tables (not compared)', load.seconds);
+  const sql = rulesAsSql(version, asOf, 'duckdb');
+  const run = await timed(async () => (await db.runAndReadAll(sql)).getRowObjectsJS());
+  const ok = agree('duckdb', reference, run.value);
+  figure(size, 'duckdb: the rules as SQL, every partner', run.seconds, { agrees: ok, enginePerPeer: ratio(engineSeconds, run.seconds) });
+  db.closeSync?.();
+  return run.value;
+}
+
+const ratio = (engine, peer) => Number((engine / peer).toFixed(3));
+
+async function jsonRulesPeer(size, rows, reference, engineSeconds) {
+  const engine = new Engine(rulesAsJson(version), { allowUndefinedFacts: false });
+  const budget = Number(values['json-budget']) * 1000;
+  const start = performance.now();
+  const results = [];
+  for (const row of rows) {
+    const facts = { market: row.market };
+    for (const [k, v] of Object.entries(row)) if (/^[sq]\d+$/.test(k)) facts[k] = Number(v);
+    const { events } = await engine.run(facts);
+    const out = { ...row };
+    options.forEach((option, o) => {
+      const met = events.filter((e) => e.params.option === option).sort((a, b) => b.params.rank - a.params.rank)[0];
+      out[`l${o}`] = met?.params.level ?? null;
+    });
+    results.push(out);
+    if (performance.now() - start > budget) break;
   }
-  for (const key of Object.keys(TABLES)) await flush(key);
-  await db.exec('ANALYZE');
-}
-
-function report(label, ms) {
-  const heap = (process.memoryUsage().heapUsed / 2 ** 30).toFixed(2);
-  const rss = (process.memoryUsage().rss / 2 ** 30).toFixed(2);
-  console.log(`${label.padEnd(52)} ${(ms / 1000).toFixed(2).padStart(7)} s   heap ${heap} GiB   rss ${rss} GiB`);
-}
-
-function time(label, fn) {
-  const start = performance.now();
-  const result = fn();
-  report(label, performance.now() - start);
-  return result;
-}
-
-async function timeAsync(label, fn) {
-  const start = performance.now();
-  const result = await fn();
-  report(label, performance.now() - start);
-  return result;
-}
-
-/** A digest of each partner's evaluation (FNV-1a of its JSON): reports compared without keeping one alive. */
-function digestOf(evaluation) {
-  return Int32Array.from(evaluation.partners, (p) => {
-    const text = JSON.stringify(p);
-    let h = 0x811c9dc5;
-    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    return h;
+  const seconds = (performance.now() - start) / 1000;
+  const sampled = results.length < rows.length;
+  const sample = new Map(results.map((r) => [String(r.id), reference.get(String(r.id))]));
+  const ok = agree('json-rules-engine', sample, results);
+  const whole = (seconds * rows.length) / results.length;
+  figure(size, `json-rules-engine: the rules per partner${sampled ? ' (extrapolated)' : ''}`, whole, {
+    agrees: ok,
+    enginePerPeer: ratio(engineSeconds, whole),
+    ...(sampled
+      ? { note: `extrapolated from ${results.length} partners in ${seconds.toFixed(1)} s; facts from DuckDB` }
+      : { note: 'facts from DuckDB' }),
   });
 }
 
-function levelsOf(evaluation) {
-  const levels = {};
-  for (const p of evaluation.partners)
-    for (const o of p.competencies[0].options) levels[`${o.option} ${o.level}`] = (levels[`${o.option} ${o.level}`] ?? 0) + 1;
-  return levels;
-}
-
-/** Same partners, same levels, same figures: compared partner by partner. */
-function sameReports(a, digest) {
-  const other = digestOf(a);
-  return other.length === digest.length && other.every((h, i) => h === digest[i]);
-}
-
-/** The three evaluations; returns the digest of the first, and the levels it gives. */
-function evaluateStages(prepared, label) {
-  let report = time(`${label}: evaluate every partner, no evidence`, () => evaluate(prepared, { asOf: '2017-07-07', evidence: false }));
-  const digest = digestOf(report);
-  const levels = levelsOf(report);
-  report = undefined;
-  time(`${label}: evaluate every partner, with evidence`, () => evaluate(prepared, { asOf: '2017-07-07' }));
-  time(`${label}: evaluate every partner on another date`, () => evaluate(prepared, { asOf: '2017-01-31', evidence: false }));
-  return { digest, levels };
-}
-
-// 1. In memory, as columns.
-let columns = time(`generate ${partnerCount} partners as columns (no objects)`, columnsDirectly);
-console.log(
-  `  ${columns.revenue.day.length} revenue lines, ${columns.customers.count} customers, ${columns.associations.customer.length} associations, ${columns.people.partner.length} people, ${columns.examPasses.day.length} exam passes`,
-);
-let prepared = time('columns: prepareColumns (attribute, index)', () => prepareColumns(version, columns));
-const reference = evaluateStages(prepared, 'columns');
-console.log('levels as of 2017-07-07:', reference.levels);
-columns = undefined;
-prepared = undefined;
-
-// 2. From the store.
-if (values.store) {
-  let db;
-  let options;
-  let cleanup = async () => {};
-  if (values.store === 'pglite') {
-    const dataDir = mkdtempSync(join(tmpdir(), 'attain-bench-'));
-    db = await openPglite(dataDir);
-    options = { dataDir };
-    cleanup = async () => rmSync(dataDir, { recursive: true, force: true });
+async function storeStage(size, kind, dir, reference, engineSeconds, rowCount) {
+  let flags;
+  let cleanup;
+  let url;
+  if (kind === 'pglite') {
+    const data = mkdtempSync(join(tmpdir(), 'attain-bench-'));
+    flags = ['--data', data];
+    cleanup = async () => rmSync(data, { recursive: true, force: true });
   } else {
-    const url = values['database-url'] ?? process.env.ATTAIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const schema = `attain_bench_${process.pid}`;
-    db = await openPostgres(url, schema);
-    options = { databaseUrl: url, schema };
+    const name = `attain_bench_${process.pid}_${size}`;
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(databaseUrl);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    flags = ['--database-url', url];
     cleanup = async () => {
-      const admin = await openPostgres(url);
-      await admin.exec(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await admin.close();
+      const c = new pg.Client({ connectionString: databaseUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
     };
   }
   try {
-    await migrate(db);
-    await timeAsync(`store (${values.store}): bulk load (not measured below)`, () => loadStore(db));
-    await db.close();
-    const store = await Store.open(options);
-    const start = performance.now();
-    let fromStore = await timeAsync(`store (${values.store}): Store.columns`, () => store.columns(program));
-    let preparedFromStore = time(`store (${values.store}): prepareColumns`, () => prepareColumns(version, fromStore));
-    const storeReport = time(`store (${values.store}): evaluate every partner, no evidence`, () =>
-      evaluate(preparedFromStore, { asOf: '2017-07-07', evidence: false }),
-    );
-    report(`store (${values.store}): columns + prepare + evaluate`, performance.now() - start);
-    console.log(`  same report as in memory: ${sameReports(storeReport, reference.digest)}`);
-    await store.close();
-    fromStore = undefined;
-    preparedFromStore = undefined;
+    const imported = await timed(() => cli(['import', dir, ...flags, '--format', 'json']));
+    figure(size, `${kind}: attain import of the CSV files`, imported.seconds, {
+      rows: rowCount,
+      rowsPerSecond: rowCount / imported.seconds,
+    });
+    const store = await Store.open(kind === 'pglite' ? { dataDir: flags[1] } : { databaseUrl: url });
+    try {
+      const total = await timed(async () => {
+        const columns = await timed(() => store.columns(program));
+        figure(size, `${kind}: Store.columns (the whole store as columns)`, columns.seconds);
+        const prepared = prepareColumns(version, columns.value);
+        return { prepared, report: evaluate(prepared, { asOf, evidence: false }) };
+      });
+      const fromStore = referenceOf(total.value.prepared, total.value.report);
+      const rows = [...fromStore].map(([id, r]) => ({
+        id,
+        ...Object.fromEntries(r.scopes.map((v, s) => [`s${s}`, v])),
+        ...Object.fromEntries(r.quals.map((v, q) => [`q${q}`, v])),
+        ...Object.fromEntries(r.levels.map((v, o) => [`l${o}`, v])),
+      }));
+      const ok = agree(`engine from ${kind}`, reference, rows);
+      figure(size, `${kind}: engine from the store (columns + prepare + evaluate)`, total.seconds, { agrees: ok });
+      if (kind === 'postgres' && peers.has('postgres')) {
+        const db = await openPostgres(url);
+        await db.exec('ANALYZE');
+        const run = await timed(() => db.query(rulesAsSql(version, asOf, 'postgres')));
+        const agrees = agree('postgres', reference, run.value);
+        figure(size, 'postgres: the rules as SQL, every partner', run.seconds, {
+          agrees,
+          enginePerPeer: ratio(total.seconds, run.seconds),
+          note: `engine from postgres / SQL; in-memory engine / SQL ${ratio(engineSeconds, run.seconds)}`,
+        });
+        await db.close();
+      }
+      if (!values['skip-incremental']) await incremental(size, kind, store, total.value.report);
+      if (!values['skip-http']) await httpThroughput(size, kind, store, total.value.report);
+    } finally {
+      await store.close();
+    }
   } finally {
     await cleanup();
   }
 }
 
-// 3. As objects, validated.
-if (!values['skip-objects']) {
-  const raw = time(`generate ${partnerCount} partners as objects`, datasetObjects);
-  const validated = time('objects: validate (schema, references, exact cents)', () => validateDataset(raw, program));
-  if (!validated.ok)
-    throw new Error(
-      validated.problems
-        .slice(0, 5)
-        .map((p) => `${p.record}: ${p.message}`)
-        .join('\n'),
-    );
-  const fromObjects = time('objects: prepare (columns of the dataset, attribute, index)', () => prepare(version, validated.value));
-  const objects = evaluateStages(fromObjects, 'objects');
-  console.log(`  same report as columns: ${objects.digest.every((h, i) => h === reference.digest[i])}`);
+/**
+ * One partner's evaluation right after one new exam pass or revenue line is imported: what the API does
+ * (its neighbourhood read from the store, validated, prepared and evaluated), p50 and p99 over samples.
+ */
+async function incremental(size, kind, store, report) {
+  const samples = Number(values['incremental-samples']);
+  const partners = report.partners.map((p) => p.partnerId);
+  const latencies = [];
+  const importLatencies = [];
+  for (let i = 0; i < samples; i++) {
+    const partnerId = partners[Math.floor((i * 7919) % partners.length)];
+    const n = Number(partnerId.slice(1));
+    const batch =
+      i % 2 === 0
+        ? { examPasses: [{ personId: `E${n}-0`, exam: 'MB2-715', date: '2017-12-01' }] }
+        : {
+            revenue: [
+              {
+                id: `BENCH-${i}`,
+                customerId: `C${n}-0`,
+                product: 'D365-ENTERPRISE-PLAN-1',
+                date: '2017-12-01',
+                amount: '100.00',
+                currency: 'USD',
+                netNew: true,
+              },
+            ],
+          };
+    if (i % 2 === 0 && !(await store.neighbourhood(partnerId)).people.length) continue;
+    const imported = await timed(() => store.import([{ incoming: batch, source: 'bench' }], program));
+    importLatencies.push(imported.seconds * 1000);
+    const t = await timed(async () => {
+      const raw = await store.neighbourhood(partnerId);
+      const validated = validateDataset(raw, program);
+      if (!validated.ok) throw new Error(validated.problems[0].message);
+      return evaluate(prepare(version, validated.value), { asOf, partnerIds: [partnerId], evidence: false });
+    });
+    latencies.push(t.seconds * 1000);
+  }
+  figure(size, `${kind}: one partner re-evaluated after one new record, p50`, pct(latencies, 0.5) / 1000, {
+    p50ms: pct(latencies, 0.5),
+    p99ms: pct(latencies, 0.99),
+    samples: latencies.length,
+    importP50ms: pct(importLatencies, 0.5),
+    note: `p99 ${pct(latencies, 0.99).toFixed(1)} ms over ${latencies.length}; the import of the record itself p50 ${pct(importLatencies, 0.5).toFixed(0)} ms`,
+  });
+}
+
+/** GET /api/v1/partners/{id}/evaluation with a bearer token, partners in turn, for --http-seconds: autocannon. */
+async function httpThroughput(size, kind, store, report) {
+  const partners = report.partners.map((p) => p.partnerId);
+  const added = await store.accounts.add({
+    username: `bench-${process.pid}-${size}`,
+    password: 'correct horse battery staple',
+    role: 'program-admin',
+    partnerId: null,
+  });
+  if (!added.ok) throw new Error(`cannot add the bench account: ${added.refusal}`);
+  const { token } = await store.accounts.createToken(added.user.id, 'bench');
+  const app = await buildServer({ store, today: () => asOf, webRoot: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  let i = 0;
+  try {
+    const result = await autocannon({
+      url: `http://127.0.0.1:${app.server.address().port}`,
+      connections: 10,
+      duration: Number(values['http-seconds']),
+      headers: { authorization: `Bearer ${token}` },
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (request) => ({
+            ...request,
+            path: `/api/v1/partners/${partners[(i++ * 7919) % partners.length]}/evaluation?asOf=${asOf}`,
+          }),
+        },
+      ],
+    });
+    const seconds = Number(values['http-seconds']);
+    figure(size, `${kind}: API evaluation endpoint (autocannon, 10 connections)`, seconds, {
+      requestsPerSecond: result.requests.average,
+      latencyP50ms: result.latency.p50,
+      latencyP99ms: result.latency.p99,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      note: `${result.requests.average} requests/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx`,
+    });
+    // Timeouts (errors) are a figure of their own; a wrong answer fails the bench.
+    if (result.non2xx > 0) failures.push({ peer: `${kind} API`, differences: [`${result.non2xx} non-2xx answers`] });
+  } finally {
+    await app.close();
+  }
+}
+
+const pct = (list, q) => [...list].sort((a, b) => a - b)[Math.min(list.length - 1, Math.floor(q * list.length))];
+
+/** In memory: one new exam pass or revenue line applied to the prepared data, and its partner re-evaluated (with evidence). */
+function inMemoryIncremental(size, prepared, columns) {
+  const setup = performance.now();
+  const incremental = new IncrementalEvaluation(prepared, columns);
+  const setupSeconds = (performance.now() - setup) / 1000;
+  const random = mulberry32(seed + 1);
+  const pick = (n) => Math.floor(random() * n);
+  const exams = [...version.exams.keys()];
+  const products = [...version.products.keys()];
+  const samples = Math.max(1000, Number(values['incremental-samples']));
+  for (const evidence of [false, true]) {
+    const latencies = [];
+    for (let i = 0; i < samples; i++) {
+      const start = performance.now();
+      const partners =
+        i % 2 === 0
+          ? [incremental.addExamPass(pick(columns.people.partner.length), exams[pick(exams.length)], dayOfAsOf - pick(300))]
+          : incremental.addRevenueLine({
+              id: `BENCH-${evidence}-${i}`,
+              customer: pick(columns.customers.count),
+              day: dayOfAsOf - pick(300),
+              product: products[pick(products.length)],
+              netNew: true,
+              cents: 100_000,
+            });
+      for (const partner of partners) incremental.evaluatePartner(partner, asOf, { evidence });
+      latencies.push(performance.now() - start);
+    }
+    const label = evidence ? 'with evidence' : 'no evidence';
+    figure(size, `engine in memory: one new record, its partners re-evaluated (${label}), p50`, pct(latencies, 0.5) / 1000, {
+      p50ms: pct(latencies, 0.5),
+      p99ms: pct(latencies, 0.99),
+      samples,
+      setupSeconds,
+      note: `p99 ${pct(latencies, 0.99).toFixed(2)} ms over ${samples}; setup ${setupSeconds.toFixed(2)} s once`,
+    });
+  }
+}
+
+for (const size of sizes) {
+  const dir = mkdtempSync(join(tmpdir(), `attain-bench-csv-${size}-`));
+  try {
+    const generated = await timed(() => generateColumns(program, { partners: size, seed }));
+    const c = generated.value;
+    const counts = {
+      partners: c.partners.ids.length,
+      customers: c.customers.count,
+      associations: c.associations.customer.length,
+      revenueLines: c.revenue.day.length,
+      people: c.people.partner.length,
+      examPasses: c.examPasses.day.length,
+    };
+    console.log(`\n${size} partners (seed ${seed}, as of ${asOf}, version ${version.effectiveFrom}): ${JSON.stringify(counts)}`);
+    figure(size, 'generate as columns (not compared)', generated.seconds, { counts });
+    const prep = await timed(() => prepareColumns(version, c));
+    figure(size, 'engine in memory: prepareColumns (attribute, index)', prep.seconds);
+    const ev = await timed(() => evaluate(prep.value, { asOf, evidence: false }));
+    figure(size, 'engine in memory: evaluate every partner', ev.seconds);
+    const engineSeconds = prep.seconds + ev.seconds;
+    figure(size, 'engine in memory: prepare + evaluate (the batch)', engineSeconds);
+    const reference = referenceOf(prep.value, ev.value);
+    const levels = {};
+    for (const r of reference.values())
+      r.levels.forEach((l, o) => (levels[`${options[o]} ${l}`] = (levels[`${options[o]} ${l}`] ?? 0) + 1));
+    console.log('levels:', JSON.stringify(levels));
+    if (!values['skip-incremental']) inMemoryIncremental(size, prep.value, c);
+    const written = await timed(() => writeCsv(program, { partners: size, seed }, dir));
+    const rowCount = Object.values(written.value).reduce((a, b) => a + b, 0);
+    figure(size, 'attain generate: CSV files written (not compared)', written.seconds, { rows: rowCount });
+
+    let sqlRows;
+    if (peers.has('duckdb') || peers.has('json')) sqlRows = await duckdbPeer(size, dir, reference, engineSeconds);
+    if (peers.has('json')) {
+      const markets = new Map(c.partners.ids.map((id, i) => [id, c.partners.markets[i]]));
+      await jsonRulesPeer(
+        size,
+        sqlRows.map((r) => ({ ...r, market: markets.get(String(r.id)) })),
+        reference,
+        engineSeconds,
+      );
+    }
+    if (!values['skip-import']) for (const kind of stores) await storeStage(size, kind, dir, reference, engineSeconds, rowCount);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+mkdirSync(values.out, { recursive: true });
+const file = join(values.out, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(
+  file,
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / GiB), node: process.version },
+      seed,
+      asOf,
+      programVersion: version.effectiveFrom,
+      figures,
+      failures,
+      note: 'Other processes (tests of other engineers) ran on the same 2 cores: timings are noisy.',
+      currentRssGiB: Number(rss().toFixed(2)),
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`\nresults: ${file}`);
+if (failures.length > 0) {
+  console.error(`${failures.length} disagreement(s): the bench fails`);
+  process.exitCode = 1;
 }

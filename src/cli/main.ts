@@ -9,6 +9,7 @@ import { runDocs, type DocsCommandOptions } from './commands/docs.js';
 import { runExport, runImport, type ExportCommandOptions, type ImportCommandOptions } from './commands/store.js';
 import { FORMATS, runEvaluate, type EvaluateCommandOptions } from './commands/evaluate.js';
 import { runForecast, type ForecastCommandOptions } from './commands/forecast.js';
+import { runGenerate, type GenerateCommandOptions } from './commands/generate.js';
 import { runPlan, type PlanCommandOptions } from './commands/plan.js';
 import { runProgramList, runProgramLoad, type ProgramListCommandOptions, type ProgramLoadCommandOptions } from './commands/program.js';
 import { runTimeline, type TimelineCommandOptions } from './commands/timeline.js';
@@ -23,6 +24,7 @@ import {
 } from './commands/users.js';
 import { runSchema } from './commands/schema.js';
 import { runServe, type ServeCommandOptions } from './commands/serve.js';
+import { runStart } from './commands/start.js';
 import { ROLES } from '../store/accounts.js';
 import type { StoreFlags } from './inputs.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, processIo, type CliIo } from './io.js';
@@ -216,6 +218,36 @@ function buildProgram(io: CliIo, tr: Translator): Command {
         .option('--trust-proxy', 'trust X-Forwarded-* headers (behind a reverse proxy)'),
     ),
   ).action((options: ServeCommandOptions) => runServe(options, io, tr));
+
+  withStoreFlags(
+    localized(
+      program
+        .command('start')
+        .description('the dashboard: load the bundled example into an empty store, then serve (as `serve`) and print where to sign in')
+        .option('--port <port>', 'port to listen on (0: any free one)', wholeNumber(0, 65535), 3000)
+        .option('--host <host>', 'address to listen on', '127.0.0.1')
+        .option('--max-upload-mb <mb>', 'the largest import upload, in megabytes', wholeNumber(1, 100_000), 50)
+        .option('--trust-proxy', 'trust X-Forwarded-* headers (behind a reverse proxy)'),
+    ),
+  ).action((options: ServeCommandOptions) => runStart(options, io, tr));
+
+  localized(
+    program
+      .command('generate')
+      .description('write a synthetic dataset at program scale as CSV files (one per entity), the same for the same seed')
+      .option(
+        '--partners <n>',
+        'how many partners (about 50 revenue lines, 10 people and 40 exam passes each on average)',
+        wholeNumber(1, 10_000_000),
+        10_000,
+      )
+      .option('--seed <n>', 'the seed of the pseudo-random generator', wholeNumber(0, 2 ** 32 - 1), 1)
+      .requiredOption('--out <dir>', 'the folder to write the CSV files to (created if missing)')
+      .option(
+        '--program <path>',
+        'program definition file or folder whose countries, products and exams to use (default: the bundled definition)',
+      ),
+  ).action((options: Omit<GenerateCommandOptions, 'locale'>) => runGenerate(options, io, tr));
 
   localized(program.command('schema'))
     .description('print the JSON Schema of an input format')

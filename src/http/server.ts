@@ -11,7 +11,10 @@
  * file per resource in routes/.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger, { type SwaggerTransform } from '@fastify/swagger';
@@ -59,7 +62,21 @@ export interface ServerOptions {
   readonly trustProxy?: boolean | undefined;
   /** Today, the default as-of date (default: the UTC calendar date). */
   readonly today?: (() => string) | undefined;
+  /**
+   * The dashboard's built files (vite build → dist/web), served at /, every
+   * other non-API path answering its index.html; false: no dashboard.
+   * Default: dist/web of the package, when it has been built.
+   */
+  readonly webRoot?: string | false | undefined;
 }
+
+/** dist/web of the package, from src/http or dist/http alike. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+
+/** What the dashboard's pages may load: only this server (the charts set inline styles). */
+const DASHBOARD_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+  "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
@@ -136,7 +153,18 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
     }
     return errorHandler(error as Error, request, reply);
   });
-  app.setNotFoundHandler(notFoundHandler);
+  const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
+  const dashboard = webRoot !== false && existsSync(`${webRoot}/index.html`);
+  app.setNotFoundHandler((request, reply) => {
+    // The dashboard is a single-page app: its routes (/partners/P-X…) are all its index.html.
+    const path = request.url.split('?')[0]!;
+    const page = dashboard && (request.method === 'GET' || request.method === 'HEAD') && !path.startsWith('/api/') && path !== '/api';
+    if (!page) return notFoundHandler(request, reply);
+    return reply
+      .header('content-security-policy', DASHBOARD_CSP)
+      .header('cache-control', 'no-cache')
+      .sendFile('index.html', webRoot as string);
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -174,6 +202,21 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  if (dashboard) {
+    await app.register(fastifyStatic, {
+      root: webRoot as string,
+      prefix: '/',
+      wildcard: true,
+      index: ['index.html'],
+      // Hashed file names under /assets never change; index.html is always revalidated.
+      setHeaders: (res, path) => {
+        res.setHeader('content-security-policy', DASHBOARD_CSP);
+        res.setHeader('x-content-type-options', 'nosniff');
+        res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+      cacheControl: false,
+    });
+  }
 
   const context: Context = { store: options.store, evaluations: new Evaluations(options.store), settings };
   registerAuth(app, options.store);

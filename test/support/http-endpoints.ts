@@ -54,6 +54,12 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: '/api/v1/partners', access: 'user', valid: () => ({ path: '/api/v1/partners?asOf=2017-07-07', ok: 200 }) },
   {
     method: 'GET',
+    path: '/api/v1/partner-counts',
+    access: 'user',
+    valid: () => ({ path: '/api/v1/partner-counts?asOf=2017-07-07', ok: 200 }),
+  },
+  {
+    method: 'GET',
     path: '/api/v1/partners/{partnerId}',
     access: 'read',
     valid: (c) => ({ path: `/api/v1/partners/${c.partner}`, ok: 200 }),
@@ -75,6 +81,12 @@ export const ENDPOINTS: readonly Endpoint[] = [
     path: '/api/v1/partners/{partnerId}/forecast',
     access: 'read',
     valid: (c) => ({ path: `/api/v1/partners/${c.partner}/forecast?asOf=2017-07-07`, ok: 200 }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/partners/{partnerId}/qualifications',
+    access: 'read',
+    valid: (c) => ({ path: `/api/v1/partners/${c.partner}/qualifications?asOf=2017-07-07`, ok: 200 }),
   },
   {
     method: 'GET',

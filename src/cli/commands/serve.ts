@@ -38,12 +38,16 @@ function stopSignal(): Promise<string> {
   });
 }
 
+/** Told once the server listens: its URL, and whether a first program-admin was just created (`attain start` says how to sign in). */
+export type OnListening = (url: string, adminCreated: boolean) => Promise<void> | void;
+
 /** `until`: what stops the server (a signal by default; tests give their own). */
 export async function runServe(
   options: ServeCommandOptions,
   io: CliIo,
   tr: Translator,
   until: Promise<string> = stopSignal(),
+  onListening?: OnListening,
 ): Promise<void> {
   const store = await Store.open(storeOptions(options, io));
   try {
@@ -82,6 +86,7 @@ export async function runServe(
       const { address, port, family } = app.server.address() as AddressInfo;
       const url = `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
       io.stderr(`${tr.t('cli.serve.listening', { url })}\n`);
+      await onListening?.(url, admin !== undefined);
       const signal = await until;
       io.stderr(`${tr.t('cli.serve.stopping', { signal })}\n`);
     } finally {

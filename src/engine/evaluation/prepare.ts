@@ -219,14 +219,14 @@ class EntryBuffer {
  * those of customer c are [start[c], start[c + 1]), each holding from `first`
  * to `last` (both included) for `partner`.
  */
-interface Tenures {
+export interface Tenures {
   readonly start: Int32Array;
   readonly first: Int32Array;
   readonly last: Int32Array;
   readonly partner: Int32Array;
 }
 
-function tenuresByCustomer(associations: DatasetColumns['associations'], type: number, customerCount: number): Tenures {
+export function tenuresByCustomer(associations: DatasetColumns['associations'], type: number, customerCount: number): Tenures {
   const start = new Int32Array(customerCount + 1);
   const count = associations.type.length;
   for (let i = 0; i < count; i++) if (associations.type[i] === type) start[associations.customer[i]! + 1]! += 1;
@@ -247,7 +247,7 @@ function tenuresByCustomer(associations: DatasetColumns['associations'], type: n
 }
 
 /** Fills `out` with the partners a customer was associated with on the day (an exclusive type gives at most one). */
-function ownersOn(tenures: Tenures, customer: number, day: DayNumber, out: number[]): void {
+export function ownersOn(tenures: Tenures, customer: number, day: DayNumber, out: number[]): void {
   out.length = 0;
   for (let k = tenures.start[customer]!, end = tenures.start[customer + 1]!; k < end; k++) {
     const partner = tenures.partner[k]!;
@@ -303,6 +303,41 @@ function orderByPartnerThenDay(partners: Int32Array, days: Int32Array, partnerCo
   return order;
 }
 
+type QualificationSets = PreparedData['qualificationSets'];
+
+/** Room for the pass days of the largest exam set. */
+export function passDaysBuffer(qualificationSets: QualificationSets): Int32Array {
+  return new Int32Array(Math.max(1, ...qualificationSets.flatMap((sets) => sets.map((set) => set.columns.length))));
+}
+
+/** Sets `qualifiedFrom` of one person from their earliest pass days (`passDays`: scratch room, passDaysBuffer). */
+export function qualifyPerson(
+  personExamDay: Int32Array,
+  examCount: number,
+  qualificationSets: QualificationSets,
+  qualifiedFrom: Int32Array,
+  person: number,
+  passDays: Int32Array,
+): void {
+  const row = person * examCount;
+  const qualificationCount = qualificationSets.length;
+  for (let q = 0; q < qualificationCount; q++) {
+    let from = 0;
+    for (const set of qualificationSets[q]!) {
+      // The day the set is satisfied: the minimum-th earliest pass among its exams (an insertion sort of a handful).
+      const { columns: setColumns, minimum } = set;
+      for (let i = 0; i < setColumns.length; i++) {
+        const day = personExamDay[row + setColumns[i]!]!;
+        let j = i;
+        for (; j > 0 && passDays[j - 1]! > day; j--) passDays[j] = passDays[j - 1]!;
+        passDays[j] = day;
+      }
+      from = Math.max(from, passDays[minimum - 1]!);
+    }
+    qualifiedFrom[person * qualificationCount + q] = from;
+  }
+}
+
 function preparePeople(program: ProgramVersion, columns: DatasetColumns) {
   const { people, examPasses } = columns;
   const partnerCount = columns.partners.ids.length;
@@ -335,24 +370,9 @@ function preparePeople(program: ProgramVersion, columns: DatasetColumns) {
 
   const qualificationCount = program.qualifications.length;
   const qualifiedFrom = new Int32Array(personCount * qualificationCount);
-  const passDays = new Int32Array(Math.max(1, ...qualificationSets.flatMap((sets) => sets.map((set) => set.columns.length))));
+  const passDays = passDaysBuffer(qualificationSets);
   for (let person = 0; person < personCount; person++) {
-    const row = person * examCount;
-    for (let q = 0; q < qualificationCount; q++) {
-      let from = 0;
-      for (const set of qualificationSets[q]!) {
-        // The day the set is satisfied: the minimum-th earliest pass among its exams (an insertion sort of a handful).
-        const { columns: setColumns, minimum } = set;
-        for (let i = 0; i < setColumns.length; i++) {
-          const day = personExamDay[row + setColumns[i]!]!;
-          let j = i;
-          for (; j > 0 && passDays[j - 1]! > day; j--) passDays[j] = passDays[j - 1]!;
-          passDays[j] = day;
-        }
-        from = Math.max(from, passDays[minimum - 1]!);
-      }
-      qualifiedFrom[person * qualificationCount + q] = from;
-    }
+    qualifyPerson(personExamDay, examCount, qualificationSets, qualifiedFrom, person, passDays);
   }
 
   const partnerOfPerson = people.partner;

@@ -14,6 +14,7 @@ import {
   planPartner,
   prepare,
   PreparedProgram,
+  qualificationMatrix,
   timelineOf,
   type Program,
   type ProgramVersion,
@@ -39,7 +40,9 @@ import {
   partnerPlan,
   partnerSummary,
   partnerTimeline,
+  levelCounts,
   problemResponses,
+  qualificationMatrix as qualificationMatrixSchema,
   reportFormat,
   reportResponse,
   rulesQuery,
@@ -112,7 +115,33 @@ function forcedVersion(program: Program, programVersion: string | undefined): Pr
   return named.value;
 }
 
+/** Whether a partner passes the list's market, country and search filters (the level filter is the list's own). */
+function matchesFilters(query: { market?: string | undefined; country?: string | undefined; q?: string | undefined }) {
+  const needle = query.q?.toLowerCase();
+  return (p: PartnerSummary): boolean =>
+    (query.market === undefined || p.market === query.market) &&
+    (query.country === undefined || p.country === query.country.toUpperCase()) &&
+    (needle === undefined || p.id.toLowerCase().includes(needle) || p.name.toLowerCase().includes(needle));
+}
+
 export function partnerRoutes(app: Api, { store, evaluations, settings }: Context): void {
+  /** Every partner the principal may see, with its levels as of the date: the whole store for a program-admin, its own partner otherwise. */
+  const visibleSummaries = async (
+    request: Parameters<typeof principalOf>[0],
+    asOf: string | undefined,
+    programVersion: string | undefined,
+  ) => {
+    const visible = visiblePartners(principalOf(request));
+    const date = asOf ?? settings.today();
+    // A partner account sees its own partner only: its neighbourhood is evaluated, not the whole store.
+    const summaries =
+      'all' in visible
+        ? await evaluations.summaries(date, programVersion)
+        : await evaluations.partnerSummaries(visible.only, date, programVersion);
+    if (!summaries) throw new HttpProblem(404, 'noPartner');
+    return summaries;
+  };
+
   /** The partner's neighbourhood; 404 when the principal may not see it (tenancy.ts) or it does not exist. */
   const partnerData = async (request: Parameters<typeof partnerScope>[1], partnerId: string) => {
     await partnerScope(store, request, partnerId);
@@ -133,23 +162,10 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
     },
     async (request) => {
       const query = request.query;
-      const asOf = query.asOf ?? settings.today();
-      const visible = visiblePartners(principalOf(request));
-      // A partner account sees its own partner only: its neighbourhood is evaluated, not the whole store.
-      const summaries =
-        'all' in visible
-          ? await evaluations.summaries(asOf, query.programVersion)
-          : await evaluations.partnerSummaries(visible.only, asOf, query.programVersion);
-      if (!summaries) throw new HttpProblem(404, 'noPartner');
+      const summaries = await visibleSummaries(request, query.asOf, query.programVersion);
       const matchesLevel = levelFilter(summaries.version, query);
-      const needle = query.q?.toLowerCase();
-      const items = summaries.partners.filter(
-        (p) =>
-          (query.market === undefined || p.market === query.market) &&
-          (query.country === undefined || p.country === query.country.toUpperCase()) &&
-          (needle === undefined || p.id.toLowerCase().includes(needle) || p.name.toLowerCase().includes(needle)) &&
-          matchesLevel(p),
-      );
+      const matches = matchesFilters(query);
+      const items = summaries.partners.filter((p) => matches(p) && matchesLevel(p));
       const sorted = sortPartners(items, query, requestTranslator(request).locale);
       return {
         asOf: summaries.asOf,
@@ -159,6 +175,55 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
         limit: query.limit,
         offset: query.offset,
         items: as(z.array(partnerSummary), sorted.slice(query.offset, query.offset + query.limit)),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/partner-counts',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'How many partners hold each level of each option as of a date (filtered like the list)',
+        querystring: z.strictObject({
+          ...rulesQuery,
+          q: listQuery.shape.q,
+          market: listQuery.shape.market,
+          country: listQuery.shape.country,
+        }),
+        response: { 200: levelCounts, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const query = request.query;
+      const summaries = await visibleSummaries(request, query.asOf, query.programVersion);
+      const matches = matchesFilters(query);
+      const options = summaries.version.competencies.flatMap((c) =>
+        c.options.map((o) => ({
+          competency: c.id,
+          option: o.id,
+          counts: new Map<string | null, number>([...o.levels.map((l) => [l.id, 0] as const), [null, 0]]),
+        })),
+      );
+      let total = 0;
+      for (const p of summaries.partners) {
+        if (!matches(p)) continue;
+        total += 1;
+        for (const l of p.levels) {
+          const option = options.find((o) => o.competency === l.competency && o.option === l.option);
+          if (option) option.counts.set(l.level, (option.counts.get(l.level) ?? 0) + 1);
+        }
+      }
+      return {
+        asOf: summaries.asOf,
+        program: summaries.program,
+        programVersion: summaries.programVersion,
+        total,
+        options: options.map((o) => ({
+          competency: o.competency,
+          option: o.option,
+          levels: [...o.counts].map(([level, count]) => ({ level, count })),
+        })),
       };
     },
   );
@@ -271,6 +336,26 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
       if (request.query.format === 'text')
         return sendText(reply, renderForecastTable(forecast, program, dataset, requestTranslator(request)));
       return as(partnerForecast, forecast);
+    },
+  );
+
+  app.get(
+    '/api/v1/partners/:partnerId/qualifications',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'People × exams: for each people requirement, who counts, who is one exam away, and what each still needs',
+        params: partnerParams,
+        querystring: z.strictObject(rulesQuery),
+        response: { 200: qualificationMatrixSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { partnerId } = request.params;
+      const { program, dataset } = await partnerData(request, partnerId);
+      const asOf = request.query.asOf ?? settings.today();
+      const version = Evaluations.version(program, asOf, request.query.programVersion);
+      return as(qualificationMatrixSchema, qualificationMatrix(prepare(version, dataset), partnerId, asOf));
     },
   );
 

@@ -1,0 +1,151 @@
+/**
+ * The dashboard: sign-in, then a partner's page (partner accounts: their
+ * own) or, for a program-admin, every partner, a partner's page and
+ * imports. Everything comes from the public API (api.ts).
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { AdminView } from './AdminView.tsx';
+import { ApiError, request, setApiLanguage, setCsrfToken, SIGNED_OUT_EVENT, type User } from './api.ts';
+import { initialLocale, LOCALE_NAMES, LOCALES, saveLocale, texts, TextsContext, type Locale } from './i18n.tsx';
+import { ImportPage } from './ImportPage.tsx';
+import { PartnerView } from './PartnerView.tsx';
+import { Link, useRouter } from './router.tsx';
+import { SignIn } from './SignIn.tsx';
+
+type Session = { state: 'loading' } | { state: 'anonymous' } | { state: 'signed-in'; user: User };
+
+export function App() {
+  const [locale, setLocale] = useState<Locale>(initialLocale);
+  const tx = useMemo(() => texts(locale), [locale]);
+  const [session, setSession] = useState<Session>({ state: 'loading' });
+  const { place, navigate } = useRouter();
+
+  setApiLanguage(locale);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    saveLocale(locale);
+  }, [locale]);
+
+  useEffect(() => {
+    request<{ user: User; csrfToken: string | null }>('GET', '/api/v1/me')
+      .then((me) => {
+        setCsrfToken(me.csrfToken);
+        setSession({ state: 'signed-in', user: me.user });
+      })
+      .catch(() => setSession({ state: 'anonymous' }));
+  }, []);
+
+  useEffect(() => {
+    const onSignedOut = () => {
+      setCsrfToken(null);
+      setSession({ state: 'anonymous' });
+    };
+    addEventListener(SIGNED_OUT_EVENT, onSignedOut);
+    return () => removeEventListener(SIGNED_OUT_EVENT, onSignedOut);
+  }, []);
+
+  const signedIn = useCallback((user: User, csrfToken: string) => {
+    setCsrfToken(csrfToken);
+    setSession({ state: 'signed-in', user });
+  }, []);
+
+  const signOut = async () => {
+    try {
+      await request('DELETE', '/api/v1/session');
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+    }
+    setCsrfToken(null);
+    setSession({ state: 'anonymous' });
+    navigate('/');
+  };
+
+  const asOf = place.params.get('asOf') ?? '';
+  const keep = asOf ? `?asOf=${asOf}` : '';
+
+  let page: React.ReactNode;
+  let title = tx.t('app.title');
+  if (session.state === 'loading') page = <p role="status">{tx.t('app.loading')}</p>;
+  else if (session.state === 'anonymous') {
+    page = <SignIn onSignedIn={signedIn} />;
+    title = tx.t('signIn.title');
+  } else {
+    const user = session.user;
+    const partnerMatch = /^\/partners\/([^/]+)\/?$/.exec(place.path);
+    if (partnerMatch) page = <PartnerView partnerId={decodeURIComponent(partnerMatch[1]!)} user={user} />;
+    else if (place.path === '/import' && user.role === 'program-admin') page = <ImportPage />;
+    else if (user.role === 'program-admin') page = <AdminView />;
+    else if (user.partnerId) page = <PartnerView partnerId={user.partnerId} user={user} />;
+    else page = <p role="alert">{tx.t('app.noPartner')}</p>;
+  }
+
+  useEffect(() => {
+    document.title = `${title} · Attain`;
+  }, [title]);
+
+  return (
+    <TextsContext.Provider value={tx}>
+      <a className="skip-link" href="#main">
+        {tx.t('app.skip')}
+      </a>
+      <header className="top">
+        <div className="brand">
+          <Link to={`/${keep}`} className="brand-link">
+            Attain
+          </Link>
+          <span className="brand-sub">{tx.t('app.subtitle')}</span>
+        </div>
+        {session.state === 'signed-in' ? (
+          <nav aria-label={tx.t('nav.label')}>
+            <ul className="nav">
+              {session.user.role === 'program-admin' ? (
+                <>
+                  <li>
+                    <Link to={`/${keep}`} aria-current={place.path === '/' ? 'page' : undefined}>
+                      {tx.t('nav.partners')}
+                    </Link>
+                  </li>
+                  <li>
+                    <Link to={`/import${keep}`} aria-current={place.path === '/import' ? 'page' : undefined}>
+                      {tx.t('nav.import')}
+                    </Link>
+                  </li>
+                </>
+              ) : (
+                <li>
+                  <Link to={`/${keep}`}>{tx.t('nav.myPartner')}</Link>
+                </li>
+              )}
+              <li>
+                <a href="/api/docs">{tx.t('nav.api')}</a>
+              </li>
+            </ul>
+          </nav>
+        ) : null}
+        <div className="top-tools">
+          <div className="locale field-inline">
+            <label htmlFor="locale-select">{tx.t('app.language')}</label>
+            <select id="locale-select" value={locale} onChange={(e) => setLocale(e.target.value as Locale)} data-testid="locale">
+              {LOCALES.map((l) => (
+                <option key={l} value={l} lang={l}>
+                  {LOCALE_NAMES[l]}
+                </option>
+              ))}
+            </select>
+          </div>
+          {session.state === 'signed-in' ? (
+            <div className="who">
+              <span>{tx.t('app.signedInAs', { username: session.user.username, role: tx.t(`role.${session.user.role}`) })}</span>
+              <button type="button" className="secondary" onClick={() => void signOut()}>
+                {tx.t('app.signOut')}
+              </button>
+            </div>
+          ) : null}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {page}
+      </main>
+    </TextsContext.Provider>
+  );
+}

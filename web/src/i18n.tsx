@@ -1,0 +1,96 @@
+/**
+ * The dashboard's texts: the `web` catalogs of src/i18n/messages (the same
+ * ICU MessageFormat files the command line's catalogs live beside, checked
+ * by test/i18n.test.ts), formatted with intl-messageformat; numbers, money
+ * and dates by Intl, dates in UTC as the command line writes them.
+ */
+import { IntlMessageFormat } from 'intl-messageformat';
+import { createContext, useContext } from 'react';
+import en from '../../src/i18n/messages/en/web.json';
+import fr from '../../src/i18n/messages/fr-FR/web.json';
+import zh from '../../src/i18n/messages/zh-TW/web.json';
+import { LOCALES, matchLocale, type Locale } from '../../src/i18n/locales.js';
+import type { Localized } from './api.ts';
+
+export { LOCALES, type Locale };
+
+const CATALOGS: Record<Locale, Record<string, string>> = { en, 'fr-FR': fr, 'zh-TW': zh };
+
+export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'fr-FR': 'Français', 'zh-TW': '繁體中文' };
+
+export type Values = Record<string, string | number | boolean | null | undefined>;
+
+export interface Texts {
+  readonly locale: Locale;
+  t(key: string, values?: Values): string;
+  usd(amount: number): string;
+  number(value: number): string;
+  date(iso: string): string;
+  month(iso: string): string;
+  /** A definition's text in this locale, English when it lacks one. */
+  text(value: Localized | undefined, fallback: string): string;
+}
+
+const cache = new Map<Locale, Texts>();
+
+export function texts(locale: Locale): Texts {
+  const found = cache.get(locale);
+  if (found) return found;
+  const catalog = CATALOGS[locale];
+  const compiled = new Map<string, IntlMessageFormat>();
+  const usd = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+  const number = new Intl.NumberFormat(locale);
+  const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  const month = new Intl.DateTimeFormat(locale, { year: '2-digit', month: 'short', timeZone: 'UTC' });
+  const made: Texts = {
+    locale,
+    t(key, values) {
+      let message = compiled.get(key);
+      if (!message) {
+        const text = catalog[key] ?? CATALOGS.en[key];
+        if (text === undefined) return key;
+        message = new IntlMessageFormat(text, locale, undefined, { ignoreTag: true });
+        compiled.set(key, message);
+      }
+      return String(message.format(values));
+    },
+    usd: (amount) => usd.format(amount),
+    number: (value) => number.format(value),
+    date: (iso) => date.format(new Date(`${iso}T00:00:00Z`)),
+    month: (iso) => month.format(new Date(`${iso}T00:00:00Z`)),
+    text: (value, fallback) => (value ? (value[locale] ?? value.en) : fallback),
+  };
+  cache.set(locale, made);
+  return made;
+}
+
+const STORAGE_KEY = 'attain.locale';
+
+/** The locale chosen before, else the browser's first language we speak, else English. */
+export function initialLocale(): Locale {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved && (LOCALES as readonly string[]).includes(saved)) return saved as Locale;
+  } catch {
+    // storage refused: fall through
+  }
+  for (const language of navigator.languages ?? [navigator.language]) {
+    const matched = matchLocale(language);
+    if (matched) return matched;
+  }
+  return 'en';
+}
+
+export function saveLocale(locale: Locale): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, locale);
+  } catch {
+    // not kept: fine
+  }
+}
+
+export const TextsContext = createContext<Texts>(texts('en'));
+
+export function useTexts(): Texts {
+  return useContext(TextsContext);
+}

@@ -1,0 +1,75 @@
+/** Names from the program definition (GET /api/v1/programs/…/versions/…), per version, in the dashboard's language. */
+import { useEffect, useState } from 'react';
+import { request, type Definition } from './api.ts';
+import type { Texts } from './i18n.tsx';
+
+const PROGRAM = 'microsoft-partner-network';
+const cache = new Map<string, Promise<Definition | null>>();
+
+function load(version: string): Promise<Definition | null> {
+  let found = cache.get(version);
+  if (!found) {
+    found = request<{ definition: Definition }>('GET', `/api/v1/programs/${PROGRAM}/versions/${version}`)
+      .then((r) => r.definition)
+      .catch(() => null);
+    cache.set(version, found);
+  }
+  return found;
+}
+
+export function useDefinition(version: string | undefined): Definition | null {
+  const [definition, setDefinition] = useState<Definition | null>(null);
+  useEffect(() => {
+    if (!version) return;
+    let live = true;
+    void load(version).then((d) => live && setDefinition(d));
+    return () => {
+      live = false;
+    };
+  }, [version]);
+  return definition;
+}
+
+/** Names of options, levels, requirements, exams and markets; the id where the definition is not loaded. */
+export class Names {
+  constructor(
+    private readonly definition: Definition | null,
+    private readonly tx: Texts,
+  ) {}
+
+  private competencyOf(competency: string) {
+    return this.definition?.competencies.find((c) => c.id === competency);
+  }
+
+  option(competency: string, option: string): string {
+    const found = this.competencyOf(competency)?.options.find((o) => o.id === option);
+    return this.tx.text(found?.name, option);
+  }
+
+  level(competency: string, option: string, level: string | null): string {
+    if (level === null) return this.tx.t('level.none');
+    const found = this.competencyOf(competency)
+      ?.options.find((o) => o.id === option)
+      ?.levels.find((l) => l.id === level);
+    return this.tx.text(found?.name, level);
+  }
+
+  requirement(competency: string, option: string, level: string, requirement: string): string {
+    const levels = this.competencyOf(competency)?.options.find((o) => o.id === option)?.levels;
+    const found = levels?.find((l) => l.id === level)?.requirements;
+    for (const r of found ?? []) {
+      if (r.id === requirement) return this.tx.text(r.name, requirement);
+      const alternative = r.alternatives?.find((a) => a.id === requirement);
+      if (alternative) return this.tx.text(alternative.name, requirement);
+    }
+    return requirement;
+  }
+
+  exam(exam: string): string {
+    return this.tx.text(this.definition?.exams?.find((e) => e.id === exam)?.title, exam);
+  }
+
+  market(market: string): string {
+    return this.tx.text(this.definition?.markets?.find((m) => m.id === market)?.name, market);
+  }
+}
