@@ -79,6 +79,12 @@ export class Queries {
     return `${row!.batch}|${row!.programs}`;
   }
 
+  /** Whether the store holds no data yet (rejected imports leave it so). */
+  async isEmpty(): Promise<boolean> {
+    const [row] = await this.db.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM partners) AS empty');
+    return row!.empty;
+  }
+
   async partner(id: string): Promise<PartnerRow | undefined> {
     const [row] = await this.db.query<PartnerRow>('SELECT id, name, country FROM partners WHERE id = $1', [id]);
     return row;

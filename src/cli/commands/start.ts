@@ -20,7 +20,7 @@ export const EXAMPLE_AS_OF = '2017-11-01';
 
 export async function runStart(options: ServeCommandOptions, io: CliIo, tr: Translator, until?: Promise<string>): Promise<void> {
   const loaded = await withStore(options, io, async (store) => {
-    if ((await store.batches()).length > 0) return false;
+    if (!(await store.queries.isEmpty())) return false;
     const { program, keep } = await programForImport(store, undefined);
     await store.import([{ incoming: readJsonFile(EXAMPLE_DATASET), source: 'examples/cloud-business-applications.json' }], program, {
       program: keep,
