@@ -3,11 +3,7 @@
  * neighbourhood, on PGlite and on the PostgreSQL server: they must give
  * exactly what reading the whole store as a dataset and validating it gives.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   columnsOf,
@@ -30,31 +26,16 @@ import {
 } from '../src/engine/index.js';
 import { readJsonFile } from '../src/files/dataset-file.js';
 import { HashIndex, takeChunk, type ChunkRow, type TableSpec } from '../src/store/columns.js';
-import { Store, type StoreOptions } from '../src/store/store.js';
+import { Store } from '../src/store/store.js';
 import { customer, dpor, line, partner, person, program, programHistory, revision } from './support/builders.js';
+import { storeEngines, type Engine } from './support/stores.js';
 import { datasetArbitraryFor, REVISION_POPULATION, SEED_POPULATION } from './support/random-datasets.js';
 
 const EXAMPLE = 'examples/cloud-business-applications.json';
-const SERVER = process.env.ATTAIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SCHEMA = `attain_columns_${process.pid}_${Date.now()}`;
+const { engines: ENGINES } = storeEngines('columns');
 
-const ENGINES: { name: string; options: () => StoreOptions }[] = [
-  { name: 'PGlite', options: () => ({ dataDir: mkdtempSync(join(tmpdir(), 'attain-columns-')) }) },
-  { name: 'PostgreSQL', options: () => ({ databaseUrl: SERVER, schema: `${SCHEMA}_${Math.random().toString(36).slice(2, 8)}` }) },
-];
-
-const schemas: string[] = [];
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: SERVER });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-});
-
-async function openStore(engine: (typeof ENGINES)[number]): Promise<Store> {
-  const options = engine.options();
-  if (options.schema) schemas.push(options.schema);
-  return Store.open(options);
+async function openStore(engine: Engine): Promise<Store> {
+  return Store.open(engine.options());
 }
 
 function validated(raw: unknown): Dataset {

@@ -4,35 +4,13 @@
  * lines, files that refer to each other, `--skip-invalid` cascades. On both
  * engines.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatProblem, InvalidInputError } from '../src/engine/index.js';
-import { Store, type Batch, type StoreOptions } from '../src/store/store.js';
+import { Store, type Batch } from '../src/store/store.js';
 import { programHistory } from './support/builders.js';
+import { storeEngines } from './support/stores.js';
 
-const SERVER = process.env.ATTAIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schemas: string[] = [];
-const ENGINES: { name: string; options: () => StoreOptions }[] = [
-  { name: 'PGlite', options: () => ({ dataDir: mkdtempSync(join(tmpdir(), 'attain-import-')) }) },
-  {
-    name: 'PostgreSQL',
-    options: () => {
-      const schema = `attain_import_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-      schemas.push(schema);
-      return { databaseUrl: SERVER, schema };
-    },
-  },
-];
-
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: SERVER });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-});
+const { engines: ENGINES } = storeEngines('import');
 
 const BASE = {
   partners: [

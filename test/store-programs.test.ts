@@ -12,32 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, InvalidInputError, prepare, validateDataset, versionInEffect, type Program } from '../src/engine/index.js';
 import { readJsonFile } from '../src/files/dataset-file.js';
 import { DEFAULT_PROGRAM_PATH, loadProgram, readProgramDefinitions } from '../src/files/program-files.js';
-import { Store, type StoreOptions } from '../src/store/store.js';
+import { Store } from '../src/store/store.js';
 import { copyOfBundledDefinition } from './support/builders.js';
 import { runCli } from './support/cli.js';
+import { SERVER, storeEngines } from './support/stores.js';
 
 const EXAMPLE = 'examples/cloud-business-applications.json';
-const SERVER = process.env.ATTAIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SCHEMA = `attain_programs_${process.pid}_${Date.now()}`;
 const SEED = join('versions', '2017-07-07', 'cloud-business-applications.yaml');
 
-const schemas: string[] = [];
-const newSchema = (): string => {
-  const schema = `${SCHEMA}_${Math.random().toString(36).slice(2, 8)}`;
-  schemas.push(schema);
-  return schema;
-};
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: SERVER });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-});
-
-const ENGINES: { name: string; options: () => StoreOptions }[] = [
-  { name: 'PGlite', options: () => ({ dataDir: mkdtempSync(join(tmpdir(), 'attain-programs-')) }) },
-  { name: 'PostgreSQL', options: () => ({ databaseUrl: SERVER, schema: newSchema() }) },
-];
+const { engines: ENGINES, newSchema } = storeEngines('programs');
 
 /**
  * The bundled definition with the seed version's Customer Engagement revenue

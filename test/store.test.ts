@@ -5,7 +5,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, formatProblem, InvalidInputError, prepare, validateDataset, type DatasetFile } from '../src/engine/index.js';
 import { readJsonFile } from '../src/files/dataset-file.js';
@@ -13,23 +12,10 @@ import { migrate, MIGRATIONS } from '../src/store/migrations.js';
 import { openPglite } from '../src/store/pglite.js';
 import { Store, type StoreOptions } from '../src/store/store.js';
 import { program, programHistory } from './support/builders.js';
+import { storeEngines } from './support/stores.js';
 
 const EXAMPLE = 'examples/cloud-business-applications.json';
-const SERVER = process.env.ATTAIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SCHEMA = `attain_test_${process.pid}_${Date.now()}`;
-
-const ENGINES: { name: string; options: () => StoreOptions }[] = [
-  { name: 'PGlite', options: () => ({ dataDir: mkdtempSync(join(tmpdir(), 'attain-store-')) }) },
-  { name: 'PostgreSQL', options: () => ({ databaseUrl: SERVER, schema: `${SCHEMA}_${Math.random().toString(36).slice(2, 8)}` }) },
-];
-
-const schemas: string[] = [];
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: SERVER });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-});
+const { engines: ENGINES } = storeEngines('store');
 
 function report(dataset: unknown, asOf = '2017-07-07') {
   const validated = validateDataset(dataset, programHistory);
@@ -43,7 +29,6 @@ for (const engine of ENGINES) {
     let options: StoreOptions;
     beforeAll(async () => {
       options = engine.options();
-      if (options.schema) schemas.push(options.schema);
       store = await Store.open(options);
     });
     afterAll(async () => {
@@ -119,7 +104,6 @@ for (const engine of ENGINES) {
     it('round-trips: what it exports imports into an empty store as the same dataset', async () => {
       const exported = await store.read();
       const otherOptions = engine.options();
-      if (otherOptions.schema) schemas.push(otherOptions.schema);
       const other = await Store.open(otherOptions);
       try {
         await other.import([{ incoming: exported, source: 'export.json' }], programHistory);

@@ -61,6 +61,13 @@ function buildProgram(io: CliIo, tr: Translator): Command {
     command
       .option('--data <dir>', 'the embedded store (PGlite) in this folder (default: ./.attain)')
       .option('--database-url <url>', 'a PostgreSQL server instead (default: ATTAIN_DATABASE_URL)');
+  /** `serve` and `start`: where to listen and what to accept, on the store they serve. */
+  const withServerFlags = (command: Command): Command =>
+    withStoreFlags(command)
+      .option('--port <port>', 'port to listen on (0: any free one)', wholeNumber(0, 65535), 3000)
+      .option('--host <host>', 'address to listen on', '127.0.0.1')
+      .option('--max-upload-mb <mb>', 'the largest import upload, in megabytes', wholeNumber(1, 100_000), 50)
+      .option('--trust-proxy', 'trust X-Forwarded-* headers (behind a reverse proxy)');
   const withInputs = (command: Command): Command =>
     withStoreFlags(localized(command))
       .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
@@ -207,27 +214,17 @@ function buildProgram(io: CliIo, tr: Translator): Command {
     ),
   ).action((username: string, options: UsersTokenCommandOptions) => runUsersToken(username, options, io, tr));
 
-  withStoreFlags(
+  withServerFlags(
     localized(
-      program
-        .command('serve')
-        .description('serve the HTTP API over the store (creating the first program-admin when there is none)')
-        .option('--port <port>', 'port to listen on (0: any free one)', wholeNumber(0, 65535), 3000)
-        .option('--host <host>', 'address to listen on', '127.0.0.1')
-        .option('--max-upload-mb <mb>', 'the largest import upload, in megabytes', wholeNumber(1, 100_000), 50)
-        .option('--trust-proxy', 'trust X-Forwarded-* headers (behind a reverse proxy)'),
+      program.command('serve').description('serve the HTTP API over the store (creating the first program-admin when there is none)'),
     ),
   ).action((options: ServeCommandOptions) => runServe(options, io, tr));
 
-  withStoreFlags(
+  withServerFlags(
     localized(
       program
         .command('start')
-        .description('the dashboard: load the bundled example into an empty store, then serve (as `serve`) and print where to sign in')
-        .option('--port <port>', 'port to listen on (0: any free one)', wholeNumber(0, 65535), 3000)
-        .option('--host <host>', 'address to listen on', '127.0.0.1')
-        .option('--max-upload-mb <mb>', 'the largest import upload, in megabytes', wholeNumber(1, 100_000), 50)
-        .option('--trust-proxy', 'trust X-Forwarded-* headers (behind a reverse proxy)'),
+        .description('the dashboard: load the bundled example into an empty store, then serve (as `serve`) and print where to sign in'),
     ),
   ).action((options: ServeCommandOptions) => runStart(options, io, tr));
 

@@ -6,9 +6,18 @@
  * the store with the same rules as a dataset file (import.ts); it writes in
  * one transaction: either every record of the import lands, or none does.
  */
-import { InvalidInputError, withAssumptions, type Catalog, type CollectionName, type Program } from '../engine/index.js';
+import {
+  InvalidInputError,
+  withAssumptions,
+  type Catalog,
+  type CollectionName,
+  type DatasetColumns,
+  type Program,
+} from '../engine/index.js';
 import { recordsOf, SHOWN_PROBLEMS, StagedImport, type ImportOptions, type ImportReport, type ImportSource } from './import.js';
 import { Accounts } from './accounts.js';
+import { readColumns, type ColumnsOptions } from './columns.js';
+import { readNeighbourhood } from './neighbourhood.js';
 import { Queries } from './queries.js';
 import { migrate } from './migrations.js';
 import {
@@ -149,13 +158,13 @@ export class Store {
   }
 
   /** The whole store as columns (columns.ts), to evaluate every partner without an object per row. */
-  async columns(catalog: Catalog, options?: import('./columns.js').ColumnsOptions): Promise<import('../engine/index.js').DatasetColumns> {
-    return (await import('./columns.js')).readColumns(this.db, catalog, options);
+  async columns(catalog: Catalog, options?: ColumnsOptions): Promise<DatasetColumns> {
+    return readColumns(this.db, catalog, options);
   }
 
   /** One partner's neighbourhood (neighbourhood.ts) as a dataset file: what plan, forecast and timeline need. */
   async neighbourhood(partnerId: string): Promise<Record<CollectionName, Row[]>> {
-    return (await import('./neighbourhood.js')).readNeighbourhood(this.db, partnerId);
+    return readNeighbourhood(this.db, partnerId);
   }
 
   /** Users, sessions and API tokens. */
