@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The PostgreSQL server of the store's tests: named, local, or embedded for the run (test/support/global-setup.ts).
+    globalSetup: ['test/support/global-setup.ts'],
     // Two cores on the CI machine: more workers only thrash.
     maxWorkers: 2,
     // Opening an embedded PostgreSQL takes seconds on a loaded machine: timeouts catch hangs, not slowness.

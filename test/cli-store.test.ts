@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
+import { SERVER } from './support/stores.js';
 
 const EXAMPLE = 'examples/cloud-business-applications.json';
 const run = (args: string[]) => runCli(args);
@@ -139,7 +140,6 @@ describe('CSV imports', () => {
 });
 
 describe('the same scenarios from a file, from PGlite and from the PostgreSQL server', () => {
-  const SERVER = process.env.ATTAIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `attain_cli_${process.pid}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: SERVER });
   afterAll(async () => {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureProgramAdmin } from '../src/accounts/bootstrap.js';
 import { Store, type StoreOptions } from '../src/store/store.js';
 import { runCli } from './support/cli.js';
+import { SERVER } from './support/stores.js';
 
-const SERVER = process.env.ATTAIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SCHEMA = `attain_test_users_${process.pid}_${Date.now()}`;
 
 /** A dataset of two partners, for partner accounts to belong to. */

@@ -15,8 +15,8 @@ import type { CliIo } from '../src/cli/io.js';
 import { translator } from '../src/i18n/index.js';
 import { runCli } from './support/cli.js';
 import { call, signIn, startServer } from './support/http.js';
+import { SERVER } from './support/stores.js';
 
-const SERVER = process.env.ATTAIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SCHEMA = `attain_http_${process.pid}_${Date.now()}`;
 
 afterAll(async () => {

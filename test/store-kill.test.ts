@@ -11,9 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Store, type StoreOptions } from '../src/store/store.js';
 import { programHistory } from './support/builders.js';
 import { readJsonFile } from '../src/files/dataset-file.js';
+import { SERVER } from './support/stores.js';
 
 const EXAMPLE = 'examples/cloud-business-applications.json';
-const SERVER = process.env.ATTAIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SCHEMA = `attain_kill_${process.pid}_${Date.now()}`;
 
 /** A batch big enough that writing it takes seconds. */

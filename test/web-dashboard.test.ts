@@ -1,17 +1,19 @@
 /**
- * The dashboard in a real browser: Debian's Chromium (/usr/bin/chromium,
- * never a downloaded one) driven by playwright-core against the real server
+ * The dashboard in a real browser: a system Chromium or Chrome (ATTAIN_CHROMIUM,
+ * else the usual paths; `npm test` installs Debian's when none is found; never
+ * a downloaded one) driven by playwright-core against the real server
  * on port 0, over a store seeded with the bundled example, sixty more
  * partners (for paging) and an account of every role. The dashboard is the
  * build in dist/web (`npm run build`, which `npm test` runs first).
  * Screenshots go to test-artifacts/.
  *
- * No Chromium is a failure, not a skip: CI (.ci/run) installs it.
+ * No Chromium is a failure, not a skip.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_VARIABLE, findChromium } from '../scripts/test-environment.js';
 import { programForImport } from '../src/app/rules.js';
 import { DEFAULT_WEB_ROOT } from '../src/http/server.js';
 import { PASSWORD, startServer, type TestServer } from './support/http.js';
@@ -21,7 +23,6 @@ declare const document: any;
 declare function getComputedStyle(element: unknown): { color: string; backgroundColor: string };
 type El = any;
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test-artifacts';
 const AS_OF = '2017-07-07';
 
@@ -39,14 +40,18 @@ function morePartners() {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (the browser tests never download one)`);
+  const executablePath = findChromium();
+  if (!executablePath)
+    throw new Error(
+      `test environment: missing: no Chromium or Chrome found: run npm test (it installs Debian's chromium where it can) or set ${CHROMIUM_VARIABLE}`,
+    );
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) throw new Error(`${DEFAULT_WEB_ROOT} has no build: run npm run build`);
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer();
   const { program, keep } = await programForImport(server.store, undefined);
   await server.store.import([{ incoming: { partners: morePartners() }, source: 'more-partners.json' }], program, { program: keep });
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     // playwright-core launches with a fresh temporary --user-data-dir of its own.
     args: [

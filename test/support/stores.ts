@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import type { StoreOptions } from '../../src/store/store.js';
+import { DATABASE_VARIABLE, LOCAL_DATABASE_URL } from '../../scripts/test-environment.js';
 
-export const SERVER = process.env.ATTAIN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The PostgreSQL server of this run, chosen by the suite's global setup (test/support/global-setup.ts). */
+export const SERVER = process.env[DATABASE_VARIABLE] ?? LOCAL_DATABASE_URL;
 
 export interface Engine {
   readonly name: 'PGlite' | 'PostgreSQL';
