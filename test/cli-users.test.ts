@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureProgramAdmin } from '../src/accounts/bootstrap.js';
+import { ensureProgramAdmin } from '../src/app/accounts.js';
 import { Store, type StoreOptions } from '../src/store/store.js';
 import { runCli } from './support/cli.js';
 import { SERVER } from './support/stores.js';

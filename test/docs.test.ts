@@ -249,7 +249,7 @@ describe('requirement pages', () => {
 
 describe('attain docs', () => {
   const out: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: () => {}, env: {}, now: () => new Date(2017, 11, 1) };
+  const io: CliIo = { stdout: (t) => out.push(t), stderr: () => {}, env: {}, now: () => new Date(Date.UTC(2017, 11, 1, 12)) };
   const dir = mkdtempSync(join(tmpdir(), 'attain-docs-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

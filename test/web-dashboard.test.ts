@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_VARIABLE, findChromium } from '../scripts/test-environment.js';
-import { programForImport } from '../src/app/rules.js';
+import { programForImport } from '../src/app/choices.js';
+import { definitionsOnDisk } from '../src/files/program-files.js';
 import { DEFAULT_WEB_ROOT } from '../src/http/server.js';
 import { PASSWORD, startServer, type TestServer } from './support/http.js';
 
@@ -48,7 +49,7 @@ beforeAll(async () => {
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) throw new Error(`${DEFAULT_WEB_ROOT} has no build: run npm run build`);
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer();
-  const { program, keep } = await programForImport(server.store, undefined);
+  const { program, keep } = await programForImport(server.store, definitionsOnDisk, undefined);
   await server.store.import([{ incoming: { partners: morePartners() }, source: 'more-partners.json' }], program, { program: keep });
   browser = await chromium.launch({
     executablePath,

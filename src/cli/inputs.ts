@@ -1,27 +1,29 @@
 /**
- * What every command reads: the program, the dataset (with what-if
- * assumptions merged in), the as-of date and the version that judges it.
- * Every problem found is a UsageError or an InvalidInputError: exit 2.
+ * What every command reads — the program, the dataset (with what-if
+ * assumptions merged in), the as-of date — parsed once at this edge and
+ * handed to the application layer (src/app), whose failures become a
+ * UsageError or an InvalidInputError here: exit 2.
  */
-import {
-  InvalidInputError,
-  isIsoDate,
-  problem,
-  validateDataset,
-  withAssumptions,
-  type Assumptions,
-  type Dataset,
-  type DatasetColumns,
-  type Program,
-  type ProgramVersion,
-} from '../engine/index.js';
+import { asIsoDate, InvalidInputError, problem, type Assumptions, type IsoDate, type Program } from '../engine/index.js';
 import { readJsonFile } from '../files/dataset-file.js';
 import { Store, type StoreOptions } from '../store/store.js';
 import type { Translator } from '../i18n/index.js';
 import { loadProgram } from '../files/program-files.js';
-import { judgingVersion, namedVersion } from '../app/rules.js';
-import { localToday, type CliIo } from './io.js';
+import { judgeable } from '../app/data.js';
+import { forcedVersion, type InputNames, type JudgedColumns, type JudgedData, type Outcome } from '../app/reports.js';
+import { today } from '../app/today.js';
+import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
+
+/** The command line's names for the inputs a problem can point at. */
+export const CLI_INPUTS: InputNames = {
+  asOf: '--as-of',
+  programVersion: '--program-version',
+  target: '--target',
+  from: '--from',
+  to: '--to',
+  partner: '--partner',
+};
 
 export interface StoreFlags {
   /** PGlite data folder (default `./.attain`). */
@@ -51,20 +53,26 @@ export async function withStore<T>(flags: StoreFlags, io: CliIo, fn: (store: Sto
   }
 }
 
-export interface Inputs {
-  readonly program: Program;
-  readonly dataset: Dataset;
-  readonly datasetPath: string;
+/** The value of a use case, or its failure as the command line reports it (exit 2). */
+export function orExit<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  if (outcome.kind === 'data') throw new InvalidInputError(outcome.source ?? 'input', outcome.problems);
+  throw new UsageError(outcome.problems);
+}
+
+export interface Inputs extends JudgedData {
   /** Present when `--assume` merged a what-if fragment. */
   readonly assumptions?: Assumptions | undefined;
-  /** The version `--program-version` forces, if any. */
-  readonly forced?: ProgramVersion | undefined;
+}
+
+/** `--program`'s definition, else the store's program (reading the store), else the bundled one. */
+function chooseProgram(named: Program | undefined, stored: Program | undefined): Program {
+  return named ?? stored ?? loadProgram();
 }
 
 /**
- * The dataset of a file, or of the store when no file is named. The rules:
- * `--program`'s definition; else, reading the store, the program the store
- * keeps (if it keeps one); else the bundled definition.
+ * The dataset of a file, or of the store when no file is named, validated
+ * under the program chosen as `chooseProgram` says, with `--assume` merged in.
  */
 export async function loadInputs(
   datasetPath: string | undefined,
@@ -78,83 +86,45 @@ export async function loadInputs(
     datasetPath === undefined
       ? await withStore(options, io, async (store) => ({
           raw: await (partner !== undefined && options.assume === undefined ? store.neighbourhood(partner) : store.read()),
-          program: named ?? (await store.program()),
+          program: await store.program(),
         }))
       : undefined;
-  const program = named ?? fromStore?.program ?? loadProgram();
-  const forced = options.programVersion === undefined ? undefined : versionNamed(program, options.programVersion);
-  const source = datasetPath ?? 'store';
-  let raw: unknown = fromStore ? fromStore.raw : readJsonFile(datasetPath!);
-  let assumptions: Assumptions | undefined;
-  let relabel = (p: InvalidInputError['problems'][number]) => p;
-  if (options.assume !== undefined) {
-    const merged = withAssumptions(raw, readJsonFile(options.assume), options.assume);
-    if (!merged.ok) throw new InvalidInputError(options.assume, merged.problems);
-    raw = merged.raw;
-    assumptions = merged.assumptions;
-    relabel = merged.relabel;
-  }
-  const validated = validateDataset(raw, program);
-  if (!validated.ok) {
-    throw new InvalidInputError(options.assume === undefined ? source : `${source} + ${options.assume}`, validated.problems.map(relabel));
-  }
-  return { program, dataset: validated.value, datasetPath: source, assumptions, forced };
-}
-
-/** The whole store as columns, and the rules to judge it by. */
-export interface ColumnInputs {
-  readonly program: Program;
-  readonly columns: DatasetColumns;
-  readonly datasetPath: string;
-  readonly forced?: ProgramVersion | undefined;
-  readonly assumptions?: undefined;
+  const program = chooseProgram(named, fromStore?.program);
+  // A version that is not one is said before the data is read through.
+  orExit(forcedVersion(program, programVersionOf(options), CLI_INPUTS));
+  const raw = fromStore ? fromStore.raw : readJsonFile(datasetPath!);
+  const assume = options.assume === undefined ? undefined : { raw: readJsonFile(options.assume), source: options.assume };
+  return orExit(judgeable(raw, program, datasetPath ?? 'store', assume));
 }
 
 /**
  * The whole store as columns (no object per row), for `evaluate` with no
  * dataset file and no `--assume`; the program chosen as in `loadInputs`.
  */
-export async function loadStoreColumns(options: InputOptions, io: CliIo): Promise<ColumnInputs> {
+export async function loadStoreColumns(options: InputOptions, io: CliIo): Promise<JudgedColumns & { readonly assumptions?: undefined }> {
   const named = options.program === undefined ? undefined : loadProgram(options.program);
   return withStore(options, io, async (store) => {
-    const program = named ?? (await store.program()) ?? loadProgram();
-    const forced = options.programVersion === undefined ? undefined : versionNamed(program, options.programVersion);
-    return { program, forced, columns: await store.columns(program), datasetPath: 'store' };
+    const program = chooseProgram(named, await store.program());
+    orExit(forcedVersion(program, programVersionOf(options), CLI_INPUTS));
+    return { program, columns: await store.columns(program), source: 'store' };
   });
 }
 
-// Shared with the HTTP API: the program an import checks with, and where a definition was read from.
-export { programForImport, programSource } from '../app/rules.js';
-
-/** `--as-of`, checked; today in the local calendar when absent. */
-export function asOfDate(value: string | undefined, io: CliIo): string {
-  const asOf = value ?? localToday(io.now());
-  if (!isIsoDate(asOf)) throw new UsageError([problem('--as-of', '', 'flagNotCalendarDate', { value: asOf })]);
-  return asOf;
+/** `--as-of`, parsed; today (app/today.ts) when absent. */
+export function asOfDate(value: string | undefined, io: CliIo): IsoDate {
+  return value === undefined ? today(io.now()) : dateFlag(value, '--as-of');
 }
 
-/** The version `--program-version` names by its effective date. */
-export function versionNamed(program: Program, forced: string): ProgramVersion {
-  const version = namedVersion(program, forced, '--program-version');
-  if (!version.ok) throw new UsageError(version.problems);
-  return version.value;
+/** A date flag's value, parsed once: a calendar date, or exit 2 naming the flag. */
+export function dateFlag(value: string, flag: string): IsoDate {
+  const date = asIsoDate(value);
+  if (date === undefined) throw new UsageError([problem(flag, '', 'flagNotCalendarDate', { value })]);
+  return date;
 }
 
-/** The version that judges a date: the forced one, or the one in force. */
-export function versionFor(inputs: Pick<Inputs, 'program' | 'forced'>, date: string, flag = '--as-of'): ProgramVersion {
-  const version = judgingVersion(inputs.program, inputs.forced, date, flag, '--program-version');
-  if (!version.ok) throw new UsageError(version.problems);
-  return version.value;
-}
-
-/** `--partner` ids must name partners of the dataset. */
-export function checkPartners(inputs: Inputs | ColumnInputs, ids: readonly string[]): void {
-  if (ids.length === 0) return;
-  const known = new Set('columns' in inputs ? inputs.columns.partners.ids : inputs.dataset.partners.map((p) => p.id));
-  const unknown = ids.filter((id) => !known.has(id));
-  if (unknown.length > 0) {
-    throw new UsageError(unknown.map((id) => problem('--partner', '', 'notAPartner', { id, dataset: inputs.datasetPath })));
-  }
+/** `--program-version`, parsed; undefined when absent. */
+export function programVersionOf(options: Pick<InputOptions, 'programVersion'>): IsoDate | undefined {
+  return options.programVersion === undefined ? undefined : dateFlag(options.programVersion, '--program-version');
 }
 
 /** The line a table prints above itself when assumptions were applied. */

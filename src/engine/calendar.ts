@@ -139,3 +139,8 @@ export function addMonths(date: CivilDate, months: number): CivilDate {
   const month = (index % 12) + 1;
   return { year, month, day: Math.min(date.day, daysInMonth(year, month)) };
 }
+
+/** The parser of dates at the edges: the text as an IsoDate when it names a real day, else undefined. */
+export function asIsoDate(text: string): IsoDate | undefined {
+  return isIsoDate(text) ? text : undefined;
+}

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { DefinitionsPort } from '../app/ports.js';
 import {
   assembleProgram,
   compileProgramVersion,
@@ -173,3 +174,9 @@ function dedupe(problems: readonly Problem[]): Problem[] {
     return true;
   });
 }
+
+/** The definitions on disk, as the application layer asks for them (app/ports.ts). */
+export const definitionsOnDisk: DefinitionsPort = {
+  read: (path) => readProgramDefinitions(path),
+  source: (path) => resolve(path ?? DEFAULT_PROGRAM_PATH),
+};

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Store } from '../store/store.js';
-import type { Evaluations } from './evaluations.js';
+import type { Evaluations } from '../app/evaluations.js';
 
 export type Api = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -15,7 +15,7 @@ export interface Settings {
   /** Sign-in attempts allowed per client address and username in `signInWindowMs`; five times as many per address. */
   readonly signInMax: number;
   readonly signInWindowMs: number;
-  /** Today's date, the default as-of date: a calendar date in UTC. */
+  /** Today's date, the default as-of date (app/today.ts; tests fix it). */
   readonly today: () => string;
 }
 

@@ -7,7 +7,8 @@
  */
 import type { ImportReport } from '../store/store.js';
 import type { Batch, ImportSource } from '../store/store.js';
-import { programForImport } from '../app/rules.js';
+import { importData } from '../app/imports.js';
+import { definitionsOnDisk } from '../files/program-files.js';
 import type { Context } from './context.js';
 
 export async function importFiles(
@@ -16,8 +17,7 @@ export async function importFiles(
   options: { readonly skipInvalid?: boolean | undefined } = {},
 ): Promise<ImportReport[]> {
   try {
-    const { program, keep } = await programForImport(store, undefined);
-    return await store.import(files, program, { skipInvalid: options.skipInvalid ?? false, program: keep });
+    return await importData(store, definitionsOnDisk, { files, skipInvalid: options.skipInvalid });
   } finally {
     evaluations.invalidate();
   }

@@ -26,7 +26,9 @@ import type { ZodIssue } from '../engine/index.js';
 import type { Store } from '../store/store.js';
 import { registerAuth } from './auth.js';
 import type { Api, Context, Settings } from './context.js';
-import { Evaluations, StoreDataError } from './evaluations.js';
+import { Evaluations, StoreDataError } from '../app/evaluations.js';
+import { today } from '../app/today.js';
+import { definitionsOnDisk } from '../files/program-files.js';
 import {
   errorHandler,
   HttpProblem,
@@ -125,7 +127,7 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
     sessionTtlSeconds: options.sessionTtlSeconds ?? 12 * 60 * 60,
     signInMax: options.signInMax ?? 10,
     signInWindowMs: options.signInWindowMs ?? 60_000,
-    today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
+    today: options.today ?? (() => today(new Date())),
   };
   const loggerOption = options.logger ?? false;
   const app = Fastify({
@@ -218,7 +220,7 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
     });
   }
 
-  const context: Context = { store: options.store, evaluations: new Evaluations(options.store), settings };
+  const context: Context = { store: options.store, evaluations: new Evaluations(options.store, definitionsOnDisk), settings };
   registerAuth(app, options.store);
 
   app.get(

@@ -15,7 +15,7 @@ export async function runCli(
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const now = options.now ?? new Date(2017, 6, 7);
+  const now = options.now ?? new Date(Date.UTC(2017, 6, 7, 12));
   const io: CliIo = {
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),

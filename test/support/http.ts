@@ -5,7 +5,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { readJsonFile } from '../../src/files/dataset-file.js';
-import { programForImport } from '../../src/app/rules.js';
+import { programForImport } from '../../src/app/choices.js';
+import { definitionsOnDisk } from '../../src/files/program-files.js';
 import { buildServer, type ServerOptions } from '../../src/http/server.js';
 import type { Role } from '../../src/store/accounts.js';
 import { Store, type StoreOptions } from '../../src/store/store.js';
@@ -36,7 +37,7 @@ export async function startServer(
 ): Promise<TestServer> {
   const store = await Store.open(options.store ?? { dataDir: 'memory://' });
   if (options.seed ?? true) {
-    const { program, keep } = await programForImport(store, undefined);
+    const { program, keep } = await programForImport(store, definitionsOnDisk, undefined);
     await store.import([{ incoming: readJsonFile(EXAMPLE), source: EXAMPLE }], program, { program: keep });
   }
   const tokens = {} as Record<AccountName, string>;

@@ -8,7 +8,8 @@ import { renderRequirementsPage } from '../../docs/requirements-page.js';
 import { problem, type Program, type ProgramVersion } from '../../engine/index.js';
 import { loadProgram } from '../../files/program-files.js';
 import { translator, type Locale } from '../../i18n/index.js';
-import { asOfDate, versionFor, versionNamed } from '../inputs.js';
+import { rulesOf } from '../../app/reports.js';
+import { asOfDate, CLI_INPUTS, orExit, programVersionOf } from '../inputs.js';
 import { writeOutput, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
@@ -41,9 +42,7 @@ export function runDocs(options: DocsCommandOptions, io: CliIo): void {
 }
 
 function chooseVersion(program: Program, options: DocsCommandOptions, io: CliIo): ProgramVersion {
-  const asOf = asOfDate(options.asOf, io);
-  const forced = options.programVersion === undefined ? undefined : versionNamed(program, options.programVersion);
-  return versionFor({ program, forced }, asOf);
+  return orExit(rulesOf(program, { asOf: asOfDate(options.asOf, io), programVersion: programVersionOf(options) }, CLI_INPUTS));
 }
 
 function chooseCompetency(version: ProgramVersion, wanted: string | undefined): string {

@@ -1,20 +1,19 @@
 /** `attain evaluate <dataset.json>`: every partner's level and every requirement's shortfall. */
-import { evaluate, prepare, prepareColumns, type EvaluationReport } from '../../engine/index.js';
+import { evaluation, evaluationOfColumns } from '../../app/reports.js';
 import {
   writeJson,
   asOfDate,
-  checkPartners,
+  CLI_INPUTS,
   loadInputs,
   loadStoreColumns,
-  versionFor,
+  orExit,
+  programVersionOf,
   withNote,
-  type ColumnInputs,
   type InputOptions,
-  type Inputs,
 } from '../inputs.js';
 import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
-import { renderEvaluationTable, type PartnerNames } from '../render/evaluation-table.js';
+import { renderEvaluationTable, type PartnerNames } from '../../render/evaluation-table.js';
 
 export interface EvaluateCommandOptions extends InputOptions {
   readonly asOf?: string | undefined;
@@ -30,31 +29,29 @@ export async function runEvaluate(
   io: CliIo,
   tr: Translator,
 ): Promise<void> {
-  const asOf = asOfDate(options.asOf, io);
+  const rules = { asOf: asOfDate(options.asOf, io), programVersion: programVersionOf(options) };
   const partnerIds = options.partner && options.partner.length > 0 ? [...new Set(options.partner)] : undefined;
   // One partner from the store: its neighbourhood only. Else the whole store, as is: read as columns,
   // never an object per revenue line, person or pass.
   const one = partnerIds?.length === 1 ? partnerIds[0] : undefined;
   const fromColumns = datasetPath === undefined && options.assume === undefined && one === undefined;
-  const inputs: Inputs | ColumnInputs = fromColumns ? await loadStoreColumns(options, io) : await loadInputs(datasetPath, options, io, one);
-  const version = versionFor(inputs, asOf);
-  checkPartners(inputs, partnerIds ?? []);
+  const inputs = fromColumns ? await loadStoreColumns(options, io) : await loadInputs(datasetPath, options, io, one);
 
-  let report: EvaluationReport;
   let names: PartnerNames;
+  let judged;
   if ('columns' in inputs) {
-    const prepared = prepareColumns(version, inputs.columns);
-    report = evaluate(prepared, { asOf, partnerIds });
+    const evaluated = orExit(evaluationOfColumns(inputs, partnerIds, rules, CLI_INPUTS));
     const { names: partnerNames, countries } = inputs.columns.partners;
     names = (id) => {
-      const p = prepared.partnerIndex.get(id);
+      const p = evaluated.prepared.partnerIndex.get(id);
       return p === undefined ? undefined : { name: partnerNames[p]!, country: countries[p]! };
     };
+    judged = evaluated;
   } else {
-    report = evaluate(prepare(version, inputs.dataset), { asOf, partnerIds });
+    judged = orExit(evaluation(inputs, partnerIds, rules, CLI_INPUTS));
     const partners = new Map(inputs.dataset.partners.map((p) => [p.id, p] as const));
     names = (id) => partners.get(id);
   }
-  if (options.format === 'json') writeJson(io, inputs, report, 'partners');
-  else io.stdout(withNote(inputs, tr, renderEvaluationTable(report, version, names, tr)));
+  if (options.format === 'json') writeJson(io, inputs, judged.result, 'partners');
+  else io.stdout(withNote(inputs, tr, renderEvaluationTable(judged.result, judged.version, names, tr)));
 }

@@ -1,9 +1,9 @@
 /** `attain forecast <dataset.json> --partner ID`: when each attained level lapses, and a projection of the next. */
-import { forecastPartner, PreparedProgram } from '../../engine/index.js';
-import { asJson, asOfDate, checkPartners, loadInputs, versionFor, withNote, type InputOptions } from '../inputs.js';
+import { forecast } from '../../app/reports.js';
+import { asJson, asOfDate, CLI_INPUTS, loadInputs, orExit, programVersionOf, withNote, type InputOptions } from '../inputs.js';
 import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
-import { renderForecastTable } from '../render/forecast-table.js';
+import { renderForecastTable } from '../../render/forecast-table.js';
 
 export interface ForecastCommandOptions extends InputOptions {
   readonly partner: string;
@@ -17,14 +17,12 @@ export async function runForecast(
   io: CliIo,
   tr: Translator,
 ): Promise<void> {
-  const asOf = asOfDate(options.asOf, io);
+  const rules = { asOf: asOfDate(options.asOf, io), programVersion: programVersionOf(options) };
   const inputs = await loadInputs(datasetPath, options, io, options.partner);
-  checkPartners(inputs, [options.partner]);
-  versionFor(inputs, asOf); // a clear error before the first version
-  const forecast = forecastPartner(new PreparedProgram(inputs.program, inputs.dataset, inputs.forced), options.partner, asOf);
+  const result = orExit(forecast(inputs, options.partner, rules, CLI_INPUTS));
   io.stdout(
     options.format === 'json'
-      ? asJson(inputs, forecast)
-      : withNote(inputs, tr, renderForecastTable(forecast, inputs.program, inputs.dataset, tr)),
+      ? asJson(inputs, result)
+      : withNote(inputs, tr, renderForecastTable(result, inputs.program, inputs.dataset, tr)),
   );
 }

@@ -1,9 +1,9 @@
 /** `attain program load` and `attain program list`: the program definitions a store keeps, by version. */
-import { readProgramDefinitions } from '../../files/program-files.js';
+import { definitionsOnDisk, readProgramDefinitions } from '../../files/program-files.js';
 import type { Translator } from '../../i18n/index.js';
-import { programSource, withStore, type StoreFlags } from '../inputs.js';
+import { withStore, type StoreFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
-import { renderProgramSave, renderProgramVersions } from '../render/program-table.js';
+import { renderProgramSave, renderProgramVersions } from '../../render/program-table.js';
 
 export interface ProgramLoadCommandOptions extends StoreFlags {
   /** The definition file or folder (default: the bundled one). */
@@ -19,7 +19,7 @@ export interface ProgramListCommandOptions extends StoreFlags {
 export async function runProgramLoad(options: ProgramLoadCommandOptions, io: CliIo, tr: Translator): Promise<void> {
   // Read and checked before the store is opened: a broken definition leaves the store untouched.
   const { definitions } = readProgramDefinitions(options.program);
-  const report = await withStore(options, io, (store) => store.saveProgram(definitions, programSource(options.program)));
+  const report = await withStore(options, io, (store) => store.saveProgram(definitions, definitionsOnDisk.source(options.program)));
   io.stdout(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderProgramSave(report, tr));
 }
 

@@ -7,7 +7,7 @@
  * finish, then the store is closed.
  */
 import type { AddressInfo } from 'node:net';
-import { ensureProgramAdmin } from '../../accounts/bootstrap.js';
+import { ensureProgramAdmin } from '../../app/accounts.js';
 import { problem, quote } from '../../engine/index.js';
 import { buildServer } from '../../http/server.js';
 import type { Translator } from '../../i18n/index.js';

@@ -6,7 +6,8 @@
  * how to sign in are printed.
  */
 import { fileURLToPath } from 'node:url';
-import { programForImport } from '../../app/rules.js';
+import { importData } from '../../app/imports.js';
+import { definitionsOnDisk } from '../../files/program-files.js';
 import { readJsonFile } from '../../files/dataset-file.js';
 import type { Translator } from '../../i18n/index.js';
 import { withStore } from '../inputs.js';
@@ -21,9 +22,8 @@ export const EXAMPLE_AS_OF = '2017-11-01';
 export async function runStart(options: ServeCommandOptions, io: CliIo, tr: Translator, until?: Promise<string>): Promise<void> {
   const loaded = await withStore(options, io, async (store) => {
     if (!(await store.queries.isEmpty())) return false;
-    const { program, keep } = await programForImport(store, undefined);
-    await store.import([{ incoming: readJsonFile(EXAMPLE_DATASET), source: 'examples/cloud-business-applications.json' }], program, {
-      program: keep,
+    await importData(store, definitionsOnDisk, {
+      files: [{ incoming: readJsonFile(EXAMPLE_DATASET), source: 'examples/cloud-business-applications.json' }],
     });
     return true;
   });

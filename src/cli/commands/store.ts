@@ -8,7 +8,9 @@ import { csvRows, entityOfFileName, isEntity } from '../../files/csv-dataset.js'
 import type { Batch, ImportReport, ImportSource } from '../../store/store.js';
 import { readJsonFile } from '../../files/dataset-file.js';
 import type { Translator } from '../../i18n/index.js';
-import { programForImport, withStore, type StoreFlags } from '../inputs.js';
+import { withStore, type StoreFlags } from '../inputs.js';
+import { importData } from '../../app/imports.js';
+import { definitionsOnDisk } from '../../files/program-files.js';
 import { writeOutput, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
@@ -127,12 +129,11 @@ export async function runImport(paths: readonly string[], options: ImportCommand
   if (files.length === 0) throw new UsageError([problem(paths.join(' '), '', 'noDatasetFiles', { paths: paths.join(', ') })]);
   const inputs = files.map((file) => input(file, options));
   const reports = await withStore(options, io, async (store) => {
-    const { program, keep } = await programForImport(store, options.program);
-    return store.import(
-      inputs.map((i) => sourceOf(i, io, tr)),
-      program,
-      { skipInvalid: options.skipInvalid ?? false, program: keep },
-    );
+    return importData(store, definitionsOnDisk, {
+      files: inputs.map((i) => sourceOf(i, io, tr)),
+      programPath: options.program,
+      skipInvalid: options.skipInvalid,
+    });
   });
   const written: (string | undefined)[] = [];
   for (const [i, report] of reports.entries()) written.push(report.rejected > 0 ? await writeRejected(inputs[i]!, report) : undefined);

@@ -8,7 +8,7 @@ import type { Translator } from '../../i18n/index.js';
 import { isRole, ROLES, type AddUserRefusal, type Role } from '../../store/accounts.js';
 import { withStore, type StoreFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
-import { renderToken, renderUserAdded, renderUsers } from '../render/users-table.js';
+import { renderToken, renderUserAdded, renderUsers } from '../../render/users-table.js';
 import { UsageError } from '../usage-error.js';
 
 /** The shortest password `--password-stdin` accepts (generated ones have 24 characters). */

@@ -8,26 +8,25 @@
  */
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { asIsoDate, type IsoDate, type ProgramVersion } from '../../engine/index.js';
+import type { PartnerSummary } from '../../app/evaluations.js';
 import {
-  evaluate,
-  forecastPartner,
-  planPartner,
-  prepare,
-  PreparedProgram,
-  qualificationMatrix,
-  timelineOf,
-  type Program,
-  type ProgramVersion,
-  type Target,
-} from '../../engine/index.js';
-import { judgingVersion, namedVersion, parseTarget, timelineSteps } from '../../app/rules.js';
-import { renderEvaluationTable } from '../../cli/render/evaluation-table.js';
-import { renderForecastTable } from '../../cli/render/forecast-table.js';
-import { renderPlanTable } from '../../cli/render/plan-table.js';
-import { renderTimelineCsv, renderTimelineTable } from '../../cli/render/timeline-table.js';
+  evaluation,
+  forecast,
+  plan,
+  qualifications,
+  timeline,
+  timelineRange,
+  type InputNames,
+  type Outcome,
+  type RulesChoice,
+} from '../../app/reports.js';
+import { renderEvaluationTable } from '../../render/evaluation-table.js';
+import { renderForecastTable } from '../../render/forecast-table.js';
+import { renderPlanTable } from '../../render/plan-table.js';
+import { renderTimelineCsv, renderTimelineTable } from '../../render/timeline-table.js';
 import { principalOf } from '../auth.js';
 import type { Api, Context } from '../context.js';
-import { Evaluations, type PartnerSummary } from '../evaluations.js';
 import { HttpProblem, requestTranslator } from '../problems.js';
 import {
   as,
@@ -107,12 +106,37 @@ function sortPartners(items: PartnerSummary[], query: ListQuery, locale: string)
   return items.sort((a, b) => sign * compare(a, b));
 }
 
-/** The program and the version `programVersion` forces, if any (422 naming the parameter when it is not a version). */
-function forcedVersion(program: Program, programVersion: string | undefined): ProgramVersion | undefined {
-  if (programVersion === undefined) return undefined;
-  const named = namedVersion(program, programVersion, 'programVersion');
-  if (!named.ok) throw new HttpProblem(422, 'badRules', {}, named.problems);
-  return named.value;
+/** The API's names for the inputs a problem can point at: its query parameters. */
+const API_INPUTS: InputNames = {
+  asOf: 'asOf',
+  programVersion: 'programVersion',
+  target: 'target',
+  from: 'from',
+  to: 'to',
+  partner: 'partnerId',
+};
+
+/** The value of a use case, or its failure as the API answers it. */
+function orProblem<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  if (outcome.kind === 'partner') throw new HttpProblem(404, 'noPartner');
+  const detail = outcome.kind === 'target' ? 'badTarget' : outcome.kind === 'dates' ? 'badDates' : 'badRules';
+  throw new HttpProblem(422, detail, {}, outcome.problems);
+}
+
+/** The `asOf` and `programVersion` parameters (validated as calendar dates by the schema), today when `asOf` is absent. */
+function rulesOf(query: { asOf?: string | undefined; programVersion?: string | undefined }, today: () => string): RulesChoice {
+  return {
+    asOf: calendarDate(query.asOf ?? today()),
+    programVersion: query.programVersion === undefined ? undefined : calendarDate(query.programVersion),
+  };
+}
+
+/** A date the route schema has already checked (`isoDate` in schemas.ts). */
+function calendarDate(text: string): IsoDate {
+  const date = asIsoDate(text);
+  if (date === undefined) throw new RangeError(`"${text}" passed the schema but is not a calendar date`);
+  return date;
 }
 
 /** Whether a partner passes the list's market, country and search filters (the level filter is the list's own). */
@@ -132,14 +156,14 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
     programVersion: string | undefined,
   ) => {
     const visible = visiblePartners(principalOf(request));
-    const date = asOf ?? settings.today();
+    const rules = rulesOf({ asOf, programVersion }, settings.today);
     // A partner account sees its own partner only: its neighbourhood is evaluated, not the whole store.
     const summaries =
       'all' in visible
-        ? await evaluations.summaries(date, programVersion)
-        : await evaluations.partnerSummaries(visible.only, date, programVersion);
+        ? await evaluations.summaries(rules, API_INPUTS)
+        : await evaluations.partnerSummaries(visible.only, rules, API_INPUTS);
     if (!summaries) throw new HttpProblem(404, 'noPartner');
-    return summaries;
+    return orProblem(summaries);
   };
 
   /** The partner's neighbourhood; 404 when the principal may not see it (tenancy.ts) or it does not exist. */
@@ -242,9 +266,9 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
     async (request) => {
       const { partnerId } = request.params;
       await partnerScope(store, request, partnerId);
-      const summaries = await evaluations.partnerSummaries(partnerId, request.query.asOf ?? settings.today(), request.query.programVersion);
+      const summaries = await evaluations.partnerSummaries(partnerId, rulesOf(request.query, settings.today), API_INPUTS);
       if (!summaries) throw new HttpProblem(404, 'noPartner');
-      return as(partnerSummary, summaries.partners[0]);
+      return as(partnerSummary, orProblem(summaries).partners[0]);
     },
   );
 
@@ -264,18 +288,16 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
     },
     async (request, reply) => {
       const { partnerId } = request.params;
-      const { program, dataset } = await partnerData(request, partnerId);
-      const asOf = request.query.asOf ?? settings.today();
-      const version = Evaluations.version(program, asOf, request.query.programVersion);
-      const report = evaluate(prepare(version, dataset), { asOf, partnerIds: [partnerId] });
-      const partners = new Map(dataset.partners.map((p) => [p.id, p] as const));
+      const data = await partnerData(request, partnerId);
+      const { version, result } = orProblem(evaluation(data, [partnerId], rulesOf(request.query, settings.today), API_INPUTS));
+      const partners = new Map(data.dataset.partners.map((p) => [p.id, p] as const));
       if (request.query.format === 'text') {
         return sendText(
           reply,
-          renderEvaluationTable(report, version, (id) => partners.get(id), requestTranslator(request)),
+          renderEvaluationTable(result, version, (id) => partners.get(id), requestTranslator(request)),
         );
       }
-      return as(evaluationReport, report);
+      return as(evaluationReport, result);
     },
   );
 
@@ -299,19 +321,12 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
     },
     async (request, reply) => {
       const { partnerId } = request.params;
-      const { program, dataset } = await partnerData(request, partnerId);
-      const asOf = request.query.asOf ?? settings.today();
-      const version = Evaluations.version(program, asOf, request.query.programVersion);
-      const texts = request.query.target === undefined ? [] : [request.query.target].flat();
-      const targets: Target[] = [];
-      for (const text of texts) {
-        const target = parseTarget(version, text, 'target');
-        if (!target.ok) throw new HttpProblem(422, 'badTarget', {}, target.problems);
-        targets.push(target.value);
-      }
-      const plan = planPartner(prepare(version, dataset), partnerId, asOf, targets.length > 0 ? targets : undefined);
-      if (request.query.format === 'text') return sendText(reply, renderPlanTable(plan, version, dataset, requestTranslator(request)));
-      return as(partnerPlan, plan);
+      const data = await partnerData(request, partnerId);
+      const targets = request.query.target === undefined ? [] : [request.query.target].flat();
+      const { version, result } = orProblem(plan(data, partnerId, rulesOf(request.query, settings.today), targets, API_INPUTS));
+      if (request.query.format === 'text')
+        return sendText(reply, renderPlanTable(result, version, data.dataset, requestTranslator(request)));
+      return as(partnerPlan, result);
     },
   );
 
@@ -328,14 +343,11 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
     },
     async (request, reply) => {
       const { partnerId } = request.params;
-      const { program, dataset } = await partnerData(request, partnerId);
-      const asOf = request.query.asOf ?? settings.today();
-      Evaluations.version(program, asOf, request.query.programVersion); // a clear problem before the first version
-      const forced = forcedVersion(program, request.query.programVersion);
-      const forecast = forecastPartner(new PreparedProgram(program, dataset, forced), partnerId, asOf);
+      const data = await partnerData(request, partnerId);
+      const result = orProblem(forecast(data, partnerId, rulesOf(request.query, settings.today), API_INPUTS));
       if (request.query.format === 'text')
-        return sendText(reply, renderForecastTable(forecast, program, dataset, requestTranslator(request)));
-      return as(partnerForecast, forecast);
+        return sendText(reply, renderForecastTable(result, data.program, data.dataset, requestTranslator(request)));
+      return as(partnerForecast, result);
     },
   );
 
@@ -352,10 +364,9 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
     },
     async (request) => {
       const { partnerId } = request.params;
-      const { program, dataset } = await partnerData(request, partnerId);
-      const asOf = request.query.asOf ?? settings.today();
-      const version = Evaluations.version(program, asOf, request.query.programVersion);
-      return as(qualificationMatrixSchema, qualificationMatrix(prepare(version, dataset), partnerId, asOf));
+      const data = await partnerData(request, partnerId);
+      const { result } = orProblem(qualifications(data, partnerId, rulesOf(request.query, settings.today), API_INPUTS));
+      return as(qualificationMatrixSchema, result);
     },
   );
 
@@ -390,16 +401,13 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
     async (request, reply) => {
       const { partnerId } = request.params;
       const { from, to, step, format } = request.query;
-      const steps = timelineSteps(from, to, step, { from: 'from', to: 'to' });
-      if (!steps.ok) throw new HttpProblem(422, 'badDates', {}, steps.problems);
-      const { program, dataset } = await partnerData(request, partnerId);
-      const forced = forcedVersion(program, request.query.programVersion);
-      const first = judgingVersion(program, forced, from, 'from', 'programVersion');
-      if (!first.ok) throw new HttpProblem(422, 'badRules', {}, first.problems);
-      const timeline = timelineOf(new PreparedProgram(program, dataset, forced), partnerId, from, to, step);
-      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(renderTimelineCsv(timeline));
-      if (format === 'text') return sendText(reply, renderTimelineTable(timeline, program, requestTranslator(request)));
-      return as(partnerTimeline, timeline);
+      const range = orProblem(timelineRange(from, to, step, API_INPUTS));
+      const data = await partnerData(request, partnerId);
+      const { programVersion } = rulesOf({ programVersion: request.query.programVersion }, settings.today);
+      const result = orProblem(timeline(data, partnerId, range, programVersion, API_INPUTS));
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(renderTimelineCsv(result));
+      if (format === 'text') return sendText(reply, renderTimelineTable(result, data.program, requestTranslator(request)));
+      return as(partnerTimeline, result);
     },
   );
 }

@@ -1,7 +1,7 @@
 /** The views of `attain program`: what a load changed, and the versions a store keeps. */
 import Table from 'cli-table3';
-import type { Translator } from '../../i18n/index.js';
-import type { ProgramSaveReport, StoredProgramVersion } from '../../store/programs.js';
+import type { Translator } from '../i18n/index.js';
+import type { ProgramSaveReport, StoredProgramVersion } from '../store/programs.js';
 import { BORDERLESS, indent, TABLE_STYLE } from './format.js';
 
 export function renderProgramSave(report: ProgramSaveReport, tr: Translator): string {

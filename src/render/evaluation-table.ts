@@ -1,7 +1,7 @@
 /** The `--format table` view of an evaluation report: what a person reads in a terminal. */
 import Table from 'cli-table3';
-import type { EvaluationReport, ProgramVersion, RequirementEvaluation } from '../../engine/index.js';
-import type { Translator } from '../../i18n/index.js';
+import type { EvaluationReport, ProgramVersion, RequirementEvaluation } from '../engine/index.js';
+import type { Translator } from '../i18n/index.js';
 import { BORDERLESS, indent, names, quantity, TABLE_STYLE } from './format.js';
 
 function kindOf(requirement: RequirementEvaluation): string {

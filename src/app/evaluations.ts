@@ -1,6 +1,7 @@
 /**
- * What the API evaluates, read from the store the way the command line
- * reads it, and kept while the store does not change.
+ * Evaluations of a store, kept while the store does not change: what the
+ * API serves (and the basis of a live service), read from the store the way
+ * the command line reads it.
  *
  * - The partner list needs every partner's levels as of a date: the whole
  *   store is read as columns (Store.columns, as `attain evaluate` reads it),
@@ -18,12 +19,8 @@
  * is kept at once, to free the memory.
  */
 import {
-  evaluate,
   InvalidInputError,
-  prepare,
   prepareColumns,
-  validateDataset,
-  type Dataset,
   type DatasetColumns,
   type PartnerEvaluation,
   type PreparedData,
@@ -31,10 +28,9 @@ import {
   type Program,
   type ProgramVersion,
 } from '../engine/index.js';
-import { loadProgram } from '../files/program-files.js';
-import type { Store } from '../store/store.js';
-import { judgingVersion, namedVersion } from '../app/rules.js';
-import { HttpProblem } from './problems.js';
+import { judgeable } from './data.js';
+import type { DefinitionsPort, StorePort } from './ports.js';
+import { evaluation, evaluationOfColumns, type InputNames, type JudgedData, type Outcome, type RulesChoice } from './reports.js';
 
 export interface LevelSummary {
   readonly competency: string;
@@ -101,12 +97,6 @@ class Lru<V> {
   }
 }
 
-/** What the rules are and which version judges: from the `asOf` and `programVersion` parameters. */
-export interface RulesChoice {
-  readonly program: Program;
-  readonly forced: ProgramVersion | undefined;
-}
-
 export interface EvaluationsOptions {
   /** Summaries kept (one per as-of date and version). */
   readonly summaries?: number | undefined;
@@ -118,11 +108,12 @@ export class Evaluations {
   private program_: { stamp: string; program: Program } | undefined;
   /** The whole store as columns, and each version's preparation of them: for one stamp only. */
   private columns: { stamp: string; columns: Promise<DatasetColumns>; prepared: Map<string, PreparedData> } | undefined;
-  private readonly summaries_: Lru<Promise<Summaries>>;
-  private readonly neighbourhoods: Lru<Promise<{ program: Program; dataset: Dataset }>>;
+  private readonly summaries_: Lru<Promise<Outcome<Summaries>>>;
+  private readonly neighbourhoods: Lru<Promise<JudgedData>>;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: StorePort,
+    private readonly definitions: DefinitionsPort,
     options: EvaluationsOptions = {},
   ) {
     this.summaries_ = new Lru(options.summaries ?? 16);
@@ -148,39 +139,28 @@ export class Evaluations {
       if (error instanceof InvalidInputError) throw new StoreDataError(error.problems);
       throw error;
     }
-    this.program_ = { stamp, program: program ?? loadProgram() };
+    this.program_ = { stamp, program: program ?? this.definitions.read().program };
     return this.program_;
   }
 
-  /** The version judging `asOf`: the one `programVersion` names, or the one in force; 422 naming the parameter otherwise. */
-  static version(program: Program, asOf: string, programVersion: string | undefined): ProgramVersion {
-    let forced: ProgramVersion | undefined;
-    if (programVersion !== undefined) {
-      const named = namedVersion(program, programVersion, 'programVersion');
-      if (!named.ok) throw new HttpProblem(422, 'badRules', {}, named.problems);
-      forced = named.value;
-    }
-    const version = judgingVersion(program, forced, asOf, 'asOf', 'programVersion');
-    if (!version.ok) throw new HttpProblem(422, 'badRules', {}, version.problems);
-    return version.value;
-  }
-
   /** Every partner's summary as of a date. */
-  async summaries(asOf: string, programVersion: string | undefined): Promise<Summaries> {
+  async summaries(rules: RulesChoice, names: InputNames): Promise<Outcome<Summaries>> {
     const { stamp, program } = await this.program();
-    const version = Evaluations.version(program, asOf, programVersion);
-    const key = `${stamp}|${asOf}|${version.effectiveFrom}`;
+    const key = `${stamp}|${rules.asOf}|${rules.programVersion ?? ''}`;
     let found = this.summaries_.get(key);
     if (!found) {
-      found = this.computeSummaries(stamp, program, version, asOf);
+      found = this.computeSummaries(stamp, program, rules, names);
       this.summaries_.set(key, found);
       // A failure is not kept: the next request tries again.
-      found.catch(() => this.summaries_.delete(key));
+      found.then(
+        (outcome) => outcome.ok || this.summaries_.delete(key),
+        () => this.summaries_.delete(key),
+      );
     }
     return found;
   }
 
-  private async computeSummaries(stamp: string, program: Program, version: ProgramVersion, asOf: string): Promise<Summaries> {
+  private async computeSummaries(stamp: string, program: Program, rules: RulesChoice, names: InputNames): Promise<Outcome<Summaries>> {
     if (this.columns?.stamp !== stamp) {
       const columns = this.store.columns(program).catch((error: unknown) => {
         if (error instanceof InvalidInputError) throw new StoreDataError(error.problems);
@@ -193,54 +173,65 @@ export class Evaluations {
     }
     const kept = this.columns;
     const columns = await kept.columns;
-    let prepared = kept.prepared.get(version.effectiveFrom);
-    if (!prepared) {
-      prepared = prepareColumns(version, columns);
-      kept.prepared.set(version.effectiveFrom, prepared);
-    }
-    const report = evaluate(prepared, { asOf, evidence: false });
-    const { names, countries } = columns.partners;
+    const evaluated = evaluationOfColumns({ program, columns, source: 'store' }, undefined, rules, names, {
+      evidence: false,
+      // Each version's preparation is kept while the store does not change: any date under it reuses it.
+      prepared: (version) => {
+        let prepared = kept.prepared.get(version.effectiveFrom);
+        if (!prepared) {
+          prepared = prepareColumns(version, columns);
+          kept.prepared.set(version.effectiveFrom, prepared);
+        }
+        return prepared;
+      },
+    });
+    if (!evaluated.ok) return evaluated;
+    const { version, result: report } = evaluated.value;
+    const { names: partnerNames, countries } = columns.partners;
     const partners = report.partners.map((p, i): PartnerSummary => ({
       id: p.partnerId,
-      name: names[i]!,
+      name: partnerNames[i]!,
       country: countries[i]!,
       market: p.market,
       levels: levelsOf(p),
     }));
-    return { asOf, program: version.id, programVersion: version.effectiveFrom, version, partners };
+    return { ok: true, value: { asOf: rules.asOf, program: version.id, programVersion: version.effectiveFrom, version, partners } };
   }
 
   /** One partner's summary, from its neighbourhood (no whole-store evaluation); undefined when there is no such partner. */
-  async partnerSummaries(partnerId: string, asOf: string, programVersion: string | undefined): Promise<Summaries | undefined> {
+  async partnerSummaries(partnerId: string, rules: RulesChoice, names: InputNames): Promise<Outcome<Summaries> | undefined> {
     const data = await this.partner(partnerId);
     if (!data) return undefined;
-    const version = Evaluations.version(data.program, asOf, programVersion);
-    const [evaluation] = evaluate(prepare(version, data.dataset), { asOf, partnerIds: [partnerId], evidence: false }).partners;
+    const evaluated = evaluation(data, [partnerId], rules, names, { evidence: false });
+    if (!evaluated.ok) return evaluated;
+    const { version, result } = evaluated.value;
     const partner = data.dataset.partners.find((p) => p.id === partnerId)!;
     const summary: PartnerSummary = {
       id: partner.id,
       name: partner.name,
       country: partner.country,
-      market: evaluation!.market,
-      levels: levelsOf(evaluation!),
+      market: result.partners[0]!.market,
+      levels: levelsOf(result.partners[0]!),
     };
-    return { asOf, program: version.id, programVersion: version.effectiveFrom, version, partners: [summary] };
+    return {
+      ok: true,
+      value: { asOf: rules.asOf, program: version.id, programVersion: version.effectiveFrom, version, partners: [summary] },
+    };
   }
 
   /**
    * One partner's neighbourhood as a validated dataset, with the program
    * judging it; undefined when the store has no such partner.
    */
-  async partner(partnerId: string): Promise<{ program: Program; dataset: Dataset } | undefined> {
+  async partner(partnerId: string): Promise<JudgedData | undefined> {
     const { stamp, program } = await this.program();
     const key = `${stamp}|${partnerId}`;
     let found = this.neighbourhoods.get(key);
     if (!found) {
       found = (async () => {
-        const raw = await this.store.neighbourhood(partnerId);
-        const validated = validateDataset(raw, program);
+        const validated = judgeable(await this.store.neighbourhood(partnerId), program, 'store');
         if (!validated.ok) throw new StoreDataError(validated.problems);
-        return { program, dataset: validated.value };
+        return validated.value;
       })();
       this.neighbourhoods.set(key, found);
       found.catch(() => this.neighbourhoods.delete(key));

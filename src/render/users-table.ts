@@ -1,7 +1,7 @@
 /** The views of `attain users`: the accounts a store keeps, and what adding one or a token gives once. */
 import Table from 'cli-table3';
-import type { Translator } from '../../i18n/index.js';
-import type { User } from '../../store/accounts.js';
+import type { Translator } from '../i18n/index.js';
+import type { User } from '../store/accounts.js';
 import { BORDERLESS, indent, TABLE_STYLE } from './format.js';
 
 /** The account just added; with the generated password, shown this once. */

@@ -1,7 +1,7 @@
 /** The `--format table` view of a plan. */
 import Table from 'cli-table3';
-import type { Dataset, PartnerPlan, ProgramVersion } from '../../engine/index.js';
-import type { Translator } from '../../i18n/index.js';
+import type { Dataset, PartnerPlan, ProgramVersion } from '../engine/index.js';
+import type { Translator } from '../i18n/index.js';
 import { BORDERLESS, indent, names, TABLE_STYLE } from './format.js';
 
 export function renderPlanTable(plan: PartnerPlan, version: ProgramVersion, dataset: Dataset, tr: Translator): string {

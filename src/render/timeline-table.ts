@@ -1,8 +1,8 @@
 /** The table and CSV views of a timeline: one row per date, option and requirement. CSV stays locale-neutral, like JSON. */
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
-import { versionFrom, type PartnerTimeline, type Program } from '../../engine/index.js';
-import type { Translator } from '../../i18n/index.js';
+import { versionFrom, type PartnerTimeline, type Program } from '../engine/index.js';
+import type { Translator } from '../i18n/index.js';
 import { BORDERLESS, indent, names, quantity, TABLE_STYLE } from './format.js';
 
 function levelsOf(timeline: PartnerTimeline): string[] {

@@ -5,7 +5,6 @@
  * possible: which version judges a date, which version a date names, which
  * level a target names, which program an import checks its data with.
  */
-import { resolve } from 'node:path';
 import {
   isIsoDate,
   problem,
@@ -20,8 +19,8 @@ import {
   type Step,
   type Target,
 } from '../engine/index.js';
-import { DEFAULT_PROGRAM_PATH, readProgramDefinitions } from '../files/program-files.js';
-import type { ProgramToKeep, Store } from '../store/store.js';
+import type { ProgramToKeep } from '../store/store.js';
+import type { DefinitionsPort, StorePort } from './ports.js';
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const fail = <T>(p: Problem): Result<T> => ({ ok: false, problems: [p] });
@@ -72,11 +71,6 @@ export function parseTarget(version: ProgramVersion, text: string, input: string
   return fail(problem(input, '', matches.length === 0 ? 'notALevel' : 'ambiguousLevel', { target: text, levels: known }));
 }
 
-/** Where a program definition was read from, as the store records it: an absolute path. */
-export function programSource(path: string | undefined): string {
-  return resolve(path ?? DEFAULT_PROGRAM_PATH);
-}
-
 /**
  * The program an import validates with: the definition at `path` if one is
  * named, else the store's. A store that keeps no program yet is to keep the
@@ -84,13 +78,14 @@ export function programSource(path: string | undefined): string {
  * so that it knows the rules its data was checked against.
  */
 export async function programForImport(
-  store: Store,
+  store: Pick<StorePort, 'program' | 'programVersions'>,
+  definitions: DefinitionsPort,
   path: string | undefined,
 ): Promise<{ readonly program: Program; readonly keep?: ProgramToKeep | undefined }> {
-  const named = path === undefined ? undefined : readProgramDefinitions(path);
+  const named = path === undefined ? undefined : definitions.read(path);
   if ((await store.programVersions()).length > 0) return { program: named?.program ?? (await store.program())! };
-  const read = named ?? readProgramDefinitions();
-  return { program: read.program, keep: { definitions: read.definitions, source: programSource(path) } };
+  const read = named ?? definitions.read();
+  return { program: read.program, keep: { definitions: read.definitions, source: definitions.source(path) } };
 }
 
 /** Enough for ten years of weeks; more is a mistake in the dates, not a chart. */

@@ -1,6 +1,6 @@
 /** The `--format table` view of a forecast. */
-import { versionFrom, type Dataset, type PartnerForecast, type Program } from '../../engine/index.js';
-import type { Translator } from '../../i18n/index.js';
+import { versionFrom, type Dataset, type PartnerForecast, type Program } from '../engine/index.js';
+import type { Translator } from '../i18n/index.js';
 import { names, quantity } from './format.js';
 
 export function renderForecastTable(forecast: PartnerForecast, program: Program, dataset: Dataset, tr: Translator): string {

@@ -1,6 +1,6 @@
 /** Shared wording of the terminal views: names from the program, in the reader's locale. */
-import type { Competency, Option, ProgramVersion, Requirement } from '../../engine/index.js';
-import type { Translator } from '../../i18n/index.js';
+import type { Competency, Option, ProgramVersion, Requirement } from '../engine/index.js';
+import type { Translator } from '../i18n/index.js';
 
 export function findOption(version: ProgramVersion, competency: string, option: string): { competency?: Competency; option?: Option } {
   const c = version.competencies.find((x) => x.id === competency);

@@ -4,7 +4,7 @@
  * which the server prints once when it starts.
  */
 import type { Store } from '../store/store.js';
-import { newPassword } from './secrets.js';
+import { newPassword } from '../accounts/secrets.js';
 
 /** Creates a program-admin when the store has none and returns its credentials; undefined when there is one already. */
 export async function ensureProgramAdmin(store: Store): Promise<{ username: string; password: string } | undefined> {
