@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // The engine's rules keep their tests beside them (src/engine/rules/<rule>.test.ts).
+    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     // The PostgreSQL server of the store's tests: named, local, or embedded for the run (test/support/global-setup.ts).
     globalSetup: ['test/support/global-setup.ts'],
     // Two cores on the CI machine: more workers only thrash.

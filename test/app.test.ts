@@ -5,7 +5,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { judgeable } from '../src/app/data.js';
-import { evaluation, forecast, plan, qualifications, timeline, timelineRange, type InputNames } from '../src/app/reports.js';
+import { evaluation, forecast, plan, qualifications, timeline, timelineRange } from '../src/app/reports.js';
+import { CLI_INPUTS as CLI } from '../src/cli/inputs.js';
+import { API_INPUTS as API } from '../src/http/routes/partners.js';
 import { today } from '../src/app/today.js';
 import { asIsoDate, type IsoDate } from '../src/engine/index.js';
 import { readJsonFile } from '../src/files/dataset-file.js';
@@ -14,15 +16,6 @@ import { call, startServer } from './support/http.js';
 import { runCli } from './support/cli.js';
 
 const EXAMPLE = 'examples/cloud-business-applications.json';
-const CLI: InputNames = {
-  asOf: '--as-of',
-  programVersion: '--program-version',
-  target: '--target',
-  from: '--from',
-  to: '--to',
-  partner: '--partner',
-};
-const API: InputNames = { asOf: 'asOf', programVersion: 'programVersion', target: 'target', from: 'from', to: 'to', partner: 'partnerId' };
 const day = (text: string): IsoDate => asIsoDate(text)!;
 
 function exampleData() {

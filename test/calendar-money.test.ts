@@ -19,6 +19,7 @@ import {
   textToUsdCents,
   ttmWindow,
 } from '../src/engine/index.js';
+import { day } from './support/builders.js';
 
 describe('calendar dates', () => {
   it.each(['2016-02-29', '2000-02-29', '2017-12-31', '1970-01-01', '9999-12-31'])('%s is a date', (d) => {
@@ -48,7 +49,7 @@ describe('calendar dates', () => {
   });
 
   it('the TTM window of 2017-07-07 is 2016-07-08 … 2017-07-07', () => {
-    const window = ttmWindow('2017-07-07');
+    const window = ttmWindow(day('2017-07-07'));
     expect(isoDateOf(window.first)).toBe('2016-07-08');
     expect(isoDateOf(window.last)).toBe('2017-07-07');
   });

@@ -152,8 +152,10 @@ for (const { name, fresh } of STORES) {
       const token = line(stdout, 1);
       expect(token).toMatch(/^attain_[A-Za-z0-9_-]{43}$/);
       expect(stdout.split(token)).toHaveLength(2);
+      // Issue 18: tokens expire (90 days by default), and the command says when.
       expect(stdout.split('\n').slice(2)).toEqual([
         'This token is shown only this once and cannot be retrieved later: copy it now.',
+        expect.stringMatching(/^It expires on .+ 20\d\d.+UTC\.$/),
         'Send it with every request, in the header Authorization: Bearer <token>',
         '',
       ]);
@@ -303,5 +305,44 @@ describe('the first program-admin', () => {
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }
+  });
+});
+
+describe('attain users tokens and revoke-token: tokens expire, are listed without secrets, and revoked (PGlite)', () => {
+  let store: FreshStore;
+  beforeAll(async () => {
+    store = await STORES[0]!.fresh();
+    expect((await runCli(['users', 'add', 'ops', '--role', 'program-admin', ...store.flags])).code).toBe(0);
+  });
+
+  it('makes a token with --expires-days, lists it without its secret, and revokes it', async () => {
+    const made = await runCli(['users', 'token', 'ops', '--name', 'nightly', '--expires-days', '7', ...store.flags]);
+    expect(made.code).toBe(0);
+    const token = line(made.stdout, 1);
+    const listed = await runCli(['users', 'tokens', 'ops', '--format', 'json', ...store.flags]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).not.toContain(token);
+    const [item] = JSON.parse(listed.stdout) as { id: number; name: string; expiresAt: string; expired: boolean }[];
+    expect(item).toMatchObject({ name: 'nightly', expired: false });
+    expect(Math.round((Date.parse(item!.expiresAt) - Date.now()) / 86_400_000)).toBe(7);
+    const table = await runCli(['users', 'tokens', 'ops', ...store.flags]);
+    expect(table.stdout).toContain('nightly');
+    expect(table.stdout).toContain('Expires at');
+
+    const revoked = await runCli(['users', 'revoke-token', 'ops', String(item!.id), ...store.flags]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toBe(`API token ${item!.id} of ops revoked: it no longer works.\n`);
+    await withOpen(store.options, async (s) => expect(await s.accounts.tokenUser(token)).toBeUndefined());
+    expect((await runCli(['users', 'tokens', 'ops', ...store.flags])).stdout).toBe('ops has no API tokens.\n');
+  });
+
+  it('refuses what it cannot do, exit 2', async () => {
+    const again = await runCli(['users', 'revoke-token', 'ops', '999', ...store.flags]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('"ops" has no API token 999');
+    expect((await runCli(['users', 'revoke-token', 'nobody', '1', ...store.flags])).code).toBe(2);
+    expect((await runCli(['users', 'tokens', 'nobody', ...store.flags])).code).toBe(2);
+    expect((await runCli(['users', 'token', 'ops', '--expires-days', '0', ...store.flags])).code).toBe(2);
+    expect((await runCli(['users', 'token', 'ops', '--expires-days', '99999', ...store.flags])).code).toBe(2);
   });
 });

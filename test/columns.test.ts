@@ -20,7 +20,8 @@ import {
   type PreparedData,
   type ProgramVersion,
 } from '../src/engine/index.js';
-import { program, programHistory, revision } from './support/builders.js';
+import { formatProblem } from '../src/i18n/index.js';
+import { program, programHistory, revision, day } from './support/builders.js';
 import { datasetArbitraryFor, REVISION_POPULATION, SEED_POPULATION } from './support/random-datasets.js';
 
 describe('IdColumn', () => {
@@ -147,11 +148,11 @@ describe('prepareColumns', () => {
       fc.assert(
         fc.property(datasetArbitraryFor(population), ({ raw, asOf }) => {
           const validated = validateDataset(raw, programHistory);
-          if (!validated.ok) throw new Error(validated.problems.map((p) => `${p.record}: ${p.message}`).join('\n'));
+          if (!validated.ok) throw new Error(validated.problems.map((p) => formatProblem(p)).join('\n'));
           const fromDataset = prepare(version, validated.value);
           const fromColumns = prepareColumns(version, columnsByHand(validated.value));
           expect(indexOf(fromColumns)).toEqual(indexOf(fromDataset));
-          expect(evaluate(fromColumns, { asOf })).toEqual(evaluate(fromDataset, { asOf }));
+          expect(evaluate(fromColumns, { asOf: day(asOf) })).toEqual(evaluate(fromDataset, { asOf: day(asOf) }));
         }),
         { numRuns: 150 },
       );

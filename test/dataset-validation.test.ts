@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WELL_FORMED } from '../src/engine/dataset/validate.js';
 import { collections } from '../src/engine/dataset/schema.js';
-import { formatProblem, validateDataset, type Dataset } from '../src/engine/index.js';
+import { validateDataset, type Dataset } from '../src/engine/index.js';
+import { formatProblem } from '../src/i18n/index.js';
 import { PRODUCTS, customer, dataset, dpor, line, partner, passes, person, problemsOf, program } from './support/builders.js';
 
 /** Every problem of `raw`, as the formatted line and as `record | field`. */

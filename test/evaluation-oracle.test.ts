@@ -9,7 +9,8 @@ import Big from 'big.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluate, prepare, validateDataset, type Dataset } from '../src/engine/index.js';
-import { program, programHistory, revision } from './support/builders.js';
+import { formatProblem } from '../src/i18n/index.js';
+import { program, programHistory, revision, day } from './support/builders.js';
 import { datasetArbitrary, datasetArbitraryFor, PLAN_1_FAMILY, REVISION_POPULATION } from './support/random-datasets.js';
 
 /** Thresholds in cents: [silver, gold] per market. */
@@ -131,8 +132,8 @@ describe('evaluation agrees with a naive reading of the rules', () => {
     fc.assert(
       fc.property(datasetArbitraryFor(REVISION_POPULATION), ({ raw, asOf }) => {
         const validated = validateDataset(raw, programHistory);
-        if (!validated.ok) throw new Error(validated.problems.map((p) => `${p.record}: ${p.message}`).join('\n'));
-        const report = evaluate(prepare(revision, validated.value), { asOf });
+        if (!validated.ok) throw new Error(validated.problems.map((p) => formatProblem(p)).join('\n'));
+        const report = evaluate(prepare(revision, validated.value), { asOf: day(asOf) });
         const actual = report.partners.map((p) => {
           const [ce, ops] = p.competencies[0]!.options;
           const silver = (o: typeof ce) => o!.levels[0]!.requirements;
@@ -166,8 +167,8 @@ describe('evaluation agrees with a naive reading of the rules', () => {
     fc.assert(
       fc.property(datasetArbitrary, ({ raw, asOf }) => {
         const validated = validateDataset(raw, program);
-        if (!validated.ok) throw new Error(validated.problems.map((p) => `${p.record}: ${p.message}`).join('\n'));
-        const report = evaluate(prepare(program, validated.value), { asOf });
+        if (!validated.ok) throw new Error(validated.problems.map((p) => formatProblem(p)).join('\n'));
+        const report = evaluate(prepare(program, validated.value), { asOf: day(asOf) });
         const expected = reference(validated.value, asOf);
         const actual = report.partners.map((p) => {
           const [ce, ops] = p.competencies[0]!.options;
@@ -198,12 +199,12 @@ describe('evaluation agrees with a naive reading of the rules', () => {
         const validated = validateDataset(raw, program);
         if (!validated.ok) throw new Error('invalid');
         const prepared = prepare(program, validated.value);
-        const all = evaluate(prepared, { asOf });
+        const all = evaluate(prepared, { asOf: day(asOf) });
         const chosen = validated.value.partners
           .filter((_, i) => mask & (1 << i))
           .map((p) => p.id)
           .reverse();
-        const some = evaluate(prepared, { asOf, partnerIds: chosen });
+        const some = evaluate(prepared, { asOf: day(asOf), partnerIds: chosen });
         expect(some.partners).toEqual(chosen.map((id) => all.partners.find((p) => p.partnerId === id)));
       }),
       { numRuns: 100 },

@@ -11,6 +11,7 @@ import {
   type OptionForecast,
   type ProgramVersion,
 } from '../src/engine/index.js';
+import { formatProblem } from '../src/i18n/index.js';
 import {
   CE,
   CE_EXAMS,
@@ -24,16 +25,18 @@ import {
   partner,
   program,
   programHistory,
+  revision,
+  day,
 } from './support/builders.js';
 
 function prepared(raw: ReturnType<typeof dataset>, forced?: ProgramVersion): PreparedProgram {
   const validated = validateDataset(raw, programHistory);
-  if (!validated.ok) throw new Error(validated.problems.map((p) => `${p.record}: ${p.message}`).join('\n'));
+  if (!validated.ok) throw new Error(validated.problems.map((p) => formatProblem(p)).join('\n'));
   return new PreparedProgram(programHistory, validated.value, forced);
 }
 
 function forecast(raw: ReturnType<typeof dataset>, asOf: string, option: string, forced?: ProgramVersion): OptionForecast {
-  return forecastPartner(prepared(raw, forced), 'P', asOf).options.find((o) => o.option === option)!;
+  return forecastPartner(prepared(raw, forced), 'P', day(asOf)).options.find((o) => o.option === option)!;
 }
 
 function ceSilver(lines: ReturnType<typeof line>[]) {
@@ -107,7 +110,8 @@ describe('forecast: when a level lapses if no new revenue arrives', () => {
       revenue: [line({ customerId: 'C', product: 'D365-OPERATIONS', date: '2018-06-01', amount: 100000 })],
       ...certifiedPeople('P', 'ax', 5, ['MB6-705', ...OPS_EXAMS], '2017-06-01'),
     });
-    expect(forecast(raw, '2018-07-01', OPS).lapse).toMatchObject({
+    // Under the page of 2017-10-13, which promised these passes until 2018-12-31 (the page of 2017-11-16 withdrew the path).
+    expect(forecast(raw, '2018-07-01', OPS, revision).lapse).toMatchObject({
       date: '2019-01-01',
       failing: [{ requirement: 'certified-people', kind: 'certified-people', actual: 0, required: 5, shortfall: 5 }],
     });
@@ -152,13 +156,13 @@ describe('forecast: projection at the TTM average monthly rate', () => {
 
 describe('timeline', () => {
   it('steps by month keep the day of the month, clamped; by week, seven days', () => {
-    expect(stepDates('2017-01-31', '2017-05-01', 'month')).toEqual(['2017-01-31', '2017-02-28', '2017-03-31', '2017-04-30']);
-    expect(stepDates('2017-07-07', '2017-07-28', 'week')).toEqual(['2017-07-07', '2017-07-14', '2017-07-21', '2017-07-28']);
+    expect(stepDates(day('2017-01-31'), day('2017-05-01'), 'month')).toEqual(['2017-01-31', '2017-02-28', '2017-03-31', '2017-04-30']);
+    expect(stepDates(day('2017-07-07'), day('2017-07-28'), 'week')).toEqual(['2017-07-07', '2017-07-14', '2017-07-21', '2017-07-28']);
   });
 
   it('gives each option’s level and each requirement’s actual with every level’s threshold, across a version switch', () => {
     const raw = ceSilver([sale('2016-09-15', 60000), sale('2017-03-01', 45000, 'D365-ENTERPRISE-PLAN-2')]);
-    const timeline = timelineOf(prepared(raw), 'P', '2017-08-15', '2017-10-15', 'month');
+    const timeline = timelineOf(prepared(raw), 'P', day('2017-08-15'), day('2017-10-15'), 'month');
     const ce = timeline.points.map((p) => {
       const o = p.options.find((x) => x.option === CE)!;
       return [p.date, p.programVersion, o.level, o.requirements.map((r) => [r.id, r.actual, r.required])];

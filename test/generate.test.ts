@@ -7,13 +7,14 @@ import { evaluate, prepareColumns, versionInEffect } from '../src/engine/index.j
 import { loadProgram } from '../src/files/program-files.js';
 import { generateColumns, generateDataset, writeCsv } from '../src/generate/index.js';
 import { runCli } from './support/cli.js';
+import { day } from './support/builders.js';
 
 const program = loadProgram();
 const AS_OF = ['2017-07-07', '2017-12-31'];
 
 function evaluated(partners: number, seed: number, asOf: string, evidence = false) {
-  const version = versionInEffect(program, asOf)!;
-  return evaluate(prepareColumns(version, generateColumns(program, { partners, seed })), { asOf, evidence });
+  const version = versionInEffect(program, day(asOf))!;
+  return evaluate(prepareColumns(version, generateColumns(program, { partners, seed })), { asOf: day(asOf), evidence });
 }
 
 describe('the synthetic population', () => {
@@ -54,7 +55,7 @@ describe('the synthetic population', () => {
   for (const asOf of AS_OF) {
     it(`gives every level of every option, and none, as of ${asOf} (2,000 partners)`, () => {
       const report = evaluated(2000, 1, asOf);
-      const version = versionInEffect(program, asOf)!;
+      const version = versionInEffect(program, day(asOf))!;
       for (const competency of version.competencies) {
         for (const option of competency.options) {
           const levels = new Set(report.partners.map((p) => p.competencies[0]!.options.find((o) => o.option === option.id)!.level));

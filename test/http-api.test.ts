@@ -244,7 +244,13 @@ describe('health and documents', () => {
     const token = server.tokens['nw-viewer'];
     const programs = await call(server, 'GET', '/api/v1/programs', { token });
     expect(programs.json.stored).toBe(true);
-    expect(programs.json.programs[0].versions.map((v: { effectiveFrom: string }) => v.effectiveFrom)).toEqual(['2017-07-07', '2017-10-13']);
+    expect(programs.json.programs[0].versions.map((v: { effectiveFrom: string }) => v.effectiveFrom)).toEqual([
+      '2017-06-27',
+      '2017-07-07',
+      '2017-10-13',
+      '2017-11-16',
+      '2018-01-25',
+    ]);
     const id = programs.json.programs[0].id;
     const md = await call(server, 'GET', `/api/v1/programs/${id}/versions/2017-10-13/page?locale=zh-TW`, { token });
     expect(md.status).toBe(200);

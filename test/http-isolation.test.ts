@@ -136,12 +136,18 @@ describe('lists and counts', () => {
     for (const text of FOREIGN) expect(foreign.text).not.toContain(text);
   });
 
-  it('refuses to take over another partner’s person id, without saying whose it is', async () => {
+  it('refuses to take over another partner’s person id as it refuses an id nobody has: nothing tells that it exists', async () => {
+    // Issue 18 changed this answer from 409 personTaken (which told that the id existed) to the answer of any id not the partner's own.
     const answer = await call(server, 'POST', '/api/v1/partners/P-NORTHWIND/people', {
       token: server.tokens['nw-admin'],
       body: { id: 'CON-03', name: 'Taken Over' },
     });
-    expect(answer.status).toBe(409);
+    const nobody = await call(server, 'POST', '/api/v1/partners/P-NORTHWIND/people', {
+      token: server.tokens['nw-admin'],
+      body: { id: 'NO-SUCH-PERSON', name: 'Taken Over' },
+    });
+    expect(answer.status).toBe(422);
+    expect(comparable(answer)).toEqual(comparable(nobody));
     for (const text of FOREIGN) expect(answer.text).not.toContain(text);
     const contoso = await server.store.queries.people('P-CONTOSO', { limit: 1000, offset: 0 });
     expect(contoso.items.find((p) => p.id === 'CON-03')?.name).not.toBe('Taken Over');

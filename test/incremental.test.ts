@@ -10,6 +10,7 @@ import {
 } from '../src/engine/index.js';
 import { loadProgram } from '../src/files/program-files.js';
 import { generateColumns, mulberry32 } from '../src/generate/index.js';
+import { day } from './support/builders.js';
 
 const program = loadProgram();
 
@@ -79,7 +80,7 @@ function appended(
 describe('incremental evaluation', () => {
   for (const asOf of ['2017-07-07', '2017-12-31']) {
     it(`gives, after each new exam pass or revenue line, what a full preparation gives (as of ${asOf})`, () => {
-      const version = versionInEffect(program, asOf)!;
+      const version = versionInEffect(program, day(asOf))!;
       const columns = generateColumns(program, { partners: 300, seed: 11 });
       const incremental = new IncrementalEvaluation(prepareColumns(version, columns), columns);
       const random = mulberry32(42);
@@ -108,11 +109,11 @@ describe('incremental evaluation', () => {
           partners = incremental.addRevenueLine(line);
         }
         if (step % 10 !== 9 && partners.length === 0) continue;
-        const full = evaluate(prepareColumns(version, appended(columns, passes, lines)), { asOf });
-        for (const partner of partners) expect(incremental.evaluatePartner(partner, asOf)).toEqual(full.partners[partner]);
+        const full = evaluate(prepareColumns(version, appended(columns, passes, lines)), { asOf: day(asOf) });
+        for (const partner of partners) expect(incremental.evaluatePartner(partner, day(asOf))).toEqual(full.partners[partner]);
         // Partners untouched stay as they were.
         const other = pick(columns.partners.ids.length);
-        expect(incremental.evaluatePartner(other, asOf)).toEqual(full.partners[other]);
+        expect(incremental.evaluatePartner(other, day(asOf))).toEqual(full.partners[other]);
       }
     });
   }

@@ -14,8 +14,10 @@ import {
   type DatasetFile,
   type ProgramVersion,
 } from '../src/engine/index.js';
+import { problemMessage } from '../src/i18n/index.js';
 import { planPeople } from '../src/engine/plan/people.js';
 import { dayNumberOf } from '../src/engine/calendar.js';
+import { day } from './support/builders.js';
 
 const EXAMS = ['E1', 'E2', 'E3', 'E4'];
 const AS_OF = '2018-01-01';
@@ -46,7 +48,7 @@ function versionWith(sets: { exams: string[]; minimum: number }[], samePeople: b
       },
     ],
   });
-  if (!compiled.ok) throw new Error(compiled.problems.map((p) => p.message).join('; '));
+  if (!compiled.ok) throw new Error(compiled.problems.map((p) => problemMessage(p)).join('; '));
   return compiled.value;
 }
 
@@ -113,7 +115,7 @@ describe('people plan', () => {
         const requirement = version.competencies[0]!.options[0]!.levels[0]!.requirements[0] as CertifiedPeopleRequirement;
         const validated = validateDataset(datasetOf(people), version);
         if (!validated.ok) throw new Error('invalid');
-        const plan = planPeople(prepare(version, validated.value), 0, dayNumberOf(AS_OF), requirement);
+        const plan = planPeople(prepare(version, validated.value), 0, dayNumberOf(day(AS_OF)), requirement);
         expect(plan.feasible).toBe(true);
         expect(plan.additionalPasses).toBe(bruteForce(sets, samePeople, required, people));
 
@@ -127,8 +129,8 @@ describe('people plan', () => {
           }),
         );
         const revalidated = validateDataset(after, version);
-        if (!revalidated.ok) throw new Error(revalidated.problems.map((p) => p.message).join('; '));
-        const report = evaluate(prepare(version, revalidated.value), { asOf: AS_OF });
+        if (!revalidated.ok) throw new Error(revalidated.problems.map((p) => problemMessage(p)).join('; '));
+        const report = evaluate(prepare(version, revalidated.value), { asOf: day(AS_OF) });
         expect(report.partners[0]!.competencies[0]!.options[0]!.levels[0]!.requirements[0]!.met).toBe(true);
       }),
       { numRuns: 300 },

@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planPartner, prepare, validateDataset, type PartnerPlan, type ProgramVersion } from '../src/engine/index.js';
+import { formatProblem } from '../src/i18n/index.js';
 import {
   CE,
   CE_EXAMS,
@@ -19,18 +20,19 @@ import {
   program,
   programHistory,
   revision,
+  day,
 } from './support/builders.js';
 
 const AS_OF = '2017-07-07';
 
 function plan(raw: ReturnType<typeof dataset>, options: { asOf?: string; version?: ProgramVersion; targets?: string[] } = {}): PartnerPlan {
   const validated = validateDataset(raw, programHistory);
-  if (!validated.ok) throw new Error(validated.problems.map((p) => `${p.record}: ${p.message}`).join('\n'));
+  if (!validated.ok) throw new Error(validated.problems.map((p) => formatProblem(p)).join('\n'));
   const targets = options.targets?.map((t) => {
     const [option, level] = t.split('/') as [string, string];
     return { competency: 'cloud-business-applications', option, level };
   });
-  return planPartner(prepare(options.version ?? program, validated.value), 'P', options.asOf ?? AS_OF, targets);
+  return planPartner(prepare(options.version ?? program, validated.value), 'P', day(options.asOf ?? AS_OF), targets);
 }
 
 const target = (p: PartnerPlan, option: string) => p.targets.find((t) => t.option === option)!;

@@ -4,8 +4,8 @@
  * the values (fields, quoted values, record labels, dates) carried over as they are.
  */
 import { describe, expect, it } from 'vitest';
-import { compileProgramVersion, formatProblem, type Problem } from '../src/engine/index.js';
-import { CATALOGS, LOCALES, translator } from '../src/i18n/index.js';
+import { compileProgramVersion, SCHEMA_CODES, type Problem } from '../src/engine/index.js';
+import { CATALOGS, formatProblem, LOCALES, translator, wordProblem, type WordedProblem } from '../src/i18n/index.js';
 import { customer, dpor, line, partner, person, problemsOf } from './support/builders.js';
 
 const en = translator('en');
@@ -58,7 +58,8 @@ const wholeRecordProblems = (() => {
   return compiled.ok ? [] : compiled.problems;
 })();
 
-const problems: Problem[] = [...datasetProblems, ...definitionProblems, ...wholeRecordProblems];
+// Worded in English, as a shell hands them on: the engine's problems are data without words.
+const problems: WordedProblem[] = [...datasetProblems, ...definitionProblems, ...wholeRecordProblems].map((p) => wordProblem(p));
 const codes = [...new Set(problems.map((p) => p.code))].sort();
 
 function only(code: string, record?: string): Problem {
@@ -97,6 +98,15 @@ describe('problems in every locale', () => {
     for (const locale of LOCALES) {
       expect(
         codes.filter((code) => CATALOGS[locale][`problem.${code}`] === undefined),
+        locale,
+      ).toEqual([]);
+    }
+  });
+
+  it('include the codes schemas give as errors, which every catalog words', () => {
+    for (const locale of LOCALES) {
+      expect(
+        [...SCHEMA_CODES].filter((code) => CATALOGS[locale][`problem.${code}`] === undefined),
         locale,
       ).toEqual([]);
     }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import countries from 'i18n-iso-countries';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { compileProgramVersion, formatProblem, InvalidInputError, type ProgramDefinitionInput } from '../src/engine/index.js';
+import { compileProgramVersion, InvalidInputError, type ProgramDefinitionInput } from '../src/engine/index.js';
+import { formatProblem } from '../src/i18n/index.js';
 import { loadProgram } from '../src/files/program-files.js';
 import { versionFrom } from '../src/engine/index.js';
 import {
@@ -19,6 +20,7 @@ import {
   partner,
   program,
   requirementOf,
+  day,
 } from './support/builders.js';
 
 describe('the bundled Cloud Business Applications definition', () => {
@@ -297,9 +299,9 @@ competencies:
 `,
     );
     const extendedProgram = loadProgram(dir);
-    const extended = versionFrom(extendedProgram, '2017-10-13')!;
+    const extended = versionFrom(extendedProgram, day('2017-10-13'))!;
     expect(extended.competencies.map((c) => c.id)).toEqual(['cloud-business-applications', 'cloud-platform']);
-    expect(versionFrom(loadProgram(dir), '2017-07-07')!.competencies.map((c) => c.id)).toEqual(['cloud-business-applications']);
+    expect(versionFrom(loadProgram(dir), day('2017-07-07'))!.competencies.map((c) => c.id)).toEqual(['cloud-business-applications']);
     const { people, examPasses } = certifiedPeople('P', 'az', 2, ['70-533']);
     const report = evaluateRaw(
       dataset({

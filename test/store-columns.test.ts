@@ -24,10 +24,11 @@ import {
   type DatasetColumns,
   type DatasetFile,
 } from '../src/engine/index.js';
+import { formatProblem } from '../src/i18n/index.js';
 import { readJsonFile } from '../src/files/dataset-file.js';
 import { HashIndex, takeChunk, type ChunkRow, type TableSpec } from '../src/store/columns.js';
 import { Store } from '../src/store/store.js';
-import { customer, dpor, line, partner, person, program, programHistory, revision } from './support/builders.js';
+import { customer, dpor, line, partner, person, program, programHistory, revision, day } from './support/builders.js';
 import { storeEngines, type Engine } from './support/stores.js';
 import { datasetArbitraryFor, REVISION_POPULATION, SEED_POPULATION } from './support/random-datasets.js';
 
@@ -40,7 +41,7 @@ async function openStore(engine: Engine): Promise<Store> {
 
 function validated(raw: unknown): Dataset {
   const result = validateDataset(raw, programHistory);
-  if (!result.ok) throw new Error(result.problems.map((p) => `${p.record}: ${p.message}`).join('\n'));
+  if (!result.ok) throw new Error(result.problems.map((p) => formatProblem(p)).join('\n'));
   return result.value;
 }
 
@@ -154,7 +155,7 @@ for (const engine of ENGINES) {
     it('reads an empty store as empty columns', async () => {
       const columns = await store.columns(programHistory);
       expect(rowsOf(columns)).toEqual(rowsOf(columnsOf(validated({ partners: [] }))));
-      expect(evaluate(prepareColumns(program, columns), { asOf: '2017-07-07' }).partners).toEqual([]);
+      expect(evaluate(prepareColumns(program, columns), { asOf: day('2017-07-07') }).partners).toEqual([]);
     });
 
     it('gives the columns of the validated dataset, in one chunk or in chunks of 3 or 1', async () => {
@@ -171,9 +172,9 @@ for (const engine of ENGINES) {
         const fromColumns = prepareColumns(version, columns);
         const fromDataset = prepare(version, dataset);
         for (const asOf of DATES) {
-          expect(evaluate(fromColumns, { asOf })).toEqual(evaluate(fromDataset, { asOf }));
-          expect(evaluate(fromColumns, { asOf, evidence: false, partnerIds: ['P-Ø', 'P-A'] })).toEqual(
-            evaluate(fromDataset, { asOf, evidence: false, partnerIds: ['P-Ø', 'P-A'] }),
+          expect(evaluate(fromColumns, { asOf: day(asOf) })).toEqual(evaluate(fromDataset, { asOf: day(asOf) }));
+          expect(evaluate(fromColumns, { asOf: day(asOf), evidence: false, partnerIds: ['P-Ø', 'P-A'] })).toEqual(
+            evaluate(fromDataset, { asOf: day(asOf), evidence: false, partnerIds: ['P-Ø', 'P-A'] }),
           );
         }
       }
@@ -198,7 +199,7 @@ for (const engine of ENGINES) {
       const messages = async (catalog: Catalog) => {
         const error = await store.columns(catalog).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(InvalidInputError);
-        return (error as InvalidInputError).problems.map((p) => `${p.record}: ${p.message}`);
+        return (error as InvalidInputError).problems.map((p) => formatProblem(p));
       };
       expect(await messages(without({ countries: new Map([...programHistory.countries].filter(([c]) => c !== 'JP')) }))).toEqual([
         'store: partners (id P-Ø): country "JP" is not an ISO 3166-1 alpha-2 code of the market table',
@@ -219,13 +220,13 @@ for (const engine of ENGINES) {
         expect(near.revenue.length).toBeLessThanOrEqual(whole.revenue.length);
         for (const asOf of ['2017-07-07', '2017-11-01']) {
           const version = asOf < revision.effectiveFrom ? program : revision;
-          expect(planPartner(prepare(version, near), id, asOf)).toEqual(planPartner(prepare(version, whole), id, asOf));
-          expect(forecastPartner(new PreparedProgram(programHistory, near), id, asOf)).toEqual(
-            forecastPartner(new PreparedProgram(programHistory, whole), id, asOf),
+          expect(planPartner(prepare(version, near), id, day(asOf))).toEqual(planPartner(prepare(version, whole), id, day(asOf)));
+          expect(forecastPartner(new PreparedProgram(programHistory, near), id, day(asOf))).toEqual(
+            forecastPartner(new PreparedProgram(programHistory, whole), id, day(asOf)),
           );
         }
-        expect(timelineOf(new PreparedProgram(programHistory, near), id, '2017-07-07', '2018-07-07', 'month')).toEqual(
-          timelineOf(new PreparedProgram(programHistory, whole), id, '2017-07-07', '2018-07-07', 'month'),
+        expect(timelineOf(new PreparedProgram(programHistory, near), id, day('2017-07-07'), day('2018-07-07'), 'month')).toEqual(
+          timelineOf(new PreparedProgram(programHistory, whole), id, day('2017-07-07'), day('2018-07-07'), 'month'),
         );
       }
       // Only what the partner's customers and people need: Tailspin's customer has no other partner.
@@ -249,7 +250,9 @@ for (const engine of ENGINES) {
           const dataset = validated(raw);
           const columns = await store.columns(programHistory, { chunkSize: 7 });
           expect(rowsOf(columns)).toEqual(rowsOf(columnsOf(dataset)));
-          expect(evaluate(prepareColumns(version, columns), { asOf })).toEqual(evaluate(prepare(version, dataset), { asOf }));
+          expect(evaluate(prepareColumns(version, columns), { asOf: day(asOf) })).toEqual(
+            evaluate(prepare(version, dataset), { asOf: day(asOf) }),
+          );
         } finally {
           await store.close();
         }

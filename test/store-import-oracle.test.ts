@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../src/store/tables.js';
-import { formatProblem, InvalidInputError, validateDataset, type CollectionName } from '../src/engine/index.js';
+import { InvalidInputError, validateDataset, type CollectionName } from '../src/engine/index.js';
+import { formatProblem, problemMessage } from '../src/i18n/index.js';
 import { recordsOf, StagedImport } from '../src/store/import.js';
 import { migrate } from '../src/store/migrations.js';
 import { openPglite } from '../src/store/pglite.js';
@@ -117,7 +118,7 @@ function skipOracle(dataset: Dataset): { rejected: string[]; kept: number } {
     for (const p of validated.problems) {
       const m = /^(\w+)\[(\d+)\]/.exec(p.record)!;
       const key = `${m[1]}[${kept.get(m[1] as CollectionName)![Number(m[2])]}]`;
-      reasons.set(key, [...(reasons.get(key) ?? []), p.message]);
+      reasons.set(key, [...(reasons.get(key) ?? []), problemMessage(p)]);
     }
     for (const [key, list] of reasons) rejected.push(`${key}: ${list.join('; ')}`);
     for (const c of COLLECTIONS)

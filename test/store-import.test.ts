@@ -5,7 +5,8 @@
  * engines.
  */
 import { describe, expect, it } from 'vitest';
-import { formatProblem, InvalidInputError } from '../src/engine/index.js';
+import { InvalidInputError } from '../src/engine/index.js';
+import { formatProblem } from '../src/i18n/index.js';
 import { Store, type Batch } from '../src/store/store.js';
 import { programHistory } from './support/builders.js';
 import { storeEngines } from './support/stores.js';

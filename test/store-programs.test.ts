@@ -13,12 +13,15 @@ import { evaluate, InvalidInputError, prepare, validateDataset, versionInEffect,
 import { readJsonFile } from '../src/files/dataset-file.js';
 import { DEFAULT_PROGRAM_PATH, loadProgram, readProgramDefinitions } from '../src/files/program-files.js';
 import { Store } from '../src/store/store.js';
-import { copyOfBundledDefinition } from './support/builders.js';
+import { copyOfBundledDefinition, day } from './support/builders.js';
 import { runCli } from './support/cli.js';
 import { SERVER, storeEngines } from './support/stores.js';
 
 const EXAMPLE = 'examples/cloud-business-applications.json';
 const SEED = join('versions', '2017-07-07', 'cloud-business-applications.yaml');
+/** The bundled versions: every revision of the page (docs/rules.md, section 14). */
+const VERSIONS = ['2017-06-27', '2017-07-07', '2017-10-13', '2017-11-16', '2018-01-25'];
+const LABELS = ['Jun 27, 2017', 'Jul 7, 2017', 'Oct 13, 2017', 'Nov 16, 2017', 'Jan 25, 2018'];
 
 const { engines: ENGINES, newSchema } = storeEngines('programs');
 
@@ -44,14 +47,14 @@ function modifiedDefinition(): string {
 function reports(program: Program, dates = ['2017-07-07', '2017-11-01', '2018-03-01']) {
   const dataset = validateDataset(readJsonFile(EXAMPLE), program);
   if (!dataset.ok) throw new InvalidInputError(EXAMPLE, dataset.problems);
-  return dates.map((asOf) => evaluate(prepare(versionInEffect(program, asOf)!, dataset.value), { asOf }));
+  return dates.map((asOf) => evaluate(prepare(versionInEffect(program, day(asOf))!, dataset.value), { asOf: day(asOf) }));
 }
 
 describe('reading a definition with its versions', () => {
   it('gives the compiled program loadProgram gives, and each version joined into one document', () => {
     const { program, definitions } = readProgramDefinitions();
     expect(program).toEqual(loadProgram());
-    expect(definitions.map((d) => d.effectiveFrom)).toEqual(['2017-07-07', '2017-10-13']);
+    expect(definitions.map((d) => d.effectiveFrom)).toEqual(VERSIONS);
     for (const d of definitions) {
       expect(d.definition).toMatchObject({ id: 'microsoft-partner-network', effectiveFrom: d.effectiveFrom });
       // Each version's document has the shared fragments (program.yaml, countries.yaml) joined in.
@@ -81,30 +84,26 @@ for (const engine of ENGINES) {
       expect(saved).toEqual({
         programId: 'microsoft-partner-network',
         source: DEFAULT_PROGRAM_PATH,
-        added: 2,
+        added: VERSIONS.length,
         updated: 0,
         unchanged: 0,
-        versions: [
-          { effectiveFrom: '2017-07-07', status: 'added' },
-          { effectiveFrom: '2017-10-13', status: 'added' },
-        ],
+        versions: VERSIONS.map((effectiveFrom) => ({ effectiveFrom, status: 'added' })),
       });
       const stored = await store.program();
       expect(stored).toEqual(program);
       expect(await store.program('microsoft-partner-network')).toEqual(program);
       expect(reports(stored!)).toEqual(reports(program));
       const versions = await store.programVersions();
-      expect(versions.map(({ loadedAt: _, ...v }) => v)).toEqual([
-        { programId: 'microsoft-partner-network', effectiveFrom: '2017-07-07', source: DEFAULT_PROGRAM_PATH },
-        { programId: 'microsoft-partner-network', effectiveFrom: '2017-10-13', source: DEFAULT_PROGRAM_PATH },
-      ]);
+      expect(versions.map(({ loadedAt: _, ...v }) => v)).toEqual(
+        VERSIONS.map((effectiveFrom) => ({ programId: 'microsoft-partner-network', effectiveFrom, source: DEFAULT_PROGRAM_PATH })),
+      );
       for (const v of versions) expect(v.loadedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     });
 
     it('re-saves the same definition as unchanged, touching nothing', async () => {
       const before = await store.programVersions();
       const again = await store.saveProgram(readProgramDefinitions().definitions, 'elsewhere');
-      expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 2 });
+      expect(again).toMatchObject({ added: 0, updated: 0, unchanged: VERSIONS.length });
       expect(await store.programVersions()).toEqual(before);
     });
 
@@ -112,14 +111,14 @@ for (const engine of ENGINES) {
       const dir = modifiedDefinition();
       const before = await store.programVersions();
       const changed = await store.saveProgram(readProgramDefinitions(dir).definitions, dir);
-      expect(changed.versions).toEqual([
-        { effectiveFrom: '2017-07-07', status: 'updated' },
-        { effectiveFrom: '2017-10-13', status: 'unchanged' },
-      ]);
+      expect(changed.versions).toEqual(
+        VERSIONS.map((effectiveFrom) => ({ effectiveFrom, status: effectiveFrom === '2017-07-07' ? 'updated' : 'unchanged' })),
+      );
       const after = await store.programVersions();
-      expect(after[0]).toMatchObject({ effectiveFrom: '2017-07-07', source: dir });
-      expect(after[0]!.loadedAt >= before[0]!.loadedAt).toBe(true);
-      expect(after[1]).toEqual(before[1]);
+      const seed = VERSIONS.indexOf('2017-07-07');
+      expect(after[seed]).toMatchObject({ effectiveFrom: '2017-07-07', source: dir });
+      expect(after[seed]!.loadedAt >= before[seed]!.loadedAt).toBe(true);
+      for (let i = 0; i < VERSIONS.length; i++) if (i !== seed) expect(after[i]).toEqual(before[i]);
       expect(await store.program()).toEqual(loadProgram(dir));
     });
 
@@ -134,7 +133,7 @@ for (const engine of ENGINES) {
     it('with several programs, reads one by its id and asks which one otherwise', async () => {
       const { definitions } = readProgramDefinitions();
       const other = definitions.map((d) => ({ definition: { ...d.definition, id: 'another-program' } }));
-      expect(await store.saveProgram(other, 'other')).toMatchObject({ programId: 'another-program', added: 2 });
+      expect(await store.saveProgram(other, 'other')).toMatchObject({ programId: 'another-program', added: VERSIONS.length });
       expect((await store.program('another-program'))?.id).toBe('another-program');
       expect((await store.program('microsoft-partner-network'))?.id).toBe('microsoft-partner-network');
       expect(await store.program('no-such-program')).toBeUndefined();
@@ -191,19 +190,17 @@ describe('program definitions from the command line', () => {
         );
         expect((await runCli(['import', EXAMPLE, ...store])).code).toBe(0);
         const listed = JSON.parse((await runCli(['program', 'list', '--format', 'json', ...store])).stdout) as Record<string, string>[];
-        expect(listed.map(({ loadedAt: _, ...v }) => v)).toEqual([
-          { programId: 'microsoft-partner-network', effectiveFrom: '2017-07-07', source: DEFAULT_PROGRAM_PATH },
-          { programId: 'microsoft-partner-network', effectiveFrom: '2017-10-13', source: DEFAULT_PROGRAM_PATH },
-        ]);
+        expect(listed.map(({ loadedAt: _, ...v }) => v)).toEqual(
+          VERSIONS.map((effectiveFrom) => ({ programId: 'microsoft-partner-network', effectiveFrom, source: DEFAULT_PROGRAM_PATH })),
+        );
 
         const table = await runCli(['program', 'list', ...store]);
         expect(table.code).toBe(0);
         const lines = table.stdout.trimEnd().split('\n');
         expect(lines[0]).toMatch(/^Program +In effect from +Source +Loaded at$/);
-        expect(lines.slice(1).map((l) => l.split(/ {2,}/).slice(0, 3))).toEqual([
-          ['microsoft-partner-network', 'Jul 7, 2017', DEFAULT_PROGRAM_PATH],
-          ['microsoft-partner-network', 'Oct 13, 2017', DEFAULT_PROGRAM_PATH],
-        ]);
+        expect(lines.slice(1).map((l) => l.split(/ {2,}/).slice(0, 3))).toEqual(
+          LABELS.map((label) => ['microsoft-partner-network', label, DEFAULT_PROGRAM_PATH]),
+        );
         expect(lines[1]).toMatch(/[AP]M UTC$/);
         const french = await runCli(['program', 'list', '--locale', 'fr-FR', ...store]);
         expect(french.stdout.split('\n')[0]).toMatch(/^Programme +En vigueur depuis +Source +Chargée le$/);
@@ -212,9 +209,8 @@ describe('program definitions from the command line', () => {
         const load = await runCli(['program', 'load', ...store]);
         expect(load.stdout).toBe(
           [
-            `${DEFAULT_PROGRAM_PATH}: program microsoft-partner-network: 0 versions added, 0 updated, 2 unchanged`,
-            '  version in effect from Jul 7, 2017: unchanged',
-            '  version in effect from Oct 13, 2017: unchanged',
+            `${DEFAULT_PROGRAM_PATH}: program microsoft-partner-network: 0 versions added, 0 updated, ${VERSIONS.length} unchanged`,
+            ...LABELS.map((label) => `  version in effect from ${label}: unchanged`),
             '',
           ].join('\n'),
         );
@@ -225,7 +221,9 @@ describe('program definitions from the command line', () => {
         const dir = modifiedDefinition();
         const load = await runCli(['program', 'load', '--program', dir, ...store]);
         expect(load.stderr).toBe('');
-        expect(load.stdout.split('\n')[0]).toBe(`${dir}: program microsoft-partner-network: 2 versions added, 0 updated, 0 unchanged`);
+        expect(load.stdout.split('\n')[0]).toBe(
+          `${dir}: program microsoft-partner-network: ${VERSIONS.length} versions added, 0 updated, 0 unchanged`,
+        );
         // The store's program is the one an import checks against: it knows the product the bundled definition does not.
         const fragment = join(mkdtempSync(join(tmpdir(), 'attain-fragment-')), 'extra.json');
         writeFileSync(

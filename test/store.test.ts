@@ -6,12 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluate, formatProblem, InvalidInputError, prepare, validateDataset, type DatasetFile } from '../src/engine/index.js';
+import { evaluate, InvalidInputError, prepare, validateDataset, type DatasetFile } from '../src/engine/index.js';
+import { formatProblem } from '../src/i18n/index.js';
 import { readJsonFile } from '../src/files/dataset-file.js';
 import { migrate, MIGRATIONS } from '../src/store/migrations.js';
 import { openPglite } from '../src/store/pglite.js';
 import { Store, type StoreOptions } from '../src/store/store.js';
-import { program, programHistory } from './support/builders.js';
+import { program, programHistory, day } from './support/builders.js';
 import { storeEngines } from './support/stores.js';
 
 const EXAMPLE = 'examples/cloud-business-applications.json';
@@ -20,7 +21,7 @@ const { engines: ENGINES } = storeEngines('store');
 function report(dataset: unknown, asOf = '2017-07-07') {
   const validated = validateDataset(dataset, programHistory);
   if (!validated.ok) throw new Error(validated.problems.map((p) => formatProblem(p)).join('\n'));
-  return evaluate(prepare(program, validated.value), { asOf });
+  return evaluate(prepare(program, validated.value), { asOf: day(asOf) });
 }
 
 for (const engine of ENGINES) {

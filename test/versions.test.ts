@@ -12,11 +12,11 @@ import { runCli } from './support/cli.js';
 import {
   assembleProgram,
   compileProgramVersion,
-  formatProblem,
   versionInEffect,
   type EvaluationReport,
   type ProgramVersion,
 } from '../src/engine/index.js';
+import { formatProblem } from '../src/i18n/index.js';
 import { loadProgram } from '../src/files/program-files.js';
 import {
   CE,
@@ -37,18 +37,26 @@ import {
   programHistory,
   requirementOf,
   revision,
+  day,
 } from './support/builders.js';
 
 const AX_PATH = ['MB6-705', 'MB6-893', 'MB6-892', 'MB6-890', '70-764'];
 
 describe('choosing the version in force', () => {
   it('switches exactly on 2017-10-13', () => {
-    expect(programHistory.versions.map((v) => v.effectiveFrom)).toEqual(['2017-07-07', '2017-10-13']);
-    expect(versionInEffect(programHistory, '2017-07-06')).toBeUndefined();
-    expect(versionInEffect(programHistory, '2017-07-07')?.effectiveFrom).toBe('2017-07-07');
-    expect(versionInEffect(programHistory, '2017-10-12')?.effectiveFrom).toBe('2017-07-07');
-    expect(versionInEffect(programHistory, '2017-10-13')?.effectiveFrom).toBe('2017-10-13');
-    expect(versionInEffect(programHistory, '2026-11-21')?.effectiveFrom).toBe('2017-10-13');
+    expect(programHistory.versions.map((v) => v.effectiveFrom)).toEqual([
+      '2017-06-27',
+      '2017-07-07',
+      '2017-10-13',
+      '2017-11-16',
+      '2018-01-25',
+    ]);
+    expect(versionInEffect(programHistory, day('2017-06-26'))).toBeUndefined();
+    expect(versionInEffect(programHistory, day('2017-07-07'))?.effectiveFrom).toBe('2017-07-07');
+    expect(versionInEffect(programHistory, day('2017-10-12'))?.effectiveFrom).toBe('2017-07-07');
+    expect(versionInEffect(programHistory, day('2017-10-13'))?.effectiveFrom).toBe('2017-10-13');
+    // The last version published judges every later date (test/revisions.test.ts has each boundary).
+    expect(versionInEffect(programHistory, day('2026-11-21'))?.effectiveFrom).toBe('2018-01-25');
   });
 
   it('accepts data of every version: a product only the revision knows is valid, and counts for nothing before it', () => {
@@ -87,15 +95,16 @@ describe('the revision of 2017-10-13', () => {
 
   it('Customer Engagement people: 5 with MB2-715+716 and 5 others with MB2-877 meet Silver on the revision, not on the seed version', () => {
     const core = certifiedPeople('P', 'core', 5, ['MB2-715', 'MB2-716']);
-    const field = certifiedPeople('P', 'field', 5, ['MB2-877']);
+    // MB2-877 was offered from December 2017: its passes cannot be dated earlier.
+    const field = certifiedPeople('P', 'field', 5, ['MB2-877'], '2017-12-01');
     const raw = dataset({
       partners: [partner('P')],
       people: [...core.people, ...field.people],
       examPasses: [...core.examPasses, ...field.examPasses],
     });
-    const seed = requirementOf(evaluateRaw(raw, '2017-11-01', program), 'P', CE, 'silver', 'certified-people');
+    const seed = requirementOf(evaluateRaw(raw, '2017-12-01', program), 'P', CE, 'silver', 'certified-people');
     expect(seed).toMatchObject({ met: false, actual: 0 });
-    const revised = requirementOf(evaluateRaw(raw, '2017-11-01', revision), 'P', CE, 'silver', 'certified-people');
+    const revised = requirementOf(evaluateRaw(raw, '2017-12-01', revision), 'P', CE, 'silver', 'certified-people');
     expect(revised).toMatchObject({
       met: true,
       actual: 5,
@@ -131,8 +140,8 @@ describe('the revision of 2017-10-13', () => {
   }
 
   it('Operations people: the Finance and Operations path alone meets the requirement', () => {
-    const core = certifiedPeople('P', 'core', 5, ['MB6-894', '70-534']);
-    const specialists = certifiedPeople('P', 'retail', 5, ['MB6-897']);
+    const core = certifiedPeople('P', 'core', 5, ['MB6-894', '70-534'], '2017-11-01');
+    const specialists = certifiedPeople('P', 'retail', 5, ['MB6-897'], '2017-11-01');
     const raw = dataset({
       partners: [partner('P')],
       people: [...core.people, ...specialists.people],
@@ -153,7 +162,7 @@ describe('the revision of 2017-10-13', () => {
   });
 
   it('Operations people: 3 people on each path is not met, and both alternatives are shown with their counts', () => {
-    const core = certifiedPeople('P', 'core', 3, ['MB6-894', '70-534', 'MB6-895']);
+    const core = certifiedPeople('P', 'core', 3, ['MB6-894', '70-534', 'MB6-895'], '2017-11-01');
     const ax = certifiedPeople('P', 'ax', 3, AX_PATH);
     const evaluation = opsPeople(
       dataset({ partners: [partner('P')], people: [...core.people, ...ax.people], examPasses: [...core.examPasses, ...ax.examPasses] }),
@@ -188,7 +197,7 @@ describe('the revision of 2017-10-13', () => {
   });
 
   it('people on the new path do not rely on retiring exams', () => {
-    const mixed = certifiedPeople('P', 'm', 5, ['MB6-894', '70-534', 'MB6-896', 'MB6-893']);
+    const mixed = certifiedPeople('P', 'm', 5, ['MB6-894', '70-534', 'MB6-896', 'MB6-893'], '2017-11-01');
     const evaluation = opsPeople(dataset({ partners: [partner('P')], ...mixed }), '2017-11-01');
     if (evaluation.kind !== 'any-of') throw new Error('any-of expected');
     const fo = evaluation.alternatives.find((a) => a.id === 'finance-and-operations')!;
@@ -196,7 +205,7 @@ describe('the revision of 2017-10-13', () => {
   });
 
   it('Operations revenue (a) counts Operations On-Premises on the revision, and Gold needs 15 on one path', () => {
-    const people = certifiedPeople('P', 'fo', 15, ['MB6-894', '70-534', 'MB6-895']);
+    const people = certifiedPeople('P', 'fo', 15, ['MB6-894', '70-534', 'MB6-895'], '2017-11-01');
     const raw = dataset({
       partners: [partner('P')],
       customers: [customer('C')],
@@ -216,7 +225,8 @@ describe('the revision of 2017-10-13', () => {
 describe('attain evaluate and versions', () => {
   const path = join(mkdtempSync(join(tmpdir(), 'attain-versions-')), 'data.json');
   const core = certifiedPeople('P', 'core', 5, ['MB2-715', 'MB2-716']);
-  const field = certifiedPeople('P', 'field', 5, ['MB2-877']);
+  // Different people for the second set: the seed version asks for the same ones, the revision does not.
+  const field = certifiedPeople('P', 'field', 5, ['MB2-717']);
   writeFileSync(
     path,
     JSON.stringify(
@@ -251,10 +261,10 @@ describe('attain evaluate and versions', () => {
   });
 
   it('exits 2 before the first version, and on a version that does not exist', async () => {
-    const early = await run(['--as-of', '2017-07-06']);
+    const early = await run(['--as-of', '2017-06-26']);
     expect(early.code).toBe(2);
     expect(early.stderr).toContain(
-      'attain: --as-of: 2017-07-06 is before the first version of microsoft-partner-network (versions take effect on 2017-07-07, 2017-10-13)',
+      'attain: --as-of: 2017-06-26 is before the first version of microsoft-partner-network (versions take effect on 2017-06-27, 2017-07-07, 2017-10-13, 2017-11-16, 2018-01-25)',
     );
     const malformed = await run(['--program-version', 'October']);
     expect(malformed.code).toBe(2);
@@ -267,7 +277,7 @@ describe('attain evaluate and versions', () => {
 
 describe('validating versioned definitions', () => {
   it('refuses two versions on one date', () => {
-    const versions: ProgramVersion[] = [program, { ...revision, effectiveFrom: '2017-07-07' }];
+    const versions: ProgramVersion[] = [program, { ...revision, effectiveFrom: day('2017-07-07') }];
     const result = assembleProgram(versions);
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual(['version 2017-07-07: two versions take effect on 2017-07-07']);
   });
@@ -347,14 +357,15 @@ describe('validating versioned definitions', () => {
     expect(revision.products.get('D365-ENTERPRISE-PLAN-2')!.name.en).toBe('Dynamics 365 Enterprise Plan (formerly Plan 2)');
     expect(revision.products.get('D365-OPERATIONS')!.name.en).toBe('Unified Operations Plan');
     expect(revision.exams.get('MB2-877')!.title.en).toBe('Microsoft Dynamics 365 for Field Service');
+    // As the 2017-10-13 page titles it; the page of 2017-11-16 shortened it.
     expect(revision.exams.get('MB6-894')!.title.en).toBe(
-      'Development, Extensions and Deployment for Microsoft Dynamics 365 for Finance and Operations',
+      'Development, Extensions and Deployment for Dynamics 365 Finance and Operations, Enterprise edition',
     );
   });
 
   it('people and passes of persons unknown to a version simply do not count', () => {
     const p = person('x', 'P');
-    const raw = dataset({ partners: [partner('P')], people: [p], examPasses: passes('x', ['MB6-894'], '2017-01-01') });
-    expect(requirementOf(evaluateRaw(raw, '2017-10-01', program), 'P', OPS, 'silver', 'certified-people').actual).toBe(0);
+    const raw = dataset({ partners: [partner('P')], people: [p], examPasses: passes('x', ['MB6-894'], '2017-11-01') });
+    expect(requirementOf(evaluateRaw(raw, '2017-11-02', program), 'P', OPS, 'silver', 'certified-people').actual).toBe(0);
   });
 });

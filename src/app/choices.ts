@@ -6,7 +6,7 @@
  * level a target names, which program an import checks its data with.
  */
 import {
-  isIsoDate,
+  asIsoDate,
   problem,
   stepDates,
   versionFrom,
@@ -30,8 +30,7 @@ function versionDates(program: Program): string {
 }
 
 /** The version taking effect on `date` (`--program-version`, `programVersion`), `input` naming where the date came from. */
-export function namedVersion(program: Program, date: string, input: string): Result<ProgramVersion> {
-  if (!isIsoDate(date)) return fail(problem(input, '', 'flagNotCalendarDate', { value: date }));
+export function namedVersion(program: Program, date: IsoDate, input: string): Result<ProgramVersion> {
   const version = versionFrom(program, date);
   return version
     ? ok(version)
@@ -46,7 +45,7 @@ export function namedVersion(program: Program, date: string, input: string): Res
 export function judgingVersion(
   program: Program,
   forced: ProgramVersion | undefined,
-  date: string,
+  date: IsoDate,
   input: string,
   forceWith: string,
 ): Result<ProgramVersion> {
@@ -102,12 +101,16 @@ export function timelineSteps(
   step: Step,
   inputs: { readonly from: string; readonly to: string },
 ): Result<IsoDate[]> {
+  const first = asIsoDate(from);
+  const last = asIsoDate(to);
   const problems = (['from', 'to'] as const)
-    .filter((which) => !isIsoDate(which === 'from' ? from : to))
+    .filter((which) => (which === 'from' ? first : last) === undefined)
     .map((which) => problem(inputs[which], '', 'flagNotCalendarDate', { value: which === 'from' ? from : to }));
-  if (problems.length === 0 && to < from) problems.push(problem(inputs.to, '', 'toBeforeFrom', { to, flag: inputs.from, from }));
-  if (problems.length > 0) return { ok: false, problems };
-  const dates = stepDates(from, to, step);
+  if (first !== undefined && last !== undefined && last < first) {
+    problems.push(problem(inputs.to, '', 'toBeforeFrom', { to, flag: inputs.from, from }));
+  }
+  if (problems.length > 0 || first === undefined || last === undefined) return { ok: false, problems };
+  const dates = stepDates(first, last, step);
   if (dates.length > MAX_TIMELINE_POINTS) {
     return fail(problem(inputs.to, '', 'tooManySteps', { count: String(dates.length), from, max: String(MAX_TIMELINE_POINTS) }));
   }

@@ -185,6 +185,8 @@ export class Evaluations {
         return prepared;
       },
     });
+    // Data that cannot be judged (a sum of money beyond exact cents) is the store's fault, as an invalid record is.
+    if (!evaluated.ok && evaluated.kind === 'data') throw new StoreDataError(evaluated.problems);
     if (!evaluated.ok) return evaluated;
     const { version, result: report } = evaluated.value;
     const { names: partnerNames, countries } = columns.partners;
@@ -203,6 +205,7 @@ export class Evaluations {
     const data = await this.partner(partnerId);
     if (!data) return undefined;
     const evaluated = evaluation(data, [partnerId], rules, names, { evidence: false });
+    if (!evaluated.ok && evaluated.kind === 'data') throw new StoreDataError(evaluated.problems);
     if (!evaluated.ok) return evaluated;
     const { version, result } = evaluated.value;
     const partner = data.dataset.partners.find((p) => p.id === partnerId)!;

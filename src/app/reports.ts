@@ -17,6 +17,7 @@ import {
   PreparedProgram,
   problem,
   qualificationMatrix,
+  SumOutOfRangeError,
   timelineOf,
   type Dataset,
   type DatasetColumns,
@@ -48,6 +49,20 @@ export type Outcome<T> = { readonly ok: true; readonly value: T } | ({ readonly 
 
 const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
 const failed = (kind: Failure['kind'], problems: readonly Problem[]): { ok: false } & Failure => ({ ok: false, kind, problems });
+
+/**
+ * The engine's answer, or a `data` failure when money it adds up for a
+ * partner leaves the range of exact cents (docs/rules.md, section 3): the
+ * data cannot be judged on that date, as an invalid dataset cannot.
+ */
+function counted<T>(source: string, compute: () => T): Outcome<T> {
+  try {
+    return ok(compute());
+  } catch (error) {
+    if (error instanceof SumOutOfRangeError) return { ok: false, kind: 'data', problems: [error.problem], source };
+    throw error;
+  }
+}
 
 /** How the caller names its inputs, so that a problem points at what the user typed. */
 export interface InputNames {
@@ -151,8 +166,10 @@ export function evaluation(
   const ids = new Set(data.dataset.partners.map((p) => p.id));
   const partners = knownPartners((id) => ids.has(id), partnerIds ?? [], data.source, names);
   if (!partners.ok) return partners;
-  const report = evaluate(prepare(version.value, data.dataset), { asOf: rules.asOf, partnerIds, evidence: options.evidence ?? true });
-  return ok({ version: version.value, result: report });
+  return counted(data.source, () => ({
+    version: version.value,
+    result: evaluate(prepare(version.value, data.dataset), { asOf: rules.asOf, partnerIds, evidence: options.evidence ?? true }),
+  }));
 }
 
 /** Evaluation of the whole store (or some of its partners) from columns: no object per revenue line, person or pass. */
@@ -171,8 +188,11 @@ export function evaluationOfColumns(
   const partners = knownPartners((id) => ids.has(id), partnerIds ?? [], data.source, names);
   if (!partners.ok) return partners;
   const prepared = options.prepared?.(version.value) ?? prepareColumns(version.value, data.columns);
-  const report = evaluate(prepared, { asOf: rules.asOf, partnerIds, evidence: options.evidence ?? true });
-  return ok({ version: version.value, result: report, prepared });
+  return counted(data.source, () => ({
+    version: version.value,
+    result: evaluate(prepared, { asOf: rules.asOf, partnerIds, evidence: options.evidence ?? true }),
+    prepared,
+  }));
 }
 
 /** What it takes to reach the levels named by `targets` (`OPTION/LEVEL` texts; none: the next level of each option). */
@@ -191,8 +211,10 @@ export function plan(
     if (!target.ok) return failed('target', target.problems);
     parsed.push(target.value);
   }
-  const result = planPartner(prepare(version.value, data.dataset), partnerId, rules.asOf, parsed.length > 0 ? parsed : undefined);
-  return ok({ version: version.value, result });
+  return counted(data.source, () => ({
+    version: version.value,
+    result: planPartner(prepare(version.value, data.dataset), partnerId, rules.asOf, parsed.length > 0 ? parsed : undefined),
+  }));
 }
 
 /** When each attained level lapses, and a projection of the next: across versions, each date judged by its own. */
@@ -200,7 +222,7 @@ export function forecast(data: JudgedData, partnerId: string, rules: RulesChoice
   const version = versionFor(data, [partnerId], rules, names);
   if (!version.ok) return version;
   const forced = rules.programVersion === undefined ? undefined : version.value;
-  return ok(forecastPartner(new PreparedProgram(data.program, data.dataset, forced), partnerId, rules.asOf));
+  return counted(data.source, () => forecastPartner(new PreparedProgram(data.program, data.dataset, forced), partnerId, rules.asOf));
 }
 
 /** Who counts for each people requirement, who is one exam away, and what each person still needs. */
@@ -240,5 +262,7 @@ export function timeline(
   const version = versionFor(data, [partnerId], { asOf: range.from, programVersion }, { ...names, asOf: names.from });
   if (!version.ok) return version;
   const forced = programVersion === undefined ? undefined : version.value;
-  return ok(timelineOf(new PreparedProgram(data.program, data.dataset, forced), partnerId, range.from, range.to, range.step));
+  return counted(data.source, () =>
+    timelineOf(new PreparedProgram(data.program, data.dataset, forced), partnerId, range.from, range.to, range.step),
+  );
 }

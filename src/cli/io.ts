@@ -39,12 +39,6 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
 
-/** Today's date where the user is: the calendar day of the local clock. */
-export function localToday(now: Date): string {
-  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${pad(now.getFullYear(), 4)}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
 /** A command's output: to `--out FILE` (its folders created) or to standard output. */
 export function writeOutput(io: CliIo, out: string | undefined, text: string): void {
   if (out === undefined) {

@@ -3,8 +3,8 @@
  * failure to an exit code: 2 for bad input or usage, 1 for anything else.
  */
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { formatProblem, InvalidInputError, JSON_SCHEMAS, problem, type JsonSchemaName } from '../engine/index.js';
-import { LOCALES, resolveLocale, translator, type Translator } from '../i18n/index.js';
+import { InvalidInputError, JSON_SCHEMAS, problem, type JsonSchemaName } from '../engine/index.js';
+import { formatProblem, LOCALES, resolveLocale, translator, type Translator } from '../i18n/index.js';
 import { runDocs, type DocsCommandOptions } from './commands/docs.js';
 import { runExport, runImport, type ExportCommandOptions, type ImportCommandOptions } from './commands/store.js';
 import { FORMATS, runEvaluate, type EvaluateCommandOptions } from './commands/evaluate.js';
@@ -17,15 +17,18 @@ import {
   runUsersAdd,
   runUsersList,
   runUsersRemove,
+  runUsersRevokeToken,
   runUsersToken,
+  runUsersTokens,
   type UsersAddCommandOptions,
   type UsersListCommandOptions,
   type UsersTokenCommandOptions,
+  type UsersTokensCommandOptions,
 } from './commands/users.js';
 import { runSchema } from './commands/schema.js';
 import { runServe, type ServeCommandOptions } from './commands/serve.js';
 import { runStart } from './commands/start.js';
-import { ROLES } from '../store/accounts.js';
+import { MAX_TOKEN_DAYS, ROLES } from '../store/accounts.js';
 import type { StoreFlags } from './inputs.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, processIo, type CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -67,7 +70,10 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .option('--port <port>', 'port to listen on (0: any free one)', wholeNumber(0, 65535), 3000)
       .option('--host <host>', 'address to listen on', '127.0.0.1')
       .option('--max-upload-mb <mb>', 'the largest import upload, in megabytes', wholeNumber(1, 100_000), 50)
-      .option('--trust-proxy', 'trust X-Forwarded-* headers (behind a reverse proxy)');
+      .option(
+        '--trust-proxy [addresses]',
+        'trust X-Forwarded-* headers from these reverse proxies only: addresses or CIDR ranges, comma-separated, or loopback (the default of the bare flag)',
+      );
   const withInputs = (command: Command): Command =>
     withStoreFlags(localized(command))
       .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
@@ -210,9 +216,28 @@ function buildProgram(io: CliIo, tr: Translator): Command {
         .command('token')
         .description('create an API token for an account, printed once: send it as Authorization: Bearer <token>')
         .argument('<username>', 'the user name')
-        .option('--name <name>', 'what the token is for, to tell tokens apart', 'cli'),
+        .option('--name <name>', 'what the token is for, to tell tokens apart', 'cli')
+        .option('--expires-days <days>', 'days until the token stops working (default 90)', wholeNumber(1, MAX_TOKEN_DAYS)),
     ),
   ).action((username: string, options: UsersTokenCommandOptions) => runUsersToken(username, options, io, tr));
+  withStoreFlags(
+    localized(
+      users
+        .command('tokens')
+        .description("list an account's API tokens: id, name, when made, when they expire, last used (never the secrets)")
+        .argument('<username>', 'the user name')
+        .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
+    ),
+  ).action((username: string, options: UsersTokensCommandOptions) => runUsersTokens(username, options, io, tr));
+  withStoreFlags(
+    localized(
+      users
+        .command('revoke-token')
+        .description('revoke an API token of an account: it stops working at once')
+        .argument('<username>', 'the user name')
+        .argument('<id>', 'the id of the token, as attain users tokens lists it'),
+    ),
+  ).action((username: string, id: string, options: StoreFlags) => runUsersRevokeToken(username, id, options, io, tr));
 
   withServerFlags(
     localized(

@@ -9,9 +9,11 @@ import type { Translator } from '../i18n/index.js';
 import type {
   CertifiedPeopleRequirement,
   Competency,
+  Exam,
   ExamSet,
   Level,
   Option,
+  PageRevision,
   ProgramVersion,
   Requirement,
   RevenueRequirement,
@@ -31,9 +33,11 @@ export function renderRequirementsPage(version: ProgramVersion, competencyId: st
   const lines: string[] = [`# ${anchor(competency.id)}${page.text(competency.name)}`, ''];
   if (competency.description) lines.push(page.text(competency.description), '');
   lines.push(tr.t('docs.effectiveFrom', { program: page.text(version.name), date: tr.date(version.effectiveFrom) }), '');
+  lines.push(...page.provenance(), '');
   for (const option of competency.options) lines.push(`- [${page.text(option.name)}](#${optionAnchor(option)})`);
   lines.push('');
   for (const option of competency.options) lines.push('', ...page.option(competency, option));
+  lines.push('', ...page.notes());
   return `${trimBlankLines(lines).join('\n')}\n`;
 }
 
@@ -46,6 +50,34 @@ class Page {
   /** A definition text in the page's locale, safe inside Markdown. */
   text(value: Parameters<Translator['text']>[0]): string {
     return escapeMarkdown(this.tr.text(value));
+  }
+
+  /** Where the rules were read, so a reader can check them against the page itself. */
+  provenance(): string[] {
+    const { source, publicationEnded } = this.version;
+    const lines: string[] = [];
+    if (typeof source === 'string') lines.push(this.tr.t('docs.source.text', { source: escapeMarkdown(source) }));
+    else if (source) lines.push(this.pageSource(source));
+    if (publicationEnded) lines.push('', this.tr.t('docs.publicationEnded', { date: this.tr.date(publicationEnded.on) }));
+    return lines;
+  }
+
+  private pageSource(source: PageRevision): string {
+    return this.tr.t('docs.source.page', {
+      handoff: this.tr.date(source.handoff),
+      repository: escapeMarkdown(source.repository),
+      path: escapeMarkdown(source.path),
+      commit: source.commit.slice(0, 7),
+      link: url(`https://github.com/${source.repository}/blob/${source.commit}/${source.path}`),
+    });
+  }
+
+  /** The page's errata and the readings Attain made of it. */
+  notes(): string[] {
+    if (this.version.notes.length === 0) return [];
+    const lines = [`## ${anchor('notes')}${this.tr.t('docs.notes.heading')}`, ''];
+    for (const note of this.version.notes) lines.push(`- ${this.tr.t(`docs.note.${note.kind}`, { text: this.text(note.text) })}`);
+    return lines;
   }
 
   option(competency: Competency, option: Option): string[] {
@@ -95,7 +127,9 @@ class Page {
         const cents = requirement.minimumCents.get(market.id);
         return cents === undefined ? [] : [`- ${this.threshold(requirement, cents)}`];
       });
-      if (bullets.length > 0) lines.push(...item('-', `**${this.text(market.name)}**`, bullets), '');
+      // A market the page gave no threshold is named, so its partners read why they attain nothing.
+      if (bullets.length === 0) bullets.push(`- ${this.tr.t('docs.market.noThreshold')}`);
+      lines.push(...item('-', `**${this.text(market.name)}**`, bullets), '');
     }
     for (const id of new Set(requirements.map((r) => r.attribution))) {
       const association = this.version.associationTypes.get(id);
@@ -113,8 +147,9 @@ class Page {
       return product.components.length > 0 ? this.tr.t('docs.revenue.productWithComponents', { product: name }) : name;
     });
     return this.tr.t('docs.revenue.threshold', {
-      amount: this.tr.usd(cents / 100),
+      amount: this.tr.t('docs.amount', { amount: pageAmount(this.tr.locale, cents) }),
       netNew: requirement.netNewOnly,
+      cloud: requirement.cloud,
       products: this.tr.list(products),
     });
   }
@@ -138,23 +173,40 @@ class Page {
     return set.exams.map((id) => {
       const exam = this.version.exams.get(id);
       const label = exam?.link ? `[${escapeMarkdown(id)}](${url(exam.link)})` : escapeMarkdown(id);
-      const values = {
-        exam: label,
-        title: exam ? this.text(exam.title) : '',
-        retires: exam?.retires === undefined ? undefined : this.tr.date(exam.retires),
-        acceptedUntil: exam?.acceptedUntil === undefined ? undefined : this.tr.date(exam.acceptedUntil),
-      };
-      const key =
-        values.retires !== undefined && values.acceptedUntil !== undefined
-          ? 'docs.exam.retiring'
-          : values.retires !== undefined
-            ? 'docs.exam.retires'
-            : values.acceptedUntil !== undefined
-              ? 'docs.exam.acceptedUntil'
-              : 'docs.exam';
-      return `- ${this.tr.t(key, values)}`;
+      const title = exam ? this.text(exam.title) : '';
+      const annotations = exam ? this.annotations(exam) : [];
+      return annotations.length === 0
+        ? `- ${this.tr.t('docs.exam', { exam: label, title })}`
+        : `- ${this.tr.t('docs.exam.annotated', { exam: label, title, annotations: annotations.join('; ') })}`;
     });
   }
+
+  /** What limits an exam's passes: since when it is offered, until when it counts, which predecessor counts too. */
+  private annotations(exam: Exam): string[] {
+    const found: string[] = [];
+    if (exam.availableFrom) found.push(this.tr.t('docs.exam.availableFrom', { month: monthOf(this.tr.locale, exam.availableFrom) }));
+    const retires = exam.retires === undefined ? undefined : this.tr.date(exam.retires);
+    const acceptedUntil = exam.acceptedUntil === undefined ? undefined : this.tr.date(exam.acceptedUntil);
+    if (retires !== undefined && acceptedUntil !== undefined) found.push(this.tr.t('docs.exam.retiring', { retires, acceptedUntil }));
+    else if (retires !== undefined) found.push(this.tr.t('docs.exam.retires', { retires }));
+    else if (acceptedUntil !== undefined) found.push(this.tr.t('docs.exam.acceptedUntil', { acceptedUntil }));
+    if (exam.acceptsPassesOf.length > 0) {
+      found.push(this.tr.t('docs.exam.acceptsPassesOf', { exams: this.tr.list(exam.acceptsPassesOf.map(escapeMarkdown)) }));
+    }
+    return found;
+  }
+}
+
+/** A threshold as the published pages write it: whole dollars without cents. */
+function pageAmount(locale: string, cents: number): string {
+  const whole = cents % 100 === 0;
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2 }).format(cents / 100);
+}
+
+/** A month YYYY-MM, written the locale's way ("November 2017"). */
+function monthOf(locale: string, month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
 }
 
 function optionAnchor(option: Option): string {

@@ -7,8 +7,15 @@
  * and can never drift with the machine's time zone.
  */
 
-/** An ISO `YYYY-MM-DD` text that names a real calendar day. */
-export type IsoDate = string;
+import type { z } from 'zod';
+
+/**
+ * An ISO `YYYY-MM-DD` text that names a real calendar day. Branded: only the
+ * parsers make one — `asIsoDate` for a flag or a parameter, the dataset and
+ * program schemas (`.brand<'IsoDate'>()`, the same brand) for records — and
+ * the calendar's own arithmetic, so that inside nothing parses a date twice.
+ */
+export type IsoDate = string & z.core.$brand<'IsoDate'>;
 
 /** Days since 1970-01-01. */
 export type DayNumber = number;
@@ -73,7 +80,7 @@ function pad(n: number, width: number): string {
 }
 
 export function formatIsoDate({ year, month, day }: CivilDate): IsoDate {
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}` as IsoDate;
 }
 
 /** Day number of an ISO date already known to be valid. */
@@ -87,49 +94,9 @@ export function isoDateOf(days: DayNumber): IsoDate {
   return formatIsoDate(fromDayNumber(days));
 }
 
-/** The same calendar day one year earlier; 29 February becomes 28 February. */
-export function oneYearEarlier(date: CivilDate): CivilDate {
-  const year = date.year - 1;
-  return { year, month: date.month, day: Math.min(date.day, daysInMonth(year, date.month)) };
-}
-
-/** The same calendar day one year later; 29 February becomes 28 February. */
-export function oneYearLater(date: CivilDate): CivilDate {
-  const year = date.year + 1;
-  return { year, month: date.month, day: Math.min(date.day, daysInMonth(year, date.month)) };
-}
-
-/**
- * The trailing-twelve-months window for as-of date D: the days after the same
- * calendar day one year earlier, up to and including D.
- * As of 2017-07-07 it holds 2016-07-08 … 2017-07-07.
- */
-export interface TtmWindow {
-  /** First day inside the window. */
-  readonly first: DayNumber;
-  /** Last day inside the window (the as-of date). */
-  readonly last: DayNumber;
-}
-
-export function ttmWindow(asOf: IsoDate): TtmWindow {
-  const civil = parseIsoDate(asOf);
-  if (!civil) throw new RangeError(`not a calendar date: "${asOf}"`);
-  return { first: toDayNumber(oneYearEarlier(civil)) + 1, last: toDayNumber(civil) };
-}
-
 /** `YYYY-MM` of an ISO date. */
 export function monthOf(date: IsoDate): string {
   return date.slice(0, 7);
-}
-
-/**
- * The first as-of date whose TTM window no longer holds a line dated `day`:
- * the first D with "one year before D" on or after the line's date. Usually
- * the same day a year later; a line of 29 February leaves on 1 March.
- */
-export function leavesWindowOn(day: DayNumber): DayNumber {
-  const candidate = toDayNumber(oneYearLater(fromDayNumber(day)));
-  return toDayNumber(oneYearEarlier(fromDayNumber(candidate))) >= day ? candidate : candidate + 1;
 }
 
 /** The same day `months` months later, clamped to the month's last day (31 January + 1 month = 28/29 February). */
@@ -142,5 +109,5 @@ export function addMonths(date: CivilDate, months: number): CivilDate {
 
 /** The parser of dates at the edges: the text as an IsoDate when it names a real day, else undefined. */
 export function asIsoDate(text: string): IsoDate | undefined {
-  return isIsoDate(text) ? text : undefined;
+  return isIsoDate(text) ? (text as IsoDate) : undefined;
 }

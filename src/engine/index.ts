@@ -4,14 +4,18 @@
  */
 export * from './calendar.js';
 export * from './money.js';
+export * from './rules/ttm-window.js';
+export * from './rules/currency-conversion.js';
+export { exclusiveOverlaps, exclusiveOverlapsSql, type AssociationSpans } from './rules/exclusive-associations.js';
+export { qualifies } from './rules/qualification.js';
 export * from './problems.js';
 export type { Result } from './result.js';
 export * from './program/model.js';
 export { LOCALES, programDefinition, localizedText, type ProgramDefinition, type ProgramDefinitionInput } from './program/schema.js';
 export { compileProgramVersion } from './program/compile.js';
-export { assembleProgram, versionFrom, versionInEffect } from './program/versions.js';
+export { assembleProgram, publicationEndedBy, versionFrom, versionInEffect } from './program/versions.js';
 export * from './dataset/model.js';
-export { datasetFile, collections, type CollectionName, type DatasetFile } from './dataset/schema.js';
+export { datasetFile, collections, MAX_ID_LENGTH, type CollectionName, type DatasetFile } from './dataset/schema.js';
 export { validateDataset, RowChecker } from './dataset/validate.js';
 export { prepare, prepareColumns, NEVER, type PreparedData, type PreparedDataset } from './evaluation/prepare.js';
 export { columnsOf, IdColumn, IdColumnBuilder, type DatasetColumns, type Ids } from './evaluation/columns.js';

@@ -1,12 +1,40 @@
 /**
  * Exact money. Amounts arrive as decimal text (or JSON numbers, read back as
  * the shortest decimal that denotes them), are converted to US dollars with an
- * exact product, and rounded once to whole cents, half away from zero. From
- * there on every sum and comparison is integer arithmetic on cents.
+ * exact product, and rounded once to whole cents, half away from zero
+ * (rules/currency-conversion.ts). From there on every sum and comparison is
+ * integer arithmetic on cents.
  */
+
+import { problemSummary, type Problem } from './problems.js';
 
 /** A whole number of US cents. Always a safe integer. */
 export type Cents = number;
+
+/**
+ * The largest amount of cents counted exactly: 2^53 − 1, US$90,071,992,547,409.91.
+ * One line converts to at most this much (rules/currency-conversion.ts); a
+ * sum of lines is checked where it is made (docs/rules.md, section 3).
+ */
+export const MAX_EXACT_CENTS: Cents = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Money added up beyond what cents count exactly, thrown where a partner's
+ * revenue is summed (evaluation, plan, forecast, timeline), with the problem
+ * naming the partner and the requirement: the data cannot be judged on that
+ * date, as an invalid dataset cannot (the use cases answer a `data` failure).
+ */
+export class SumOutOfRangeError extends RangeError {
+  constructor(readonly problem: Problem) {
+    super(problemSummary(problem));
+    this.name = 'SumOutOfRangeError';
+  }
+}
+
+/** Whether a number of cents is exact (a safe integer): what every sum of cents is checked with. */
+export function isExactCents(cents: number): boolean {
+  return cents <= MAX_EXACT_CENTS && cents >= -MAX_EXACT_CENTS;
+}
 
 /** An exact decimal: `units / 10^scale`. */
 export interface Decimal {
@@ -62,36 +90,6 @@ export function decimalToString(d: Decimal): string {
   return `${negative ? '-' : ''}${whole}${d.scale > 0 ? `.${fraction}` : ''}`;
 }
 
-const ONE: Decimal = { units: 1n, scale: 0 };
-const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/**
- * `amount × usdPerUnit` in cents, rounded half away from zero.
- * Throws RangeError when the result is beyond what cents can hold exactly.
- */
-export function toUsdCents(amount: Decimal, usdPerUnit: Decimal = ONE): Cents {
-  const product = amount.units * usdPerUnit.units;
-  const shift = amount.scale + usdPerUnit.scale - 2;
-  let cents: bigint;
-  if (shift <= 0) {
-    cents = product * 10n ** BigInt(-shift);
-  } else {
-    const divisor = 10n ** BigInt(shift);
-    cents = product / divisor; // truncates toward zero
-    const remainder = product % divisor; // carries the sign of the product
-    const twice = 2n * (remainder < 0n ? -remainder : remainder);
-    if (twice >= divisor) cents += product < 0n ? -1n : 1n;
-  }
-  if (cents > SAFE || cents < -SAFE) throw new RangeError(`amount out of range: ${cents} cents`);
-  return Number(cents);
-}
-
-/** Whole dollars or dollars-and-cents decimal text to cents; `undefined` if it has fractions of a cent. */
-export function exactCents(d: Decimal): Cents | undefined {
-  if (d.scale > 2) return undefined;
-  return toUsdCents(d);
-}
-
 /** Cents as a JSON number of dollars with (at most) two decimals. */
 export function centsToDollars(cents: Cents): number {
   return cents / 100;
@@ -102,45 +100,12 @@ export function centsToDecimalText(cents: Cents): string {
   return decimalToString({ units: BigInt(cents), scale: 2 });
 }
 
-/** Plain decimal text small enough for exact arithmetic in doubles: the usual amount. */
-const PLAIN = /^(-?)(\d+)(?:\.(\d+))?$/;
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact up to 10^22
-
-/**
- * `amount × usdPerUnit` in cents from decimal text, like `toUsdCents`, but
- * without bigints when every intermediate value is a safe integer (almost
- * always): millions of lines are converted on every import. `undefined` when
- * the text is not a decimal; RangeError when the result is out of range.
- */
-export function textToUsdCents(text: string, usdPerUnit: Decimal = ONE): Cents | undefined {
-  const m = PLAIN.exec(text);
-  const whole = m?.[2] ?? '';
-  const fraction = m?.[3] ?? '';
-  const rateUnits = Number(usdPerUnit.units);
-  if (m && whole.length + fraction.length <= 15 && Number.isSafeInteger(rateUnits)) {
-    const units = Number(whole + fraction) * (m[1] === '-' ? -1 : 1);
-    const product = units * rateUnits;
-    const shift = fraction.length + usdPerUnit.scale - 2;
-    if (Number.isSafeInteger(product) && shift <= 22) {
-      if (shift <= 0) {
-        const cents = product * POWERS_OF_TEN[-shift]!;
-        if (Number.isSafeInteger(cents)) return cents + 0; // + 0 turns -0 into 0
-      } else {
-        const divisor = POWERS_OF_TEN[shift]!;
-        const remainder = product % divisor; // exact for safe integers, sign of the product
-        const truncated = (product - remainder) / divisor;
-        const away = 2 * Math.abs(remainder) >= divisor ? Math.sign(product) : 0;
-        return truncated + away + 0;
-      }
-    }
-  }
-  const decimal = parseDecimal(text);
-  return decimal ? toUsdCents(decimal, usdPerUnit) : undefined;
-}
+/** Plain decimal text (sign, digits, fraction): no exponent to expand. */
+export const PLAIN_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 /** Decimal text without exponent: `1e-7` → `0.0000001`; plain text is returned as it is. */
 export function canonicalDecimalText(text: string): string {
-  if (PLAIN.test(text)) return text;
+  if (PLAIN_DECIMAL.test(text)) return text;
   const decimal = parseDecimal(text);
   return decimal ? decimalToString(decimal) : text;
 }

@@ -2,10 +2,14 @@
  * Input problems: what is wrong, in which record, in which field. Every
  * validator in the engine reports through this one type so that the CLI, the
  * API and the importer can all say `revenue[17] (id R-88): currency "EURO" is
- * not an ISO 4217 code` the same way.
+ * not an ISO 4217 code` the same way. A problem is data (a code and its
+ * values), not words: the engine speaks no language, and the shells word
+ * problems through src/i18n in the language of whoever reads them.
  */
 import type { z } from 'zod';
-import { CATALOGS, translator, type MessageValues, type Translator } from '../i18n/index.js';
+
+/** The values a problem's message names, as ICU MessageFormat takes them. */
+export type MessageValues = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
 export interface Problem {
   /** The record, e.g. `revenue[17] (id R-88)`, or the whole input (`dataset`). */
@@ -16,27 +20,36 @@ export interface Problem {
   readonly code: string;
   /** The values the message names (the field, the value, the other record…). */
   readonly values: MessageValues;
-  /** The message in English, e.g. `currency "EURO" is not an ISO 4217 code`. */
-  readonly message: string;
 }
 
-/** A problem, its English message taken from the catalog. */
 export function problem(record: string, field: string, code: string, values: MessageValues = {}): Problem {
-  return { record, field, code, values, message: translator('en').t(`problem.${code}`, values) };
+  return { record, field, code, values };
 }
 
-/** Whether a text is a key of the `problem` catalog: schemas give their own errors as codes (`notCalendarDate`). */
-export function isProblemCode(text: string): boolean {
-  return Object.hasOwn(CATALOGS.en, `problem.${text}`);
-}
+/**
+ * The codes schemas give as their own errors (`notCalendarDate`): they must be
+ * told from zod's own texts, and the catalog that could tell them is not the
+ * engine's to read. A schema with a new code adds it here and to the catalog.
+ */
+export const SCHEMA_CODES: ReadonlySet<string> = new Set([
+  'notCalendarDate',
+  'notCountryCode',
+  'notId',
+  'notMonth',
+  'notRequirementKind',
+  'notSingleRequirementKind',
+  'numberOrDecimalText',
+  'notWebLink',
+]);
 
-/** `record: message`, in the translator's locale (English by default). */
-export function formatProblem(p: Problem, tr?: Translator): string;
-/** As an array callback (`problems.map(formatProblem)`): in English. */
-export function formatProblem(p: Problem, index: number): string;
-export function formatProblem(p: Problem, tr?: Translator | number): string {
-  const locale = typeof tr === 'object' ? tr : undefined;
-  return `${p.record}: ${locale === undefined || locale.locale === 'en' ? p.message : locale.t(`problem.${p.code}`, p.values)}`;
+/**
+ * `record: code {values}`: a problem as data, for an error's message where no
+ * shell has worded it (a log, a stack trace). What users read is worded by
+ * src/i18n from the same code and values.
+ */
+export function problemSummary(p: Problem): string {
+  const values = Object.keys(p.values).length > 0 ? ` ${JSON.stringify(p.values)}` : '';
+  return `${p.record}: ${p.code}${values}`;
 }
 
 /** Thrown by the convenience entry points when input is invalid; carries every problem found. */
@@ -44,13 +57,20 @@ export class InvalidInputError extends Error {
   /** How many problems there are in all: `problems` may hold only the first of very many (a large import). */
   readonly total: number;
 
+  /**
+   * `describe` words each problem in the message; by default a summary of
+   * its code and values, since the engine has no catalog. Adapters whose
+   * errors people read as they are (a library's caller) throw them worded
+   * in English instead (`invalidInput` of src/i18n).
+   */
   constructor(
     readonly source: string,
     readonly problems: readonly Problem[],
     total?: number,
+    describe: (p: Problem) => string = problemSummary,
   ) {
     const count = total ?? problems.length;
-    super(`${source}: ${count} problem${count === 1 ? '' : 's'}\n${problems.map((p) => formatProblem(p)).join('\n')}`);
+    super(`${source}: ${count} problem${count === 1 ? '' : 's'}\n${problems.map((p) => describe(p)).join('\n')}`);
     this.name = 'InvalidInputError';
     this.total = count;
   }
@@ -59,7 +79,12 @@ export class InvalidInputError extends Error {
 /** `revenue[17] (id R-88)`; the id is shown only when it is a usable text. */
 export function recordLabel(collection: string, index: number, id?: unknown): string {
   const base = `${collection}[${index}]`;
-  return typeof id === 'string' && id.length > 0 ? `${base} (id ${id})` : base;
+  return typeof id === 'string' && id.length > 0 ? `${base} (id ${labelId(id)})` : base;
+}
+
+/** An id as a label shows it: one longer than any id may be (dataset/schema.ts) is cut, so the message stays readable. */
+export function labelId(id: string): string {
+  return id.length > 200 ? `${id.slice(0, 40)}…` : id;
 }
 
 /** A value quoted for a message, short enough to read; `missing` (a select option of the catalog) for no value. */
@@ -103,7 +128,7 @@ export function problemsFromZod(issues: readonly ZodIssue[], record: string, fie
     const input: unknown = 'input' in issue ? issue.input : undefined;
     const value = quote(input);
     const own = (message: string): Problem =>
-      isProblemCode(message)
+      SCHEMA_CODES.has(message)
         ? problem(record, field, message, { subject, value })
         : problem(record, field, 'invalid', { subject, value, detail: message });
     switch (issue.code) {

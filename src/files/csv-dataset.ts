@@ -5,9 +5,12 @@
  * stream, each with the line it starts on for messages.
  */
 import { createReadStream, statSync } from 'node:fs';
+import { pipeline, Transform } from 'node:stream';
 import { basename, extname } from 'node:path';
 import { parse } from 'csv-parse';
 import { collections, InvalidInputError, problem, type CollectionName } from '../engine/index.js';
+import { invalidInput } from '../i18n/index.js';
+import { utf8Stream } from './utf8.js';
 
 /** `exam-passes`, `exam_passes` and `examPasses` all name the examPasses entity. */
 export function entityOfFileName(file: string): CollectionName | undefined {
@@ -61,18 +64,45 @@ export async function* csvRows(file: string, entity: CollectionName, options: Cs
   const input = createReadStream(file);
   let bytes = 0;
   input.on('data', (chunk) => (bytes += chunk.length));
-  const parser = input.pipe(
-    parse({
-      bom: true,
-      columns: (header: string[]) => {
-        const columns = header.map((h) => h.trim());
-        options.onHeader?.(columns);
-        return columns;
-      },
-      skip_empty_lines: true,
-      info: true,
-    }),
-  );
+  // Strict UTF-8: bytes that are not are an error naming line and byte, never U+FFFD.
+  const utf8 = utf8Stream(file);
+  const text = new Transform({
+    readableObjectMode: false,
+    transform(chunk: Buffer, _encoding, done) {
+      try {
+        done(null, utf8.decode(chunk));
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+    flush(done) {
+      try {
+        done(null, utf8.end());
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+  });
+  const parser = parse({
+    bom: true,
+    columns: (header: string[]) => {
+      const columns = header.map((h) => h.trim());
+      // A column named twice would let its last cell win silently.
+      const first = new Map<string, number>();
+      columns.forEach((column, i) => {
+        const earlier = first.get(column);
+        if (earlier !== undefined)
+          throw invalidInput(file, [problem(`${file}:1`, '', 'duplicateColumn', { column, first: earlier + 1, second: i + 1 })]);
+        first.set(column, i);
+      });
+      options.onHeader?.(columns);
+      return columns;
+    },
+    skip_empty_lines: true,
+    info: true,
+  });
+  // An error anywhere (bytes that are not UTF-8 included) ends the parser with it, and the loop below with the parser.
+  pipeline(input, text, parser, () => undefined);
   let rows = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -83,11 +113,10 @@ export async function* csvRows(file: string, entity: CollectionName, options: Cs
   } catch (error) {
     if (error instanceof InvalidInputError) throw error;
     const line = (error as { lines?: number }).lines;
-    throw new InvalidInputError(file, [
-      problem(line === undefined ? file : `${file}:${line}`, '', 'notCsv', { detail: (error as Error).message }),
-    ]);
+    throw invalidInput(file, [problem(line === undefined ? file : `${file}:${line}`, '', 'notCsv', { detail: (error as Error).message })]);
   } finally {
     input.destroy();
+    text.destroy();
   }
   options.onProgress?.({ rows, bytes: totalBytes, totalBytes });
 }

@@ -1,25 +1,29 @@
 /** Reads a JSON dataset from disk and validates it against a program. */
 import { readFileSync } from 'node:fs';
-import { InvalidInputError, problem, validateDataset, type Catalog, type Dataset } from '../engine/index.js';
+import { problem, validateDataset, type Catalog, type Dataset } from '../engine/index.js';
+import { invalidInput } from '../i18n/index.js';
+import { decodeUtf8 } from './utf8.js';
 
 export function readJsonFile(path: string): unknown {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (error) {
-    throw new InvalidInputError(path, [
+    throw invalidInput(path, [
       problem(path, '', 'cannotReadFile', { detail: (error as NodeJS.ErrnoException).code ?? (error as Error).message }),
     ]);
   }
+  // Strict UTF-8: bytes that are not are an error naming line and byte, never U+FFFD.
+  const text = decodeUtf8(path, bytes);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InvalidInputError(path, [problem(path, '', 'notJson', { detail: (error as Error).message })]);
+    throw invalidInput(path, [problem(path, '', 'notJson', { detail: (error as Error).message })]);
   }
 }
 
 export function loadDataset(path: string, program: Catalog): Dataset {
   const result = validateDataset(readJsonFile(path), program);
-  if (!result.ok) throw new InvalidInputError(path, result.problems);
+  if (!result.ok) throw invalidInput(path, result.problems);
   return result.value;
 }

@@ -9,15 +9,8 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { DefinitionsPort } from '../app/ports.js';
-import {
-  assembleProgram,
-  compileProgramVersion,
-  InvalidInputError,
-  problem,
-  type Problem,
-  type Program,
-  type ProgramVersion,
-} from '../engine/index.js';
+import { assembleProgram, compileProgramVersion, problem, type Problem, type Program, type ProgramVersion } from '../engine/index.js';
+import { invalidInput } from '../i18n/index.js';
 
 /** The definition shipped with Attain. */
 export const DEFAULT_PROGRAM_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../definitions/microsoft-partner-network');
@@ -120,7 +113,7 @@ export function readProgramDefinitions(path: string = DEFAULT_PROGRAM_PATH): Pro
       layout = [{ label: '', files: definitionFiles(path) }];
     }
   } catch (error) {
-    throw new InvalidInputError(path, [problem(path, '', 'cannotReadDefinition', { detail: (error as Error).message })]);
+    throw invalidInput(path, [problem(path, '', 'cannotReadDefinition', { detail: (error as Error).message })]);
   }
 
   const display = (file: string): string => (file === path ? file : relative(path, file));
@@ -155,9 +148,9 @@ export function readProgramDefinitions(path: string = DEFAULT_PROGRAM_PATH): Pro
     if (!compiled.ok) problems.push(...compiled.problems.map((p) => (label ? { ...p, record: `${label}: ${p.record}` } : p)));
     else versions.push({ version: compiled.value, definition: merged });
   }
-  if (problems.length > 0) throw new InvalidInputError(path, dedupe(problems));
+  if (problems.length > 0) throw invalidInput(path, dedupe(problems));
   const program = assembleProgram(versions.map((v) => v.version));
-  if (!program.ok) throw new InvalidInputError(path, program.problems);
+  if (!program.ok) throw invalidInput(path, program.problems);
   const definitions = versions
     .map(({ version, definition }) => ({ effectiveFrom: version.effectiveFrom, definition }))
     .sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? -1 : a.effectiveFrom > b.effectiveFrom ? 1 : 0));
@@ -168,7 +161,7 @@ export function readProgramDefinitions(path: string = DEFAULT_PROGRAM_PATH): Pro
 function dedupe(problems: readonly Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems.filter((p) => {
-    const key = `${p.record}\u0000${p.field}\u0000${p.message}`;
+    const key = `${p.record}\u0000${p.field}\u0000${p.code}\u0000${JSON.stringify(p.values)}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

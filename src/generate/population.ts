@@ -9,7 +9,7 @@
  * numbers, amount text), never held whole: consumers turn them into
  * columns, dataset objects or CSV rows as they come.
  */
-import { dayNumberOf, NEVER, type Program, type Requirement } from '../engine/index.js';
+import { NEVER, toDayNumber, type Program, type Requirement } from '../engine/index.js';
 
 export interface GenerateOptions {
   readonly partners: number;
@@ -17,7 +17,7 @@ export interface GenerateOptions {
 }
 
 /** The days the revenue lines span: 2015-12-30 to 2017-12-28. */
-export const FIRST_DAY = dayNumberOf('2015-12-30');
+export const FIRST_DAY = toDayNumber({ year: 2015, month: 12, day: 30 });
 export const SPAN = 730;
 /** Foreign currencies of the lines (the rest are in US dollars), with monthly rates. */
 export const CURRENCIES = ['EUR', 'GBP'] as const;
@@ -92,6 +92,8 @@ export interface Catalogs {
   readonly exams: readonly string[];
   /** Certification paths: the exam sets of each distinct certified-people requirement, as exam indexes. */
   readonly paths: readonly (readonly (readonly number[])[])[];
+  /** Per exam, the first day it was offered (the first of its `availableFrom` month), or NEVER's opposite when always. */
+  readonly examFirstDay: readonly number[];
 }
 
 export function catalogsOf(program: Program): Catalogs {
@@ -125,7 +127,13 @@ export function catalogsOf(program: Program): Catalogs {
   for (const version of program.versions)
     for (const competency of version.competencies)
       for (const option of competency.options) for (const level of option.levels) level.requirements.forEach(visit);
-  return { countries, products, exams, paths };
+  const examFirstDay = exams.map((exam) => {
+    const month = program.examAvailableFrom.get(exam);
+    if (month === undefined) return -NEVER;
+    const [year, m] = month.split('-').map(Number) as [number, number];
+    return toDayNumber({ year, month: m, day: 1 });
+  });
+  return { countries, products, exams, paths, examFirstDay };
 }
 
 /**
@@ -136,7 +144,7 @@ export function catalogsOf(program: Program): Catalogs {
  * a few have thousands; about 50 on average.
  */
 export function* population(catalogs: Catalogs, options: GenerateOptions): Generator<PopulationRecord> {
-  const { countries, products, paths } = catalogs;
+  const { countries, products, paths, examFirstDay } = catalogs;
   const partnerCount = options.partners;
   const random = mulberry32(options.seed);
   const pick = (length: number): number => Math.floor(random() * length);
@@ -193,7 +201,11 @@ export function* population(catalogs: Catalogs, options: GenerateOptions): Gener
       const path = paths.length === 0 ? [] : paths[random() < 0.7 ? focus : pick(paths.length)]!;
       for (const set of path)
         for (const exam of set)
-          if (random() < 0.9) yield { kind: 'pass', person, partner: p, local: i, exam, day: FIRST_DAY - 200 + pick(SPAN + 200) };
+          if (random() < 0.9) {
+            // Never before the exam was offered: such a pass is invalid data.
+            const first = Math.max(FIRST_DAY - 200, examFirstDay[exam]!);
+            yield { kind: 'pass', person, partner: p, local: i, exam, day: first + pick(FIRST_DAY + SPAN - first) };
+          }
       person += 1;
     }
   }

@@ -8,7 +8,8 @@
  * on its own, so it needs none.
  *
  * Every route under /api/v1 needs a principal unless its config says
- * `public: true` (sign-in). What the principal may see is decided in
+ * `public: true` (sign-in) — decided on the matched route, not the URL as
+ * sent. What the principal may see is decided in
  * tenancy.ts.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -73,7 +74,10 @@ async function resolvePrincipal(store: Store, request: FastifyRequest, reply: Fa
 export function registerAuth(app: FastifyInstance, store: Store): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/v1/')) return;
+    // Decided on the route the router matched, never on the raw target: an absolute-form target (`GET http://x/api/v1/…`),
+    // odd slashes or encodings reach the same route and so the same check. No route matched: the 404 tells nothing.
+    const route = request.routeOptions.url;
+    if (route === undefined || !route.startsWith('/api/v1/')) return;
     const isPublic = request.routeOptions.config?.public === true;
     const principal = await resolvePrincipal(store, request, reply);
     request.principal = principal ?? null;

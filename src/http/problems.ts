@@ -5,9 +5,12 @@
  * the engine's own Problem objects, worded by the `problem` catalog as the
  * command line words them.
  */
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError, problemsFromZod, type Problem, type ZodIssue } from '../engine/index.js';
-import { LOCALES, matchLocale, translator, type Locale, type MessageValues, type Translator } from '../i18n/index.js';
+import { LOCALES, matchLocale, problemMessage, translator, type Locale, type MessageValues, type Translator } from '../i18n/index.js';
+import type { ProblemDetails, ProblemItem } from '../contract/problems.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -22,35 +25,21 @@ const KINDS = {
   404: 'not-found',
   405: 'method-not-allowed',
   406: 'not-acceptable',
+  408: 'timeout',
   409: 'conflict',
   413: 'too-large',
   415: 'unsupported-media-type',
   422: 'invalid-input',
   429: 'rate-limited',
+  431: 'headers-too-large',
   500: 'internal',
   503: 'unavailable',
 } as const satisfies Record<number, string>;
 export type ProblemStatus = keyof typeof KINDS;
 
-/** One thing wrong with the input: where (the record or the part of the request, and the field), what (a code), in words. */
-export interface ProblemItem {
-  readonly record: string;
-  readonly field: string;
-  readonly code: string;
-  readonly message: string;
-}
-
-export interface ProblemBody {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
-  readonly detail: string;
-  readonly instance: string;
-  readonly requestId: string;
-  readonly errors?: readonly ProblemItem[];
-  /** How many problems there are in all, when `errors` lists only the first. */
-  readonly total?: number;
-}
+/** The body of every error answer: the contract's problem details (src/contract/problems.ts). */
+export type ProblemBody = ProblemDetails;
+export type { ProblemItem };
 
 /** An answer other than success, thrown by a handler: its status, and its detail as a key of the `cli` catalog (`http.detail.…`). */
 export class HttpProblem extends Error {
@@ -110,7 +99,7 @@ export function requestTranslator(request: FastifyRequest): Translator {
 
 /** A problem worded in the translator's language, without the record in front (it has a field of its own). */
 export function problemItem(p: Problem, tr: Translator): ProblemItem {
-  return { record: p.record, field: p.field, code: p.code, message: tr.locale === 'en' ? p.message : tr.t(`problem.${p.code}`, p.values) };
+  return { record: p.record, field: p.field, code: p.code, message: problemMessage(p, tr) };
 }
 
 /** The problem body of a status, its detail from the catalog. */
@@ -193,6 +182,47 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   return sendProblem(reply, problemBody(request, 500, tr.t('cli.http.detail.internal', { requestId: request.id })));
 }
 
+/**
+ * What Node's HTTP parser refuses before any route sees it — a malformed
+ * request line or header, headers past the size limit (431), a request too
+ * slow to arrive (408) — answered as a problem too (in English: nothing of
+ * the request was read), then the connection closed.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detailKey]: [ProblemStatus, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headersTooLarge']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'timeout']
+        : [400, 'malformedRequest'];
+  const tr = translator('en');
+  const id = randomUUID();
+  const kind = KINDS[status];
+  const body = JSON.stringify({
+    type: `urn:attain:problem:${kind}`,
+    title: tr.t(`cli.http.title.${kind}`),
+    status,
+    detail: tr.t(`cli.http.detail.${detailKey}`),
+    instance: `urn:attain:request:${id}`,
+    requestId: id,
+  } satisfies ProblemBody);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${id}\r\nX-Content-Type-Options: nosniff\r\n` +
+        `Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+const STATUS_TEXT: Partial<Record<ProblemStatus, string>> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
+
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   return sendProblem(reply, problemBody(request, 404, requestTranslator(request).t('cli.http.detail.noRoute', { method: request.method })));
 }
@@ -200,14 +230,53 @@ export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): F
 /** The locales a `locale` parameter takes. */
 export const LOCALE_VALUES = LOCALES;
 
-/** The path of the first text holding a NUL character (a key or a value), which no PostgreSQL text can store. */
-export function nulAt(value: unknown, path: PropertyKey[] = []): { path: PropertyKey[]; input: unknown } | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? { path, input: value } : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
-    if (typeof key === 'string' && key.includes('\u0000')) return { path: [...path, key], input: key };
-    const found = nulAt(item, [...path, key]);
-    if (found) return found;
+/** How deep nulAt looks; the JSON parser refuses deeper bodies (server.ts), and a query or path is flat. */
+export const MAX_WALK_DEPTH = 256;
+
+/**
+ * The path of the first text holding a NUL character (a key or a value),
+ * which no PostgreSQL text can store. A bounded, iterative walk: no input
+ * can make it recurse past the stack or copy paths quadratically; a value
+ * nested deeper than MAX_WALK_DEPTH is reported at that depth as too deep.
+ */
+export function nulAt(value: unknown): { path: PropertyKey[]; input: unknown; tooDeep?: true } | undefined {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value, path: [] }];
+  while (stack.length > 0) {
+    const { value: item, path } = stack.pop()!;
+    if (typeof item === 'string') {
+      if (item.includes('\u0000')) return { path, input: item };
+      continue;
+    }
+    if (typeof item !== 'object' || item === null) continue;
+    if (path.length >= MAX_WALK_DEPTH) return { path, input: undefined, tooDeep: true };
+    const entries = Array.isArray(item) ? [...item.entries()] : Object.entries(item);
+    // Pushed last to first, so the first entry is looked at first.
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i]!;
+      if (typeof key === 'string' && key.includes('\u0000')) return { path: [...path, key], input: key };
+      stack.push({ value: child, path: [...path, key] });
+    }
   }
   return undefined;
+}
+
+/**
+ * The deepest nesting of arrays and objects in a JSON text, stopping as soon
+ * as it passes `limit`: a linear scan, before anything is parsed (strings
+ * skipped, with their escapes).
+ */
+export function jsonDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }

@@ -12,11 +12,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
 import swagger, { type SwaggerTransform } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifySchemaCompiler, type FastifyServerOptions } from 'fastify';
@@ -31,7 +31,9 @@ import { today } from '../app/today.js';
 import { definitionsOnDisk } from '../files/program-files.js';
 import {
   errorHandler,
+  clientErrorHandler,
   HttpProblem,
+  jsonDeeperThan,
   notFoundHandler,
   nulAt,
   problemBody,
@@ -57,11 +59,19 @@ export interface ServerOptions {
   readonly bodyLimit?: number | undefined;
   /** How long a browser session lasts (default 12 hours). */
   readonly sessionTtlSeconds?: number | undefined;
-  /** Sign-in attempts per client address and user name per window (default 10 a minute). */
+  /** Failed sign-ins in a row before a user name is locked (default 10; the lock lasts a window, doubling with each further failure), five times as many per client address in a window (default a minute). */
   readonly signInMax?: number | undefined;
   readonly signInWindowMs?: number | undefined;
-  /** Trust X-Forwarded-* from a reverse proxy (client address, https). Default false. */
-  readonly trustProxy?: boolean | undefined;
+  /**
+   * The reverse proxies whose X-Forwarded-* headers are believed (client
+   * address, https): addresses and CIDR ranges (`10.0.0.0/8`, `::1`), or
+   * `loopback`, `linklocal`, `uniquelocal`; a list, or one string with
+   * commas. Only the hops from these are skipped: an address an untrusted
+   * peer puts in X-Forwarded-For is never taken as the client's. `true`
+   * (every hop) is accepted only for compatibility of the option's type and
+   * is refused: it lets anyone choose their address. Default: none.
+   */
+  readonly trustProxy?: string | readonly string[] | false | undefined;
   /** Today, the default as-of date (default: the UTC calendar date). */
   readonly today?: (() => string) | undefined;
   /**
@@ -80,6 +90,24 @@ const DASHBOARD_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
   "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
+/** What every other answer may load: nothing (JSON, problems, text); a rendered requirement page its own stylesheet. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+export const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: https:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** /api/docs (Swagger UI): its own scripts and styles, by hash (the plugin's list), and nothing from elsewhere. */
+function docsCsp(header: string): string {
+  return header
+    .replace(/\s*upgrade-insecure-requests;?/, '')
+    .replace(/ https:/g, '')
+    .replace(/ validator\.swagger\.io/, '')
+    .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
+    .trim();
+}
+
+/** The deepest nesting of arrays and objects a JSON body may have (an import or a program definition needs about 10). */
+export const MAX_JSON_DEPTH = 64;
+
 export const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 /** Request ids: the caller's X-Request-Id when it is a plain token, else a new UUID. */
@@ -95,7 +123,8 @@ const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
     const part = httpPart === 'querystring' ? 'query' : (httpPart ?? 'request');
     const nul = nulAt(data);
     if (nul) {
-      const issue = { code: 'custom', path: nul.path, input: nul.input, message: 'holds a NUL character (\\u0000)' } as const;
+      const message = nul.tooDeep ? 'is nested too deeply' : 'holds a NUL character (\\u0000)';
+      const issue = { code: 'custom', path: nul.path, input: nul.input, message } as const;
       return { error: new RequestValidationError(part, [issue as ZodIssue]) };
     }
     const result = schema.safeParse(data, { reportInput: true });
@@ -121,6 +150,32 @@ function openApiTransform(): SwaggerTransform {
   };
 }
 
+/** The first entry of a trusted-proxy list that is not an address, a CIDR range or a named range; undefined when all are. */
+export function notProxyAddress(list: string | readonly string[]): string | undefined {
+  const entries = (typeof list === 'string' ? list.split(',') : [...list]).map((a) => a.trim());
+  return entries.find((entry) => {
+    if (entry === 'loopback' || entry === 'linklocal' || entry === 'uniquelocal') return false;
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return true;
+    if (bits === undefined) return false;
+    return !/^\d{1,3}$/.test(bits) || Number(bits) > (family === 4 ? 32 : 128);
+  });
+}
+
+/** Fastify's trustProxy: the list given, never every hop. */
+export function trustedProxies(given: ServerOptions['trustProxy'] | true): string | false {
+  if (given === undefined || given === false) return false;
+  if (given === true)
+    throw new Error(
+      'trustProxy: name the proxies (addresses, CIDR ranges, or loopback); trusting every hop lets anyone choose their address',
+    );
+  const list = (typeof given === 'string' ? given.split(',') : [...given]).map((a) => a.trim()).filter((a) => a !== '');
+  const bad = notProxyAddress(list);
+  if (bad !== undefined) throw new Error(`trustProxy: "${bad}" is not an address, a CIDR range, loopback, linklocal or uniquelocal`);
+  return list.length === 0 ? false : list.join(',');
+}
+
 export async function buildServer(options: ServerOptions): Promise<Api> {
   const settings: Settings = {
     maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
@@ -133,11 +188,27 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
   const app = Fastify({
     ...(typeof loggerOption === 'object' && 'info' in loggerOption ? { loggerInstance: loggerOption } : { logger: loggerOption }),
     genReqId: requestId,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: trustedProxies(options.trustProxy),
+    // What never reaches a route (malformed request line, headers too large, a timeout) is a problem too.
+    clientErrorHandler,
+    // Errors of the framework before routing (a malformed URL's percent-encoding…) are problems like every other.
+    frameworkErrors: (error, request, reply) => void errorHandler(error, request, reply),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // The querystring parser's arrays are kept to 50 entries by the schemas; keep keys plain.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
   }).withTypeProvider<ZodTypeProvider>();
+
+  // JSON bodies: nesting is bounded before anything is parsed (a deep body cannot stall or overflow a walk of it); then the
+  // framework's own parser, which refuses __proto__ and constructor.prototype keys.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    if (jsonDeeperThan(text, MAX_JSON_DEPTH)) {
+      done(new HttpProblem(400, 'tooDeep', { depth: MAX_JSON_DEPTH }), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -159,11 +230,17 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
   const dashboard = webRoot !== false && existsSync(`${webRoot}/index.html`);
   app.setNotFoundHandler((request, reply) => {
     // The dashboard is a single-page app: its routes (/partners/P-X…) are all its index.html.
-    const path = request.url.split('?')[0]!;
+    // The path as sent, however it was spelled (absolute-form, doubled slashes, capitals): nothing like /api is a page.
+    const path = request.url
+      .split('?')[0]!
+      .replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '')
+      .replace(/\/{2,}/g, '/')
+      .toLowerCase();
     const page = dashboard && (request.method === 'GET' || request.method === 'HEAD') && !path.startsWith('/api/') && path !== '/api';
     if (!page) return notFoundHandler(request, reply);
     return reply
       .header('content-security-policy', DASHBOARD_CSP)
+      .header('x-content-type-options', 'nosniff')
       .header('cache-control', 'no-cache')
       .sendFile('index.html', webRoot as string);
   });
@@ -171,9 +248,17 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Every answer: no sniffing of types, and a policy for whatever a browser renders (HTML pages set their own first).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (!reply.hasHeader('content-security-policy')) {
+      const type = String(reply.getHeader('content-type') ?? '');
+      reply.header('content-security-policy', type.startsWith('text/html') ? PAGE_CSP : API_CSP);
+    }
+    return payload;
+  });
 
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
   await app.register(multipart, {
     limits: { fileSize: settings.maxUploadBytes, files: 50, fields: 50, parts: 120, fieldSize: 64 * 1024, headerPairs: 200 },
   });
@@ -203,7 +288,7 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
     transform: openApiTransform(),
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, transformStaticCSP: docsCsp });
   if (dashboard) {
     await app.register(fastifyStatic, {
       root: webRoot as string,

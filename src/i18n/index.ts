@@ -2,3 +2,4 @@
 export * from './locales.js';
 export { CATALOGS, type Catalog } from './catalog.js';
 export { translator, type LocalizedText, type MessageValues, type Translator } from './translator.js';
+export { formatProblem, invalidInput, problemMessage, wordProblem, type WordedProblem } from './problems.js';

@@ -1,6 +1,7 @@
-/** The locales Attain speaks. Every text a user sees exists in all of them. */
-export const LOCALES = ['en', 'fr-FR', 'zh-TW'] as const;
-export type Locale = (typeof LOCALES)[number];
+import { LOCALES, type Locale } from '../engine/locales.js';
+
+/** The locales Attain speaks, as the engine lists them: every text a user sees exists in all of them. */
+export { LOCALES, type Locale };
 
 export function isLocale(value: string): value is Locale {
   return (LOCALES as readonly string[]).includes(value);

@@ -5,9 +5,11 @@
  */
 import { IntlMessageFormat } from 'intl-messageformat';
 import { CATALOGS, type Catalog } from './catalog.js';
+import type { MessageValues } from '../engine/problems.js';
 import type { Locale } from './locales.js';
 
-export type MessageValues = Readonly<Record<string, string | number | boolean | null | undefined>>;
+// The engine defines the values problems carry; every message takes the same kind.
+export type { MessageValues };
 
 /** A text in several locales, as the program definition carries it. */
 export type LocalizedText = { readonly en: string } & { readonly [locale: string]: string | undefined };

@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import type { EvaluationReport, ProgramVersion, RequirementEvaluation } from '../engine/index.js';
 import type { Translator } from '../i18n/index.js';
-import { BORDERLESS, indent, names, quantity, TABLE_STYLE } from './format.js';
+import { BORDERLESS, indent, lastPublishedLine, names, quantity, TABLE_STYLE } from './format.js';
 
 function kindOf(requirement: RequirementEvaluation): string {
   // Alternatives show the figures of one of them: dollars or people as that one counts.
@@ -13,6 +13,10 @@ function kindOf(requirement: RequirementEvaluation): string {
 
 function row(tr: Translator, levelCell: string, name: string, evaluation: RequirementEvaluation): string[] {
   const kind = kindOf(evaluation);
+  // No threshold published for the market: not a shortfall, and said so instead of a number.
+  if (evaluation.required === null || evaluation.shortfall === null) {
+    return [levelCell, name, quantity(tr, kind, evaluation.actual), '—', '—', tr.t('cli.noThresholdPublished')];
+  }
   return [
     levelCell,
     name,
@@ -39,6 +43,7 @@ export function renderEvaluationTable(report: EvaluationReport, version: Program
         asOf: tr.date(report.asOf),
         version: tr.date(report.programVersion),
       }),
+      ...lastPublishedLine(report, tr),
     ];
     for (const competencyEvaluation of evaluation.competencies) {
       const competencyId = competencyEvaluation.competency;

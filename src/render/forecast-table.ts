@@ -1,21 +1,13 @@
 /** The `--format table` view of a forecast. */
-import { versionFrom, type Dataset, type PartnerForecast, type Program } from '../engine/index.js';
+import { versionFrom, type Dataset, type IsoDate, type PartnerForecast, type Program } from '../engine/index.js';
 import type { Translator } from '../i18n/index.js';
-import { names, quantity } from './format.js';
+import { names, partnerHeader, quantity } from './format.js';
 
 export function renderForecastTable(forecast: PartnerForecast, program: Program, dataset: Dataset, tr: Translator): string {
-  const partner = dataset.partners.find((p) => p.id === forecast.partnerId);
   // Requirements are named as the version judging each date names them: a lapse or a projection may fall under later rules.
-  const namesOf = (date: string) => names(versionFrom(program, date) ?? program.versions.at(-1)!, tr);
+  const namesOf = (date: IsoDate) => names(versionFrom(program, date) ?? program.versions.at(-1)!, tr);
   const name = namesOf(forecast.programVersion);
-  const lines = [
-    tr.t('cli.forecast.header', {
-      partnerId: forecast.partnerId,
-      name: partner?.name ?? '',
-      asOf: tr.date(forecast.asOf),
-      version: tr.date(forecast.programVersion),
-    }),
-  ];
+  const lines = [partnerHeader('cli.forecast.header', forecast, dataset, tr)];
   for (const o of forecast.options) {
     const requirement = (id: string) => name.requirement(o.competency, o.option, id);
     lines.push(
@@ -35,13 +27,16 @@ export function renderForecastTable(forecast: PartnerForecast, program: Program,
           `  ${tr.t(o.lapse.programVersion !== forecast.programVersion ? 'cli.forecast.lapsesNewRules' : 'cli.forecast.lapses', values)}`,
         );
         for (const f of o.lapse.failing) {
+          const failing = then.requirement(o.competency, o.option, f.requirement);
           lines.push(
-            `    ${tr.t('cli.forecast.failing', {
-              requirement: then.requirement(o.competency, o.option, f.requirement),
-              actual: quantity(tr, f.kind, f.actual),
-              required: quantity(tr, f.kind, f.required),
-              shortfall: quantity(tr, f.kind, f.shortfall),
-            })}`,
+            f.required === null || f.shortfall === null
+              ? `    ${tr.t('cli.forecast.noThreshold', { requirement: failing })}`
+              : `    ${tr.t('cli.forecast.failing', {
+                  requirement: failing,
+                  actual: quantity(tr, f.kind, f.actual),
+                  required: quantity(tr, f.kind, f.required),
+                  shortfall: quantity(tr, f.kind, f.shortfall),
+                })}`,
           );
         }
       }
@@ -59,7 +54,11 @@ export function renderForecastTable(forecast: PartnerForecast, program: Program,
         const then = namesOf(p.programVersion);
         for (const f of p.blockedBy) {
           const blocked = then.requirement(o.competency, o.option, f.requirement);
-          lines.push(`    ${tr.t('cli.forecast.blocked', { requirement: blocked, shortfall: quantity(tr, f.kind, f.shortfall) })}`);
+          lines.push(
+            f.shortfall === null
+              ? `    ${tr.t('cli.forecast.noThreshold', { requirement: blocked })}`
+              : `    ${tr.t('cli.forecast.blocked', { requirement: blocked, shortfall: quantity(tr, f.kind, f.shortfall) })}`,
+          );
         }
       }
     }

@@ -1,5 +1,5 @@
 /** Shared wording of the terminal views: names from the program, in the reader's locale. */
-import type { Competency, Option, ProgramVersion, Requirement } from '../engine/index.js';
+import type { Competency, Dataset, Option, ProgramVersion, Requirement } from '../engine/index.js';
 import type { Translator } from '../i18n/index.js';
 
 export function findOption(version: ProgramVersion, competency: string, option: string): { competency?: Competency; option?: Option } {
@@ -77,4 +77,31 @@ export const TABLE_STYLE = { head: [], border: [], 'padding-left': 0, 'padding-r
 /** Table text indented, without trailing blanks. */
 export function indent(text: string, by: string): string {
   return text.replace(/ +$/gm, '').replace(/^/gm, by);
+}
+
+/** The first line of a partner's report: who, as of when, under which rules (and whether they are the last published). */
+export function partnerHeader(
+  key: string,
+  report: { readonly partnerId: string; readonly asOf: string; readonly programVersion: string; readonly publicationEnded?: string },
+  dataset: Dataset,
+  tr: Translator,
+): string {
+  const partner = dataset.partners.find((p) => p.id === report.partnerId);
+  const header = tr.t(key, {
+    partnerId: report.partnerId,
+    name: partner?.name ?? '',
+    asOf: tr.date(report.asOf),
+    version: tr.date(report.programVersion),
+  });
+  return [header, ...lastPublishedLine(report, tr)].join('\n');
+}
+
+/** When the rules applied are the last their source published: a line saying so, and since when nothing newer was. */
+export function lastPublishedLine(
+  report: { readonly programVersion: string; readonly publicationEnded?: string },
+  tr: Translator,
+): string[] {
+  return report.publicationEnded === undefined
+    ? []
+    : [tr.t('cli.lastPublished', { version: tr.date(report.programVersion), since: tr.date(report.publicationEnded) })];
 }

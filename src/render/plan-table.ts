@@ -2,19 +2,11 @@
 import Table from 'cli-table3';
 import type { Dataset, PartnerPlan, ProgramVersion } from '../engine/index.js';
 import type { Translator } from '../i18n/index.js';
-import { BORDERLESS, indent, names, TABLE_STYLE } from './format.js';
+import { BORDERLESS, indent, names, partnerHeader, TABLE_STYLE } from './format.js';
 
 export function renderPlanTable(plan: PartnerPlan, version: ProgramVersion, dataset: Dataset, tr: Translator): string {
-  const partner = dataset.partners.find((p) => p.id === plan.partnerId);
   const name = names(version, tr);
-  const lines = [
-    tr.t('cli.plan.header', {
-      partnerId: plan.partnerId,
-      name: partner?.name ?? '',
-      asOf: tr.date(plan.asOf),
-      version: tr.date(plan.programVersion),
-    }),
-  ];
+  const lines = [partnerHeader('cli.plan.header', plan, dataset, tr)];
   if (plan.targets.length === 0) lines.push('', tr.t('cli.plan.nothing'));
   for (const t of plan.targets) {
     const requirement = (id: string) => name.requirement(t.competency, t.option, id);
@@ -29,9 +21,14 @@ export function renderPlanTable(plan: PartnerPlan, version: ProgramVersion, data
       }),
     );
 
-    const gaps = t.revenue.filter((g) => g.shortfall > 0);
-    if (gaps.length === 0) lines.push(`  ${tr.t('cli.plan.revenueMet')}`);
-    else {
+    // A threshold never published for the market: no sale closes it, so it is said before any plan.
+    for (const g of t.revenue) {
+      if (g.shortfall === null) lines.push(`  ${tr.t('cli.forecast.noThreshold', { requirement: requirement(g.requirement) })}`);
+    }
+    const gaps = t.revenue.filter((g): g is typeof g & { shortfall: number } => g.shortfall !== null && g.shortfall > 0);
+    if (gaps.length === 0) {
+      if (t.revenue.every((g) => g.shortfall !== null)) lines.push(`  ${tr.t('cli.plan.revenueMet')}`);
+    } else {
       lines.push(`  ${tr.t('cli.plan.revenueToClose', { amount: tr.usd(t.revenueToClose), gaps: gaps.length })}`);
       for (const g of gaps)
         lines.push(`    ${tr.t('cli.plan.short', { amount: tr.usd(g.shortfall), requirement: requirement(g.requirement) })}`);

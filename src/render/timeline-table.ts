@@ -1,9 +1,9 @@
 /** The table and CSV views of a timeline: one row per date, option and requirement. CSV stays locale-neutral, like JSON. */
 import Table from 'cli-table3';
-import { stringify } from 'csv-stringify/sync';
-import { versionFrom, type PartnerTimeline, type Program } from '../engine/index.js';
+import { stringifyCsv } from './csv.js';
+import { versionFrom, type IsoDate, type PartnerTimeline, type Program } from '../engine/index.js';
 import type { Translator } from '../i18n/index.js';
-import { BORDERLESS, indent, names, quantity, TABLE_STYLE } from './format.js';
+import { BORDERLESS, indent, lastPublishedLine, names, quantity, TABLE_STYLE } from './format.js';
 
 function levelsOf(timeline: PartnerTimeline): string[] {
   return [...new Set(timeline.points.flatMap((p) => p.options.flatMap((o) => o.requirements.flatMap((r) => Object.keys(r.required)))))];
@@ -25,7 +25,7 @@ export function renderTimelineCsv(timeline: PartnerTimeline): string {
       ]),
     ),
   );
-  return stringify([
+  return stringifyCsv([
     ['date', 'programVersion', 'option', 'level', 'requirement', 'kind', 'actual', ...levels.map((l) => `required_${l}`)],
     ...body,
   ]);
@@ -34,7 +34,7 @@ export function renderTimelineCsv(timeline: PartnerTimeline): string {
 export function renderTimelineTable(timeline: PartnerTimeline, program: Program, tr: Translator): string {
   const levels = levelsOf(timeline);
   // Each row is named as the version judging its date names things: a range may cross a revision.
-  const namesAt = (version: string) => names(versionFrom(program, version) ?? program.versions.at(-1)!, tr);
+  const namesAt = (version: IsoDate) => names(versionFrom(program, version) ?? program.versions.at(-1)!, tr);
   const name = namesAt(timeline.points.at(-1)?.programVersion ?? program.versions.at(-1)!.effectiveFrom);
   const table = new Table({
     head: [
@@ -79,5 +79,8 @@ export function renderTimelineTable(timeline: PartnerTimeline, program: Program,
     to: tr.date(timeline.to),
     step: timeline.step,
   });
-  return `${header}\n${indent(table.toString(), '')}\n`;
+  // From the first point judged by rules that are the last published, a line says so.
+  const last = timeline.points.find((p) => p.publicationEnded !== undefined);
+  const notice = last ? lastPublishedLine(last, tr) : [];
+  return `${[header, ...notice].join('\n')}\n${indent(table.toString(), '')}\n`;
 }

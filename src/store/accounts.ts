@@ -136,24 +136,80 @@ export class Accounts {
     await this.db.query('DELETE FROM sessions WHERE token_hash = $1', [tokenDigest(token)]);
   }
 
-  /** A new API token for scripts: shown once, kept as a digest. */
-  async createToken(userId: number, name: string): Promise<{ id: number; token: string }> {
+  /** A new API token for scripts: shown once, kept as a digest; it stops working after `expiresInDays` (default 90). */
+  async createToken(
+    userId: number,
+    name: string,
+    expiresInDays: number = DEFAULT_TOKEN_DAYS,
+  ): Promise<{ id: number; token: string; expiresAt: string }> {
     const token = newToken('attain_');
-    const [row] = await this.db.query<{ id: string }>(
-      'INSERT INTO api_tokens (user_id, name, token_hash) VALUES ($1, $2, $3) RETURNING id::text AS id',
-      [userId, name, tokenDigest(token)],
+    const [row] = await this.db.query<{ id: string; expires_at: string }>(
+      `INSERT INTO api_tokens (user_id, name, token_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(days => $4))
+       RETURNING id::text AS id, ${instant('expires_at')} AS expires_at`,
+      [userId, name, tokenDigest(token), expiresInDays],
     );
-    return { id: Number(row!.id), token };
+    return { id: Number(row!.id), token, expiresAt: row!.expires_at };
   }
 
-  /** The user of an API token (its last use recorded), or undefined. */
+  /** The user of a live API token (its last use recorded), or undefined: unknown, revoked, expired. */
   async tokenUser(token: string): Promise<User | undefined> {
     const [row] = await this.db.query<UserRow>(
-      `UPDATE api_tokens t SET last_used_at = now() FROM users u WHERE u.id = t.user_id AND t.token_hash = $1 RETURNING ${USER_COLUMNS}`,
+      `UPDATE api_tokens t SET last_used_at = now() FROM users u
+       WHERE u.id = t.user_id AND t.token_hash = $1 AND t.expires_at > now() RETURNING ${USER_COLUMNS}`,
       [tokenDigest(token)],
     );
     return row ? userOf(row) : undefined;
   }
+
+  /** A user's API tokens, without their secrets (the store has only digests), oldest first. */
+  async tokens(userId: number): Promise<ApiToken[]> {
+    const rows = await this.db.query<{
+      id: string;
+      name: string;
+      created_at: string;
+      expires_at: string;
+      last_used_at: string | null;
+      live: boolean;
+    }>(
+      `SELECT id::text AS id, name, ${instant('created_at')} AS created_at, ${instant('expires_at')} AS expires_at,
+              ${instant('last_used_at')} AS last_used_at, expires_at > now() AS live
+       FROM api_tokens WHERE user_id = $1 ORDER BY id`,
+      [userId],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      name: r.name,
+      createdAt: r.created_at,
+      expiresAt: r.expires_at,
+      lastUsedAt: r.last_used_at,
+      expired: !r.live,
+    }));
+  }
+
+  /** Revokes one of a user's tokens; false when the user has no token of that id. */
+  async revokeToken(userId: number, tokenId: number): Promise<boolean> {
+    if (!Number.isSafeInteger(tokenId) || tokenId < 1) return false;
+    return (await this.db.query('DELETE FROM api_tokens WHERE user_id = $1 AND id = $2 RETURNING id', [userId, tokenId])).length > 0;
+  }
+}
+
+/** How long an API token lives unless told otherwise, and the longest it may. */
+export const DEFAULT_TOKEN_DAYS = 90;
+export const MAX_TOKEN_DAYS = 3650;
+
+/** An API token as it is listed: never its secret. */
+export interface ApiToken {
+  readonly id: number;
+  readonly name: string;
+  /** ISO 8601 instants (UTC). */
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly lastUsedAt: string | null;
+  readonly expired: boolean;
+}
+
+function instant(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 }
 
 /** A valid hash of no password anyone knows, verified against when the user does not exist. */

@@ -3,8 +3,8 @@
  * every partner without one JavaScript object per row.
  *
  * PostgreSQL computes, per row, only what is exact arithmetic or a key:
- * day numbers, each line's amount in US cents at its month's rate (numeric
- * arithmetic, rounded half away from zero like engine/money.ts), and a
+ * day numbers, each line's amount in US cents at its month's rate (the SQL
+ * twin of the engine's conversion, engine/rules/currency-conversion.ts), and a
  * 64-bit hash of every id a row refers to (hashtextextended). Dense indexes
  * are the seq order of partners, customers and people (the order `read`
  * gives); a reference becomes its dense index by looking its hash up in a
@@ -31,16 +31,8 @@
  * distinct (another seed is taken in the astronomically rare case they are
  * not), and a reference whose hash is not in its dimension is an error.
  */
-import {
-  IdColumnBuilder,
-  InvalidInputError,
-  NEVER,
-  problem,
-  quote,
-  type Catalog,
-  type DatasetColumns,
-  type Problem,
-} from '../engine/index.js';
+import { IdColumnBuilder, NEVER, problem, quote, usdCentsSql, type Catalog, type DatasetColumns, type Problem } from '../engine/index.js';
+import { invalidInput } from '../i18n/index.js';
 import type { SqlClient } from './sql.js';
 
 export interface ColumnsOptions {
@@ -188,8 +180,8 @@ const TABLES = {
       { kind: 'int4', sql: DAY('x.date') },
       { kind: 'ref', sql: 'x.product', dimension: 'product' },
       { kind: 'flag', sql: 'x.net_new' },
-      // Exact cents: numeric arithmetic; the cast to int8 rounds half away from zero, as engine/money.ts does.
-      { kind: 'int8', sql: `x.amount * CASE WHEN x.currency = 'USD' THEN 1 ELSE f.usd_per_unit END * 100` },
+      // Exact cents, by the engine's rule (rules/currency-conversion.ts).
+      { kind: 'int8', sql: usdCentsSql('x.amount', "CASE WHEN x.currency = 'USD' THEN 1 ELSE f.usd_per_unit END") },
     ],
     ids: true,
     // The month's rate, for lines in another currency than the dollar only (the key is NULL for dollars).
@@ -533,7 +525,7 @@ async function readOnce(db: SqlClient, catalog: Catalog, chunkSize: number, seed
             types: [...catalog.associationTypes.keys()].join(', '),
           }),
         );
-    if (problems.length > 0) throw new InvalidInputError('store', problems);
+    if (problems.length > 0) throw invalidInput('store', problems);
 
     const products = [...catalog.products.keys()];
     const exams = await distinct('exam', 'exam_passes');
@@ -600,7 +592,7 @@ async function readOnce(db: SqlClient, catalog: Catalog, chunkSize: number, seed
       // A product outside the program: named as validation names it.
       if (error instanceof UnknownReference && error.dimension === 'product') {
         const unknown = (await distinct('product', 'revenue_lines')).filter((p) => !catalog.products.has(p));
-        throw new InvalidInputError(
+        throw invalidInput(
           'store',
           unknown.map((product) => problem('store: revenue', 'product', 'notProgramProduct', { field: 'product', value: quote(product) })),
         );

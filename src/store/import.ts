@@ -15,16 +15,19 @@
  */
 import {
   canonicalDecimalText,
+  exclusiveOverlapsSql,
+  labelId,
   parseDecimal,
-  InvalidInputError,
   problem,
   quote,
   RowChecker,
+  usdCentsOutOfRangeSql,
   type Catalog,
   type CollectionName,
   type Problem,
 } from '../engine/index.js';
 import currencyCodes from 'currency-codes';
+import { invalidInput, problemMessage } from '../i18n/index.js';
 import type { SqlClient } from './sql.js';
 import { COLLECTIONS, TABLES, type Column, type Table } from './tables.js';
 
@@ -83,8 +86,6 @@ const BASE_CURRENCY = 'USD';
 /** Records of an import from which the store's tables are analyzed again, in the import's transaction. */
 const ANALYZE_AFTER = 10_000;
 const ISO_4217 = currencyCodes.codes();
-/** Cents beyond this are not exact as JavaScript numbers (Number.MAX_SAFE_INTEGER). */
-const SAFE_CENTS = '9007199254740991';
 
 const PROBLEMS = 'attain_stage_problems';
 const stage = (collection: CollectionName): string => `attain_stage_${TABLES[collection].name}`;
@@ -146,7 +147,7 @@ function latest(collection: CollectionName): string {
 /** `revenue.csv:4 (id R3)` for a file with lines, `bad.json: revenue[0] (id R-NEW)` otherwise. */
 export function recordAt(source: string, collection: CollectionName, index: number, line: number | null | undefined, id: unknown): string {
   const at = line === null || line === undefined ? `${source}: ${collection}[${index}]` : `${source}:${line}`;
-  return typeof id === 'string' && id.length > 0 ? `${at} (id ${id})` : at;
+  return typeof id === 'string' && id.length > 0 ? `${at} (id ${labelId(id)})` : at;
 }
 
 interface ProblemRow {
@@ -309,7 +310,7 @@ export class StagedImport {
       if (found!.total === 0) return;
       if (!skipInvalid || found!.stored > 0) {
         const where = skipInvalid ? 'WHERE NOT settled AND batch < 0' : 'WHERE NOT settled';
-        throw new InvalidInputError(this.sources.join(', '), await this.firstProblems(where), skipInvalid ? found!.stored : found!.total);
+        throw invalidInput(this.sources.join(', '), await this.firstProblems(where), skipInvalid ? found!.stored : found!.total);
       }
       let newlyRejected = 0;
       for (const collection of COLLECTIONS) {
@@ -370,7 +371,7 @@ export class StagedImport {
       [ISO_4217],
     );
     // Without a rate the amount is checked as dollars, as `validateDataset` does (the missing rate is its own problem).
-    const tooLarge = `abs(round(x.amount::numeric * coalesce(r.rate, 1) * 100)) > ${SAFE_CENTS}`;
+    const tooLarge = usdCentsOutOfRangeSql('x.amount::numeric', 'coalesce(r.rate, 1)');
     await this.tx.query(
       `INSERT INTO ${PROBLEMS} (rank, batch, idx, step, n, line, id, field, code, args)
        SELECT ${rank}, x.batch, x.idx, ${stepOf('revenue', 'amount')}, 1, x.line, x.id, 'amount', 'amountTooLarge',
@@ -390,9 +391,10 @@ export class StagedImport {
 
   /**
    * Two associations of an exclusive type (DPOR) for one customer may not
-   * share a day: in start order, one that starts on or before the furthest
-   * end so far overlaps the association reaching it. Only customers the
-   * import touches are looked at.
+   * share a day (the engine's rules/exclusive-associations.ts), over the
+   * store's and the staged associations together, ordered by file and
+   * record where they start on the same day. Only customers the import
+   * touches are looked at.
    */
   private async checkOverlaps(): Promise<void> {
     const exclusive = [...this.catalog.associationTypes.entries()].filter(([, t]) => t.exclusive).map(([id]) => id);
@@ -408,24 +410,13 @@ export class StagedImport {
          WHERE a.type = ANY($1::text[])
            AND EXISTS (SELECT 1 FROM d WHERE d.customer_id = a.customer_id AND d.type = a.type)
            AND NOT EXISTS (SELECT 1 FROM d WHERE ${keyMatch(table, 'd', 'a')})
-       ),
-       reaching AS (
-         SELECT m.*, max(coalesce(end_date, 'infinity'::date)) OVER (
-           PARTITION BY customer_id, type ORDER BY start_date, batch, ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
-         FROM merged m
        )
        INSERT INTO ${PROBLEMS} (rank, batch, idx, step, n, line, id, field, code, args)
        SELECT ${COLLECTIONS.indexOf('associations')}, f.batch, f.idx, ${stepOf('associations', 'start')}, 0, f.line, NULL, 'start', 'associationOverlap',
               jsonb_build_object('type', f.type, 'customer', f.customer_id, 'partner', f.partner_id, 'start', f.start_date::text,
                 'end', coalesce(f.end_date::text, 'open'), 'otherBatch', o.batch, 'otherIdx', o.idx, 'otherLine', o.line,
                 'otherPartner', o.partner_id, 'otherStart', o.start_date::text, 'otherEnd', coalesce(o.end_date::text, 'open'))
-       FROM reaching f
-       CROSS JOIN LATERAL (
-         SELECT * FROM merged o
-         WHERE o.customer_id = f.customer_id AND o.type = f.type AND (o.start_date, o.batch, o.ord) < (f.start_date, f.batch, f.ord)
-           AND coalesce(o.end_date, 'infinity'::date) = f.reach
-         ORDER BY o.start_date, o.batch, o.ord LIMIT 1) o
-       WHERE f.start_date <= f.reach`,
+       FROM ${exclusiveOverlapsSql('merged', ['batch', 'ord'])}`,
       [exclusive],
     );
   }
@@ -536,7 +527,7 @@ export class StagedImport {
     );
     const out: (RejectedRecord & { batch: number })[] = [];
     for (const row of rows) {
-      const message = this.problemOf(row).message;
+      const message = problemMessage(this.problemOf(row));
       const last = out.at(-1);
       const collection = COLLECTIONS[row.rank]!;
       if (last && last.batch === row.batch && last.collection === collection && last.index === Number(row.idx)) {

@@ -151,6 +151,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'API tokens expire',
+    // A token is refused past expires_at (last_used_at is kept since version 4).
+    // Tokens made before expiry existed get the default 90 days from now
+    // rather than stopping at once.
+    sql: `
+      ALTER TABLE api_tokens ADD COLUMN expires_at timestamptz;
+      UPDATE api_tokens SET expires_at = now() + interval '90 days';
+      ALTER TABLE api_tokens ALTER COLUMN expires_at SET NOT NULL;
+      CREATE INDEX api_tokens_user ON api_tokens (user_id);
+    `,
+  },
 ];
 
 /** Applies every migration the store has not seen yet; returns the versions applied. */

@@ -8,15 +8,8 @@
  * (ids differ); reading then needs the program's id, or fails saying which
  * ids there are.
  */
-import {
-  assembleProgram,
-  compileProgramVersion,
-  InvalidInputError,
-  problem,
-  type Problem,
-  type Program,
-  type ProgramVersion,
-} from '../engine/index.js';
+import { assembleProgram, compileProgramVersion, problem, type Problem, type Program, type ProgramVersion } from '../engine/index.js';
+import { invalidInput } from '../i18n/index.js';
 import type { SqlClient } from './sql.js';
 
 /** What became of one version when a program was saved. */
@@ -68,17 +61,17 @@ export async function saveProgramVersions(
     if (compiled.ok) incoming.push(compiled.value);
     else problems.push(...compiled.problems.map((p) => ({ ...p, record: `definitions[${i}]: ${p.record}` })));
   }
-  if (problems.length > 0) throw new InvalidInputError(source, problems);
+  if (problems.length > 0) throw invalidInput(source, problems);
   const assembled = assembleProgram(incoming);
-  if (!assembled.ok) throw new InvalidInputError(source, assembled.problems);
+  if (!assembled.ok) throw invalidInput(source, assembled.problems);
   const programId = assembled.value.id;
 
   return db.transaction(async (tx) => {
     // The stored versions this save leaves as they are must still fit with the new ones.
-    const given = new Set(incoming.map((v) => v.effectiveFrom));
+    const given = new Set<string>(incoming.map((v) => v.effectiveFrom));
     const kept = (await definitionRows(tx, programId)).filter((row) => !given.has(row.effectiveFrom));
     const together = assembleProgram([...compileRows(kept), ...incoming]);
-    if (!together.ok) throw new InvalidInputError(source, together.problems);
+    if (!together.ok) throw invalidInput(source, together.problems);
 
     const versions: { effectiveFrom: string; status: SaveStatus }[] = [];
     for (const [i, version] of incoming.entries()) {
@@ -125,13 +118,13 @@ export async function loadStoredProgram(db: SqlClient, programId?: string): Prom
       (r) => r.id,
     );
     if (ids.length === 0) return undefined;
-    if (ids.length > 1) throw new InvalidInputError('store', [problem('store', '', 'severalStoredPrograms', { ids: ids.join(', ') })]);
+    if (ids.length > 1) throw invalidInput('store', [problem('store', '', 'severalStoredPrograms', { ids: ids.join(', ') })]);
     id = ids[0]!;
   }
   const rows = await definitionRows(db, id);
   if (rows.length === 0) return undefined;
   const program = assembleProgram(compileRows(rows));
-  if (!program.ok) throw new InvalidInputError('store', program.problems);
+  if (!program.ok) throw invalidInput('store', program.problems);
   return program.value;
 }
 
@@ -165,6 +158,6 @@ function compileRows(rows: readonly DefinitionRow[]): ProgramVersion[] {
         ...compiled.problems.map((p) => ({ ...p, record: `program_versions (${row.programId}, ${row.effectiveFrom}): ${p.record}` })),
       );
   }
-  if (problems.length > 0) throw new InvalidInputError('store', problems);
+  if (problems.length > 0) throw invalidInput('store', problems);
   return versions;
 }

@@ -14,6 +14,7 @@ import {
   type DatasetColumns,
   type Program,
 } from '../engine/index.js';
+import { formatProblem, invalidInput } from '../i18n/index.js';
 import { recordsOf, SHOWN_PROBLEMS, StagedImport, type ImportOptions, type ImportReport, type ImportSource } from './import.js';
 import { Accounts } from './accounts.js';
 import { readColumns, type ColumnsOptions } from './columns.js';
@@ -57,6 +58,18 @@ export interface Batch {
 
 type Row = Record<string, unknown>;
 
+/**
+ * One import at a time per store (a transaction-level advisory lock, keyed by
+ * the schema, released at commit or rollback): every cross-record rule an
+ * import checks — references, missing rates, converted amounts, overlapping
+ * DPOR associations — is checked against everything committed before it, so
+ * two imports valid alone cannot together break the store. Taken first in
+ * the transaction, before any statement reads the store.
+ */
+async function lockImports(tx: SqlClient): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock(hashtext('attain.import'), hashtext(current_schema()))");
+}
+
 export class Store {
   private constructor(private readonly db: SqlClient) {}
 
@@ -95,12 +108,13 @@ export class Store {
       if ('records' in file) return file;
       // A JSON file's own shape first: an object of dataset arrays, nothing else.
       const shape = withAssumptions({}, file.incoming, file.source);
-      if (!shape.ok) throw new InvalidInputError(file.source, shape.problems);
+      if (!shape.ok) throw invalidInput(file.source, shape.problems);
       return recordsOf(file.incoming, file.source);
     });
     let read = 0;
     try {
       return await this.db.transaction(async (tx) => {
+        await lockImports(tx);
         // A store that keeps no program yet keeps the one its data was checked with, with the data or not at all.
         if (options.program) await saveProgramVersions(tx, options.program.definitions, options.program.source);
         const staged = new StagedImport(tx, catalog);
@@ -113,7 +127,7 @@ export class Store {
     } catch (error) {
       if (error instanceof InvalidInputError) {
         // The import is rejected whole; the store keeps a record of the attempt and why.
-        const errors = error.problems.slice(0, SHOWN_PROBLEMS).map((p) => `${p.record}: ${p.message}`);
+        const errors = error.problems.slice(0, SHOWN_PROBLEMS).map((p) => formatProblem(p));
         await this.db.query(
           'INSERT INTO import_batches (source, added, updated, unchanged, rejected, errors) VALUES ($1, 0, 0, 0, $2, $3::jsonb)',
           [sources.map((s) => s.source).join(', '), read, JSON.stringify(errors)],
@@ -144,7 +158,11 @@ export class Store {
   }
 
   async saveProgram(definitions: readonly { readonly definition: unknown }[], source: string): Promise<ProgramSaveReport> {
-    return saveProgramVersions(this.db, definitions, source);
+    // Nested in this transaction, the save takes the imports' lock: an import never checks against a program changing under it.
+    return this.db.transaction(async (tx) => {
+      await lockImports(tx);
+      return saveProgramVersions(tx, definitions, source);
+    });
   }
 
   /** The stored program, compiled: `programId`'s, or the only one kept; undefined when there is none. */

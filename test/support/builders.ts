@@ -3,12 +3,14 @@
  * about, and every helper goes through the same validation the CLI uses.
  */
 import {
+  asIsoDate,
   evaluate,
   InvalidInputError,
   prepare,
   validateDataset,
   type DatasetFile,
   type EvaluationReport,
+  type IsoDate,
   type Problem,
   type Catalog,
   type Program,
@@ -21,12 +23,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PROGRAM_PATH, loadProgram } from '../../src/files/program-files.js';
 
+/** A calendar date from a test's literal (the engine takes only parsed dates); a typo in a test is a thrown error. */
+export function day(text: string): IsoDate {
+  const date = asIsoDate(text);
+  if (date === undefined) throw new RangeError(`"${text}" is not a calendar date`);
+  return date;
+}
+
 /** The bundled program: both versions. */
 export const programHistory: Program = loadProgram();
 /** The seed pages' version, in force from 2017-07-07. */
-export const program: ProgramVersion = versionFrom(programHistory, '2017-07-07')!;
+export const program: ProgramVersion = versionFrom(programHistory, day('2017-07-07'))!;
 /** The revision in force from 2017-10-13. */
-export const revision: ProgramVersion = versionFrom(programHistory, '2017-10-13')!;
+export const revision: ProgramVersion = versionFrom(programHistory, day('2017-10-13'))!;
 
 type Raw = { -readonly [K in keyof DatasetFile]?: NonNullable<DatasetFile[K]>[number][] };
 
@@ -102,7 +111,7 @@ export function evaluateRaw(
 ): EvaluationReport {
   const result = validateDataset(raw, catalog);
   if (!result.ok) throw new InvalidInputError('test dataset', result.problems);
-  return evaluate(prepare(against, result.value), { asOf });
+  return evaluate(prepare(against, result.value), { asOf: day(asOf) });
 }
 
 export function optionOf(report: EvaluationReport, partnerId: string, option: string) {

@@ -51,6 +51,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     access: 'user',
     valid: (c) => ({ path: '/api/v1/me/tokens', body: { name: `matrix ${c.n}` }, ok: 201 }),
   },
+  { method: 'GET', path: '/api/v1/me/tokens', access: 'user', valid: () => ({ path: '/api/v1/me/tokens', ok: 200 }) },
+  {
+    method: 'DELETE',
+    path: '/api/v1/me/tokens/{tokenId}',
+    access: 'user',
+    // A token id nobody has: revoking what is not the caller's answers as this does (test/http-hardening.test.ts revokes real ones).
+    valid: () => ({ path: '/api/v1/me/tokens/999999999', ok: 404 }),
+  },
   { method: 'GET', path: '/api/v1/partners', access: 'user', valid: () => ({ path: '/api/v1/partners?asOf=2017-07-07', ok: 200 }) },
   {
     method: 'GET',
@@ -104,7 +112,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
     method: 'POST',
     path: '/api/v1/partners/{partnerId}/people',
     access: 'write',
-    valid: (c) => ({ path: `/api/v1/partners/${c.partner}/people`, body: { id: `${c.person}-M${c.n}`, name: `Matrix ${c.n}` }, ok: 200 }),
+    // A new person: the server makes its id (a partner account names only its own people).
+    valid: (c) => ({ path: `/api/v1/partners/${c.partner}/people`, body: { name: `Matrix ${c.n}` }, ok: 200 }),
   },
   {
     method: 'GET',
@@ -164,6 +173,18 @@ export const ENDPOINTS: readonly Endpoint[] = [
       body: { username: `matrix-${c.n}`, role: 'partner-viewer', partnerId: 'P-NORTHWIND' },
       ok: 201,
     }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/users/{username}/tokens',
+    access: 'admin',
+    valid: () => ({ path: '/api/v1/users/admin/tokens', ok: 200 }),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/users/{username}/tokens/{tokenId}',
+    access: 'admin',
+    valid: () => ({ path: '/api/v1/users/admin/tokens/999999999', ok: 404 }),
   },
   { method: 'DELETE', path: '/api/v1/users/{username}', access: 'admin', valid: (c) => ({ path: `/api/v1/users/doomed-${c.n}`, ok: 204 }) },
   { method: 'GET', path: '/healthz', access: 'public', valid: () => ({ path: '/healthz', ok: 200 }) },

@@ -3,7 +3,7 @@
  * accounts of every role (each with an API token), the server listening on
  * a free port of 127.0.0.1, and `fetch` helpers.
  */
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { readJsonFile } from '../../src/files/dataset-file.js';
 import { programForImport } from '../../src/app/choices.js';
 import { definitionsOnDisk } from '../../src/files/program-files.js';
@@ -98,4 +98,31 @@ export async function signIn(server: Pick<TestServer, 'url'>, username: string, 
   const answer = await call(server, 'POST', '/api/v1/session', { body: { username, password } });
   const setCookie = answer.headers.get('set-cookie') ?? '';
   return { answer, setCookie, cookie: setCookie.split(';')[0]!, csrfToken: answer.json?.csrfToken as string | undefined };
+}
+
+/** A raw HTTP/1.1 exchange: what is sent, byte for byte, and the status line, headers and body answered. */
+export async function rawRequest(
+  url: string,
+  request: string,
+): Promise<{ status: number; headers: Record<string, string>; body: string; ms: number }> {
+  const { hostname, port } = new URL(url);
+  const started = performance.now();
+  const text = await new Promise<string>((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', (error) => (chunks.length > 0 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(error)));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.setTimeout(5000, () => socket.destroy());
+    socket.write(request);
+  });
+  const ms = performance.now() - started;
+  const [head = '', ...rest] = text.split('\r\n\r\n');
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n'), ms };
 }

@@ -5,6 +5,13 @@
  */
 import fc from 'fast-check';
 import type { DatasetFile } from '../../src/engine/index.js';
+import { programHistory } from './builders.js';
+
+/** A pass is never dated before its exam was offered (the definition's `availableFrom`): that would be bad input. */
+function notBeforeAvailable(exam: string, date: string): string {
+  const month = programHistory.examAvailableFrom.get(exam);
+  return month !== undefined && date < `${month}-01` ? `${month}-01` : date;
+}
 
 export const PLAN_1_FAMILY = [
   'D365-ENTERPRISE-PLAN-1',
@@ -154,7 +161,7 @@ export function datasetArbitraryFor(population: Population) {
           .map((p, i) => ({ id: `E${i}`, partnerId: partners[p.partner]!, name: `E${i}` })),
         examPasses: people
           .filter((p) => p.partner < partners.length)
-          .flatMap((p, i) => p.passes.map(([exam, when]) => ({ personId: `E${i}`, exam, date: when }))),
+          .flatMap((p, i) => p.passes.map(([exam, when]) => ({ personId: `E${i}`, exam, date: notBeforeAvailable(exam, when) }))),
         fxRates: months.map((month, i) => ({ currency: 'EUR', month, usdPerUnit: `1.${String(37 * i + 1013).padStart(4, '0')}` })),
       };
       return { raw, asOf };

@@ -5,7 +5,8 @@
  */
 import { useEffect, useId, useState } from 'react';
 import { ApiError, query, request, type LevelCounts, type PartnerList } from './api.ts';
-import { isIsoDate, todayIso } from './dates.ts';
+import { asIsoDate } from '../../src/engine/calendar.ts';
+import { todayIso } from './dates.ts';
 import { useTexts } from './i18n.tsx';
 import { Names, useDefinition } from './program.ts';
 import { Link, useRouter } from './router.tsx';
@@ -19,7 +20,7 @@ export function AdminView() {
   const tx = useTexts();
   const { place, navigate } = useRouter();
   const given = place.params.get('asOf') ?? '';
-  const asOf = isIsoDate(given) ? given : todayIso();
+  const asOf = asIsoDate(given) ?? todayIso();
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
   const [market, setMarket] = useState('');

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { AdminView } from './AdminView.tsx';
-import { ApiError, request, setApiLanguage, setCsrfToken, SIGNED_OUT_EVENT, type User } from './api.ts';
+import { ApiError, request, setApiLanguage, setCsrfToken, SIGNED_OUT_EVENT, type User, type WhoAmI } from './api.ts';
 import { initialLocale, LOCALE_NAMES, LOCALES, saveLocale, texts, TextsContext, type Locale } from './i18n.tsx';
 import { ImportPage } from './ImportPage.tsx';
 import { PartnerView } from './PartnerView.tsx';
@@ -27,7 +27,7 @@ export function App() {
   }, [locale]);
 
   useEffect(() => {
-    request<{ user: User; csrfToken: string | null }>('GET', '/api/v1/me')
+    request<WhoAmI>('GET', '/api/v1/me')
       .then((me) => {
         setCsrfToken(me.csrfToken);
         setSession({ state: 'signed-in', user: me.user });

@@ -14,13 +14,18 @@ import {
   type PartnerPlan,
   type PartnerSummary,
   type PartnerTimeline,
+  type ProgramDefinitionDocument,
+  type ProgramList,
   type QualificationMatrix,
   type RequirementResult,
   type RevenueLine,
+  type RevenueLinePage,
   type User,
 } from './api.ts';
+import { addMonths, asIsoDate, dayNumberOf, formatIsoDate, fromDayNumber, isoDateOf, type IsoDate } from '../../src/engine/calendar.ts';
+import { ttmWindow } from '../../src/engine/rules/ttm-window.ts';
 import { RevenueChart } from './RevenueChart.tsx';
-import { addDays, addMonths, isIsoDate, todayIso } from './dates.ts';
+import { todayIso } from './dates.ts';
 import { useTexts, type Texts } from './i18n.tsx';
 import { Names, useDefinition } from './program.ts';
 import { Link, useRouter } from './router.tsx';
@@ -40,18 +45,25 @@ let firstVersion: Promise<string | null> | undefined;
 
 /** The first date any rules are in force (timelines cannot start before it). */
 function programStart(): Promise<string | null> {
-  firstVersion ??= request<{ programs: { versions: { effectiveFrom: string }[] }[] }>('GET', '/api/v1/programs')
+  firstVersion ??= request<ProgramList>('GET', '/api/v1/programs')
     .then((r) => r.programs.flatMap((p) => p.versions.map((v) => v.effectiveFrom)).sort()[0] ?? null)
     .catch(() => null);
   return firstVersion;
 }
 
-async function load(partnerId: string, asOf: string): Promise<Data> {
+/** The same day `months` months earlier, clamped to the month's end as the engine steps months. */
+function monthsBefore(date: IsoDate, months: number): IsoDate {
+  return formatIsoDate(addMonths(fromDayNumber(dayNumberOf(date)), -months));
+}
+
+async function load(partnerId: string, asOf: IsoDate): Promise<Data> {
   const base = `/api/v1/partners/${encodeURIComponent(partnerId)}`;
   const q = query({ asOf });
   const start = await programStart();
-  let from = addMonths(asOf, -24);
+  let from: string = monthsBefore(asOf, 24);
   if (start && from < start) from = start;
+  // The revenue lines the evaluation's evidence can name: those of the TTM window the server judged.
+  const ttm = ttmWindow(asOf);
   const [summary, evaluation, plan, forecast, matrix, timeline, lines] = await Promise.all([
     request<PartnerSummary>('GET', `${base}${q}`),
     request<EvaluationReport>('GET', `${base}/evaluation${q}`),
@@ -59,7 +71,7 @@ async function load(partnerId: string, asOf: string): Promise<Data> {
     request<PartnerForecast>('GET', `${base}/forecast${q}`),
     request<QualificationMatrix>('GET', `${base}/qualifications${q}`),
     from <= asOf ? request<PartnerTimeline>('GET', `${base}/timeline${query({ from, to: asOf, step: 'month' })}`).catch(() => null) : null,
-    request<{ items: RevenueLine[] }>('GET', `${base}/revenue${query({ from: addDays(addMonths(asOf, -12), 1), to: asOf, limit: 500 })}`)
+    request<RevenueLinePage>('GET', `${base}/revenue${query({ from: isoDateOf(ttm.first), to: isoDateOf(ttm.last), limit: 500 })}`)
       .then((r) => r.items)
       .catch(() => []),
   ]);
@@ -70,7 +82,7 @@ export function PartnerView({ partnerId, user }: { partnerId: string; user: User
   const tx = useTexts();
   const { place, navigate } = useRouter();
   const given = place.params.get('asOf') ?? '';
-  const asOf = isIsoDate(given) ? given : todayIso();
+  const asOf = asIsoDate(given) ?? todayIso();
   const [data, setData] = useState<Data | null>(null);
   const [error, setError] = useState<ApiError | Error | null>(null);
 
@@ -123,6 +135,7 @@ export function PartnerView({ partnerId, user }: { partnerId: string; user: User
               })}
             </p>
           ) : null}
+          {data ? <Provenance definition={definition} publicationEnded={data.evaluation.publicationEnded} /> : null}
         </div>
         <AsOfPicker value={asOf} onChange={setAsOf} />
       </div>
@@ -214,6 +227,31 @@ function OptionCard({
   );
 }
 
+/** Where the rules applied were read ("rules as published on …, source …"), and whether they are the last published. */
+function Provenance({
+  definition,
+  publicationEnded,
+}: {
+  definition: ProgramDefinitionDocument | null;
+  publicationEnded?: string | undefined;
+}) {
+  const tx = useTexts();
+  const source = definition?.source;
+  return (
+    <>
+      {typeof source === 'object' ? (
+        <p className="muted provenance">
+          {tx.t('partner.provenance', { date: tx.date(source.handoff), repository: source.repository, commit: source.commit.slice(0, 7) })}{' '}
+          <a href={`https://github.com/${source.repository}/blob/${source.commit}/${source.path}`}>{source.path}</a>
+        </p>
+      ) : typeof source === 'string' ? (
+        <p className="muted provenance">{tx.t('partner.source', { source })}</p>
+      ) : null}
+      {publicationEnded ? <p className="muted">{tx.t('partner.lastPublished', { date: tx.date(publicationEnded) })}</p> : null}
+    </>
+  );
+}
+
 function RequirementRow({
   requirement,
   label,
@@ -228,17 +266,25 @@ function RequirementRow({
   const tx = useTexts();
   const shown =
     requirement.kind === 'any-of'
-      ? (requirement.alternatives?.find((a) => a.id === (requirement.carriedBy ?? requirement.closest)) ?? requirement)
+      ? (requirement.alternatives.find((a) => a.id === (requirement.carriedBy ?? requirement.closest)) ?? requirement)
       : requirement;
   const isRevenue = shown.kind === 'revenue';
   const format = isRevenue ? money(tx) : (n: number) => tx.t('people.count', { count: n });
-  const lineIds = shown.evidence?.revenueLineIds ?? [];
-  const personIds = shown.evidence?.personIds ?? [];
+  const lineIds = shown.kind === 'revenue' ? shown.evidence.revenueLineIds : [];
+  const personIds = shown.kind === 'certified-people' ? shown.evidence.personIds : [];
   const byId = new Map(lines.map((l) => [l.id, l] as const));
   const people = new Map(matrix.people.map((p) => [p.id, p.name] as const));
   return (
     <>
-      <Progress label={label} actual={requirement.actual} required={requirement.required} met={requirement.met} format={format} />
+      {requirement.required === null ? (
+        // Not a shortfall: no threshold was published for the partner's market.
+        <div className="progress-row">
+          <div className="progress-label">{label}</div>
+          <div className="progress-figures short">{tx.t('requirement.noThreshold')}</div>
+        </div>
+      ) : (
+        <Progress label={label} actual={requirement.actual} required={requirement.required} met={requirement.met} format={format} />
+      )}
       <details className="evidence">
         <summary>
           {isRevenue ? tx.t('evidence.lines', { count: lineIds.length }) : tx.t('evidence.people', { count: personIds.length })}
@@ -321,10 +367,14 @@ function PlanSection({ plan, names, matrix }: { plan: PartnerPlan; names: Names;
                   <ul>
                     {target.revenue.map((r) => (
                       <li key={r.requirement}>
-                        {tx.t('plan.revenueGap', {
-                          requirement: names.requirement(target.competency, target.option, target.level, r.requirement),
-                          amount: tx.usd(r.shortfall),
-                        })}
+                        {r.shortfall === null
+                          ? tx.t('plan.noThreshold', {
+                              requirement: names.requirement(target.competency, target.option, target.level, r.requirement),
+                            })
+                          : tx.t('plan.revenueGap', {
+                              requirement: names.requirement(target.competency, target.option, target.level, r.requirement),
+                              amount: tx.usd(r.shortfall),
+                            })}
                       </li>
                     ))}
                   </ul>

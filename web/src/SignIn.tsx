@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { ApiError, request, type User } from './api.ts';
+import { ApiError, request, type SignedIn, type User } from './api.ts';
 import { useTexts } from './i18n.tsx';
 
 export function SignIn({ onSignedIn }: { onSignedIn: (user: User, csrfToken: string) => void }) {
@@ -15,7 +15,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (user: User, csrfToken: str
     setBusy(true);
     setError(null);
     try {
-      const answer = await request<{ user: User; csrfToken: string }>('POST', '/api/v1/session', { username, password });
+      const answer = await request<SignedIn>('POST', '/api/v1/session', { username, password });
       onSignedIn(answer.user, answer.csrfToken);
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : tx.t('app.networkError'));

@@ -3,22 +3,19 @@
  * /api/v1, with the session cookie the sign-in sets and, on writes, the
  * session's CSRF token in X-CSRF-Token. Problems (RFC 9457) come back in
  * the dashboard's language (Accept-Language) and are thrown as ApiError.
+ * What each answer holds is the contract's (src/contract), handed on to
+ * the components from here.
  */
+import type { ImportReports, ProblemDetails } from '../../src/contract/index.ts';
 
-export interface ProblemItem {
-  readonly record: string;
-  readonly field: string;
-  readonly code: string;
-  readonly message: string;
-}
+export type * from '../../src/contract/index.ts';
 
-export interface Problem {
-  readonly status: number;
-  readonly title: string;
-  readonly detail: string;
-  readonly errors?: readonly ProblemItem[];
-  readonly total?: number;
-}
+/**
+ * A problem as the dashboard keeps it: the server's problem details, of
+ * which a failure that never reached the server (no network) has only
+ * status, title and detail.
+ */
+export type Problem = Pick<ProblemDetails, 'status' | 'title' | 'detail' | 'errors' | 'total'>;
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
@@ -27,176 +24,6 @@ export class ApiError extends Error {
   get status(): number {
     return this.problem.status;
   }
-}
-
-export type Role = 'program-admin' | 'partner-admin' | 'partner-viewer';
-
-export interface User {
-  readonly id: number;
-  readonly username: string;
-  readonly role: Role;
-  readonly partnerId: string | null;
-}
-
-export interface LevelSummary {
-  readonly competency: string;
-  readonly option: string;
-  readonly level: string | null;
-}
-
-export interface PartnerSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly country: string;
-  readonly market: string;
-  readonly levels: readonly LevelSummary[];
-}
-
-export interface PartnerList {
-  readonly asOf: string;
-  readonly programVersion: string;
-  readonly total: number;
-  readonly limit: number;
-  readonly offset: number;
-  readonly items: readonly PartnerSummary[];
-}
-
-export interface LevelCounts {
-  readonly total: number;
-  readonly options: readonly { competency: string; option: string; levels: readonly { level: string | null; count: number }[] }[];
-}
-
-export interface RequirementResult {
-  readonly id: string;
-  readonly kind: 'revenue' | 'certified-people' | 'any-of';
-  readonly met: boolean;
-  readonly actual: number;
-  readonly required: number;
-  readonly shortfall: number;
-  readonly evidence?: { readonly revenueLineIds?: readonly string[]; readonly personIds?: readonly string[] };
-  readonly carriedBy?: string | null;
-  readonly closest?: string;
-  readonly alternatives?: readonly RequirementResult[];
-}
-
-export interface OptionResult {
-  readonly option: string;
-  readonly level: string | null;
-  readonly levels: readonly { level: string; met: boolean; requirements: readonly RequirementResult[] }[];
-}
-
-export interface EvaluationReport {
-  readonly asOf: string;
-  readonly programVersion: string;
-  readonly partners: readonly {
-    partnerId: string;
-    market: string;
-    competencies: readonly { competency: string; options: readonly OptionResult[] }[];
-  }[];
-}
-
-export interface ExamAssignment {
-  readonly personId: string;
-  readonly exams: readonly string[];
-}
-
-export interface PartnerPlan {
-  readonly targets: readonly {
-    competency: string;
-    option: string;
-    level: string;
-    met: boolean;
-    revenue: readonly { requirement: string; shortfall: number; products: readonly string[]; netNewOnly: boolean }[];
-    revenueToClose: number;
-    exams: { additionalPasses: number; newPeople: number; feasible: boolean; assignments: readonly ExamAssignment[] };
-  }[];
-}
-
-export interface Failing {
-  readonly requirement: string;
-  readonly kind: 'revenue' | 'certified-people';
-  readonly actual: number;
-  readonly required: number;
-  readonly shortfall: number;
-}
-
-export interface PartnerForecast {
-  readonly options: readonly {
-    competency: string;
-    option: string;
-    level: string | null;
-    lapse: { date: string; levelAfter: string | null; failing: readonly Failing[] } | null;
-    projection: { level: string; reachedOn: string | null; blockedBy: readonly Failing[] } | null;
-  }[];
-}
-
-export interface PartnerTimeline {
-  readonly points: readonly {
-    date: string;
-    programVersion: string;
-    options: readonly {
-      competency: string;
-      option: string;
-      level: string | null;
-      requirements: readonly { id: string; kind: 'revenue' | 'certified-people'; actual: number; required: Record<string, number> }[];
-    }[];
-  }[];
-}
-
-export interface QualificationMatrix {
-  readonly exams: readonly string[];
-  readonly people: readonly { id: string; name: string; exams: readonly string[] }[];
-  readonly requirements: readonly {
-    competency: string;
-    option: string;
-    level: string;
-    requirement: string;
-    alternative?: string;
-    required: number;
-    sets: readonly { exams: readonly string[]; minimum: number }[];
-    people: readonly { personId: string; missing: number | null; exams: readonly string[] }[];
-  }[];
-}
-
-export interface RevenueLine {
-  readonly id: string;
-  readonly customerId: string;
-  readonly product: string;
-  readonly date: string;
-  readonly amount: string;
-  readonly currency: string;
-  readonly netNew: boolean;
-}
-
-export type Localized = { readonly en: string } & Record<string, string | undefined>;
-
-/** The parts of a version's definition document the dashboard names things with. */
-export interface Definition {
-  readonly exams?: readonly { id: string; title: Localized }[];
-  readonly markets?: readonly { id: string; name: Localized }[];
-  readonly competencies: readonly {
-    id: string;
-    name: Localized;
-    options: readonly {
-      id: string;
-      name: Localized;
-      levels: readonly {
-        id: string;
-        name: Localized;
-        requirements: readonly { id: string; name?: Localized; alternatives?: readonly { id: string; name?: Localized }[] }[];
-      }[];
-    }[];
-  }[];
-}
-
-export interface ImportReport {
-  readonly batch: number;
-  readonly source: string;
-  readonly added: number;
-  readonly updated: number;
-  readonly unchanged: number;
-  readonly rejected: number;
-  readonly rejectedRecords: readonly { collection: string; index: number; line?: number; reasons: readonly string[] }[];
 }
 
 /** Fired on window when the API answers 401: the session is gone. */
@@ -251,11 +78,7 @@ export function query(values: Record<string, string | number | undefined | null>
 }
 
 /** Multipart upload with progress (fetch has no upload progress): the import reports, or an ApiError. */
-export function upload(
-  path: string,
-  files: readonly File[],
-  onProgress: (fraction: number) => void,
-): Promise<{ reports: readonly ImportReport[] }> {
+export function upload(path: string, files: readonly File[], onProgress: (fraction: number) => void): Promise<ImportReports> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
@@ -272,7 +95,7 @@ export function upload(
       } catch {
         body = {};
       }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body as { reports: readonly ImportReport[] });
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as ImportReports);
       else {
         const problem = body as Partial<Problem>;
         reject(

@@ -10,7 +10,7 @@ import en from '../../src/i18n/messages/en/web.json';
 import fr from '../../src/i18n/messages/fr-FR/web.json';
 import zh from '../../src/i18n/messages/zh-TW/web.json';
 import { LOCALES, matchLocale, type Locale } from '../../src/i18n/locales.js';
-import type { Localized } from './api.ts';
+import type { LocalizedText } from './api.ts';
 
 export { LOCALES, type Locale };
 
@@ -28,7 +28,7 @@ export interface Texts {
   date(iso: string): string;
   month(iso: string): string;
   /** A definition's text in this locale, English when it lacks one. */
-  text(value: Localized | undefined, fallback: string): string;
+  text(value: LocalizedText | undefined, fallback: string): string;
 }
 
 const cache = new Map<Locale, Texts>();

@@ -1,15 +1,15 @@
 /** Names from the program definition (GET /api/v1/programs/…/versions/…), per version, in the dashboard's language. */
 import { useEffect, useState } from 'react';
-import { request, type Definition } from './api.ts';
+import { request, type ProgramDefinitionDocument, type ProgramVersionDocument } from './api.ts';
 import type { Texts } from './i18n.tsx';
 
 const PROGRAM = 'microsoft-partner-network';
-const cache = new Map<string, Promise<Definition | null>>();
+const cache = new Map<string, Promise<ProgramDefinitionDocument | null>>();
 
-function load(version: string): Promise<Definition | null> {
+function load(version: string): Promise<ProgramDefinitionDocument | null> {
   let found = cache.get(version);
   if (!found) {
-    found = request<{ definition: Definition }>('GET', `/api/v1/programs/${PROGRAM}/versions/${version}`)
+    found = request<ProgramVersionDocument>('GET', `/api/v1/programs/${PROGRAM}/versions/${version}`)
       .then((r) => r.definition)
       .catch(() => null);
     cache.set(version, found);
@@ -17,8 +17,8 @@ function load(version: string): Promise<Definition | null> {
   return found;
 }
 
-export function useDefinition(version: string | undefined): Definition | null {
-  const [definition, setDefinition] = useState<Definition | null>(null);
+export function useDefinition(version: string | undefined): ProgramDefinitionDocument | null {
+  const [definition, setDefinition] = useState<ProgramDefinitionDocument | null>(null);
   useEffect(() => {
     if (!version) return;
     let live = true;
@@ -33,7 +33,7 @@ export function useDefinition(version: string | undefined): Definition | null {
 /** Names of options, levels, requirements, exams and markets; the id where the definition is not loaded. */
 export class Names {
   constructor(
-    private readonly definition: Definition | null,
+    private readonly definition: ProgramDefinitionDocument | null,
     private readonly tx: Texts,
   ) {}
 
@@ -59,7 +59,7 @@ export class Names {
     const found = levels?.find((l) => l.id === level)?.requirements;
     for (const r of found ?? []) {
       if (r.id === requirement) return this.tx.text(r.name, requirement);
-      const alternative = r.alternatives?.find((a) => a.id === requirement);
+      const alternative = r.kind === 'any-of' ? r.alternatives.find((a) => a.id === requirement) : undefined;
       if (alternative) return this.tx.text(alternative.name, requirement);
     }
     return requirement;

@@ -9,7 +9,7 @@
 import type { AddressInfo } from 'node:net';
 import { ensureProgramAdmin } from '../../app/accounts.js';
 import { problem, quote } from '../../engine/index.js';
-import { buildServer } from '../../http/server.js';
+import { buildServer, notProxyAddress } from '../../http/server.js';
 import type { Translator } from '../../i18n/index.js';
 import { Store } from '../../store/store.js';
 import { storeOptions, type StoreFlags } from '../inputs.js';
@@ -21,8 +21,8 @@ export interface ServeCommandOptions extends StoreFlags {
   readonly host: string;
   /** The largest import upload, in megabytes. */
   readonly maxUploadMb: number;
-  /** Trust X-Forwarded-* headers (behind a reverse proxy). */
-  readonly trustProxy?: boolean | undefined;
+  /** Trust X-Forwarded-* headers from these proxies (addresses, CIDR ranges; the bare flag: loopback). */
+  readonly trustProxy?: string | boolean | undefined;
 }
 
 /** Resolves with the name of the first SIGINT or SIGTERM. */
@@ -49,13 +49,24 @@ export async function runServe(
   until: Promise<string> = stopSignal(),
   onListening?: OnListening,
 ): Promise<void> {
+  const trustProxy = options.trustProxy === true ? 'loopback' : options.trustProxy || false;
+  const badProxy = trustProxy === false ? undefined : notProxyAddress(trustProxy);
+  if (badProxy !== undefined) {
+    throw new UsageError([
+      problem('--trust-proxy', '', 'invalid', {
+        subject: '--trust-proxy',
+        value: quote(badProxy),
+        detail: 'is not an address, a CIDR range, loopback, linklocal or uniquelocal',
+      }),
+    ]);
+  }
   const store = await Store.open(storeOptions(options, io));
   try {
     const app = await buildServer({
       store,
       logger: { level: io.env.ATTAIN_LOG_LEVEL ?? 'info', stream: { write: (line: string) => io.stdout(line) } },
       maxUploadBytes: options.maxUploadMb * 1024 * 1024,
-      trustProxy: options.trustProxy ?? false,
+      trustProxy,
     });
     try {
       await app.listen({ port: options.port, host: options.host }).catch((error: unknown) => {

@@ -2,7 +2,7 @@
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
-import { stringify } from 'csv-stringify/sync';
+import { stringifyCsv } from '../../render/csv.js';
 import { collections, problem, type CollectionName } from '../../engine/index.js';
 import { csvRows, entityOfFileName, isEntity } from '../../files/csv-dataset.js';
 import type { Batch, ImportReport, ImportSource } from '../../store/store.js';
@@ -107,7 +107,7 @@ async function writeRejected(input: Input, report: ImportReport): Promise<string
       if (reason !== undefined) rows.push([...input.columns.map((c) => String(record[c] ?? '')), reason]);
     }
     const file = `${base}.rejected.csv`;
-    writeFileSync(file, stringify(rows), 'utf8');
+    writeFileSync(file, stringifyCsv(rows), 'utf8');
     return file;
   }
   const file = `${base}.rejected.json`;

@@ -1,14 +1,15 @@
 /**
- * `attain users add|list|remove|token`: the accounts of the server (src/store/accounts.ts).
- * Secrets (a generated password, a token) are printed once; the store keeps only their digests.
+ * `attain users add|list|remove|token|tokens|revoke-token`: the accounts of the server (src/store/accounts.ts)
+ * and their API tokens. Secrets (a generated password, a token) are printed once; the store keeps only their
+ * digests. A token expires (90 days unless `--expires-days`), and can be listed (never its secret) and revoked.
  */
 import { newPassword } from '../../accounts/secrets.js';
 import { problem, type Problem } from '../../engine/index.js';
 import type { Translator } from '../../i18n/index.js';
-import { isRole, ROLES, type AddUserRefusal, type Role } from '../../store/accounts.js';
+import { DEFAULT_TOKEN_DAYS, isRole, ROLES, type AddUserRefusal, type Role } from '../../store/accounts.js';
 import { withStore, type StoreFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
-import { renderToken, renderUserAdded, renderUsers } from '../../render/users-table.js';
+import { renderToken, renderTokens, renderUserAdded, renderUsers } from '../../render/users-table.js';
 import { UsageError } from '../usage-error.js';
 
 /** The shortest password `--password-stdin` accepts (generated ones have 24 characters). */
@@ -26,6 +27,12 @@ export interface UsersListCommandOptions extends StoreFlags {
 
 export interface UsersTokenCommandOptions extends StoreFlags {
   readonly name: string;
+  /** Days until the token expires (default 90). */
+  readonly expiresDays?: number | undefined;
+}
+
+export interface UsersTokensCommandOptions extends StoreFlags {
+  readonly format: string;
 }
 
 /** 1 to 64 characters, no spaces or control characters: a name that can be typed and shown. */
@@ -96,13 +103,36 @@ export async function runUsersRemove(username: string, options: StoreFlags, io: 
   io.stdout(`${tr.t('cli.users.removed', { username })}\n`);
 }
 
-/** A new API token for an account, printed this once. */
+/** A new API token for an account, printed this once, with when it expires. */
 export async function runUsersToken(username: string, options: UsersTokenCommandOptions, io: CliIo, tr: Translator): Promise<void> {
   if (options.name.trim() === '') throw new UsageError([problem('--name', '', 'empty', { subject: '--name' })]);
   const token = await withStore(options, io, async (store) => {
     const user = await store.accounts.byName(username);
-    return user && (await store.accounts.createToken(user.id, options.name));
+    return user && (await store.accounts.createToken(user.id, options.name, options.expiresDays ?? DEFAULT_TOKEN_DAYS));
   });
   if (!token) throw new UsageError([problem('<username>', '', 'notAUser', { username })]);
-  io.stdout(renderToken(username, options.name, token.token, tr));
+  io.stdout(renderToken(username, options.name, token.token, tr, token.expiresAt));
+}
+
+/** An account's API tokens: id, name, when made, when they expire, last used — never the secrets. */
+export async function runUsersTokens(username: string, options: UsersTokensCommandOptions, io: CliIo, tr: Translator): Promise<void> {
+  const tokens = await withStore(options, io, async (store) => {
+    const user = await store.accounts.byName(username);
+    return user && (await store.accounts.tokens(user.id));
+  });
+  if (!tokens) throw new UsageError([problem('<username>', '', 'notAUser', { username })]);
+  io.stdout(options.format === 'json' ? `${JSON.stringify(tokens, null, 2)}\n` : renderTokens(username, tokens, tr));
+}
+
+/** Revokes one of an account's API tokens, by the id `attain users tokens` lists. */
+export async function runUsersRevokeToken(username: string, id: string, options: StoreFlags, io: CliIo, tr: Translator): Promise<void> {
+  const tokenId = /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
+  const outcome = await withStore(options, io, async (store) => {
+    const user = await store.accounts.byName(username);
+    if (!user) return 'noUser' as const;
+    return tokenId !== undefined && (await store.accounts.revokeToken(user.id, tokenId)) ? ('revoked' as const) : ('noToken' as const);
+  });
+  if (outcome === 'noUser') throw new UsageError([problem('<username>', '', 'notAUser', { username })]);
+  if (outcome === 'noToken') throw new UsageError([problem('<id>', '', 'notAToken', { username, id })]);
+  io.stdout(`${tr.t('cli.users.revoked', { username, id })}\n`);
 }

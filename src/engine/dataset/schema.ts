@@ -6,9 +6,17 @@
  */
 import { z } from 'zod';
 
-// Custom errors are codes of the `problem` catalog: problemsFromZod words them in every locale.
+/**
+ * The longest id a record may have (partners, customers, revenue lines,
+ * people, and the references to them): what the API's path parameters take,
+ * so that every record imported can be reached through it (docs/rules.md,
+ * section 12).
+ */
+export const MAX_ID_LENGTH = 200;
+
+// Custom errors are codes of the `problem` catalog, listed in SCHEMA_CODES (problems.ts) for problemsFromZod to know them.
 const text = z.string().min(1);
-const isoDate = z.iso.date({ error: 'notCalendarDate' });
+const isoDate = z.iso.date({ error: 'notCalendarDate' }).brand<'IsoDate'>();
 /** Decimal money, as a JSON number or as decimal text for exactness. */
 const decimal = z.union([z.number(), z.string()], { error: 'numberOrDecimalText' });
 
@@ -76,11 +84,11 @@ export const datasetFile = z
   })
   .strict();
 
-export type PartnerRecord = z.infer<typeof partnerRecord>;
-export type CustomerRecord = z.infer<typeof customerRecord>;
-export type AssociationRecord = z.infer<typeof associationRecord>;
-export type RevenueRecord = z.infer<typeof revenueRecord>;
-export type PersonRecord = z.infer<typeof personRecord>;
-export type ExamPassRecord = z.infer<typeof examPassRecord>;
-export type FxRateRecord = z.infer<typeof fxRateRecord>;
-export type DatasetFile = z.infer<typeof datasetFile>;
+export type PartnerRecord = z.input<typeof partnerRecord>;
+export type CustomerRecord = z.input<typeof customerRecord>;
+export type AssociationRecord = z.input<typeof associationRecord>;
+export type RevenueRecord = z.input<typeof revenueRecord>;
+export type PersonRecord = z.input<typeof personRecord>;
+export type ExamPassRecord = z.input<typeof examPassRecord>;
+export type FxRateRecord = z.input<typeof fxRateRecord>;
+export type DatasetFile = z.input<typeof datasetFile>;

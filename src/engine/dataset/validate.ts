@@ -4,21 +4,15 @@
  */
 import currencyCodes from 'currency-codes';
 import { monthOf } from '../calendar.js';
-import {
-  canonicalDecimalText,
-  decimalFromNumber,
-  decimalToString,
-  parseDecimal,
-  textToUsdCents,
-  type Cents,
-  type Decimal,
-} from '../money.js';
-import { problem, problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
-import type { MessageValues } from '../../i18n/index.js';
+import { memoizedDayNumber, NEVER } from '../evaluation/columns.js';
+import { canonicalDecimalText, decimalFromNumber, decimalToString, parseDecimal, type Cents, type Decimal } from '../money.js';
+import { problem, problemsFromZod, quote, recordLabel, type MessageValues, type Problem } from '../problems.js';
 import type { Catalog } from '../program/model.js';
 import type { Result } from '../result.js';
+import { textToUsdCents } from '../rules/currency-conversion.js';
+import { exclusiveOverlaps } from '../rules/exclusive-associations.js';
 import type { Association, Customer, Dataset, ExamPass, FxRate, Partner, Person, RevenueLine } from './model.js';
-import { collections, type CollectionName } from './schema.js';
+import { collections, MAX_ID_LENGTH, type CollectionName } from './schema.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { z } from 'zod';
 
@@ -55,6 +49,13 @@ export const WELL_FORMED = Object.fromEntries(
 ) as unknown as Record<CollectionName, (record: unknown) => boolean>;
 
 const BASE_CURRENCY = 'USD';
+
+/** A UTF-16 surrogate without its other half: not Unicode text. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const ID_FIELDS: ReadonlySet<string> = new Set(['id', 'customerId', 'partnerId', 'personId']);
+const DATE_FIELDS: ReadonlySet<string> = new Set(['start', 'end', 'date']);
+/** The first day both stores accept; the schema's YYYY-MM-DD already ends at 9999-12-31. */
+const FIRST_DATE = '0001-01-01';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -109,7 +110,8 @@ export class RowChecker {
     record: unknown,
     label: () => string,
   ): { readonly record: RecordOf<C> | undefined; readonly problems: Problem[] } {
-    const wellFormed = WELL_FORMED[collection](record) ? (record as RecordOf<C>) : this.validator.shape(collection, record, label);
+    const shaped = WELL_FORMED[collection](record) ? (record as RecordOf<C>) : this.validator.shape(collection, record, label);
+    const wellFormed = shaped && this.validator.limits(shaped, label) ? shaped : undefined;
     if (wellFormed)
       this.validator.row(
         {
@@ -187,7 +189,9 @@ class DatasetValidator {
     for (let index = 0; index < value.length; index++) {
       const record: unknown = value[index];
       const id = isObject(record) ? record.id : undefined;
-      const accepted = wellFormed(record) ? (record as RecordOf<C>) : this.shape(name, record, () => recordLabel(name, index, id));
+      const label = () => recordLabel(name, index, id);
+      const shaped = wellFormed(record) ? (record as RecordOf<C>) : this.shape(name, record, label);
+      const accepted = shaped && this.limits(shaped, label) ? shaped : undefined;
       // Duplicates are judged on the raw ids, so a record with another defect still reports its repeated id.
       if (typeof id === 'string') {
         const earlier = firstIndex.get(id);
@@ -218,6 +222,33 @@ class DatasetValidator {
   }
 
   /**
+   * What a store can keep, checked with the shape (a record failing it is not
+   * checked further): text that is Unicode (no lone surrogate, which UTF-8
+   * cannot carry and the stores would change into U+FFFD), ids no longer than
+   * the API's path parameters take, dates in the years both stores accept
+   * (0001 to 9999: PostgreSQL has no year 0). True when the record passes.
+   */
+  limits(record: object, label: () => string): boolean {
+    let ok = true;
+    for (const field in record) {
+      const value = (record as Record<string, unknown>)[field];
+      if (typeof value !== 'string') continue;
+      const lone = LONE_SURROGATE.exec(value);
+      if (lone) {
+        this.problem(label(), field, 'textNotWellFormed', { field, position: lone.index + 1 });
+        ok = false;
+      } else if (ID_FIELDS.has(field) && value.length > MAX_ID_LENGTH) {
+        this.problem(label(), field, 'idTooLong', { field, length: value.length, maximum: MAX_ID_LENGTH });
+        ok = false;
+      } else if (DATE_FIELDS.has(field) && value < FIRST_DATE) {
+        this.problem(label(), field, 'dateOutOfRange', { field, value });
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  /**
    * The checks a well-formed record needs on its own, against the program's
    * catalogs (no other record): what the store checks row by row as a file
    * streams in, the rest being set queries.
@@ -236,6 +267,9 @@ class DatasetValidator {
         return;
       case 'fxRates':
         this.rateRow(at, record as RecordOf<'fxRates'>);
+        return;
+      case 'examPasses':
+        this.passRow(at, record as RecordOf<'examPasses'>);
         return;
       default:
         return;
@@ -290,43 +324,44 @@ class DatasetValidator {
     }
   }
 
-  /** Two associations of an exclusive type (DPOR) for one customer may not share a day. */
+  /** Two associations of an exclusive type (DPOR) for one customer may not share a day (rules/exclusive-associations.ts). */
   private rejectOverlaps(records: Checked<RecordOf<'associations'>>[]): void {
-    const groups = new Map<string, Checked<RecordOf<'associations'>>[]>();
-    for (const checked of records) {
-      if (!this.program.associationTypes.get(checked.record.type)?.exclusive) continue;
-      const key = `${checked.record.type}\u0000${checked.record.customerId}`;
-      const group = groups.get(key);
-      if (group) group.push(checked);
-      else groups.set(key, [checked]);
-    }
-    for (const group of groups.values()) {
-      group.sort((a, b) => (a.record.start < b.record.start ? -1 : a.record.start > b.record.start ? 1 : a.index - b.index));
-      // Track the association reaching furthest so far; any later start on or before its end overlaps it.
-      let reach = group[0];
-      for (const current of group.slice(1)) {
-        if (!reach) break;
-        const reachEnd = reach.record.end ?? null;
-        if (reachEnd === null || current.record.start <= reachEnd) {
-          const { type, customerId, partnerId, start, end } = current.record;
-          const other = reach.record;
-          // `open` (a select option of the catalog) for an association without an end.
-          this.problem(current.label, 'start', 'associationOverlap', {
-            type,
-            customer: customerId,
-            partner: partnerId,
-            start,
-            end: end ?? 'open',
-            other: reach.label,
-            otherPartner: other.partnerId,
-            otherStart: other.start,
-            otherEnd: other.end ?? 'open',
-          });
-        }
-        const currentEnd = current.record.end ?? null;
-        if (reachEnd !== null && (currentEnd === null || currentEnd > reachEnd)) reach = current;
-      }
-    }
+    const customers = new Map<string, number>();
+    const types = new Map<string, number>();
+    const numbered = (numbers: Map<string, number>, key: string): number => {
+      let n = numbers.get(key);
+      if (n === undefined) numbers.set(key, (n = numbers.size));
+      return n;
+    };
+    const dayOf = memoizedDayNumber();
+    const overlapped = exclusiveOverlaps(
+      {
+        customer: Int32Array.from(records, ({ record }) => numbered(customers, record.customerId)),
+        type: Int32Array.from(records, ({ record }) => numbered(types, record.type)),
+        first: Int32Array.from(records, ({ record }) => dayOf(record.start)),
+        last: Int32Array.from(records, ({ record }) => (record.end ? dayOf(record.end) : NEVER)),
+      },
+      [...types.keys()].map((type) => this.program.associationTypes.get(type)?.exclusive === true),
+    );
+    overlapped.forEach((reaching, i) => {
+      if (reaching < 0) return;
+      const current = records[i]!;
+      const reach = records[reaching]!;
+      const { type, customerId, partnerId, start, end } = current.record;
+      const other = reach.record;
+      // `open` (a select option of the catalog) for an association without an end.
+      this.problem(current.label, 'start', 'associationOverlap', {
+        type,
+        customer: customerId,
+        partner: partnerId,
+        start,
+        end: end ?? 'open',
+        other: reach.label,
+        otherPartner: other.partnerId,
+        otherStart: other.start,
+        otherEnd: other.end ?? 'open',
+      });
+    });
   }
 
   private fxRates(records: Checked<RecordOf<'fxRates'>>[]): { list: FxRate[]; byKey: Map<string, Decimal> } {
@@ -434,8 +469,19 @@ class DatasetValidator {
   }
 
   private examPasses(records: Checked<RecordOf<'examPasses'>>[]): ExamPass[] {
-    for (const at of records) this.reference(at, 'personId', at.record.personId, 'people', 'person');
+    for (const at of records) {
+      this.reference(at, 'personId', at.record.personId, 'people', 'person');
+      this.passRow(at, at.record);
+    }
     return records.map((e) => e.record);
+  }
+
+  /** No one passes an exam before it is offered: such a date is a typing slip or another exam. */
+  private passRow(at: At, record: RecordOf<'examPasses'>): void {
+    const month = this.program.examAvailableFrom.get(record.exam);
+    if (month !== undefined && record.date.slice(0, 7) < month) {
+      this.problem(at, 'date', 'passBeforeExamAvailable', { field: 'date', date: record.date, exam: quote(record.exam), month });
+    }
   }
 
   private currency(at: At, code: string): boolean {

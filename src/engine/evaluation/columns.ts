@@ -8,8 +8,8 @@
  * Built from a validated `Dataset` by `columnsOf`, or read straight from the
  * store (src/store/columns.ts), which never builds an object per row.
  */
-import { dayNumberOf, type DayNumber } from '../calendar.js';
-import type { Dataset } from '../dataset/model.js';
+import { dayNumberOf, type DayNumber, type IsoDate } from '../calendar.js';
+import type { Association, Dataset } from '../dataset/model.js';
 
 /** A day later than any real one: "never". */
 export const NEVER: DayNumber = 2 ** 31 - 1;
@@ -192,8 +192,8 @@ export interface DatasetColumns {
 }
 
 /** Millions of lines share a few thousand dates: parse each date once. */
-export function memoizedDayNumber(): (date: string) => DayNumber {
-  const days = new Map<string, DayNumber>();
+export function memoizedDayNumber(): (date: IsoDate) => DayNumber {
+  const days = new Map<IsoDate, DayNumber>();
   return (date) => {
     let day = days.get(date);
     if (day === undefined) {
@@ -232,16 +232,15 @@ function lookup(index: ReadonlyMap<string, number>, id: string, what: string): n
   return i;
 }
 
-/** A validated dataset as columns. Ids are read from the dataset's records when asked for, not copied. */
-export function columnsOf(dataset: Dataset): DatasetColumns {
-  const partnerIndex = indexById(dataset.partners);
-  const customerIndex = indexById(dataset.customers);
-  const personIndex = indexById(dataset.people);
-  const dayOf = memoizedDayNumber();
-
-  const { associations, revenue, people, examPasses } = dataset;
+/** Associations as columns, customers and partners numbered by the indexes given (every reference must be in them). */
+export function associationColumnsOf(
+  associations: readonly Association[],
+  customerIndex: ReadonlyMap<string, number>,
+  partnerIndex: ReadonlyMap<string, number>,
+  dayOf: (date: IsoDate) => DayNumber,
+): DatasetColumns['associations'] {
   const types = new Catalog();
-  const association = {
+  const columns = {
     customer: new Int32Array(associations.length),
     partner: new Int32Array(associations.length),
     type: new Int32Array(associations.length),
@@ -249,12 +248,24 @@ export function columnsOf(dataset: Dataset): DatasetColumns {
     last: new Int32Array(associations.length),
   };
   associations.forEach((a, i) => {
-    association.customer[i] = lookup(customerIndex, a.customerId, 'customer');
-    association.partner[i] = lookup(partnerIndex, a.partnerId, 'partner');
-    association.type[i] = types.of(a.type);
-    association.first[i] = dayOf(a.start);
-    association.last[i] = a.end === null ? NEVER : dayOf(a.end);
+    columns.customer[i] = lookup(customerIndex, a.customerId, 'customer');
+    columns.partner[i] = lookup(partnerIndex, a.partnerId, 'partner');
+    columns.type[i] = types.of(a.type);
+    columns.first[i] = dayOf(a.start);
+    columns.last[i] = a.end === null ? NEVER : dayOf(a.end);
   });
+  return { types: types.values, ...columns };
+}
+
+/** A validated dataset as columns. Ids are read from the dataset's records when asked for, not copied. */
+export function columnsOf(dataset: Dataset): DatasetColumns {
+  const partnerIndex = indexById(dataset.partners);
+  const customerIndex = indexById(dataset.customers);
+  const personIndex = indexById(dataset.people);
+  const dayOf = memoizedDayNumber();
+
+  const associations = associationColumnsOf(dataset.associations, customerIndex, partnerIndex, dayOf);
+  const { revenue, people, examPasses } = dataset;
 
   const products = new Catalog();
   const lines = {
@@ -293,7 +304,7 @@ export function columnsOf(dataset: Dataset): DatasetColumns {
       markets: dataset.partners.map((p) => p.market),
     },
     customers: { count: dataset.customers.length },
-    associations: { types: types.values, ...association },
+    associations,
     revenue: { products: products.values, ...lines, ids: { length: revenue.length, get: (i) => revenue[i]!.id } },
     people: {
       partner: Int32Array.from(people, (p) => lookup(partnerIndex, p.partnerId, 'partner')),

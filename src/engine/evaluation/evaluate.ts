@@ -4,10 +4,14 @@
  * dataset), then every requirement of every level is judged from the
  * measures.
  */
-import { isIsoDate, ttmWindow, type DayNumber, type IsoDate, type TtmWindow } from '../calendar.js';
-import { centsToDollars, type Cents } from '../money.js';
+import { isIsoDate, isoDateOf, type DayNumber, type IsoDate } from '../calendar.js';
+import { centsToDollars, isExactCents, SumOutOfRangeError, type Cents } from '../money.js';
+import { problem, recordLabel } from '../problems.js';
 import type { CertifiedPeopleRequirement, Level, ProgramVersion, Requirement, SingleRequirement } from '../program/model.js';
-import { NEVER, type PreparedData } from './prepare.js';
+import { publicationEndedBy } from '../program/versions.js';
+import { qualifies } from '../rules/qualification.js';
+import { ttmWindow, type TtmWindow } from '../rules/ttm-window.js';
+import type { PreparedData } from './prepare.js';
 import type {
   CertifiedPeopleEvaluation,
   CompetencyEvaluation,
@@ -43,8 +47,6 @@ export interface PartnerMeasures {
   readonly qualifiedPeople: readonly (readonly number[])[];
 }
 
-const LIMIT = Number.MAX_SAFE_INTEGER;
-
 export interface MeasureOptions {
   /** Collect line indexes as evidence (default true). */
   readonly evidence?: boolean | undefined;
@@ -59,7 +61,9 @@ export function measurePartner(prepared: PreparedData, partner: number, window: 
   const { program, partnerEntryStart, entryDay, entryScope, entryCents, entryLine } = prepared;
   const evidence = options.evidence ?? true;
   const knownUntil = Math.min(options.knownUntil ?? window.last, window.last);
-  const scopeCents: number[] = new Array<number>(program.revenueScopes.length).fill(0);
+  // Lines and credits apart: each sum only grows in size, so checking it once at the end proves every partial sum exact.
+  const debits: number[] = new Array<number>(program.revenueScopes.length).fill(0);
+  const credits: number[] = new Array<number>(program.revenueScopes.length).fill(0);
   const scopeLines: number[][] = program.revenueScopes.map(() => []);
   const end = partnerEntryStart[partner + 1]!;
   for (let k = partnerEntryStart[partner]!; k < end; k++) {
@@ -67,11 +71,15 @@ export function measurePartner(prepared: PreparedData, partner: number, window: 
     if (day < window.first) continue;
     if (day > knownUntil) break; // entries are in date order
     const scope = entryScope[k]!;
-    const sum = scopeCents[scope]! + entryCents[k]!;
-    if (sum > LIMIT || sum < -LIMIT) throw new RangeError(`revenue of partner ${prepared.partnerIds[partner]} exceeds the exact range`);
-    scopeCents[scope] = sum;
+    const cents = entryCents[k]!;
+    if (cents >= 0) debits[scope]! += cents;
+    else credits[scope]! += cents;
     if (evidence) scopeLines[scope]!.push(entryLine[k]!);
   }
+  const scopeCents = debits.map((sum, scope) => {
+    if (!isExactCents(sum) || !isExactCents(credits[scope]!)) throw sumOutOfRange(prepared, partner, scope, window.last);
+    return sum + credits[scope]!;
+  });
 
   const { personOrder, partnerPersonStart, qualifiedFrom, qualificationHasWindow } = prepared;
   const qualificationCount = program.qualifications.length;
@@ -88,37 +96,6 @@ export function measurePartner(prepared: PreparedData, partner: number, window: 
   return { partner, window, knownUntil, evidence, scopeCents, scopeLines, qualifiedPeople };
 }
 
-/**
- * Whether a person satisfies every exam set of a qualification on a day: a
- * pass counts from its date until its exam's acceptance ends. With
- * `withoutRetiring`, passes of retiring exams are left out (to tell who
- * relies on them).
- */
-export function qualifies(
-  prepared: PreparedData,
-  person: number,
-  qualification: number,
-  day: DayNumber,
-  options: { readonly withoutRetiring?: boolean; readonly knownUntil?: DayNumber } = {},
-): boolean {
-  const { personExamDay, examAcceptedUntil, examRetires, examIds } = prepared;
-  const row = person * examIds.length;
-  const passedBy = Math.min(options.knownUntil ?? day, day);
-  for (const set of prepared.qualificationSets[qualification]!) {
-    let passed = 0;
-    for (const column of set.columns) {
-      if (
-        personExamDay[row + column]! <= passedBy &&
-        day <= examAcceptedUntil[column]! &&
-        !(options.withoutRetiring && examRetires[column] !== NEVER)
-      )
-        passed += 1;
-    }
-    if (passed < set.minimum) return false;
-  }
-  return true;
-}
-
 export function evaluate(prepared: PreparedData, options: EvaluateOptions): EvaluationReport {
   if (!isIsoDate(options.asOf)) throw new RangeError(`as-of date "${options.asOf}" is not a calendar date (YYYY-MM-DD)`);
   const window = ttmWindow(options.asOf);
@@ -130,10 +107,12 @@ export function evaluate(prepared: PreparedData, options: EvaluateOptions): Eval
         return index;
       })
     : prepared.partnerIds.map((_, i) => i);
+  const ended = publicationEndedBy(prepared.program, options.asOf);
   return {
     asOf: options.asOf,
     program: prepared.program.id,
     programVersion: prepared.program.effectiveFrom,
+    ...(ended ? { publicationEnded: ended } : {}),
     partners: indexes.map((p) => judgePartner(prepared, measurePartner(prepared, p, window, { evidence }))),
   };
 }
@@ -168,7 +147,7 @@ export function judgeRequirement(
   const alternatives = requirement.alternatives.map((alternative) => judgeSingle(prepared, measures, market, alternative));
   // Shown with the figures of the alternative that carries the requirement, or else of the closest one.
   const carrying = alternatives.find((a) => a.met);
-  const shown = carrying ?? [...alternatives].sort((a, b) => a.shortfall / a.required - b.shortfall / b.required)[0]!;
+  const shown = carrying ?? [...alternatives].sort((a, b) => relativeShortfall(a) - relativeShortfall(b))[0]!;
   return {
     id: requirement.id,
     kind: 'any-of',
@@ -190,15 +169,29 @@ function judgeSingle(
 ): SingleRequirementEvaluation {
   if (requirement.kind === 'certified-people') return judgePeople(prepared, measures, requirement);
   const actual = measures.scopeCents[requirement.scope.index]!;
-  const required = requirementCents(prepared.program, requirement, market);
+  const required = thresholdCents(requirement, market);
+  const revenueLineIds = measures.scopeLines[requirement.scope.index]!.map((i) => prepared.lineId(i));
+  if (required === undefined) {
+    // Not a shortfall: no amount of revenue meets a threshold that was never published.
+    return {
+      id: requirement.id,
+      kind: 'revenue',
+      met: false,
+      actual: centsToDollars(actual),
+      required: null,
+      shortfall: null,
+      reason: 'no-threshold-published',
+      evidence: { revenueLineIds },
+    };
+  }
   return {
     id: requirement.id,
     kind: 'revenue',
     met: actual >= required,
     actual: centsToDollars(actual),
     required: centsToDollars(required),
-    shortfall: centsToDollars(Math.max(0, required - actual)),
-    evidence: { revenueLineIds: measures.scopeLines[requirement.scope.index]!.map((i) => prepared.lineId(i)) },
+    shortfall: centsToDollars(exactShortfall(prepared, measures.partner, requirement, required - actual, measures.window.last)),
+    evidence: { revenueLineIds },
   };
 }
 
@@ -269,6 +262,58 @@ function retiringEvidence(
     const held = retiring.filter((exam) => personExamDay[person * examIds.length + examColumn.get(exam)!]! <= knownUntil);
     return [{ personId: prepared.personId(person), exams: held }];
   });
+}
+
+/** How far an alternative is from being met, relative to its own requirement; one that cannot be met comes last. */
+function relativeShortfall(evaluation: SingleRequirementEvaluation): number {
+  return evaluation.shortfall === null || evaluation.required === null ? Infinity : evaluation.shortfall / evaluation.required;
+}
+
+/**
+ * The requirement a revenue scope is counted for, as `option/level/requirement`
+ * (the first of those sharing the scope: Silver and Gold share one).
+ */
+function scopeRequirement(program: ProgramVersion, scope: number): string {
+  for (const competency of program.competencies)
+    for (const option of competency.options)
+      for (const level of option.levels)
+        for (const requirement of level.requirements)
+          for (const single of requirement.kind === 'any-of' ? requirement.alternatives : [requirement])
+            if (single.kind === 'revenue' && single.scope.index === scope) return `${option.id}/${level.id}/${single.id}`;
+  return `scope ${scope}`;
+}
+
+/**
+ * The error of a sum of cents beyond the exact range: the partner, the
+ * requirement the sum counts for, and the date it was measured on
+ * (docs/rules.md, section 3).
+ */
+export function sumOutOfRange(prepared: PreparedData, partner: number, scope: number, day: DayNumber): SumOutOfRangeError {
+  const id = prepared.partnerIds[partner]!;
+  return new SumOutOfRangeError(
+    problem(recordLabel('partners', partner, id), 'revenue', 'sumOutOfRange', {
+      partner: id,
+      requirement: scopeRequirement(prepared.program, scope),
+      date: isoDateOf(day),
+    }),
+  );
+}
+
+/** A shortfall in cents (0 when met), checked exact: a threshold minus credits may leave the range. */
+export function exactShortfall(
+  prepared: PreparedData,
+  partner: number,
+  requirement: Extract<Requirement, { kind: 'revenue' }>,
+  gap: number,
+  day: DayNumber,
+): Cents {
+  if (!isExactCents(gap)) throw sumOutOfRange(prepared, partner, requirement.scope.index, day);
+  return Math.max(0, gap);
+}
+
+/** The threshold of a revenue requirement in a market; undefined when the version published none for it. */
+export function thresholdCents(requirement: Extract<Requirement, { kind: 'revenue' }>, market: string): Cents | undefined {
+  return requirement.minimumCents.get(market);
 }
 
 /** The threshold of a revenue requirement in a market. */

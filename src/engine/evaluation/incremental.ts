@@ -13,11 +13,14 @@
  * preparation. The result is the same as preparing the dataset with the
  * records added at its end (test/incremental.test.ts checks it).
  */
-import { ttmWindow, type DayNumber, type IsoDate } from '../calendar.js';
+import type { DayNumber, IsoDate } from '../calendar.js';
 import type { Cents } from '../money.js';
+import { ownersOn, tenuresByCustomer, type Tenures } from '../rules/dpor-attribution.js';
+import { passDaysBuffer, qualifyPerson } from '../rules/qualification.js';
+import { ttmWindow } from '../rules/ttm-window.js';
 import type { DatasetColumns } from './columns.js';
 import { judgePartner, measurePartner } from './evaluate.js';
-import { ownersOn, passDaysBuffer, qualifyPerson, tenuresByCustomer, type PreparedData, type Tenures } from './prepare.js';
+import type { PreparedData } from './prepare.js';
 import type { PartnerEvaluation } from './report.js';
 
 /** One partner's entries once a line has been added to them: the slice of PreparedData, copied. */
@@ -68,15 +71,15 @@ export class IncrementalEvaluation {
 
   /** A new exam pass of person `person` (index in the columns); returns the partner to re-evaluate. */
   addExamPass(person: number, exam: string, day: DayNumber): number {
-    const column = this.prepared.examColumn.get(exam);
     const partner = this.columns.people.partner[person]!;
-    // An exam outside this version's catalog counts for nothing.
-    if (column === undefined) return partner;
     const examCount = this.prepared.examIds.length;
-    const cell = person * examCount + column;
-    if (day < this.personExamDay[cell]!) {
-      this.personExamDay[cell] = day;
-      qualifyPerson(this.personExamDay, examCount, this.prepared.qualificationSets, this.qualifiedFrom, person, this.passDays);
+    // An exam outside this version's catalog counts for nothing, unless a catalog exam accepts its passes.
+    for (const counted of this.prepared.program.passCountsFor.get(exam) ?? []) {
+      const cell = person * examCount + this.prepared.examColumn.get(counted)!;
+      if (day < this.personExamDay[cell]!) {
+        this.personExamDay[cell] = day;
+        qualifyPerson(this.personExamDay, examCount, this.prepared.qualificationSets, this.qualifiedFrom, person, this.passDays);
+      }
     }
     return partner;
   }

@@ -16,14 +16,17 @@
  * one implementation; `prepare` turns a Dataset into columns first and keeps
  * the Dataset alongside for the commands that read its records (plan).
  */
-import { dayNumberOf, type DayNumber } from '../calendar.js';
+import { dayNumberOf } from '../calendar.js';
 import type { Dataset } from '../dataset/model.js';
 import type { ProgramVersion } from '../program/model.js';
+import { ownersOn, tenuresByCustomer } from '../rules/dpor-attribution.js';
+import { hasAcceptanceEnd, passDaysBuffer, qualifyPerson, type PassTable } from '../rules/qualification.js';
 import { columnsOf, NEVER, type DatasetColumns } from './columns.js';
 
 export { NEVER } from './columns.js';
 
-export interface PreparedData {
+/** As the qualification rule reads it (PassTable): each person's earliest pass of each catalog exam, the exams' dates, the sets. */
+export interface PreparedData extends PassTable {
   readonly program: ProgramVersion;
   /** Partner p's id, country and market (as validated) are at index p. */
   readonly partnerIds: readonly string[];
@@ -48,18 +51,8 @@ export interface PreparedData {
   readonly partnerPersonStart: Int32Array;
   /** Indexes of people (rows of the dataset), grouped by partner. */
   readonly personOrder: Int32Array;
-  /** Exam ids of the program catalog, in the column order of `personExamDay`. */
-  readonly examIds: readonly string[];
-  /** Exam id → its column. */
+  /** Exam id → its column (of `examIds`, `personExamDay`…). */
   readonly examColumn: ReadonlyMap<string, number>;
-  /** Earliest pass day of person i for catalog exam e at [i * examIds.length + e]; NEVER if none. */
-  readonly personExamDay: Int32Array;
-  /** Last evaluation day on which passes of catalog exam e count; NEVER when they always do. */
-  readonly examAcceptedUntil: Int32Array;
-  /** Retirement day of catalog exam e (the last day it can be taken); NEVER when it does not retire. */
-  readonly examRetires: Int32Array;
-  /** Per qualification, per exam set: the catalog columns of its exams and how many must be passed. */
-  readonly qualificationSets: readonly (readonly { readonly columns: Int32Array; readonly minimum: number }[])[];
   /**
    * First day person i qualifies under qualification q, counting passes as if
    * they never stopped counting, at [i * qualifications + q]; NEVER if not
@@ -214,47 +207,6 @@ class EntryBuffer {
   }
 }
 
-/**
- * The associations of one type grouped by customer, in their original order:
- * those of customer c are [start[c], start[c + 1]), each holding from `first`
- * to `last` (both included) for `partner`.
- */
-export interface Tenures {
-  readonly start: Int32Array;
-  readonly first: Int32Array;
-  readonly last: Int32Array;
-  readonly partner: Int32Array;
-}
-
-export function tenuresByCustomer(associations: DatasetColumns['associations'], type: number, customerCount: number): Tenures {
-  const start = new Int32Array(customerCount + 1);
-  const count = associations.type.length;
-  for (let i = 0; i < count; i++) if (associations.type[i] === type) start[associations.customer[i]! + 1]! += 1;
-  for (let c = 0; c < customerCount; c++) start[c + 1]! += start[c]!;
-  const size = start[customerCount]!;
-  const first = new Int32Array(size);
-  const last = new Int32Array(size);
-  const partner = new Int32Array(size);
-  const cursor = start.slice(0, customerCount);
-  for (let i = 0; i < count; i++) {
-    if (associations.type[i] !== type) continue;
-    const k = cursor[associations.customer[i]!]!++;
-    first[k] = associations.first[i]!;
-    last[k] = associations.last[i]!;
-    partner[k] = associations.partner[i]!;
-  }
-  return { start, first, last, partner };
-}
-
-/** Fills `out` with the partners a customer was associated with on the day (an exclusive type gives at most one). */
-export function ownersOn(tenures: Tenures, customer: number, day: DayNumber, out: number[]): void {
-  out.length = 0;
-  for (let k = tenures.start[customer]!, end = tenures.start[customer + 1]!; k < end; k++) {
-    const partner = tenures.partner[k]!;
-    if (tenures.first[k]! <= day && day <= tenures.last[k]! && !out.includes(partner)) out.push(partner);
-  }
-}
-
 /** Start offsets of each partner's slice, from the partner of every item. */
 function startsOf(partnerOfItem: ArrayLike<number> & Iterable<number>, partnerCount: number): Int32Array {
   const starts = new Int32Array(partnerCount + 1);
@@ -303,41 +255,6 @@ function orderByPartnerThenDay(partners: Int32Array, days: Int32Array, partnerCo
   return order;
 }
 
-type QualificationSets = PreparedData['qualificationSets'];
-
-/** Room for the pass days of the largest exam set. */
-export function passDaysBuffer(qualificationSets: QualificationSets): Int32Array {
-  return new Int32Array(Math.max(1, ...qualificationSets.flatMap((sets) => sets.map((set) => set.columns.length))));
-}
-
-/** Sets `qualifiedFrom` of one person from their earliest pass days (`passDays`: scratch room, passDaysBuffer). */
-export function qualifyPerson(
-  personExamDay: Int32Array,
-  examCount: number,
-  qualificationSets: QualificationSets,
-  qualifiedFrom: Int32Array,
-  person: number,
-  passDays: Int32Array,
-): void {
-  const row = person * examCount;
-  const qualificationCount = qualificationSets.length;
-  for (let q = 0; q < qualificationCount; q++) {
-    let from = 0;
-    for (const set of qualificationSets[q]!) {
-      // The day the set is satisfied: the minimum-th earliest pass among its exams (an insertion sort of a handful).
-      const { columns: setColumns, minimum } = set;
-      for (let i = 0; i < setColumns.length; i++) {
-        const day = personExamDay[row + setColumns[i]!]!;
-        let j = i;
-        for (; j > 0 && passDays[j - 1]! > day; j--) passDays[j] = passDays[j - 1]!;
-        passDays[j] = day;
-      }
-      from = Math.max(from, passDays[minimum - 1]!);
-    }
-    qualifiedFrom[person * qualificationCount + q] = from;
-  }
-}
-
 function preparePeople(program: ProgramVersion, columns: DatasetColumns) {
   const { people, examPasses } = columns;
   const partnerCount = columns.partners.ids.length;
@@ -345,17 +262,18 @@ function preparePeople(program: ProgramVersion, columns: DatasetColumns) {
   const examIds = [...program.exams.keys()];
   const examColumn = new Map(examIds.map((id, i) => [id, i] as const));
   const examCount = examIds.length;
-  // The catalog column of each exam of the passes; -1 for exams outside the catalog, which count for nothing.
-  const columnOfExam = Int32Array.from(examPasses.exams, (exam) => examColumn.get(exam) ?? -1);
+  // The catalog columns each exam of the passes counts for: its own, and those of exams accepting its passes
+  // (a successor listed where it was); none for exams outside the catalog, which count for nothing.
+  const columnsOfExam = examPasses.exams.map((exam) => (program.passCountsFor.get(exam) ?? []).map((id) => examColumn.get(id)!));
 
   const personExamDay = new Int32Array(personCount * examCount).fill(NEVER);
   const passCount = examPasses.person.length;
   for (let i = 0; i < passCount; i++) {
-    const column = columnOfExam[examPasses.exam[i]!]!;
-    if (column < 0) continue;
-    const cell = examPasses.person[i]! * examCount + column;
     const day = examPasses.day[i]!;
-    if (day < personExamDay[cell]!) personExamDay[cell] = day;
+    for (const column of columnsOfExam[examPasses.exam[i]!]!) {
+      const cell = examPasses.person[i]! * examCount + column;
+      if (day < personExamDay[cell]!) personExamDay[cell] = day;
+    }
   }
 
   const catalogExams = [...program.exams.values()];
@@ -364,9 +282,7 @@ function preparePeople(program: ProgramVersion, columns: DatasetColumns) {
   const qualificationSets = program.qualifications.map((q) =>
     q.examSets.map((set) => ({ columns: Int32Array.from(set.exams, (e) => examColumn.get(e)!), minimum: set.minimum })),
   );
-  const qualificationHasWindow = Uint8Array.from(qualificationSets, (sets) =>
-    sets.some((set) => set.columns.some((c) => examAcceptedUntil[c] !== NEVER)) ? 1 : 0,
-  );
+  const qualificationHasWindow = Uint8Array.from(qualificationSets, (sets) => (hasAcceptanceEnd(sets, examAcceptedUntil) ? 1 : 0));
 
   const qualificationCount = program.qualifications.length;
   const qualifiedFrom = new Int32Array(personCount * qualificationCount);

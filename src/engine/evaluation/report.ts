@@ -10,6 +10,8 @@ export interface EvaluationReport {
   readonly program: string;
   /** The date from which the applied program definition is in effect. */
   readonly programVersion: IsoDate;
+  /** Present when the applied version is the last its source published: the date from which nothing newer was. */
+  readonly publicationEnded?: IsoDate;
   readonly partners: readonly PartnerEvaluation[];
 }
 
@@ -43,9 +45,12 @@ export interface RevenueRequirementEvaluation {
   readonly met: boolean;
   /** US dollars in the window. */
   readonly actual: number;
-  readonly required: number;
-  /** How much more is needed; 0 when met. */
-  readonly shortfall: number;
+  /** The threshold of the partner's market; null when the version published none for it (see `reason`). */
+  readonly required: number | null;
+  /** How much more is needed; 0 when met; null when no amount would do (no threshold published). */
+  readonly shortfall: number | null;
+  /** Why it cannot be met whatever the revenue: the version published no threshold for the partner's market. */
+  readonly reason?: 'no-threshold-published';
   readonly evidence: {
     /** The lines counted, in date order. */
     readonly revenueLineIds: readonly string[];
@@ -83,8 +88,8 @@ export interface AnyOfEvaluation {
   readonly kind: 'any-of';
   readonly met: boolean;
   readonly actual: number;
-  readonly required: number;
-  readonly shortfall: number;
+  readonly required: number | null;
+  readonly shortfall: number | null;
   /** The first alternative that is met, or null. */
   readonly carriedBy: string | null;
   /** The alternative whose figures are shown. */

@@ -8,30 +8,24 @@
  * Also, as a projection: when the next level would be reached if revenue kept
  * arriving at the TTM average monthly rate.
  */
-import {
-  addMonths,
-  dayNumberOf,
-  isoDateOf,
-  leavesWindowOn,
-  parseIsoDate,
-  toDayNumber,
-  ttmWindow,
-  type DayNumber,
-  type IsoDate,
-} from '../calendar.js';
-import { centsToDollars } from '../money.js';
-import { judgePartner, measurePartner, type PartnerMeasures } from '../evaluation/evaluate.js';
+import { addMonths, dayNumberOf, isoDateOf, parseIsoDate, toDayNumber, type DayNumber, type IsoDate } from '../calendar.js';
+import { centsToDollars, isExactCents } from '../money.js';
+import { judgePartner, measurePartner, sumOutOfRange, type PartnerMeasures } from '../evaluation/evaluate.js';
 import { NEVER, type PreparedData } from '../evaluation/prepare.js';
 import type { PreparedProgram } from '../evaluation/prepared-program.js';
 import type { PartnerEvaluation, RequirementEvaluation } from '../evaluation/report.js';
+import { publicationEndedBy } from '../program/versions.js';
+import { inTtmWindow, leavesWindowOn, ttmWindow } from '../rules/ttm-window.js';
 
 export interface FailingRequirement {
   readonly requirement: string;
   /** What is counted: US dollars for revenue, people otherwise. */
   readonly kind: 'revenue' | 'certified-people';
   readonly actual: number;
-  readonly required: number;
-  readonly shortfall: number;
+  /** null when the version published no threshold for the partner's market (`reason`). */
+  readonly required: number | null;
+  readonly shortfall: number | null;
+  readonly reason?: 'no-threshold-published';
 }
 
 export interface Lapse {
@@ -73,6 +67,8 @@ export interface PartnerForecast {
   readonly partnerId: string;
   readonly asOf: IsoDate;
   readonly programVersion: IsoDate;
+  /** Present when the applied version is the last its source published: the date from which nothing newer was. */
+  readonly publicationEnded?: IsoDate;
   readonly options: readonly OptionForecast[];
 }
 
@@ -103,7 +99,8 @@ export function forecastPartner(program: PreparedProgram, partnerId: string, asO
       };
     }),
   );
-  return { partnerId, asOf, programVersion: today.program.effectiveFrom, options };
+  const ended = publicationEndedBy(today.program, asOf);
+  return { partnerId, asOf, programVersion: today.program.effectiveFrom, ...(ended ? { publicationEnded: ended } : {}), options };
 }
 
 /** Dates after the as-of date on which, with nothing new, some measure can change. */
@@ -116,7 +113,7 @@ function changeDates(program: PreparedProgram, partner: number, asOf: IsoDate): 
     // A line in today's window leaves it on one exact later date.
     for (let k = prepared.partnerEntryStart[partner]!; k < prepared.partnerEntryStart[partner + 1]!; k++) {
       const day = prepared.entryDay[k]!;
-      if (day >= window.first && day <= asOfDay) dates.add(leavesWindowOn(day));
+      if (inTtmWindow(window, day)) dates.add(leavesWindowOn(day));
     }
     // A pass stops counting the day after its exam's acceptance ends.
     for (const last of prepared.examAcceptedUntil) if (last !== NEVER && last >= asOfDay) dates.add(last + 1);
@@ -209,7 +206,14 @@ function project(
     (measures: PartnerMeasures, prepared: PreparedData): PartnerMeasures => {
       const arrived = arrivals.filter((a) => a <= day).length;
       const base = ttm(prepared);
-      return { ...measures, scopeCents: measures.scopeCents.map((cents, s) => cents + monthly(base[s]!, arrived)) };
+      return {
+        ...measures,
+        scopeCents: measures.scopeCents.map((cents, s) => {
+          const projected = cents + monthly(base[s]!, arrived);
+          if (!isExactCents(projected)) throw sumOutOfRange(prepared, partner, s, day);
+          return projected;
+        }),
+      };
     };
   const levelOf = (evaluation: PartnerEvaluation) =>
     evaluation.competencies
@@ -250,10 +254,15 @@ function project(
 
 /** `months` twelfths of a TTM sum, in whole cents (rounded half up); nothing when the sum is not positive. */
 function monthly(ttmCents: number, months: number): number {
-  return ttmCents > 0 ? Math.floor((ttmCents * months * 2 + 12) / 24) : 0;
+  if (ttmCents <= 0) return 0;
+  const twice = ttmCents * months * 2 + 12;
+  // Exact in numbers while the product is; in bigints beyond (the result, at most the TTM sum, always is).
+  return Number.isSafeInteger(twice) ? Math.floor(twice / 24) : Number((BigInt(ttmCents) * BigInt(months) * 2n + 12n) / 24n);
 }
 
 function failing(r: RequirementEvaluation): FailingRequirement {
   const kind = r.kind === 'any-of' ? (r.alternatives.find((a) => a.id === r.closest)?.kind ?? 'certified-people') : r.kind;
-  return { requirement: r.id, kind, actual: r.actual, required: r.required, shortfall: r.shortfall };
+  const shown = r.kind === 'any-of' ? r.alternatives.find((a) => a.id === r.closest) : r;
+  const reason = shown?.kind === 'revenue' ? shown.reason : undefined;
+  return { requirement: r.id, kind, actual: r.actual, required: r.required, shortfall: r.shortfall, ...(reason ? { reason } : {}) };
 }

@@ -7,9 +7,11 @@
  * what a person still needs is counted over exams still offered, so a
  * person whose missing exams have retired can never qualify (null).
  */
-import { ttmWindow, type IsoDate } from '../calendar.js';
+import type { IsoDate } from '../calendar.js';
 import type { PreparedDataset } from '../evaluation/prepare.js';
 import type { CertifiedPeopleRequirement, ExamSet } from '../program/model.js';
+import { countedGroups, examSetColumns, holdsExam, missingExams } from '../rules/qualification.js';
+import { ttmWindow } from '../rules/ttm-window.js';
 
 export interface MatrixPerson {
   readonly id: string;
@@ -50,27 +52,14 @@ export function qualificationMatrix(prepared: PreparedDataset, partnerId: string
   const partner = prepared.partnerIndex.get(partnerId);
   if (partner === undefined) throw new RangeError(`partner "${partnerId}" is not in the dataset`);
   const day = ttmWindow(asOf).last;
-  const { personOrder, partnerPersonStart, personExamDay, examColumn, examAcceptedUntil, examRetires, examIds } = prepared;
+  const { personOrder, partnerPersonStart, examColumn, examIds } = prepared;
   const people: number[] = [];
   for (let k = partnerPersonStart[partner]!; k < partnerPersonStart[partner + 1]!; k++) people.push(personOrder[k]!);
   const names = new Map(prepared.dataset.people.map((p) => [p.id, p.name] as const));
 
-  const counts = (person: number, exam: string): boolean => {
-    const column = examColumn.get(exam);
-    if (column === undefined) return false;
-    return personExamDay[person * examIds.length + column]! <= day && day <= examAcceptedUntil[column]!;
-  };
-  const offered = (exam: string): boolean => {
-    const column = examColumn.get(exam);
-    return column !== undefined && day <= examRetires[column]!;
-  };
-  /** Exams still to pass for a set, or undefined when too few are still offered. */
-  const missingFor = (person: number, set: ExamSet): string[] | undefined => {
-    const held = set.exams.filter((e) => counts(person, e)).length;
-    const need = Math.max(0, set.minimum - held);
-    const candidates = set.exams.filter((e) => !counts(person, e) && offered(e));
-    return candidates.length >= need ? candidates.slice(0, need) : undefined;
-  };
+  const counts = (person: number, exam: string): boolean => holdsExam(prepared, person, examColumn.get(exam) ?? -1, day);
+  const missingFor = (person: number, set: ExamSet): string[] | undefined =>
+    missingExams(prepared, person, examSetColumns(examColumn, set), day)?.map((column) => examIds[column]!);
 
   const exams: string[] = [];
   const requirements: MatrixRequirement[] = [];
@@ -80,7 +69,7 @@ export function qualificationMatrix(prepared: PreparedDataset, partnerId: string
     alternative: string | undefined,
   ) => {
     for (const set of requirement.examSets) for (const exam of set.exams) if (!exams.includes(exam)) exams.push(exam);
-    const groups: readonly (readonly ExamSet[])[] = requirement.samePeople ? [requirement.examSets] : requirement.examSets.map((s) => [s]);
+    const groups = countedGroups(requirement.samePeople, requirement.examSets);
     requirements.push({
       ...where,
       ...(alternative === undefined ? {} : { alternative }),

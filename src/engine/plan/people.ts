@@ -13,6 +13,7 @@
 import type { DayNumber } from '../calendar.js';
 import type { PreparedData } from '../evaluation/prepare.js';
 import type { CertifiedPeopleRequirement, ExamSet } from '../program/model.js';
+import { countedGroups, examSetColumns, missingExams } from '../rules/qualification.js';
 
 export interface ExamAssignment {
   /** An existing person's id, or `new-1`, `new-2`… for people to enroll. */
@@ -37,25 +38,16 @@ export interface PeoplePlan {
 type Missing = readonly string[] | undefined;
 
 export function planPeople(prepared: PreparedData, partner: number, day: DayNumber, requirement: CertifiedPeopleRequirement): PeoplePlan {
-  const { personOrder, partnerPersonStart, personExamDay, examColumn, examAcceptedUntil, examRetires, examIds } = prepared;
+  const { personOrder, partnerPersonStart, examIds } = prepared;
   const people: number[] = [];
   for (let k = partnerPersonStart[partner]!; k < partnerPersonStart[partner + 1]!; k++) people.push(personOrder[k]!);
 
-  const counts = (person: number, exam: string): boolean => {
-    const column = examColumn.get(exam)!;
-    return personExamDay[person * examIds.length + column]! <= day && day <= examAcceptedUntil[column]!;
-  };
-  // Plans never propose an exam that has retired by the day planned for.
-  const offered = (exam: string): boolean => day <= examRetires[examColumn.get(exam)!]!;
-  const missingFor = (person: number | undefined, set: ExamSet): Missing => {
-    const held = person === undefined ? 0 : set.exams.filter((e) => counts(person, e)).length;
-    const need = Math.max(0, set.minimum - held);
-    const candidates = set.exams.filter((e) => (person === undefined || !counts(person, e)) && offered(e));
-    return candidates.length >= need ? candidates.slice(0, need) : undefined;
-  };
+  const setColumns = new Map(requirement.examSets.map((set) => [set, examSetColumns(prepared.examColumn, set)] as const));
+  const missingFor = (person: number | undefined, set: ExamSet): Missing =>
+    missingExams(prepared, person, setColumns.get(set)!, day)?.map((column) => examIds[column]!);
 
   // One group of sets per count that must reach N.
-  const groups: readonly (readonly ExamSet[])[] = requirement.samePeople ? [requirement.examSets] : requirement.examSets.map((s) => [s]);
+  const groups = countedGroups(requirement.samePeople, requirement.examSets);
   const extra = new Map<number, string[]>();
   let newPeople = 0;
   const newExams: string[][] = [];

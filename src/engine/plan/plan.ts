@@ -4,12 +4,16 @@
  * passes that bring every people requirement to N, and the partner's
  * customers whose revenue counts for nobody because no DPOR covered it.
  */
-import { dayNumberOf, ttmWindow, type IsoDate, type TtmWindow } from '../calendar.js';
-import { centsToDollars } from '../money.js';
+import { dayNumberOf, type IsoDate } from '../calendar.js';
+import { centsToDollars, isExactCents } from '../money.js';
+import { associationColumnsOf, memoizedDayNumber } from '../evaluation/columns.js';
 import type { PreparedData, PreparedDataset } from '../evaluation/prepare.js';
-import { judgePartner, measurePartner, requirementCents } from '../evaluation/evaluate.js';
+import { exactShortfall, judgePartner, measurePartner, requirementCents, sumOutOfRange, thresholdCents } from '../evaluation/evaluate.js';
+import { publicationEndedBy } from '../program/versions.js';
 import type { OptionEvaluation, PartnerEvaluation } from '../evaluation/report.js';
 import type { CertifiedPeopleRequirement, Competency, Level, Option, RevenueRequirement, RevenueScope } from '../program/model.js';
+import { attributedOn, tenuresByCustomer } from '../rules/dpor-attribution.js';
+import { inTtmWindow, ttmWindow, type TtmWindow } from '../rules/ttm-window.js';
 import { solveCovering } from './covering.js';
 import { planPeople, type ExamAssignment, type PeoplePlan } from './people.js';
 
@@ -21,8 +25,9 @@ export interface Target {
 
 export interface RevenueGap {
   readonly requirement: string;
-  /** US dollars still missing. */
-  readonly shortfall: number;
+  /** US dollars still missing; null when no amount would do: the version published no threshold for the market (`reason`). */
+  readonly shortfall: number | null;
+  readonly reason?: 'no-threshold-published';
   /** Products whose revenue counts for it (components included). */
   readonly products: readonly string[];
   readonly netNewOnly: boolean;
@@ -58,6 +63,8 @@ export interface PartnerPlan {
   readonly partnerId: string;
   readonly asOf: IsoDate;
   readonly programVersion: IsoDate;
+  /** Present when the applied version is the last its source published: the date from which nothing newer was. */
+  readonly publicationEnded?: IsoDate;
   readonly targets: readonly TargetPlan[];
 }
 
@@ -91,10 +98,12 @@ export function planPartner(prepared: PreparedDataset, partnerId: string, asOf: 
   const chosen = targets ?? defaultTargets(evaluation);
   // The partner's customers' lines that no association attributes, found once for every target.
   const orphans = unattributedLines(prepared, partner, window);
+  const ended = publicationEndedBy(prepared.program, asOf);
   return {
     partnerId,
     asOf,
     programVersion: prepared.program.effectiveFrom,
+    ...(ended ? { publicationEnded: ended } : {}),
     targets: chosen.map((target) => {
       const resolved = resolveTarget(prepared, target);
       if (!resolved) throw new RangeError(`${target.option}/${target.level} is not a level of ${prepared.program.id}`);
@@ -135,7 +144,10 @@ function planLevel(
     if (requirement.kind === 'revenue') revenueRequirements.push(requirement);
     else if (requirement.kind === 'certified-people') peoplePlans.push(planPeople(prepared, partner, window.last, requirement));
     else {
-      const revenueMet = (r: RevenueRequirement) => scopeCents[r.scope.index]! >= requirementCents(prepared.program, r, market);
+      const revenueMet = (r: RevenueRequirement) => {
+        const threshold = thresholdCents(r, market);
+        return threshold !== undefined && scopeCents[r.scope.index]! >= threshold;
+      };
       const people = requirement.alternatives.filter((a): a is CertifiedPeopleRequirement => a.kind === 'certified-people');
       const revenue = requirement.alternatives.filter((a): a is RevenueRequirement => a.kind === 'revenue');
       const peopleOptions = people.map((a) => ({ ...planPeople(prepared, partner, window.last, a), alternative: a.id }));
@@ -149,21 +161,44 @@ function planLevel(
     }
   }
 
-  const revenue = revenueRequirements.map((r) => ({
-    requirement: r,
-    shortfallCents: Math.max(0, requirementCents(prepared.program, r, market) - scopeCents[r.scope.index]!),
-  }));
+  // A requirement without a threshold for the market cannot be closed by sales: it is reported, not planned.
+  const unpublished = revenueRequirements.filter((r) => thresholdCents(r, market) === undefined);
+  const revenue = revenueRequirements
+    .filter((r) => !unpublished.includes(r))
+    .map((r) => ({
+      requirement: r,
+      shortfallCents: exactShortfall(
+        prepared,
+        partner,
+        r,
+        requirementCents(prepared.program, r, market) - scopeCents[r.scope.index]!,
+        window.last,
+      ),
+    }));
+  // Sales close shortfalls: their total is at most the shortfalls' sum, which must itself be exact.
+  const open = revenue.filter((r) => r.shortfallCents > 0);
+  if (!isExactCents(open.reduce((sum, r) => sum + r.shortfallCents, 0)))
+    throw sumOutOfRange(prepared, partner, open[0]!.requirement.scope.index, window.last);
   const { sales, totalCents } = planSales(prepared, revenue);
   const exams = mergeAssignments(peoplePlans);
   return {
     ...target,
     met,
-    revenue: revenue.map(({ requirement: r, shortfallCents }) => ({
-      requirement: r.id,
-      shortfall: centsToDollars(shortfallCents),
-      products: [...r.scope.products],
-      netNewOnly: r.netNewOnly,
-    })),
+    revenue: [
+      ...revenue.map(({ requirement: r, shortfallCents }): RevenueGap => ({
+        requirement: r.id,
+        shortfall: centsToDollars(shortfallCents),
+        products: [...r.scope.products],
+        netNewOnly: r.netNewOnly,
+      })),
+      ...unpublished.map((r): RevenueGap => ({
+        requirement: r.id,
+        shortfall: null,
+        reason: 'no-threshold-published',
+        products: [...r.scope.products],
+        netNewOnly: r.netNewOnly,
+      })),
+    ],
     revenueToClose: centsToDollars(totalCents),
     sales,
     exams: {
@@ -176,6 +211,7 @@ function planLevel(
     unattributedRevenue: unattributed(
       orphans,
       revenueRequirements.map((r) => r.scope),
+      (scope) => sumOutOfRange(prepared, partner, scope, window.last),
     ),
   };
 }
@@ -243,23 +279,27 @@ interface Orphan {
 function unattributedLines(prepared: PreparedDataset, partner: number, window: TtmWindow): Orphan[] {
   const { dataset, program } = prepared;
   const partnerId = prepared.partnerIds[partner]!;
-  const known = new Set(dataset.associations.filter((a) => a.partnerId === partnerId).map((a) => a.customerId));
-  if (known.size === 0) return [];
-  const associations = dataset.associations.filter((a) => known.has(a.customerId));
+  // The partner's customers, numbered for the attribution rule's index.
+  const customerIndex = new Map<string, number>();
+  for (const a of dataset.associations) {
+    if (a.partnerId === partnerId && !customerIndex.has(a.customerId)) customerIndex.set(a.customerId, customerIndex.size);
+  }
+  if (customerIndex.size === 0) return [];
+  const associations = associationColumnsOf(
+    dataset.associations.filter((a) => customerIndex.has(a.customerId)),
+    customerIndex,
+    prepared.partnerIndex,
+    memoizedDayNumber(),
+  );
   const types = [...new Set(program.revenueScopes.map((s) => s.attribution))];
+  const tenures = types.map((type) => tenuresByCustomer(associations, associations.types.indexOf(type), customerIndex.size));
   const orphans: Orphan[] = [];
   for (const line of dataset.revenue) {
-    if (!known.has(line.customerId)) continue;
+    const customer = customerIndex.get(line.customerId);
+    if (customer === undefined) continue;
     const day = dayNumberOf(line.date);
-    if (day < window.first || day > window.last) continue;
-    const uncovered = new Set(
-      types.filter(
-        (type) =>
-          !associations.some(
-            (a) => a.customerId === line.customerId && a.type === type && a.start <= line.date && (a.end === null || line.date <= a.end),
-          ),
-      ),
-    );
+    if (!inTtmWindow(window, day)) continue;
+    const uncovered = new Set(types.filter((_, t) => !attributedOn(tenures[t]!, customer, day)));
     if (uncovered.size > 0)
       orphans.push({ customerId: line.customerId, product: line.product, netNew: line.netNew, cents: line.usdCents, uncovered });
   }
@@ -267,13 +307,26 @@ function unattributedLines(prepared: PreparedDataset, partner: number, window: T
 }
 
 /** Per customer, what of those lines would count in the target's scopes had an association covered them. */
-function unattributed(orphans: readonly Orphan[], scopes: readonly RevenueScope[]): { customerId: string; amount: number }[] {
-  const perCustomer = new Map<string, number>();
+function unattributed(
+  orphans: readonly Orphan[],
+  scopes: readonly RevenueScope[],
+  outOfRange: (scope: number) => Error,
+): { customerId: string; amount: number }[] {
+  // Lines and credits apart, as the evaluation sums them: both exact proves every partial sum exact.
+  const perCustomer = new Map<string, { debits: number; credits: number; scope: number }>();
   for (const line of orphans) {
-    const counts = scopes.some((s) => s.products.has(line.product) && (line.netNew || !s.netNewOnly) && line.uncovered.has(s.attribution));
-    if (counts) perCustomer.set(line.customerId, (perCustomer.get(line.customerId) ?? 0) + line.cents);
+    const scope = scopes.find((s) => s.products.has(line.product) && (line.netNew || !s.netNewOnly) && line.uncovered.has(s.attribution));
+    if (!scope) continue;
+    const sums = perCustomer.get(line.customerId) ?? { debits: 0, credits: 0, scope: scope.index };
+    if (line.cents >= 0) sums.debits += line.cents;
+    else sums.credits += line.cents;
+    perCustomer.set(line.customerId, sums);
   }
   return [...perCustomer]
+    .map(([customerId, { debits, credits, scope }]): [string, number] => {
+      if (!isExactCents(debits) || !isExactCents(credits)) throw outOfRange(scope);
+      return [customerId, debits + credits];
+    })
     .filter(([, cents]) => cents !== 0)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .map(([customerId, cents]) => ({ customerId, amount: centsToDollars(cents) }));

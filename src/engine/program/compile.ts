@@ -3,9 +3,10 @@
  * requirement names exists, that thresholds cover every market, that ids are
  * unique where they must be. Reports every problem, not the first.
  */
-import { decimalFromNumber, exactCents, parseDecimal, type Cents } from '../money.js';
-import type { MessageValues } from '../../i18n/index.js';
-import { problem, problemsFromZod, recordLabel, type Problem, type ZodIssue } from '../problems.js';
+import { decimalFromNumber, parseDecimal, type Cents } from '../money.js';
+import { exactCents } from '../rules/currency-conversion.js';
+import { countedGroups } from '../rules/qualification.js';
+import { problem, problemsFromZod, recordLabel, type MessageValues, type Problem, type ZodIssue } from '../problems.js';
 import type { Result } from '../result.js';
 import type {
   AssociationType,
@@ -106,11 +107,15 @@ class Compiler {
         name: def.name,
         effectiveFrom: def.effectiveFrom,
         source: def.source,
+        notes: def.notes,
+        publicationEnded: def.publicationEnded,
         markets: def.markets,
         countries,
         associationTypes: this.associationTypes,
         products: this.products,
         exams: this.exams,
+        passCountsFor: this.passCountsFor(),
+        examAvailableFrom: new Map(def.exams.flatMap((e) => (e.availableFrom ? [[e.id, e.availableFrom] as const] : []))),
         competencies,
         revenueScopes: [...this.scopes.values()],
         qualifications: [...this.qualifications.values()],
@@ -157,6 +162,8 @@ class Compiler {
         this.problem(where, `minimumUsd.${market}`, 'namesUnknown', { field: 'minimumUsd', kind: 'market', id: market });
         continue;
       }
+      // Written as null: no threshold was published for the market (unlike a market left out, which is a slip).
+      if (amount === null) continue;
       const decimal = typeof amount === 'number' ? decimalFromNumber(amount) : parseDecimal(amount);
       const cents = decimal ? exactCents(decimal) : undefined;
       if (cents === undefined || cents < 0) {
@@ -179,6 +186,7 @@ class Compiler {
       attribution: def.attribution,
       scope: this.scope(def.products, def.netNewOnly, def.attribution),
       minimumCents,
+      cloud: def.cloud,
     };
   }
 
@@ -209,7 +217,7 @@ class Compiler {
       }
       return { exams: set.exams, minimum };
     });
-    const groups = def.samePeople ? [this.qualification(examSets)] : examSets.map((set) => this.qualification([set]));
+    const groups = countedGroups(def.samePeople, examSets).map((sets) => this.qualification(sets));
     const retiringExams = examSets.flatMap((set) => set.exams).filter((exam) => this.exams.get(exam)?.retires !== undefined);
     return {
       kind: 'certified-people',
@@ -221,6 +229,14 @@ class Compiler {
       groups,
       retiringExams,
     };
+  }
+
+  private passCountsFor(): Map<string, string[]> {
+    const counts = new Map<string, string[]>();
+    for (const exam of this.exams.values()) {
+      for (const passed of new Set([exam.id, ...exam.acceptsPassesOf])) counts.set(passed, [...(counts.get(passed) ?? []), exam.id]);
+    }
+    return counts;
   }
 
   private scope(products: readonly string[], netNewOnly: boolean, attribution: string): RevenueScope {

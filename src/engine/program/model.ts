@@ -5,9 +5,9 @@
  */
 import type { IsoDate } from '../calendar.js';
 import type { Cents } from '../money.js';
-import type { LocalizedText } from './schema.js';
+import type { LocalizedText, PageRevision, VersionNote } from './schema.js';
 
-export type { LocalizedText, Locale } from './schema.js';
+export type { LocalizedText, Locale, PageRevision, VersionNote } from './schema.js';
 
 export interface Market {
   readonly id: string;
@@ -35,6 +35,10 @@ export interface Exam {
   readonly retires?: IsoDate | undefined;
   /** Last evaluation date on which its passes count. */
   readonly acceptedUntil?: IsoDate | undefined;
+  /** The month (YYYY-MM) it was first offered: no pass can be dated earlier. */
+  readonly availableFrom?: string | undefined;
+  /** Exams whose passes count as passes of this one. */
+  readonly acceptsPassesOf: readonly string[];
 }
 
 /**
@@ -70,8 +74,10 @@ export interface RevenueRequirement {
   readonly netNewOnly: boolean;
   readonly attribution: string;
   readonly scope: RevenueScope;
-  /** Threshold per market id. */
+  /** Threshold per market id; a market without one had no threshold published: its partners cannot meet it. */
   readonly minimumCents: ReadonlyMap<string, Cents>;
+  /** The page calls it cloud revenue. */
+  readonly cloud: boolean;
 }
 
 export interface CertifiedPeopleRequirement {
@@ -132,6 +138,8 @@ export interface Catalog {
   readonly countries: ReadonlyMap<string, string>;
   readonly associationTypes: ReadonlyMap<string, AssociationType>;
   readonly products: ReadonlyMap<string, Product>;
+  /** Exam id → the month (YYYY-MM) it was first offered, for exams a page marks so: no pass can be dated earlier. */
+  readonly examAvailableFrom: ReadonlyMap<string, string>;
 }
 
 /**
@@ -142,13 +150,20 @@ export interface ProgramVersion extends Catalog {
   readonly id: string;
   readonly name: LocalizedText;
   readonly effectiveFrom: IsoDate;
-  readonly source?: string | undefined;
+  /** Where the rules were read: free text, or the page revision (repository, path, commit, hand-off date). */
+  readonly source?: string | PageRevision | undefined;
+  /** Errata and readings of the page, as the version's page and reports show them. */
+  readonly notes: readonly VersionNote[];
+  /** From this date the source published no newer requirements: this version stays the last published one. */
+  readonly publicationEnded?: { readonly on: IsoDate; readonly source?: PageRevision | undefined } | undefined;
   readonly markets: readonly Market[];
   /** ISO 3166-1 alpha-2 → market id. */
   readonly countries: ReadonlyMap<string, string>;
   readonly associationTypes: ReadonlyMap<string, AssociationType>;
   readonly products: ReadonlyMap<string, Product>;
   readonly exams: ReadonlyMap<string, Exam>;
+  /** An exam id as passed → the catalog exams its pass counts for (itself, and those accepting its passes). */
+  readonly passCountsFor: ReadonlyMap<string, readonly string[]>;
   readonly competencies: readonly Competency[];
   readonly revenueScopes: readonly RevenueScope[];
   readonly qualifications: readonly Qualification[];

@@ -6,14 +6,17 @@
  */
 import { z } from 'zod';
 
-import { LOCALES, type Locale } from '../../i18n/index.js';
+import { LOCALES, type Locale } from '../locales.js';
 
 export { LOCALES, type Locale };
 
-// Custom errors are codes of the `problem` catalog: problemsFromZod words them in every locale.
+// Custom errors are codes of the `problem` catalog, listed in SCHEMA_CODES (problems.ts) for problemsFromZod to know them.
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'notId');
 
-const isoDate = z.iso.date({ error: 'notCalendarDate' });
+const isoDate = z.iso.date({ error: 'notCalendarDate' }).brand<'IsoDate'>();
+
+/** A calendar month, YYYY-MM. */
+const isoMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'notMonth');
 
 /** A text in English, with translations where they exist. */
 export const localizedText = z
@@ -26,6 +29,9 @@ export const localizedText = z
 export type LocalizedText = z.infer<typeof localizedText>;
 
 /** A US-dollar amount: whole dollars or dollars and cents, as a number or decimal text. */
+/** A link shown on requirement pages: a web address only (http or https), never javascript:, data: or the like. */
+const webLink = z.url({ protocol: /^https?$/, error: 'notWebLink' });
+
 const usdAmount = z.union([z.number(), z.string()], { error: 'numberOrDecimalText' });
 
 const market = z.object({ id, name: localizedText }).strict();
@@ -36,7 +42,7 @@ const associationType = z
     name: localizedText,
     /** A customer can have only one association of this type at a time. */
     exclusive: z.boolean().default(false),
-    link: z.url().optional(),
+    link: webLink.optional(),
   })
   .strict();
 
@@ -53,11 +59,15 @@ const exam = z
   .object({
     id,
     title: localizedText,
-    link: z.url().optional(),
+    link: webLink.optional(),
     /** Last day the exam can be taken; plans never propose it after that. */
     retires: isoDate.optional(),
     /** Last evaluation date on which a pass of this exam still counts. */
     acceptedUntil: isoDate.optional(),
+    /** The month the exam was first offered: a pass dated earlier is bad input. */
+    availableFrom: isoMonth.optional(),
+    /** Exams whose passes count as passes of this one (a page that lists a successor where its predecessor was). */
+    acceptsPassesOf: z.array(id).default([]),
   })
   .strict();
 
@@ -72,8 +82,13 @@ const revenueRequirement = z
     netNewOnly: z.boolean(),
     /** The association type that attributes a customer's revenue to a partner. */
     attribution: id,
-    /** Threshold in US dollars per market id; "at least" means greater or equal. */
-    minimumUsd: z.record(id, usdAmount),
+    /**
+     * Threshold in US dollars per market id; "at least" means greater or equal.
+     * null: the page published no threshold for that market, so no partner of it attains the level.
+     */
+    minimumUsd: z.record(id, usdAmount.nullable()),
+    /** The page calls it cloud revenue. */
+    cloud: z.boolean().default(false),
   })
   .strict();
 
@@ -146,13 +161,38 @@ const competency = z
   })
   .strict();
 
+/** Where a version's rules were read: one revision of a published page in a git repository. */
+const pageRevision = z
+  .object({
+    repository: z.string().min(1),
+    branch: z.string().min(1).optional(),
+    path: z.string().min(1),
+    commit: z.string().regex(/^[0-9a-f]{7,40}$/),
+    /** The page's ms.lasthandoff date. */
+    handoff: isoDate,
+    /** The localized pages of the same revision. */
+    translations: z
+      .record(
+        z.enum(['fr-FR', 'zh-TW']),
+        z.object({ repository: z.string().min(1), commit: z.string().regex(/^[0-9a-f]{7,40}$/) }).strict(),
+      )
+      .optional(),
+  })
+  .strict();
+
+/** How Attain reads the version's page: an erratum (a slip of the page) or a reading of an ambiguity. */
+const versionNote = z.object({ kind: z.enum(['erratum', 'reading']), text: localizedText }).strict();
+
 export const programDefinition = z
   .object({
     id,
     name: localizedText,
     /** The date from which this version of the program applies. */
     effectiveFrom: isoDate,
-    source: z.string().optional(),
+    source: z.union([z.string(), pageRevision]).optional(),
+    notes: z.array(versionNote).default([]),
+    /** From this date the source publishes no requirements: this version stays the last published one. */
+    publicationEnded: z.object({ on: isoDate, source: pageRevision.optional() }).strict().optional(),
     markets: z.array(market).min(1),
     /** ISO 3166-1 alpha-2 country code → market id. */
     countries: z.record(z.string().regex(/^[A-Z]{2}$/, 'notCountryCode'), id),
@@ -166,4 +206,6 @@ export const programDefinition = z
 export type ProgramDefinition = z.infer<typeof programDefinition>;
 export type ProgramDefinitionInput = z.input<typeof programDefinition>;
 export type RequirementDefinition = z.infer<typeof requirementDefinition>;
+export type PageRevision = z.infer<typeof pageRevision>;
+export type VersionNote = z.infer<typeof versionNote>;
 export type SingleRequirementDefinition = z.infer<typeof singleRequirement>;

@@ -34,13 +34,22 @@ export function assembleProgram(versions: readonly ProgramVersion[]): Result<Pro
   const countries = new Map<string, string>();
   const associationTypes = new Map<string, AssociationType>();
   const products = new Map<string, Product>();
+  // When pages disagree on the month an exam became available, the earliest one: a pass no page rules out stays valid.
+  const examAvailableFrom = new Map<string, string>();
   for (const version of sorted) {
+    for (const [k, v] of version.examAvailableFrom) {
+      const known = examAvailableFrom.get(k);
+      if (known === undefined || v < known) examAvailableFrom.set(k, v);
+    }
     for (const [k, v] of version.countries) countries.set(k, v);
     for (const [k, v] of version.associationTypes) associationTypes.set(k, v);
     for (const [k, v] of version.products) products.set(k, v);
   }
   const latest = sorted.at(-1)!;
-  return { ok: true, value: { id: latest.id, name: latest.name, versions: sorted, countries, associationTypes, products } };
+  return {
+    ok: true,
+    value: { id: latest.id, name: latest.name, versions: sorted, countries, associationTypes, products, examAvailableFrom },
+  };
 }
 
 /** The latest version in effect on the date; undefined before the first one. */
@@ -48,7 +57,24 @@ export function versionInEffect(program: Program, asOf: IsoDate): ProgramVersion
   return program.versions.filter((v) => v.effectiveFrom <= asOf).at(-1);
 }
 
-/** The version taking effect on exactly this date. */
+/**
+ * The date from which the version's source published no newer requirements,
+ * when that date is not after `asOf`: the version then judges as the last
+ * one published, and every report says so.
+ */
+export function publicationEndedBy(version: ProgramVersion, asOf: IsoDate): IsoDate | undefined {
+  const ended = version.publicationEnded?.on;
+  return ended !== undefined && ended <= asOf ? ended : undefined;
+}
+
+/**
+ * The version taking effect on exactly this date. The date a source stopped
+ * publishing names the last version it published: those are the rules that
+ * judge from then on.
+ */
 export function versionFrom(program: Program, effectiveFrom: IsoDate): ProgramVersion | undefined {
-  return program.versions.find((v) => v.effectiveFrom === effectiveFrom);
+  return (
+    program.versions.find((v) => v.effectiveFrom === effectiveFrom) ??
+    program.versions.find((v) => v.publicationEnded?.on === effectiveFrom)
+  );
 }

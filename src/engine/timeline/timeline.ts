@@ -3,10 +3,12 @@
  * option's level, each revenue requirement's TTM actual and each people
  * count, with the thresholds of every level. The data behind the charts.
  */
-import { addMonths, dayNumberOf, isoDateOf, parseIsoDate, toDayNumber, ttmWindow, type IsoDate } from '../calendar.js';
+import { addMonths, dayNumberOf, isoDateOf, parseIsoDate, toDayNumber, type IsoDate } from '../calendar.js';
 import { judgePartner, measurePartner } from '../evaluation/evaluate.js';
 import type { PreparedProgram } from '../evaluation/prepared-program.js';
 import type { RequirementEvaluation } from '../evaluation/report.js';
+import { publicationEndedBy } from '../program/versions.js';
+import { ttmWindow } from '../rules/ttm-window.js';
 
 export type Step = 'month' | 'week';
 
@@ -23,6 +25,8 @@ export interface TimelineRequirement {
 export interface TimelinePoint {
   readonly date: IsoDate;
   readonly programVersion: IsoDate;
+  /** Present when the applied version is the last its source published: the date from which nothing newer was. */
+  readonly publicationEnded?: IsoDate;
   readonly options: readonly {
     readonly competency: string;
     readonly option: string;
@@ -59,9 +63,11 @@ export function timelineOf(program: PreparedProgram, partnerId: string, from: Is
     const prepared = program.on(date);
     if (!prepared) throw new RangeError(`${date} is before the first version of ${program.program.id}`);
     const evaluation = judgePartner(prepared, measurePartner(prepared, partner, ttmWindow(date), { evidence: false }));
+    const ended = publicationEndedBy(prepared.program, date);
     return {
       date,
       programVersion: prepared.program.effectiveFrom,
+      ...(ended ? { publicationEnded: ended } : {}),
       options: evaluation.competencies.flatMap((c) =>
         c.options.map((o) => {
           // One series per requirement id, with each level's threshold beside it.
@@ -71,7 +77,8 @@ export function timelineOf(program: PreparedProgram, partnerId: string, from: Is
           >();
           const add = (id: string, r: Exclude<RequirementEvaluation, { kind: 'any-of' }>, level: string) => {
             const entry = series.get(id) ?? { id, kind: r.kind, actual: r.actual, required: {} };
-            entry.required[level] = r.required;
+            // A level without a threshold for the partner's market has none to chart.
+            if (r.required !== null) entry.required[level] = r.required;
             series.set(id, entry);
           };
           for (const l of o.levels) {

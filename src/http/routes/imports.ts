@@ -23,7 +23,8 @@ import type { Batch, ImportSource } from '../../store/store.js';
 import type { Api, Context } from '../context.js';
 import { importFiles } from '../importing.js';
 import { HttpProblem, nulAt } from '../problems.js';
-import { as, importReport, localeParam, pageQuery, paged, problemResponses } from '../schemas.js';
+import { importReport, importReports, paged } from '../../contract/index.js';
+import { as, localeParam, pageQuery, problemResponses } from '../schemas.js';
 import { requireRole } from '../tenancy.js';
 
 const TAGS = ['imports'];
@@ -59,7 +60,6 @@ function relabel(error: InvalidInputError, folder: string): InvalidInputError {
   const problems = error.problems.map((p): Problem => ({
     ...p,
     record: strip(p.record),
-    message: strip(p.message),
     values: Object.fromEntries(Object.entries(p.values).map(([k, v]) => [k, typeof v === 'string' ? strip(v) : v])),
   }));
   return new InvalidInputError(strip(error.source), problems, error.total);
@@ -168,7 +168,7 @@ export function importRoutes(app: Api, context: Context): void {
             },
           },
         },
-        response: { 200: z.object({ reports: z.array(importReport) }), ...problemResponses },
+        response: { 200: importReports, ...problemResponses },
       },
     },
     async (request) => {

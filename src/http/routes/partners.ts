@@ -9,7 +9,7 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { asIsoDate, type IsoDate, type ProgramVersion } from '../../engine/index.js';
-import type { PartnerSummary } from '../../app/evaluations.js';
+import { StoreDataError, type PartnerSummary } from '../../app/evaluations.js';
 import {
   evaluation,
   forecast,
@@ -29,19 +29,22 @@ import { principalOf } from '../auth.js';
 import type { Api, Context } from '../context.js';
 import { HttpProblem, requestTranslator } from '../problems.js';
 import {
-  as,
   evaluationReport,
-  isoDate,
-  localeParam,
-  pageQuery,
+  levelCounts,
   partnerForecast,
-  partnerParams,
+  partnerList,
   partnerPlan,
   partnerSummary,
   partnerTimeline,
-  levelCounts,
-  problemResponses,
   qualificationMatrix as qualificationMatrixSchema,
+} from '../../contract/index.js';
+import {
+  as,
+  isoDate,
+  localeParam,
+  pageQuery,
+  partnerParams,
+  problemResponses,
   reportFormat,
   reportResponse,
   rulesQuery,
@@ -64,16 +67,6 @@ const listQuery = z.strictObject({
   sort: z.enum(['id', 'name', 'country', 'market']).default('id'),
   order: z.enum(['asc', 'desc']).default('asc'),
   ...pageQuery,
-});
-
-const listResponse = z.object({
-  asOf: z.string(),
-  program: z.string(),
-  programVersion: z.string(),
-  total: z.number().int(),
-  limit: z.number().int(),
-  offset: z.number().int(),
-  items: z.array(partnerSummary),
 });
 
 type ListQuery = z.infer<typeof listQuery>;
@@ -107,7 +100,7 @@ function sortPartners(items: PartnerSummary[], query: ListQuery, locale: string)
 }
 
 /** The API's names for the inputs a problem can point at: its query parameters. */
-const API_INPUTS: InputNames = {
+export const API_INPUTS: InputNames = {
   asOf: 'asOf',
   programVersion: 'programVersion',
   target: 'target',
@@ -120,6 +113,8 @@ const API_INPUTS: InputNames = {
 function orProblem<T>(outcome: Outcome<T>): T {
   if (outcome.ok) return outcome.value;
   if (outcome.kind === 'partner') throw new HttpProblem(404, 'noPartner');
+  // The store's data cannot be judged (a sum past exact range): the store's state, not the request, is at fault.
+  if (outcome.kind === 'data') throw new StoreDataError(outcome.problems);
   const detail = outcome.kind === 'target' ? 'badTarget' : outcome.kind === 'dates' ? 'badDates' : 'badRules';
   throw new HttpProblem(422, detail, {}, outcome.problems);
 }
@@ -181,7 +176,7 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
         tags: TAGS,
         summary: 'Partners with their levels as of a date: filtered, searched, sorted, paged',
         querystring: listQuery,
-        response: { 200: listResponse, ...problemResponses },
+        response: { 200: partnerList, ...problemResponses },
       },
     },
     async (request) => {

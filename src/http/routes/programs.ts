@@ -6,22 +6,17 @@
  * program-admin.
  */
 import { z } from 'zod';
-import { versionFrom, type ProgramVersion } from '../../engine/index.js';
+import { asIsoDate, versionFrom, type ProgramVersion } from '../../engine/index.js';
 import { toHtmlPage } from '../../docs/html.js';
 import { renderRequirementsPage } from '../../docs/requirements-page.js';
 import { DEFAULT_PROGRAM_PATH, readProgramDefinitions } from '../../files/program-files.js';
 import type { Api, Context } from '../context.js';
 import { HttpProblem, requestTranslator } from '../problems.js';
+import { programList, programVersionDocument } from '../../contract/index.js';
 import { isoDate, localeParam, problemResponses } from '../schemas.js';
 import { requireRole } from '../tenancy.js';
 
 const TAGS = ['programs'];
-
-const versionSchema = z.object({
-  effectiveFrom: z.string(),
-  source: z.string(),
-  loadedAt: z.string().nullable().describe('when the store loaded it; null for the bundled definition of a store that keeps none'),
-});
 
 const versionParams = z.strictObject({ programId: z.string().min(1).max(200), effectiveFrom: isoDate });
 
@@ -40,7 +35,8 @@ export function programRoutes(app: Api, context: Context): void {
   /** The version of the program judging the store's data; 404 for any other program or date. */
   const version = async (programId: string, effectiveFrom: string): Promise<ProgramVersion> => {
     const { program } = await evaluations.program();
-    const found = program.id === programId ? versionFrom(program, effectiveFrom) : undefined;
+    const date = asIsoDate(effectiveFrom);
+    const found = program.id === programId && date !== undefined ? versionFrom(program, date) : undefined;
     if (!found) throw new HttpProblem(404, 'noProgramVersion', { program: programId, date: effectiveFrom });
     return found;
   };
@@ -52,13 +48,7 @@ export function programRoutes(app: Api, context: Context): void {
         tags: TAGS,
         summary: 'The program definitions, version by version',
         querystring: z.strictObject({ locale: localeParam }),
-        response: {
-          200: z.object({
-            stored: z.boolean().describe('false: the store keeps no definition yet; these are the bundled one its data is judged by'),
-            programs: z.array(z.object({ id: z.string(), versions: z.array(versionSchema) })),
-          }),
-          ...problemResponses,
-        },
+        response: { 200: programList, ...problemResponses },
       },
     },
     async () => {
@@ -126,10 +116,7 @@ export function programRoutes(app: Api, context: Context): void {
         summary: "A version's definition document",
         params: versionParams,
         querystring: z.strictObject({ locale: localeParam }),
-        response: {
-          200: z.object({ programId: z.string(), effectiveFrom: z.string(), definition: z.record(z.string(), z.unknown()) }),
-          ...problemResponses,
-        },
+        response: { 200: programVersionDocument, ...problemResponses },
       },
     },
     async (request) => {

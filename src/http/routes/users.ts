@@ -1,6 +1,7 @@
 /**
  * Accounts (program-admin only), as `attain users` manages them: list, add
- * (a password given, or generated and answered this once), remove. The
+ * (a password given, or generated and answered this once), remove; an
+ * account's API tokens listed (never their secrets) and revoked. The
  * last program-admin cannot be removed: nobody could manage the server.
  */
 import { z } from 'zod';
@@ -8,7 +9,9 @@ import { newPassword } from '../../accounts/secrets.js';
 import { ROLES } from '../../store/accounts.js';
 import type { Api, Context } from '../context.js';
 import { HttpProblem } from '../problems.js';
-import { localeParam, pageQuery, paged, problemResponses, userSchema } from '../schemas.js';
+import { apiTokenSchema, paged, userSchema } from '../../contract/index.js';
+import { tokenParams } from './session.js';
+import { localeParam, pageQuery, problemResponses } from '../schemas.js';
 import { requireRole } from '../tenancy.js';
 
 const TAGS = ['users'];
@@ -72,6 +75,47 @@ export function userRoutes(app: Api, { store }: Context): void {
         throw new HttpProblem(status, `user.${added.refusal}`, { username: request.body.username, role, partner: partnerId ?? '' });
       }
       return reply.code(201).send({ user: added.user, password: request.body.password === undefined ? password : null });
+    },
+  );
+
+  const userParams = z.strictObject({ username: z.string().min(1).max(200) });
+
+  app.get(
+    '/api/v1/users/:username/tokens',
+    {
+      ...onlyAdmins,
+      schema: {
+        tags: TAGS,
+        summary: "An account's API tokens: names, dates, last use — never the secrets",
+        params: userParams,
+        querystring: z.strictObject({ locale: localeParam }),
+        response: { 200: z.object({ items: z.array(apiTokenSchema) }), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const user = await store.accounts.byName(request.params.username);
+      if (!user) throw new HttpProblem(404, 'noUser', { username: request.params.username });
+      return { items: await store.accounts.tokens(user.id) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/users/:username/tokens/:tokenId',
+    {
+      ...onlyAdmins,
+      schema: {
+        tags: TAGS,
+        summary: "Revoke one of an account's API tokens",
+        params: userParams.extend(tokenParams.shape),
+        querystring: z.strictObject({ locale: localeParam }),
+        response: { 204: z.undefined().describe('revoked'), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const user = await store.accounts.byName(request.params.username);
+      if (!user) throw new HttpProblem(404, 'noUser', { username: request.params.username });
+      if (!(await store.accounts.revokeToken(user.id, request.params.tokenId))) throw new HttpProblem(404, 'noToken');
+      return reply.code(204).send();
     },
   );
 

@@ -1,0 +1,6 @@
+import { z } from 'zod';
+
+/** A page of a list: `limit` items from `offset`, of `total` in all. */
+export function paged<T extends z.ZodType>(item: T) {
+  return z.object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), items: z.array(item) });
+}
