@@ -12,19 +12,13 @@ import { describe, expect, it } from 'vitest';
 import { evaluation, forecast, plan, timeline, timelineRange } from '../src/app/reports.js';
 import { judgeable } from '../src/app/data.js';
 import { MAX_EXACT_CENTS, centsToDecimalText, type IsoDate } from '../src/engine/index.js';
+import { CLI_INPUTS } from '../src/cli/inputs.js';
 import { runCli } from './support/cli.js';
 import { programHistory } from './support/builders.js';
 import { startServer } from './support/http.js';
 
 const EXAMPLE = 'examples/cloud-business-applications.json';
-const NAMES = {
-  asOf: '--as-of',
-  programVersion: '--program-version',
-  target: '--target',
-  from: '--from',
-  to: '--to',
-  partner: '--partner',
-};
+const NAMES = CLI_INPUTS;
 const asOf = '2017-07-07' as IsoDate;
 const MAX = centsToDecimalText(MAX_EXACT_CENTS); // 90071992547409.91
 
