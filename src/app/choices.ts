@@ -100,7 +100,7 @@ export function timelineSteps(
   to: string,
   step: Step,
   inputs: { readonly from: string; readonly to: string },
-): Result<IsoDate[]> {
+): Result<{ readonly from: IsoDate; readonly to: IsoDate; readonly dates: readonly IsoDate[] }> {
   const first = asIsoDate(from);
   const last = asIsoDate(to);
   const problems = (['from', 'to'] as const)
@@ -114,5 +114,5 @@ export function timelineSteps(
   if (dates.length > MAX_TIMELINE_POINTS) {
     return fail(problem(inputs.to, '', 'tooManySteps', { count: String(dates.length), from, max: String(MAX_TIMELINE_POINTS) }));
   }
-  return ok(dates);
+  return ok({ from: first, to: last, dates });
 }

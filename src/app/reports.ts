@@ -9,7 +9,6 @@
  */
 import {
   evaluate,
-  asIsoDate,
   forecastPartner,
   planPartner,
   prepare,
@@ -145,6 +144,21 @@ function versionFor(data: JudgedData, partnerIds: readonly string[], rules: Rule
   return judging(data.program, forced.value, rules.asOf, names.asOf, names);
 }
 
+/** The version judging the choice's date, then the partners: an evaluation says first that a date has no rules. */
+function versionThenPartners(
+  program: Program,
+  known: (id: string) => boolean,
+  partnerIds: readonly string[] | undefined,
+  source: string,
+  rules: RulesChoice,
+  names: InputNames,
+): Outcome<ProgramVersion> {
+  const version = rulesOf(program, rules, names);
+  if (!version.ok) return version;
+  const partners = knownPartners(known, partnerIds ?? [], source, names);
+  return partners.ok ? version : partners;
+}
+
 export interface Judged<T> {
   readonly version: ProgramVersion;
   readonly result: T;
@@ -158,14 +172,9 @@ export function evaluation(
   names: InputNames,
   options: { readonly evidence?: boolean } = {},
 ): Outcome<Judged<EvaluationReport>> {
-  // An evaluation names its version before its partners (a date without rules is the first thing to say).
-  const forced = forcedVersion(data.program, rules.programVersion, names);
-  if (!forced.ok) return forced;
-  const version = judging(data.program, forced.value, rules.asOf, names.asOf, names);
-  if (!version.ok) return version;
   const ids = new Set(data.dataset.partners.map((p) => p.id));
-  const partners = knownPartners((id) => ids.has(id), partnerIds ?? [], data.source, names);
-  if (!partners.ok) return partners;
+  const version = versionThenPartners(data.program, (id) => ids.has(id), partnerIds, data.source, rules, names);
+  if (!version.ok) return version;
   return counted(data.source, () => ({
     version: version.value,
     result: evaluate(prepare(version.value, data.dataset), { asOf: rules.asOf, partnerIds, evidence: options.evidence ?? true }),
@@ -180,13 +189,9 @@ export function evaluationOfColumns(
   names: InputNames,
   options: { readonly evidence?: boolean; readonly prepared?: (version: ProgramVersion) => PreparedData } = {},
 ): Outcome<Judged<EvaluationReport> & { readonly prepared: PreparedData }> {
-  const forced = forcedVersion(data.program, rules.programVersion, names);
-  if (!forced.ok) return forced;
-  const version = judging(data.program, forced.value, rules.asOf, names.asOf, names);
-  if (!version.ok) return version;
   const ids = new Set(data.columns.partners.ids);
-  const partners = knownPartners((id) => ids.has(id), partnerIds ?? [], data.source, names);
-  if (!partners.ok) return partners;
+  const version = versionThenPartners(data.program, (id) => ids.has(id), partnerIds, data.source, rules, names);
+  if (!version.ok) return version;
   const prepared = options.prepared?.(version.value) ?? prepareColumns(version.value, data.columns);
   return counted(data.source, () => ({
     version: version.value,
@@ -246,8 +251,8 @@ export interface TimelineRange {
 
 /** The range's two dates parsed together, so that both are reported when both are wrong. */
 export function timelineRange(from: string, to: string, step: Step, names: InputNames): Outcome<TimelineRange> {
-  const steps = timelineSteps(from, to, step, { from: names.from, to: names.to });
-  return steps.ok ? ok({ from: asIsoDate(from)!, to: asIsoDate(to)!, step }) : failed('dates', steps.problems);
+  const range = timelineSteps(from, to, step, { from: names.from, to: names.to });
+  return range.ok ? ok({ from: range.value.from, to: range.value.to, step }) : failed('dates', range.problems);
 }
 
 /** Levels and measures at every step of the range, each date judged by the version in force on it (or the one named). */

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { IsoDate } from '../engine/index.js';
 import type { Store } from '../store/store.js';
 import type { Evaluations } from '../app/evaluations.js';
 
@@ -16,7 +17,7 @@ export interface Settings {
   readonly signInMax: number;
   readonly signInWindowMs: number;
   /** Today's date, the default as-of date (app/today.ts; tests fix it). */
-  readonly today: () => string;
+  readonly today: () => IsoDate;
 }
 
 export interface Context {

@@ -12,11 +12,16 @@ import { LOCALES } from '../i18n/index.js';
 
 // ---- request pieces ---------------------------------------------------------------------------
 
-/** A calendar date; its error message is a problem code, so the catalog words it in every language. */
+/**
+ * A calendar date, parsed here once: the handler gets the engine's IsoDate
+ * (the same brand). Its error message is a problem code, so the catalog
+ * words it in every language.
+ */
 export const isoDate = z
   .string()
   .max(10, 'notCalendarDate')
   .refine((v) => isIsoDate(v), 'notCalendarDate')
+  .brand<'IsoDate'>()
   .meta({ format: 'date', example: '2017-07-07' });
 
 export const localeParam = z.enum(LOCALES).optional().describe('language of texts and problems (default: from Accept-Language, else en)');

@@ -22,7 +22,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifySchemaCompiler, type FastifyServerOptions } from 'fastify';
 import { createJsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ZodIssue } from '../engine/index.js';
+import { asIsoDate, type IsoDate, type ZodIssue } from '../engine/index.js';
 import type { Store } from '../store/store.js';
 import { registerAuth } from './auth.js';
 import type { Api, Context, Settings } from './context.js';
@@ -176,13 +176,22 @@ export function trustedProxies(given: ServerOptions['trustProxy'] | true): strin
   return list.length === 0 ? false : list.join(',');
 }
 
+/** A clock the caller gives (tests fix today): its text checked as a calendar date where it is read. */
+function fixedToday(given: () => string): () => IsoDate {
+  return () => {
+    const date = asIsoDate(given());
+    if (date === undefined) throw new RangeError(`today() gave "${given()}", not a calendar date`);
+    return date;
+  };
+}
+
 export async function buildServer(options: ServerOptions): Promise<Api> {
   const settings: Settings = {
     maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     sessionTtlSeconds: options.sessionTtlSeconds ?? 12 * 60 * 60,
     signInMax: options.signInMax ?? 10,
     signInWindowMs: options.signInWindowMs ?? 60_000,
-    today: options.today ?? (() => today(new Date())),
+    today: options.today === undefined ? () => today(new Date()) : fixedToday(options.today),
   };
   const loggerOption = options.logger ?? false;
   const app = Fastify({

@@ -8,7 +8,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { asIsoDate, type IsoDate, type ProgramVersion } from '../../engine/index.js';
+import type { IsoDate, ProgramVersion } from '../../engine/index.js';
 import { StoreDataError, type PartnerSummary } from '../../app/evaluations.js';
 import {
   evaluation,
@@ -119,19 +119,9 @@ function orProblem<T>(outcome: Outcome<T>): T {
   throw new HttpProblem(422, detail, {}, outcome.problems);
 }
 
-/** The `asOf` and `programVersion` parameters (validated as calendar dates by the schema), today when `asOf` is absent. */
-function rulesOf(query: { asOf?: string | undefined; programVersion?: string | undefined }, today: () => string): RulesChoice {
-  return {
-    asOf: calendarDate(query.asOf ?? today()),
-    programVersion: query.programVersion === undefined ? undefined : calendarDate(query.programVersion),
-  };
-}
-
-/** A date the route schema has already checked (`isoDate` in schemas.ts). */
-function calendarDate(text: string): IsoDate {
-  const date = asIsoDate(text);
-  if (date === undefined) throw new RangeError(`"${text}" passed the schema but is not a calendar date`);
-  return date;
+/** The `asOf` and `programVersion` parameters (parsed by the schema), today when `asOf` is absent. */
+function rulesOf(query: { asOf?: IsoDate | undefined; programVersion?: IsoDate | undefined }, today: () => IsoDate): RulesChoice {
+  return { asOf: query.asOf ?? today(), programVersion: query.programVersion };
 }
 
 /** Whether a partner passes the list's market, country and search filters (the level filter is the list's own). */
@@ -147,8 +137,8 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
   /** Every partner the principal may see, with its levels as of the date: the whole store for a program-admin, its own partner otherwise. */
   const visibleSummaries = async (
     request: Parameters<typeof principalOf>[0],
-    asOf: string | undefined,
-    programVersion: string | undefined,
+    asOf: IsoDate | undefined,
+    programVersion: IsoDate | undefined,
   ) => {
     const visible = visiblePartners(principalOf(request));
     const rules = rulesOf({ asOf, programVersion }, settings.today);
@@ -398,8 +388,7 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
       const { from, to, step, format } = request.query;
       const range = orProblem(timelineRange(from, to, step, API_INPUTS));
       const data = await partnerData(request, partnerId);
-      const { programVersion } = rulesOf({ programVersion: request.query.programVersion }, settings.today);
-      const result = orProblem(timeline(data, partnerId, range, programVersion, API_INPUTS));
+      const result = orProblem(timeline(data, partnerId, range, request.query.programVersion, API_INPUTS));
       if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(renderTimelineCsv(result));
       if (format === 'text') return sendText(reply, renderTimelineTable(result, data.program, requestTranslator(request)));
       return as(partnerTimeline, result);
