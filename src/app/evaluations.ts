@@ -1,29 +1,43 @@
 /**
- * Evaluations of a store, kept while the store does not change: what the
- * API serves (and the basis of a live service), read from the store the way
- * the command line reads it.
+ * The live state of a store: what a server answers every read from, loaded
+ * once and kept current as imports commit.
  *
- * - The partner list needs every partner's levels as of a date: the whole
- *   store is read as columns (Store.columns, as `attain evaluate` reads it),
- *   prepared once per program version and evaluated with evidence off; the
- *   summaries (market, country, level per option) are kept per as-of date
- *   and version, and filtered, sorted and paged from memory.
- * - One partner's evaluation, plan, forecast and timeline read its
- *   neighbourhood (Store.neighbourhood, as `attain plan` reads it),
- *   validated as a dataset.
+ * - At start the whole store is read once as columns (Store.columns, as
+ *   `attain evaluate` reads it) and each program version prepares them the
+ *   first time a date under it is asked for (ColumnsProgram). The partner
+ *   list's summaries (market, country, level per option) of a date and
+ *   version are evaluated from it once, evidence off, then filtered,
+ *   sorted and paged from memory.
+ * - Every read first catches up with the store (`refresh`): the store's
+ *   stamp (its last import batch and its program versions) is compared with
+ *   the one the state reflects. An import — through this server, or by
+ *   another process on a PostgreSQL server — lists in the import log
+ *   (migration 6) every partner whose measures its records can change: new
+ *   and updated revenue lines (both customers of a moved line), associations
+ *   (both sides of a hand-over), customers, people (both partners of a
+ *   move), exam passes, partners, and the lines of a month whose rate
+ *   changed. Only those partners are read again, together, as one
+ *   neighbourhood (Store.neighbourhood), validated and prepared; their
+ *   summaries replace the loaded ones (a "patch"), new partners join. The
+ *   rest of the state is kept as it is.
+ * - A program load changes the rules of every partner: the state is loaded
+ *   again. So is it when the patches grow past a tenth of the partners (an
+ *   import of a month of billing touches most of them), where one read of
+ *   the whole store as columns is cheaper than re-reading each
+ *   neighbourhood as records, and keeps memory bounded.
+ * - One partner's page (evaluation, plan, forecast, timeline, matrix) reads
+ *   its neighbourhood once and prepares it once for all of them (the
+ *   preparation is shared, reports.ts `preparedOf`); it is dropped when an
+ *   import changes that partner, and kept otherwise.
  *
- * Everything kept is keyed by the store's stamp (its last import batch and
- * its program versions, queries.ts): an import, from the API or from the
- * command line in another process, or a program load makes a new stamp, so
- * nothing stale is ever served. An import through the API also drops what
- * is kept at once, to free the memory.
+ * Catching up is serialized: a read waits for the catch-up in flight, so no
+ * read ever sees half of an import. Listeners (the server's push of
+ * events) hear of each change with the batches it brought.
  */
 import {
+  ColumnsProgram,
   InvalidInputError,
-  prepareColumns,
-  type DatasetColumns,
   type PartnerEvaluation,
-  type PreparedData,
   type Problem,
   type Program,
   type ProgramVersion,
@@ -53,6 +67,20 @@ export interface Summaries {
   /** The version that judged. */
   readonly version: ProgramVersion;
   readonly partners: readonly PartnerSummary[];
+}
+
+/** What a catch-up brought: the batches after the last one the state reflected, and the partners they changed. */
+export interface StateChange {
+  /** The store's stamp now. */
+  readonly stamp: string;
+  /** The last import batch the state now reflects. */
+  readonly batch: number;
+  /** Partners read again (all of them when `reloaded`). */
+  readonly partners: number;
+  /** The whole store was read again (a program load, or an import that changed too many partners). */
+  readonly reloaded: boolean;
+  /** Why it was read again. */
+  readonly reason?: 'program' | 'many-partners';
 }
 
 /** The level attained in each option. */
@@ -102,56 +130,177 @@ export interface EvaluationsOptions {
   readonly summaries?: number | undefined;
   /** Neighbourhoods kept (one per partner). */
   readonly neighbourhoods?: number | undefined;
+  /** Patched partners beyond which the whole store is read again (default: a tenth of the partners, at least 50). */
+  readonly reloadAfter?: ((partners: number) => number) | undefined;
+}
+
+/** Partners read again since the load, together: their neighbourhoods' union, validated, judged like the store. */
+interface Patch {
+  readonly data: JudgedData;
+}
+
+/** What the state reflects: the store as of one stamp. */
+interface State {
+  readonly stamp: string;
+  readonly batch: number;
+  readonly programs: string;
+  readonly program: Program;
+  /** The store as loaded, under every version. */
+  readonly base: ColumnsProgram;
+  /** Partners read again since, each to the latest patch that holds it. */
+  readonly patches: Map<string, Patch>;
+  /** Bumped with every patch: summaries are kept per generation. */
+  readonly generation: number;
+  /** Summaries of the store as loaded, per date and version (the expensive part, kept across patches). */
+  readonly loaded: Lru<Promise<Outcome<Summaries>>>;
+}
+
+/** A stamp's parts (queries.ts): the last import batch, and the program versions. */
+function stampParts(stamp: string): { batch: number; programs: string } {
+  const bar = stamp.indexOf('|');
+  return { batch: Number(stamp.slice(0, bar)), programs: stamp.slice(bar + 1) };
+}
+
+function storeError(error: unknown): never {
+  if (error instanceof InvalidInputError) throw new StoreDataError(error.problems);
+  throw error;
 }
 
 export class Evaluations {
-  private program_: { stamp: string; program: Program } | undefined;
-  /** The whole store as columns, and each version's preparation of them: for one stamp only. */
-  private columns: { stamp: string; columns: Promise<DatasetColumns>; prepared: Map<string, PreparedData> } | undefined;
+  private state: Promise<State> | undefined;
+  private catchingUp: Promise<State> | undefined;
+  /** Summaries with the patches applied, per generation. */
   private readonly summaries_: Lru<Promise<Outcome<Summaries>>>;
   private readonly neighbourhoods: Lru<Promise<JudgedData>>;
+  private readonly listeners = new Set<(change: StateChange) => void>();
+  private readonly reloadAfter: (partners: number) => number;
+  private readonly summariesKept: number;
 
   constructor(
     private readonly store: StorePort,
     private readonly definitions: DefinitionsPort,
     options: EvaluationsOptions = {},
   ) {
-    this.summaries_ = new Lru(options.summaries ?? 16);
-    this.neighbourhoods = new Lru(options.neighbourhoods ?? 64);
+    this.summariesKept = options.summaries ?? 16;
+    this.summaries_ = new Lru(this.summariesKept);
+    this.neighbourhoods = new Lru(options.neighbourhoods ?? 1024);
+    this.reloadAfter = options.reloadAfter ?? ((partners) => Math.max(50, Math.ceil(partners / 10)));
   }
 
-  /** Forgets everything kept (after an import through the API). */
-  invalidate(): void {
-    this.program_ = undefined;
-    this.columns = undefined;
-    this.summaries_.clear();
-    this.neighbourhoods.clear();
+  /** Hears of every change the state catches up with; returns the function that stops it. */
+  onChange(listener: (change: StateChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
-  /** The store's stamp and the program its data is judged by: the stored one, else the bundled definition. */
-  async program(): Promise<{ stamp: string; program: Program }> {
-    const stamp = await this.store.queries.stamp();
-    if (this.program_?.stamp === stamp) return this.program_;
+  /** Reads the whole store (at start, or again after a program load); resolves when the state is current. */
+  async load(): Promise<void> {
+    await this.current();
+  }
+
+  /**
+   * Catches up with the store now (after an import through this server, so
+   * that its answer and every read after it see the import; or on a timer,
+   * to hear of other processes' imports).
+   */
+  async refresh(): Promise<void> {
+    await this.current();
+  }
+
+  /** The state, caught up with the store: one catch-up at a time, every caller waiting for the one in flight. */
+  private current(): Promise<State> {
+    if (this.catchingUp) return this.catchingUp;
+    const run = (async () => {
+      const stamp = await this.store.queries.stamp();
+      const previous = this.state ? await this.state.catch(() => undefined) : undefined;
+      if (previous?.stamp === stamp) return previous;
+      const next = this.advance(previous, stamp);
+      this.state = next;
+      // A failed load is not kept: the next read tries again.
+      next.catch(() => {
+        if (this.state === next) this.state = undefined;
+      });
+      return next;
+    })();
+    this.catchingUp = run;
+    const done = () => {
+      if (this.catchingUp === run) this.catchingUp = undefined;
+    };
+    run.then(done, done);
+    return run;
+  }
+
+  private async advance(previous: State | undefined, stamp: string): Promise<State> {
+    const { batch, programs } = stampParts(stamp);
+    if (!previous || previous.programs !== programs) {
+      const state = await this.loadState(stamp);
+      if (previous) this.emit({ stamp, batch, partners: state.base.columns.partners.ids.length, reloaded: true, reason: 'program' });
+      return state;
+    }
+    const changes = await this.store.changesSince(previous.batch);
+    const changed = changes.partnerIds;
+    const patched = new Set([...previous.patches.keys(), ...changed]);
+    if (patched.size > this.reloadAfter(previous.base.columns.partners.ids.length)) {
+      const state = await this.loadState(stamp);
+      this.emit({ stamp, batch, partners: state.base.columns.partners.ids.length, reloaded: true, reason: 'many-partners' });
+      return state;
+    }
+    const patches = new Map(previous.patches);
+    if (changed.length > 0) {
+      const validated = judgeable(await this.store.neighbourhood(changed), previous.program, 'store');
+      if (!validated.ok) throw new StoreDataError(validated.problems);
+      const patch: Patch = { data: validated.value };
+      const present = new Set(validated.value.dataset.partners.map((p) => p.id));
+      for (const id of changed) if (present.has(id)) patches.set(id, patch);
+      for (const id of changed) this.neighbourhoods.delete(id);
+    }
+    const state: State = { ...previous, stamp, batch, patches, generation: previous.generation + (changed.length > 0 ? 1 : 0) };
+    this.emit({ stamp, batch, partners: changed.length, reloaded: false });
+    return state;
+  }
+
+  private async loadState(stamp: string): Promise<State> {
+    const { batch, programs } = stampParts(stamp);
     let program: Program | undefined;
     try {
       program = await this.store.program();
     } catch (error) {
-      if (error instanceof InvalidInputError) throw new StoreDataError(error.problems);
-      throw error;
+      storeError(error);
     }
-    this.program_ = { stamp, program: program ?? this.definitions.read().program };
-    return this.program_;
+    program ??= this.definitions.read().program;
+    // The stamp is read before the data: an import committing in between is in the data and is caught up
+    // again from the log, which gives the same result (a re-read is idempotent).
+    const columns = await this.store.columns(program).catch(storeError);
+    this.summaries_.clear();
+    this.neighbourhoods.clear();
+    const base = new ColumnsProgram(program, columns);
+    return { stamp, batch, programs, program, base, patches: new Map(), generation: 0, loaded: new Lru(this.summariesKept) };
   }
 
-  /** Every partner's summary as of a date. */
+  private emit(change: StateChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A listener's failure (a closed connection) is its own; the state is current either way.
+      }
+    }
+  }
+
+  /** The store's stamp and the program its data is judged by: the stored one, else the bundled definition. */
+  async program(): Promise<{ stamp: string; program: Program }> {
+    const state = await this.current();
+    return { stamp: state.stamp, program: state.program };
+  }
+
+  /** Every partner's summary as of a date: the loaded store's, with the partners read again since in their place. */
   async summaries(rules: RulesChoice, names: InputNames): Promise<Outcome<Summaries>> {
-    const { stamp, program } = await this.program();
-    const key = `${stamp}|${rules.asOf}|${rules.programVersion ?? ''}`;
+    const state = await this.current();
+    const key = `${state.stamp}|${state.generation}|${rules.asOf}|${rules.programVersion ?? ''}`;
     let found = this.summaries_.get(key);
     if (!found) {
-      found = this.computeSummaries(stamp, program, rules, names);
+      found = this.patchedSummaries(state, rules, names);
       this.summaries_.set(key, found);
-      // A failure is not kept: the next request tries again.
       found.then(
         (outcome) => outcome.ok || this.summaries_.delete(key),
         () => this.summaries_.delete(key),
@@ -160,30 +309,49 @@ export class Evaluations {
     return found;
   }
 
-  private async computeSummaries(stamp: string, program: Program, rules: RulesChoice, names: InputNames): Promise<Outcome<Summaries>> {
-    if (this.columns?.stamp !== stamp) {
-      const columns = this.store.columns(program).catch((error: unknown) => {
-        if (error instanceof InvalidInputError) throw new StoreDataError(error.problems);
-        throw error;
-      });
-      this.columns = { stamp, columns, prepared: new Map() };
-      columns.catch(() => {
-        if (this.columns?.columns === columns) this.columns = undefined;
-      });
+  private async patchedSummaries(state: State, rules: RulesChoice, names: InputNames): Promise<Outcome<Summaries>> {
+    const base = await this.loadedSummaries(state, rules, names);
+    if (!base.ok || state.patches.size === 0) return base;
+    const byPatch = new Map<Patch, string[]>();
+    for (const [id, patch] of state.patches) byPatch.set(patch, [...(byPatch.get(patch) ?? []), id]);
+    const replaced = new Map<string, PartnerSummary>();
+    for (const [patch, ids] of byPatch) {
+      const evaluated = evaluation(patch.data, ids, rules, names, { evidence: false });
+      if (!evaluated.ok && evaluated.kind === 'data') throw new StoreDataError(evaluated.problems);
+      if (!evaluated.ok) return evaluated;
+      const records = new Map(patch.data.dataset.partners.map((p) => [p.id, p] as const));
+      for (const p of evaluated.value.result.partners) {
+        const partner = records.get(p.partnerId)!;
+        replaced.set(p.partnerId, { id: p.partnerId, name: partner.name, country: partner.country, market: p.market, levels: levelsOf(p) });
+      }
     }
-    const kept = this.columns;
-    const columns = await kept.columns;
-    const evaluated = evaluationOfColumns({ program, columns, source: 'store' }, undefined, rules, names, {
+    const partners = base.value.partners.map((p) => replaced.get(p.id) ?? p);
+    const loaded = new Set(base.value.partners.map((p) => p.id));
+    for (const [id, summary] of replaced) if (!loaded.has(id)) partners.push(summary);
+    return { ok: true, value: { ...base.value, partners } };
+  }
+
+  /** The loaded store's summaries of a date and version: computed once per load. */
+  private loadedSummaries(state: State, rules: RulesChoice, names: InputNames): Promise<Outcome<Summaries>> {
+    const key = `${rules.asOf}|${rules.programVersion ?? ''}`;
+    let found = state.loaded.get(key);
+    if (!found) {
+      found = Promise.resolve().then(() => this.computeSummaries(state, rules, names));
+      state.loaded.set(key, found);
+      found.then(
+        (outcome) => outcome.ok || state.loaded.delete(key),
+        () => state.loaded.delete(key),
+      );
+    }
+    return found;
+  }
+
+  private computeSummaries(state: State, rules: RulesChoice, names: InputNames): Outcome<Summaries> {
+    const { columns } = state.base;
+    const evaluated = evaluationOfColumns({ program: state.program, columns, source: 'store' }, undefined, rules, names, {
       evidence: false,
-      // Each version's preparation is kept while the store does not change: any date under it reuses it.
-      prepared: (version) => {
-        let prepared = kept.prepared.get(version.effectiveFrom);
-        if (!prepared) {
-          prepared = prepareColumns(version, columns);
-          kept.prepared.set(version.effectiveFrom, prepared);
-        }
-        return prepared;
-      },
+      // Each version's preparation is kept with the state: any date under it reuses it.
+      prepared: (version) => state.base.of(version),
     });
     // Data that cannot be judged (a sum of money beyond exact cents) is the store's fault, as an invalid record is.
     if (!evaluated.ok && evaluated.kind === 'data') throw new StoreDataError(evaluated.problems);
@@ -224,20 +392,20 @@ export class Evaluations {
 
   /**
    * One partner's neighbourhood as a validated dataset, with the program
-   * judging it; undefined when the store has no such partner.
+   * judging it, prepared once for every report of it; undefined when the
+   * store has no such partner.
    */
   async partner(partnerId: string): Promise<JudgedData | undefined> {
-    const { stamp, program } = await this.program();
-    const key = `${stamp}|${partnerId}`;
-    let found = this.neighbourhoods.get(key);
+    const state = await this.current();
+    let found = this.neighbourhoods.get(partnerId);
     if (!found) {
       found = (async () => {
-        const validated = judgeable(await this.store.neighbourhood(partnerId), program, 'store');
+        const validated = judgeable(await this.store.neighbourhood(partnerId), state.program, 'store');
         if (!validated.ok) throw new StoreDataError(validated.problems);
         return validated.value;
       })();
-      this.neighbourhoods.set(key, found);
-      found.catch(() => this.neighbourhoods.delete(key));
+      this.neighbourhoods.set(partnerId, found);
+      found.catch(() => this.neighbourhoods.delete(partnerId));
     }
     const data = await found;
     return data.dataset.partners.some((p) => p.id === partnerId) ? data : undefined;

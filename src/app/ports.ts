@@ -32,8 +32,10 @@ export interface StorePort {
   programVersions(): Promise<readonly unknown[]>;
   /** Every record, as rows of each collection (a dataset to validate). */
   read(): Promise<unknown>;
-  /** One partner's neighbourhood: everything that decides its measures, as rows of each collection. */
-  neighbourhood(partnerId: string): Promise<unknown>;
+  /** One partner's neighbourhood, or several partners' together: everything that decides their measures, as rows of each collection. */
+  neighbourhood(partnerIds: string | readonly string[]): Promise<unknown>;
+  /** What imports changed after batch `after`: the last batch, and every partner whose measures they can change. */
+  changesSince(after: number): Promise<{ readonly lastBatch: number; readonly partnerIds: readonly string[] }>;
   /** The whole store as columns, checked against the catalogs of the program's versions. */
   columns(catalog: Catalog): Promise<DatasetColumns>;
   /** An import: every file checked together, all or nothing. */

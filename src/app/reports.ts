@@ -11,7 +11,6 @@ import {
   evaluate,
   forecastPartner,
   planPartner,
-  prepare,
   prepareColumns,
   PreparedProgram,
   problem,
@@ -74,6 +73,26 @@ export interface InputNames {
 }
 
 /** Validated data and the rules judging it: a file's dataset, or one partner's neighbourhood in the store. */
+/**
+ * Each dataset's preparation under each version, made once and shared by
+ * every report of it: a server answers a partner page's evaluation, plan,
+ * forecast, timeline and matrix from one preparation of the partner's
+ * neighbourhood. Datasets are never changed once validated, so a dataset
+ * object is its own key; a forced version (`--program-version`) is prepared
+ * apart, as it judges every date alike.
+ */
+const preparations = new WeakMap<Dataset, PreparedProgram>();
+
+export function preparedOf(data: JudgedData, forced?: ProgramVersion): PreparedProgram {
+  if (forced) return new PreparedProgram(data.program, data.dataset, forced);
+  let prepared = preparations.get(data.dataset);
+  if (!prepared || prepared.program !== data.program) {
+    prepared = new PreparedProgram(data.program, data.dataset);
+    preparations.set(data.dataset, prepared);
+  }
+  return prepared;
+}
+
 export interface JudgedData {
   readonly program: Program;
   readonly dataset: Dataset;
@@ -177,7 +196,7 @@ export function evaluation(
   if (!version.ok) return version;
   return counted(data.source, () => ({
     version: version.value,
-    result: evaluate(prepare(version.value, data.dataset), { asOf: rules.asOf, partnerIds, evidence: options.evidence ?? true }),
+    result: evaluate(preparedOf(data).of(version.value), { asOf: rules.asOf, partnerIds, evidence: options.evidence ?? true }),
   }));
 }
 
@@ -218,7 +237,7 @@ export function plan(
   }
   return counted(data.source, () => ({
     version: version.value,
-    result: planPartner(prepare(version.value, data.dataset), partnerId, rules.asOf, parsed.length > 0 ? parsed : undefined),
+    result: planPartner(preparedOf(data).of(version.value), partnerId, rules.asOf, parsed.length > 0 ? parsed : undefined),
   }));
 }
 
@@ -227,7 +246,7 @@ export function forecast(data: JudgedData, partnerId: string, rules: RulesChoice
   const version = versionFor(data, [partnerId], rules, names);
   if (!version.ok) return version;
   const forced = rules.programVersion === undefined ? undefined : version.value;
-  return counted(data.source, () => forecastPartner(new PreparedProgram(data.program, data.dataset, forced), partnerId, rules.asOf));
+  return counted(data.source, () => forecastPartner(preparedOf(data, forced), partnerId, rules.asOf));
 }
 
 /** Who counts for each people requirement, who is one exam away, and what each person still needs. */
@@ -239,7 +258,7 @@ export function qualifications(
 ): Outcome<Judged<QualificationMatrix>> {
   const version = versionFor(data, [partnerId], rules, names);
   if (!version.ok) return version;
-  return ok({ version: version.value, result: qualificationMatrix(prepare(version.value, data.dataset), partnerId, rules.asOf) });
+  return ok({ version: version.value, result: qualificationMatrix(preparedOf(data).of(version.value), partnerId, rules.asOf) });
 }
 
 /** The dates of a timeline, checked before any data is read (a range backwards or too long is the caller's mistake). */
@@ -267,7 +286,5 @@ export function timeline(
   const version = versionFor(data, [partnerId], { asOf: range.from, programVersion }, { ...names, asOf: names.from });
   if (!version.ok) return version;
   const forced = programVersion === undefined ? undefined : version.value;
-  return counted(data.source, () =>
-    timelineOf(new PreparedProgram(data.program, data.dataset, forced), partnerId, range.from, range.to, range.step),
-  );
+  return counted(data.source, () => timelineOf(preparedOf(data, forced), partnerId, range.from, range.to, range.step));
 }

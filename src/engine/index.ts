@@ -22,12 +22,13 @@ export { columnsOf, IdColumn, IdColumnBuilder, type DatasetColumns, type Ids } f
 export * from './evaluation/evaluate.js';
 export type * from './evaluation/report.js';
 export { jsonSchema, JSON_SCHEMAS, type JsonSchemaName } from './json-schemas.js';
-export { PreparedProgram } from './evaluation/prepared-program.js';
+export { ColumnsProgram, PreparedProgram, type VersionedData } from './evaluation/prepared-program.js';
 export { IncrementalEvaluation, type NewRevenueLine } from './evaluation/incremental.js';
 export * from './plan/plan.js';
 export type { ExamAssignment, PeoplePlan } from './plan/people.js';
 export { qualificationMatrix, type MatrixPerson, type MatrixRequirement, type QualificationMatrix } from './plan/matrix.js';
 export { solveCovering, type CoveringProblem, type CoveringSolution } from './plan/covering.js';
 export * from './forecast/forecast.js';
+export * from './forecast/outlook.js';
 export * from './timeline/timeline.js';
 export { withAssumptions, type Assumptions, type Merged } from './dataset/assumptions.js';

@@ -2,8 +2,9 @@
  * Writing data through the API: always Store.import, as `attain import`
  * does — every rule of a dataset checked against the store, all or
  * nothing, merged by key (idempotent), recorded as import batches — with
- * the program `attain import` would use. What is kept of evaluations is
- * dropped after every import.
+ * the program `attain import` would use. The answer comes once the live
+ * state (app/evaluations.ts) has caught up with the import, so every read
+ * after it sees it.
  */
 import type { ImportReport } from '../store/store.js';
 import type { Batch, ImportSource } from '../store/store.js';
@@ -19,6 +20,7 @@ export async function importFiles(
   try {
     return await importData(store, definitionsOnDisk, { files, skipInvalid: options.skipInvalid });
   } finally {
-    evaluations.invalidate();
+    // A failure to judge the store shows on the next read (409); the import's own answer stands.
+    await evaluations.refresh().catch(() => undefined);
   }
 }

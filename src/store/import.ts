@@ -88,6 +88,7 @@ const ANALYZE_AFTER = 10_000;
 const ISO_4217 = currencyCodes.codes();
 
 const PROBLEMS = 'attain_stage_problems';
+const CHANGED = 'attain_stage_changed_partners';
 const stage = (collection: CollectionName): string => `attain_stage_${TABLES[collection].name}`;
 
 /**
@@ -183,6 +184,8 @@ export class StagedImport {
     for (const collection of COLLECTIONS) await this.tx.query(`ANALYZE ${stage(collection)}`);
     await this.checkUntilValid(options.skipInvalid ?? false);
     const counts = await this.count();
+    // Before the writes: a record's old values (a person's former partner, a line's former customer) count too.
+    await this.collectChangedPartners();
     for (const collection of COLLECTIONS) await this.write(collection);
     // Fresh statistics after a large import: PGlite has no autovacuum, and without them one partner's
     // neighbourhood is read by scanning whole tables (about 6 times slower at 2,000 partners).
@@ -211,7 +214,42 @@ export class StagedImport {
         rejectedRecords: own,
       });
     }
+    const last = reports.at(-1)?.batch;
+    if (last !== undefined)
+      await this.tx.query(`INSERT INTO import_changes (batch, partner_id) SELECT $1, partner_id FROM ${CHANGED}`, [last]);
     return reports;
+  }
+
+  /**
+   * Every partner whose measures the import's records can change, from the
+   * staged records and what the store holds before they are written: what a
+   * live server re-reads (src/app/evaluations.ts). Revenue counts for a
+   * partner only through an association of its customer (the neighbourhood,
+   * neighbourhood.ts), so a customer touched by a line, an association, its
+   * own record or a rate of its lines' month touches every partner ever
+   * associated with it; a person or a pass touches the person's partner,
+   * before and after. Unchanged records are included: a superset is safe.
+   */
+  private async collectChangedPartners(): Promise<void> {
+    const staged = (collection: CollectionName) => `(SELECT * FROM ${stage(collection)} WHERE shaped AND NOT rejected)`;
+    await this.tx.query(
+      `CREATE TEMP TABLE ${CHANGED} ON COMMIT DROP AS
+       WITH touched_customers AS (
+         SELECT customer_id AS id FROM ${staged('revenue')} s
+         UNION SELECT r.customer_id FROM revenue_lines r JOIN ${staged('revenue')} s ON s.id = r.id
+         UNION SELECT id FROM ${staged('customers')} s
+         UNION SELECT customer_id FROM ${staged('associations')} s
+         UNION SELECT r.customer_id FROM revenue_lines r JOIN ${staged('fxRates')} f
+           ON f.currency = r.currency AND f.month = to_char(r.date, 'YYYY-MM')
+       ), touched_people AS (
+         SELECT id FROM ${staged('people')} s UNION SELECT person_id FROM ${staged('examPasses')} s
+       )
+       SELECT partner_id FROM associations WHERE customer_id IN (SELECT id FROM touched_customers)
+       UNION SELECT partner_id FROM ${staged('associations')} s
+       UNION SELECT id FROM ${staged('partners')} s
+       UNION SELECT partner_id FROM people WHERE id IN (SELECT id FROM touched_people)
+       UNION SELECT partner_id FROM ${staged('people')} s`,
+    );
   }
 
   /** Records read so far, all files together (for the record of a rejected import). */

@@ -164,6 +164,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX api_tokens_user ON api_tokens (user_id);
     `,
   },
+  {
+    version: 6,
+    name: 'partners each import changed',
+    // The import log a live server catches up from (src/app/evaluations.ts): for an
+    // import, keyed by its last batch, every partner whose measures its records can
+    // change. Imports made before this version are not listed; a server loads the
+    // whole store at start, so it only needs the ones after.
+    sql: `
+      CREATE TABLE import_changes (
+        batch bigint NOT NULL,
+        partner_id text NOT NULL,
+        PRIMARY KEY (batch, partner_id)
+      );
+    `,
+  },
 ];
 
 /** Applies every migration the store has not seen yet; returns the versions applied. */

@@ -18,21 +18,26 @@ import { COLLECTIONS, selectAsField, TABLES } from './tables.js';
 
 type Row = Record<string, unknown>;
 
-const CUSTOMERS = 'SELECT customer_id FROM associations WHERE partner_id = $1';
+const CUSTOMERS = 'SELECT customer_id FROM associations WHERE partner_id = ANY($1::text[])';
 
-/** Which rows of each table belong to the neighbourhood of partner $1. */
+/** Which rows of each table belong to the neighbourhood of the partners $1 (an array). */
 const WHERE: Readonly<Record<CollectionName, string>> = {
-  partners: `id = $1 OR id IN (SELECT partner_id FROM associations WHERE customer_id IN (${CUSTOMERS}))`,
+  partners: `id = ANY($1::text[]) OR id IN (SELECT partner_id FROM associations WHERE customer_id IN (${CUSTOMERS}))`,
   customers: `id IN (${CUSTOMERS})`,
   associations: `customer_id IN (${CUSTOMERS})`,
   revenue: `customer_id IN (${CUSTOMERS})`,
-  people: 'partner_id = $1',
-  examPasses: 'person_id IN (SELECT id FROM people WHERE partner_id = $1)',
+  people: 'partner_id = ANY($1::text[])',
+  examPasses: 'person_id IN (SELECT id FROM people WHERE partner_id = ANY($1::text[]))',
   fxRates: 'true',
 };
 
-/** The neighbourhood of `partnerId` as a dataset file; no partners at all when the store has no such partner. */
-export async function readNeighbourhood(db: SqlClient, partnerId: string): Promise<Record<CollectionName, Row[]>> {
+/**
+ * The neighbourhood of `partnerIds` (one partner, or several read together:
+ * the union of theirs, what decides each of them) as a dataset file; no
+ * partners at all when the store has none of them.
+ */
+export async function readNeighbourhood(db: SqlClient, partnerIds: string | readonly string[]): Promise<Record<CollectionName, Row[]>> {
+  const ids = typeof partnerIds === 'string' ? [partnerIds] : [...partnerIds];
   return db.transaction(async (tx) => {
     // One snapshot for every table, even while an import commits.
     await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
@@ -43,7 +48,7 @@ export async function readNeighbourhood(db: SqlClient, partnerId: string): Promi
       const where = WHERE[collection];
       out[collection] = await tx.query<Row>(
         `SELECT ${select} FROM ${table.name} WHERE ${where} ORDER BY seq`,
-        where.includes('$1') ? [partnerId] : [],
+        where.includes('$1') ? [ids] : [],
       );
     }
     return out;

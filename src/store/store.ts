@@ -28,12 +28,14 @@ import {
   type ProgramSaveReport,
   type StoredProgramVersion,
 } from './programs.js';
+import { StoreLock } from './lock.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
 import type { SqlClient } from './sql.js';
 import { COLLECTIONS, selectAsField, TABLES } from './tables.js';
 
 export type { ImportReport, ImportSource, IncomingRecord, RejectedRecord } from './import.js';
+export { StoreLockedError, type LockOwner, type PublishedServer, type StoreLock } from './lock.js';
 
 export interface StoreOptions {
   /** PGlite data folder (default `./.attain`), when no database URL is given. */
@@ -71,14 +73,40 @@ async function lockImports(tx: SqlClient): Promise<void> {
 }
 
 export class Store {
-  private constructor(private readonly db: SqlClient) {}
+  private constructor(
+    private readonly db: SqlClient,
+    /** The lock this Store holds on its embedded folder (lock.ts); none in memory or on a PostgreSQL server. */
+    readonly ownership?: StoreLock,
+  ) {}
 
+  /**
+   * Opens the store and migrates it. An embedded store in a folder is first
+   * locked for this Store alone: while another process (or another Store of
+   * this one) has it open, StoreLockedError names that owner. A store in
+   * memory takes no lock; a PostgreSQL server needs none (imports are
+   * serialized by `lockImports`).
+   */
   static async open(options: StoreOptions = {}): Promise<Store> {
-    const db = options.databaseUrl
-      ? await openPostgres(options.databaseUrl, options.schema)
-      : await openPglite(options.dataDir ?? '.attain');
-    await migrate(db);
-    return new Store(db);
+    if (options.databaseUrl) {
+      const db = await openPostgres(options.databaseUrl, options.schema);
+      await migrate(db);
+      return new Store(db);
+    }
+    const dataDir = options.dataDir ?? '.attain';
+    const lock = dataDir.startsWith('memory://') ? undefined : await StoreLock.acquire(dataDir);
+    try {
+      const db = await openPglite(dataDir);
+      try {
+        await migrate(db);
+      } catch (error) {
+        await db.close().catch(() => undefined);
+        throw error;
+      }
+      return new Store(db, lock);
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
   }
 
   /** The whole store as a dataset file: records in the order they were first imported. */
@@ -180,9 +208,25 @@ export class Store {
     return readColumns(this.db, catalog, options);
   }
 
-  /** One partner's neighbourhood (neighbourhood.ts) as a dataset file: what plan, forecast and timeline need. */
-  async neighbourhood(partnerId: string): Promise<Record<CollectionName, Row[]>> {
-    return readNeighbourhood(this.db, partnerId);
+  /** One partner's neighbourhood (neighbourhood.ts) as a dataset file: what plan, forecast and timeline need; or several partners' together. */
+  async neighbourhood(partnerIds: string | readonly string[]): Promise<Record<CollectionName, Row[]>> {
+    return readNeighbourhood(this.db, partnerIds);
+  }
+
+  /**
+   * What imports changed after batch `after` (the import log, migration 6):
+   * the last batch, and every partner whose measures they can change.
+   */
+  async changesSince(after: number): Promise<{ readonly lastBatch: number; readonly partnerIds: readonly string[] }> {
+    return this.db.transaction(async (tx) => {
+      await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      const [last] = await tx.query<{ batch: string }>('SELECT coalesce(max(id), 0)::text AS batch FROM import_batches');
+      const rows = await tx.query<{ partner_id: string }>(
+        'SELECT DISTINCT partner_id FROM import_changes WHERE batch > $1 AND batch <= $2',
+        [after, last!.batch],
+      );
+      return { lastBatch: Number(last!.batch), partnerIds: rows.map((r) => r.partner_id) };
+    });
   }
 
   /** Users, sessions and API tokens. */
@@ -207,7 +251,12 @@ export class Store {
     });
   }
 
+  /** Closes the store, then releases its lock: the next owner opens it only once this one has let go. */
   async close(): Promise<void> {
-    await this.db.close();
+    try {
+      await this.db.close();
+    } finally {
+      this.ownership?.release();
+    }
   }
 }

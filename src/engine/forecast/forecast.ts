@@ -10,9 +10,16 @@
  */
 import { addMonths, dayNumberOf, isoDateOf, parseIsoDate, toDayNumber, type DayNumber, type IsoDate } from '../calendar.js';
 import { centsToDollars, isExactCents } from '../money.js';
-import { judgePartner, measurePartner, sumOutOfRange, type PartnerMeasures } from '../evaluation/evaluate.js';
+import {
+  judgePartner,
+  judgeRequirement,
+  measurePartner,
+  partnerMarket,
+  sumOutOfRange,
+  type PartnerMeasures,
+} from '../evaluation/evaluate.js';
 import { NEVER, type PreparedData } from '../evaluation/prepare.js';
-import type { PreparedProgram } from '../evaluation/prepared-program.js';
+import type { VersionedData } from '../evaluation/prepared-program.js';
 import type { PartnerEvaluation, RequirementEvaluation } from '../evaluation/report.js';
 import { publicationEndedBy } from '../program/versions.js';
 import { inTtmWindow, leavesWindowOn, ttmWindow } from '../rules/ttm-window.js';
@@ -74,7 +81,7 @@ export interface PartnerForecast {
 
 const PROJECTION_MONTHS = 12;
 
-export function forecastPartner(program: PreparedProgram, partnerId: string, asOf: IsoDate): PartnerForecast {
+export function forecastPartner(program: VersionedData, partnerId: string, asOf: IsoDate): PartnerForecast {
   const partner = program.partnerIndex(partnerId);
   if (partner === undefined) throw new RangeError(`partner "${partnerId}" is not in the dataset`);
   const today = program.on(asOf);
@@ -85,7 +92,7 @@ export function forecastPartner(program: PreparedProgram, partnerId: string, asO
   // Computed once for every option: the dates where something changes, and the TTM sums the projection repeats.
   const changes = changeDates(program, partner, asOf);
   const ttm = ttmSums(partner, asOf);
-  const lapses = findLapses(program, partner, asOf, now, changes);
+  const lapses = lapsesOf(program, partner, asOf, now, changes);
   const options = now.competencies.flatMap((c) =>
     c.options.map((o): OptionForecast => {
       const key = `${c.competency}/${o.option}`;
@@ -104,27 +111,32 @@ export function forecastPartner(program: PreparedProgram, partnerId: string, asO
 }
 
 /** Dates after the as-of date on which, with nothing new, some measure can change. */
-function changeDates(program: PreparedProgram, partner: number, asOf: IsoDate): DayNumber[] {
+function changeDates(program: VersionedData, partner: number, asOf: IsoDate): DayNumber[] {
   const asOfDay = dayNumberOf(asOf);
   const window = ttmWindow(asOf);
   const dates = new Set<DayNumber>();
+  const lineDays = new Set<DayNumber>();
   const versions = [program.on(asOf)!, ...program.switchesAfter(asOf).map((d) => program.on(d)!)];
   for (const prepared of versions) {
-    // A line in today's window leaves it on one exact later date.
+    // Entries are in date order, a line's entries (one per scope) together: each day once.
+    let previous: DayNumber | undefined;
     for (let k = prepared.partnerEntryStart[partner]!; k < prepared.partnerEntryStart[partner + 1]!; k++) {
       const day = prepared.entryDay[k]!;
-      if (inTtmWindow(window, day)) dates.add(leavesWindowOn(day));
+      if (day !== previous && inTtmWindow(window, day)) lineDays.add(day);
+      previous = day;
     }
     // A pass stops counting the day after its exam's acceptance ends.
     for (const last of prepared.examAcceptedUntil) if (last !== NEVER && last >= asOfDay) dates.add(last + 1);
   }
+  // A line in today's window leaves it on one exact later date.
+  for (const day of lineDays) dates.add(leavesWindowOn(day));
   for (const d of program.switchesAfter(asOf)) dates.add(dayNumberOf(d));
   return [...dates].filter((d) => d > asOfDay).sort((a, b) => a - b);
 }
 
 /** The partner as it would stand on `day` if nothing arrived after the as-of date. */
 function standing(
-  program: PreparedProgram,
+  program: VersionedData,
   partner: number,
   day: DayNumber,
   asOfDay: DayNumber,
@@ -136,31 +148,53 @@ function standing(
   return { prepared, evaluation: judgePartner(prepared, adjust ? adjust(measures, prepared) : measures) };
 }
 
-function findLapses(
-  program: PreparedProgram,
+/**
+ * When each level attained on the as-of date lapses if nothing new arrives:
+ * the first of the dates where something can change (`changes`, computed
+ * when not given) on which the level is no longer met. The forecast and the
+ * overview's outlook both search with it. Keyed by `competency/option`;
+ * an option whose level holds (or that has none) is absent.
+ *
+ * `now`: the partner judged as of the as-of date (evidence off will do).
+ */
+export function lapsesOf(
+  program: VersionedData,
   partner: number,
   asOf: IsoDate,
   now: PartnerEvaluation,
-  changes: readonly DayNumber[],
+  changes?: readonly DayNumber[],
 ): Map<string, Lapse> {
   const asOfDay = dayNumberOf(asOf);
   const pending = new Map(
     now.competencies.flatMap((c) =>
-      c.options.filter((o) => o.level !== null).map((o) => [`${c.competency}/${o.option}`, o.level!] as const),
+      c.options
+        .filter((o) => o.level !== null)
+        .map((o) => [`${c.competency}/${o.option}`, { competency: c.competency, option: o.option, level: o.level! }] as const),
     ),
   );
   const lapses = new Map<string, Lapse>();
-  for (const day of changes) {
+  // No level attained, nothing can lapse: the change dates are not even looked for.
+  if (pending.size === 0) return lapses;
+  const measuresOn = laterMeasures(program, partner, asOfDay);
+  for (const day of changes ?? changeDates(program, partner, asOf)) {
     if (pending.size === 0) break;
-    const { prepared, evaluation } = standing(program, partner, day, asOfDay);
-    for (const [key, level] of pending) {
-      const [competency, option] = key.split('/') as [string, string];
+    const date = isoDateOf(day);
+    const { prepared, measures } = measuresOn(day);
+    const market = partnerMarket(prepared, partner);
+    // Most dates leave the levels held as they were: each is judged alone, the whole partner only on the date one fails.
+    let evaluation: PartnerEvaluation | undefined;
+    for (const [key, { competency, option, level }] of pending) {
+      const held = prepared.program.competencies
+        .find((c) => c.id === competency)
+        ?.options.find((o) => o.id === option)
+        ?.levels.find((l) => l.id === level);
+      if (held?.requirements.every((r) => judgeRequirement(prepared, measures, market, r).met)) continue;
+      evaluation ??= judgePartner(prepared, measures);
       const optionEvaluation = evaluation.competencies.find((c) => c.competency === competency)?.options.find((o) => o.option === option);
       const levelEvaluation = optionEvaluation?.levels.find((l) => l.level === level);
-      if (levelEvaluation?.met) continue;
       pending.delete(key);
       lapses.set(key, {
-        date: isoDateOf(day),
+        date,
         programVersion: prepared.program.effectiveFrom,
         levelAfter: optionEvaluation?.level ?? null,
         failing: (levelEvaluation?.requirements ?? []).filter((r) => !r.met).map(failing),
@@ -168,6 +202,51 @@ function findLapses(
     }
   }
   return lapses;
+}
+
+/**
+ * The partner's measures on later and later days (in increasing order) if
+ * nothing new arrives, as `measurePartner` gives them with `knownUntil` the
+ * as-of day, without measuring everything again each day: under one version
+ * and between the days an exam's acceptance ends, only revenue changes, by
+ * the lines leaving the window, which are taken off the sums. (Each sum
+ * stays a part of one measured exactly, so exact too.) The measures
+ * returned are valid until the next call.
+ */
+function laterMeasures(
+  program: VersionedData,
+  partner: number,
+  asOfDay: DayNumber,
+): (day: DayNumber) => { prepared: PreparedData; measures: PartnerMeasures } {
+  let prepared: PreparedData | undefined;
+  let acceptanceEnds = new Set<DayNumber>();
+  let last: PartnerMeasures | undefined;
+  let scopeCents: number[] = [];
+  // The partner's first entry still counted.
+  let next = 0;
+  return (day) => {
+    const date = isoDateOf(day);
+    const on = program.on(date)!;
+    const window = ttmWindow(date);
+    const { partnerEntryStart, entryDay, entryScope, entryCents } = on;
+    const end = partnerEntryStart[partner + 1]!;
+    if (on !== prepared || acceptanceEnds.has(day) || last === undefined) {
+      if (on !== prepared) {
+        prepared = on;
+        acceptanceEnds = new Set([...on.examAcceptedUntil].filter((d) => d !== NEVER).map((d) => d + 1));
+      }
+      last = measurePartner(on, partner, window, { evidence: false, knownUntil: asOfDay });
+      scopeCents = [...last.scopeCents];
+      for (next = partnerEntryStart[partner]!; next < end && entryDay[next]! < window.first; next++);
+      return { prepared: on, measures: last };
+    }
+    const knownUntil = Math.min(asOfDay, window.last);
+    for (; next < end && entryDay[next]! < window.first; next++) {
+      // Entries are in date order: one dated after the as-of day was never counted.
+      if (entryDay[next]! <= knownUntil) scopeCents[entryScope[next]!]! -= entryCents[next]!;
+    }
+    return { prepared: on, measures: { ...last, window, knownUntil, scopeCents } };
+  };
 }
 
 /** Each version's own scope sums as of the as-of date (the projection's monthly rate is a twelfth of them), measured once. */
@@ -184,7 +263,7 @@ function ttmSums(partner: number, asOf: IsoDate): (prepared: PreparedData) => re
 }
 
 function project(
-  program: PreparedProgram,
+  program: VersionedData,
   partner: number,
   asOf: IsoDate,
   asOfDay: DayNumber,

@@ -5,7 +5,7 @@
  */
 import { addMonths, dayNumberOf, isoDateOf, parseIsoDate, toDayNumber, type IsoDate } from '../calendar.js';
 import { judgePartner, measurePartner } from '../evaluation/evaluate.js';
-import type { PreparedProgram } from '../evaluation/prepared-program.js';
+import type { VersionedData } from '../evaluation/prepared-program.js';
 import type { RequirementEvaluation } from '../evaluation/report.js';
 import { publicationEndedBy } from '../program/versions.js';
 import { ttmWindow } from '../rules/ttm-window.js';
@@ -56,7 +56,7 @@ export function stepDates(from: IsoDate, to: IsoDate, step: Step): IsoDate[] {
   }
 }
 
-export function timelineOf(program: PreparedProgram, partnerId: string, from: IsoDate, to: IsoDate, step: Step): PartnerTimeline {
+export function timelineOf(program: VersionedData, partnerId: string, from: IsoDate, to: IsoDate, step: Step): PartnerTimeline {
   const partner = program.partnerIndex(partnerId);
   if (partner === undefined) throw new RangeError(`partner "${partnerId}" is not in the dataset`);
   const points = stepDates(from, to, step).map((date): TimelinePoint => {

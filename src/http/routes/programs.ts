@@ -103,7 +103,8 @@ export function programRoutes(app: Api, context: Context): void {
         const report = await store.saveProgram(definitions, request.body.source ?? 'api');
         return { ...report, versions: [...report.versions] };
       } finally {
-        evaluations.invalidate();
+        // Answered once the live state judges by the rules loaded (a failure to judge shows on the next read, as 409).
+        await evaluations.refresh().catch(() => undefined);
       }
     },
   );
