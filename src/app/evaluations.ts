@@ -73,10 +73,13 @@ export interface Summaries {
 export interface StateChange {
   /** The store's stamp now. */
   readonly stamp: string;
-  /** The last import batch the state now reflects. */
+  /** The last import batch the state reflected before, and the one it reflects now: the batches in between are new. */
+  readonly previousBatch: number;
   readonly batch: number;
   /** Partners read again (all of them when `reloaded`). */
   readonly partners: number;
+  /** Those partners' ids (none listed when `reloaded`: every partner may have changed). */
+  readonly partnerIds: readonly string[];
   /** The whole store was read again (a program load, or an import that changed too many partners). */
   readonly reloaded: boolean;
   /** Why it was read again. */
@@ -234,7 +237,8 @@ export class Evaluations {
     const { batch, programs } = stampParts(stamp);
     if (!previous || previous.programs !== programs) {
       const state = await this.loadState(stamp);
-      if (previous) this.emit({ stamp, batch, partners: state.base.columns.partners.ids.length, reloaded: true, reason: 'program' });
+      const partners = state.base.columns.partners.ids.length;
+      if (previous) this.emit({ stamp, previousBatch: previous.batch, batch, partners, partnerIds: [], reloaded: true, reason: 'program' });
       return state;
     }
     const changes = await this.store.changesSince(previous.batch);
@@ -242,7 +246,8 @@ export class Evaluations {
     const patched = new Set([...previous.patches.keys(), ...changed]);
     if (patched.size > this.reloadAfter(previous.base.columns.partners.ids.length)) {
       const state = await this.loadState(stamp);
-      this.emit({ stamp, batch, partners: state.base.columns.partners.ids.length, reloaded: true, reason: 'many-partners' });
+      const partners = state.base.columns.partners.ids.length;
+      this.emit({ stamp, previousBatch: previous.batch, batch, partners, partnerIds: [], reloaded: true, reason: 'many-partners' });
       return state;
     }
     const patches = new Map(previous.patches);
@@ -255,7 +260,7 @@ export class Evaluations {
       for (const id of changed) this.neighbourhoods.delete(id);
     }
     const state: State = { ...previous, stamp, batch, patches, generation: previous.generation + (changed.length > 0 ? 1 : 0) };
-    this.emit({ stamp, batch, partners: changed.length, reloaded: false });
+    this.emit({ stamp, previousBatch: previous.batch, batch, partners: changed.length, partnerIds: changed, reloaded: false });
     return state;
   }
 

@@ -16,6 +16,8 @@ export interface Settings {
   /** Sign-in attempts allowed per client address and username in `signInWindowMs`; five times as many per address. */
   readonly signInMax: number;
   readonly signInWindowMs: number;
+  /** How often the live state looks for other processes' imports while a dashboard listens for pushes (routes/events.ts). */
+  readonly watchIntervalMs: number;
   /** Today's date, the default as-of date (app/today.ts; tests fix it). */
   readonly today: () => IsoDate;
 }

@@ -31,7 +31,12 @@ export interface Endpoint {
   readonly path: string;
   readonly access: Access;
   readonly valid: (c: Context) => ValidRequest;
+  /** An answer that never ends (server-sent events): driven by its own tests (test/http-events.test.ts), not by those reading whole answers. */
+  readonly streams?: true;
 }
+
+/** The endpoints whose answers end: what the fuzz and isolation suites read whole. */
+export const FINITE_ENDPOINTS = (): readonly Endpoint[] => ENDPOINTS.filter((e) => !e.streams);
 
 const PROGRAM = 'microsoft-partner-network';
 const definitions = () => readProgramDefinitions().definitions.map((d) => d.definition);
@@ -45,6 +50,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   },
   { method: 'DELETE', path: '/api/v1/session', access: 'user', valid: () => ({ path: '/api/v1/session', ok: 204 }) },
   { method: 'GET', path: '/api/v1/me', access: 'user', valid: () => ({ path: '/api/v1/me', ok: 200 }) },
+  { method: 'GET', path: '/api/v1/events', access: 'user', streams: true, valid: () => ({ path: '/api/v1/events', ok: 200 }) },
   {
     method: 'POST',
     path: '/api/v1/me/tokens',
@@ -179,6 +185,12 @@ export const ENDPOINTS: readonly Endpoint[] = [
     path: '/api/v1/users/{username}/tokens',
     access: 'admin',
     valid: () => ({ path: '/api/v1/users/admin/tokens', ok: 200 }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/users/{username}/tokens',
+    access: 'admin',
+    valid: (c) => ({ path: '/api/v1/users/admin/tokens', body: { name: `matrix ${c.n}` }, ok: 201 }),
   },
   {
     method: 'DELETE',
