@@ -368,4 +368,35 @@ describe('the dashboard in Chromium', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await context.close();
   });
+  it('refreshes a page open in the browser when an import lands, and says what landed', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'nw-admin');
+    await page.getByRole('heading', { name: 'Northwind Partners' }).waitFor();
+    const revenue = page.locator('article.option-card[data-option="enterprise-customer-engagement"]').getByRole('progressbar').first();
+    const before = await revenue.getAttribute('aria-valuetext');
+    // Imported by a program-admin elsewhere (the API): the open page hears of it through the server's events.
+    const response = await fetch(`${server.url}/api/v1/imports?source=late-billing.json`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.tokens.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        revenue: [
+          {
+            id: 'R-LATE-1',
+            customerId: 'C-BLUEYONDER',
+            product: 'D365-SALES',
+            date: '2017-06-01',
+            amount: '2000.00',
+            currency: 'USD',
+            netNew: true,
+          },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    await page.getByTestId('live-banner').waitFor();
+    await expect(page.getByTestId('live-banner').textContent()).resolves.toMatch(/updated/);
+    await expect.poll(() => revenue.getAttribute('aria-valuetext'), { timeout: 10_000 }).not.toBe(before);
+    await shot(page, 'pushed-change');
+    await context.close();
+  });
 });

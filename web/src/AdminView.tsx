@@ -8,6 +8,7 @@ import { ApiError, query, request, type LevelCounts, type PartnerList } from './
 import { asIsoDate } from '../../src/engine/calendar.ts';
 import { todayIso } from './dates.ts';
 import { useTexts } from './i18n.tsx';
+import { useDataVersion } from './live.tsx';
 import { Names, useDefinition } from './program.ts';
 import { Link, useRouter } from './router.tsx';
 import { AsOfPicker, ErrorMessage, LevelBadge } from './widgets.tsx';
@@ -18,6 +19,7 @@ const PAGE_SIZES = [25, 50, 100];
 
 export function AdminView() {
   const tx = useTexts();
+  const dataVersion = useDataVersion();
   const { place, navigate } = useRouter();
   const given = place.params.get('asOf') ?? '';
   const asOf = asIsoDate(given) ?? todayIso();
@@ -72,7 +74,7 @@ export function AdminView() {
     return () => {
       live = false;
     };
-  }, [asOf, q, market, country, optionLevel, sort, order, limit, offset, tx.locale]);
+  }, [asOf, q, market, country, optionLevel, sort, order, limit, offset, tx.locale, dataVersion]);
 
   const definition = useDefinition(list?.programVersion);
   const names = new Names(definition, tx);

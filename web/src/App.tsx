@@ -8,6 +8,7 @@ import { AdminView } from './AdminView.tsx';
 import { ApiError, request, setApiLanguage, setCsrfToken, SIGNED_OUT_EVENT, type User, type WhoAmI } from './api.ts';
 import { initialLocale, LOCALE_NAMES, LOCALES, saveLocale, texts, TextsContext, type Locale } from './i18n.tsx';
 import { ImportPage } from './ImportPage.tsx';
+import { LiveData } from './live.tsx';
 import { PartnerView } from './PartnerView.tsx';
 import { Link, useRouter } from './router.tsx';
 import { SignIn } from './SignIn.tsx';
@@ -144,7 +145,9 @@ export function App() {
         </div>
       </header>
       <main id="main" tabIndex={-1}>
-        {page}
+        <LiveData enabled={session.state === 'signed-in'} locale={locale}>
+          {page}
+        </LiveData>
       </main>
     </TextsContext.Provider>
   );

@@ -4,7 +4,8 @@
  * the last 24 months against the thresholds, the plan to the next level
  * and the forecast — all as of the date picked.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useDataVersion } from './live.tsx';
 import {
   ApiError,
   query,
@@ -85,10 +86,15 @@ export function PartnerView({ partnerId, user }: { partnerId: string; user: User
   const asOf = asIsoDate(given) ?? todayIso();
   const [data, setData] = useState<Data | null>(null);
   const [error, setError] = useState<ApiError | Error | null>(null);
+  const dataVersion = useDataVersion();
+  const shown = useRef('');
 
   useEffect(() => {
     let live = true;
-    setData(null);
+    // Another partner or date starts blank; the same page fetched again after a pushed change keeps showing until the new data is in.
+    const key = `${partnerId}|${asOf}|${tx.locale}`;
+    if (shown.current !== key) setData(null);
+    shown.current = key;
     setError(null);
     load(partnerId, asOf).then(
       (d) => live && setData(d),
@@ -97,7 +103,7 @@ export function PartnerView({ partnerId, user }: { partnerId: string; user: User
     return () => {
       live = false;
     };
-  }, [partnerId, asOf, tx.locale]);
+  }, [partnerId, asOf, tx.locale, dataVersion]);
 
   const definition = useDefinition(data?.evaluation.programVersion);
   const names = new Names(definition, tx);
