@@ -31,6 +31,8 @@ import { runStart } from './commands/start.js';
 import { MAX_TOKEN_DAYS, ROLES } from '../store/accounts.js';
 import type { StoreFlags } from './inputs.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, processIo, type CliIo } from './io.js';
+import { StoreLockedError } from '../store/store.js';
+import { RemoteInputError, ServerError } from './through-server.js';
 import { UsageError } from './usage-error.js';
 
 const SHOWN_PROBLEMS = 100;
@@ -312,7 +314,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       // Help and version are not failures; commander has already printed them (in English: its own texts).
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
-    if (error instanceof InvalidInputError) {
+    if (error instanceof InvalidInputError || error instanceof RemoteInputError) {
       const key =
         running === 'import'
           ? 'cli.error.invalidImport'
@@ -320,11 +322,24 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
             ? 'cli.error.invalidProgram'
             : 'cli.error.invalidInput';
       io.stderr(`attain: ${tr.t(key, { source: error.source, count: error.total })}\n`);
-      // The first hundred say what is wrong; the rest are counted.
-      const shown = error.problems.slice(0, SHOWN_PROBLEMS);
-      for (const p of shown) io.stderr(`${formatProblem(p, tr)}\n`);
+      // The first hundred say what is wrong; the rest are counted. Through the server, they come worded in this language.
+      const shown =
+        error instanceof RemoteInputError
+          ? error.lines.slice(0, SHOWN_PROBLEMS)
+          : error.problems.slice(0, SHOWN_PROBLEMS).map((p) => formatProblem(p, tr));
+      for (const line of shown) io.stderr(`${line}\n`);
       if (error.total > shown.length) io.stderr(`${tr.t('cli.error.more', { count: error.total - shown.length })}\n`);
       return EXIT_BAD_INPUT;
+    }
+    if (error instanceof StoreLockedError) {
+      // Another process owns the embedded store: who, and what to do. Not a failure of Attain: no stack.
+      io.stderr(`attain: ${error.words(tr)}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (error instanceof ServerError) {
+      io.stderr(`attain: ${tr.t(error.key, error.values)}\n`);
+      for (const line of error.lines) io.stderr(`${line}\n`);
+      return error.exitCode === 1 ? EXIT_FAILURE : EXIT_BAD_INPUT;
     }
     if (error instanceof UsageError) {
       for (const p of error.problems) io.stderr(`attain: ${formatProblem(p, tr)}\n`);

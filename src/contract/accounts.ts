@@ -19,8 +19,8 @@ export const userSchema = z.object({
 /** The answer to a sign-in: the CSRF token goes back in X-CSRF-Token with every write. */
 export const signedIn = z.object({ user: userSchema, csrfToken: z.string(), expiresAt: z.string() });
 
-/** Who the request is from; the CSRF token only for a browser session. */
-export const whoAmI = z.object({ user: userSchema, via: z.enum(['token', 'session']), csrfToken: z.string().nullable() });
+/** Who the request is from (`local`: the local administrator, the command line on the server's machine); the CSRF token only for a browser session. */
+export const whoAmI = z.object({ user: userSchema, via: z.enum(['token', 'session', 'local']), csrfToken: z.string().nullable() });
 
 /** An API token as listed: never its secret, which is shown once when it is made. */
 export const apiTokenSchema = z.object({

@@ -15,6 +15,13 @@ export const problemSchema = z
     detail: z.string(),
     instance: z.string(),
     requestId: z.string(),
+    code: z
+      .string()
+      .optional()
+      .describe(
+        'what went wrong, for programs: the same code for the same refusal in every language (e.g. user.usernameTaken, noUser, noToken)',
+      ),
+    source: z.string().optional().describe('the input the problems are about (an import: its files, comma-separated)'),
     errors: z.array(problemItem).optional().describe('what is wrong with the input, first 100'),
     total: z.number().int().optional().describe('how many problems in all'),
   })

@@ -1,6 +1,8 @@
 /**
  * Who is asking. A script sends `Authorization: Bearer attain_…` (an API
- * token); a browser sends the `attain_session` cookie set at sign-in. A
+ * token); a browser sends the `attain_session` cookie set at sign-in; the
+ * command line on the server's own machine sends the local administrator's
+ * credential (below). A
  * write made with the cookie (POST, PUT, PATCH, DELETE) must also carry the
  * session's CSRF token in `X-CSRF-Token` — the synchronizer-token pattern,
  * the token kept server-side with the session — since a browser sends the
@@ -13,6 +15,7 @@
  * tenancy.ts.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../store/store.js';
@@ -24,8 +27,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 export interface Principal {
   readonly user: User;
-  /** How the request authenticated. */
-  readonly via: 'token' | 'session';
+  /** How the request authenticated: an API token, a browser session, or the local administrator's credential. */
+  readonly via: 'token' | 'session' | 'local';
   /** The session's CSRF token (cookie sessions only). */
   readonly csrfToken?: string | undefined;
   /** The cookie's session token (cookie sessions only), to end it. */
@@ -50,11 +53,49 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * The built-in local administrator: a program-admin that is no account of
+ * the store (id 0: no row has it), named with a space so that no account can
+ * ever be called so. The credential that makes a request its own is a random
+ * secret made when `attain serve` starts on an embedded store it owns, held
+ * only in the server's memory and in the folder's `attain-server.json`
+ * (mode 0600) — whoever can read that file can read the store's files
+ * anyway. It is not an API token of a real account: such a token would be a
+ * row of the store, outliving the server (a `kill -9` would leave a live
+ * credential on disk), listed among that person's tokens, acting in their
+ * name for commands they never ran. It dies with the server instead, and is
+ * taken only from this machine (a loopback address or one of its own).
+ */
+export const LOCAL_ADMINISTRATOR: User = {
+  id: 0,
+  username: 'local administrator',
+  role: 'program-admin',
+  partnerId: null,
+  createdAt: '1970-01-01T00:00:00Z',
+};
+
+/** Whether a connection comes from this machine: a loopback address, or one of its interfaces' own. */
+function fromThisMachine(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const plain = address.replace(/^::ffff:/i, '');
+  if (plain === '::1' || /^127\./.test(plain)) return true;
+  return Object.values(networkInterfaces()).some((list) => list?.some((i) => i.address.replace(/^::ffff:/i, '') === plain));
+}
+
 /** The principal of a request, or undefined; a malformed or unknown bearer token is an error, not anonymity. */
-async function resolvePrincipal(store: Store, request: FastifyRequest, reply: FastifyReply): Promise<Principal | undefined> {
+async function resolvePrincipal(
+  store: Store,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  localCredential: string | undefined,
+): Promise<Principal | undefined> {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(authorization);
+    // The socket's own peer, never X-Forwarded-For: only a process on this machine may be the local administrator.
+    if (match && localCredential !== undefined && sameSecret(match[1]!, localCredential) && fromThisMachine(request.socket.remoteAddress)) {
+      return { user: LOCAL_ADMINISTRATOR, via: 'local' };
+    }
     const user = match ? await store.accounts.tokenUser(match[1]!) : undefined;
     if (!user) throw new HttpProblem(401, 'badToken', {}, [], 0, { 'www-authenticate': 'Bearer error="invalid_token"' });
     return { user, via: 'token' };
@@ -70,8 +111,11 @@ async function resolvePrincipal(store: Store, request: FastifyRequest, reply: Fa
   return { user: session.user, via: 'session', csrfToken: session.csrfToken, sessionToken: cookie };
 }
 
-/** Resolves `request.principal` on every API request; refuses anonymous requests to non-public routes and cookie writes without the CSRF token. */
-export function registerAuth(app: FastifyInstance, store: Store): void {
+/**
+ * Resolves `request.principal` on every API request; refuses anonymous requests to non-public routes and cookie writes without the CSRF token.
+ * `localCredential`: the local administrator's credential, when the server owns an embedded store (`attain serve`).
+ */
+export function registerAuth(app: FastifyInstance, store: Store, localCredential?: string): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     // Decided on the route the router matched, never on the raw target: an absolute-form target (`GET http://x/api/v1/…`),
@@ -79,7 +123,7 @@ export function registerAuth(app: FastifyInstance, store: Store): void {
     const route = request.routeOptions.url;
     if (route === undefined || !route.startsWith('/api/v1/')) return;
     const isPublic = request.routeOptions.config?.public === true;
-    const principal = await resolvePrincipal(store, request, reply);
+    const principal = await resolvePrincipal(store, request, reply, localCredential);
     request.principal = principal ?? null;
     if (!principal) {
       if (isPublic) return;

@@ -107,7 +107,7 @@ export function problemBody(
   request: FastifyRequest,
   status: ProblemStatus,
   detail: string,
-  extra: { readonly problems?: readonly Problem[]; readonly total?: number } = {},
+  extra: { readonly problems?: readonly Problem[]; readonly total?: number; readonly code?: string; readonly source?: string } = {},
 ): ProblemBody {
   const tr = requestTranslator(request);
   const kind = KINDS[status];
@@ -120,6 +120,8 @@ export function problemBody(
     // The occurrence, by request id: the URL is not echoed (it may name what the caller may not see).
     instance: `urn:attain:request:${encodeURIComponent(request.id)}`,
     requestId: request.id,
+    ...(extra.code === undefined ? {} : { code: extra.code }),
+    ...(extra.source === undefined ? {} : { source: extra.source }),
     ...(problems.length > 0
       ? { errors: problems.slice(0, SHOWN_PROBLEMS).map((p) => problemItem(p, tr)), total: extra.total ?? problems.length }
       : {}),
@@ -151,6 +153,7 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
     const body = problemBody(request, error.status, tr.t(`cli.http.detail.${error.detailKey}`, error.values), {
       problems: error.problems,
       total: error.total,
+      code: error.detailKey,
     });
     return sendProblem(reply, body, error.headers);
   }
@@ -167,6 +170,7 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
       problemBody(request, 422, tr.t('cli.http.detail.invalidInput', { source: error.source, count: error.total }), {
         problems: error.problems,
         total: error.total,
+        source: error.source,
       }),
     );
   }

@@ -41,6 +41,7 @@ import {
   requestTranslator,
   sendProblem,
 } from './problems.js';
+import { eventRoutes } from './routes/events.js';
 import { importRoutes } from './routes/imports.js';
 import { partnerRoutes } from './routes/partners.js';
 import { programRoutes } from './routes/programs.js';
@@ -62,6 +63,8 @@ export interface ServerOptions {
   /** Failed sign-ins in a row before a user name is locked (default 10; the lock lasts a window, doubling with each further failure), five times as many per client address in a window (default a minute). */
   readonly signInMax?: number | undefined;
   readonly signInWindowMs?: number | undefined;
+  /** How often to look for other processes' imports while anyone listens to /api/v1/events (default 2 s). */
+  readonly watchIntervalMs?: number | undefined;
   /**
    * The reverse proxies whose X-Forwarded-* headers are believed (client
    * address, https): addresses and CIDR ranges (`10.0.0.0/8`, `::1`), or
@@ -80,6 +83,13 @@ export interface ServerOptions {
    * Default: dist/web of the package, when it has been built.
    */
   readonly webRoot?: string | false | undefined;
+  /**
+   * The local administrator's credential (auth.ts), accepted as a
+   * program-admin from this machine only: `attain serve` makes one when it
+   * owns an embedded store and publishes it beside the store's lock, so
+   * that the command line's writes go through the server. Default: none.
+   */
+  readonly localCredential?: string | undefined;
 }
 
 /** dist/web of the package, from src/http or dist/http alike. */
@@ -191,6 +201,7 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
     sessionTtlSeconds: options.sessionTtlSeconds ?? 12 * 60 * 60,
     signInMax: options.signInMax ?? 10,
     signInWindowMs: options.signInWindowMs ?? 60_000,
+    watchIntervalMs: options.watchIntervalMs ?? 2_000,
     today: options.today === undefined ? () => today(new Date()) : fixedToday(options.today),
   };
   const loggerOption = options.logger ?? false;
@@ -315,7 +326,7 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
   }
 
   const context: Context = { store: options.store, evaluations: new Evaluations(options.store, definitionsOnDisk), settings };
-  registerAuth(app, options.store);
+  registerAuth(app, options.store, options.localCredential);
 
   app.get(
     '/healthz',
@@ -339,7 +350,11 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
   );
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // The store is read into the live state at once; the first reads wait for it, a failure shows on them.
+  context.evaluations.load().catch((error: unknown) => app.log.warn({ err: error }, 'the store could not be loaded'));
+
   sessionRoutes(app, context);
+  eventRoutes(app, context);
   partnerRoutes(app, context);
   recordRoutes(app, context);
   importRoutes(app, context);

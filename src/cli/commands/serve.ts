@@ -5,8 +5,16 @@
  * the first admin's credentials, where the server listens, that it stops —
  * goes to standard error. SIGINT or SIGTERM stops it: requests in flight
  * finish, then the store is closed.
+ *
+ * On an embedded store the server is the store's one owner (store/lock.ts)
+ * for as long as it runs. It publishes its local URL and a local
+ * administrator's credential — random, made now, kept in memory and in that
+ * file only (mode 0600) — beside the store's lock, so that `attain users`,
+ * `attain import` and `attain program load` run meanwhile go through it
+ * (cli/through-server.ts) instead of opening the store a second time.
  */
 import type { AddressInfo } from 'node:net';
+import { newToken } from '../../accounts/secrets.js';
 import { ensureProgramAdmin } from '../../app/accounts.js';
 import { problem, quote } from '../../engine/index.js';
 import { buildServer, notProxyAddress } from '../../http/server.js';
@@ -62,11 +70,14 @@ export async function runServe(
   }
   const store = await Store.open(storeOptions(options, io));
   try {
+    // Only a server owning an embedded store has a local administrator: on PostgreSQL the command line opens the store itself.
+    const localCredential = store.ownership ? newToken('attain_local_') : undefined;
     const app = await buildServer({
       store,
       logger: { level: io.env.ATTAIN_LOG_LEVEL ?? 'info', stream: { write: (line: string) => io.stdout(line) } },
       maxUploadBytes: options.maxUploadMb * 1024 * 1024,
       trustProxy,
+      localCredential,
     });
     try {
       await app.listen({ port: options.port, host: options.host }).catch((error: unknown) => {
@@ -96,14 +107,26 @@ export async function runServe(
       }
       const { address, port, family } = app.server.address() as AddressInfo;
       const url = `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+      if (store.ownership && localCredential !== undefined) {
+        store.ownership.publishServer({ url: localUrl(address, family, port), credential: localCredential });
+      }
       io.stderr(`${tr.t('cli.serve.listening', { url })}\n`);
       await onListening?.(url, admin !== undefined);
+      if (store.ownership) io.stderr(`${tr.t('cli.serve.owner', { folder: store.ownership.folder })}\n`);
       const signal = await until;
       io.stderr(`${tr.t('cli.serve.stopping', { signal })}\n`);
     } finally {
+      // The published address stays until the store is closed (its lock released, lock.ts): a command meanwhile finds the
+      // server refusing connections and looks at the store again until it is free, then opens it itself.
       await app.close();
     }
   } finally {
     await store.close();
   }
+}
+
+/** Where a process on this machine reaches the server: a wildcard address is reached on loopback. */
+function localUrl(address: string, family: string, port: number): string {
+  if (family === 'IPv6') return `http://[${address === '::' ? '::1' : address}]:${port}`;
+  return `http://${address === '0.0.0.0' ? '127.0.0.1' : address}:${port}`;
 }

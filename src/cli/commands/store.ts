@@ -1,6 +1,12 @@
-/** `attain import` and `attain export`: loading the store, and reading it back as a dataset. */
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+/**
+ * `attain import` and `attain export`: loading the store, and reading it back as a dataset.
+ *
+ * While `attain serve` or `attain start` owns the embedded store, `attain import` (without `--program`, which the
+ * API does not take) sends its files to that server (POST /api/v1/imports, ../through-server.ts) and prints what it
+ * prints when it imports them itself; `attain export` is refused, naming the server.
+ */
+import { openAsBlob, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { stringifyCsv } from '../../render/csv.js';
 import { collections, problem, type CollectionName } from '../../engine/index.js';
@@ -9,6 +15,7 @@ import type { Batch, ImportReport, ImportSource } from '../../store/store.js';
 import { readJsonFile } from '../../files/dataset-file.js';
 import type { Translator } from '../../i18n/index.js';
 import { withStore, type StoreFlags } from '../inputs.js';
+import { onStoreOrServer, type LocalServer } from '../through-server.js';
 import { importData } from '../../app/imports.js';
 import { definitionsOnDisk } from '../../files/program-files.js';
 import { writeOutput, type CliIo } from '../io.js';
@@ -98,16 +105,17 @@ function progressBar(file: string, tr: Translator): SingleBar {
 async function writeRejected(input: Input, report: ImportReport): Promise<string> {
   const base = input.file.replace(/\.(json|csv)$/i, '');
   if (input.kind === 'csv') {
-    // The file is read again for the rejected rows' cells as given: nothing of it was kept in memory.
+    // The file is read again for the rejected rows' cells as given: nothing of it was kept in memory
+    // (and its header, when the server imported it).
     const reasons = new Map(report.rejectedRecords.map((r) => [r.index, r.reasons.join('; ')] as const));
-    const rows: string[][] = [[...input.columns, 'reason']];
+    const rows: string[][] = [];
     let index = 0;
-    for await (const { record } of csvRows(input.file, input.entity)) {
+    for await (const { record } of csvRows(input.file, input.entity, { onHeader: (columns) => (input.columns = columns) })) {
       const reason = reasons.get(index++);
       if (reason !== undefined) rows.push([...input.columns.map((c) => String(record[c] ?? '')), reason]);
     }
     const file = `${base}.rejected.csv`;
-    writeFileSync(file, stringifyCsv(rows), 'utf8');
+    writeFileSync(file, stringifyCsv([[...input.columns, 'reason'], ...rows]), 'utf8');
     return file;
   }
   const file = `${base}.rejected.json`;
@@ -128,13 +136,20 @@ export async function runImport(paths: readonly string[], options: ImportCommand
   if (unknown.length > 0) throw new UsageError(unknown.map((file) => problem(file, '', 'notDataFile', { file })));
   if (files.length === 0) throw new UsageError([problem(paths.join(' '), '', 'noDatasetFiles', { paths: paths.join(', ') })]);
   const inputs = files.map((file) => input(file, options));
-  const reports = await withStore(options, io, async (store) => {
-    return importData(store, definitionsOnDisk, {
-      files: inputs.map((i) => sourceOf(i, io, tr)),
-      programPath: options.program,
-      skipInvalid: options.skipInvalid,
-    });
-  });
+  const reports = await onStoreOrServer(
+    options,
+    io,
+    tr,
+    async (store) => {
+      return importData(store, definitionsOnDisk, {
+        files: inputs.map((i) => sourceOf(i, io, tr)),
+        programPath: options.program,
+        skipInvalid: options.skipInvalid,
+      });
+    },
+    // The API checks with the store's program: an import naming its own program cannot go through it.
+    options.program === undefined ? (server) => importThrough(server, inputs, options) : undefined,
+  );
   const written: (string | undefined)[] = [];
   for (const [i, report] of reports.entries()) written.push(report.rejected > 0 ? await writeRejected(inputs[i]!, report) : undefined);
   if (options.format === 'json') {
@@ -153,6 +168,54 @@ export async function runImport(paths: readonly string[], options: ImportCommand
     );
     if (written[i]) io.stdout(`${tr.t('cli.import.rejected', { source: report.source, count: report.rejected, file: written[i] })}\n`);
   });
+}
+
+/**
+ * A name for each file as the server knows it (an upload keeps a file's base
+ * name, letters, digits, `.`, `_` and `-`): its base name, made distinct.
+ */
+function uploadNames(files: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return files.map((file) => {
+    const ext = extname(file).toLowerCase();
+    const stem =
+      basename(file, extname(file))
+        .replace(/[^\p{L}\p{N}._-]/gu, '_')
+        .slice(0, 150) || 'file';
+    let name = `${stem}${ext}`;
+    for (let n = 2; taken.has(name); n++) name = `${stem}-${n}${ext}`;
+    taken.add(name);
+    return name;
+  });
+}
+
+/**
+ * The import sent to the server owning the store: the files as a multipart
+ * upload (a CSV file under its entity, as this command chose it), then the
+ * reports and problems named by the files as given here, as when this
+ * command imports them itself.
+ */
+async function importThrough(server: LocalServer, inputs: readonly Input[], options: ImportCommandOptions): Promise<ImportReport[]> {
+  const names = uploadNames(inputs.map((i) => i.file));
+  const form = new FormData();
+  for (const [i, input] of inputs.entries()) {
+    form.append(input.kind === 'csv' ? input.entity : 'file', await openAsBlob(input.file), names[i]!);
+  }
+  const answer = await server.send('POST', `/api/v1/imports?skipInvalid=${options.skipInvalid ? 'true' : 'false'}`, { form });
+  if (answer.status === 200) {
+    const reports = (answer.body as { reports: ImportReport[] }).reports;
+    return reports.map((report, i) => ({ ...report, source: inputs[i]?.file ?? report.source }));
+  }
+  // A record is named after its file first (`revenue.csv:4 (id R3)`), an import after its files (`a.json, revenue.csv`).
+  const relabel = (text: string): string =>
+    text
+      .split(', ')
+      .map((part) => {
+        const at = names.findIndex((name) => part === name || part.startsWith(`${name}:`) || part.startsWith(`${name} `));
+        return at < 0 ? part : `${inputs[at]!.file}${part.slice(names[at]!.length)}`;
+      })
+      .join(', ');
+  throw server.refused(answer, relabel);
 }
 
 export interface ExportCommandOptions extends StoreFlags {

@@ -21,6 +21,7 @@ import { collections, InvalidInputError, problem, type CollectionName, type Prob
 import { csvRows, entityOfFileName, isEntity } from '../../files/csv-dataset.js';
 import type { Batch, ImportSource } from '../../store/store.js';
 import type { Api, Context } from '../context.js';
+import { principalOf } from '../auth.js';
 import { importFiles } from '../importing.js';
 import { HttpProblem, nulAt } from '../problems.js';
 import { importReport, importReports, paged } from '../../contract/index.js';
@@ -84,7 +85,7 @@ async function multipartSources(request: FastifyRequest, folder: string, limit: 
   const count = budget(limit);
   let entity: string | undefined;
   let n = 0;
-  for await (const part of request.parts()) {
+  for await (const part of request.parts({ limits: { fileSize: limit } })) {
     if (part.type === 'field') {
       if (part.fieldname === 'entity') entity = typeof part.value === 'string' ? part.value : undefined;
       continue;
@@ -178,8 +179,11 @@ export function importRoutes(app: Api, context: Context): void {
         return { reports: as(z.array(importReport), await importFiles(context, [{ incoming: request.body, source }], { skipInvalid })) };
       }
       const folder = await mkdtemp(join(tmpdir(), 'attain-upload-'));
+      // The upload limit bounds what a client elsewhere makes the server write; the local administrator (auth.ts) is this
+      // machine's own user, sending the files `attain import` would read from disk itself: any size, as from disk.
+      const limit = principalOf(request).via === 'local' ? Number.MAX_SAFE_INTEGER : settings.maxUploadBytes;
       try {
-        const sources = await multipartSources(request, folder, settings.maxUploadBytes).catch((error: unknown) => {
+        const sources = await multipartSources(request, folder, limit).catch((error: unknown) => {
           // The multipart parser's own errors (a body cut short, a bad boundary) are the client's.
           if (error instanceof Error && !(error instanceof HttpProblem) && !(error instanceof InvalidInputError)) {
             const { statusCode, code } = error as { statusCode?: number; code?: string };

@@ -120,6 +120,8 @@ export function sessionRoutes(app: Api, { store, settings }: Context): void {
     },
     async (request, reply) => {
       const principal = principalOf(request);
+      // The local administrator is no account: a token needs one to belong to (POST /users/{username}/tokens makes one for an account).
+      if (principal.via === 'local') throw new HttpProblem(403, 'localAdministrator');
       const { id, token, expiresAt } = await store.accounts.createToken(principal.user.id, request.body.name, request.body.expiresInDays);
       return reply.code(201).send({ id, name: request.body.name, token, expiresAt });
     },

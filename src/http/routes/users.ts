@@ -1,16 +1,20 @@
 /**
  * Accounts (program-admin only), as `attain users` manages them: list, add
  * (a password given, or generated and answered this once), remove; an
- * account's API tokens listed (never their secrets) and revoked. The
- * last program-admin cannot be removed: nobody could manage the server.
+ * account's API tokens made (answered this once), listed (never their
+ * secrets) and revoked. The last program-admin cannot be removed: nobody
+ * could manage the server — except by the local administrator (auth.ts),
+ * the command line on the server's machine, which can always add another,
+ * as `attain users remove` can when no server runs.
  */
 import { z } from 'zod';
 import { newPassword } from '../../accounts/secrets.js';
 import { ROLES } from '../../store/accounts.js';
 import type { Api, Context } from '../context.js';
 import { HttpProblem } from '../problems.js';
-import { apiTokenSchema, paged, userSchema } from '../../contract/index.js';
-import { tokenParams } from './session.js';
+import { apiTokenSchema, newApiToken, paged, userSchema } from '../../contract/index.js';
+import { principalOf } from '../auth.js';
+import { tokenDays, tokenName, tokenParams } from './session.js';
 import { localeParam, pageQuery, problemResponses } from '../schemas.js';
 import { requireRole } from '../tenancy.js';
 
@@ -99,6 +103,28 @@ export function userRoutes(app: Api, { store }: Context): void {
     },
   );
 
+  app.post(
+    '/api/v1/users/:username/tokens',
+    {
+      ...onlyAdmins,
+      schema: {
+        tags: TAGS,
+        summary:
+          'A new API token for an account (as `attain users token`): shown this once, kept only as a digest; it expires (default 90 days)',
+        params: userParams,
+        querystring: z.strictObject({ locale: localeParam }),
+        body: z.strictObject({ name: tokenName, expiresInDays: tokenDays }),
+        response: { 201: newApiToken, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const user = await store.accounts.byName(request.params.username);
+      if (!user) throw new HttpProblem(404, 'noUser', { username: request.params.username });
+      const { id, token, expiresAt } = await store.accounts.createToken(user.id, request.body.name, request.body.expiresInDays);
+      return reply.code(201).send({ id, name: request.body.name, token, expiresAt });
+    },
+  );
+
   app.delete(
     '/api/v1/users/:username/tokens/:tokenId',
     {
@@ -133,10 +159,11 @@ export function userRoutes(app: Api, { store }: Context): void {
     },
     async (request, reply) => {
       const name = request.params.username;
+      const local = principalOf(request).via === 'local';
       const outcome = await store.withAccountsLocked(async (accounts) => {
         const user = await accounts.byName(name);
         if (!user) return 'none' as const;
-        if (user.role === 'program-admin' && (await accounts.countProgramAdmins()) <= 1) return 'last' as const;
+        if (!local && user.role === 'program-admin' && (await accounts.countProgramAdmins()) <= 1) return 'last' as const;
         await accounts.remove(name);
         return 'removed' as const;
       });
