@@ -36,6 +36,7 @@
  */
 import {
   ColumnsProgram,
+  judgedBy,
   InvalidInputError,
   type PartnerEvaluation,
   type Problem,
@@ -44,7 +45,16 @@ import {
 } from '../engine/index.js';
 import { judgeable } from './data.js';
 import type { DefinitionsPort, StorePort } from './ports.js';
-import { evaluation, evaluationOfColumns, type InputNames, type JudgedData, type Outcome, type RulesChoice } from './reports.js';
+import {
+  evaluation,
+  evaluationOfColumns,
+  preparedOf,
+  type InputNames,
+  type JudgedData,
+  type JudgedVersions,
+  type Outcome,
+  type RulesChoice,
+} from './reports.js';
 
 export interface LevelSummary {
   readonly competency: string;
@@ -373,19 +383,52 @@ export class Evaluations {
     return { ok: true, value: { asOf: rules.asOf, program: version.id, programVersion: version.effectiveFrom, version, partners } };
   }
 
-  /** One partner's summary, from its neighbourhood (no whole-store evaluation); undefined when there is no such partner. */
+  /**
+   * One partner in the live state, as the evaluation, forecast and timeline
+   * read it: the store as loaded (columns, prepared once per version), or
+   * the patch that read it again since. Undefined when there is no such
+   * partner. Nothing is read from the store.
+   */
+  async judged(partnerId: string): Promise<(JudgedVersions & { readonly name: string; readonly country: string }) | undefined> {
+    const state = await this.current();
+    const patch = state.patches.get(partnerId);
+    if (patch) {
+      // A patch holds its partners' neighbours too, but only for what decides its own partners: only those are its.
+      const record = patch.data.dataset.partners.find((p) => p.id === partnerId)!;
+      return {
+        program: state.program,
+        source: 'store',
+        name: record.name,
+        country: record.country,
+        has: (id) => state.patches.get(id) === patch,
+        versions: (forced) => preparedOf(patch.data, forced),
+      };
+    }
+    const index = state.base.partnerIndex(partnerId);
+    if (index === undefined) return undefined;
+    const { base } = state;
+    return {
+      program: state.program,
+      source: 'store',
+      name: base.columns.partners.names[index]!,
+      country: base.columns.partners.countries[index]!,
+      has: (id) => base.partnerIndex(id) !== undefined && !state.patches.has(id),
+      versions: (forced) => (forced ? judgedBy(base, forced) : base),
+    };
+  }
+
+  /** One partner's summary, from the live state (no whole-store evaluation); undefined when there is no such partner. */
   async partnerSummaries(partnerId: string, rules: RulesChoice, names: InputNames): Promise<Outcome<Summaries> | undefined> {
-    const data = await this.partner(partnerId);
+    const data = await this.judged(partnerId);
     if (!data) return undefined;
     const evaluated = evaluation(data, [partnerId], rules, names, { evidence: false });
     if (!evaluated.ok && evaluated.kind === 'data') throw new StoreDataError(evaluated.problems);
     if (!evaluated.ok) return evaluated;
     const { version, result } = evaluated.value;
-    const partner = data.dataset.partners.find((p) => p.id === partnerId)!;
     const summary: PartnerSummary = {
-      id: partner.id,
-      name: partner.name,
-      country: partner.country,
+      id: partnerId,
+      name: data.name,
+      country: data.country,
       market: result.partners[0]!.market,
       levels: levelsOf(result.partners[0]!),
     };

@@ -13,6 +13,7 @@ import {
   planPartner,
   prepareColumns,
   PreparedProgram,
+  type VersionedData,
   problem,
   qualificationMatrix,
   SumOutOfRangeError,
@@ -100,6 +101,30 @@ export interface JudgedData {
   readonly source: string;
 }
 
+/**
+ * What the evaluation, forecast and timeline read: data under every version
+ * of its program, whatever it was made from — validated records (JudgedData,
+ * through `preparedOf`) or a server's live state (whole-store columns kept in
+ * memory, app/evaluations.ts) — and which partners it holds.
+ */
+export interface JudgedVersions {
+  readonly program: Program;
+  readonly source: string;
+  has(partnerId: string): boolean;
+  /** Under every version, or judging every date by `forced` (`--program-version`). */
+  versions(forced?: ProgramVersion): VersionedData;
+}
+
+function judgedVersions(data: JudgedData | JudgedVersions): JudgedVersions {
+  if (!('dataset' in data)) return data;
+  return {
+    program: data.program,
+    source: data.source,
+    has: (id) => data.dataset.partners.some((p) => p.id === id),
+    versions: (forced) => preparedOf(data, forced),
+  };
+}
+
 /** The whole store as columns and the rules judging it. */
 export interface JudgedColumns {
   readonly program: Program;
@@ -154,11 +179,15 @@ function knownPartners(known: (id: string) => boolean, ids: readonly string[], s
 }
 
 /** The version judging the choice's date, after the partners are checked: what every single-date report starts with. */
-function versionFor(data: JudgedData, partnerIds: readonly string[], rules: RulesChoice, names: InputNames): Outcome<ProgramVersion> {
+function versionFor(
+  data: JudgedData | JudgedVersions,
+  partnerIds: readonly string[],
+  rules: RulesChoice,
+  names: InputNames,
+): Outcome<ProgramVersion> {
   const forced = forcedVersion(data.program, rules.programVersion, names);
   if (!forced.ok) return forced;
-  const ids = new Set(data.dataset.partners.map((p) => p.id));
-  const partners = knownPartners((id) => ids.has(id), partnerIds, data.source, names);
+  const partners = knownPartners((id) => judgedVersions(data).has(id), partnerIds, data.source, names);
   if (!partners.ok) return partners;
   return judging(data.program, forced.value, rules.asOf, names.asOf, names);
 }
@@ -183,20 +212,25 @@ export interface Judged<T> {
   readonly result: T;
 }
 
-/** Evaluation of some partners (all when `partnerIds` is absent) of validated data. */
+/** Evaluation of some partners (all when `partnerIds` is absent) of validated data, or of a live state's. */
 export function evaluation(
-  data: JudgedData,
+  data: JudgedData | JudgedVersions,
   partnerIds: readonly string[] | undefined,
   rules: RulesChoice,
   names: InputNames,
   options: { readonly evidence?: boolean } = {},
 ): Outcome<Judged<EvaluationReport>> {
-  const ids = new Set(data.dataset.partners.map((p) => p.id));
-  const version = versionThenPartners(data.program, (id) => ids.has(id), partnerIds, data.source, rules, names);
+  let known: (id: string) => boolean;
+  if ('dataset' in data) {
+    const ids = new Set(data.dataset.partners.map((p) => p.id));
+    known = (id) => ids.has(id);
+  } else known = (id) => data.has(id);
+  const version = versionThenPartners(data.program, known, partnerIds, data.source, rules, names);
   if (!version.ok) return version;
+  const prepared = judgedVersions(data).versions().of(version.value);
   return counted(data.source, () => ({
     version: version.value,
-    result: evaluate(preparedOf(data).of(version.value), { asOf: rules.asOf, partnerIds, evidence: options.evidence ?? true }),
+    result: evaluate(prepared, { asOf: rules.asOf, partnerIds, evidence: options.evidence ?? true }),
   }));
 }
 
@@ -242,11 +276,17 @@ export function plan(
 }
 
 /** When each attained level lapses, and a projection of the next: across versions, each date judged by its own. */
-export function forecast(data: JudgedData, partnerId: string, rules: RulesChoice, names: InputNames): Outcome<PartnerForecast> {
-  const version = versionFor(data, [partnerId], rules, names);
+export function forecast(
+  data: JudgedData | JudgedVersions,
+  partnerId: string,
+  rules: RulesChoice,
+  names: InputNames,
+): Outcome<PartnerForecast> {
+  const judged = judgedVersions(data);
+  const version = versionFor(judged, [partnerId], rules, names);
   if (!version.ok) return version;
   const forced = rules.programVersion === undefined ? undefined : version.value;
-  return counted(data.source, () => forecastPartner(preparedOf(data, forced), partnerId, rules.asOf));
+  return counted(data.source, () => forecastPartner(judged.versions(forced), partnerId, rules.asOf));
 }
 
 /** Who counts for each people requirement, who is one exam away, and what each person still needs. */
@@ -276,15 +316,16 @@ export function timelineRange(from: string, to: string, step: Step, names: Input
 
 /** Levels and measures at every step of the range, each date judged by the version in force on it (or the one named). */
 export function timeline(
-  data: JudgedData,
+  data: JudgedData | JudgedVersions,
   partnerId: string,
   range: TimelineRange,
   programVersion: IsoDate | undefined,
   names: InputNames,
 ): Outcome<PartnerTimeline> {
+  const judged = judgedVersions(data);
   // The first date has a version, then every later one has too.
-  const version = versionFor(data, [partnerId], { asOf: range.from, programVersion }, { ...names, asOf: names.from });
+  const version = versionFor(judged, [partnerId], { asOf: range.from, programVersion }, { ...names, asOf: names.from });
   if (!version.ok) return version;
   const forced = programVersion === undefined ? undefined : version.value;
-  return counted(data.source, () => timelineOf(preparedOf(data, forced), partnerId, range.from, range.to, range.step));
+  return counted(data.source, () => timelineOf(judged.versions(forced), partnerId, range.from, range.to, range.step));
 }

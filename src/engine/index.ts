@@ -22,7 +22,7 @@ export { columnsOf, IdColumn, IdColumnBuilder, type DatasetColumns, type Ids } f
 export * from './evaluation/evaluate.js';
 export type * from './evaluation/report.js';
 export { jsonSchema, JSON_SCHEMAS, type JsonSchemaName } from './json-schemas.js';
-export { ColumnsProgram, PreparedProgram, type VersionedData } from './evaluation/prepared-program.js';
+export { ColumnsProgram, judgedBy, PreparedProgram, type VersionedData } from './evaluation/prepared-program.js';
 export { IncrementalEvaluation, type NewRevenueLine } from './evaluation/incremental.js';
 export * from './plan/plan.js';
 export type { ExamAssignment, PeoplePlan } from './plan/people.js';

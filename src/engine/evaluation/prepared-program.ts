@@ -109,3 +109,14 @@ export class ColumnsProgram extends Versioned<PreparedData> {
     return this.partners.get(partnerId);
   }
 }
+
+/** The same data and preparations, every date judged by `version` (`--program-version`): nothing prepared again. */
+export function judgedBy<P extends PreparedData>(data: VersionedData<P>, version: ProgramVersion): VersionedData<P> {
+  return {
+    program: data.program,
+    on: () => data.of(version),
+    of: (v) => data.of(v),
+    switchesAfter: () => [],
+    partnerIndex: (id) => data.partnerIndex(id),
+  };
+}
