@@ -89,8 +89,27 @@ describe('the OpenAPI document', () => {
     }
     const partners = doc.paths['/api/v1/partners'].get;
     expect(partners.parameters.map((p: { name: string }) => p.name)).toEqual(
-      expect.arrayContaining(['asOf', 'market', 'country', 'option', 'level', 'q', 'sort', 'order', 'limit', 'offset', 'locale']),
+      expect.arrayContaining([
+        'asOf',
+        'market',
+        'country',
+        'option',
+        'level',
+        'lapsesWithin',
+        'nextWithin',
+        'q',
+        'sort',
+        'order',
+        'format',
+        'limit',
+        'offset',
+        'locale',
+      ]),
     );
+    expect(partners.parameters.find((p: { name: string }) => p.name === 'sort').schema.enum).toEqual(
+      expect.arrayContaining(['lapse', 'shortfallRatio', 'revenueShortfall', 'level']),
+    );
+    expect(Object.keys(partners.responses['200'].content).sort()).toEqual(['application/json', 'text/csv']);
     const imports = doc.paths['/api/v1/imports'].post;
     expect(Object.keys(imports.requestBody.content).sort()).toEqual(['application/json', 'multipart/form-data']);
   });

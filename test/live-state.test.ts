@@ -2,9 +2,9 @@
  * The live state (src/app/evaluations.ts) against a fresh load of the store
  * after every import: random sequences of adds, updates, hand-overs, people
  * moving, rate changes and program loads, on PGlite and on the PostgreSQL
- * server. After each step every partner's summary, evaluation (with its
- * evidence), forecast and qualification matrix must equal what a server
- * started just then would answer.
+ * server. After each step every partner's summary and outlook, evaluation
+ * (with its evidence), forecast, timeline and qualification matrix must
+ * equal what a server started just then would answer.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -180,6 +180,9 @@ async function answers(evaluations: Evaluations, partnerIds: readonly string[]) 
     const rules: RulesChoice = { asOf };
     const summaries = await evaluations.summaries(rules, NAMES);
     out[`summaries ${asOf}`] = summaries.ok ? [...summaries.value.partners].sort((a, b) => a.id.localeCompare(b.id)) : summaries;
+    // The partner list's outlooks (next level, largest shortfall, lapse): loaded, patched, or read again.
+    const overview = await evaluations.overview(rules, NAMES);
+    out[`overview ${asOf}`] = overview.ok ? [...overview.value.rows].sort((a, b) => a.id.localeCompare(b.id)) : overview;
     for (const id of partnerIds) {
       const data = await evaluations.partner(id);
       const kept = await evaluations.judged(id);

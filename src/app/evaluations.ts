@@ -38,12 +38,15 @@ import {
   ColumnsProgram,
   judgedBy,
   InvalidInputError,
+  type OptionOutlook,
   type PartnerEvaluation,
   type Problem,
   type Program,
   type ProgramVersion,
 } from '../engine/index.js';
 import { judgeable } from './data.js';
+import { outlooksOf } from './outlooks.js';
+import type { OverviewRow } from './overview.js';
 import type { DefinitionsPort, StorePort } from './ports.js';
 import {
   evaluation,
@@ -166,6 +169,14 @@ interface State {
   readonly generation: number;
   /** Summaries of the store as loaded, per date and version (the expensive part, kept across patches). */
   readonly loaded: Lru<Promise<Outcome<Summaries>>>;
+  /** Outlooks of the partners as loaded (in the columns' order), per date and version: asked for by the partner list only. */
+  readonly loadedOutlooks: Lru<Outcome<readonly (readonly OptionOutlook[])[]>>;
+}
+
+/** Every partner's summary with its outlook (next level, largest shortfall, lapse), as the partner list filters and sorts them. */
+export interface Overview {
+  readonly summaries: Summaries;
+  readonly rows: readonly OverviewRow[];
 }
 
 /** A stamp's parts (queries.ts): the last import batch, and the program versions. */
@@ -184,6 +195,7 @@ export class Evaluations {
   private catchingUp: Promise<State> | undefined;
   /** Summaries with the patches applied, per generation. */
   private readonly summaries_: Lru<Promise<Outcome<Summaries>>>;
+  private readonly overviews: Lru<Promise<Outcome<Overview>>>;
   private readonly neighbourhoods: Lru<Promise<JudgedData>>;
   private readonly listeners = new Set<(change: StateChange) => void>();
   private readonly reloadAfter: (partners: number) => number;
@@ -196,6 +208,7 @@ export class Evaluations {
   ) {
     this.summariesKept = options.summaries ?? 16;
     this.summaries_ = new Lru(this.summariesKept);
+    this.overviews = new Lru(this.summariesKept);
     this.neighbourhoods = new Lru(options.neighbourhoods ?? 1024);
     this.reloadAfter = options.reloadAfter ?? ((partners) => Math.max(50, Math.ceil(partners / 10)));
   }
@@ -287,9 +300,20 @@ export class Evaluations {
     // again from the log, which gives the same result (a re-read is idempotent).
     const columns = await this.store.columns(program).catch(storeError);
     this.summaries_.clear();
+    this.overviews.clear();
     this.neighbourhoods.clear();
     const base = new ColumnsProgram(program, columns);
-    return { stamp, batch, programs, program, base, patches: new Map(), generation: 0, loaded: new Lru(this.summariesKept) };
+    return {
+      stamp,
+      batch,
+      programs,
+      program,
+      base,
+      patches: new Map(),
+      generation: 0,
+      loaded: new Lru(this.summariesKept),
+      loadedOutlooks: new Lru(this.summariesKept),
+    };
   }
 
   private emit(change: StateChange): void {
@@ -344,6 +368,68 @@ export class Evaluations {
     const loaded = new Set(base.value.partners.map((p) => p.id));
     for (const [id, summary] of replaced) if (!loaded.has(id)) partners.push(summary);
     return { ok: true, value: { ...base.value, partners } };
+  }
+
+  /**
+   * Every partner's summary and outlook as of a date: the outlooks of the
+   * partners as loaded are computed once per date and version (a lapse
+   * search per partner: seconds at 100,000 partners), those of partners
+   * read again since from their patch.
+   */
+  async overview(rules: RulesChoice, names: InputNames): Promise<Outcome<Overview>> {
+    const state = await this.current();
+    const key = `${state.stamp}|${state.generation}|${rules.asOf}|${rules.programVersion ?? ''}`;
+    let found = this.overviews.get(key);
+    if (!found) {
+      found = this.summaries(rules, names).then((summaries) => (summaries.ok ? this.outlooks(state, summaries.value, rules) : summaries));
+      this.overviews.set(key, found);
+      found.then(
+        (outcome) => outcome.ok || this.overviews.delete(key),
+        () => this.overviews.delete(key),
+      );
+    }
+    return found;
+  }
+
+  private outlooks(state: State, summaries: Summaries, rules: RulesChoice): Outcome<Overview> {
+    const forced = rules.programVersion === undefined ? undefined : summaries.version;
+    const key = `${rules.asOf}|${rules.programVersion ?? ''}`;
+    let loaded = state.loadedOutlooks.get(key);
+    if (!loaded) {
+      loaded = outlooksOf(state.base, state.base.columns.partners.ids, rules.asOf, forced);
+      if (loaded.ok) state.loadedOutlooks.set(key, loaded);
+    }
+    if (!loaded.ok) {
+      if (loaded.kind === 'data') throw new StoreDataError(loaded.problems);
+      return loaded;
+    }
+    const patched = new Map<string, readonly OptionOutlook[]>();
+    const byPatch = new Map<Patch, string[]>();
+    for (const [id, patch] of state.patches) byPatch.set(patch, [...(byPatch.get(patch) ?? []), id]);
+    for (const [patch, ids] of byPatch) {
+      const outlooks = outlooksOf(preparedOf(patch.data), ids, rules.asOf, forced);
+      if (!outlooks.ok) {
+        if (outlooks.kind === 'data') throw new StoreDataError(outlooks.problems);
+        return outlooks;
+      }
+      ids.forEach((id, i) => patched.set(id, outlooks.value[i]!));
+    }
+    const outlookOf = (id: string): readonly OptionOutlook[] => patched.get(id) ?? loaded.value[state.base.partnerIndex(id)!]!;
+    return { ok: true, value: { summaries, rows: summaries.partners.map((p) => ({ ...p, outlook: outlookOf(p.id) })) } };
+  }
+
+  /** One partner's summary and outlook, from the live state; undefined when there is no such partner. */
+  async partnerOverview(partnerId: string, rules: RulesChoice, names: InputNames): Promise<Outcome<Overview> | undefined> {
+    const summaries = await this.partnerSummaries(partnerId, rules, names);
+    if (!summaries?.ok) return summaries;
+    const data = (await this.judged(partnerId))!;
+    const forced = rules.programVersion === undefined ? undefined : summaries.value.version;
+    const outlooks = outlooksOf(data.versions(), [partnerId], rules.asOf, forced);
+    if (!outlooks.ok) {
+      if (outlooks.kind === 'data') throw new StoreDataError(outlooks.problems);
+      return outlooks;
+    }
+    return { ok: true, value: { summaries: summaries.value, rows: [{ ...summaries.value.partners[0]!, outlook: outlooks.value[0]! }] } };
   }
 
   /** The loaded store's summaries of a date and version: computed once per load. */

@@ -6,9 +6,11 @@
  * the engine, nothing else — the browser's type-check and bundle read it.
  */
 export * from './accounts.js';
+export * from './events.js';
 export * from './imports.js';
 export * from './paging.js';
 export * from './partners.js';
 export * from './problems.js';
 export * from './programs.js';
 export * from './records.js';
+export * from './summary.js';

@@ -18,6 +18,40 @@ export const partnerSummary = z.object({
   levels: z.array(levelSummary).describe('the level attained in each option on the as-of date (null: none)'),
 });
 
+/** How an option stands (engine/forecast/outlook.ts): the next level's largest gap, and when the level held lapses. */
+export const optionOutlook = levelSummary.extend({
+  next: z
+    .object({
+      level: z.string(),
+      largestShortfall: z
+        .object({
+          requirement: z.string(),
+          alternative: z.string().optional().describe('of an any-of requirement: the alternative closest to being met'),
+          kind: z.enum(['revenue', 'certified-people']),
+          shortfall: z.number().nullable().describe('in the unit of the requirement: US dollars or people; null: cannot be met'),
+          required: z.number().nullable(),
+          ratio: z.number().nullable().describe('shortfall ÷ required, unit-free; null: cannot be met'),
+          reason: z.literal('no-threshold-published').optional(),
+        })
+        .describe("the next level's requirement furthest from being met (largest shortfall ÷ required)"),
+      revenueShortfall: z
+        .number()
+        .nullable()
+        .describe("the next level's revenue shortfalls added up, US dollars; null: a threshold was not published for the market"),
+    })
+    .nullable()
+    .describe('the level above the one held; null at the top'),
+  lapse: z
+    .object({ date: z.string(), levelAfter: z.string().nullable() })
+    .nullable()
+    .describe('when the level held lapses if nothing new arrives (as the forecast says); null: it holds, or none is held'),
+});
+
+/** A partner of the list: its levels and, per option, its outlook. */
+export const partnerOverview = partnerSummary.extend({
+  outlook: z.array(optionOutlook).describe('per option: how far the next level is, and when the level held lapses'),
+});
+
 /** A page of partners, judged by one version of the rules. */
 export const partnerList = z.object({
   asOf: z.string(),
@@ -26,7 +60,7 @@ export const partnerList = z.object({
   total: z.number().int(),
   limit: z.number().int(),
   offset: z.number().int(),
-  items: z.array(partnerSummary),
+  items: z.array(partnerOverview),
 });
 
 const revenueRequirement = z.object({
@@ -255,6 +289,8 @@ export const levelCounts = z.object({
 
 export type LevelSummary = z.infer<typeof levelSummary>;
 export type PartnerSummary = z.infer<typeof partnerSummary>;
+export type OptionOutlook = z.infer<typeof optionOutlook>;
+export type PartnerOverview = z.infer<typeof partnerOverview>;
 export type PartnerList = z.infer<typeof partnerList>;
 export type RequirementResult = z.infer<typeof requirementResult>;
 export type PartnerEvaluation = z.infer<typeof partnerEvaluation>;

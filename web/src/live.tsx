@@ -6,26 +6,8 @@
  * reconnects by itself when the connection drops.
  */
 import { createContext, useContext, useEffect, useState } from 'react';
+import type { DataChange } from './api.ts';
 import { useTexts } from './i18n.tsx';
-
-export interface ImportCounts {
-  readonly batch: number;
-  readonly source: string;
-  readonly added: number;
-  readonly updated: number;
-  readonly unchanged: number;
-  readonly rejected: number;
-}
-
-export interface DataChange {
-  readonly stamp: string;
-  readonly batch: number;
-  readonly reloaded: boolean;
-  readonly reason?: 'program' | 'many-partners';
-  /** Program-admins only: partners read again, and the import batches the change brought. */
-  readonly partners?: number;
-  readonly imports?: readonly ImportCounts[];
-}
 
 const DataVersion = createContext(0);
 

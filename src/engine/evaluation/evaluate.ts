@@ -117,10 +117,14 @@ export function evaluate(prepared: PreparedData, options: EvaluateOptions): Eval
   };
 }
 
+/** The partner's market under the version judging: its market table, should versions ever classify a country differently. */
+export function partnerMarket(prepared: PreparedData, partner: number): string {
+  return prepared.program.countries.get(prepared.partnerCountries[partner]!) ?? prepared.partnerMarkets[partner]!;
+}
+
 export function judgePartner(prepared: PreparedData, measures: PartnerMeasures): PartnerEvaluation {
   const partner = measures.partner;
-  // The market table of the version judging, should versions ever classify a country differently.
-  const market = prepared.program.countries.get(prepared.partnerCountries[partner]!) ?? prepared.partnerMarkets[partner]!;
+  const market = partnerMarket(prepared, partner);
   const competencies: CompetencyEvaluation[] = prepared.program.competencies.map((competency) => ({
     competency: competency.id,
     options: competency.options.map((option): OptionEvaluation => {

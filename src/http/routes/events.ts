@@ -17,6 +17,7 @@ import type { StateChange } from '../../app/evaluations.js';
 import type { Api, Context } from '../context.js';
 import { principalOf } from '../auth.js';
 import { z } from 'zod';
+import { dataChange } from '../../contract/index.js';
 import { localeParam, problemResponses } from '../schemas.js';
 import { maySee } from '../tenancy.js';
 
@@ -85,17 +86,16 @@ export function eventRoutes(app: Api, { store, evaluations, settings }: Context)
         const mine = programWide || change.reloaded || change.partnerIds.some((id) => maySee(principal, id));
         if (!mine) return;
         const imports = programWide
-          ? (await store.batches())
-              .filter((b) => b.batch > change.previousBatch && b.batch <= change.batch)
-              .map(({ batch, source, added, updated, unchanged, rejected }) => ({ batch, source, added, updated, unchanged, rejected }))
+          ? (await store.batches()).filter((b) => b.batch > change.previousBatch && b.batch <= change.batch)
           : undefined;
-        const data = {
+        // Parsed, not cast: a hijacked answer skips the serializer, and the schema strips what it does not name (the errors).
+        const data = dataChange.parse({
           stamp: change.stamp,
           batch: change.batch,
           reloaded: change.reloaded,
           ...(change.reason ? { reason: change.reason } : {}),
           ...(programWide ? { partners: change.partners, imports } : {}),
-        };
+        });
         if (!raw.destroyed) raw.write(`event: change\ndata: ${JSON.stringify(data)}\n\n`);
       };
       const stop = evaluations.onChange((change) => void send(change).catch(() => raw.destroy()));

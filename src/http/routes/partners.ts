@@ -1,6 +1,7 @@
 /**
- * Partners: the list (every partner's levels as of a date, filtered, sorted
- * and paged from the whole-store evaluation kept in memory), one partner,
+ * Partners: the list (every partner's levels and outlook as of a date,
+ * filtered, sorted and paged from the whole-store evaluation kept in memory,
+ * or all of it as CSV: app/overview.ts), one partner,
  * and its evaluation, plan, forecast and timeline — computed from its
  * neighbourhood exactly as `attain evaluate`, `plan`, `forecast` and
  * `timeline` compute them from the store, and in `text` format worded by
@@ -8,8 +9,9 @@
  */
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { IsoDate, ProgramVersion } from '../../engine/index.js';
-import { StoreDataError, type PartnerSummary } from '../../app/evaluations.js';
+import type { IsoDate } from '../../engine/index.js';
+import { StoreDataError } from '../../app/evaluations.js';
+import { matchesFilters, overview, OVERVIEW_SORTS } from '../../app/overview.js';
 import {
   evaluation,
   forecast,
@@ -23,6 +25,7 @@ import {
 } from '../../app/reports.js';
 import { renderEvaluationTable } from '../../render/evaluation-table.js';
 import { renderForecastTable } from '../../render/forecast-table.js';
+import { renderOverviewCsv } from '../../render/overview-csv.js';
 import { renderPlanTable } from '../../render/plan-table.js';
 import { renderTimelineCsv, renderTimelineTable } from '../../render/timeline-table.js';
 import { principalOf } from '../auth.js';
@@ -33,6 +36,7 @@ import {
   levelCounts,
   partnerForecast,
   partnerList,
+  partnerOverview,
   partnerPlan,
   partnerSummary,
   partnerTimeline,
@@ -63,41 +67,41 @@ const listQuery = z.strictObject({
     .max(200)
     .optional()
     .describe('an option id (COMPETENCY/OPTION when not unique): partners with a level in it, or `level`'),
-  level: z.string().max(100).optional().describe('a level id, or none: with `option`, that level in it; alone, in some option'),
-  sort: z.enum(['id', 'name', 'country', 'market']).default('id'),
+  level: z
+    .string()
+    .max(100)
+    .optional()
+    .describe('a level id, none, or any: with `option`, that level in it (any: whatever the level, none included); alone, in some option'),
+  lapsesWithin: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(36_600)
+    .optional()
+    .describe(
+      'days: partners whose level in an option (`option`, or any) lapses within this many days after `asOf` if nothing new arrives',
+    ),
+  nextWithin: z.coerce
+    .number()
+    .min(0)
+    .max(1_000)
+    .optional()
+    .describe(
+      "percent: partners within this much of an option's next level (`option`, or any): its largest shortfall ÷ the requirement, unit-free",
+    ),
+  sort: z
+    .enum(OVERVIEW_SORTS)
+    .default('id')
+    .describe(
+      'level, lapse (the earliest), shortfallRatio and revenueShortfall (the smallest) look at `option`, or every option; partners with none come last',
+    ),
   order: z.enum(['asc', 'desc']).default('asc'),
+  format: z
+    .enum(['json', 'csv'])
+    .default('json')
+    .describe('json: one page; csv: every partner of the list, one row per partner and option (`limit` and `offset` do not apply)'),
   ...pageQuery,
 });
-
-type ListQuery = z.infer<typeof listQuery>;
-
-/** The partner-summary predicate of the `option` and `level` filters; 422 for an option or level the version does not have. */
-function levelFilter(version: ProgramVersion, query: ListQuery): (p: PartnerSummary) => boolean {
-  const { option, level } = query;
-  if (option === undefined && level === undefined) return () => true;
-  const options = version.competencies.flatMap((c) => c.options.map((o) => ({ competency: c.id, option: o, key: `${c.id}/${o.id}` })));
-  const chosen = option === undefined ? options : options.filter((o) => o.option.id === option || o.key === option);
-  if (chosen.length === 0) {
-    throw new HttpProblem(422, 'unknownOption', { value: option ?? '', known: options.map((o) => o.option.id).join(', ') });
-  }
-  if (level !== undefined && level !== 'none' && !chosen.some((o) => o.option.levels.some((l) => l.id === level))) {
-    const known = [...new Set(chosen.flatMap((o) => o.option.levels.map((l) => l.id))), 'none'];
-    throw new HttpProblem(422, 'unknownLevel', { value: level, known: known.join(', ') });
-  }
-  const keys = new Set(chosen.map((o) => o.key));
-  const wanted =
-    level === undefined ? (l: string | null) => l !== null : (l: string | null) => (level === 'none' ? l === null : l === level);
-  return (p) => p.levels.some((l) => keys.has(`${l.competency}/${l.option}`) && wanted(l.level));
-}
-
-function sortPartners(items: PartnerSummary[], query: ListQuery, locale: string): PartnerSummary[] {
-  const collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
-  const byId = (a: PartnerSummary, b: PartnerSummary) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const compare =
-    query.sort === 'id' ? byId : (a: PartnerSummary, b: PartnerSummary) => collator.compare(a[query.sort], b[query.sort]) || byId(a, b);
-  const sign = query.order === 'desc' ? -1 : 1;
-  return items.sort((a, b) => sign * compare(a, b));
-}
 
 /** The API's names for the inputs a problem can point at: its query parameters. */
 export const API_INPUTS: InputNames = {
@@ -124,24 +128,9 @@ function rulesOf(query: { asOf?: IsoDate | undefined; programVersion?: IsoDate |
   return { asOf: query.asOf ?? today(), programVersion: query.programVersion };
 }
 
-/** Whether a partner passes the list's market, country and search filters (the level filter is the list's own). */
-function matchesFilters(query: { market?: string | undefined; country?: string | undefined; q?: string | undefined }) {
-  const needle = query.q?.toLowerCase();
-  return (p: PartnerSummary): boolean =>
-    (query.market === undefined || p.market === query.market) &&
-    (query.country === undefined || p.country === query.country.toUpperCase()) &&
-    (needle === undefined || p.id.toLowerCase().includes(needle) || p.name.toLowerCase().includes(needle));
-}
-
 export function partnerRoutes(app: Api, { store, evaluations, settings }: Context): void {
   /** Every partner the principal may see, with its levels as of the date: the whole store for a program-admin, its own partner otherwise. */
-  const visibleSummaries = async (
-    request: Parameters<typeof principalOf>[0],
-    asOf: IsoDate | undefined,
-    programVersion: IsoDate | undefined,
-  ) => {
-    const visible = visiblePartners(principalOf(request));
-    const rules = rulesOf({ asOf, programVersion }, settings.today);
+  const visibleSummaries = async (visible: ReturnType<typeof visiblePartners>, rules: RulesChoice) => {
     // A partner account sees its own partner only: its neighbourhood is evaluated, not the whole store.
     const summaries =
       'all' in visible
@@ -151,7 +140,23 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
     return orProblem(summaries);
   };
 
-  /** The partner's neighbourhood; 404 when the principal may not see it (tenancy.ts) or it does not exist. */
+  /** Every partner the principal may see, with its levels and outlook: the whole store for a program-admin, its own partner otherwise. */
+  const visibleOverview = async (visible: ReturnType<typeof visiblePartners>, rules: RulesChoice) => {
+    const found =
+      'all' in visible ? await evaluations.overview(rules, API_INPUTS) : await evaluations.partnerOverview(visible.only, rules, API_INPUTS);
+    if (!found) throw new HttpProblem(404, 'noPartner');
+    return orProblem(found);
+  };
+
+  /** The partner in the live state (no store read); 404 when the principal may not see it (tenancy.ts) or it does not exist. */
+  const partnerJudged = async (request: Parameters<typeof partnerScope>[1], partnerId: string) => {
+    await partnerScope(store, request, partnerId);
+    const data = await evaluations.judged(partnerId);
+    if (!data) throw new HttpProblem(404, 'noPartner');
+    return data;
+  };
+
+  /** The partner's neighbourhood, as records (what the plan, the matrix and tables need); 404 as partnerJudged. */
   const partnerData = async (request: Parameters<typeof partnerScope>[1], partnerId: string) => {
     await partnerScope(store, request, partnerId);
     const data = await evaluations.partner(partnerId);
@@ -164,18 +169,38 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
     {
       schema: {
         tags: TAGS,
-        summary: 'Partners with their levels as of a date: filtered, searched, sorted, paged',
+        summary:
+          'Partners with their levels and outlook (next level, lapse) as of a date: filtered, searched, sorted, paged; or all of them as CSV',
         querystring: listQuery,
-        response: { 200: partnerList, ...problemResponses },
+        response: {
+          200: {
+            description: 'a page of partners, or with `format=csv` every partner of the list (an attachment)',
+            content: {
+              'application/json': { schema: partnerList },
+              'text/csv': { schema: z.string().describe('one row per partner and option (docs: the partner list)') },
+            },
+          },
+          ...problemResponses,
+        },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query;
-      const summaries = await visibleSummaries(request, query.asOf, query.programVersion);
-      const matchesLevel = levelFilter(summaries.version, query);
-      const matches = matchesFilters(query);
-      const items = summaries.partners.filter((p) => matches(p) && matchesLevel(p));
-      const sorted = sortPartners(items, query, requestTranslator(request).locale);
+      const visible = visiblePartners(principalOf(request));
+      const rules = rulesOf(query, settings.today);
+      const { summaries, rows } = await visibleOverview(visible, rules);
+      const chosen = overview(rows, summaries.version, rules.asOf, query, requestTranslator(request).locale);
+      if (!chosen.ok) {
+        const { kind, value, known } = chosen.problem;
+        throw new HttpProblem(422, kind, { value, known: known.join(', ') });
+      }
+      const { rows: sorted, options } = chosen.value;
+      if (query.format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="partners-${summaries.asOf}.csv"`)
+          .send(renderOverviewCsv(sorted, options));
+      }
       return {
         asOf: summaries.asOf,
         program: summaries.program,
@@ -183,7 +208,7 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
         total: sorted.length,
         limit: query.limit,
         offset: query.offset,
-        items: as(z.array(partnerSummary), sorted.slice(query.offset, query.offset + query.limit)),
+        items: as(z.array(partnerOverview), sorted.slice(query.offset, query.offset + query.limit)),
       };
     },
   );
@@ -205,7 +230,7 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
     },
     async (request) => {
       const query = request.query;
-      const summaries = await visibleSummaries(request, query.asOf, query.programVersion);
+      const summaries = await visibleSummaries(visiblePartners(principalOf(request)), rulesOf(query, settings.today));
       const matches = matchesFilters(query);
       const options = summaries.version.competencies.flatMap((c) =>
         c.options.map((o) => ({
@@ -273,15 +298,18 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
     },
     async (request, reply) => {
       const { partnerId } = request.params;
-      const data = await partnerData(request, partnerId);
-      const { version, result } = orProblem(evaluation(data, [partnerId], rulesOf(request.query, settings.today), API_INPUTS));
-      const partners = new Map(data.dataset.partners.map((p) => [p.id, p] as const));
+      const rules = rulesOf(request.query, settings.today);
       if (request.query.format === 'text') {
+        // The table names customers and people: their records, from the partner's neighbourhood.
+        const data = await partnerData(request, partnerId);
+        const { version, result } = orProblem(evaluation(data, [partnerId], rules, API_INPUTS));
+        const partners = new Map(data.dataset.partners.map((p) => [p.id, p] as const));
         return sendText(
           reply,
           renderEvaluationTable(result, version, (id) => partners.get(id), requestTranslator(request)),
         );
       }
+      const { result } = orProblem(evaluation(await partnerJudged(request, partnerId), [partnerId], rules, API_INPUTS));
       return as(evaluationReport, result);
     },
   );
@@ -328,11 +356,13 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
     },
     async (request, reply) => {
       const { partnerId } = request.params;
-      const data = await partnerData(request, partnerId);
-      const result = orProblem(forecast(data, partnerId, rulesOf(request.query, settings.today), API_INPUTS));
-      if (request.query.format === 'text')
+      const rules = rulesOf(request.query, settings.today);
+      if (request.query.format === 'text') {
+        const data = await partnerData(request, partnerId);
+        const result = orProblem(forecast(data, partnerId, rules, API_INPUTS));
         return sendText(reply, renderForecastTable(result, data.program, data.dataset, requestTranslator(request)));
-      return as(partnerForecast, result);
+      }
+      return as(partnerForecast, orProblem(forecast(await partnerJudged(request, partnerId), partnerId, rules, API_INPUTS)));
     },
   );
 
@@ -387,7 +417,7 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
       const { partnerId } = request.params;
       const { from, to, step, format } = request.query;
       const range = orProblem(timelineRange(from, to, step, API_INPUTS));
-      const data = await partnerData(request, partnerId);
+      const data = await partnerJudged(request, partnerId);
       const result = orProblem(timeline(data, partnerId, range, request.query.programVersion, API_INPUTS));
       if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(renderTimelineCsv(result));
       if (format === 'text') return sendText(reply, renderTimelineTable(result, data.program, requestTranslator(request)));
