@@ -399,4 +399,26 @@ describe('the dashboard in Chromium', () => {
     await shot(page, 'pushed-change');
     await context.close();
   });
+  it('answers the program manager on the overview: who lapses soon, who is closest, and the list as CSV', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'admin', '/?asOf=2017-11-01');
+    await page.getByRole('heading', { name: 'Partners' }).waitFor();
+    // Fabrikam's Silver lapses on Nov 16, 2017 and Contoso's on Jan 10, 2018: 30 days keep Fabrikam only.
+    await page.getByLabel('Lapses within (days)').fill('30');
+    await expect.poll(() => page.locator('table.partners tbody tr').count()).toBe(1);
+    await expect(page.locator('table.partners tbody tr').first().textContent()).resolves.toMatch(/P-FABRIKAM.*lapses Nov 16, 2017/);
+    const href = await page.getByTestId('export-csv').getAttribute('href');
+    expect(href).toMatch(/lapsesWithin=30/);
+    expect(href).toMatch(/format=csv/);
+    const csv = await page.request.get(href!);
+    expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+    expect(await csv.text()).toMatch(/P-FABRIKAM/);
+    expect(await csv.text()).not.toMatch(/P-CONTOSO/);
+    // Closest first: the smallest share of the next level still missing leads.
+    await page.getByLabel('Lapses within (days)').fill('');
+    await page.locator('button[data-sort="shortfallRatio"]').click();
+    await expect.poll(() => page.locator('table.partners tbody tr').first().textContent()).toMatch(/P-CONTOSO/);
+    await shot(page, 'overview-closest');
+    await context.close();
+  });
 });

@@ -4,7 +4,7 @@
  * level of each option (GET /api/v1/partner-counts).
  */
 import { useEffect, useId, useState } from 'react';
-import { ApiError, query, request, type LevelCounts, type PartnerList } from './api.ts';
+import { ApiError, query, request, type LevelCounts, type OptionOutlook, type PartnerList } from './api.ts';
 import { asIsoDate } from '../../src/engine/calendar.ts';
 import { todayIso } from './dates.ts';
 import { useTexts } from './i18n.tsx';
@@ -13,7 +13,7 @@ import { Names, useDefinition } from './program.ts';
 import { Link, useRouter } from './router.tsx';
 import { AsOfPicker, ErrorMessage, LevelBadge } from './widgets.tsx';
 
-type SortKey = 'id' | 'name' | 'country' | 'market';
+type SortKey = 'id' | 'name' | 'country' | 'market' | 'lapse' | 'shortfallRatio' | 'revenueShortfall';
 
 const PAGE_SIZES = [25, 50, 100];
 
@@ -28,6 +28,9 @@ export function AdminView() {
   const [market, setMarket] = useState('');
   const [country, setCountry] = useState('');
   const [optionLevel, setOptionLevel] = useState('');
+  // The program manager's questions: who is about to lose a level, who is closest to the next one.
+  const [lapsesWithin, setLapsesWithin] = useState('');
+  const [nextWithin, setNextWithin] = useState('');
   const [sort, setSort] = useState<SortKey>('id');
   const [order, setOrder] = useState<'asc' | 'desc'>('asc');
   const [limit, setLimit] = useState(25);
@@ -36,7 +39,15 @@ export function AdminView() {
   const [counts, setCounts] = useState<LevelCounts | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { search: useId(), market: useId(), country: useId(), level: useId(), size: useId() };
+  const ids = {
+    search: useId(),
+    market: useId(),
+    country: useId(),
+    level: useId(),
+    size: useId(),
+    lapses: useId(),
+    next: useId(),
+  };
 
   // The search box is sent once typing pauses.
   useEffect(() => {
@@ -50,13 +61,16 @@ export function AdminView() {
 
   const [option, level] = optionLevel ? optionLevel.split('|') : [undefined, undefined];
   const filters = { asOf, q, market, country: country.trim() };
+  const whole = (text: string) => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined);
+  const outlookFilters = { lapsesWithin: whole(lapsesWithin), nextWithin: whole(nextWithin) };
+  const listQuery = { ...filters, ...outlookFilters, option, level, sort, order };
 
   useEffect(() => {
     let live = true;
     setBusy(true);
     setError(null);
     Promise.all([
-      request<PartnerList>('GET', `/api/v1/partners${query({ ...filters, option, level, sort, order, limit, offset })}`),
+      request<PartnerList>('GET', `/api/v1/partners${query({ ...listQuery, limit, offset })}`),
       request<LevelCounts>('GET', `/api/v1/partner-counts${query(filters)}`),
     ]).then(
       ([l, c]) => {
@@ -74,7 +88,7 @@ export function AdminView() {
     return () => {
       live = false;
     };
-  }, [asOf, q, market, country, optionLevel, sort, order, limit, offset, tx.locale, dataVersion]);
+  }, [asOf, q, market, country, optionLevel, lapsesWithin, nextWithin, sort, order, limit, offset, tx.locale, dataVersion]);
 
   const definition = useDefinition(list?.programVersion);
   const names = new Names(definition, tx);
@@ -104,6 +118,21 @@ export function AdminView() {
       </button>
     </th>
   );
+
+  /** The earliest lapse of the options shown, as a date. */
+  const earliestLapse = (outlook: readonly OptionOutlook[]) => {
+    const dates = outlook.flatMap((o) => (o.lapse ? [o.lapse.date] : [])).sort();
+    return dates[0] ? tx.date(dates[0]) : undefined;
+  };
+  /** The smallest ratio of a next level's largest shortfall to its requirement, in percent. */
+  const closestRatio = (outlook: readonly OptionOutlook[]) => {
+    const ratios = outlook.flatMap((o) => (o.next?.largestShortfall.ratio != null ? [o.next.largestShortfall.ratio] : []));
+    return ratios.length > 0 ? tx.t('admin.percentShort', { percent: Math.round(Math.min(...ratios) * 100) }) : '—';
+  };
+  const smallestRevenueGap = (outlook: readonly OptionOutlook[]) => {
+    const gaps = outlook.flatMap((o) => (o.next?.revenueShortfall != null ? [o.next.revenueShortfall] : []));
+    return gaps.length > 0 ? tx.usd(Math.min(...gaps)) : '—';
+  };
 
   return (
     <div className="admin">
@@ -201,6 +230,46 @@ export function AdminView() {
             ))}
           </select>
         </div>
+        <label htmlFor={ids.lapses}>
+          <span>{tx.t('admin.lapsesWithin')}</span>
+          <input
+            id={ids.lapses}
+            name="lapsesWithin"
+            inputMode="numeric"
+            pattern="[0-9]*"
+            size={5}
+            value={lapsesWithin}
+            placeholder="90"
+            onChange={(e) => {
+              setLapsesWithin(e.target.value);
+              setOffset(0);
+            }}
+          />
+        </label>
+        <label htmlFor={ids.next}>
+          <span>{tx.t('admin.nextWithin')}</span>
+          <input
+            id={ids.next}
+            name="nextWithin"
+            inputMode="numeric"
+            pattern="[0-9]*"
+            size={5}
+            value={nextWithin}
+            placeholder="10"
+            onChange={(e) => {
+              setNextWithin(e.target.value);
+              setOffset(0);
+            }}
+          />
+        </label>
+        <a
+          className="button secondary export"
+          href={`/api/v1/partners${query({ ...listQuery, format: 'csv', locale: tx.locale })}`}
+          download
+          data-testid="export-csv"
+        >
+          {tx.t('admin.exportCsv')}
+        </a>
       </form>
 
       {error ? <ErrorMessage message={error} /> : null}
@@ -223,6 +292,9 @@ export function AdminView() {
                   {names.option(o.competency, o.option)}
                 </th>
               ))}
+              {header('lapse', tx.t('admin.lapse'))}
+              {header('shortfallRatio', tx.t('admin.closest'))}
+              {header('revenueShortfall', tx.t('admin.revenueGap'))}
             </tr>
           </thead>
           <tbody>
@@ -236,17 +308,22 @@ export function AdminView() {
                 <td>{names.market(p.market)}</td>
                 {options.map((o) => {
                   const l = p.levels.find((x) => x.competency === o.competency && x.option === o.option);
+                  const outlook = p.outlook.find((x) => x.competency === o.competency && x.option === o.option);
                   return (
-                    <td key={o.option}>
+                    <td key={o.option} data-option={o.option}>
                       <LevelBadge level={l?.level ?? null} label={names.level(o.competency, o.option, l?.level ?? null)} />
+                      {outlook ? <OutlookNote outlook={outlook} names={names} /> : null}
                     </td>
                   );
                 })}
+                <td data-testid="lapse">{earliestLapse(p.outlook) ?? '—'}</td>
+                <td data-testid="closest">{closestRatio(p.outlook)}</td>
+                <td data-testid="revenue-gap">{smallestRevenueGap(p.outlook)}</td>
               </tr>
             ))}
             {list && list.items.length === 0 ? (
               <tr>
-                <td colSpan={4 + options.length}>{tx.t('admin.empty')}</td>
+                <td colSpan={7 + options.length}>{tx.t('admin.empty')}</td>
               </tr>
             ) : null}
           </tbody>
@@ -278,6 +355,31 @@ export function AdminView() {
           </select>
         </div>
       </nav>
+    </div>
+  );
+}
+
+/** Under an option's level: what the next level still lacks (its largest gap), and when the level held lapses. */
+function OutlookNote({ outlook, names }: { outlook: OptionOutlook; names: Names }) {
+  const tx = useTexts();
+  const next = outlook.next;
+  const gap = next?.largestShortfall;
+  return (
+    <div className="outlook">
+      {outlook.lapse ? (
+        <span className="lapse" data-testid="lapse-note">
+          {tx.t('admin.lapsesOn', { date: tx.date(outlook.lapse.date) })}
+        </span>
+      ) : null}
+      {next && gap && gap.shortfall != null && gap.shortfall > 0 ? (
+        <span className="gap">
+          {tx.t(gap.kind === 'revenue' ? 'admin.nextRevenueGap' : 'admin.nextPeopleGap', {
+            level: names.level(outlook.competency, outlook.option, next.level),
+            amount: gap.kind === 'revenue' ? tx.usd(gap.shortfall) : '',
+            people: gap.kind === 'revenue' ? 0 : gap.shortfall,
+          })}
+        </span>
+      ) : null}
     </div>
   );
 }
