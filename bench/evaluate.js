@@ -31,10 +31,13 @@ import {
   validateDataset,
   versionInEffect,
 } from '../dist/engine/index.js';
-import { loadProgram } from '../dist/files/program-files.js';
 import { generateColumns, FILES, mulberry32, writeCsv } from '../dist/generate/index.js';
 import { main } from '../dist/cli/main.js';
 import { buildServer } from '../dist/http/server.js';
+import { Evaluations } from '../dist/app/evaluations.js';
+import { evaluation } from '../dist/app/reports.js';
+import { CLI_INPUTS } from '../dist/cli/inputs.js';
+import { definitionsOnDisk, loadProgram } from '../dist/files/program-files.js';
 import { Store } from '../dist/store/store.js';
 import { openPostgres } from '../dist/store/postgres.js';
 import { optionsOf, rulesAsJson, rulesAsSql } from './peers.js';
@@ -286,14 +289,29 @@ async function storeStage(size, kind, dir, reference, engineSeconds, rowCount) {
 }
 
 /**
- * One partner's evaluation right after one new exam pass or revenue line is imported: what the API does
- * (its neighbourhood read from the store, validated, prepared and evaluated), p50 and p99 over samples.
+ * After one new exam pass or revenue line is imported, what a server answers from.
+ * - the live state (src/app/evaluations.ts, what `attain serve` keeps): loaded once (the server's start), then
+ *   caught up with each import from the import log (only the partners it changed are read again); then the
+ *   partner's evaluation (its neighbourhood read once and prepared, shared by its page's requests) and every
+ *   partner's levels (the overview) as the server answers them;
+ * - its peer in the same run, the path before the live state: the partner's neighbourhood read from the store,
+ *   validated, prepared and evaluated for each request.
+ * p50 and p99 over the samples.
  */
 async function incremental(size, kind, store, report) {
   const samples = Number(values['incremental-samples']);
   const partners = report.partners.map((p) => p.partnerId);
-  const latencies = [];
-  const importLatencies = [];
+  const rules = { asOf };
+  const live = new Evaluations(store, definitionsOnDisk);
+  const loaded = await timed(() => live.load());
+  figure(size, `${kind}: live state loaded (a server's start: the whole store read once as columns)`, loaded.seconds);
+  const overview = await timed(() => live.summaries(rules, CLI_INPUTS));
+  if (!overview.value.ok) throw new Error('the live state cannot evaluate the store');
+  figure(size, `${kind}: live state: every partner's levels, first time (prepare + evaluate)`, overview.seconds);
+  const liveLevels = new Map(overview.value.value.partners.map((p) => [p.id, p.levels.map((l) => l.level ?? 'none')]));
+  const levelRows = [...liveLevels].map(([id, levels]) => ({ id, ...Object.fromEntries(levels.map((l, o) => [`l${o}`, l])) }));
+  agreeLevels(`live state from ${kind}`, report, levelRows);
+  const timings = { importMs: [], catchUpMs: [], partnerMs: [], overviewMs: [], peerMs: [] };
   for (let i = 0; i < samples; i++) {
     const partnerId = partners[Math.floor((i * 7919) % partners.length)];
     const n = Number(partnerId.slice(1));
@@ -315,22 +333,53 @@ async function incremental(size, kind, store, report) {
           };
     if (i % 2 === 0 && !(await store.neighbourhood(partnerId)).people.length) continue;
     const imported = await timed(() => store.import([{ incoming: batch, source: 'bench' }], program));
-    importLatencies.push(imported.seconds * 1000);
-    const t = await timed(async () => {
+    timings.importMs.push(imported.seconds * 1000);
+    timings.catchUpMs.push((await timed(() => live.refresh())).seconds * 1000);
+    const answered = await timed(async () => {
+      const data = await live.partner(partnerId);
+      const evaluated = evaluation(data, [partnerId], rules, CLI_INPUTS, { evidence: true });
+      if (!evaluated.ok) throw new Error(`${partnerId}: not evaluated`);
+    });
+    timings.partnerMs.push(answered.seconds * 1000);
+    timings.overviewMs.push((await timed(() => live.summaries(rules, CLI_INPUTS))).seconds * 1000);
+    const peer = await timed(async () => {
       const raw = await store.neighbourhood(partnerId);
       const validated = validateDataset(raw, program);
       if (!validated.ok) throw new Error(validated.problems[0].message);
-      return evaluate(prepare(version, validated.value), { asOf, partnerIds: [partnerId], evidence: false });
+      return evaluate(prepare(version, validated.value), { asOf, partnerIds: [partnerId], evidence: true });
     });
-    latencies.push(t.seconds * 1000);
+    timings.peerMs.push(peer.seconds * 1000);
   }
-  figure(size, `${kind}: one partner re-evaluated after one new record, p50`, pct(latencies, 0.5) / 1000, {
-    p50ms: pct(latencies, 0.5),
-    p99ms: pct(latencies, 0.99),
-    samples: latencies.length,
-    importP50ms: pct(importLatencies, 0.5),
-    note: `p99 ${pct(latencies, 0.99).toFixed(1)} ms over ${latencies.length}; the import of the record itself p50 ${pct(importLatencies, 0.5).toFixed(0)} ms`,
-  });
+  const at = (list) => ({ p50ms: pct(list, 0.5), p99ms: pct(list, 0.99) });
+  const ms = (list) => `p50 ${pct(list, 0.5).toFixed(1)} / p99 ${pct(list, 0.99).toFixed(1)} ms`;
+  figure(
+    size,
+    `${kind}: live state: one new record caught up, then the partner's evaluation (with evidence), p50`,
+    pct(timings.partnerMs, 0.5) / 1000,
+    {
+      samples: timings.partnerMs.length,
+      import: at(timings.importMs),
+      catchUp: at(timings.catchUpMs),
+      partner: at(timings.partnerMs),
+      overview: at(timings.overviewMs),
+      peer: at(timings.peerMs),
+      note: `catch-up ${ms(timings.catchUpMs)}; partner ${ms(timings.partnerMs)}; every partner's levels ${ms(timings.overviewMs)}; peer (neighbourhood read, validated, prepared per request) ${ms(timings.peerMs)}; the import itself ${ms(timings.importMs)}`,
+    },
+  );
+}
+
+/** The live state's level per option must be the engine's for every partner. */
+function agreeLevels(label, report, rows) {
+  const expected = report.partners.map((p) => ({
+    id: p.partnerId,
+    ...Object.fromEntries(p.competencies.flatMap((c) => c.options).map((o, i) => [`l${i}`, o.level ?? 'none'])),
+  }));
+  const byId = new Map(rows.map((r) => [r.id, JSON.stringify(r)]));
+  const differences = expected
+    .filter((e) => byId.get(e.id) !== JSON.stringify(e))
+    .slice(0, 10)
+    .map((e) => e.id);
+  if (differences.length > 0 || rows.length !== expected.length) failures.push({ peer: label, differences });
 }
 
 /** GET /api/v1/partners/{id}/evaluation with a bearer token, partners in turn, for --http-seconds: autocannon. */
@@ -346,34 +395,43 @@ async function httpThroughput(size, kind, store, report) {
   const { token } = await store.accounts.createToken(added.user.id, 'bench');
   const app = await buildServer({ store, today: () => asOf, webRoot: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  let i = 0;
+  const url = `http://127.0.0.1:${app.server.address().port}`;
+  // The server's start: the live state loaded before the first request is timed.
+  const started = await timed(() => fetch(`${url}/api/v1/partner-counts?asOf=${asOf}`, { headers: { authorization: `Bearer ${token}` } }));
+  figure(size, `${kind}: API server ready (live state loaded, first overview answered)`, started.seconds);
+  const pick = (i) => partners[(i * 7919) % partners.length];
+  // One partner page: what the dashboard asks for it, the neighbourhood prepared once for all of them.
+  const PAGE = ['', '/evaluation', '/plan', '/forecast', '/qualifications'];
+  const scenarios = [
+    ['API evaluation endpoint', (i) => `/api/v1/partners/${pick(i)}/evaluation?asOf=${asOf}`],
+    [
+      'API partner page (summary, evaluation, plan, forecast, matrix)',
+      (i) => `/api/v1/partners/${pick(Math.floor(i / PAGE.length))}${PAGE[i % PAGE.length]}?asOf=${asOf}`,
+    ],
+    ['API overview (first page of every partner, sorted by name)', () => `/api/v1/partners?asOf=${asOf}&sort=name&limit=25`],
+  ];
   try {
-    const result = await autocannon({
-      url: `http://127.0.0.1:${app.server.address().port}`,
-      connections: 10,
-      duration: Number(values['http-seconds']),
-      headers: { authorization: `Bearer ${token}` },
-      requests: [
-        {
-          method: 'GET',
-          setupRequest: (request) => ({
-            ...request,
-            path: `/api/v1/partners/${partners[(i++ * 7919) % partners.length]}/evaluation?asOf=${asOf}`,
-          }),
-        },
-      ],
-    });
-    const seconds = Number(values['http-seconds']);
-    figure(size, `${kind}: API evaluation endpoint (autocannon, 10 connections)`, seconds, {
-      requestsPerSecond: result.requests.average,
-      latencyP50ms: result.latency.p50,
-      latencyP99ms: result.latency.p99,
-      non2xx: result.non2xx,
-      errors: result.errors,
-      note: `${result.requests.average} requests/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx`,
-    });
-    // Timeouts (errors) are a figure of their own; a wrong answer fails the bench.
-    if (result.non2xx > 0) failures.push({ peer: `${kind} API`, differences: [`${result.non2xx} non-2xx answers`] });
+    for (const [name, path] of scenarios) {
+      let i = 0;
+      const result = await autocannon({
+        url,
+        connections: 10,
+        duration: Number(values['http-seconds']),
+        headers: { authorization: `Bearer ${token}` },
+        requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: path(i++) }) }],
+      });
+      const seconds = Number(values['http-seconds']);
+      figure(size, `${kind}: ${name} (autocannon, 10 connections)`, seconds, {
+        requestsPerSecond: result.requests.average,
+        latencyP50ms: result.latency.p50,
+        latencyP99ms: result.latency.p99,
+        non2xx: result.non2xx,
+        errors: result.errors,
+        note: `${result.requests.average} requests/s, latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx`,
+      });
+      // Timeouts (errors) are a figure of their own; a wrong answer fails the bench.
+      if (result.non2xx > 0) failures.push({ peer: `${kind} ${name}`, differences: [`${result.non2xx} non-2xx answers`] });
+    }
   } finally {
     await app.close();
   }
