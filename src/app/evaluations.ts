@@ -281,6 +281,8 @@ export class Evaluations {
       const present = new Set(validated.value.dataset.partners.map((p) => p.id));
       for (const id of changed) if (present.has(id)) patches.set(id, patch);
       for (const id of changed) this.neighbourhoods.delete(id);
+      // One partner read again is its own neighbourhood, exactly as its page reads it: the page needs no read of its own.
+      if (changed.length === 1 && present.has(changed[0]!)) this.neighbourhoods.set(changed[0]!, Promise.resolve(validated.value));
     }
     const state: State = { ...previous, stamp, batch, patches, generation: previous.generation + (changed.length > 0 ? 1 : 0) };
     this.emit({ stamp, previousBatch: previous.batch, batch, partners: changed.length, partnerIds: changed, reloaded: false });

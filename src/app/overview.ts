@@ -207,3 +207,48 @@ export function overview(
   const kept = rows.filter((row) => matches(row) && matchesLevel.value(row) && matchesOutlook(row));
   return { ok: true, value: { rows: sortRows(kept, query, version, keys, locale), options: chosen.value } };
 }
+
+/**
+ * The same as `overview`, kept per list of rows (the live state's, which
+ * stays the same object while the data and the date do not change) and per
+ * query: paging through a list of 100,000 partners sorted by name sorts it
+ * once, not once a page. A few queries are kept per list.
+ */
+const kept = new WeakMap<readonly OverviewRow[], Map<string, Choice<Overview>>>();
+const QUERIES_KEPT = 8;
+
+export function keptOverview(
+  rows: readonly OverviewRow[],
+  version: ProgramVersion,
+  asOf: IsoDate,
+  query: OverviewQuery,
+  locale: string,
+): Choice<Overview> {
+  const { q, market, country, option, level, lapsesWithin, nextWithin, sort, order } = query;
+  const key = JSON.stringify([
+    version.effectiveFrom,
+    asOf,
+    locale,
+    q,
+    market,
+    country,
+    option,
+    level,
+    lapsesWithin,
+    nextWithin,
+    sort,
+    order,
+  ]);
+  let queries = kept.get(rows);
+  if (!queries) {
+    queries = new Map();
+    kept.set(rows, queries);
+  }
+  let found = queries.get(key);
+  if (!found) {
+    found = overview(rows, version, asOf, query, locale);
+    queries.set(key, found);
+    if (queries.size > QUERIES_KEPT) queries.delete(queries.keys().next().value!);
+  }
+  return found;
+}

@@ -11,7 +11,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { IsoDate } from '../../engine/index.js';
 import { StoreDataError } from '../../app/evaluations.js';
-import { matchesFilters, overview, OVERVIEW_SORTS } from '../../app/overview.js';
+import { keptOverview, matchesFilters, OVERVIEW_SORTS } from '../../app/overview.js';
 import {
   evaluation,
   forecast,
@@ -189,7 +189,7 @@ export function partnerRoutes(app: Api, { store, evaluations, settings }: Contex
       const visible = visiblePartners(principalOf(request));
       const rules = rulesOf(query, settings.today);
       const { summaries, rows } = await visibleOverview(visible, rules);
-      const chosen = overview(rows, summaries.version, rules.asOf, query, requestTranslator(request).locale);
+      const chosen = keptOverview(rows, summaries.version, rules.asOf, query, requestTranslator(request).locale);
       if (!chosen.ok) {
         const { kind, value, known } = chosen.problem;
         throw new HttpProblem(422, kind, { value, known: known.join(', ') });
