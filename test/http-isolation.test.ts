@@ -4,7 +4,8 @@
  * other partner}. A partner account sees its own partner only: another
  * partner's URL answers 404 — the very answer of a partner that does not
  * exist — and no body, list, count or error ever names another partner,
- * its people or its accounts. Writes it may not make change nothing.
+ * its people or its accounts. Writes it may not make change nothing. A
+ * partner-admin manages its own partner's partner-viewer accounts only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINITE_ENDPOINTS, type Endpoint } from './support/http-endpoints.js';
@@ -51,6 +52,10 @@ function expected(endpoint: Endpoint, role: Role, scope: Scope, ok: number): num
       return ok;
     case 'admin':
       return 403;
+    case 'accounts':
+      // A partner-admin manages its own partner's viewers; another partner's (named in the body, or owning the account) is 404.
+      if (role === 'partner-viewer') return 403;
+      return scope === 'own' || endpoint.method === 'GET' ? ok : 404;
     case 'read':
       return scope === 'own' ? ok : 404;
     case 'write':
@@ -80,8 +85,14 @@ describe('the isolation matrix: every endpoint × role × own / other partner', 
         it(`${endpoint.method} ${endpoint.path} as ${role}, ${scope} partner`, async () => {
           const actor = ACTORS[role];
           const request = endpoint.valid({ ...PARTNERS[scope], n: ++n, username: actor ?? 'admin' });
-          if (endpoint.method === 'DELETE' && endpoint.path === '/api/v1/users/{username}') {
-            await server.store.accounts.add({ username: `doomed-${n}`, password: PASSWORD, role: 'program-admin' });
+          const doomed = endpoint.method === 'DELETE' && endpoint.path === '/api/v1/users/{username}' ? `doomed-${n}` : undefined;
+          if (doomed) {
+            await server.store.accounts.add({
+              username: doomed,
+              password: PASSWORD,
+              role: 'partner-viewer',
+              partnerId: PARTNERS[scope].partner,
+            });
           }
           const token = actor === undefined ? undefined : server.tokens[actor];
           const answer = await call(server, endpoint.method, request.path, { token, body: request.body });
@@ -91,8 +102,11 @@ describe('the isolation matrix: every endpoint × role × own / other partner', 
           if (role === 'partner-admin' || role === 'partner-viewer') {
             for (const foreign of FOREIGN) expect(answer.text, `${foreign} in ${answer.text.slice(0, 300)}`).not.toContain(foreign);
             if (scope === 'other' && answer.status === 404) {
-              // Exactly what a partner that does not exist answers: nothing tells that it does.
-              const nowhere = endpoint.valid({ partner: 'P-NO-SUCH-PARTNER', person: 'NOBODY', n: ++n, username: actor! });
+              // Exactly what a partner that does not exist answers: nothing tells that it does. (An account: the same name, once nobody has it.)
+              if (doomed) await server.store.accounts.remove(doomed);
+              const nowhere = doomed
+                ? request
+                : endpoint.valid({ partner: 'P-NO-SUCH-PARTNER', person: 'NOBODY', n: ++n, username: actor! });
               const missing = await call(server, endpoint.method, nowhere.path, { token, body: nowhere.body });
               expect(comparable(missing)).toEqual(comparable(answer));
             }

@@ -19,6 +19,15 @@ export const revenueLine = z.object({
   amount: z.string().describe('exact decimal text, in the currency'),
   currency: z.string(),
   netNew: z.boolean(),
+  customerName: z.string().describe("the customer's name"),
+  usdPerUnit: z
+    .string()
+    .nullable()
+    .describe("US dollars per unit of the currency in the line's month (exact decimal text; 1 for US dollars); null without a rate"),
+  usd: z
+    .number()
+    .nullable()
+    .describe('the amount in US dollars, rounded once to the cent as evaluations count it (a negative amount is a credit)'),
 });
 
 export const personPage = paged(person);

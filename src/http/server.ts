@@ -48,6 +48,7 @@ import { programRoutes } from './routes/programs.js';
 import { recordRoutes } from './routes/records.js';
 import { sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
+import { summaryRoutes } from './routes/summary.js';
 import { problemResponses } from './schemas.js';
 
 export interface ServerOptions {
@@ -315,6 +316,8 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
       prefix: '/',
       wildcard: true,
       index: ['index.html'],
+      // The build writes name.br and name.gz beside each text file (web/vite.config.ts): sent to browsers that take them.
+      preCompressed: true,
       // Hashed file names under /assets never change; index.html is always revalidated.
       setHeaders: (res, path) => {
         res.setHeader('content-security-policy', DASHBOARD_CSP);
@@ -360,5 +363,6 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
   importRoutes(app, context);
   programRoutes(app, context);
   userRoutes(app, context);
+  summaryRoutes(app, context);
   return app;
 }

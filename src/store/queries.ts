@@ -4,6 +4,7 @@
  * engine's reports. Every query is about one partner, named by its id: the
  * caller decides whether the asker may see it.
  */
+import { usdCentsSql } from '../engine/index.js';
 import type { SqlClient } from './sql.js';
 
 export interface Page<T> {
@@ -38,6 +39,12 @@ export interface RevenueLineRow {
   readonly amount: string;
   readonly currency: string;
   readonly netNew: boolean;
+  /** The customer's name. */
+  readonly customerName: string;
+  /** US dollars per unit of the currency for the line's month (exact decimal text; 1 for dollars); null when the store has no rate. */
+  readonly usdPerUnit: string | null;
+  /** The amount in US dollars, rounded once to the cent as the engine converts it (rules/currency-conversion.ts); null without a rate. */
+  readonly usd: number | null;
 }
 
 export interface PageOptions {
@@ -77,6 +84,19 @@ export class Queries {
                  FROM program_versions) AS programs`,
     );
     return `${row!.batch}|${row!.programs}`;
+  }
+
+  /**
+   * The latest date the store's data reaches: of its latest revenue line,
+   * exam pass or association start; null when there is none. One max per
+   * table: a scan of each at worst (callers keep it per stamp).
+   */
+  async dataThrough(): Promise<string | null> {
+    const [row] = await this.db.query<{ through: string | null }>(
+      `SELECT greatest((SELECT max(date) FROM revenue_lines), (SELECT max(date) FROM exam_passes),
+                       (SELECT max(start_date) FROM associations))::text AS through`,
+    );
+    return row?.through ?? null;
   }
 
   /** Whether the store holds no data yet (rejected imports leave it so). */
@@ -123,7 +143,10 @@ export class Queries {
     return { total: Number(row!.total), items: json<ExamPassRow[]>(row!.items) };
   }
 
-  /** Revenue lines attributed to the partner by an association in force on their date, by date; optionally from / to a date. */
+  /**
+   * Revenue lines attributed to the partner by an association in force on their date, by date; optionally from / to a date.
+   * Each with its customer's name, its month's rate and its amount in US dollars, as the evaluation counts it.
+   */
   async revenue(
     partnerId: string,
     options: PageOptions & { readonly from?: string | undefined; readonly to?: string | undefined },
@@ -133,8 +156,13 @@ export class Queries {
        SELECT (SELECT count(*)::int FROM lines) AS total,
               (SELECT coalesce(json_agg(json_build_object('id', l.id, 'customerId', l.customer_id, 'product', l.product,
                                                           'date', l.date::text, 'amount', l.amount::text, 'currency', l.currency,
-                                                          'netNew', l.net_new) ORDER BY l.date, l.seq), '[]'::json)
-                 FROM (SELECT * FROM lines ORDER BY date, seq LIMIT $4 OFFSET $5) l) AS items`,
+                                                          'netNew', l.net_new, 'customerName', coalesce(c.name, l.customer_id),
+                                                          'usdPerUnit', l.rate::text, 'usd', ${usdCentsSql('l.amount', 'l.rate')}::numeric / 100)
+                                        ORDER BY l.date, l.seq), '[]'::json)
+                 FROM (SELECT p.*, CASE WHEN p.currency = 'USD' THEN 1::numeric ELSE f.usd_per_unit END AS rate
+                         FROM (SELECT * FROM lines ORDER BY date, seq LIMIT $4 OFFSET $5) p
+                         LEFT JOIN fx_rates f ON f.currency = p.currency AND f.month = to_char(p.date, 'YYYY-MM')) l
+                 LEFT JOIN customers c ON c.id = l.customer_id) AS items`,
       [partnerId, options.from ?? null, options.to ?? null, options.limit, options.offset],
     );
     return { total: Number(row!.total), items: json<RevenueLineRow[]>(row!.items) };

@@ -5,8 +5,11 @@
  */
 import { readProgramDefinitions } from '../../src/files/program-files.js';
 
-/** read: a partner's data; write: a partner's data changed; admin: program-admin only; user: anyone signed in; public: anyone. */
-export type Access = 'read' | 'write' | 'admin' | 'user' | 'public';
+/**
+ * read: a partner's data; write: a partner's data changed; admin: program-admin only; user: anyone signed in; public: anyone;
+ * accounts: program-admin, or a partner-admin for its own partner's partner-viewers (the partner named by the body or the account).
+ */
+export type Access = 'read' | 'write' | 'admin' | 'accounts' | 'user' | 'public';
 
 export interface Context {
   /** The partner of the URL. */
@@ -50,6 +53,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   },
   { method: 'DELETE', path: '/api/v1/session', access: 'user', valid: () => ({ path: '/api/v1/session', ok: 204 }) },
   { method: 'GET', path: '/api/v1/me', access: 'user', valid: () => ({ path: '/api/v1/me', ok: 200 }) },
+  { method: 'GET', path: '/api/v1/store-summary', access: 'user', valid: () => ({ path: '/api/v1/store-summary', ok: 200 }) },
   { method: 'GET', path: '/api/v1/events', access: 'user', streams: true, valid: () => ({ path: '/api/v1/events', ok: 200 }) },
   {
     method: 'POST',
@@ -169,14 +173,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     access: 'user',
     valid: () => ({ path: `/api/v1/programs/${PROGRAM}/versions/2017-10-13/page?locale=fr-FR`, ok: 200 }),
   },
-  { method: 'GET', path: '/api/v1/users', access: 'admin', valid: () => ({ path: '/api/v1/users', ok: 200 }) },
+  { method: 'GET', path: '/api/v1/users', access: 'accounts', valid: () => ({ path: '/api/v1/users', ok: 200 }) },
   {
     method: 'POST',
     path: '/api/v1/users',
-    access: 'admin',
+    access: 'accounts',
     valid: (c) => ({
       path: '/api/v1/users',
-      body: { username: `matrix-${c.n}`, role: 'partner-viewer', partnerId: 'P-NORTHWIND' },
+      body: { username: `matrix-${c.n}`, role: 'partner-viewer', partnerId: c.partner },
       ok: 201,
     }),
   },
@@ -198,6 +202,12 @@ export const ENDPOINTS: readonly Endpoint[] = [
     access: 'admin',
     valid: () => ({ path: '/api/v1/users/admin/tokens/999999999', ok: 404 }),
   },
-  { method: 'DELETE', path: '/api/v1/users/{username}', access: 'admin', valid: (c) => ({ path: `/api/v1/users/doomed-${c.n}`, ok: 204 }) },
+  // doomed-N: a partner-viewer of the partner, made by the test before (test/http-isolation.test.ts).
+  {
+    method: 'DELETE',
+    path: '/api/v1/users/{username}',
+    access: 'accounts',
+    valid: (c) => ({ path: `/api/v1/users/doomed-${c.n}`, ok: 204 }),
+  },
   { method: 'GET', path: '/healthz', access: 'public', valid: () => ({ path: '/healthz', ok: 200 }) },
 ];

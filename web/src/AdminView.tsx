@@ -142,7 +142,7 @@ export function AdminView() {
       </div>
 
       <section aria-labelledby="counts-title" className="counts">
-        <h2 id="counts-title">{tx.t('admin.counts', { total: counts?.total ?? 0 })}</h2>
+        <h2 id="counts-title">{counts ? tx.t('admin.counts', { total: counts.total }) : tx.t('admin.countsUnknown')}</h2>
         <div className="cards">
           {options.map((o) => (
             <div className="card count-card" key={`${o.competency}/${o.option}`} data-option={o.option}>
@@ -276,7 +276,9 @@ export function AdminView() {
       <p role="status" aria-live="polite" className="muted" data-testid="result-count">
         {busy
           ? tx.t('app.loading')
-          : tx.t('admin.showing', { from: total === 0 ? 0 : offset + 1, to: Math.min(total, offset + limit), total })}
+          : error
+            ? null
+            : tx.t('admin.showing', { from: total === 0 ? 0 : offset + 1, to: Math.min(total, offset + limit), total })}
       </p>
       <div className="table-scroll" role="region" aria-labelledby="partners-caption" tabIndex={0}>
         <table className="partners" aria-busy={busy}>

@@ -1,17 +1,31 @@
 /**
  * The dashboard: sign-in, then a partner's page (partner accounts: their
  * own) or, for a program-admin, every partner, a partner's page and
- * imports. Everything comes from the public API (api.ts).
+ * imports; accounts for program-admins and partner-admins. Everything comes
+ * from the public API (api.ts). Each page is its own chunk, loaded when
+ * first opened. Signed in, the dashboard opens on the date chosen last in
+ * the tab, else the latest date the data reaches ("data through …"), else
+ * today; the date stays in the address (?asOf=).
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { AdminView } from './AdminView.tsx';
-import { ApiError, request, setApiLanguage, setCsrfToken, SIGNED_OUT_EVENT, type User, type WhoAmI } from './api.ts';
-import { initialLocale, LOCALE_NAMES, LOCALES, saveLocale, texts, TextsContext, type Locale } from './i18n.tsx';
-import { ImportPage } from './ImportPage.tsx';
-import { LiveData } from './live.tsx';
-import { PartnerView } from './PartnerView.tsx';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError, request, setApiLanguage, setCsrfToken, SIGNED_OUT_EVENT, type StoreSummary, type User, type WhoAmI } from './api.ts';
+import { asIsoDate } from '../../src/engine/calendar.ts';
+import { DataThroughContext, saveAsOf, savedAsOf, todayIso } from './dates.ts';
+import { initialLocale, LOCALE_NAMES, LOCALES, saveLocale, texts, TextsContext, useTexts, type Locale } from './i18n.tsx';
+import { LiveData, useDataVersion } from './live.tsx';
 import { Link, useRouter } from './router.tsx';
 import { SignIn } from './SignIn.tsx';
+import { Loading } from './widgets.tsx';
+
+const AdminView = lazy(() => import('./AdminView.tsx').then((m) => ({ default: m.AdminView })));
+const PartnerView = lazy(() => import('./PartnerView.tsx').then((m) => ({ default: m.PartnerView })));
+const ImportPage = lazy(() => import('./ImportPage.tsx').then((m) => ({ default: m.ImportPage })));
+const UsersPage = lazy(() => import('./UsersPage.tsx').then((m) => ({ default: m.UsersPage })));
+
+/** Who may open the accounts page. */
+function managesAccounts(user: User): boolean {
+  return user.role === 'program-admin' || user.role === 'partner-admin';
+}
 
 type Session = { state: 'loading' } | { state: 'anonymous' } | { state: 'signed-in'; user: User };
 
@@ -58,7 +72,8 @@ export function App() {
     }
     setCsrfToken(null);
     setSession({ state: 'anonymous' });
-    navigate('/');
+    // The date stays: signing in again opens on it.
+    navigate(`/${keep}`);
   };
 
   const asOf = place.params.get('asOf') ?? '';
@@ -70,15 +85,7 @@ export function App() {
   else if (session.state === 'anonymous') {
     page = <SignIn onSignedIn={signedIn} />;
     title = tx.t('signIn.title');
-  } else {
-    const user = session.user;
-    const partnerMatch = /^\/partners\/([^/]+)\/?$/.exec(place.path);
-    if (partnerMatch) page = <PartnerView partnerId={decodeURIComponent(partnerMatch[1]!)} user={user} />;
-    else if (place.path === '/import' && user.role === 'program-admin') page = <ImportPage />;
-    else if (user.role === 'program-admin') page = <AdminView />;
-    else if (user.partnerId) page = <PartnerView partnerId={user.partnerId} user={user} />;
-    else page = <p role="alert">{tx.t('app.noPartner')}</p>;
-  }
+  } else page = <Workspace user={session.user} />;
 
   useEffect(() => {
     document.title = `${title} · Attain`;
@@ -114,9 +121,18 @@ export function App() {
                 </>
               ) : (
                 <li>
-                  <Link to={`/${keep}`}>{tx.t('nav.myPartner')}</Link>
+                  <Link to={`/${keep}`} aria-current={place.path === '/' ? 'page' : undefined}>
+                    {tx.t('nav.myPartner')}
+                  </Link>
                 </li>
               )}
+              {managesAccounts(session.user) ? (
+                <li>
+                  <Link to={`/users${keep}`} aria-current={place.path === '/users' ? 'page' : undefined}>
+                    {tx.t('nav.users')}
+                  </Link>
+                </li>
+              ) : null}
               <li>
                 <a href="/api/docs">{tx.t('nav.api')}</a>
               </li>
@@ -150,5 +166,57 @@ export function App() {
         </LiveData>
       </main>
     </TextsContext.Provider>
+  );
+}
+
+/**
+ * The signed-in pages: the as-of date settled first (the address's, else the
+ * one chosen last in this tab, else the latest date with data, else today),
+ * then the page of the address.
+ */
+function Workspace({ user }: { user: User }) {
+  const tx = useTexts();
+  const dataVersion = useDataVersion();
+  const { place, navigate } = useRouter();
+  const [summary, setSummary] = useState<StoreSummary | 'failed' | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    request<StoreSummary>('GET', '/api/v1/store-summary').then(
+      (s) => live && setSummary(s),
+      () => live && setSummary((known) => known ?? 'failed'),
+    );
+    return () => {
+      live = false;
+    };
+  }, [user.username, dataVersion]);
+
+  const given = asIsoDate(place.params.get('asOf') ?? '');
+  const dataThrough = summary !== null && summary !== 'failed' ? (asIsoDate(summary.dataThrough ?? '') ?? null) : null;
+
+  useEffect(() => {
+    if (given) {
+      saveAsOf(given);
+      return;
+    }
+    if (summary === null) return;
+    const params = new URLSearchParams(place.params);
+    params.set('asOf', savedAsOf() ?? dataThrough ?? todayIso());
+    navigate(`${place.path}?${params.toString()}`, { replace: true });
+  }, [given, summary, place.path]);
+
+  if (!given) return <Loading />;
+  let page: React.ReactNode;
+  const partnerMatch = /^\/partners\/([^/]+)\/?$/.exec(place.path);
+  if (partnerMatch) page = <PartnerView partnerId={decodeURIComponent(partnerMatch[1]!)} user={user} />;
+  else if (place.path === '/import' && user.role === 'program-admin') page = <ImportPage />;
+  else if (place.path === '/users' && managesAccounts(user)) page = <UsersPage user={user} />;
+  else if (user.role === 'program-admin') page = <AdminView />;
+  else if (user.partnerId) page = <PartnerView partnerId={user.partnerId} user={user} />;
+  else page = <p role="alert">{tx.t('app.noPartner')}</p>;
+  return (
+    <DataThroughContext.Provider value={dataThrough}>
+      <Suspense fallback={<Loading />}>{page}</Suspense>
+    </DataThroughContext.Provider>
   );
 }

@@ -6,6 +6,7 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError, upload, type ImportReport, type Problem } from './api.ts';
 import { useTexts } from './i18n.tsx';
+import { problemHeadline, problemItemText } from './problems.ts';
 
 export function ImportPage() {
   const tx = useTexts();
@@ -28,7 +29,7 @@ export function ImportPage() {
       const answer = await upload(`/api/v1/imports${skipInvalid ? '?skipInvalid=true' : ''}`, files, setProgress);
       setReports(answer.reports);
     } catch (error) {
-      setProblem(error instanceof ApiError ? error.problem : { status: 0, title: String(error), detail: '' });
+      setProblem(error instanceof ApiError ? error.problem : { status: 0, title: tx.t('app.networkError'), detail: '' });
     } finally {
       setProgress(null);
     }
@@ -132,12 +133,17 @@ export function ImportPage() {
       {problem ? (
         <section aria-labelledby="import-failed" className="card problem" role="alert">
           <h2 id="import-failed">{tx.t('import.failed')}</h2>
-          <p>{problem.detail || problem.title}</p>
+          <p>{problemHeadline(problem, tx)}</p>
           {problem.errors && problem.errors.length > 0 ? (
             <div className="table-scroll" role="region" aria-label={tx.t('import.errors')} tabIndex={0}>
               <table className="compact" data-testid="import-errors">
                 <caption>
-                  {tx.t('import.errorCount', { shown: problem.errors.length, total: problem.total ?? problem.errors.length })}
+                  {(problem.total ?? problem.errors.length) > problem.errors.length
+                    ? tx.t('import.errorCaption', {
+                        count: tx.t('import.errorCount', { total: problem.total ?? problem.errors.length }),
+                        shown: tx.t('import.errorsShown', { shown: problem.errors.length }),
+                      })
+                    : tx.t('import.errorCount', { total: problem.errors.length })}
                 </caption>
                 <thead>
                   <tr>
@@ -151,7 +157,7 @@ export function ImportPage() {
                     <tr key={i}>
                       <th scope="row">{e.record}</th>
                       <td>{e.field}</td>
-                      <td>{e.message}</td>
+                      <td>{problemItemText(e, tx)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -4,7 +4,7 @@
  * the last 24 months against the thresholds, the plan to the next level
  * and the forecast — all as of the date picked.
  */
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useDataVersion } from './live.tsx';
 import {
   ApiError,
@@ -23,14 +23,16 @@ import {
   type RevenueLinePage,
   type User,
 } from './api.ts';
-import { addMonths, asIsoDate, dayNumberOf, formatIsoDate, fromDayNumber, isoDateOf, type IsoDate } from '../../src/engine/calendar.ts';
+import { asIsoDate, isoDateOf, type IsoDate } from '../../src/engine/calendar.ts';
 import { ttmWindow } from '../../src/engine/rules/ttm-window.ts';
-import { RevenueChart } from './RevenueChart.tsx';
-import { todayIso } from './dates.ts';
+import { chartStart, todayIso } from './dates.ts';
 import { useTexts, type Texts } from './i18n.tsx';
-import { Names, useDefinition } from './program.ts';
+import { Names, preloadDefinition, useDefinition } from './program.ts';
 import { Link, useRouter } from './router.tsx';
-import { AsOfPicker, ErrorMessage, LevelBadge, Loading, Progress } from './widgets.tsx';
+import { AsOfPicker, ErrorMessage, LevelBadge, Loading, Progress, ScrollRegion } from './widgets.tsx';
+
+// The chart library is most of the page's weight: its own chunk, loaded beside the data.
+const RevenueChart = lazy(() => import('./RevenueChart.tsx').then((m) => ({ default: m.RevenueChart })));
 
 interface Data {
   summary: PartnerSummary;
@@ -42,39 +44,57 @@ interface Data {
   lines: readonly RevenueLine[];
 }
 
-let firstVersion: Promise<string | null> | undefined;
+let versionDates: Promise<string[]> | undefined;
 
-/** The first date any rules are in force (timelines cannot start before it). */
-function programStart(): Promise<string | null> {
-  firstVersion ??= request<ProgramList>('GET', '/api/v1/programs')
-    .then((r) => r.programs.flatMap((p) => p.versions.map((v) => v.effectiveFrom)).sort()[0] ?? null)
-    .catch(() => null);
-  return firstVersion;
+/** The effective dates of the program's versions, in order (timelines cannot start before the first). */
+function programVersions(): Promise<string[]> {
+  versionDates ??= request<ProgramList>('GET', '/api/v1/programs')
+    .then((r) => r.programs.flatMap((p) => p.versions.map((v) => v.effectiveFrom)).sort())
+    .catch(() => []);
+  return versionDates;
 }
 
-/** The same day `months` months earlier, clamped to the month's end as the engine steps months. */
-function monthsBefore(date: IsoDate, months: number): IsoDate {
-  return formatIsoDate(addMonths(fromDayNumber(dayNumberOf(date)), -months));
+/** Revenue lines asked for per request, and the most pages read for one page's evidence. */
+const LINES_PER_PAGE = 500;
+const MOST_PAGES = 20;
+
+/** Every revenue line of the TTM window the server judged (the lines the evidence names), pages read in parallel. */
+async function windowLines(base: string, asOf: IsoDate): Promise<RevenueLine[]> {
+  const ttm = ttmWindow(asOf);
+  const page = (offset: number) =>
+    request<RevenueLinePage>(
+      'GET',
+      `${base}/revenue${query({ from: isoDateOf(ttm.first), to: isoDateOf(ttm.last), limit: LINES_PER_PAGE, offset })}`,
+    );
+  const first = await page(0);
+  const pages = Math.min(MOST_PAGES, Math.ceil(first.total / LINES_PER_PAGE));
+  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => page((i + 1) * LINES_PER_PAGE)));
+  return [first, ...rest].flatMap((p) => p.items);
 }
 
+/** Everything the page shows, asked for at once: only the timeline waits, for the program's first date. */
 async function load(partnerId: string, asOf: IsoDate): Promise<Data> {
   const base = `/api/v1/partners/${encodeURIComponent(partnerId)}`;
   const q = query({ asOf });
-  const start = await programStart();
-  let from: string = monthsBefore(asOf, 24);
-  if (start && from < start) from = start;
-  // The revenue lines the evaluation's evidence can name: those of the TTM window the server judged.
-  const ttm = ttmWindow(asOf);
+  const versions = programVersions();
+  // The names of the version in force come with the data, not after it.
+  void versions.then((dates) => {
+    const inForce = dates.filter((d) => d <= asOf).at(-1);
+    if (inForce) preloadDefinition(inForce);
+  });
   const [summary, evaluation, plan, forecast, matrix, timeline, lines] = await Promise.all([
     request<PartnerSummary>('GET', `${base}${q}`),
     request<EvaluationReport>('GET', `${base}/evaluation${q}`),
     request<PartnerPlan>('GET', `${base}/plan${q}`),
     request<PartnerForecast>('GET', `${base}/forecast${q}`),
     request<QualificationMatrix>('GET', `${base}/qualifications${q}`),
-    from <= asOf ? request<PartnerTimeline>('GET', `${base}/timeline${query({ from, to: asOf, step: 'month' })}`).catch(() => null) : null,
-    request<RevenueLinePage>('GET', `${base}/revenue${query({ from: isoDateOf(ttm.first), to: isoDateOf(ttm.last), limit: 500 })}`)
-      .then((r) => r.items)
-      .catch(() => []),
+    versions.then((dates) => {
+      const from = chartStart(asOf, dates[0]);
+      return from === null
+        ? null
+        : request<PartnerTimeline>('GET', `${base}/timeline${query({ from, to: asOf, step: 'month' })}`).catch(() => null);
+    }),
+    windowLines(base, asOf).catch(() => [] as RevenueLine[]),
   ]);
   return { summary, evaluation, plan, forecast, matrix, timeline, lines };
 }
@@ -113,10 +133,20 @@ export function PartnerView({ partnerId, user }: { partnerId: string; user: User
   if (error) {
     const status = error instanceof ApiError ? error.status : 0;
     return (
-      <section aria-labelledby="partner-title">
-        <h1 id="partner-title">{tx.t('partner.title', { id: partnerId })}</h1>
+      <section aria-labelledby="partner-title" className="partner">
+        <div className="page-head">
+          <div>
+            {user.role === 'program-admin' ? (
+              <p className="crumbs">
+                <Link to={`/?asOf=${asOf}`}>{tx.t('partner.back')}</Link>
+              </p>
+            ) : null}
+            <h1 id="partner-title">{tx.t('partner.title', { id: partnerId })}</h1>
+          </div>
+          {/* The date stays changeable: a date before the first rules is one more pick away from one with rules. */}
+          <AsOfPicker value={asOf} onChange={setAsOf} />
+        </div>
         <ErrorMessage message={status === 404 ? tx.t('partner.notFound', { id: partnerId }) : error.message} />
-        {user.role === 'program-admin' ? <Link to={`/?asOf=${asOf}`}>{tx.t('partner.back')}</Link> : null}
       </section>
     );
   }
@@ -133,12 +163,15 @@ export function PartnerView({ partnerId, user }: { partnerId: string; user: User
           <h1 id="partner-title">{data ? `${data.summary.name}` : tx.t('partner.title', { id: partnerId })}</h1>
           {data ? (
             <p className="muted">
-              {tx.t('partner.facts', {
-                id: data.summary.id,
-                country: data.summary.country,
-                market: names.market(data.summary.market),
-                version: tx.date(data.evaluation.programVersion),
-              })}
+              <WithId
+                text={tx.t('partner.facts', {
+                  id: ID_MARK,
+                  country: data.summary.country,
+                  market: names.market(data.summary.market),
+                  version: tx.date(data.evaluation.programVersion),
+                })}
+                id={data.summary.id}
+              />
             </p>
           ) : null}
           {data ? <Provenance definition={definition} publicationEnded={data.evaluation.publicationEnded} /> : null}
@@ -170,12 +203,43 @@ export function PartnerView({ partnerId, user }: { partnerId: string; user: User
           <ForecastSection forecast={data.forecast} names={names} />
           <MatrixSection matrix={data.matrix} names={names} />
           <section aria-labelledby="chart-title">
-            <h2 id="chart-title">{tx.t('chart.title')}</h2>
-            {data.timeline ? <RevenueChart timeline={data.timeline} names={names} /> : <p className="muted">{tx.t('chart.none')}</p>}
+            <h2 id="chart-title">
+              {!data.timeline || data.timeline.points.length === 0
+                ? tx.t('chart.titleNone')
+                : data.timeline.points.length === 1
+                  ? tx.t('chart.titleOne', { date: tx.date(data.timeline.points[0]!.date) })
+                  : tx.t('chart.title', {
+                      from: tx.date(data.timeline.points[0]!.date),
+                      to: tx.date(data.timeline.points.at(-1)!.date),
+                    })}
+            </h2>
+            {data.timeline && data.timeline.points.length > 0 ? (
+              <Suspense fallback={<Loading />}>
+                <RevenueChart timeline={data.timeline} names={names} />
+              </Suspense>
+            ) : (
+              <p className="muted">{tx.t('chart.none')}</p>
+            )}
           </section>
         </>
       )}
     </div>
+  );
+}
+
+/** Stands for an id in a message, so that the id can be set apart (never broken inside). */
+const ID_MARK = '\u2063';
+
+/** A message holding an id: the id kept whole. */
+function WithId({ text, id }: { text: string; id: string }) {
+  const [before, ...after] = text.split(ID_MARK);
+  if (after.length === 0) return <>{text}</>;
+  return (
+    <>
+      {before}
+      <span className="id">{id}</span>
+      {after.join(id)}
+    </>
   );
 }
 
@@ -278,8 +342,12 @@ function RequirementRow({
   const format = isRevenue ? money(tx) : (n: number) => tx.t('people.count', { count: n });
   const lineIds = shown.kind === 'revenue' ? shown.evidence.revenueLineIds : [];
   const personIds = shown.kind === 'certified-people' ? shown.evidence.personIds : [];
-  const byId = new Map(lines.map((l) => [l.id, l] as const));
   const people = new Map(matrix.people.map((p) => [p.id, p.name] as const));
+  // People requirements say one thing everywhere: "N qualifying of M required".
+  const peopleText =
+    !isRevenue && requirement.required !== null
+      ? tx.t('people.qualifying', { count: requirement.actual, required: requirement.required })
+      : undefined;
   return (
     <>
       {requirement.required === null ? (
@@ -289,45 +357,26 @@ function RequirementRow({
           <div className="progress-figures short">{tx.t('requirement.noThreshold')}</div>
         </div>
       ) : (
-        <Progress label={label} actual={requirement.actual} required={requirement.required} met={requirement.met} format={format} />
+        <Progress
+          label={label}
+          actual={requirement.actual}
+          required={requirement.required}
+          met={requirement.met}
+          format={format}
+          valueText={peopleText}
+        />
       )}
       <details className="evidence">
         <summary>
-          {isRevenue ? tx.t('evidence.lines', { count: lineIds.length }) : tx.t('evidence.people', { count: personIds.length })}
+          {isRevenue
+            ? tx.t('evidence.lines', { count: lineIds.length })
+            : (peopleText ?? tx.t('evidence.people', { count: personIds.length }))}
         </summary>
         {isRevenue ? (
           lineIds.length === 0 ? (
             <p className="muted">{tx.t('evidence.noLines')}</p>
           ) : (
-            <div className="table-scroll" role="region" aria-label={tx.t('evidence.lines', { count: lineIds.length })} tabIndex={0}>
-              <table className="compact">
-                <thead>
-                  <tr>
-                    <th scope="col">{tx.t('evidence.line')}</th>
-                    <th scope="col">{tx.t('evidence.date')}</th>
-                    <th scope="col">{tx.t('evidence.customer')}</th>
-                    <th scope="col">{tx.t('evidence.product')}</th>
-                    <th scope="col" className="num">
-                      {tx.t('evidence.amount')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {lineIds.map((id) => {
-                    const line = byId.get(id);
-                    return (
-                      <tr key={id}>
-                        <th scope="row">{id}</th>
-                        <td>{line ? tx.date(line.date) : ''}</td>
-                        <td>{line?.customerId ?? ''}</td>
-                        <td>{line?.product ?? ''}</td>
-                        <td className="num">{line ? `${tx.number(Number(line.amount))} ${line.currency}` : ''}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+            <EvidenceLines ids={lineIds} lines={lines} actual={shown.actual} />
           )
         ) : personIds.length === 0 ? (
           <p className="muted">{tx.t('evidence.noPeople')}</p>
@@ -335,13 +384,88 @@ function RequirementRow({
           <ul className="people-list">
             {personIds.map((id) => (
               <li key={id}>
-                {people.get(id) ?? id} <span className="muted">({id})</span>
+                {people.get(id) ?? id} <span className="muted id">({id})</span>
               </li>
             ))}
           </ul>
         )}
       </details>
     </>
+  );
+}
+
+/**
+ * The revenue lines behind a requirement: each line's amount as billed, its
+ * currency, the month's rate and the dollars counted; credits said to be
+ * credits; and the total, which is the requirement's actual.
+ */
+function EvidenceLines({ ids, lines, actual }: { ids: readonly string[]; lines: readonly RevenueLine[]; actual: number }) {
+  const tx = useTexts();
+  const byId = new Map(lines.map((l) => [l.id, l] as const));
+  const shown = ids.map((id) => ({ id, line: byId.get(id) }));
+  const cents = shown.reduce((sum, { line }) => sum + Math.round((line?.usd ?? 0) * 100), 0);
+  const complete = shown.every(({ line }) => line?.usd !== undefined && line.usd !== null);
+  const total = cents / 100;
+  return (
+    <div className="evidence-lines" role="region" aria-label={tx.t('evidence.lines', { count: ids.length })} tabIndex={0}>
+      <table className="compact evidence-table">
+        <thead>
+          <tr>
+            <th scope="col">{tx.t('evidence.line')}</th>
+            <th scope="col">{tx.t('evidence.customer')}</th>
+            <th scope="col" className="num">
+              {tx.t('evidence.amountRate')}
+            </th>
+            <th scope="col" className="num">
+              {tx.t('evidence.usd')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map(({ id, line }) => {
+            const credit = line !== undefined && Number(line.amount) < 0;
+            return (
+              <tr key={id} className={credit ? 'credit' : undefined} data-line={id}>
+                <th scope="row">
+                  <span className="id">{id}</span>
+                  {line ? <span className="sub muted">{tx.date(line.date)}</span> : null}
+                </th>
+                <td data-label={tx.t('evidence.customer')}>
+                  {line ? line.customerName : ''}
+                  {line ? <span className="sub muted id">{line.product}</span> : null}
+                </td>
+                <td data-label={tx.t('evidence.amountRate')} className="num">
+                  {line ? <span className="amount">{tx.money(Number(line.amount), line.currency)}</span> : null}
+                  {credit ? <span className="credit-label">{tx.t('evidence.credit')}</span> : null}
+                  {line?.usdPerUnit ? (
+                    <span className="sub muted rate" title={`${tx.t('evidence.rate')}: ${line.usdPerUnit}`}>
+                      {tx.t('evidence.times', { rate: tx.rate(Number(line.usdPerUnit)) })}
+                    </span>
+                  ) : null}
+                </td>
+                <td data-label={tx.t('evidence.usd')} className="num">
+                  {line?.usd !== undefined && line.usd !== null ? tx.usdCents(line.usd) : ''}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row" colSpan={3}>
+              {tx.t('evidence.total')}
+            </th>
+            <td className="num" data-label={tx.t('evidence.total')} data-testid="evidence-total">
+              {tx.usdCents(total)}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+      {complete && Math.round(actual * 100) !== cents ? (
+        <p className="short">{tx.t('evidence.mismatch', { actual: tx.usdCents(actual) })}</p>
+      ) : null}
+      {!complete ? <p className="muted">{tx.t('evidence.incomplete')}</p> : null}
+    </div>
   );
 }
 
@@ -469,6 +593,11 @@ function ForecastSection({ forecast, names }: { forecast: PartnerForecast; names
   );
 }
 
+/**
+ * Who holds which exam: a row per person, its name column fixed while the
+ * rest scrolls; each people requirement's column first (who counts, who is
+ * one exam away, and the counts), then a column per exam.
+ */
 function MatrixSection({ matrix, names }: { matrix: QualificationMatrix; names: Names }) {
   const tx = useTexts();
   const label = (r: QualificationMatrix['requirements'][number]) =>
@@ -480,19 +609,23 @@ function MatrixSection({ matrix, names }: { matrix: QualificationMatrix; names: 
       {matrix.people.length === 0 ? (
         <p className="muted">{tx.t('matrix.noPeople')}</p>
       ) : (
-        <div className="table-scroll" role="region" aria-labelledby="matrix-title" tabIndex={0}>
+        <ScrollRegion labelledBy="matrix-title" cue={tx.t('matrix.scrollCue')}>
           <table className="matrix" data-testid="matrix">
             <thead>
               <tr>
-                <th scope="col">{tx.t('matrix.person')}</th>
-                {matrix.exams.map((e) => (
-                  <th scope="col" key={e} className="exam-col">
-                    <abbr title={names.exam(e)}>{e}</abbr>
-                  </th>
-                ))}
+                <th scope="col" className="sticky-col">
+                  {tx.t('matrix.person')}
+                </th>
                 {matrix.requirements.map((r, i) => (
                   <th scope="col" key={i} className="req-col">
                     {label(r)}
+                  </th>
+                ))}
+                {matrix.exams.map((e) => (
+                  <th scope="col" key={e} className="exam-col">
+                    <abbr title={names.exam(e)} className="exam">
+                      {e}
+                    </abbr>
                   </th>
                 ))}
               </tr>
@@ -500,18 +633,9 @@ function MatrixSection({ matrix, names }: { matrix: QualificationMatrix; names: 
             <tbody>
               {matrix.people.map((p) => (
                 <tr key={p.id}>
-                  <th scope="row">
-                    {p.name} <span className="muted">({p.id})</span>
+                  <th scope="row" className="sticky-col">
+                    {p.name} <span className="muted id">({p.id})</span>
                   </th>
-                  {matrix.exams.map((e) => {
-                    const held = p.exams.includes(e);
-                    return (
-                      <td key={e} className={held ? 'held' : 'not-held'}>
-                        <span aria-hidden="true">{held ? '✓' : '·'}</span>
-                        <span className="visually-hidden">{held ? tx.t('matrix.held') : tx.t('matrix.notHeld')}</span>
-                      </td>
-                    );
-                  })}
                   {matrix.requirements.map((r, i) => {
                     const status = r.people.find((x) => x.personId === p.id);
                     const missing = status?.missing ?? null;
@@ -528,17 +652,25 @@ function MatrixSection({ matrix, names }: { matrix: QualificationMatrix; names: 
                       </td>
                     );
                   })}
+                  {matrix.exams.map((e) => {
+                    const held = p.exams.includes(e);
+                    return (
+                      <td key={e} className={held ? 'held' : 'not-held'}>
+                        <span aria-hidden="true">{held ? '✓' : '·'}</span>
+                        <span className="visually-hidden">{held ? tx.t('matrix.held') : tx.t('matrix.notHeld')}</span>
+                      </td>
+                    );
+                  })}
                 </tr>
               ))}
             </tbody>
             <tfoot>
               <tr>
-                <th scope="row">{tx.t('matrix.total')}</th>
-                {matrix.exams.map((e) => (
-                  <td key={e}>{tx.number(matrix.people.filter((p) => p.exams.includes(e)).length)}</td>
-                ))}
+                <th scope="row" className="sticky-col">
+                  {tx.t('matrix.total')}
+                </th>
                 {matrix.requirements.map((r, i) => (
-                  <td key={i}>
+                  <td key={i} className="counted">
                     {tx.t('matrix.counted', {
                       count: r.people.filter((x) => x.missing === 0).length,
                       required: r.required,
@@ -546,10 +678,13 @@ function MatrixSection({ matrix, names }: { matrix: QualificationMatrix; names: 
                     })}
                   </td>
                 ))}
+                {matrix.exams.map((e) => (
+                  <td key={e}>{tx.number(matrix.people.filter((p) => p.exams.includes(e)).length)}</td>
+                ))}
               </tr>
             </tfoot>
           </table>
-        </div>
+        </ScrollRegion>
       )}
     </section>
   );

@@ -1,10 +1,13 @@
 /**
- * TTM revenue of one revenue requirement month by month (the timeline),
- * with the Silver and Gold thresholds of each month drawn as dashed lines;
- * the figures also as a table for those who do not read charts.
+ * TTM revenue of one revenue requirement month by month (the timeline, whose
+ * last point is the as-of date), with the Silver and Gold thresholds of each
+ * month drawn as dashed lines. Each point is judged by the version in force
+ * on its date (the server's timeline), a change of version is marked where
+ * it happens, and segments are straight: nothing is drawn that no point
+ * says. The figures also as a table for those who do not read charts.
  */
 import { useId, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { PartnerTimeline } from './api.ts';
 import { useTexts } from './i18n.tsx';
 import type { Names } from './program.ts';
@@ -44,11 +47,17 @@ export function RevenueChart({ timeline, names }: { timeline: PartnerTimeline; n
   const rows = timeline.points.map((point) => {
     const option = point.options.find((o) => o.competency === current.competency && o.option === current.option);
     const requirement = option?.requirements.find((r) => r.id === current.requirement);
-    const row: Record<string, number | string | null> = { date: point.date, actual: requirement?.actual ?? null };
+    const row: Record<string, number | string | null> = {
+      date: point.date,
+      version: point.programVersion,
+      actual: requirement?.actual ?? null,
+    };
     for (const level of current.levels) row[level] = requirement?.required[level] ?? null;
     return row;
   });
   const levelName = (level: string) => names.level(current.competency, current.option, level);
+  // The points where the rules judging them change.
+  const changes = timeline.points.filter((point, i) => i > 0 && point.programVersion !== timeline.points[i - 1]!.programVersion);
   return (
     <figure className="chart card">
       <div className="chart-select field">
@@ -69,14 +78,28 @@ export function RevenueChart({ timeline, names }: { timeline: PartnerTimeline; n
           <LineChart data={rows} margin={{ top: 10, right: 16, bottom: 4, left: 8 }}>
             <CartesianGrid stroke="#d1d5db" strokeDasharray="2 4" />
             <XAxis dataKey="date" tickFormatter={(d: string) => tx.month(d)} minTickGap={16} />
-            <YAxis tickFormatter={(v: number) => new Intl.NumberFormat(tx.locale, { notation: 'compact' }).format(v)} width={56} />
+            <YAxis tickFormatter={(v: number) => tx.compactUsd(v)} width={72} />
             <Tooltip
               formatter={(value, name) => [typeof value === 'number' ? tx.usd(value) : String(value), String(name)]}
               labelFormatter={(d) => tx.date(String(d))}
             />
             <Legend itemSorter={null} />
+            {changes.map((point) => (
+              <ReferenceLine
+                key={point.date}
+                x={point.date}
+                stroke="#6b21a8"
+                strokeDasharray="2 2"
+                label={{
+                  value: tx.t('chart.rulesOf', { date: tx.date(point.programVersion) }),
+                  position: 'insideTopRight',
+                  fill: '#6b21a8',
+                  fontSize: 12,
+                }}
+              />
+            ))}
             <Line
-              type="monotone"
+              type="linear"
               dataKey="actual"
               name={tx.t('chart.actual')}
               stroke="#1d4ed8"
@@ -106,6 +129,16 @@ export function RevenueChart({ timeline, names }: { timeline: PartnerTimeline; n
           from: tx.date(timeline.points[0]?.date ?? ''),
           to: tx.date(timeline.points.at(-1)?.date ?? ''),
         })}
+        {changes.length > 0 ? (
+          <>
+            {' '}
+            <span data-testid="version-changes">
+              {tx.t('chart.changes', {
+                changes: changes.map((p) => tx.t('chart.change', { date: tx.date(p.date), version: tx.date(p.programVersion) })).join(', '),
+              })}
+            </span>
+          </>
+        ) : null}
       </figcaption>
       <details>
         <summary>{tx.t('chart.asTable')}</summary>
@@ -114,6 +147,7 @@ export function RevenueChart({ timeline, names }: { timeline: PartnerTimeline; n
             <thead>
               <tr>
                 <th scope="col">{tx.t('evidence.date')}</th>
+                <th scope="col">{tx.t('chart.rules')}</th>
                 <th scope="col" className="num">
                   {tx.t('chart.actual')}
                 </th>
@@ -128,6 +162,7 @@ export function RevenueChart({ timeline, names }: { timeline: PartnerTimeline; n
               {rows.map((row) => (
                 <tr key={String(row.date)}>
                   <th scope="row">{tx.date(String(row.date))}</th>
+                  <td>{tx.date(String(row.version))}</td>
                   <td className="num">{typeof row.actual === 'number' ? tx.usd(row.actual) : ''}</td>
                   {current.levels.map((level) => (
                     <td className="num" key={level}>

@@ -7,6 +7,8 @@
  * the components from here.
  */
 import type { ImportReports, ProblemDetails } from '../../src/contract/index.ts';
+import { texts, type Locale } from './i18n.tsx';
+import { problemText } from './problems.ts';
 
 export type * from '../../src/contract/index.ts';
 
@@ -15,11 +17,12 @@ export type * from '../../src/contract/index.ts';
  * which a failure that never reached the server (no network) has only
  * status, title and detail.
  */
-export type Problem = Pick<ProblemDetails, 'status' | 'title' | 'detail' | 'errors' | 'total'>;
+export type Problem = Pick<ProblemDetails, 'status' | 'title' | 'detail' | 'errors' | 'total' | 'code' | 'source'>;
 
+/** A failed request: its message is the problem in the dashboard's words (problems.ts), in its language. */
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
-    super(problem.detail || problem.title);
+    super(problemText(problem, texts(language as Locale)));
   }
   get status(): number {
     return this.problem.status;

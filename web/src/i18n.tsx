@@ -23,7 +23,16 @@ export type Values = Record<string, string | number | boolean | null | undefined
 export interface Texts {
   readonly locale: Locale;
   t(key: string, values?: Values): string;
+  /** US dollars, whole (at a glance). */
   usd(amount: number): string;
+  /** US dollars to the cent (evidence, totals). */
+  usdCents(amount: number): string;
+  /** An amount in its own currency, as billed. */
+  money(amount: number, currency: string): string;
+  /** An exchange rate: US dollars per unit, to six significant digits. */
+  rate(value: number): string;
+  /** US dollars abbreviated by the locale's own rules (225K, 22.5萬), never rounded to fewer than three significant digits. */
+  compactUsd(amount: number): string;
   number(value: number): string;
   date(iso: string): string;
   month(iso: string): string;
@@ -40,6 +49,32 @@ export function texts(locale: Locale): Texts {
   const compiled = new Map<string, IntlMessageFormat>();
   const usd = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
   const number = new Intl.NumberFormat(locale);
+  const usdCents = new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency: 'USD',
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  const rate = new Intl.NumberFormat(locale, { maximumSignificantDigits: 6 });
+  const compactUsd = new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency: 'USD',
+    notation: 'compact',
+    maximumSignificantDigits: 3,
+  });
+  const currencies = new Map<string, Intl.NumberFormat>();
+  const inCurrency = (currency: string) => {
+    let format = currencies.get(currency);
+    if (!format) {
+      try {
+        format = new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: 'code' });
+      } catch {
+        format = new Intl.NumberFormat(locale, { minimumFractionDigits: 2 });
+      }
+      currencies.set(currency, format);
+    }
+    return format;
+  };
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const month = new Intl.DateTimeFormat(locale, { year: '2-digit', month: 'short', timeZone: 'UTC' });
   const made: Texts = {
@@ -55,6 +90,10 @@ export function texts(locale: Locale): Texts {
       return String(message.format(values));
     },
     usd: (amount) => usd.format(amount),
+    usdCents: (amount) => usdCents.format(amount),
+    money: (amount, currency) => inCurrency(currency).format(amount),
+    rate: (value) => rate.format(value),
+    compactUsd: (amount) => compactUsd.format(amount),
     number: (value) => number.format(value),
     date: (iso) => date.format(new Date(`${iso}T00:00:00Z`)),
     month: (iso) => month.format(new Date(`${iso}T00:00:00Z`)),

@@ -17,6 +17,11 @@ function load(version: string): Promise<ProgramDefinitionDocument | null> {
   return found;
 }
 
+/** Asks for a version's definition ahead of the page that names it (kept, as every definition asked for). */
+export function preloadDefinition(version: string): void {
+  void load(version);
+}
+
 export function useDefinition(version: string | undefined): ProgramDefinitionDocument | null {
   const [definition, setDefinition] = useState<ProgramDefinitionDocument | null>(null);
   useEffect(() => {

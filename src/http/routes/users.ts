@@ -1,11 +1,19 @@
 /**
- * Accounts (program-admin only), as `attain users` manages them: list, add
- * (a password given, or generated and answered this once), remove; an
- * account's API tokens made (answered this once), listed (never their
- * secrets) and revoked. The last program-admin cannot be removed: nobody
- * could manage the server — except by the local administrator (auth.ts),
- * the command line on the server's machine, which can always add another,
- * as `attain users remove` can when no server runs.
+ * Accounts, as `attain users` manages them: list, add (a password given, or
+ * generated and answered this once), remove; an account's API tokens made
+ * (answered this once), listed (never their secrets) and revoked. The last
+ * program-admin cannot be removed: nobody could manage the server — except
+ * by the local administrator (auth.ts), the command line on the server's
+ * machine, which can always add another, as `attain users remove` can when
+ * no server runs.
+ *
+ * A program-admin manages every account. A partner-admin manages the
+ * partner-viewer accounts of its own partner, and nothing else (the tenancy
+ * rule, tenancy.ts): it lists only those; it adds only partner-viewers of
+ * its partner (another partner named — existing or not — is 404, as for a
+ * partner it may not see; another role, 403); removing any other account,
+ * existing or not, answers the 404 of a name nobody has. A partner-viewer
+ * manages none (403). Tokens of other accounts: program-admin only.
  */
 import { z } from 'zod';
 import { newPassword } from '../../accounts/secrets.js';
@@ -16,7 +24,8 @@ import { apiTokenSchema, newApiToken, paged, userSchema } from '../../contract/i
 import { principalOf } from '../auth.js';
 import { tokenDays, tokenName, tokenParams } from './session.js';
 import { localeParam, pageQuery, problemResponses } from '../schemas.js';
-import { requireRole } from '../tenancy.js';
+import { maySee, requireRole } from '../tenancy.js';
+import type { User } from '../../store/accounts.js';
 
 const TAGS = ['users'];
 
@@ -31,21 +40,33 @@ const MINIMUM_PASSWORD_LENGTH = 8;
 
 const onlyAdmins = { onRequest: async (request: Parameters<typeof requireRole>[0]) => void requireRole(request, 'program-admin') };
 
+/** The program-admin, and partner-admins (for their own partner's viewers). */
+const accountManagers = {
+  onRequest: async (request: Parameters<typeof requireRole>[0]) => void requireRole(request, 'program-admin', 'partner-admin'),
+};
+
+/** Whether `manager` may see and remove `user`: every account for a program-admin; its own partner's partner-viewers for a partner-admin. */
+function manages(manager: User, user: User): boolean {
+  if (manager.role === 'program-admin') return true;
+  return manager.role === 'partner-admin' && user.role === 'partner-viewer' && user.partnerId === manager.partnerId;
+}
+
 export function userRoutes(app: Api, { store }: Context): void {
   app.get(
     '/api/v1/users',
     {
-      ...onlyAdmins,
+      ...accountManagers,
       schema: {
         tags: TAGS,
-        summary: 'The accounts, by user name',
+        summary: 'The accounts, by user name: every one (program-admin), or the partner-viewers of the own partner (partner-admin)',
         querystring: z.strictObject({ ...pageQuery, locale: localeParam }),
         response: { 200: paged(userSchema), ...problemResponses },
       },
     },
     async (request) => {
       const { limit, offset } = request.query;
-      const users = await store.accounts.list();
+      const manager = principalOf(request).user;
+      const users = (await store.accounts.list()).filter((user) => manages(manager, user));
       return { total: users.length, limit, offset, items: users.slice(offset, offset + limit) };
     },
   );
@@ -53,10 +74,11 @@ export function userRoutes(app: Api, { store }: Context): void {
   app.post(
     '/api/v1/users',
     {
-      ...onlyAdmins,
+      ...accountManagers,
       schema: {
         tags: TAGS,
-        summary: 'Add an account; without a password, one is generated and answered this once',
+        summary:
+          'Add an account; without a password, one is generated and answered this once. A partner-admin adds partner-viewers of its own partner only (partnerId left out: its own)',
         querystring: z.strictObject({ locale: localeParam }),
         body: z.strictObject({
           username,
@@ -71,7 +93,15 @@ export function userRoutes(app: Api, { store }: Context): void {
       },
     },
     async (request, reply) => {
-      const { role, partnerId } = request.body;
+      const { role } = request.body;
+      const principal = principalOf(request);
+      let partnerId = request.body.partnerId;
+      if (principal.user.role === 'partner-admin') {
+        // Another partner, existing or not, is a partner it may not see: 404, before anything else is said.
+        partnerId ??= principal.user.partnerId ?? undefined;
+        if (partnerId === undefined || !maySee(principal, partnerId)) throw new HttpProblem(404, 'noPartner');
+        if (role !== 'partner-viewer') throw new HttpProblem(403, 'role', { role: principal.user.role });
+      }
       const password = request.body.password ?? newPassword();
       const added = await store.accounts.add({ username: request.body.username, password, role, partnerId: partnerId ?? null });
       if (!added.ok) {
@@ -148,10 +178,11 @@ export function userRoutes(app: Api, { store }: Context): void {
   app.delete(
     '/api/v1/users/:username',
     {
-      ...onlyAdmins,
+      ...accountManagers,
       schema: {
         tags: TAGS,
-        summary: 'Remove an account with its sessions and API tokens',
+        summary:
+          'Remove an account with its sessions and API tokens: any (program-admin), or a partner-viewer of the own partner (partner-admin)',
         params: z.strictObject({ username: z.string().min(1).max(200) }),
         querystring: z.strictObject({ locale: localeParam }),
         response: { 204: z.undefined().describe('removed'), ...problemResponses },
@@ -159,10 +190,12 @@ export function userRoutes(app: Api, { store }: Context): void {
     },
     async (request, reply) => {
       const name = request.params.username;
-      const local = principalOf(request).via === 'local';
+      const principal = principalOf(request);
+      const local = principal.via === 'local';
       const outcome = await store.withAccountsLocked(async (accounts) => {
         const user = await accounts.byName(name);
-        if (!user) return 'none' as const;
+        // An account the caller does not manage answers as one nobody has.
+        if (!user || !manages(principal.user, user)) return 'none' as const;
         if (!local && user.role === 'program-admin' && (await accounts.countProgramAdmins()) <= 1) return 'last' as const;
         await accounts.remove(name);
         return 'removed' as const;
