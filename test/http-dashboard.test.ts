@@ -145,4 +145,31 @@ describe('attain start', () => {
     expect(second.url).toMatch(/\/$/);
     await second.stop();
   });
+
+  it('with --demo, generates a program of many partners into a store of its own, and the overview has partners at risk', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'attain-demo-'));
+    let stderr = '';
+    let stop!: (signal: string) => void;
+    const until = new Promise<string>((resolve) => (stop = resolve));
+    const io: CliIo = { stdout: () => {}, stderr: (t) => void (stderr += t), env: {}, now: () => new Date() };
+    const done = runStart({ data, port: 0, host: '127.0.0.1', maxUploadMb: 50, demo: 400 }, io, translator('en'), until);
+    for (let i = 0; i < 1200 && !/Open the dashboard: (\S+)\n.*\n/.test(stderr); i++) await new Promise((r) => setTimeout(r, 50));
+    try {
+      expect(stderr).toContain('Loaded a generated program of 400 partners');
+      const url = /Open the dashboard: (\S+)/.exec(stderr)![1]!.replace(/\/$/, '');
+      const [, username, password] = /created (\S+)\.\nPassword \(shown this once, it cannot be retrieved\): (\S+)/.exec(stderr)!;
+      const session = await signIn({ url }, username!, password!);
+      const headers = { cookie: session.cookie };
+      const summary = await call({ url }, 'GET', '/api/v1/store-summary', { headers });
+      const through = summary.json.dataThrough as string;
+      expect(through).toMatch(/^2017-12-/);
+      const all = await call({ url }, 'GET', `/api/v1/partners?asOf=${through}&limit=1`, { headers });
+      expect(all.json.total).toBe(400);
+      const atRisk = await call({ url }, 'GET', `/api/v1/partners?asOf=${through}&lapsesWithin=90&sort=lapse&limit=5`, { headers });
+      expect(atRisk.json.total).toBeGreaterThan(0);
+    } finally {
+      stop('SIGTERM');
+      await done;
+    }
+  });
 });

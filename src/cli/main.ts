@@ -27,7 +27,7 @@ import {
 } from './commands/users.js';
 import { runSchema } from './commands/schema.js';
 import { runServe, type ServeCommandOptions } from './commands/serve.js';
-import { runStart } from './commands/start.js';
+import { runStart, type StartCommandOptions } from './commands/start.js';
 import { MAX_TOKEN_DAYS, ROLES } from '../store/accounts.js';
 import type { StoreFlags } from './inputs.js';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, processIo, type CliIo } from './io.js';
@@ -251,9 +251,14 @@ function buildProgram(io: CliIo, tr: Translator): Command {
     localized(
       program
         .command('start')
-        .description('the dashboard: load the bundled example into an empty store, then serve (as `serve`) and print where to sign in'),
+        .description('the dashboard: load the bundled example into an empty store, then serve (as `serve`) and print where to sign in')
+        .option(
+          '--demo [partners]',
+          'a generated program of this many partners (default 3000) instead of the example, in its own store (./.attain-demo unless --data)',
+          wholeNumber(1, 200_000),
+        ),
     ),
-  ).action((options: ServeCommandOptions) => runStart(options, io, tr));
+  ).action((options: StartCommandOptions) => runStart(options, io, tr));
 
   localized(
     program
