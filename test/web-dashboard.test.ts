@@ -415,6 +415,16 @@ describe('the dashboard in Chromium', () => {
     expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
     expect(await csv.text()).toMatch(/P-FABRIKAM/);
     expect(await csv.text()).not.toMatch(/P-CONTOSO/);
+    // A count is a filter: the Silver partners of Enterprise Operations, then every partner again.
+    await page.getByLabel('Lapses within (days)').fill('');
+    await expect.poll(() => page.locator('table.partners tbody tr').count()).toBeGreaterThan(1);
+    const every = await page.locator('table.partners tbody tr').count();
+    const silver = page.locator('.count-card[data-option="enterprise-operations"] li[data-level="silver"] button');
+    await silver.click();
+    await expect(silver.getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect.poll(() => page.locator('table.partners tbody tr').count()).toBe(Number(await silver.locator('.count').textContent()));
+    await silver.click();
+    await expect.poll(() => page.locator('table.partners tbody tr').count()).toBe(every);
     // Closest first: the smallest share of the next level still missing leads.
     await page.getByLabel('Lapses within (days)').fill('');
     await page.locator('button[data-sort="shortfallRatio"]').click();

@@ -148,12 +148,27 @@ export function AdminView() {
             <div className="card count-card" key={`${o.competency}/${o.option}`} data-option={o.option}>
               <h3>{names.option(o.competency, o.option)}</h3>
               <ul>
-                {o.levels.map((l) => (
-                  <li key={l.level ?? 'none'} data-level={l.level ?? 'none'}>
-                    <LevelBadge level={l.level} label={names.level(o.competency, o.option, l.level)} />{' '}
-                    <span className="count">{tx.number(l.count)}</span>
-                  </li>
-                ))}
+                {o.levels.map((l) => {
+                  // Each count is a filter too: the list shows those partners (again: every partner).
+                  const value = `${o.option}|${l.level ?? 'none'}`;
+                  const chosen = optionLevel === value;
+                  return (
+                    <li key={l.level ?? 'none'} data-level={l.level ?? 'none'}>
+                      <button
+                        type="button"
+                        className="count-filter"
+                        aria-pressed={chosen}
+                        onClick={() => {
+                          setOptionLevel(chosen ? '' : value);
+                          setOffset(0);
+                        }}
+                      >
+                        <LevelBadge level={l.level} label={names.level(o.competency, o.option, l.level)} />{' '}
+                        <span className="count">{tx.number(l.count)}</span>
+                      </button>
+                    </li>
+                  );
+                })}
               </ul>
             </div>
           ))}
