@@ -9,14 +9,11 @@
  *
  * No Chromium is a failure, not a skip.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_VARIABLE, findChromium } from '../scripts/test-environment.js';
 import { programForImport } from '../src/app/choices.js';
 import { definitionsOnDisk } from '../src/files/program-files.js';
-import { DEFAULT_WEB_ROOT } from '../src/http/server.js';
+import { launchBrowser, newPage as openPage, shot, signIn as signInAs } from './support/browser.js';
 import { PASSWORD, startServer, type TestServer } from './support/http.js';
 
 // The page's globals, for the page.evaluate callbacks: the tests' tsconfig has no DOM library.
@@ -24,7 +21,6 @@ declare const document: any;
 declare function getComputedStyle(element: unknown): { color: string; backgroundColor: string };
 type El = any;
 
-const ARTIFACTS = 'test-artifacts';
 const AS_OF = '2017-07-07';
 
 let server: TestServer;
@@ -41,31 +37,11 @@ function morePartners() {
 }
 
 beforeAll(async () => {
-  const executablePath = findChromium();
-  if (!executablePath)
-    throw new Error(
-      `test environment: missing: no Chromium or Chrome found: run npm test (it installs Debian's chromium where it can) or set ${CHROMIUM_VARIABLE}`,
-    );
-  if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html'))) throw new Error(`${DEFAULT_WEB_ROOT} has no build: run npm run build`);
-  mkdirSync(ARTIFACTS, { recursive: true });
   server = await startServer();
   const { program, keep } = await programForImport(server.store, definitionsOnDisk, undefined);
   await server.store.import([{ incoming: { partners: morePartners() }, source: 'more-partners.json' }], program, { program: keep });
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    // playwright-core launches with a fresh temporary --user-data-dir of its own.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  // playwright-core launches with a fresh temporary --user-data-dir of its own.
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -74,29 +50,11 @@ afterAll(async () => {
 });
 
 async function newPage(options: { locale?: string; width?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    locale: options.locale ?? 'en-US',
-    viewport: { width: options.width ?? 1280, height: 900 },
-    baseURL: server.url,
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const failures: string[] = [];
-  page.on('pageerror', (error) => failures.push(error.message));
-  (page as Page & { failures?: string[] }).failures = failures;
-  return { context, page };
+  return openPage(browser, server, options);
 }
 
 async function signIn(page: Page, username: string, path = `/?asOf=${AS_OF}`): Promise<void> {
-  await page.goto(path);
-  await page.getByLabel(/User name|Nom d’utilisateur|使用者名稱/).fill(username);
-  await page.getByLabel(/^(Password|Mot de passe|密碼)$/).fill(PASSWORD);
-  await page.getByRole('button', { name: /^(Sign in|Se connecter|登入)$/ }).click();
-  await page.getByRole('button', { name: /Sign out|Se déconnecter|登出/ }).waitFor();
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await signInAs(page, username, path);
 }
 
 /** Form controls and buttons without an accessible name (a label, aria-label(ledby), or text). */
