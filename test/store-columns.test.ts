@@ -238,7 +238,8 @@ for (const engine of ENGINES) {
   });
 
   describe(`random datasets through the store on ${engine.name}`, () => {
-    it('columns from the store evaluate as the dataset does', async () => {
+    // Six imports of random datasets, each evaluated both ways: a minute or more on a loaded machine.
+    it('columns from the store evaluate as the dataset does', { timeout: 240_000 }, async () => {
       const samples = [
         ...fc.sample(datasetArbitraryFor(SEED_POPULATION), { numRuns: 3, seed: 42 }).map((s) => ({ ...s, version: program })),
         ...fc.sample(datasetArbitraryFor(REVISION_POPULATION), { numRuns: 3, seed: 7 }).map((s) => ({ ...s, version: revision })),
