@@ -16,7 +16,7 @@ export { compileProgramVersion } from './program/compile.js';
 export { assembleProgram, publicationEndedBy, versionFrom, versionInEffect } from './program/versions.js';
 export * from './dataset/model.js';
 export { datasetFile, collections, MAX_ID_LENGTH, type CollectionName, type DatasetFile } from './dataset/schema.js';
-export { validateDataset, RowChecker } from './dataset/validate.js';
+export { validateDataset, RowChecker, plainRowCheck } from './dataset/validate.js';
 export { prepare, prepareColumns, NEVER, type PreparedData, type PreparedDataset } from './evaluation/prepare.js';
 export { columnsOf, IdColumn, IdColumnBuilder, type DatasetColumns, type Ids } from './evaluation/columns.js';
 export * from './evaluation/evaluate.js';

@@ -1,5 +1,8 @@
 /** A PostgreSQL server (`ATTAIN_DATABASE_URL` / `--database-url`), through node-postgres. */
+import { once } from 'node:events';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyOutBinary } from './copy-out.js';
 import type { SqlClient } from './sql.js';
 
 // Dates and bigints come back as text: calendar dates must not become time-zone-bound Date objects.
@@ -22,6 +25,18 @@ function queries(target: pg.Pool | pg.PoolClient): Pick<SqlClient, 'query' | 'ex
   };
 }
 
+/** `COPY … FROM STDIN` on one connection (pg-copy-streams): the text sent as it is, the server parsing it. */
+async function copyInto(connection: pg.PoolClient, table: string, columns: readonly string[], text: string | Uint8Array): Promise<void> {
+  const stream = connection.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  });
+  if (!stream.write(text)) await Promise.race([once(stream, 'drain'), done]);
+  stream.end();
+  await done;
+}
+
 /** `schema`: a schema of its own (created if missing), so that test runs and tenants do not collide. */
 export async function openPostgres(url: string, schema?: string): Promise<SqlClient> {
   const pool = new pg.Pool({ connectionString: url, max: 4, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
@@ -34,7 +49,14 @@ export async function openPostgres(url: string, schema?: string): Promise<SqlCli
       try {
         await connection.query('BEGIN');
         // Nested transactions join this one, as on PGlite.
-        const inside: SqlClient = { ...queries(connection), transaction: (inner) => inner(inside), close: async () => undefined };
+        const inside: SqlClient = {
+          ...queries(connection),
+          transaction: (inner) => inner(inside),
+          close: async () => undefined,
+          copyFrom: (table, columns, text) => copyInto(connection, table, columns, text),
+          copyChunk: 1 << 20,
+          copyTo: (query) => copyOutBinary(connection, query),
+        };
         const result = await fn(inside);
         await connection.query('COMMIT');
         return result;

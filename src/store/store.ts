@@ -17,7 +17,7 @@ import {
 import { formatProblem, invalidInput } from '../i18n/index.js';
 import { recordsOf, SHOWN_PROBLEMS, StagedImport, type ImportOptions, type ImportReport, type ImportSource } from './import.js';
 import { Accounts } from './accounts.js';
-import { readColumns, type ColumnsOptions } from './columns.js';
+import { DATA_STAMP_SQL, readStoreColumns, withCatalog, type ColumnsOptions, type StoreColumns } from './columns.js';
 import { readNeighbourhood } from './neighbourhood.js';
 import { Queries } from './queries.js';
 import { migrate } from './migrations.js';
@@ -31,6 +31,7 @@ import {
 import { StoreLock } from './lock.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
+import { readSnapshot, writeSnapshot } from './snapshot.js';
 import type { SqlClient } from './sql.js';
 import { COLLECTIONS, selectAsField, TABLES } from './tables.js';
 
@@ -72,11 +73,21 @@ async function lockImports(tx: SqlClient): Promise<void> {
   await tx.query("SELECT pg_advisory_xact_lock(hashtext('attain.import'), hashtext(current_schema()))");
 }
 
+/**
+ * An import writing at least this many records rewrites an embedded store's
+ * columnar snapshot once it has committed (a read of the whole store); after
+ * a smaller one the snapshot is stale until the next whole-store read
+ * rewrites it, so that one new record does not cost a read of everything.
+ */
+export const SNAPSHOT_AFTER = 10_000;
+
 export class Store {
   private constructor(
     private readonly db: SqlClient,
     /** The lock this Store holds on its embedded folder (lock.ts); none in memory or on a PostgreSQL server. */
     readonly ownership?: StoreLock,
+    /** The embedded folder, where the columnar snapshot is kept (snapshot.ts); none in memory or on a server. */
+    private readonly snapshotDir?: string,
   ) {}
 
   /**
@@ -102,7 +113,7 @@ export class Store {
         await db.close().catch(() => undefined);
         throw error;
       }
-      return new Store(db, lock);
+      return new Store(db, lock, lock ? dataDir : undefined);
     } catch (error) {
       lock?.release();
       throw error;
@@ -140,8 +151,9 @@ export class Store {
       return recordsOf(file.incoming, file.source);
     });
     let read = 0;
+    let reports: ImportReport[];
     try {
-      return await this.db.transaction(async (tx) => {
+      reports = await this.db.transaction(async (tx) => {
         await lockImports(tx);
         // A store that keeps no program yet keeps the one its data was checked with, with the data or not at all.
         if (options.program) await saveProgramVersions(tx, options.program.definitions, options.program.source);
@@ -163,6 +175,10 @@ export class Store {
       }
       throw error;
     }
+    // Committed: a large import leaves the columns a server starts from ready (a failure here loses nothing).
+    const written = reports.reduce((n, r) => n + r.added + r.updated, 0);
+    if (this.snapshotDir && written >= SNAPSHOT_AFTER) await this.writeColumnsSnapshot(this.snapshotDir).catch(() => undefined);
+    return reports;
   }
 
   /** The import batches so far, newest last. */
@@ -203,9 +219,34 @@ export class Store {
     return storedProgramVersions(this.db);
   }
 
-  /** The whole store as columns (columns.ts), to evaluate every partner without an object per row. */
-  async columns(catalog: Catalog, options?: ColumnsOptions): Promise<DatasetColumns> {
-    return readColumns(this.db, catalog, options);
+  /**
+   * The whole store as columns (columns.ts), to evaluate every partner
+   * without an object per row. An embedded store in a folder answers from
+   * its columnar snapshot when the snapshot is of the data as it is now, and
+   * otherwise writes it after reading (snapshot.ts).
+   */
+  async columns(catalog: Catalog, options: ColumnsOptions = {}): Promise<DatasetColumns> {
+    return withCatalog(await this.storeColumns(options), catalog);
+  }
+
+  private async storeColumns(options: ColumnsOptions): Promise<StoreColumns> {
+    const dir = options.snapshot === false ? undefined : this.snapshotDir;
+    if (!dir) return (await readStoreColumns(this.db, options)).columns;
+    const [now] = await this.db.query<{ stamp: string }>(DATA_STAMP_SQL);
+    const kept = readSnapshot(dir, now!.stamp);
+    if ('columns' in kept) return kept.columns;
+    const read = await readStoreColumns(this.db, options);
+    try {
+      writeSnapshot(dir, read.stamp, read.columns);
+    } catch {
+      // a folder that cannot take the file: the next read is by SQL again
+    }
+    return read.columns;
+  }
+
+  private async writeColumnsSnapshot(dir: string): Promise<void> {
+    const read = await readStoreColumns(this.db);
+    writeSnapshot(dir, read.stamp, read.columns);
   }
 
   /** One partner's neighbourhood (neighbourhood.ts) as a dataset file: what plan, forecast and timeline need; or several partners' together. */

@@ -10,7 +10,16 @@ import { basename, extname, join } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { stringifyCsv } from '../../render/csv.js';
 import { collections, problem, type CollectionName } from '../../engine/index.js';
-import { csvRows, entityOfFileName, isEntity } from '../../files/csv-dataset.js';
+import {
+  csvCells,
+  csvCellsSource,
+  csvRecord,
+  csvRows,
+  entityOfFileName,
+  IrregularCsv,
+  isEntity,
+  type CsvReadOptions,
+} from '../../files/csv-dataset.js';
 import type { Batch, ImportReport, ImportSource } from '../../store/store.js';
 import { readJsonFile } from '../../files/dataset-file.js';
 import type { Translator } from '../../i18n/index.js';
@@ -63,25 +72,41 @@ function input(file: string, options: ImportCommandOptions): Input {
 }
 
 /** What the store reads: a JSON file's records, or a CSV file's rows as they are parsed, with a progress bar on a terminal. */
-function sourceOf(input: Input, io: CliIo, tr: Translator): Batch | ImportSource {
+function sourceOf(input: Input, io: CliIo, tr: Translator, stops: (() => void)[]): Batch | ImportSource {
   if (input.kind === 'json') return { incoming: input.incoming, source: input.file };
+  let bar: SingleBar | undefined;
+  // However the import ends, no bar is left running.
+  stops.push(() => {
+    bar?.stop();
+    bar = undefined;
+  });
+  let started = Date.now();
+  const options: CsvReadOptions = {
+    onHeader: (columns) => (input.columns = columns),
+    onProgress: (p) => {
+      if (!io.isTerminal) return;
+      if (!bar) {
+        bar = progressBar(input.file, tr);
+        started = Date.now();
+      }
+      if (bar.getTotal() !== p.totalBytes) bar.start(p.totalBytes, 0, { rows: 0, speed: 0 });
+      bar.update(p.bytes, { rows: p.rows, speed: Math.round(p.rows / Math.max(0.001, (Date.now() - started) / 1000)) });
+      if (p.bytes === p.totalBytes) {
+        bar.stop();
+        bar = undefined;
+      }
+    },
+  };
   return {
     source: input.file,
+    // The store reads the file's cells with the fast reader, or, for a file it declines, its records().
+    csv: csvCellsSource(input.file, input.entity, options),
     async *records() {
-      const bar = io.isTerminal ? progressBar(input.file, tr) : undefined;
-      const started = Date.now();
       try {
-        const rows = csvRows(input.file, input.entity, {
-          onHeader: (columns) => (input.columns = columns),
-          onProgress: (p) => {
-            if (!bar) return;
-            if (bar.getTotal() !== p.totalBytes) bar.start(p.totalBytes, 0, { rows: 0, speed: 0 });
-            bar.update(p.bytes, { rows: p.rows, speed: Math.round(p.rows / Math.max(0.001, (Date.now() - started) / 1000)) });
-          },
-        });
-        for await (const { record, line } of rows) yield { collection: input.entity, record, line };
+        for await (const { record, line } of csvRows(input.file, input.entity, options)) yield { collection: input.entity, record, line };
       } finally {
         bar?.stop();
+        bar = undefined;
       }
     },
   };
@@ -108,11 +133,25 @@ async function writeRejected(input: Input, report: ImportReport): Promise<string
     // The file is read again for the rejected rows' cells as given: nothing of it was kept in memory
     // (and its header, when the server imported it).
     const reasons = new Map(report.rejectedRecords.map((r) => [r.index, r.reasons.join('; ')] as const));
-    const rows: string[][] = [];
-    let index = 0;
-    for await (const { record } of csvRows(input.file, input.entity, { onHeader: (columns) => (input.columns = columns) })) {
-      const reason = reasons.get(index++);
-      if (reason !== undefined) rows.push([...input.columns.map((c) => String(record[c] ?? '')), reason]);
+    let rows: string[][] = [];
+    const row = (record: Record<string, unknown>, reason: string) => [...input.columns.map((c) => String(record[c] ?? '')), reason];
+    const onHeader = (columns: readonly string[]) => (input.columns = columns);
+    try {
+      // The fast reader, as the import read it; a file it declines, read as it always was.
+      let index = 0;
+      for await (const { columns, rows: read } of csvCells(input.file, { onHeader }))
+        for (const { cells } of read) {
+          const reason = reasons.get(index++);
+          if (reason !== undefined) rows.push(row(csvRecord(input.entity, columns, cells), reason));
+        }
+    } catch (error) {
+      if (!(error instanceof IrregularCsv)) throw error;
+      rows = [];
+      let index = 0;
+      for await (const { record } of csvRows(input.file, input.entity, { onHeader })) {
+        const reason = reasons.get(index++);
+        if (reason !== undefined) rows.push(row(record, reason));
+      }
     }
     const file = `${base}.rejected.csv`;
     writeFileSync(file, stringifyCsv([[...input.columns, 'reason'], ...rows]), 'utf8');
@@ -141,11 +180,16 @@ export async function runImport(paths: readonly string[], options: ImportCommand
     io,
     tr,
     async (store) => {
-      return importData(store, definitionsOnDisk, {
-        files: inputs.map((i) => sourceOf(i, io, tr)),
-        programPath: options.program,
-        skipInvalid: options.skipInvalid,
-      });
+      const stops: (() => void)[] = [];
+      try {
+        return await importData(store, definitionsOnDisk, {
+          files: inputs.map((i) => sourceOf(i, io, tr, stops)),
+          programPath: options.program,
+          skipInvalid: options.skipInvalid,
+        });
+      } finally {
+        for (const stop of stops) stop();
+      }
     },
     // The API checks with the store's program: an import naming its own program cannot go through it.
     options.program === undefined ? (server) => importThrough(server, inputs, options) : undefined,

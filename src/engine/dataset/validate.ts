@@ -15,6 +15,7 @@ import type { Association, Customer, Dataset, ExamPass, FxRate, Partner, Person,
 import { collections, MAX_ID_LENGTH, type CollectionName } from './schema.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { z } from 'zod';
+import { regexes } from 'zod/v4/core';
 
 type RecordOf<C extends CollectionName> = z.infer<(typeof collections)[C]>;
 
@@ -124,6 +125,68 @@ export class RowChecker {
       );
     return { record: wellFormed, problems: this.validator.take() };
   }
+}
+
+/** What `z.iso.date()` accepts (zod's own pattern): a calendar date as YYYY-MM-DD, leap days included. */
+const ISO_DATE = regexes.date;
+/** Plain decimal text that is its own canonical form, parses, and converts to cents in range at any rate up to 1 (|amount| < 10^13). */
+const PLAIN_AMOUNT = /^-?\d{1,13}(?:\.\d{1,40})?$/;
+
+/**
+ * The common case of a CSV row, decided on its cells without building a
+ * record: a predicate that is true only when `RowChecker.check` would find
+ * no problem in the record the row makes (`csvRecord`: the header's fields,
+ * `netNew` read as true or false, an empty `end` as none) and the record's
+ * values are the cells as they are (an amount in canonical form). False
+ * means "not sure": the row is then checked by `RowChecker`, which words its
+ * problems. Undefined when the header is not exactly the collection's
+ * fields (every row then goes through `RowChecker`). Held to `RowChecker`
+ * by test/store-import-csv.test.ts.
+ */
+export function plainRowCheck(
+  program: Catalog,
+  collection: CollectionName,
+  columns: readonly string[],
+): ((cells: readonly string[]) => boolean) | undefined {
+  const shape = collections[collection].shape as Record<string, z.ZodType>;
+  const fields = Object.keys(shape);
+  const optional = collection === 'associations' ? ['end'] : [];
+  if (collection === 'fxRates') return undefined; // a few rows at most: RowChecker decides each
+  if (columns.some((c) => !fields.includes(c)) || fields.some((f) => !optional.includes(f) && !columns.includes(f))) return undefined;
+  const at = (field: string): number => columns.indexOf(field);
+  const checks: ((cells: readonly string[]) => boolean)[] = [];
+  for (const field of fields) {
+    const i = at(field);
+    if (i < 0) continue;
+    if (field === 'end') {
+      const start = at('start');
+      checks.push((c) => c[i] === '' || (ISO_DATE.test(c[i]!) && c[i]! >= FIRST_DATE && c[i]! >= c[start]!));
+    } else if (DATE_FIELDS.has(field)) checks.push((c) => ISO_DATE.test(c[i]!) && c[i]! >= FIRST_DATE);
+    else if (field === 'amount') checks.push((c) => PLAIN_AMOUNT.test(c[i]!));
+    else if (field === 'netNew')
+      checks.push((c) => {
+        const value = c[i]!.trim().toLowerCase();
+        return value === 'true' || value === 'false';
+      });
+    else if (field === 'country') checks.push((c) => program.countries.has(c[i]!));
+    else if (field === 'currency') checks.push((c) => ISO_4217.has(c[i]!));
+    else if (field === 'product') checks.push((c) => program.products.has(c[i]!));
+    else if (field === 'type') checks.push((c) => program.associationTypes.has(c[i]!));
+    else if (ID_FIELDS.has(field)) checks.push((c) => c[i]!.length > 0 && c[i]!.length <= MAX_ID_LENGTH);
+    else checks.push((c) => c[i]!.length > 0);
+  }
+  if (collection === 'examPasses') {
+    const exam = at('exam');
+    const date = at('date');
+    checks.push((c) => {
+      const month = program.examAvailableFrom.get(c[exam]!);
+      return month === undefined || c[date]!.slice(0, 7) >= month;
+    });
+  }
+  return (cells) => {
+    for (const check of checks) if (!check(cells)) return false;
+    return true;
+  };
 }
 
 class DatasetValidator {
