@@ -28,7 +28,11 @@ export function rulesAsSql(version, asOf, dialect) {
   const quals = version.qualifications;
   const types = [...new Set(scopes.map((s) => s.attribution))];
   // Passes count from their date until their exam's acceptance ends.
-  const accepted = [...version.exams.values()].filter((e) => !e.acceptedUntil || asOfDay <= dayNumberOf(e.acceptedUntil)).map((e) => e.id);
+  // A pass of an exam counts as every exam accepting it (itself, or one that `acceptsPassesOf` it).
+  const countsAs = [...version.exams.values()]
+    .filter((e) => !e.acceptedUntil || asOfDay <= dayNumberOf(e.acceptedUntil))
+    .flatMap((e) => [...new Set([e.id, ...e.acceptsPassesOf])].map((passed) => `(${quote(passed)}, ${quote(e.id)})`))
+    .join(', ');
   const countries = [...version.countries].map(([c, m]) => `(${quote(c)}, ${quote(m)})`).join(', ');
   const scopeSums = scopes
     .map(
@@ -65,6 +69,7 @@ export function rulesAsSql(version, asOf, dialect) {
     .join(',\n    ');
   return `
 WITH markets(country, market) AS (VALUES ${countries}),
+counts_as(passed, exam) AS (VALUES ${countsAs}),
 lines AS (
   SELECT r.id, r.customer_id, r.product, r.date, r.net_new,
     CAST(CASE WHEN r.currency = 'USD' THEN r.amount * 100 ELSE round(r.amount * f.usd_per_unit * 100, 0) END AS BIGINT) AS cents
@@ -82,7 +87,7 @@ revenue AS (
   FROM attributed GROUP BY partner_id
 ),
 passed AS (
-  SELECT DISTINCT person_id, exam FROM exam_passes WHERE date <= DATE '${asOf}' AND exam IN (${list(accepted)})
+  SELECT DISTINCT x.person_id, c.exam FROM exam_passes x JOIN counts_as c ON c.passed = x.exam WHERE x.date <= DATE '${asOf}'
 ),
 qualified AS (
   SELECT p.partner_id, p.id,
