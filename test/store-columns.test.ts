@@ -27,10 +27,10 @@ import {
 } from '../src/engine/index.js';
 import { formatProblem } from '../src/i18n/index.js';
 import { readJsonFile } from '../src/files/dataset-file.js';
-import { copyTuples, HashIndex, seqRanks, withCatalog } from '../src/store/columns.js';
+import { copyTuples, HashIndex, readStoreColumns, seqRanks, withCatalog } from '../src/store/columns.js';
 import { openPglite } from '../src/store/pglite.js';
 import { openPostgres } from '../src/store/postgres.js';
-import { readSnapshot, SNAPSHOT_FILE, snapshotStamp } from '../src/store/snapshot.js';
+import { readSnapshot, readStoredSnapshot, SNAPSHOT_FILE, snapshotStamp, writeStoredSnapshot } from '../src/store/snapshot.js';
 import { SNAPSHOT_AFTER, Store } from '../src/store/store.js';
 import { customer, dpor, line, partner, passes, person, program, programHistory, revision, day } from './support/builders.js';
 import { storeEngines, type Engine } from './support/stores.js';
@@ -448,13 +448,87 @@ describe('the columnar snapshot of an embedded store', () => {
     }
   });
 
-  it('is not kept for a store in memory or on a server', async () => {
+  it('is not kept for a store in memory', async () => {
     const memory = await Store.open({ dataDir: 'memory://' });
     try {
       await memory.import([{ incoming: MIXED, source: 'mixed.json' }], programHistory);
       expect(rowsOf(await memory.columns(programHistory))).toEqual(rowsOf(columnsOf(validated(await memory.read()))));
     } finally {
       await memory.close();
+    }
+  });
+});
+
+describe('the columnar snapshot of a server store', () => {
+  const server = ENGINES.find((e) => e.name === 'PostgreSQL')!;
+
+  it('is kept in its table by a read, used while the data stays, and never when stale or damaged', async () => {
+    const options = server.options();
+    const store = await Store.open(options);
+    const db = await openPostgres(options.databaseUrl!, options.schema);
+    const kept = async () =>
+      (await db.query<{ stamp: string; parts: number }>('SELECT min(stamp) AS stamp, count(*)::int AS parts FROM columns_snapshot'))[0]!;
+    try {
+      await store.import([{ incoming: MIXED, source: 'mixed.json' }], programHistory);
+      expect((await kept()).parts).toBe(0); // a small import leaves it to the next read
+      const expected = async () => rowsOf(columnsOf(validated(await store.read())));
+      const before = await expected();
+      expect(rowsOf(await store.columns(programHistory))).toEqual(before);
+      const { stamp } = await kept();
+      const [last] = (await store.batches()).slice(-1);
+      expect(stamp.startsWith(`${last!.batch}@`)).toBe(true);
+      const stored = await readStoredSnapshot(db);
+      expect('columns' in stored && rowsOf(withCatalog(stored.columns, programHistory))).toEqual(before);
+
+      // Used while the stamp holds: a row changed behind the store's back (never done by Attain) is not seen.
+      await db.exec("UPDATE partners SET name = 'changed behind the store' WHERE seq = (SELECT min(seq) FROM partners)");
+      expect(rowsOf(await store.columns(programHistory))).toEqual(before);
+
+      // An import makes it stale: the next read is the new data, and keeps it again.
+      await store.import([{ incoming: TRICKY, source: 'tricky.json' }], programHistory);
+      expect(await readStoredSnapshot(db)).toEqual({ unused: 'stale' });
+      const after = await expected();
+      expect(rowsOf(await store.columns(programHistory))).toEqual(after);
+      expect((await kept()).stamp).not.toBe(stamp);
+
+      // Damaged (a byte flipped, cut short, a part gone): read by SQL, kept again.
+      for (const damage of [
+        'UPDATE columns_snapshot SET data = set_byte(data, length(data) / 2, get_byte(data, length(data) / 2) # 64) WHERE part = 0',
+        'UPDATE columns_snapshot SET data = substring(data from 1 for 1000)',
+        'DELETE FROM columns_snapshot',
+      ]) {
+        await db.exec(damage);
+        expect(await readStoredSnapshot(db)).toHaveProperty('unused');
+        expect(rowsOf(await store.columns(programHistory))).toEqual(after);
+        expect('columns' in (await readStoredSnapshot(db))).toBe(true);
+      }
+    } finally {
+      await db.close();
+      await store.close();
+    }
+  });
+
+  it('is kept by the first read after an import of any size, and in parts reads back the same', async () => {
+    const options = server.options();
+    const store = await Store.open(options);
+    const db = await openPostgres(options.databaseUrl!, options.schema);
+    try {
+      const people = Array.from({ length: SNAPSHOT_AFTER }, (_, i) => person(`S-${i}`, i % 2 ? 'P-A' : 'P-B'));
+      await store.import([{ incoming: { ...MIXED, people: [...MIXED.people!, ...people] }, source: 'many.json' }], programHistory);
+      const whole = rowsOf(columnsOf(validated(await store.read())));
+      expect(await readStoredSnapshot(db)).toEqual({ unused: 'missing' });
+      expect(rowsOf(await store.columns(programHistory))).toEqual(whole);
+      const stored = await readStoredSnapshot(db);
+      expect('columns' in stored && rowsOf(withCatalog(stored.columns, programHistory))).toEqual(whole);
+      // Kept in parts of a thousand bytes, it reads back the same.
+      const read = await readStoreColumns(db);
+      await writeStoredSnapshot(db, read.stamp, read.columns, 1000);
+      expect((await db.query<{ parts: number }>('SELECT count(*)::int AS parts FROM columns_snapshot'))[0]!.parts).toBeGreaterThan(10);
+      const again = await readStoredSnapshot(db);
+      expect('columns' in again && rowsOf(withCatalog(again.columns, programHistory))).toEqual(whole);
+    } finally {
+      await db.close();
+      await store.close();
     }
   });
 });

@@ -179,6 +179,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'columns snapshot',
+    // A server's whole-store columns kept as the bytes of snapshot.ts, keyed by the
+    // data stamp they were read at: a server starts from them instead of reading
+    // every row (an embedded store keeps the same bytes in a file beside its data).
+    sql: `
+      CREATE TABLE columns_snapshot (
+        part integer PRIMARY KEY,
+        stamp text NOT NULL,
+        data bytea NOT NULL
+      );
+      ALTER TABLE columns_snapshot ALTER COLUMN data SET STORAGE EXTERNAL;
+    `,
+  },
 ];
 
 /** Applies every migration the store has not seen yet; returns the versions applied. */

@@ -25,7 +25,8 @@ import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, 
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { IdColumn } from '../engine/index.js';
-import type { StoreColumns } from './columns.js';
+import { copyTuples, DATA_STAMP_SQL, type StoreColumns } from './columns.js';
+import type { SqlClient } from './sql.js';
 
 export const SNAPSHOT_FILE = 'attain-columns.bin';
 const MAGIC = 'ATTNCOL1';
@@ -92,7 +93,12 @@ const align = (n: number) => Math.ceil(n / 8) * 8;
 const bytesOf = (a: Uint8Array | Int32Array | Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /** Writes the columns read at `stamp` as the folder's snapshot: a temporary file, synced, renamed over the old one. */
-export function writeSnapshot(dir: string, stamp: string, columns: StoreColumns): void {
+/**
+ * The snapshot's bytes, as pieces in order (prefix, header, the arrays and
+ * their padding): what the file holds, and what a server's store keeps in
+ * its `columns_snapshot` table (store.ts).
+ */
+export function encodeSnapshot(stamp: string, columns: StoreColumns): Uint8Array[] {
   if (!(columns.revenue.ids instanceof IdColumn) || !(columns.people.ids instanceof IdColumn))
     throw new Error('snapshot: ids must be packed columns');
   const arrays = arraysOf(columns);
@@ -125,19 +131,22 @@ export function writeSnapshot(dir: string, stamp: string, columns: StoreColumns)
   prefix.write(MAGIC, 0, 'latin1');
   prefix.writeUInt32LE(json.length, 8);
   prefix.writeUInt32LE(crc, 12);
+  return [
+    prefix,
+    json,
+    zeros.subarray(0, start - PREFIX - json.length),
+    ...arrays.flatMap(([, array]) => [bytesOf(array), zeros.subarray(0, align(array.byteLength) - array.byteLength)]),
+  ];
+}
 
+/** Writes the folder's snapshot: a temporary file, synced, renamed over the old one. */
+export function writeSnapshot(dir: string, stamp: string, columns: StoreColumns): void {
+  const pieces = encodeSnapshot(stamp, columns);
   removeLeftovers(dir);
   const temporary = join(dir, `${SNAPSHOT_FILE}.${process.pid}.tmp`);
   const fd = openSync(temporary, 'w', 0o600);
   try {
-    writeSync(fd, prefix);
-    writeSync(fd, json);
-    writeSync(fd, zeros.subarray(0, start - PREFIX - json.length));
-    for (const [, array] of arrays) {
-      const bytes = bytesOf(array);
-      for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
-      writeSync(fd, zeros.subarray(0, align(array.byteLength) - array.byteLength));
-    }
+    for (const bytes of pieces) for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
@@ -186,8 +195,13 @@ export function readSnapshot(dir: string, stamp: string): SnapshotRead {
   } catch {
     return { unused: 'missing' };
   }
+  return decodeSnapshot(file, stamp);
+}
+
+/** The columns a snapshot's bytes hold if they were written at `stamp` and are whole; why not otherwise. Never throws. */
+export function decodeSnapshot(bytes: Buffer, stamp: string): SnapshotRead {
   try {
-    return parse(file, stamp);
+    return parse(bytes, stamp);
   } catch {
     return { unused: 'corrupt' };
   }
@@ -323,4 +337,54 @@ function columnsOf(header: Header, arrays: Map<string, Uint8Array | Int32Array |
       day: i32('examPasses.day', passes),
     },
   };
+}
+
+/**
+ * A server's store keeps the same bytes in its `columns_snapshot` table
+ * (migration 7), in parts well under PostgreSQL's 1 GB limit on a value,
+ * stored uncompressed (compressing 300 MB costs seconds and saves little on
+ * typed arrays). Reading them back is one binary COPY of a few rows: the
+ * server sends stored bytes instead of computing eleven million rows' hashes
+ * and packing them, which is what took the time.
+ */
+const PART_BYTES = 64 * 2 ** 20;
+
+/** The columns of the server's stored snapshot, if it was written at the stamp of the data as it is now. */
+export async function readStoredSnapshot(db: SqlClient): Promise<SnapshotRead> {
+  return db.transaction(async (tx) => {
+    await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    const [row] = await tx.query<{ now: string; kept: string | null }>(
+      `SELECT (${DATA_STAMP_SQL}) AS now, (SELECT stamp FROM columns_snapshot WHERE part = 0) AS kept`,
+    );
+    if (!row || row.kept === null || !tx.copyTo) return { unused: 'missing' };
+    if (row.kept !== row.now) return { unused: 'stale' };
+    const parts = copyTuples(await tx.copyTo('SELECT data FROM columns_snapshot ORDER BY part'));
+    const bytes: Uint8Array[] = [];
+    for (const [data] of parts) {
+      if (!data) return { unused: 'corrupt' };
+      bytes.push(data);
+    }
+    return decodeSnapshot(Buffer.concat(bytes), row.now);
+  });
+}
+
+/**
+ * Stores the snapshot of the data read at `stamp`, unless the data changed
+ * since (a newer one is due) or another process is storing one right now.
+ */
+export async function writeStoredSnapshot(db: SqlClient, stamp: string, columns: StoreColumns, partBytes = PART_BYTES): Promise<void> {
+  const bytes = Buffer.concat(encodeSnapshot(stamp, columns));
+  await db.transaction(async (tx) => {
+    const [row] = await tx.query<{ free: boolean; now: string }>(
+      `SELECT pg_try_advisory_xact_lock(hashtext('attain.columns'), hashtext(current_schema())) AS free, (${DATA_STAMP_SQL}) AS now`,
+    );
+    if (!row?.free || row.now !== stamp) return;
+    await tx.exec('DELETE FROM columns_snapshot');
+    for (let part = 0; part * partBytes < bytes.length; part++)
+      await tx.query('INSERT INTO columns_snapshot (part, stamp, data) VALUES ($1, $2, $3)', [
+        part,
+        stamp,
+        bytes.subarray(part * partBytes, (part + 1) * partBytes),
+      ]);
+  });
 }

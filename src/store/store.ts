@@ -31,7 +31,7 @@ import {
 import { StoreLock } from './lock.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
-import { readSnapshot, writeSnapshot } from './snapshot.js';
+import { readSnapshot, readStoredSnapshot, writeSnapshot, writeStoredSnapshot, type SnapshotRead } from './snapshot.js';
 import type { SqlClient } from './sql.js';
 import { COLLECTIONS, selectAsField, TABLES } from './tables.js';
 
@@ -78,6 +78,9 @@ async function lockImports(tx: SqlClient): Promise<void> {
  * columnar snapshot once it has committed (a read of the whole store); after
  * a smaller one the snapshot is stale until the next whole-store read
  * rewrites it, so that one new record does not cost a read of everything.
+ * A server's store keeps its snapshot from the first whole-store read after
+ * an import, whatever its size: reading a server by SQL costs seconds, not
+ * the minute it costs PGlite, and the import's own time stays the import's.
  */
 export const SNAPSHOT_AFTER = 10_000;
 
@@ -177,7 +180,7 @@ export class Store {
     }
     // Committed: a large import leaves the columns a server starts from ready (a failure here loses nothing).
     const written = reports.reduce((n, r) => n + r.added + r.updated, 0);
-    if (this.snapshotDir && written >= SNAPSHOT_AFTER) await this.writeColumnsSnapshot(this.snapshotDir).catch(() => undefined);
+    if (this.snapshotDir && written >= SNAPSHOT_AFTER) await this.writeColumnsSnapshot().catch(() => undefined);
     return reports;
   }
 
@@ -230,23 +233,32 @@ export class Store {
   }
 
   private async storeColumns(options: ColumnsOptions): Promise<StoreColumns> {
-    const dir = options.snapshot === false ? undefined : this.snapshotDir;
-    if (!dir) return (await readStoreColumns(this.db, options)).columns;
-    const [now] = await this.db.query<{ stamp: string }>(DATA_STAMP_SQL);
-    const kept = readSnapshot(dir, now!.stamp);
+    if (options.snapshot === false || !this.keepsSnapshot) return (await readStoreColumns(this.db, options)).columns;
+    const dir = this.snapshotDir;
+    let kept: SnapshotRead;
+    if (dir) {
+      const [now] = await this.db.query<{ stamp: string }>(DATA_STAMP_SQL);
+      kept = readSnapshot(dir, now!.stamp);
+    } else kept = await readStoredSnapshot(this.db);
     if ('columns' in kept) return kept.columns;
     const read = await readStoreColumns(this.db, options);
-    try {
-      writeSnapshot(dir, read.stamp, read.columns);
-    } catch {
-      // a folder that cannot take the file: the next read is by SQL again
-    }
+    // A store that cannot take the snapshot is read by SQL again next time.
+    await this.keepSnapshot(read).catch(() => undefined);
     return read.columns;
   }
 
-  private async writeColumnsSnapshot(dir: string): Promise<void> {
-    const read = await readStoreColumns(this.db);
-    writeSnapshot(dir, read.stamp, read.columns);
+  /** An embedded store in a folder keeps its snapshot in a file, a server in a table; a store in memory keeps none. */
+  private get keepsSnapshot(): boolean {
+    return this.snapshotDir !== undefined || this.db.sessions !== undefined;
+  }
+
+  private async keepSnapshot(read: { stamp: string; columns: StoreColumns }): Promise<void> {
+    if (this.snapshotDir) writeSnapshot(this.snapshotDir, read.stamp, read.columns);
+    else await writeStoredSnapshot(this.db, read.stamp, read.columns);
+  }
+
+  private async writeColumnsSnapshot(): Promise<void> {
+    await this.keepSnapshot(await readStoreColumns(this.db));
   }
 
   /** One partner's neighbourhood (neighbourhood.ts) as a dataset file: what plan, forecast and timeline need; or several partners' together. */
