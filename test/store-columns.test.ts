@@ -526,6 +526,15 @@ describe('the columnar snapshot of a server store', () => {
       expect((await db.query<{ parts: number }>('SELECT count(*)::int AS parts FROM columns_snapshot'))[0]!.parts).toBeGreaterThan(10);
       const again = await readStoredSnapshot(db);
       expect('columns' in again && rowsOf(withCatalog(again.columns, programHistory))).toEqual(whole);
+      // Parts swapped, or one gone from the middle: not used.
+      await db.exec(
+        'UPDATE columns_snapshot SET part = -1 WHERE part = 0; UPDATE columns_snapshot SET part = 0 WHERE part = 1; UPDATE columns_snapshot SET part = 1 WHERE part = -1',
+      );
+      expect(await readStoredSnapshot(db)).toEqual({ unused: 'corrupt' });
+      await db.exec('DELETE FROM columns_snapshot WHERE part = 5');
+      expect(await readStoredSnapshot(db)).toEqual({ unused: 'corrupt' });
+      expect(rowsOf(await store.columns(programHistory))).toEqual(whole);
+      expect('columns' in (await readStoredSnapshot(db))).toBe(true);
     } finally {
       await db.close();
       await store.close();

@@ -762,7 +762,7 @@ function dimensionOf(own: Int32Array, rows: number): HashIndex {
  * more reading the very same snapshot (pg_export_snapshot): several
  * backends read at once, one snapshot.
  */
-async function withSessions<T>(
+export async function withSessions<T>(
   db: SqlClient,
   tx: SqlClient,
   count: number,

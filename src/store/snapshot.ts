@@ -25,7 +25,7 @@ import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, 
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { IdColumn } from '../engine/index.js';
-import { copyTuples, DATA_STAMP_SQL, type StoreColumns } from './columns.js';
+import { copyTuples, DATA_STAMP_SQL, withSessions, type StoreColumns } from './columns.js';
 import type { SqlClient } from './sql.js';
 
 export const SNAPSHOT_FILE = 'attain-columns.bin';
@@ -341,30 +341,39 @@ function columnsOf(header: Header, arrays: Map<string, Uint8Array | Int32Array |
 
 /**
  * A server's store keeps the same bytes in its `columns_snapshot` table
- * (migration 7), in parts well under PostgreSQL's 1 GB limit on a value,
- * stored uncompressed (compressing 300 MB costs seconds and saves little on
- * typed arrays). Reading them back is one binary COPY of a few rows: the
- * server sends stored bytes instead of computing eleven million rows' hashes
- * and packing them, which is what took the time.
+ * (migration 7), in parts (16 MB; PostgreSQL takes at most 1 GB in a value),
+ * stored uncompressed (compressing 300 MB of typed arrays costs seconds and
+ * saves little). They come back through binary COPY on two connections
+ * sharing one snapshot, the parts dealt between them: most of a read is the
+ * server putting each value together from its TOAST chunks, which the two
+ * backends do side by side. Either way the server sends stored bytes
+ * instead of computing eleven million rows' hashes and packing them, which
+ * is what a read by SQL spends its time on.
  */
-const PART_BYTES = 64 * 2 ** 20;
+const PART_BYTES = 16 * 2 ** 20;
+const READING_SESSIONS = 2;
 
 /** The columns of the server's stored snapshot, if it was written at the stamp of the data as it is now. */
 export async function readStoredSnapshot(db: SqlClient): Promise<SnapshotRead> {
   return db.transaction(async (tx) => {
     await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    const [row] = await tx.query<{ now: string; kept: string | null }>(
-      `SELECT (${DATA_STAMP_SQL}) AS now, (SELECT stamp FROM columns_snapshot WHERE part = 0) AS kept`,
+    const [row] = await tx.query<{ now: string; kept: string | null; parts: number; last: number | null }>(
+      `SELECT (${DATA_STAMP_SQL}) AS now, (SELECT stamp FROM columns_snapshot WHERE part = 0) AS kept,
+              (SELECT count(*)::int FROM columns_snapshot) AS parts, (SELECT max(part) FROM columns_snapshot) AS last`,
     );
     if (!row || row.kept === null || !tx.copyTo) return { unused: 'missing' };
     if (row.kept !== row.now) return { unused: 'stale' };
-    const parts = copyTuples(await tx.copyTo('SELECT data FROM columns_snapshot ORDER BY part'));
-    const bytes: Uint8Array[] = [];
-    for (const [data] of parts) {
-      if (!data) return { unused: 'corrupt' };
-      bytes.push(data);
-    }
-    return decodeSnapshot(Buffer.concat(bytes), row.now);
+    if (row.last !== row.parts - 1) return { unused: 'corrupt' };
+    const count = Math.max(1, Math.min(READING_SESSIONS, db.sessions ?? 1, row.parts));
+    const outputs = await withSessions(db, tx, count, (sessions) =>
+      Promise.all(
+        sessions.map((session, i) => session.copyTo!(`SELECT data FROM columns_snapshot WHERE part % ${count} = ${i} ORDER BY part`)),
+      ),
+    );
+    const parts: Uint8Array[] = [];
+    outputs.forEach((output, i) => copyTuples(output).forEach(([data], k) => data && (parts[k * count + i] = data)));
+    for (let p = 0; p < row.parts; p++) if (!parts[p]) return { unused: 'corrupt' };
+    return decodeSnapshot(Buffer.concat(parts), row.now);
   });
 }
 
