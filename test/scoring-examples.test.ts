@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import {
   compareRational,
   monthIndex,
+  qualificationWindow,
+  scoreOutlook,
   rational,
   scorePartner,
   scoredVersionOn,
@@ -388,5 +390,43 @@ describe('Partner Capability Score (spec §B.8)', () => {
     const count = (m: string) =>
       metric(scorePartner(v, data, 'P', monthIndex(m)), 'business-applications', 'intermediate-certifications').value;
     expect([count('2023-11'), count('2023-12')]).toEqual(['1', '0']);
+  });
+});
+
+describe('the way to the next band', () => {
+  it('A-Ex2, Silver to Gold: 2 points, and what each metric would need alone', () => {
+    const report = scorePartner(version('2020-11-30'), datasetOf(aEx2(27), versions), 'P', monthIndex('2020-11'));
+    const fo = report.paths.find((p) => p.id === 'finance-and-operations')!;
+    expect(fo.nextBand && [fo.nextBand.id, toDecimalText(fo.nextBand.pointsNeeded)]).toEqual(['gold', '2']);
+    expect(fo.routes.map((r) => [r.metric, r.value, r.more, r.costUnit])).toEqual([
+      ['net-customer-adds', '3', '1', 'customers'],
+      ['developers', '5', '2', 'people'],
+      ['new-large-deployments', '3', '1', 'deployments'],
+      ['monthly-active-user-growth', '17', '8', 'active-users'],
+    ]);
+  });
+});
+
+describe('qualification window and outlook', () => {
+  it('A-Ex2 held at November 2020: Silver until the March 2021 adds leave the window', () => {
+    const outlook = scoreOutlook(versions, datasetOf(aEx2(27), versions), 'P', monthIndex('2020-11'), 6);
+    expect(outlook.months.map((m) => [m.month, m.version, m.band])).toEqual([
+      ['2020-11', '2020-09-16', 'silver'],
+      ['2020-12', '2020-12-16', 'silver'],
+      ['2021-01', '2020-12-16', 'silver'],
+      ['2021-02', '2021-02-03', 'silver'],
+      ['2021-03', '2021-02-03', null],
+      ['2021-04', '2021-02-03', null],
+      ['2021-05', '2021-02-03', null],
+    ]);
+    expect(outlook.firstDrop).toEqual({ month: '2021-03', from: 'silver', to: null });
+  });
+  it('from 2023-09-19 a partner qualified at one month-end of the last six is qualified', () => {
+    const data = datasetOf(bEx4(), versions);
+    const later = qualificationWindow(versions, data, 'P', monthIndex('2024-03'))!;
+    expect([later.from, later.to, later.band]).toEqual(['2023-10', '2024-03', 'qualified']);
+    expect(later.months.map((m) => m.band)).toEqual(['qualified', null, null, null, null, null]);
+    const before = qualificationWindow(versions, data, 'P', monthIndex('2023-08'))!;
+    expect([before.from, before.to]).toEqual(['2023-08', '2023-08']);
   });
 });

@@ -1,6 +1,7 @@
 export * from './dataset.js';
 export * from './months.js';
-export { nextValue, pointsOf, type PointsRule } from './points.js';
+export { nextValue, pointsOf, valueForPoints, type PointsRule } from './points.js';
+export * from './outlook.js';
 export {
   compare as compareRational,
   parseRational,

@@ -35,6 +35,31 @@ export function pointsOf(rule: PointsRule, value: Rational, full: Rational | und
 }
 
 /**
+ * The least value, a whole multiple of `granularity`, that earns at least
+ * `target` points; undefined when the metric cannot score or `target` is
+ * beyond its maximum.
+ */
+export function valueForPoints(
+  rule: PointsRule,
+  full: Rational | undefined,
+  target: Rational,
+  granularity: Rational,
+): Rational | undefined {
+  if (full === undefined || compare(target, rule.max) > 0) return undefined;
+  const step = rule.rounding.mode === 'none' ? rational(1) : rule.rounding.step;
+  // Rounded to the nearest, half a step below the target is enough.
+  const raw = rule.rounding.mode === 'nearest' ? sub(target, div(step, rational(2))) : target;
+  let needed: Rational;
+  if (rule.partial === 'all-or-nothing' || compare(raw, rule.max) >= 0) needed = full;
+  else if (rule.partial === 'per-unit') needed = rule.perUnit && compare(rule.perUnit, ZERO) > 0 ? min(full, div(raw, rule.perUnit)) : full;
+  else needed = min(full, div(mul(full, raw), rule.max));
+  let candidate = mul(rational(ceil(div(needed, granularity))), granularity);
+  // The inverse is exact: the loop only guards the ceiling to the granularity.
+  while (compare(pointsOf(rule, candidate, full), target) < 0) candidate = add(candidate, granularity);
+  return candidate;
+}
+
+/**
  * The least value, a whole multiple of `granularity`, that earns more points
  * than `value` does (the next whole point, or the next step of rounding, or
  * the maximum if nearer); undefined at the maximum or when the metric cannot score.
@@ -45,14 +70,5 @@ export function nextValue(rule: PointsRule, value: Rational, full: Rational | un
   if (compare(now, rule.max) >= 0) return undefined;
   const step = rule.rounding.mode === 'none' ? rational(1) : rule.rounding.step;
   const target = min(rule.max, mul(rational(floor(div(now, step)) + 1n), step));
-  // Rounded to the nearest, half a step below the target is enough.
-  const raw = rule.rounding.mode === 'nearest' ? sub(target, div(step, rational(2))) : target;
-  let needed: Rational;
-  if (rule.partial === 'all-or-nothing' || compare(raw, rule.max) >= 0) needed = full;
-  else if (rule.partial === 'per-unit') needed = rule.perUnit && compare(rule.perUnit, ZERO) > 0 ? min(full, div(raw, rule.perUnit)) : full;
-  else needed = min(full, div(mul(full, raw), rule.max));
-  let candidate = mul(rational(ceil(div(needed, granularity))), granularity);
-  // The inverse is exact: the loop only guards the ceiling to the granularity.
-  while (compare(pointsOf(rule, candidate, full), now) <= 0) candidate = add(candidate, granularity);
-  return candidate;
+  return valueForPoints(rule, full, target, granularity);
 }

@@ -7,7 +7,7 @@
  */
 import { type IsoDate, daysInMonth } from '../calendar.js';
 import { monthText, type MonthIndex } from './months.js';
-import { nextValue, pointsOf, type PointsRule } from './points.js';
+import { nextValue, pointsOf, valueForPoints, type PointsRule } from './points.js';
 import {
   add,
   ceil,
@@ -80,6 +80,10 @@ export interface PathScore {
   readonly belowMinimum: readonly string[];
   /** The next band and the points it needs; null at the top. */
   readonly nextBand: { readonly id: string; readonly pointsNeeded: Rational } | null;
+  /** Ways to the next band through one metric alone: the value that metric needs and what it costs (definition order; units differ). */
+  readonly routes: readonly ({ readonly metric: string } & NextPoint)[];
+  /** For each metric keeping the path from any band: its next point (null when it cannot score, e.g. under its gate). */
+  readonly toMinimum: readonly { readonly metric: string; readonly next: NextPoint | null }[];
 }
 
 export interface ScoreReport {
@@ -390,7 +394,7 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
       }
     };
 
-    const metrics = path.metrics.map((metric): MetricScore => {
+    const scored = path.metrics.map((metric): { score: MetricScore; rule: PointsRule; m: Measure } => {
       const m = measure(metric);
       measured.set(metric.id, m);
       const rule: PointsRule = {
@@ -412,7 +416,7 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
           costUnit: cost.unit,
         };
       }
-      return {
+      const score: MetricScore = {
         id: metric.id,
         kind: metric.kind,
         unit: m.unit,
@@ -424,7 +428,21 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
         note: m.note,
         details: m.details,
       };
+      return { score, rule, m };
     });
+    const metrics = scored.map((x) => x.score);
+    /** What earning `target` points in one metric costs, as the next point's cost is said. */
+    const costTo = ({ rule, m }: (typeof scored)[number], target: Rational): NextPoint | undefined => {
+      const value = valueForPoints(rule, m.full, target, m.granularity);
+      if (value === undefined) return undefined;
+      const cost = m.cost ? m.cost(value) : { more: sub(value, m.value), unit: m.unit };
+      return {
+        value: toDecimalText(value, 4),
+        points: toDecimalText(pointsOf(rule, value, m.full), 4),
+        more: toDecimalText(cost.more, 4),
+        costUnit: cost.unit,
+      };
+    };
     const total = metrics.reduce((sum, m) => add(sum, m.points), ZERO);
     const minimum = version.minimumPerMetric;
     const belowMinimum = minimum
@@ -440,7 +458,18 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
     const band = reached.at(-1)?.id ?? null;
     const above = bands.find((b) => compare(total, exact(b.from)) < 0);
     const nextBand = above ? { id: above.id, pointsNeeded: sub(exact(above.from), total) } : null;
-    return { id: path.id, metrics, total, band, belowMinimum, nextBand };
+    // Single-metric routes to the next band: the points it needs, earned in one metric, where that metric has room for them.
+    const routes = nextBand
+      ? scored.flatMap((x) => {
+          const cost = costTo(x, add(x.score.points, nextBand.pointsNeeded));
+          return cost ? [{ metric: x.score.id, ...cost }] : [];
+        })
+      : [];
+    // What lifts each metric at or under the minimum: its next point.
+    const toMinimum = scored
+      .filter((x) => belowMinimum.includes(x.score.id))
+      .map((x) => ({ metric: x.score.id, next: x.score.next ?? null }));
+    return { id: path.id, metrics, total, band, belowMinimum, nextBand, routes, toMinimum };
   });
 
   const rank = (band: string | null): number =>
