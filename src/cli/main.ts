@@ -26,6 +26,7 @@ import {
   type UsersTokensCommandOptions,
 } from './commands/users.js';
 import { runSchema } from './commands/schema.js';
+import { runScore, type ScoreCommandOptions } from './commands/score.js';
 import { runServe, type ServeCommandOptions } from './commands/serve.js';
 import { runStart, type StartCommandOptions } from './commands/start.js';
 import { MAX_TOKEN_DAYS, ROLES } from '../store/accounts.js';
@@ -128,6 +129,20 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .addOption(new Option('--step <step>', 'interval between dates').choices(['month', 'week']).default('month'))
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table')),
   ).action((dataset: string | undefined, options: TimelineCommandOptions) => runTimeline(dataset, options, io, tr));
+
+  localized(
+    program
+      .command('score')
+      .description(
+        "a partner's points under the scored rules in force in a month (Partner Contribution Indicators, Partner Capability Score)",
+      )
+      .argument('<records>', 'scoring records JSON file (tenants, subscriptions, billing, usage, associations, people…)')
+      .requiredOption('--partner <id>', 'the partner to score')
+      .requiredOption('--month <month>', 'the evaluation month M, YYYY-MM: the latest month whose data counts')
+      .option('--scored-program <path>', 'scored program definition folder (default: the bundled one)')
+      .option('--program-version <date>', 'score by the version taking effect on this date instead of the one in force')
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
+  ).action((records: string, options: ScoreCommandOptions) => runScore(records, options, io, tr));
 
   localized(
     program

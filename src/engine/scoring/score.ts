@@ -563,3 +563,26 @@ export function segmentOf(version: ScoredVersionDefinition, index: Index, partne
 }
 
 export { Index as ScoringIndex };
+
+/** Points for JSON: decimal text (four places) and the exact fraction ("20/3"). */
+export interface JsonPoints {
+  readonly decimal: string;
+  readonly exact: string;
+}
+
+function jsonPoints(r: Rational): JsonPoints {
+  return { decimal: toDecimalText(r, 4), exact: r.den === 1n ? r.num.toString() : `${r.num}/${r.den}` };
+}
+
+/** A score report as JSON can hold it: fractions as text, never floats. */
+export function scoreReportJson(report: ScoreReport) {
+  return {
+    ...report,
+    paths: report.paths.map((p) => ({
+      ...p,
+      total: jsonPoints(p.total),
+      nextBand: p.nextBand && { id: p.nextBand.id, pointsNeeded: jsonPoints(p.nextBand.pointsNeeded) },
+      metrics: p.metrics.map((m) => ({ ...m, points: jsonPoints(m.points), max: jsonPoints(m.max) })),
+    })),
+  };
+}

@@ -1,0 +1,68 @@
+/** `attain score <records.json>`: a partner's points under the scored version in force in a month (PCI, PCS). */
+import {
+  InvalidInputError,
+  isMonth,
+  lastDayOf,
+  monthIndex,
+  problem,
+  qualificationWindow,
+  scoredVersionOn,
+  scorePartner,
+  scoreReportJson,
+  validateScoringRecords,
+  type ScoringRecords,
+} from '../../engine/index.js';
+import { readJsonFile } from '../../files/dataset-file.js';
+import { readScoredDefinitions } from '../../files/scored-files.js';
+import type { Translator } from '../../i18n/index.js';
+import { renderScoreTable } from '../../render/score-table.js';
+import type { CliIo } from '../io.js';
+import { UsageError } from '../usage-error.js';
+
+export interface ScoreCommandOptions {
+  readonly partner: string;
+  readonly month: string;
+  readonly scoredProgram?: string | undefined;
+  readonly programVersion?: string | undefined;
+  readonly format: string;
+}
+
+export function runScore(path: string, options: ScoreCommandOptions, io: CliIo, tr: Translator): void {
+  if (!isMonth(options.month))
+    throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(options.month) })]);
+  const read = readScoredDefinitions(options.scoredProgram);
+  if (!read.ok) throw new InvalidInputError(options.scoredProgram ?? 'definitions/microsoft-business-applications', read.problems);
+  const versions = read.versions;
+  const raw = readJsonFile(path);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new InvalidInputError(path, [problem('dataset', '', 'datasetNotObject', { collection: 'partners' })]);
+  const workloads = new Set(versions.flatMap((v) => v.workloads.flatMap((w) => [w.id, ...w.products])));
+  const validated = validateScoringRecords(raw as ScoringRecords, {
+    products: workloads,
+    workloads,
+    associationTypes: new Set(versions.flatMap((v) => v.associationTypes)),
+    countries: new Set(versions.flatMap((v) => Object.keys(v.countries))),
+  });
+  if (!validated.ok) throw new InvalidInputError(path, validated.problems);
+  const data = validated.dataset;
+  if (!data.partners.has(options.partner)) {
+    throw new UsageError([problem('--partner', '', 'notAPartner', { id: options.partner, dataset: path })]);
+  }
+  const month = monthIndex(options.month);
+  const dates = versions.map((v) => v.effectiveFrom).join(', ');
+  const program = versions[0]?.id ?? '';
+  const forced = options.programVersion;
+  const version = forced === undefined ? scoredVersionOn(versions, lastDayOf(month)) : versions.find((v) => v.effectiveFrom === forced);
+  if (!version) {
+    throw new UsageError([
+      forced === undefined
+        ? problem('--month', '', 'beforeFirstVersion', { date: lastDayOf(month), program, dates, flag: '--program-version' })
+        : problem('--program-version', '', 'notAVersion', { value: forced, program, dates }),
+    ]);
+  }
+  const report = scorePartner(version, data, options.partner, month);
+  const window = qualificationWindow(versions, data, options.partner, month);
+  if (options.format === 'json')
+    io.stdout(`${JSON.stringify({ ...scoreReportJson(report), qualificationWindow: window ?? null }, null, 2)}\n`);
+  else io.stdout(renderScoreTable(report, version, window, tr));
+}

@@ -1,0 +1,71 @@
+/**
+ * `attain score`: a partner's points under the scored version in force in a
+ * month, as a table in the user's language or as JSON, with bad input refused (exit 2).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+
+const EXAMPLE = 'examples/business-applications-scored.json';
+
+describe('attain score', () => {
+  it('scores the PCI example: the path totals, the band, the next point and the routes to Gold', async () => {
+    const { code, stdout, stderr } = await runCli(['score', EXAMPLE, '--partner', 'P-FABRIKAM', '--month', '2020-11']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('P-FABRIKAM, month 2020-11 (developed), rules in effect from Sep 16, 2020');
+    expect(stdout).toContain('Band: Silver');
+    expect(stdout).toContain('Finance and Operations: 78 of 100 points, Silver');
+    expect(stdout).toMatch(/Net customer adds\s+2 customers\s+3 customers\s+6\.67 of 10\s+1 customer more \(10 points\)/);
+    expect(stdout).toContain('Gold needs 2 more points');
+    expect(stdout).toContain('Monthly active user growth: 8 active users more');
+  });
+  it('scores the PCS example in French, with the qualification window', async () => {
+    const { code, stdout } = await runCli(['score', EXAMPLE, '--partner', 'P-CONTOSO', '--month', '2023-10', '--locale', 'fr-FR']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Palier : Qualifié');
+    expect(stdout).toContain('Période de qualification du 2023-05 au 2023-10 : Qualifié');
+    expect(stdout).toContain('Applications métier : 71,43 points sur 100, Qualifié');
+  });
+  it('gives JSON with exact fractions', async () => {
+    const { code, stdout } = await runCli(['score', EXAMPLE, '--partner', 'P-CONTOSO', '--month', '2023-10', '--format', 'json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as {
+      band: string;
+      segment: string;
+      paths: { total: { exact: string; decimal: string } }[];
+      qualificationWindow: { band: string };
+    };
+    expect([report.band, report.segment, report.paths[0]!.total, report.qualificationWindow.band]).toEqual([
+      'qualified',
+      'enterprise',
+      { decimal: '71.4286', exact: '500/7' },
+      'qualified',
+    ]);
+  });
+  it('refuses a month before the first scored version, an unknown partner and a bad month', async () => {
+    const early = await runCli(['score', EXAMPLE, '--partner', 'P-CONTOSO', '--month', '2019-01']);
+    expect([early.code, early.stderr]).toEqual([
+      2,
+      expect.stringContaining('is before the first version of microsoft-business-applications'),
+    ]);
+    const nobody = await runCli(['score', EXAMPLE, '--partner', 'P-NOBODY', '--month', '2023-10']);
+    expect([nobody.code, nobody.stderr]).toEqual([2, expect.stringContaining('"P-NOBODY" is not a partner')]);
+    const month = await runCli(['score', EXAMPLE, '--partner', 'P-CONTOSO', '--month', '2023-13']);
+    expect(month.code).toBe(2);
+  });
+  it('names the record and the field of each problem of the records', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attain-score-'));
+    const file = join(dir, 'records.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ partners: [{ id: 'P', country: 'US' }], usage: [{ tenantId: 'T', workload: 'SALES', month: '2023-1', units: 1 }] }),
+    );
+    const { code, stderr } = await runCli(['score', file, '--partner', 'P', '--month', '2023-10']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('usage[0]');
+    expect(stderr).toContain('month');
+  });
+});
