@@ -430,3 +430,61 @@ describe('qualification window and outlook', () => {
     expect([before.from, before.to]).toEqual(['2023-08', '2023-08']);
   });
 });
+
+describe('the minimum per metric (OQ-B6)', () => {
+  const v = version('2023-10-31');
+  /** 70 points with usage growth at 0.5%: above zero unrounded, zero when floored. */
+  function nearlyZero(): Records {
+    const r = emptyRecords();
+    r.partners.push({ id: 'P', country: 'US' });
+    for (let i = 1; i <= 5; i++) bill(r, tenantWith(r, `N${i}`, 'SALES', 'P', 'DPOR'), '2023-10', '250');
+    peopleHolding(r, 'P', 5, 'data-analyst-associate');
+    peopleHolding(r, 'P', 2, 'power-platform-solution-architect-expert');
+    // Five deployments now (5,000 each), none a year ago (4,900 each), and 4,000 → 3,642.5 of Power BI: 28,500 → 28,642.5 (+0.5%).
+    for (let i = 1; i <= 5; i++) {
+      tenantWith(r, `D${i}`, 'BUSINESS-CENTRAL', 'P', 'DPOR');
+      r.usage.push({ tenantId: `D${i}`, workload: 'BUSINESS-CENTRAL', month: '2023-10', units: 5 });
+      r.usage.push({ tenantId: `D${i}`, workload: 'BUSINESS-CENTRAL', month: '2022-10', units: '4.9' });
+    }
+    tenantWith(r, 'X', 'POWER-BI', 'P', 'PAL');
+    r.usage.push({ tenantId: 'X', workload: 'POWER-BI', month: '2023-10', units: '18.2125' });
+    r.usage.push({ tenantId: 'X', workload: 'POWER-BI', month: '2022-10', units: 20 });
+    return r;
+  }
+  const withGrowth = (
+    points: Partial<{ rounding: { mode: 'none' | 'floor' | 'nearest'; step: number } }>,
+    minimum: { points: number; strict: boolean },
+  ) => ({
+    ...v,
+    minimumPerMetric: minimum,
+    paths: v.paths.map((p) => ({
+      ...p,
+      metrics: p.metrics.map((m) => (m.id === 'usage-growth' ? { ...m, points: { ...m.points, ...points } } : m)),
+    })),
+  });
+  const data = datasetOf(nearlyZero(), versions);
+  it('a metric at 0 points keeps the path from qualifying, whatever the total', () => {
+    const report = scorePartner(v, data, 'P', monthIndex('2023-10'));
+    expect(metric(report, 'business-applications', 'usage-growth').value).toBe('0.5');
+    expect([total(report, 'business-applications'), report.paths[0]!.belowMinimum, report.band]).toEqual(['70', ['usage-growth'], null]);
+    expect(report.paths[0]!.toMinimum).toEqual([
+      { metric: 'usage-growth', next: { value: '1', points: '1', more: '142.5', costUnit: 'consumption' } },
+    ]);
+  });
+  it('unrounded, 0.5 points is above zero (qualified) but not at least one point (not qualified)', () => {
+    const above = scorePartner(
+      withGrowth({ rounding: { mode: 'none', step: 1 } }, { points: 0, strict: true }),
+      data,
+      'P',
+      monthIndex('2023-10'),
+    );
+    expect([total(above, 'business-applications'), above.band]).toEqual(['70.5', 'qualified']);
+    const atLeastOne = scorePartner(
+      withGrowth({ rounding: { mode: 'none', step: 1 } }, { points: 1, strict: false }),
+      data,
+      'P',
+      monthIndex('2023-10'),
+    );
+    expect(atLeastOne.band).toBeNull();
+  });
+});
