@@ -69,3 +69,35 @@ describe('attain score', () => {
     expect(stderr).toContain('month');
   });
 });
+
+describe('attain score --outlook', () => {
+  it('says when the band is lost if nothing new arrives', async () => {
+    const { code, stdout } = await runCli(['score', EXAMPLE, '--partner', 'P-FABRIKAM', '--month', '2020-11', '--outlook', '6']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Silver is lost in 2021-03 (then: no band)');
+  });
+  it('gives each month ahead in JSON', async () => {
+    const { stdout } = await runCli([
+      'score',
+      EXAMPLE,
+      '--partner',
+      'P-FABRIKAM',
+      '--month',
+      '2020-11',
+      '--outlook',
+      '3',
+      '--format',
+      'json',
+    ]);
+    const report = JSON.parse(stdout) as {
+      outlook: { months: { month: string; version: string; band: string | null }[]; firstDrop: unknown };
+    };
+    expect(report.outlook.months.map((m) => [m.month, m.version, m.band])).toEqual([
+      ['2020-11', '2020-09-16', 'silver'],
+      ['2020-12', '2020-12-16', 'silver'],
+      ['2021-01', '2020-12-16', 'silver'],
+      ['2021-02', '2021-02-03', 'silver'],
+    ]);
+    expect(report.outlook.firstDrop).toBeNull();
+  });
+});

@@ -141,6 +141,7 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .requiredOption('--month <month>', 'the evaluation month M, YYYY-MM: the latest month whose data counts')
       .option('--scored-program <path>', 'scored program definition folder (default: the bundled one)')
       .option('--program-version <date>', 'score by the version taking effect on this date instead of the one in force')
+      .option('--outlook <months>', 'score the months ahead with nothing new, and say when the band is lost', wholeNumber(1, 60))
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
   ).action((records: string, options: ScoreCommandOptions) => runScore(records, options, io, tr));
 

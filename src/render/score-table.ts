@@ -7,6 +7,7 @@ import {
   type ScoredVersionDefinition,
   type ScoreReport,
   type WindowResult,
+  type Outlook,
 } from '../engine/index.js';
 import type { Translator } from '../i18n/index.js';
 import { BORDERLESS, indent, TABLE_STYLE } from './format.js';
@@ -26,6 +27,7 @@ export function renderScoreTable(
   version: ScoredVersionDefinition,
   window: WindowResult | undefined,
   tr: Translator,
+  outlook?: Outlook,
 ): string {
   const bandName = (id: string | null): string => {
     const band = version.bands.find((b) => b.id === id);
@@ -42,6 +44,14 @@ export function renderScoreTable(
   ];
   if (window && window.from !== window.to)
     lines.push(tr.t('cli.score.window', { from: window.from, to: window.to, band: bandName(window.band) }));
+  if (outlook && report.band !== null) {
+    const drop = outlook.firstDrop;
+    lines.push(
+      drop
+        ? tr.t('cli.score.outlookDrops', { band: bandName(report.band), month: drop.month, then: bandName(drop.to) })
+        : tr.t('cli.score.outlookHolds', { band: bandName(report.band), count: outlook.months.length - 1 }),
+    );
+  }
   for (const path of report.paths) {
     const definition = version.paths.find((p) => p.id === path.id)!;
     const max = path.metrics.reduce((s, m) => s + Number(toDecimalText(m.max, 4)), 0);

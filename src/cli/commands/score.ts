@@ -8,6 +8,7 @@ import {
   qualificationWindow,
   scoredVersionOn,
   scorePartner,
+  scoreOutlook,
   scoreReportJson,
   validateScoringRecords,
   type ScoringRecords,
@@ -24,6 +25,8 @@ export interface ScoreCommandOptions {
   readonly month: string;
   readonly scoredProgram?: string | undefined;
   readonly programVersion?: string | undefined;
+  /** Months ahead to score with nothing new: when the band is lost. */
+  readonly outlook?: number | undefined;
   readonly format: string;
 }
 
@@ -62,7 +65,19 @@ export function runScore(path: string, options: ScoreCommandOptions, io: CliIo, 
   }
   const report = scorePartner(version, data, options.partner, month);
   const window = qualificationWindow(versions, data, options.partner, month);
-  if (options.format === 'json')
-    io.stdout(`${JSON.stringify({ ...scoreReportJson(report), qualificationWindow: window ?? null }, null, 2)}\n`);
-  else io.stdout(renderScoreTable(report, version, window, tr));
+  const outlook = options.outlook === undefined ? undefined : scoreOutlook(versions, data, options.partner, month, options.outlook);
+  if (options.format === 'json') {
+    const ahead = outlook && {
+      months: outlook.months.map((m) => ({
+        month: m.month,
+        version: m.version,
+        band: m.band,
+        totals: scoreReportJson(m.report).paths.map((p) => ({ path: p.id, total: p.total })),
+      })),
+      firstDrop: outlook.firstDrop,
+    };
+    io.stdout(
+      `${JSON.stringify({ ...scoreReportJson(report), qualificationWindow: window ?? null, ...(ahead ? { outlook: ahead } : {}) }, null, 2)}\n`,
+    );
+  } else io.stdout(renderScoreTable(report, version, window, tr, outlook));
 }
