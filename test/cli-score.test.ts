@@ -101,3 +101,28 @@ describe('attain score --outlook', () => {
     expect(report.outlook.firstDrop).toBeNull();
   });
 });
+
+describe('attain docs --scored', () => {
+  it('states the PCI version of 2020-09-16: thresholds per market, all-or-nothing growth, bands and readings', async () => {
+    const { code, stdout } = await runCli(['docs', '--scored', '--program-version', '2020-09-16']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('partner-center/partner-contribution-indicators.md at 70c2ffb');
+    expect(stdout).toContain('| Net new revenue | 10 | developed: $300,000.00; developing: $150,000.00 | in proportion |');
+    expect(stdout).toContain('| Functional consultant growth | 15 |');
+    expect(stdout).toContain('none: all or nothing');
+    expect(stdout).toContain('- Gold: 80 points or more');
+    expect(stdout).toContain('**OQ-A8**');
+  });
+  it('states the PCS version in force in October 2023, in French and in Chinese', async () => {
+    const fr = await runCli(['docs', '--scored', '--as-of', '2023-10-01', '--locale', 'fr-FR']);
+    expect(fr.stdout).toContain('Chaque indicateur doit marquer plus de 0 points.');
+    expect(fr.stdout).toContain('| Croissance de l’utilisation | 30 | 30 % | proportionnels, arrondis à l’inférieur |');
+    const zh = await runCli(['docs', '--scored', '--as-of', '2023-10-01', '--locale', 'zh-TW']);
+    expect(zh.stdout).toContain('- 符合資格：70 分以上');
+  });
+  it('refuses a date before the first scored version', async () => {
+    const { code, stderr } = await runCli(['docs', '--scored', '--as-of', '2019-01-01']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('is before the first version of microsoft-business-applications');
+  });
+});

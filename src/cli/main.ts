@@ -154,7 +154,11 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .option('--out <file>', 'write to this file instead of standard output')
       .option('--as-of <date>', 'state the rules in force on this date (default: today)')
       .option('--program-version <date>', 'state the rules of the version taking effect on this date')
-      .option('--program <path>', 'program definition file or folder (default: the bundled definition)'),
+      .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
+      .option(
+        '--scored [folder]',
+        'the page of the scored version (PCI, PCS) instead: of the bundled scored definition, or of this folder',
+      ),
   ).action((options: Omit<DocsCommandOptions, 'locale'>) => runDocs({ ...options, locale: tr.locale }, io));
 
   withStoreFlags(
