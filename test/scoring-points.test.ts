@@ -176,6 +176,13 @@ describe('scoring records', () => {
     associationTypes: new Set(['DPOR']),
     countries: new Set(['US']),
   };
+  it('refuses an unknown collection and a collection that is not a list', () => {
+    const result = validateScoringRecords({ usage: {}, tenant: [] } as never, catalog);
+    expect(result.ok ? [] : result.problems.map((p) => `${p.record} ${p.field} ${p.code}`)).toEqual([
+      'dataset tenant unknownCollection',
+      'dataset usage collectionNotArray',
+    ]);
+  });
   it('keeps a dataset without them valid', () => {
     expect(validateScoringRecords({}, catalog).ok).toBe(true);
   });

@@ -112,9 +112,19 @@ export function validateScoringRecords(records: ScoringRecords, catalog: Scoring
     baselines: [],
   };
   const labels = new Map<string, string>();
+  for (const key of Object.keys(records)) {
+    if (!Object.hasOwn(scoringCollections, key)) {
+      problems.push(problem('dataset', key, 'unknownCollection', { field: key, expected: Object.keys(scoringCollections).join(', ') }));
+    }
+  }
   const parseAll = <K extends ScoringCollection>(name: K): void => {
-    const list = records[name] ?? [];
-    list.forEach((raw, index) => {
+    const value: unknown = records[name];
+    if (value === undefined) return;
+    if (!Array.isArray(value)) {
+      problems.push(problem('dataset', name, 'collectionNotArray', { collection: name, value: quote(value) }));
+      return;
+    }
+    (value as readonly unknown[]).forEach((raw, index) => {
       const idValue = typeof raw === 'object' && raw !== null && 'id' in raw ? (raw as { id: unknown }).id : undefined;
       const label = recordLabel(name, index, idValue);
       labels.set(`${name}:${index}`, label);
