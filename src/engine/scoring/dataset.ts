@@ -38,6 +38,15 @@ export const scoringCollections = {
   baselines: z.object({ partnerId: text, metric: text, kind: z.enum(['baseline', 'anniversary']), date: isoDate, count }).strict(),
 } as const;
 
+/** The whole records file, for the published JSON Schema: every collection optional. */
+export const scoringRecordsFile = z
+  .object(
+    Object.fromEntries(Object.entries(scoringCollections).map(([name, record]) => [name, z.array(record).optional()])) as {
+      [K in keyof typeof scoringCollections]: z.ZodOptional<z.ZodArray<(typeof scoringCollections)[K]>>;
+    },
+  )
+  .strict();
+
 export type ScoringCollection = keyof typeof scoringCollections;
 export type ScoringRecords = { readonly [K in ScoringCollection]?: readonly z.input<(typeof scoringCollections)[K]>[] };
 

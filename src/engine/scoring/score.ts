@@ -183,7 +183,6 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
   const certified = (certifications: readonly string[]): number => certifiedPeople(version, data, partnerId, certifications, asOf);
 
   const paths = version.paths.map((path): PathScore => {
-    const measured = new Map<string, Measure>();
     const measure = (metric: ScoredMetricDefinition): Measure => {
       const full = forSegment(metric.points.full, segment);
       const one = rational(1);
@@ -396,7 +395,6 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
 
     const scored = path.metrics.map((metric): { score: MetricScore; rule: PointsRule; m: Measure } => {
       const m = measure(metric);
-      measured.set(metric.id, m);
       const rule: PointsRule = {
         max: exact(metric.points.max),
         partial: metric.points.partial,
