@@ -4,7 +4,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { eraOn, monthIndex, scorePartner, scoredVersionOn, toDecimalText, type IsoDate, type ScoringRecords } from '../src/engine/index.js';
+import {
+  assembleScoredVersions,
+  eraOn,
+  monthIndex,
+  scorePartner,
+  scoredVersionOn,
+  toDecimalText,
+  type IsoDate,
+  type ScoringRecords,
+} from '../src/engine/index.js';
 import { readScoredDefinitions } from '../src/files/scored-files.js';
 import { datasetOf } from './support/scoring.js';
 
@@ -54,5 +63,26 @@ describe('the readings are documented (docs/rules.md, section 15)', () => {
   });
   it('every reading a version states is one of them', () => {
     for (const v of read.ok ? read.versions : []) for (const r of v.readings) expect(questions).toContain(r.question);
+  });
+});
+
+describe('a scored version that is wrong', () => {
+  it('names the file and the field', () => {
+    const broken = { ...(read.ok ? read.versions[0]! : {}), bands: [{ id: 'silver', name: { en: 'Silver' }, from: 1e21 }] };
+    const result = assembleScoredVersions([{ label: 'versions/broken.yaml', document: broken }]);
+    expect(result.ok ? [] : result.problems.map((p) => `${p.record} ${p.field}`)).toEqual(['versions/broken.yaml bands[0].from']);
+  });
+  it('refuses a metric naming an unknown certification, and a growth metric of no count', () => {
+    const v = read.ok ? read.versions[0]! : undefined;
+    const paths = v!.paths.map((p) => ({
+      ...p,
+      metrics: p.metrics.map((m) =>
+        m.kind === 'certified-count' ? { ...m, certifications: ['nope'] } : m.kind === 'headcount-growth' ? { ...m, of: 'nothing' } : m,
+      ),
+    }));
+    const result = assembleScoredVersions([{ label: 'v', document: { ...v, paths } }]);
+    const fields = result.ok ? [] : result.problems.map((p) => `${p.field} ${String(p.values.id)}`);
+    expect(fields).toContain('paths[0].metrics[2].certifications nope');
+    expect(fields).toContain('paths[0].metrics[3].of nothing');
   });
 });

@@ -14,7 +14,9 @@ import { localizedText } from '../program/schema.js';
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'notId');
 const isoDate = z.iso.date({ error: 'notCalendarDate' }).brand<'IsoDate'>();
 /** A number as decimal text or a JSON number: read exactly (2.14 is 214/100). */
-const decimal = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/)], { error: 'numberOrDecimalText' });
+const decimal = z.union([z.number().refine((n) => /^-?\d+(\.\d+)?$/.test(String(n))), z.string().regex(/^-?\d+(\.\d+)?$/)], {
+  error: 'numberOrDecimalText',
+});
 /** One value for every segment, or a value per segment id (market or track). */
 const perSegment = z.union([decimal, z.record(id, decimal)]);
 
