@@ -488,3 +488,19 @@ describe('the minimum per metric (OQ-B6)', () => {
     expect(atLeastOne.band).toBeNull();
   });
 });
+
+describe('baselines per path', () => {
+  it('a baseline naming its path (path/metric) is that path’s alone; one naming the metric serves every path without its own', () => {
+    const r = aEx2(27);
+    r.baselines.push({
+      partnerId: 'P',
+      metric: 'customer-engagement/functional-consultant-growth',
+      kind: 'baseline',
+      date: '2020-10-01',
+      count: 40,
+    });
+    const report = scorePartner(version('2020-11-30'), datasetOf(r, versions), 'P', monthIndex('2020-11'));
+    expect(metric(report, 'customer-engagement', 'functional-consultant-growth').details).toMatchObject({ baseline: 40 });
+    expect(metric(report, 'finance-and-operations', 'functional-consultant-growth').details).toMatchObject({ baseline: 20 });
+  });
+});

@@ -282,13 +282,15 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
             details: { current: now },
             note: m === undefined ? 'noBaseline' : 'belowMinimumBaseline',
           });
+          // A partner's records of this metric: those naming its path (`path/metric`) if any, else those naming the metric alone.
+          const qualified = `${path.id}/${metric.id}`;
+          const mine = data.baselines.filter((b) => b.partnerId === partnerId && b.metric === qualified);
+          const records = mine.length > 0 ? mine : data.baselines.filter((b) => b.partnerId === partnerId && b.metric === metric.id);
           const option = metric.anniversaryOption;
           if (option) {
             const needed = forSegment(option.people, segment);
-            const held = data.baselines.find(
+            const held = records.find(
               (b) =>
-                b.partnerId === partnerId &&
-                b.metric === metric.id &&
                 b.kind === 'anniversary' &&
                 b.date <= asOf &&
                 asOf < addMonthsToDate(b.date, option.months) &&
@@ -305,8 +307,8 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
                 details: { current: now, anniversary: held.date, atAnniversary: held.count },
               };
           }
-          const baseline = data.baselines
-            .filter((b) => b.partnerId === partnerId && b.metric === metric.id && b.kind === 'baseline' && b.date <= asOf)
+          const baseline = records
+            .filter((b) => b.kind === 'baseline' && b.date <= asOf)
             .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))[0];
           if (!baseline) return people(undefined);
           const minimum = forSegment(metric.minimumBaseline, segment);
