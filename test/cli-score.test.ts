@@ -51,6 +51,13 @@ describe('attain score', () => {
       2,
       expect.stringContaining('is before the first version of microsoft-business-applications'),
     ]);
+    const gap = await runCli(['score', EXAMPLE, '--partner', 'P-CONTOSO', '--month', '2023-01']);
+    expect([gap.code, gap.stderr]).toEqual([
+      2,
+      expect.stringContaining(
+        '2023-01-31: no scored version of microsoft-business-applications is in force (the version of 2021-02-03 ended on 2022-09-30)',
+      ),
+    ]);
     const nobody = await runCli(['score', EXAMPLE, '--partner', 'P-NOBODY', '--month', '2023-10']);
     expect([nobody.code, nobody.stderr]).toEqual([2, expect.stringContaining('"P-NOBODY" is not a partner')]);
     const month = await runCli(['score', EXAMPLE, '--partner', 'P-CONTOSO', '--month', '2023-13']);

@@ -49,8 +49,10 @@ describe('eras', () => {
   const thresholds = ['2017-06-27', '2017-07-07', '2017-10-13', '2017-11-16', '2018-01-25'] as IsoDate[];
   it('a partner’s dates run from the threshold competency into the scored versions', () => {
     expect(
-      ['2017-01-01', '2018-06-30', '2020-09-15', '2020-09-16', '2023-10-31'].map((d) => eraOn(thresholds, versions, d as IsoDate)),
-    ).toEqual(['none', 'threshold', 'threshold', 'scored', 'scored']);
+      ['2017-01-01', '2018-06-30', '2020-09-15', '2020-09-16', '2022-09-30', '2022-10-01', '2023-06-12', '2023-06-13'].map((d) =>
+        eraOn(thresholds, versions, d as IsoDate),
+      ),
+    ).toEqual(['none', 'threshold', 'threshold', 'scored', 'scored', 'none', 'none', 'scored']);
   });
 });
 

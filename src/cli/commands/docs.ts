@@ -7,7 +7,14 @@ import { toHtmlPage } from '../../docs/html.js';
 import { renderRequirementsPage } from '../../docs/requirements-page.js';
 import { renderScoredPage } from '../../docs/scored-page.js';
 import { readScoredDefinitions } from '../../files/scored-files.js';
-import { InvalidInputError, problem, scoredVersionOn, type Program, type ProgramVersion } from '../../engine/index.js';
+import {
+  InvalidInputError,
+  noScoredVersionProblem,
+  problem,
+  scoredVersionOn,
+  type Program,
+  type ProgramVersion,
+} from '../../engine/index.js';
 import { loadProgram } from '../../files/program-files.js';
 import { translator, type Locale } from '../../i18n/index.js';
 import { rulesOf } from '../../app/reports.js';
@@ -79,7 +86,7 @@ function runScoredDocs(options: DocsCommandOptions, io: CliIo): void {
   if (!version) {
     throw new UsageError([
       named === undefined
-        ? problem('--as-of', '', 'beforeFirstVersion', { date: asOf, program, dates, flag: '--program-version' })
+        ? noScoredVersionProblem(versions, asOf, '--as-of')
         : problem('--program-version', '', 'notAVersion', { value: named, program, dates }),
     ]);
   }

@@ -3,6 +3,7 @@ import {
   InvalidInputError,
   isMonth,
   lastDayOf,
+  noScoredVersionProblem,
   monthIndex,
   problem,
   qualificationWindow,
@@ -59,7 +60,7 @@ export function runScore(path: string, options: ScoreCommandOptions, io: CliIo, 
   if (!version) {
     throw new UsageError([
       forced === undefined
-        ? problem('--month', '', 'beforeFirstVersion', { date: lastDayOf(month), program, dates, flag: '--program-version' })
+        ? noScoredVersionProblem(versions, lastDayOf(month), '--month')
         : problem('--program-version', '', 'notAVersion', { value: forced, program, dates }),
     ]);
   }

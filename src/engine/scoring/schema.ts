@@ -241,6 +241,8 @@ export const scoredVersionDefinition = z
     name: localizedText,
     kind: z.literal('scored'),
     effectiveFrom: isoDate,
+    /** The last day this version judges when no version follows at once (a program retired before its successor's rules are known). */
+    endsOn: isoDate.optional(),
     source: z.array(source).min(1),
     segmentation,
     /** ISO country → market id, for a market segmentation (a shared file, as the threshold definitions' table). */

@@ -60,11 +60,11 @@ export function assembleScoredVersions(documents: readonly { readonly label: str
   return problems.length > 0 ? { ok: false, problems } : { ok: true, versions: sorted };
 }
 
-/** The scored version in force on a date: the latest taking effect on or before it. */
+/** The scored version in force on a date: the latest taking effect on or before it, unless it ended before the date (`endsOn`). */
 export function scoredVersionOn(versions: readonly ScoredVersionDefinition[], date: IsoDate): ScoredVersionDefinition | undefined {
   let found: ScoredVersionDefinition | undefined;
   for (const v of versions) if (v.effectiveFrom <= date) found = v;
-  return found;
+  return found?.endsOn !== undefined && date > found.endsOn ? undefined : found;
 }
 
 /**
@@ -81,9 +81,32 @@ export function eraOn(
     .filter((d) => d <= date)
     .sort()
     .at(-1);
-  const lastScored = scoredVersionOn(scored, date)?.effectiveFrom;
-  if (lastThreshold === undefined && lastScored === undefined) return 'none';
-  if (lastScored === undefined) return 'threshold';
-  if (lastThreshold === undefined) return 'scored';
-  return lastScored >= lastThreshold ? 'scored' : 'threshold';
+  const lastScored = scored.filter((v) => v.effectiveFrom <= date).at(-1);
+  if (lastScored !== undefined && (lastThreshold === undefined || lastScored.effectiveFrom >= lastThreshold)) {
+    // A scored version that has ended (`endsOn`) leaves no rules, not the threshold era's.
+    return scoredVersionOn(scored, date) ? 'scored' : 'none';
+  }
+  return lastThreshold === undefined ? 'none' : 'threshold';
+}
+
+/** Why no scored version judges a date: it is before the first, or the version in force then had ended (`endsOn`). */
+export function noScoredVersionProblem(versions: readonly ScoredVersionDefinition[], date: IsoDate, input: string): Problem {
+  const program = versions[0]?.id ?? '';
+  let last: ScoredVersionDefinition | undefined;
+  for (const v of versions) if (v.effectiveFrom <= date) last = v;
+  if (last?.endsOn !== undefined) {
+    return problem(input, '', 'scoredVersionEnded', {
+      date,
+      program,
+      version: last.effectiveFrom,
+      ended: last.endsOn,
+      flag: '--program-version',
+    });
+  }
+  return problem(input, '', 'beforeFirstVersion', {
+    date,
+    program,
+    dates: versions.map((v) => v.effectiveFrom).join(', '),
+    flag: '--program-version',
+  });
 }
