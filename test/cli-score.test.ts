@@ -133,3 +133,37 @@ describe('attain docs --scored', () => {
     expect(stderr).toContain('is before the first version of microsoft-business-applications');
   });
 });
+
+describe('attain evaluate --scored', () => {
+  it('scores every partner of a records file as of the month of the as-of date', async () => {
+    const { code, stdout } = await runCli(['evaluate', EXAMPLE, '--scored', '--as-of', '2020-11-30']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('P-FABRIKAM, month 2020-11 (developed), rules in effect from Sep 16, 2020');
+    expect(stdout).toContain('P-CONTOSO, month 2020-11');
+    expect(stdout).toContain('Finance and Operations: 78 of 100 points, Silver');
+  });
+  it('gives JSON for the partners asked', async () => {
+    const { code, stdout } = await runCli([
+      'evaluate',
+      EXAMPLE,
+      '--scored',
+      '--as-of',
+      '2023-10-31',
+      '--partner',
+      'P-CONTOSO',
+      '--format',
+      'json',
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { programVersion: string; partners: { partnerId: string; band: string }[] };
+    expect([report.programVersion, report.partners.map((p) => [p.partnerId, p.band])]).toEqual([
+      '2023-06-13',
+      [['P-CONTOSO', 'qualified']],
+    ]);
+  });
+  it('says when no scored version is in force', async () => {
+    const { code, stderr } = await runCli(['evaluate', EXAMPLE, '--scored', '--as-of', '2022-12-31']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--as-of: 2022-12-31: no scored version of microsoft-business-applications is in force');
+  });
+});

@@ -90,6 +90,7 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .argument('[dataset]', 'dataset JSON file (default: the store)')
       .option('--as-of <date>', 'evaluation date, YYYY-MM-DD (default: today)')
       .option('--partner <id>', 'only this partner (repeatable)', collect)
+      .option('--scored [folder]', 'the dataset holds scoring records: score them under the scored version in force (PCI, PCS)')
       .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table')),
   ).action((dataset: string | undefined, options: EvaluateCommandOptions) => runEvaluate(dataset, options, io, tr));
 

@@ -12,6 +12,9 @@ import {
   scoreOutlook,
   scoreReportJson,
   validateScoringRecords,
+  type IsoDate,
+  type ScoredVersionDefinition,
+  type ScoringDataset,
   type ScoringRecords,
 } from '../../engine/index.js';
 import { readJsonFile } from '../../files/dataset-file.js';
@@ -31,11 +34,13 @@ export interface ScoreCommandOptions {
   readonly format: string;
 }
 
-export function runScore(path: string, options: ScoreCommandOptions, io: CliIo, tr: Translator): void {
-  if (!isMonth(options.month))
-    throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(options.month) })]);
-  const read = readScoredDefinitions(options.scoredProgram);
-  if (!read.ok) throw new InvalidInputError(options.scoredProgram ?? 'definitions/microsoft-business-applications', read.problems);
+/** The scored definition (bundled, or a folder) and a records file, validated against it. */
+export function loadScoring(
+  path: string,
+  folder: string | undefined,
+): { versions: readonly ScoredVersionDefinition[]; data: ScoringDataset } {
+  const read = readScoredDefinitions(folder);
+  if (!read.ok) throw new InvalidInputError(folder ?? 'definitions/microsoft-business-applications', read.problems);
   const versions = read.versions;
   const raw = readJsonFile(path);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
@@ -48,22 +53,35 @@ export function runScore(path: string, options: ScoreCommandOptions, io: CliIo, 
     countries: new Set(versions.flatMap((v) => Object.keys(v.countries))),
   });
   if (!validated.ok) throw new InvalidInputError(path, validated.problems);
-  const data = validated.dataset;
+  return { versions, data: validated.dataset };
+}
+
+/** The version in force on the date, or the one `--program-version` names; a usage error naming `input` otherwise. */
+export function chooseScoredVersion(
+  versions: readonly ScoredVersionDefinition[],
+  date: IsoDate,
+  forced: string | undefined,
+  input: string,
+): ScoredVersionDefinition {
+  const version = forced === undefined ? scoredVersionOn(versions, date) : versions.find((v) => v.effectiveFrom === forced);
+  if (version) return version;
+  const dates = versions.map((v) => v.effectiveFrom).join(', ');
+  throw new UsageError([
+    forced === undefined
+      ? noScoredVersionProblem(versions, date, input)
+      : problem('--program-version', '', 'notAVersion', { value: forced, program: versions[0]?.id ?? '', dates }),
+  ]);
+}
+
+export function runScore(path: string, options: ScoreCommandOptions, io: CliIo, tr: Translator): void {
+  if (!isMonth(options.month))
+    throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(options.month) })]);
+  const { versions, data } = loadScoring(path, options.scoredProgram);
   if (!data.partners.has(options.partner)) {
     throw new UsageError([problem('--partner', '', 'notAPartner', { id: options.partner, dataset: path })]);
   }
   const month = monthIndex(options.month);
-  const dates = versions.map((v) => v.effectiveFrom).join(', ');
-  const program = versions[0]?.id ?? '';
-  const forced = options.programVersion;
-  const version = forced === undefined ? scoredVersionOn(versions, lastDayOf(month)) : versions.find((v) => v.effectiveFrom === forced);
-  if (!version) {
-    throw new UsageError([
-      forced === undefined
-        ? noScoredVersionProblem(versions, lastDayOf(month), '--month')
-        : problem('--program-version', '', 'notAVersion', { value: forced, program, dates }),
-    ]);
-  }
+  const version = chooseScoredVersion(versions, lastDayOf(month), options.programVersion, '--month');
   const report = scorePartner(version, data, options.partner, month);
   const window = qualificationWindow(versions, data, options.partner, month);
   const outlook = options.outlook === undefined ? undefined : scoreOutlook(versions, data, options.partner, month, options.outlook);
