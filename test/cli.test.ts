@@ -134,7 +134,7 @@ describe('attain evaluate', () => {
 
 describe('attain schema', () => {
   it('prints the JSON Schemas the repository publishes, unchanged', async () => {
-    for (const name of ['dataset', 'program-definition']) {
+    for (const name of ['dataset', 'program-definition', 'scored-program-definition', 'scoring-records']) {
       const { code, stdout } = await run(['schema', name]);
       expect(code).toBe(0);
       const published = execFileSync('cat', [`schemas/${name}.schema.json`], { encoding: 'utf8' });

@@ -26,6 +26,7 @@ import {
   type UsersTokensCommandOptions,
 } from './commands/users.js';
 import { runSchema } from './commands/schema.js';
+import { runScore, type ScoreCommandOptions } from './commands/score.js';
 import { runServe, type ServeCommandOptions } from './commands/serve.js';
 import { runStart, type StartCommandOptions } from './commands/start.js';
 import { MAX_TOKEN_DAYS, ROLES } from '../store/accounts.js';
@@ -89,6 +90,7 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .argument('[dataset]', 'dataset JSON file (default: the store)')
       .option('--as-of <date>', 'evaluation date, YYYY-MM-DD (default: today)')
       .option('--partner <id>', 'only this partner (repeatable)', collect)
+      .option('--scored [folder]', 'the dataset holds scoring records: score them under the scored version in force (PCI, PCS)')
       .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table')),
   ).action((dataset: string | undefined, options: EvaluateCommandOptions) => runEvaluate(dataset, options, io, tr));
 
@@ -131,6 +133,21 @@ function buildProgram(io: CliIo, tr: Translator): Command {
 
   localized(
     program
+      .command('score')
+      .description(
+        "a partner's points under the scored rules in force in a month (Partner Contribution Indicators, Partner Capability Score)",
+      )
+      .argument('<records>', 'scoring records JSON file (tenants, subscriptions, billing, usage, associations, people…)')
+      .requiredOption('--partner <id>', 'the partner to score')
+      .requiredOption('--month <month>', 'the evaluation month M, YYYY-MM: the latest month whose data counts')
+      .option('--scored-program <path>', 'scored program definition folder (default: the bundled one)')
+      .option('--program-version <date>', 'score by the version taking effect on this date instead of the one in force')
+      .option('--outlook <months>', 'score the months ahead with nothing new, and say when the band is lost', wholeNumber(1, 60))
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
+  ).action((records: string, options: ScoreCommandOptions) => runScore(records, options, io, tr));
+
+  localized(
+    program
       .command('docs')
       .description("render a competency's requirement page from the program definition, in a language")
       .addOption(new Option('--format <format>', 'Markdown or a standalone HTML page').choices(['md', 'html']).default('md'))
@@ -138,7 +155,11 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .option('--out <file>', 'write to this file instead of standard output')
       .option('--as-of <date>', 'state the rules in force on this date (default: today)')
       .option('--program-version <date>', 'state the rules of the version taking effect on this date')
-      .option('--program <path>', 'program definition file or folder (default: the bundled definition)'),
+      .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
+      .option(
+        '--scored [folder]',
+        'the page of the scored version (PCI, PCS) instead: of the bundled scored definition, or of this folder',
+      ),
   ).action((options: Omit<DocsCommandOptions, 'locale'>) => runDocs({ ...options, locale: tr.locale }, io));
 
   withStoreFlags(

@@ -32,3 +32,4 @@ export * from './forecast/forecast.js';
 export * from './forecast/outlook.js';
 export * from './timeline/timeline.js';
 export { withAssumptions, type Assumptions, type Merged } from './dataset/assumptions.js';
+export * from './scoring/index.js';

@@ -5,7 +5,16 @@
  */
 import { toHtmlPage } from '../../docs/html.js';
 import { renderRequirementsPage } from '../../docs/requirements-page.js';
-import { problem, type Program, type ProgramVersion } from '../../engine/index.js';
+import { renderScoredPage } from '../../docs/scored-page.js';
+import { readScoredDefinitions } from '../../files/scored-files.js';
+import {
+  InvalidInputError,
+  noScoredVersionProblem,
+  problem,
+  scoredVersionOn,
+  type Program,
+  type ProgramVersion,
+} from '../../engine/index.js';
 import { loadProgram } from '../../files/program-files.js';
 import { translator, type Locale } from '../../i18n/index.js';
 import { rulesOf } from '../../app/reports.js';
@@ -26,9 +35,15 @@ export interface DocsCommandOptions {
   readonly programVersion?: string | undefined;
   /** A program definition file or folder; the shipped one when absent. */
   readonly program?: string | undefined;
+  /** The page of the scored version (PCI, PCS) instead: of the bundled scored definition, or of this folder. */
+  readonly scored?: boolean | string | undefined;
 }
 
 export function runDocs(options: DocsCommandOptions, io: CliIo): void {
+  if (options.scored !== undefined && options.scored !== false) {
+    runScoredDocs(options, io);
+    return;
+  }
   const program = loadProgram(options.program);
   const version = chooseVersion(program, options, io);
   const competency = chooseCompetency(version, options.competency);
@@ -55,4 +70,31 @@ function chooseCompetency(version: ProgramVersion, wanted: string | undefined): 
     ]);
   }
   return id;
+}
+
+/** The page of the scored version in force on the date, or named by `--program-version`. */
+function runScoredDocs(options: DocsCommandOptions, io: CliIo): void {
+  const folder = typeof options.scored === 'string' ? options.scored : undefined;
+  const read = readScoredDefinitions(folder);
+  if (!read.ok) throw new InvalidInputError(folder ?? 'definitions/microsoft-business-applications', read.problems);
+  const versions = read.versions;
+  const program = versions[0]?.id ?? '';
+  const dates = versions.map((v) => v.effectiveFrom).join(', ');
+  const named = programVersionOf(options);
+  const asOf = asOfDate(options.asOf, io);
+  const version = named === undefined ? scoredVersionOn(versions, asOf) : versions.find((v) => v.effectiveFrom === named);
+  if (!version) {
+    throw new UsageError([
+      named === undefined
+        ? noScoredVersionProblem(versions, asOf, '--as-of')
+        : problem('--program-version', '', 'notAVersion', { value: named, program, dates }),
+    ]);
+  }
+  const tr = translator(options.locale);
+  const markdown = renderScoredPage(version, tr);
+  writeOutput(
+    io,
+    options.out,
+    options.format === 'html' ? toHtmlPage(markdown, { title: tr.text(version.name), locale: options.locale }) : markdown,
+  );
 }

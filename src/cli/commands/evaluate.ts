@@ -14,11 +14,17 @@ import {
 import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
 import { renderEvaluationTable, type PartnerNames } from '../../render/evaluation-table.js';
+import { renderScoreTable } from '../../render/score-table.js';
+import { monthOfDate, problem, qualificationWindow, scorePartner, scoreReportJson } from '../../engine/index.js';
+import { UsageError } from '../usage-error.js';
+import { chooseScoredVersion, loadScoring } from './score.js';
 
 export interface EvaluateCommandOptions extends InputOptions {
   readonly asOf?: string | undefined;
   readonly partner?: readonly string[] | undefined;
   readonly format: string;
+  /** Score scoring records under the scored version in force instead (the bundled scored definition, or this folder). */
+  readonly scored?: boolean | string | undefined;
 }
 
 export const FORMATS = ['table', 'json'] as const;
@@ -29,6 +35,10 @@ export async function runEvaluate(
   io: CliIo,
   tr: Translator,
 ): Promise<void> {
+  if (options.scored !== undefined && options.scored !== false) {
+    evaluateScored(datasetPath, options, io, tr);
+    return;
+  }
   const rules = { asOf: asOfDate(options.asOf, io), programVersion: programVersionOf(options) };
   const partnerIds = options.partner && options.partner.length > 0 ? [...new Set(options.partner)] : undefined;
   // One partner from the store: its neighbourhood only. Else the whole store, as is: read as columns,
@@ -54,4 +64,27 @@ export async function runEvaluate(
   }
   if (options.format === 'json') writeJson(io, inputs, judged.result, 'partners');
   else io.stdout(withNote(inputs, tr, renderEvaluationTable(judged.result, judged.version, names, tr)));
+}
+
+/**
+ * `attain evaluate records.json --scored`: every partner (or those of `--partner`) scored as of the
+ * month of the as-of date, under the scored version in force on it (or `--program-version`).
+ */
+function evaluateScored(datasetPath: string | undefined, options: EvaluateCommandOptions, io: CliIo, tr: Translator): void {
+  if (datasetPath === undefined) throw new UsageError([problem('--scored', '', 'noDatasetFiles', { paths: 'store' })]);
+  const { versions, data } = loadScoring(datasetPath, typeof options.scored === 'string' ? options.scored : undefined);
+  const asOf = asOfDate(options.asOf, io);
+  const version = chooseScoredVersion(versions, asOf, options.programVersion, '--as-of');
+  const month = monthOfDate(asOf);
+  const ids = options.partner && options.partner.length > 0 ? [...new Set(options.partner)] : [...data.partners.keys()].sort();
+  for (const id of ids)
+    if (!data.partners.has(id)) throw new UsageError([problem('--partner', '', 'notAPartner', { id, dataset: datasetPath })]);
+  const scored = ids.map((id) => ({
+    report: scorePartner(version, data, id, month),
+    window: qualificationWindow(versions, data, id, month),
+  }));
+  if (options.format === 'json') {
+    const partners = scored.map(({ report, window }) => ({ ...scoreReportJson(report), qualificationWindow: window ?? null }));
+    io.stdout(`${JSON.stringify({ asOf, programVersion: version.effectiveFrom, partners }, null, 2)}\n`);
+  } else io.stdout(scored.map(({ report, window }) => renderScoreTable(report, version, window, tr)).join('\n'));
 }

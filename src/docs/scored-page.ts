@@ -1,0 +1,81 @@
+/**
+ * The page of a scored version (PCI, PCS), as Markdown: per path each metric
+ * with its maximum, the value for full points per segment and how partial
+ * credit is given; the bands; the minimum per metric; the source; and the
+ * readings of the source's open questions, each with its alternative. Every
+ * word comes from the `docs` catalog or the definition. Pure.
+ */
+import type { Translator } from '../i18n/index.js';
+import type { ScoredMetricDefinition, ScoredVersionDefinition } from '../engine/index.js';
+
+type Value = number | string;
+
+function values(value: Value | Readonly<Record<string, Value>> | undefined, show: (v: Value) => string, tr: Translator): string {
+  if (value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'string') return show(value);
+  return Object.entries(value)
+    .map(([segment, v]) => tr.t('docs.scored.perSegment', { segment, value: show(v) }))
+    .join('; ');
+}
+
+function fullOf(metric: ScoredMetricDefinition, tr: Translator): string {
+  const number = (v: Value): string => tr.number(Number(v));
+  if (metric.kind === 'headcount-growth') {
+    return metric.rows
+      .map((row) =>
+        tr.t('docs.scored.growthRow', {
+          from: values(row.from, number, tr),
+          growth: row.growthPercent === null ? '—' : number(row.growthPercent),
+        }),
+      )
+      .join(' · ');
+  }
+  const show =
+    metric.kind === 'revenue-sum'
+      ? (v: Value) => tr.usd(Number(v))
+      : metric.kind === 'growth-ratio'
+        ? (v: Value) => `${number(v)} %`
+        : number;
+  return values(metric.points.full, show, tr);
+}
+
+export function renderScoredPage(version: ScoredVersionDefinition, tr: Translator): string {
+  const lines: string[] = [`# ${tr.text(version.name)}`, ''];
+  lines.push(tr.t('docs.effectiveFrom', { program: tr.text(version.name), date: tr.date(version.effectiveFrom) }), '');
+  for (const s of version.source) {
+    lines.push(
+      `- ${tr.t('docs.scored.source', { repository: s.repository, path: s.path, commit: s.commit.slice(0, 7), date: tr.date(s.msDate) })}`,
+    );
+  }
+  lines.push('', tr.t('docs.scored.segmentation', { kind: version.segmentation.kind }), '');
+  for (const path of version.paths) {
+    lines.push(`## ${tr.text(path.name)}`, '');
+    lines.push(
+      `| ${tr.t('docs.scored.column.metric')} | ${tr.t('docs.scored.column.max')} | ${tr.t('docs.scored.column.full')} | ${tr.t('docs.scored.column.partial')} |`,
+      '|---|---|---|---|',
+    );
+    for (const metric of path.metrics) {
+      const kind = { linear: 'linear', 'per-unit': 'perUnit', 'all-or-nothing': 'allOrNothing' }[metric.points.partial];
+      const partial = tr.t('docs.scored.partial', { partial: kind, rounding: metric.points.rounding.mode });
+      lines.push(`| ${tr.text(metric.name)} | ${tr.number(Number(metric.points.max))} | ${fullOf(metric, tr)} | ${partial} |`);
+    }
+    lines.push('');
+  }
+  lines.push(`## ${tr.t('docs.scored.bands')}`, '');
+  for (const band of version.bands)
+    lines.push(`- ${tr.t('docs.scored.band', { band: tr.text(band.name), from: tr.number(Number(band.from)) })}`);
+  if (version.minimumPerMetric) {
+    lines.push(
+      `- ${tr.t('docs.scored.minimum', { points: tr.number(Number(version.minimumPerMetric.points)), strict: version.minimumPerMetric.strict })}`,
+    );
+  }
+  if (version.readings.length > 0) {
+    lines.push('', `## ${tr.t('docs.scored.readings')}`, '');
+    for (const r of version.readings) {
+      lines.push(
+        `- **${r.question}** (\`${r.switch}\`): ${tr.text(r.chosen)} ${tr.t('docs.scored.alternative', { text: tr.text(r.alternative) })}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,279 @@
+/**
+ * The records scored metrics read, beside the threshold dataset's: tenants and
+ * their subscriptions, billing by month, paid seats, usage (active users or
+ * capacity units) by tenant and workload, production instances, associations
+ * at subscription level by month, people with exam passes or certifications
+ * held, and baselines (a certified count on a date). Every collection is
+ * optional, so a dataset without them stays valid. Every problem names its
+ * record and field, as the threshold dataset's do.
+ */
+import { z } from 'zod';
+
+import type { IsoDate } from '../calendar.js';
+import { parseDecimal, type Cents } from '../money.js';
+import { problem, problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
+import { exactCents } from '../rules/currency-conversion.js';
+import { monthIndex, type MonthIndex } from './months.js';
+
+const text = z.string().min(1);
+const isoDate = z.iso.date({ error: 'notCalendarDate' }).brand<'IsoDate'>();
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'notMonth' });
+const decimal = z.union([z.number(), z.string()], { error: 'numberOrDecimalText' });
+const count = z.int().min(0);
+
+export const scoringCollections = {
+  partners: z.object({ id: text, country: text }).strict(),
+  tenants: z.object({ id: text, country: text }).strict(),
+  subscriptions: z
+    .object({ id: text, tenantId: text, product: text, paid: z.boolean(), channel: text.optional(), agreementStart: month.optional() })
+    .strict(),
+  billing: z.object({ id: text, subscriptionId: text, month, amountUsd: decimal }).strict(),
+  seats: z.object({ subscriptionId: text, month, paidSeats: count }).strict(),
+  usage: z.object({ tenantId: text, workload: text, month, units: decimal }).strict(),
+  instances: z.object({ id: text, tenantId: text, group: text, production: z.boolean() }).strict(),
+  associations: z.object({ partnerId: text, subscriptionId: text, type: text, from: month, to: month.nullable().optional() }).strict(),
+  people: z.object({ id: text, partnerId: text }).strict(),
+  examPasses: z.object({ personId: text, exam: text, date: isoDate }).strict(),
+  certificationsHeld: z.object({ personId: text, certification: text, date: isoDate, expires: isoDate.optional() }).strict(),
+  baselines: z.object({ partnerId: text, metric: text, kind: z.enum(['baseline', 'anniversary']), date: isoDate, count }).strict(),
+} as const;
+
+/** The whole records file, for the published JSON Schema: every collection optional. */
+export const scoringRecordsFile = z
+  .object(
+    Object.fromEntries(Object.entries(scoringCollections).map(([name, record]) => [name, z.array(record).optional()])) as {
+      [K in keyof typeof scoringCollections]: z.ZodOptional<z.ZodArray<(typeof scoringCollections)[K]>>;
+    },
+  )
+  .strict();
+
+export type ScoringCollection = keyof typeof scoringCollections;
+export type ScoringRecords = { readonly [K in ScoringCollection]?: readonly z.input<(typeof scoringCollections)[K]>[] };
+
+export interface Subscription {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly product: string;
+  readonly paid: boolean;
+  readonly channel?: string | undefined;
+  readonly agreementStart?: MonthIndex | undefined;
+}
+
+export interface ScoringDataset {
+  readonly partners: ReadonlyMap<string, { readonly country: string }>;
+  readonly tenants: ReadonlyMap<string, { readonly country: string }>;
+  readonly subscriptions: ReadonlyMap<string, Subscription>;
+  readonly billing: readonly { readonly id: string; readonly subscriptionId: string; readonly month: MonthIndex; readonly cents: Cents }[];
+  readonly seats: readonly { readonly subscriptionId: string; readonly month: MonthIndex; readonly paidSeats: number }[];
+  /** Units as decimal text, read exactly by the metrics. */
+  readonly usage: readonly { readonly tenantId: string; readonly workload: string; readonly month: MonthIndex; readonly units: string }[];
+  readonly instances: readonly { readonly id: string; readonly tenantId: string; readonly group: string; readonly production: boolean }[];
+  readonly associations: readonly {
+    readonly partnerId: string;
+    readonly subscriptionId: string;
+    readonly type: string;
+    readonly from: MonthIndex;
+    readonly to: MonthIndex | null;
+  }[];
+  readonly people: ReadonlyMap<string, { readonly partnerId: string }>;
+  readonly examPasses: readonly { readonly personId: string; readonly exam: string; readonly date: IsoDate }[];
+  readonly certificationsHeld: readonly {
+    readonly personId: string;
+    readonly certification: string;
+    readonly date: IsoDate;
+    readonly expires?: IsoDate | undefined;
+  }[];
+  readonly baselines: readonly {
+    readonly partnerId: string;
+    readonly metric: string;
+    readonly kind: 'baseline' | 'anniversary';
+    readonly date: IsoDate;
+    readonly count: number;
+  }[];
+}
+
+/** What the records may name: the catalogs of every scored version together. */
+export interface ScoringCatalog {
+  readonly products: ReadonlySet<string>;
+  readonly workloads: ReadonlySet<string>;
+  readonly associationTypes: ReadonlySet<string>;
+  readonly countries: ReadonlySet<string>;
+}
+
+export type ScoringValidation =
+  { readonly ok: true; readonly dataset: ScoringDataset } | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/** Checks every record, then every reference; the dataset only when nothing is wrong. */
+export function validateScoringRecords(records: ScoringRecords, catalog: ScoringCatalog): ScoringValidation {
+  const problems: Problem[] = [];
+  const parsed: { [K in ScoringCollection]: { index: number; value: z.infer<(typeof scoringCollections)[K]> }[] } = {
+    partners: [],
+    tenants: [],
+    subscriptions: [],
+    billing: [],
+    seats: [],
+    usage: [],
+    instances: [],
+    associations: [],
+    people: [],
+    examPasses: [],
+    certificationsHeld: [],
+    baselines: [],
+  };
+  const labels = new Map<string, string>();
+  for (const key of Object.keys(records)) {
+    if (!Object.hasOwn(scoringCollections, key)) {
+      problems.push(problem('dataset', key, 'unknownCollection', { field: key, expected: Object.keys(scoringCollections).join(', ') }));
+    }
+  }
+  const parseAll = <K extends ScoringCollection>(name: K): void => {
+    const value: unknown = records[name];
+    if (value === undefined) return;
+    if (!Array.isArray(value)) {
+      problems.push(problem('dataset', name, 'collectionNotArray', { collection: name, value: quote(value) }));
+      return;
+    }
+    (value as readonly unknown[]).forEach((raw, index) => {
+      const idValue = typeof raw === 'object' && raw !== null && 'id' in raw ? (raw as { id: unknown }).id : undefined;
+      const label = recordLabel(name, index, idValue);
+      labels.set(`${name}:${index}`, label);
+      const result = scoringCollections[name].safeParse(raw, { reportInput: true });
+      if (result.success) parsed[name].push({ index, value: result.data as z.infer<(typeof scoringCollections)[K]> });
+      else problems.push(...problemsFromZod(result.error.issues, label));
+    });
+  };
+  (Object.keys(scoringCollections) as ScoringCollection[]).forEach(parseAll);
+  const label = (name: ScoringCollection, index: number): string => labels.get(`${name}:${index}`) ?? `${name}[${index}]`;
+
+  const ids = <K extends 'partners' | 'tenants' | 'subscriptions' | 'people' | 'billing' | 'instances'>(name: K): Set<string> => {
+    const seen = new Map<string, number>();
+    for (const { index, value } of parsed[name]) {
+      const earlier = seen.get(value.id);
+      if (earlier !== undefined)
+        problems.push(
+          problem(label(name, index), 'id', 'duplicateId', { field: 'id', value: quote(value.id), other: `${name}[${earlier}]` }),
+        );
+      else seen.set(value.id, index);
+    }
+    return new Set(seen.keys());
+  };
+  const partners = ids('partners');
+  const tenants = ids('tenants');
+  const subscriptions = ids('subscriptions');
+  const people = ids('people');
+  ids('billing');
+  ids('instances');
+  const ref = (name: ScoringCollection, index: number, field: string, value: string, known: ReadonlySet<string>, noun: string): void => {
+    if (!known.has(value)) problems.push(problem(label(name, index), field, 'unknownReference', { field, value: quote(value), noun }));
+  };
+  const country = (name: ScoringCollection, index: number, value: string): void => {
+    if (!catalog.countries.has(value))
+      problems.push(problem(label(name, index), 'country', 'notMarketCountry', { field: 'country', value: quote(value) }));
+  };
+  for (const { index, value } of parsed.partners) country('partners', index, value.country);
+  for (const { index, value } of parsed.tenants) country('tenants', index, value.country);
+  for (const { index, value } of parsed.subscriptions) {
+    ref('subscriptions', index, 'tenantId', value.tenantId, tenants, 'tenant');
+    if (!catalog.products.has(value.product)) {
+      problems.push(
+        problem(label('subscriptions', index), 'product', 'notProgramProduct', { field: 'product', value: quote(value.product) }),
+      );
+    }
+  }
+  const billing: { id: string; subscriptionId: string; month: MonthIndex; cents: Cents }[] = [];
+  for (const { index, value } of parsed.billing) {
+    ref('billing', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription');
+    const decimal = parseDecimal(String(value.amountUsd));
+    const cents = decimal === undefined ? undefined : exactCents(decimal);
+    if (cents === undefined) {
+      problems.push(
+        problem(label('billing', index), 'amountUsd', 'notDecimalNumber', { field: 'amountUsd', value: quote(value.amountUsd) }),
+      );
+    } else billing.push({ id: value.id, subscriptionId: value.subscriptionId, month: monthIndex(value.month), cents });
+  }
+  for (const { index, value } of parsed.seats) ref('seats', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription');
+  for (const { index, value } of parsed.usage) {
+    ref('usage', index, 'tenantId', value.tenantId, tenants, 'tenant');
+    if (!catalog.workloads.has(value.workload)) {
+      problems.push(problem(label('usage', index), 'workload', 'notProgramProduct', { field: 'workload', value: quote(value.workload) }));
+    }
+    const units = parseDecimal(String(value.units));
+    if (units === undefined || units.units < 0n) {
+      problems.push(problem(label('usage', index), 'units', 'notDecimalNumber', { field: 'units', value: quote(value.units) }));
+    }
+  }
+  for (const { index, value } of parsed.instances) ref('instances', index, 'tenantId', value.tenantId, tenants, 'tenant');
+  for (const { index, value } of parsed.associations) {
+    ref('associations', index, 'partnerId', value.partnerId, partners, 'partner');
+    ref('associations', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription');
+    if (!catalog.associationTypes.has(value.type)) {
+      problems.push(
+        problem(label('associations', index), 'type', 'notAssociationType', {
+          field: 'type',
+          value: quote(value.type),
+          types: [...catalog.associationTypes].join(', '),
+        }),
+      );
+    }
+    if (value.to != null && monthIndex(value.to) < monthIndex(value.from)) {
+      problems.push(
+        problem(label('associations', index), 'to', 'dateBefore', {
+          field: 'to',
+          date: value.to,
+          otherField: 'from',
+          otherDate: value.from,
+        }),
+      );
+    }
+  }
+  for (const { index, value } of parsed.people) ref('people', index, 'partnerId', value.partnerId, partners, 'partner');
+  for (const { index, value } of parsed.examPasses) ref('examPasses', index, 'personId', value.personId, people, 'person');
+  for (const { index, value } of parsed.certificationsHeld) ref('certificationsHeld', index, 'personId', value.personId, people, 'person');
+  for (const { index, value } of parsed.baselines) ref('baselines', index, 'partnerId', value.partnerId, partners, 'partner');
+  if (problems.length > 0) return { ok: false, problems };
+
+  return {
+    ok: true,
+    dataset: {
+      partners: new Map(parsed.partners.map(({ value }) => [value.id, { country: value.country }])),
+      tenants: new Map(parsed.tenants.map(({ value }) => [value.id, { country: value.country }])),
+      subscriptions: new Map(
+        parsed.subscriptions.map(({ value }) => [
+          value.id,
+          {
+            id: value.id,
+            tenantId: value.tenantId,
+            product: value.product,
+            paid: value.paid,
+            channel: value.channel,
+            agreementStart: value.agreementStart === undefined ? undefined : monthIndex(value.agreementStart),
+          },
+        ]),
+      ),
+      billing,
+      seats: parsed.seats.map(({ value }) => ({
+        subscriptionId: value.subscriptionId,
+        month: monthIndex(value.month),
+        paidSeats: value.paidSeats,
+      })),
+      usage: parsed.usage.map(({ value }) => ({
+        tenantId: value.tenantId,
+        workload: value.workload,
+        month: monthIndex(value.month),
+        units: String(value.units),
+      })),
+      instances: parsed.instances.map(({ value }) => value),
+      associations: parsed.associations.map(({ value }) => ({
+        partnerId: value.partnerId,
+        subscriptionId: value.subscriptionId,
+        type: value.type,
+        from: monthIndex(value.from),
+        to: value.to == null ? null : monthIndex(value.to),
+      })),
+      people: new Map(parsed.people.map(({ value }) => [value.id, { partnerId: value.partnerId }])),
+      examPasses: parsed.examPasses.map(({ value }) => value),
+      certificationsHeld: parsed.certificationsHeld.map(({ value }) => value),
+      baselines: parsed.baselines.map(({ value }) => value),
+    },
+  };
+}

@@ -1,0 +1,15 @@
+export * from './dataset.js';
+export * from './months.js';
+export { nextValue, pointsOf, valueForPoints, type PointsRule } from './points.js';
+export * from './outlook.js';
+export {
+  compare as compareRational,
+  parseRational,
+  rational,
+  toDecimalText,
+  toNumber as rationalToNumber,
+  type Rational,
+} from './rational.js';
+export * from './schema.js';
+export * from './score.js';
+export * from './versions.js';

@@ -1,0 +1,113 @@
+/** The table of a scored evaluation: per path, each metric's value, full points, points and the next point's cost. */
+import Table from 'cli-table3';
+import {
+  toDecimalText,
+  type MetricScore,
+  type NextPoint,
+  type ScoredVersionDefinition,
+  type ScoreReport,
+  type WindowResult,
+  type Outlook,
+} from '../engine/index.js';
+import type { Translator } from '../i18n/index.js';
+import { BORDERLESS, indent, TABLE_STYLE } from './format.js';
+
+function amount(tr: Translator, unit: NextPoint['costUnit'], text: string): string {
+  const n = Number(text);
+  if (unit === 'usd-cents') return tr.usd(n / 100);
+  return tr.t('cli.score.quantity', { unit: unit === 'active-users' ? 'activeUsers' : unit, count: n });
+}
+
+function cannot(tr: Translator, m: MetricScore): string {
+  return tr.t('cli.score.cannotScore', { reason: m.note ?? 'other' });
+}
+
+export function renderScoreTable(
+  report: ScoreReport,
+  version: ScoredVersionDefinition,
+  window: WindowResult | undefined,
+  tr: Translator,
+  outlook?: Outlook,
+): string {
+  const bandName = (id: string | null): string => {
+    const band = version.bands.find((b) => b.id === id);
+    return band ? tr.text(band.name) : tr.t('cli.score.noBand');
+  };
+  const lines = [
+    tr.t('cli.score.header', {
+      partnerId: report.partnerId,
+      month: report.month,
+      segment: report.segment,
+      version: tr.date(report.version),
+    }),
+    tr.t('cli.score.band', { band: bandName(report.band) }),
+  ];
+  if (window && window.from !== window.to)
+    lines.push(tr.t('cli.score.window', { from: window.from, to: window.to, band: bandName(window.band) }));
+  if (outlook && report.band !== null) {
+    const drop = outlook.firstDrop;
+    lines.push(
+      drop
+        ? tr.t('cli.score.outlookDrops', { band: bandName(report.band), month: drop.month, then: bandName(drop.to) })
+        : tr.t('cli.score.outlookHolds', { band: bandName(report.band), count: outlook.months.length - 1 }),
+    );
+  }
+  for (const path of report.paths) {
+    const definition = version.paths.find((p) => p.id === path.id)!;
+    const max = path.metrics.reduce((s, m) => s + Number(toDecimalText(m.max, 4)), 0);
+    lines.push('');
+    lines.push(
+      tr.t('cli.score.path', {
+        path: tr.text(definition.name),
+        total: tr.number(Number(toDecimalText(path.total, 2))),
+        max: tr.number(max),
+        band: bandName(path.band),
+      }),
+    );
+    const table = new Table({
+      head: [
+        tr.t('cli.score.column.metric'),
+        tr.t('cli.score.column.value'),
+        tr.t('cli.score.column.full'),
+        tr.t('cli.score.column.points'),
+        tr.t('cli.score.column.next'),
+      ],
+      chars: BORDERLESS,
+      style: TABLE_STYLE,
+    });
+    for (const m of path.metrics) {
+      const name = definition.metrics.find((d) => d.id === m.id)!.name;
+      const unit = m.unit;
+      table.push([
+        tr.text(name),
+        unit === 'percent' ? `${tr.number(Number(m.value))} %` : amount(tr, unit, m.value),
+        m.full === null ? cannot(tr, m) : unit === 'percent' ? `${tr.number(Number(m.full))} %` : amount(tr, unit, m.full),
+        tr.t('cli.score.points', {
+          points: tr.number(Number(toDecimalText(m.points, 2))),
+          max: tr.number(Number(toDecimalText(m.max, 2))),
+        }),
+        m.next
+          ? tr.t('cli.score.more', { amount: amount(tr, m.next.costUnit, m.next.more), points: Number(m.next.points) })
+          : m.full === null
+            ? ''
+            : tr.t('cli.score.atMaximum'),
+      ]);
+    }
+    lines.push(indent(table.toString(), '  '));
+    if (path.belowMinimum.length > 0) {
+      const names = path.belowMinimum.map((id) => tr.text(definition.metrics.find((d) => d.id === id)!.name));
+      lines.push(`  ${tr.t('cli.score.belowMinimum', { metrics: tr.list(names) })}`);
+    }
+    if (path.nextBand) {
+      lines.push(
+        `  ${tr.t('cli.score.nextBand', { band: bandName(path.nextBand.id), points: Number(toDecimalText(path.nextBand.pointsNeeded, 2)) })}`,
+      );
+      if (path.routes.length > 0) lines.push(`  ${tr.t('cli.score.routes')}`);
+      for (const r of path.routes) {
+        const name = definition.metrics.find((d) => d.id === r.metric)!.name;
+        lines.push(`    ${tr.t('cli.score.route', { metric: tr.text(name), amount: amount(tr, r.costUnit, r.more) })}`);
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
