@@ -79,40 +79,20 @@ const ROWS_PER_PAGE = 60;
 
 /**
  * The store as read, before any program: what `withCatalog` turns into
- * DatasetColumns and what the embedded store's snapshot keeps. Catalog
+ * DatasetColumns and what the snapshot (snapshot.ts) keeps. Catalog
  * values (association types, products, exams) are numbered in no
  * particular order; references to partners, customers and people are dense
  * indexes in seq order.
  */
-export interface StoreColumns {
-  readonly partners: { readonly ids: readonly string[]; readonly names: readonly string[]; readonly countries: readonly string[] };
-  /** How many customers, and their countries (each once). */
-  readonly customers: { readonly count: number; readonly countries: readonly string[] };
-  readonly associations: {
-    readonly types: readonly string[];
-    readonly customer: Int32Array;
-    readonly partner: Int32Array;
-    readonly type: Int32Array;
-    readonly first: Int32Array;
-    readonly last: Int32Array;
-  };
-  readonly revenue: {
-    readonly products: readonly string[];
-    readonly customer: Int32Array;
-    readonly day: Int32Array;
-    readonly product: Int32Array;
-    readonly netNew: Uint8Array;
-    readonly cents: Float64Array;
-    readonly ids: IdColumn;
-  };
-  readonly people: { readonly partner: Int32Array; readonly ids: IdColumn };
-  readonly examPasses: {
-    readonly exams: readonly string[];
-    readonly person: Int32Array;
-    readonly exam: Int32Array;
-    readonly day: Int32Array;
-  };
-}
+export type StoreColumns = Omit<DatasetColumns, 'partners' | 'customers' | 'revenue' | 'people'> & {
+  /** Partners before any program: no markets yet. */
+  readonly partners: Omit<DatasetColumns['partners'], 'markets'>;
+  /** How many customers, and their countries (each once), for `withCatalog` to check against the market table. */
+  readonly customers: DatasetColumns['customers'] & { readonly countries: readonly string[] };
+  /** Ids packed as read (the snapshot writes them as they are). */
+  readonly revenue: DatasetColumns['revenue'] & { readonly ids: IdColumn };
+  readonly people: DatasetColumns['people'] & { readonly ids: IdColumn };
+};
 
 /**
  * 64-bit hashes of a dimension's ids → their dense index: open addressing,
