@@ -649,7 +649,7 @@ export class StagedImport {
       index.set(collection, idx + 1);
       this.read[batch]! += 1;
       if (writer) {
-        const pending = this.stageRecord(batch, source.source, collection, idx, line, record, problems, writer);
+        const pending = writer.row(collection, this.checkedRow(batch, source.source, collection, idx, line, record, problems));
         if (pending) await pending;
       } else {
         const pending = rows.get(collection)!;
@@ -661,20 +661,6 @@ export class StagedImport {
     for (const collection of COLLECTIONS) await flush(collection);
     await writer?.drain();
     await this.insertProblems(problems);
-  }
-
-  /** One record checked on its own and staged as COPY text; its problems added to `problems`. */
-  private stageRecord(
-    batch: number,
-    source: string,
-    collection: CollectionName,
-    idx: number,
-    line: number | undefined,
-    record: unknown,
-    problems: unknown[][],
-    writer: StageWriter,
-  ): Promise<void> | undefined {
-    return writer.row(collection, this.checkedRow(batch, source, collection, idx, line, record, problems));
   }
 
   /** A record checked by `RowChecker`: its staged row (META, then its columns); its problems added to `problems`. */
