@@ -397,3 +397,38 @@ export async function writeStoredSnapshot(db: SqlClient, stamp: string, columns:
       ]);
   });
 }
+
+/** Where a store keeps its snapshot: how to read it for the data as it is now, and how to keep a new one. */
+export interface SnapshotKeeper {
+  read(): Promise<SnapshotRead>;
+  keep(stamp: string, columns: StoreColumns): Promise<void>;
+  /**
+   * Whether a large import keeps a new one as soon as it commits: in a folder,
+   * where reading by SQL costs the embedded engine a minute; not on a server,
+   * whose first read after an import keeps it, so the import's time stays its own.
+   */
+  readonly afterLargeImports: boolean;
+}
+
+/** An embedded store's snapshot: the file in its folder. */
+export function snapshotInFolder(dir: string, db: SqlClient): SnapshotKeeper {
+  return {
+    async read() {
+      const [now] = await db.query<{ stamp: string }>(DATA_STAMP_SQL);
+      return readSnapshot(dir, now!.stamp);
+    },
+    async keep(stamp, columns) {
+      writeSnapshot(dir, stamp, columns);
+    },
+    afterLargeImports: true,
+  };
+}
+
+/** A server's snapshot: the store's `columns_snapshot` table. */
+export function snapshotInTable(db: SqlClient): SnapshotKeeper {
+  return {
+    read: () => readStoredSnapshot(db),
+    keep: (stamp, columns) => writeStoredSnapshot(db, stamp, columns),
+    afterLargeImports: false,
+  };
+}

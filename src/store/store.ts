@@ -17,7 +17,7 @@ import {
 import { formatProblem, invalidInput } from '../i18n/index.js';
 import { recordsOf, SHOWN_PROBLEMS, StagedImport, type ImportOptions, type ImportReport, type ImportSource } from './import.js';
 import { Accounts } from './accounts.js';
-import { DATA_STAMP_SQL, readStoreColumns, withCatalog, type ColumnsOptions, type StoreColumns } from './columns.js';
+import { readStoreColumns, withCatalog, type ColumnsOptions, type StoreColumns } from './columns.js';
 import { readNeighbourhood } from './neighbourhood.js';
 import { Queries } from './queries.js';
 import { migrate } from './migrations.js';
@@ -31,7 +31,7 @@ import {
 import { StoreLock } from './lock.js';
 import { openPglite } from './pglite.js';
 import { openPostgres } from './postgres.js';
-import { readSnapshot, readStoredSnapshot, writeSnapshot, writeStoredSnapshot, type SnapshotRead } from './snapshot.js';
+import { snapshotInFolder, snapshotInTable, type SnapshotKeeper } from './snapshot.js';
 import type { SqlClient } from './sql.js';
 import { COLLECTIONS, selectAsField, TABLES } from './tables.js';
 
@@ -89,8 +89,8 @@ export class Store {
     private readonly db: SqlClient,
     /** The lock this Store holds on its embedded folder (lock.ts); none in memory or on a PostgreSQL server. */
     readonly ownership?: StoreLock,
-    /** The embedded folder, where the columnar snapshot is kept (snapshot.ts); none in memory or on a server. */
-    private readonly snapshotDir?: string,
+    /** Where the columnar snapshot is kept (snapshot.ts): the embedded folder or the server's table; none in memory. */
+    private readonly snapshots?: SnapshotKeeper,
   ) {}
 
   /**
@@ -104,7 +104,7 @@ export class Store {
     if (options.databaseUrl) {
       const db = await openPostgres(options.databaseUrl, options.schema);
       await migrate(db);
-      return new Store(db);
+      return new Store(db, undefined, snapshotInTable(db));
     }
     const dataDir = options.dataDir ?? '.attain';
     const lock = dataDir.startsWith('memory://') ? undefined : await StoreLock.acquire(dataDir);
@@ -116,7 +116,7 @@ export class Store {
         await db.close().catch(() => undefined);
         throw error;
       }
-      return new Store(db, lock, lock ? dataDir : undefined);
+      return new Store(db, lock, lock ? snapshotInFolder(dataDir, db) : undefined);
     } catch (error) {
       lock?.release();
       throw error;
@@ -180,7 +180,11 @@ export class Store {
     }
     // Committed: a large import leaves the columns a server starts from ready (a failure here loses nothing).
     const written = reports.reduce((n, r) => n + r.added + r.updated, 0);
-    if (this.snapshotDir && written >= SNAPSHOT_AFTER) await this.writeColumnsSnapshot().catch(() => undefined);
+    const snapshots = this.snapshots;
+    if (snapshots?.afterLargeImports && written >= SNAPSHOT_AFTER)
+      await readStoreColumns(this.db)
+        .then((read) => snapshots.keep(read.stamp, read.columns))
+        .catch(() => undefined);
     return reports;
   }
 
@@ -224,41 +228,22 @@ export class Store {
 
   /**
    * The whole store as columns (columns.ts), to evaluate every partner
-   * without an object per row. An embedded store in a folder answers from
-   * its columnar snapshot when the snapshot is of the data as it is now, and
-   * otherwise writes it after reading (snapshot.ts).
+   * without an object per row. A store in a folder or on a server answers
+   * from its columnar snapshot when the snapshot is of the data as it is
+   * now, and otherwise keeps a new one after reading (snapshot.ts).
    */
   async columns(catalog: Catalog, options: ColumnsOptions = {}): Promise<DatasetColumns> {
     return withCatalog(await this.storeColumns(options), catalog);
   }
 
   private async storeColumns(options: ColumnsOptions): Promise<StoreColumns> {
-    if (options.snapshot === false || !this.keepsSnapshot) return (await readStoreColumns(this.db, options)).columns;
-    const dir = this.snapshotDir;
-    let kept: SnapshotRead;
-    if (dir) {
-      const [now] = await this.db.query<{ stamp: string }>(DATA_STAMP_SQL);
-      kept = readSnapshot(dir, now!.stamp);
-    } else kept = await readStoredSnapshot(this.db);
-    if ('columns' in kept) return kept.columns;
+    const snapshots = options.snapshot === false ? undefined : this.snapshots;
+    const kept = await snapshots?.read();
+    if (kept && 'columns' in kept) return kept.columns;
     const read = await readStoreColumns(this.db, options);
     // A store that cannot take the snapshot is read by SQL again next time.
-    await this.keepSnapshot(read).catch(() => undefined);
+    await snapshots?.keep(read.stamp, read.columns).catch(() => undefined);
     return read.columns;
-  }
-
-  /** An embedded store in a folder keeps its snapshot in a file, a server in a table; a store in memory keeps none. */
-  private get keepsSnapshot(): boolean {
-    return this.snapshotDir !== undefined || this.db.sessions !== undefined;
-  }
-
-  private async keepSnapshot(read: { stamp: string; columns: StoreColumns }): Promise<void> {
-    if (this.snapshotDir) writeSnapshot(this.snapshotDir, read.stamp, read.columns);
-    else await writeStoredSnapshot(this.db, read.stamp, read.columns);
-  }
-
-  private async writeColumnsSnapshot(): Promise<void> {
-    await this.keepSnapshot(await readStoreColumns(this.db));
   }
 
   /** One partner's neighbourhood (neighbourhood.ts) as a dataset file: what plan, forecast and timeline need; or several partners' together. */
