@@ -2,6 +2,7 @@
 import {
   monthIndex,
   monthText,
+  scoringCollections,
   validateScoringRecords,
   type ScoringDataset,
   type ScoringRecords,
@@ -12,20 +13,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] 
 export type Records = Mutable<Required<ScoringRecords>>;
 
 export function emptyRecords(): Records {
-  return {
-    partners: [],
-    tenants: [],
-    subscriptions: [],
-    billing: [],
-    seats: [],
-    usage: [],
-    instances: [],
-    associations: [],
-    people: [],
-    examPasses: [],
-    certificationsHeld: [],
-    baselines: [],
-  };
+  return Object.fromEntries(Object.keys(scoringCollections).map((name) => [name, []])) as unknown as Records;
 }
 
 export function month(text: string, offset = 0): string {

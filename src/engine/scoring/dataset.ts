@@ -106,19 +106,8 @@ export type ScoringValidation =
 /** Checks every record, then every reference; the dataset only when nothing is wrong. */
 export function validateScoringRecords(records: ScoringRecords, catalog: ScoringCatalog): ScoringValidation {
   const problems: Problem[] = [];
-  const parsed: { [K in ScoringCollection]: { index: number; value: z.infer<(typeof scoringCollections)[K]> }[] } = {
-    partners: [],
-    tenants: [],
-    subscriptions: [],
-    billing: [],
-    seats: [],
-    usage: [],
-    instances: [],
-    associations: [],
-    people: [],
-    examPasses: [],
-    certificationsHeld: [],
-    baselines: [],
+  const parsed = Object.fromEntries(Object.keys(scoringCollections).map((name) => [name, []])) as unknown as {
+    [K in ScoringCollection]: { index: number; value: z.infer<(typeof scoringCollections)[K]> }[];
   };
   const labels = new Map<string, string>();
   for (const key of Object.keys(records)) {
