@@ -15,6 +15,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, type CollectionName } from '../src/engine/index.js';
 import { csvCellsSource, csvRows } from '../src/files/csv-dataset.js';
+import { FIELDS } from '../src/generate/outputs.js';
 import { formatProblem } from '../src/i18n/index.js';
 import { naturalCompare, StagedImport, type ImportSource } from '../src/store/import.js';
 import { migrate } from '../src/store/migrations.js';
@@ -44,16 +45,6 @@ const CELLS: Record<string, readonly string[]> = {
   exam: ['MB2-717', 'MB2-715', 'ZZ-1'],
   month: ['2017-01', '2017-06', '2017-13'],
   usdPerUnit: ['1.1', '1', '0', 'abc'],
-};
-
-const FIELDS: Record<CollectionName, readonly string[]> = {
-  partners: ['id', 'name', 'country'],
-  customers: ['id', 'name', 'country'],
-  associations: ['customerId', 'partnerId', 'type', 'start', 'end'],
-  revenue: ['id', 'customerId', 'product', 'date', 'amount', 'currency', 'netNew'],
-  people: ['id', 'partnerId', 'name'],
-  examPasses: ['personId', 'exam', 'date'],
-  fxRates: ['currency', 'month', 'usdPerUnit'],
 };
 
 /** Ids that refer to each other: partners P1, P2; customers C1, C2; people N1, N2. */
