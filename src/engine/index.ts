@@ -14,6 +14,7 @@ export * from './program/model.js';
 export { LOCALES, programDefinition, localizedText, type ProgramDefinition, type ProgramDefinitionInput } from './program/schema.js';
 export { compileProgramVersion } from './program/compile.js';
 export { assembleProgram, publicationEndedBy, versionFrom, versionInEffect } from './program/versions.js';
+export { programHistory, type HistoryStep, type ProgramHistory } from './program/eras.js';
 export * from './dataset/model.js';
 export { datasetFile, collections, MAX_ID_LENGTH, type CollectionName, type DatasetFile } from './dataset/schema.js';
 export { validateDataset, RowChecker, plainRowCheck } from './dataset/validate.js';

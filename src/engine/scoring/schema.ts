@@ -240,6 +240,8 @@ export const scoredVersionDefinition = z
     id,
     name: localizedText,
     kind: z.literal('scored'),
+    /** The threshold competency this scored program continues: one program across eras (a timeline spans both). */
+    continues: z.object({ program: id, competency: id }).strict().optional(),
     effectiveFrom: isoDate,
     /** The last day this version judges when no version follows at once (a program retired before its successor's rules are known). */
     endsOn: isoDate.optional(),
