@@ -102,10 +102,32 @@ class Index {
   readonly subscriptionsByTenant = new Map<string, Subscription[]>();
   readonly usage = new Map<string, Rational>();
   readonly seats = new Map<string, number>();
+  /** Billing lines by subscription, in dataset order. */
+  readonly billingBySubscription = new Map<string, ScoringDataset['billing'][number][]>();
+  /** The subscriptions each partner holds an association on (any type, any month), in first-seen order. */
+  readonly subscriptionsOfPartner = new Map<string, Set<string>>();
+  readonly tenantOrder = new Map<string, number>();
+  readonly peopleOfPartner = new Map<string, string[]>();
+  readonly passesByPerson = new Map<string, ScoringDataset['examPasses'][number][]>();
+  readonly heldByPerson = new Map<string, ScoringDataset['certificationsHeld'][number][]>();
+  readonly baselinesOfPartner = new Map<string, ScoringDataset['baselines'][number][]>();
+  readonly instancesOfTenant = new Map<string, ScoringDataset['instances'][number][]>();
 
   constructor(readonly data: ScoringDataset) {
-    for (const a of data.associations) push(this.associationsBySubscription, a.subscriptionId, a);
+    for (const a of data.associations) {
+      push(this.associationsBySubscription, a.subscriptionId, a);
+      const mine = this.subscriptionsOfPartner.get(a.partnerId);
+      if (mine) mine.add(a.subscriptionId);
+      else this.subscriptionsOfPartner.set(a.partnerId, new Set([a.subscriptionId]));
+    }
+    for (const line of data.billing) push(this.billingBySubscription, line.subscriptionId, line);
+    for (const [id, person] of data.people) push(this.peopleOfPartner, person.partnerId, id);
+    for (const p of data.examPasses) push(this.passesByPerson, p.personId, p);
+    for (const h of data.certificationsHeld) push(this.heldByPerson, h.personId, h);
+    for (const b of data.baselines) push(this.baselinesOfPartner, b.partnerId, b);
+    for (const i of data.instances) push(this.instancesOfTenant, i.tenantId, i);
     for (const s of data.subscriptions.values()) push(this.subscriptionsByTenant, s.tenantId, s);
+    for (const t of this.subscriptionsByTenant.keys()) this.tenantOrder.set(t, this.tenantOrder.size);
     for (const u of data.usage) {
       const key = `${u.tenantId}\u0000${u.workload}\u0000${u.month}`;
       this.usage.set(key, add(this.usage.get(key) ?? ZERO, exact(u.units)));
@@ -137,7 +159,38 @@ class Index {
   }
 
   tenantsCredited(partnerId: string, products: ReadonlySet<string>, month: MonthIndex, rule: AssociationRule): string[] {
-    return [...this.subscriptionsByTenant.keys()].filter((t) => this.creditedOnTenant(partnerId, t, products, month, rule));
+    return this.candidateTenants(partnerId).filter((t) => this.creditedOnTenant(partnerId, t, products, month, rule));
+  }
+
+  /**
+   * The tenants a partner can be credited on: those of the subscriptions it holds an association on, in the
+   * order of subscriptionsByTenant. Crediting needs the partner's own association, so every other tenant
+   * contributes nothing; reading only these keeps a partner's cost to its own records, not the dataset's.
+   */
+  candidateTenants(partnerId: string): string[] {
+    const tenants = new Set<string>();
+    for (const id of this.subscriptionsOfPartner.get(partnerId) ?? []) {
+      const s = this.data.subscriptions.get(id);
+      if (s && this.subscriptionsByTenant.has(s.tenantId)) tenants.add(s.tenantId);
+    }
+    return [...tenants].sort((a, b) => this.tenantOrder.get(a)! - this.tenantOrder.get(b)!);
+  }
+
+  /** The partner's associated subscriptions (known ones), in first-association order. */
+  partnerSubscriptions(partnerId: string): Subscription[] {
+    const out: Subscription[] = [];
+    for (const id of this.subscriptionsOfPartner.get(partnerId) ?? []) {
+      const s = this.data.subscriptions.get(id);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  /** Cents billed in month m on the subscriptions named. */
+  centsIn(ids: ReadonlySet<string>, m: MonthIndex): bigint {
+    let cents = 0n;
+    for (const id of ids) for (const line of this.billingBySubscription.get(id) ?? []) if (line.month === m) cents += BigInt(line.cents);
+    return cents;
   }
 
   usageOf(tenantId: string, workload: string, month: MonthIndex): Rational {
@@ -169,9 +222,25 @@ interface Measure {
   readonly cost?: (target: Rational) => { more: Rational; unit: NextPoint['costUnit'] };
 }
 
-/** Scores a partner as of month M under a version. */
+/** A version and a dataset with the dataset's indexes built once: score any number of partners and months from it. */
+export interface PreparedScoring {
+  readonly version: ScoredVersionDefinition;
+  readonly index: Index;
+}
+
+/** Builds the indexes of a dataset once, for scorePrepared. */
+export function prepareScoring(version: ScoredVersionDefinition, data: ScoringDataset): PreparedScoring {
+  return { version, index: new Index(data) };
+}
+
+/** Scores a partner as of month M under a version: the same report as scorePrepared(prepareScoring(version, data), …). */
 export function scorePartner(version: ScoredVersionDefinition, data: ScoringDataset, partnerId: string, month: MonthIndex): ScoreReport {
-  const index = new Index(data);
+  return scorePrepared(prepareScoring(version, data), partnerId, month);
+}
+
+/** Scores a partner as of month M from a prepared dataset; reads only the partner's own records through the indexes. */
+export function scorePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): ScoreReport {
+  const { version, index } = prepared;
   const segment = segmentOf(version, index, partnerId, month);
   const workloads = new Map(version.workloads.map((w) => [w.id, w]));
   const productsOf = (ids: readonly string[]): Set<string> => new Set(ids.flatMap((id) => [id, ...(workloads.get(id)?.products ?? [])]));
@@ -180,7 +249,7 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
     return rate === undefined ? ZERO : exact(rate);
   };
   const asOf = lastDayOf(month);
-  const certified = (certifications: readonly string[]): number => certifiedPeople(version, data, partnerId, certifications, asOf);
+  const certified = (certifications: readonly string[]): number => certifiedIndexed(version, index, partnerId, certifications, asOf);
 
   const paths = version.paths.map((path): PathScore => {
     const measure = (metric: ScoredMetricDefinition): Measure => {
@@ -191,16 +260,17 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
           const products = productsOf(metric.products);
           let cents = 0n;
           let lines = 0;
-          for (const line of data.billing) {
-            if (line.month < month + metric.window.from || line.month > month + metric.window.to) continue;
-            const s = data.subscriptions.get(line.subscriptionId);
-            if (!s || !products.has(s.product)) continue;
-            if (s.channel !== undefined && metric.firstAgreementYearOnly.includes(s.channel)) {
-              if (s.agreementStart === undefined || line.month < s.agreementStart || line.month > s.agreementStart + 11) continue;
+          for (const s of index.partnerSubscriptions(partnerId)) {
+            if (!products.has(s.product)) continue;
+            for (const line of index.billingBySubscription.get(s.id) ?? []) {
+              if (line.month < month + metric.window.from || line.month > month + metric.window.to) continue;
+              if (s.channel !== undefined && metric.firstAgreementYearOnly.includes(s.channel)) {
+                if (s.agreementStart === undefined || line.month < s.agreementStart || line.month > s.agreementStart + 11) continue;
+              }
+              if (!index.credited(s.id, line.month, metric.associations).has(partnerId)) continue;
+              cents += BigInt(line.cents);
+              lines++;
             }
-            if (!index.credited(s.id, line.month, metric.associations).has(partnerId)) continue;
-            cents += BigInt(line.cents);
-            lines++;
           }
           return {
             value: rational(cents),
@@ -216,7 +286,8 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
           const last = month + metric.window.to;
           let adds = 0;
           let losses = 0;
-          for (const [tenant, subscriptions] of index.subscriptionsByTenant) {
+          for (const tenant of index.candidateTenants(partnerId)) {
+            const subscriptions = index.subscriptionsByTenant.get(tenant) ?? [];
             const relevant = subscriptions.filter((s) => products.has(s.product));
             if (relevant.length === 0) continue;
             const seatsIn = (m: MonthIndex): number => relevant.reduce((n, s) => n + (index.seats.get(`${s.id}\u0000${m}`) ?? 0), 0);
@@ -241,7 +312,8 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
           const unitValue = metric.measure === 'revenue' ? mul(threshold, rational(100)) : threshold;
           const countAt = (m: MonthIndex): number => {
             let n = 0;
-            for (const [tenant, subscriptions] of index.subscriptionsByTenant) {
+            for (const tenant of index.candidateTenants(partnerId)) {
+              const subscriptions = index.subscriptionsByTenant.get(tenant) ?? [];
               for (const w of metric.workloads) {
                 const products = productsOf([w]);
                 let amount = ZERO;
@@ -252,8 +324,7 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
                       .map((s) => s.id),
                   );
                   if (ids.size === 0) continue;
-                  for (const line of data.billing)
-                    if (line.month === m && ids.has(line.subscriptionId)) amount = add(amount, rational(line.cents));
+                  amount = rational(index.centsIn(ids, m));
                 } else {
                   if (!index.creditedOnTenant(partnerId, tenant, products, m, metric.associations)) continue;
                   amount = mul(index.usageOf(tenant, w, m), rateOf(w));
@@ -284,8 +355,9 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
           });
           // A partner's records of this metric: those naming its path (`path/metric`) if any, else those naming the metric alone.
           const qualified = `${path.id}/${metric.id}`;
-          const mine = data.baselines.filter((b) => b.partnerId === partnerId && b.metric === qualified);
-          const records = mine.length > 0 ? mine : data.baselines.filter((b) => b.partnerId === partnerId && b.metric === metric.id);
+          const own = index.baselinesOfPartner.get(partnerId) ?? [];
+          const mine = own.filter((b) => b.metric === qualified);
+          const records = mine.length > 0 ? mine : own.filter((b) => b.metric === metric.id);
           const option = metric.anniversaryOption;
           if (option) {
             const needed = forSegment(option.people, segment);
@@ -388,7 +460,7 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
             count +=
               metric.count === 'tenants'
                 ? 1
-                : data.instances.filter((i) => i.tenantId === t && i.production && i.group === metric.instanceGroup).length;
+                : (index.instancesOfTenant.get(t) ?? []).filter((i) => i.production && i.group === metric.instanceGroup).length;
           }
           return { value: rational(count), full, unit: 'deployments', granularity: one, details: { tenants } };
         }
@@ -487,6 +559,42 @@ function addMonthsToDate(date: IsoDate, months: number): IsoDate {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` as IsoDate;
 }
 
+/** certifiedPeople through the index: the partner's people, their passes and certifications held, not the whole dataset. */
+function certifiedIndexed(
+  version: ScoredVersionDefinition,
+  index: Index,
+  partnerId: string,
+  certifications: readonly string[],
+  asOf: IsoDate,
+): number {
+  const exams = new Map(version.exams.map((e) => [e.id, e]));
+  const catalog = new Map(version.certifications.map((c) => [c.id, c]));
+  const counts = (exam: string, date: IsoDate): boolean => {
+    const e = exams.get(exam);
+    if (date > asOf) return false;
+    if (e?.retires !== undefined && date > e.retires) return false;
+    if (e?.acceptedUntil !== undefined && asOf > e.acceptedUntil) return false;
+    return true;
+  };
+  let n = 0;
+  for (const personId of index.peopleOfPartner.get(partnerId) ?? []) {
+    const passed = new Set<string>();
+    for (const p of index.passesByPerson.get(personId) ?? []) if (counts(p.exam, p.date)) passed.add(p.exam);
+    const heldRecords = index.heldByPerson.get(personId) ?? [];
+    const holds = certifications.some((id) => {
+      const c = catalog.get(id);
+      if (c?.eligibleUntil !== undefined && asOf > c.eligibleUntil) return false;
+      const held = heldRecords.some((h) => h.certification === id && h.date <= asOf && (h.expires === undefined || asOf <= h.expires));
+      const earned = (c?.alternatives ?? []).some((sets) =>
+        sets.every((s) => s.exams.filter((e) => passed.has(e)).length >= (s.minimum ?? s.exams.length)),
+      );
+      return held || earned;
+    });
+    if (holds) n++;
+  }
+  return n;
+}
+
 /** People of the partner holding one of the certifications on the date, each counted once. */
 export function certifiedPeople(
   version: ScoredVersionDefinition,
@@ -542,7 +650,8 @@ export function segmentOf(version: ScoredVersionDefinition, index: Index, partne
   const workloads = new Map(version.workloads.map((w) => [w.id, w]));
   const limit = mul(exact(s.moreThanUsd), rational(100));
   const perTenant = new Map<string, number>();
-  for (const [tenant, subscriptions] of index.subscriptionsByTenant) {
+  for (const tenant of index.candidateTenants(partnerId)) {
+    const subscriptions = index.subscriptionsByTenant.get(tenant) ?? [];
     for (const w of s.workloads) {
       const products = new Set([w, ...(workloads.get(w)?.products ?? [])]);
       const qualifies = s.months.every((k) => {
@@ -550,9 +659,7 @@ export function segmentOf(version: ScoredVersionDefinition, index: Index, partne
         const ids = new Set(
           subscriptions.filter((x) => products.has(x.product) && index.credited(x.id, m, s.associations).has(partnerId)).map((x) => x.id),
         );
-        let cents = 0n;
-        for (const line of data.billing) if (line.month === m && ids.has(line.subscriptionId)) cents += BigInt(line.cents);
-        return compare(rational(cents), limit) > 0;
+        return compare(rational(index.centsIn(ids, m)), limit) > 0;
       });
       if (qualifies) perTenant.set(tenant, (perTenant.get(tenant) ?? 0) + 1);
     }
