@@ -5,10 +5,11 @@
  * negative count, an unknown baseline kind).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scoringCollections } from '../src/engine/scoring/dataset.js';
+import { scoringCollections, validateScoringRecords } from '../src/engine/scoring/dataset.js';
 import { migrate } from '../src/store/migrations.js';
 import { openPglite } from '../src/store/pglite.js';
 import { openPostgres } from '../src/store/postgres.js';
+import { readScoringRecords } from '../src/store/scoring.js';
 import type { SqlClient } from '../src/store/sql.js';
 import { storeEngines } from './support/stores.js';
 
@@ -67,6 +68,41 @@ for (const engine of ENGINES) {
         { kind: 'anniversary', count: 2 },
         { kind: 'baseline', count: 0 },
       ]);
+    });
+    it('reads the stored records back in the records file shape, in stored order, and they validate', async () => {
+      await db.exec(`
+        INSERT INTO scoring_partners (id, country) VALUES ('P-1', 'US');
+        INSERT INTO scoring_tenants (id, country) VALUES ('T-2', 'US'), ('T-1', 'FR');
+        INSERT INTO scoring_subscriptions (id, tenant_id, product, paid, channel, agreement_start)
+          VALUES ('S-1', 'T-1', 'Microsoft 365 E3', true, NULL, NULL), ('S-2', 'T-2', 'Microsoft 365 E3', false, 'CSP', '2022-01');
+        INSERT INTO scoring_billing (id, subscription_id, month, amount_usd) VALUES ('B-1', 'S-1', '2022-10', 1234.56);
+        INSERT INTO scoring_associations (partner_id, subscription_id, type, from_month, to_month)
+          VALUES ('P-1', 'S-1', 'CSP', '2022-01', NULL), ('P-1', 'S-2', 'CSP', '2022-01', '2022-06');
+        INSERT INTO scoring_certifications_held (person_id, certification, date, expires) VALUES ('X-1', 'AZ-104', '2022-02-28', NULL);
+        INSERT INTO scoring_people (id, partner_id) VALUES ('X-1', 'P-1');
+      `);
+      const records = await readScoringRecords(db);
+      expect(records.tenants).toEqual([
+        { id: 'T-2', country: 'US' },
+        { id: 'T-1', country: 'FR' },
+      ]);
+      expect(records.subscriptions).toEqual([
+        { id: 'S-1', tenantId: 'T-1', product: 'Microsoft 365 E3', paid: true },
+        { id: 'S-2', tenantId: 'T-2', product: 'Microsoft 365 E3', paid: false, channel: 'CSP', agreementStart: '2022-01' },
+      ]);
+      expect(records.billing).toEqual([{ id: 'B-1', subscriptionId: 'S-1', month: '2022-10', amountUsd: '1234.56' }]);
+      expect(records.associations).toEqual([
+        { partnerId: 'P-1', subscriptionId: 'S-1', type: 'CSP', from: '2022-01', to: null },
+        { partnerId: 'P-1', subscriptionId: 'S-2', type: 'CSP', from: '2022-01', to: '2022-06' },
+      ]);
+      expect(records.certificationsHeld).toEqual([{ personId: 'X-1', certification: 'AZ-104', date: '2022-02-28' }]);
+      const validated = validateScoringRecords(records, {
+        products: new Set(['Microsoft 365 E3']),
+        workloads: new Set(['Teams']),
+        associationTypes: new Set(['CSP']),
+        countries: new Set(['US', 'FR']),
+      });
+      expect(validated.ok ? [] : validated.problems).toEqual([]);
     });
   });
 }
