@@ -9,6 +9,7 @@ import { scoringCollections, validateScoringRecords } from '../src/engine/scorin
 import { migrate } from '../src/store/migrations.js';
 import { openPglite } from '../src/store/pglite.js';
 import { openPostgres } from '../src/store/postgres.js';
+import { Store, type StoreOptions } from '../src/store/store.js';
 import { readScoringRecords } from '../src/store/scoring.js';
 import type { SqlClient } from '../src/store/sql.js';
 import { storeEngines } from './support/stores.js';
@@ -21,13 +22,15 @@ const tableOf = (collection: string): string => `scoring_${collection.replace(/[
 for (const engine of ENGINES) {
   describe(`the scoring tables on ${engine.name}`, () => {
     let db: SqlClient;
+    let options: StoreOptions;
+    let closed = false;
     beforeAll(async () => {
-      const options = engine.options();
+      options = engine.options();
       db = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema) : await openPglite(options.dataDir!);
       await migrate(db);
     });
     afterAll(async () => {
-      await db.close();
+      if (!closed) await db.close();
     });
 
     it('has a table for every collection of the scoring records', async () => {
@@ -103,6 +106,20 @@ for (const engine of ENGINES) {
         countries: new Set(['US', 'FR']),
       });
       expect(validated.ok ? [] : validated.problems).toEqual([]);
+    });
+
+    it('a store opened on the same data gives the same records through Store.scoringRecords', async () => {
+      // An embedded store's folder is opened by one client at a time: this one is closed first.
+      const stored = await readScoringRecords(db);
+      await db.close();
+      closed = true;
+      const store = await Store.open(options);
+      try {
+        expect(await store.scoringRecords()).toEqual(stored);
+        expect((await store.scoringRecords()).partners).toEqual([{ id: 'P-1', country: 'US' }]);
+      } finally {
+        await store.close();
+      }
     });
   });
 }
