@@ -194,6 +194,105 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE columns_snapshot ALTER COLUMN data SET STORAGE EXTERNAL;
     `,
   },
+  {
+    version: 8,
+    name: 'scoring records',
+    // One table per collection of the scoring records (src/engine/scoring/dataset.ts),
+    // prefixed scoring_ because partners, associations, people and exam passes mean
+    // other records in the threshold dataset. Keys are what identifies a record in
+    // its collection, so re-importing a record updates it; months are YYYY-MM text,
+    // checked here as the records schema checks them, and amounts stay exact numerics.
+    sql: `
+      CREATE TABLE scoring_partners (
+        seq bigserial NOT NULL,
+        id text PRIMARY KEY,
+        country text NOT NULL
+      );
+      CREATE TABLE scoring_tenants (
+        seq bigserial NOT NULL,
+        id text PRIMARY KEY,
+        country text NOT NULL
+      );
+      CREATE TABLE scoring_subscriptions (
+        seq bigserial NOT NULL,
+        id text PRIMARY KEY,
+        tenant_id text NOT NULL,
+        product text NOT NULL,
+        paid boolean NOT NULL,
+        channel text,
+        agreement_start text CHECK (agreement_start ~ '^[0-9]{4}-(0[1-9]|1[0-2])$')
+      );
+      CREATE TABLE scoring_billing (
+        seq bigserial NOT NULL,
+        id text PRIMARY KEY,
+        subscription_id text NOT NULL,
+        month text NOT NULL CHECK (month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
+        amount_usd numeric NOT NULL
+      );
+      CREATE TABLE scoring_seats (
+        seq bigserial NOT NULL,
+        subscription_id text NOT NULL,
+        month text NOT NULL CHECK (month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
+        paid_seats integer NOT NULL CHECK (paid_seats >= 0),
+        PRIMARY KEY (subscription_id, month)
+      );
+      CREATE TABLE scoring_usage (
+        seq bigserial NOT NULL,
+        tenant_id text NOT NULL,
+        workload text NOT NULL,
+        month text NOT NULL CHECK (month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
+        units numeric NOT NULL,
+        PRIMARY KEY (tenant_id, workload, month)
+      );
+      CREATE TABLE scoring_instances (
+        seq bigserial NOT NULL,
+        id text PRIMARY KEY,
+        tenant_id text NOT NULL,
+        instance_group text NOT NULL,
+        production boolean NOT NULL
+      );
+      CREATE TABLE scoring_associations (
+        seq bigserial NOT NULL,
+        partner_id text NOT NULL,
+        subscription_id text NOT NULL,
+        type text NOT NULL,
+        from_month text NOT NULL CHECK (from_month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
+        to_month text CHECK (to_month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
+        PRIMARY KEY (subscription_id, type, from_month, partner_id)
+      );
+      CREATE INDEX scoring_associations_partner ON scoring_associations (partner_id);
+      CREATE TABLE scoring_people (
+        seq bigserial NOT NULL,
+        id text PRIMARY KEY,
+        partner_id text NOT NULL
+      );
+      CREATE INDEX scoring_people_partner ON scoring_people (partner_id);
+      CREATE TABLE scoring_exam_passes (
+        seq bigserial NOT NULL,
+        person_id text NOT NULL,
+        exam text NOT NULL,
+        date date NOT NULL,
+        PRIMARY KEY (person_id, exam, date)
+      );
+      CREATE TABLE scoring_certifications_held (
+        seq bigserial NOT NULL,
+        person_id text NOT NULL,
+        certification text NOT NULL,
+        date date NOT NULL,
+        expires date,
+        PRIMARY KEY (person_id, certification, date)
+      );
+      CREATE TABLE scoring_baselines (
+        seq bigserial NOT NULL,
+        partner_id text NOT NULL,
+        metric text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('baseline', 'anniversary')),
+        date date NOT NULL,
+        count integer NOT NULL CHECK (count >= 0),
+        PRIMARY KEY (partner_id, metric, kind, date)
+      );
+    `,
+  },
 ];
 
 /** Applies every migration the store has not seen yet; returns the versions applied. */

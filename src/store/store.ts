@@ -19,6 +19,8 @@ import { recordsOf, SHOWN_PROBLEMS, StagedImport, type ImportOptions, type Impor
 import { Accounts } from './accounts.js';
 import { readStoreColumns, withCatalog, type ColumnsOptions, type StoreColumns } from './columns.js';
 import { readNeighbourhood } from './neighbourhood.js';
+import { readScoringRecords } from './scoring.js';
+import type { ScoringRecords } from '../engine/scoring/dataset.js';
 import { Queries } from './queries.js';
 import { migrate } from './migrations.js';
 import {
@@ -132,6 +134,15 @@ export class Store {
       out[collection] = await db.query<Row>(`SELECT ${select} FROM ${table.name} ORDER BY seq`);
     }
     return out;
+  }
+
+  /**
+   * The stored scoring records in the records file's shape, read in one
+   * transaction so an import committing meanwhile is seen whole or not at all;
+   * validate them with `validateScoringRecords` as a file's.
+   */
+  async scoringRecords(): Promise<ScoringRecords> {
+    return this.db.transaction((tx) => readScoringRecords(tx));
   }
 
   /**
