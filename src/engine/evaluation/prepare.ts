@@ -119,11 +119,7 @@ function prepareRevenue(program: ProgramVersion, columns: DatasetColumns) {
   const entries = new EntryBuffer(lineCount * widest);
 
   const { customer, day: lineDay, product, netNew, cents } = revenue;
-  // Lines are visited by day (ties in line order), so entries come out ordered by day, then line, then scope:
-  // the order the index wants within each partner. One stable scatter by partner then finishes it.
-  const lineOrder = linesByDay(lineDay);
-  for (let j = 0; j < lineCount; j++) {
-    const lineIndex = lineOrder ? lineOrder[j]! : j;
+  for (let lineIndex = 0; lineIndex < lineCount; lineIndex++) {
     const inScopes = scopesByProduct[product[lineIndex]!]?.[netNew[lineIndex] ? 1 : 0];
     if (!inScopes || inScopes.length === 0) continue;
     const day = lineDay[lineIndex]!;
@@ -140,57 +136,26 @@ function prepareRevenue(program: ProgramVersion, columns: DatasetColumns) {
   }
 
   const { partner: partnersOfEntries, day: days, scope: scopes, cents: entryCentsUnsorted, line: lines } = entries.trimmed();
-  const partnerEntryStart = startsOf(partnersOfEntries, partnerCount);
-  const size = partnersOfEntries.length;
+  const order = orderByPartnerThenDay(partnersOfEntries, days, partnerCount);
+  const size = order.length;
   const entryDay = new Int32Array(size);
   const entryScope = new Int32Array(size);
   const entryCents = new Float64Array(size);
   const entryLine = new Int32Array(size);
-  if (lineOrder) {
-    const cursor = partnerEntryStart.slice(0, partnerCount);
-    for (let k = 0; k < size; k++) {
-      const to = cursor[partnersOfEntries[k]!]!++;
-      entryDay[to] = days[k]!;
-      entryScope[to] = scopes[k]!;
-      entryCents[to] = entryCentsUnsorted[k]!;
-      entryLine[to] = lines[k]!;
-    }
-  } else {
-    const order = orderByPartnerThenDay(partnersOfEntries, days, partnerCount);
-    for (let k = 0; k < size; k++) {
-      const from = order[k]!;
-      entryDay[k] = days[from]!;
-      entryScope[k] = scopes[from]!;
-      entryCents[k] = entryCentsUnsorted[from]!;
-      entryLine[k] = lines[from]!;
-    }
-  }
-  return { partnerEntryStart, entryDay, entryScope, entryCents, entryLine };
-}
-
-/**
- * Line indexes ordered by day, ties in line order: a stable counting sort over
- * the lines, cheaper than sorting the entries (a line has one per scope and
- * owner). Undefined when the days span too many values for counting, and the
- * entries are then sorted instead.
- */
-function linesByDay(lineDay: Int32Array): Int32Array | undefined {
-  const size = lineDay.length;
-  let first = NEVER;
-  let last = -NEVER;
   for (let k = 0; k < size; k++) {
-    const day = lineDay[k]!;
-    if (day < first) first = day;
-    if (day > last) last = day;
+    const from = order[k]!;
+    entryDay[k] = days[from]!;
+    entryScope[k] = scopes[from]!;
+    entryCents[k] = entryCentsUnsorted[from]!;
+    entryLine[k] = lines[from]!;
   }
-  const span = size === 0 ? 0 : last - first + 1;
-  if (span > Math.max(1 << 16, size * 4)) return undefined;
-  const dayStarts = new Int32Array(span + 1);
-  for (let k = 0; k < size; k++) dayStarts[lineDay[k]! - first + 1]! += 1;
-  for (let d = 0; d < span; d++) dayStarts[d + 1]! += dayStarts[d]!;
-  const order = new Int32Array(size);
-  for (let k = 0; k < size; k++) order[dayStarts[lineDay[k]! - first]!++] = k;
-  return order;
+  return {
+    partnerEntryStart: startsOf(partnersOfEntries, partnerCount),
+    entryDay,
+    entryScope,
+    entryCents,
+    entryLine,
+  };
 }
 
 /** Columns of entries in typed arrays: millions of them, without a JS object or a GC-scanned array each. */
