@@ -1,8 +1,12 @@
 /** Issue 19: the scored population generator — deterministic per seed, valid, long-tailed, and scoring. */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { monthIndex, prepareScoring, scorePrepared, validateScoringRecords } from '../src/engine/index.js';
 import { readScoredDefinitions } from '../src/files/scored-files.js';
 import { generateScoredRecords } from '../src/generate/scored.js';
+import { runCli } from './support/cli.js';
 import { catalogOf } from './support/scoring.js';
 
 const read = readScoredDefinitions();
@@ -41,4 +45,45 @@ describe('generateScoredRecords', () => {
     expect(banded).toBeGreaterThan(0);
     expect(banded).toBeLessThan(1000);
   });
+});
+
+describe('attain generate --scored', () => {
+  it('writes a records file that attain score and attain evaluate --scored read, the same for the same seed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attain-generate-scored-'));
+    const file = join(dir, 'records.json');
+    const generated = await runCli(['generate', '--scored', '--month', '2020-11', '--partners', '40', '--seed', '3', '--out', file]);
+    expect(generated.stderr).toBe('');
+    expect(generated.code).toBe(0);
+    expect(generated.stdout).toMatch(/^40 partners generated \(seed 3\) for the scored version in effect from 2020-09-16, up to 2020-11: /);
+    const records = JSON.parse(readFileSync(file, 'utf8')) as { partners: { id: string }[] };
+    // The file is exactly what the generator gives for the version in force in the month.
+    const version = versions.find((v) => v.effectiveFrom === '2020-09-16')!;
+    expect(records).toEqual(
+      JSON.parse(JSON.stringify(generateScoredRecords(version, { partners: 40, month: monthIndex('2020-11'), seed: 3 }))),
+    );
+    const partner = records.partners[0]!.id;
+    const scored = await runCli(['score', file, '--partner', partner, '--month', '2020-11', '--format', 'json']);
+    expect(scored.stderr).toBe('');
+    expect(scored.code).toBe(0);
+    expect(JSON.parse(scored.stdout)).toMatchObject({ partnerId: partner, version: '2020-09-16' });
+    const all = await runCli(['evaluate', file, '--scored', '--as-of', '2020-11-30', '--format', 'json']);
+    expect(all.stderr).toBe('');
+    expect(all.code).toBe(0);
+  }, 60_000);
+
+  it('refuses --scored without --month, --month without --scored, a month that is not one, and a month no scored version judges', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'attain-generate-scored-')), 'records.json');
+    const cases: [string[], RegExp][] = [
+      [['--scored'], /--month: --scored needs --month/],
+      [['--month', '2020-11'], /--month: --month needs --scored/],
+      [['--scored', '--month', '2020-13'], /--month "2020-13" is not a month/],
+      [['--scored', '--month', '2022-12'], /no scored version/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await runCli(['generate', '--partners', '5', '--out', out, ...args]);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr).toMatch(message);
+    }
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 });

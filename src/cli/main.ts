@@ -292,11 +292,16 @@ function buildProgram(io: CliIo, tr: Translator): Command {
         10_000,
       )
       .option('--seed <n>', 'the seed of the pseudo-random generator', wholeNumber(0, 2 ** 32 - 1), 1)
-      .requiredOption('--out <dir>', 'the folder to write the CSV files to (created if missing)')
+      .requiredOption('--out <path>', 'the folder to write the CSV files to (created if missing); with --scored, the JSON records file')
       .option(
         '--program <path>',
         'program definition file or folder whose countries, products and exams to use (default: the bundled definition)',
-      ),
+      )
+      .option(
+        '--scored [folder]',
+        'a scoring records file (PCI, PCS) for the scored version in force in --month instead: of the bundled scored definition, or of this folder',
+      )
+      .option('--month <YYYY-MM>', 'with --scored: the evaluation month the records lead up to (28 months of history through it)'),
   ).action((options: Omit<GenerateCommandOptions, 'locale'>) => runGenerate(options, io, tr));
 
   localized(program.command('schema'))

@@ -1,9 +1,18 @@
-/** `attain generate`: a synthetic dataset at program scale, deterministic per seed, as CSV files (one per entity). */
-import { resolve } from 'node:path';
+/**
+ * `attain generate`: a synthetic dataset at program scale, deterministic per seed, as CSV files (one per entity);
+ * with `--scored`, a scoring records file (JSON) for the scored version in force in `--month`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { InvalidInputError, isMonth, lastDayOf, monthIndex, problem } from '../../engine/index.js';
 import { loadProgram } from '../../files/program-files.js';
+import { readScoredDefinitions } from '../../files/scored-files.js';
 import { writeCsv } from '../../generate/index.js';
+import { generateScoredRecords } from '../../generate/scored.js';
 import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
+import { UsageError } from '../usage-error.js';
+import { chooseScoredVersion } from './score.js';
 
 export interface GenerateCommandOptions {
   readonly partners: number;
@@ -11,9 +20,16 @@ export interface GenerateCommandOptions {
   readonly out: string;
   /** The definition whose countries, products and exams the data uses (default: the bundled one). */
   readonly program?: string | undefined;
+  /** A scoring records file instead, for the scored definition (bundled: true; or a folder). */
+  readonly scored?: string | boolean | undefined;
+  /** With `scored`: the evaluation month (YYYY-MM) the history leads up to. */
+  readonly month?: string | undefined;
 }
 
 export async function runGenerate(options: GenerateCommandOptions, io: CliIo, tr: Translator): Promise<void> {
+  if (options.scored !== undefined && options.scored !== false) return runGenerateScored(options, io, tr);
+  if (options.month !== undefined)
+    throw new UsageError([problem('--month', '', 'optionNeedsOption', { option: '--month', requires: '--scored' })]);
   const program = loadProgram(options.program);
   const dir = resolve(options.out);
   const counts = await writeCsv(program, { partners: options.partners, seed: options.seed }, dir);
@@ -25,6 +41,35 @@ export async function runGenerate(options: GenerateCommandOptions, io: CliIo, tr
       people: counts.people,
       passes: counts.examPasses,
       dir,
+    })}\n`,
+  );
+}
+
+/** The records of the scored version in force in the month, as one JSON file `attain score` and `evaluate --scored` read. */
+function runGenerateScored(options: GenerateCommandOptions, io: CliIo, tr: Translator): void {
+  if (options.month === undefined)
+    throw new UsageError([problem('--month', '', 'optionNeedsOption', { option: '--scored', requires: '--month' })]);
+  if (!isMonth(options.month))
+    throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(options.month) })]);
+  const folder = typeof options.scored === 'string' ? options.scored : undefined;
+  const read = readScoredDefinitions(folder);
+  if (!read.ok) throw new InvalidInputError(folder ?? 'definitions/microsoft-business-applications', read.problems);
+  const month = monthIndex(options.month);
+  const version = chooseScoredVersion(read.versions, lastDayOf(month), undefined, '--month');
+  const records = generateScoredRecords(version, { partners: options.partners, month, seed: options.seed });
+  const file = resolve(options.out);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(records)}\n`);
+  io.stdout(
+    `${tr.t('cli.generate.scoredDone', {
+      partners: records.partners.length,
+      seed: options.seed,
+      version: version.effectiveFrom,
+      month: options.month,
+      tenants: records.tenants.length,
+      billing: records.billing.length,
+      people: records.people.length,
+      file,
     })}\n`,
   );
 }
