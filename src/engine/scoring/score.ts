@@ -96,6 +96,21 @@ export interface ScoreReport {
   readonly band: string | null;
 }
 
+/** A partner's people, and each person's exam passes and certifications held: what certification counts read. */
+interface PeopleIndex {
+  readonly peopleOfPartner: Map<string, string[]>;
+  readonly passesByPerson: Map<string, ScoringDataset['examPasses'][number][]>;
+  readonly heldByPerson: Map<string, ScoringDataset['certificationsHeld'][number][]>;
+}
+
+function peopleIndexOf(data: ScoringDataset): PeopleIndex {
+  const index: PeopleIndex = { peopleOfPartner: new Map(), passesByPerson: new Map(), heldByPerson: new Map() };
+  for (const [id, person] of data.people) push(index.peopleOfPartner, person.partnerId, id);
+  for (const p of data.examPasses) push(index.passesByPerson, p.personId, p);
+  for (const h of data.certificationsHeld) push(index.heldByPerson, h.personId, h);
+  return index;
+}
+
 /** The indexes one evaluation reads: associations by subscription, subscriptions by tenant, usage by tenant. */
 class Index {
   readonly associationsBySubscription = new Map<string, ScoringDataset['associations'][number][]>();
@@ -107,9 +122,7 @@ class Index {
   /** The subscriptions each partner holds an association on (any type, any month), in first-seen order. */
   readonly subscriptionsOfPartner = new Map<string, Set<string>>();
   readonly tenantOrder = new Map<string, number>();
-  readonly peopleOfPartner = new Map<string, string[]>();
-  readonly passesByPerson = new Map<string, ScoringDataset['examPasses'][number][]>();
-  readonly heldByPerson = new Map<string, ScoringDataset['certificationsHeld'][number][]>();
+  readonly people: PeopleIndex;
   readonly baselinesOfPartner = new Map<string, ScoringDataset['baselines'][number][]>();
   readonly instancesOfTenant = new Map<string, ScoringDataset['instances'][number][]>();
 
@@ -121,9 +134,7 @@ class Index {
       else this.subscriptionsOfPartner.set(a.partnerId, new Set([a.subscriptionId]));
     }
     for (const line of data.billing) push(this.billingBySubscription, line.subscriptionId, line);
-    for (const [id, person] of data.people) push(this.peopleOfPartner, person.partnerId, id);
-    for (const p of data.examPasses) push(this.passesByPerson, p.personId, p);
-    for (const h of data.certificationsHeld) push(this.heldByPerson, h.personId, h);
+    this.people = peopleIndexOf(data);
     for (const b of data.baselines) push(this.baselinesOfPartner, b.partnerId, b);
     for (const i of data.instances) push(this.instancesOfTenant, i.tenantId, i);
     for (const s of data.subscriptions.values()) push(this.subscriptionsByTenant, s.tenantId, s);
@@ -249,7 +260,7 @@ export function scorePrepared(prepared: PreparedScoring, partnerId: string, mont
     return rate === undefined ? ZERO : exact(rate);
   };
   const asOf = lastDayOf(month);
-  const certified = (certifications: readonly string[]): number => certifiedIndexed(version, index, partnerId, certifications, asOf);
+  const certified = (certifications: readonly string[]): number => certifiedIndexed(version, index.people, partnerId, certifications, asOf);
 
   const paths = version.paths.map((path): PathScore => {
     const measure = (metric: ScoredMetricDefinition): Measure => {
@@ -559,10 +570,10 @@ function addMonthsToDate(date: IsoDate, months: number): IsoDate {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` as IsoDate;
 }
 
-/** certifiedPeople through the index: the partner's people, their passes and certifications held, not the whole dataset. */
+/** The people of the partner holding one of the certifications on the date, read from the people index (only the partner's own people, passes and certifications held). */
 function certifiedIndexed(
   version: ScoredVersionDefinition,
-  index: Index,
+  index: PeopleIndex,
   partnerId: string,
   certifications: readonly string[],
   asOf: IsoDate,
@@ -603,36 +614,7 @@ export function certifiedPeople(
   certifications: readonly string[],
   asOf: IsoDate,
 ): number {
-  const exams = new Map(version.exams.map((e) => [e.id, e]));
-  const catalog = new Map(version.certifications.map((c) => [c.id, c]));
-  const counts = (exam: string, date: IsoDate): boolean => {
-    const e = exams.get(exam);
-    if (date > asOf) return false;
-    if (e?.retires !== undefined && date > e.retires) return false;
-    if (e?.acceptedUntil !== undefined && asOf > e.acceptedUntil) return false;
-    return true;
-  };
-  const passesBy = new Map<string, Set<string>>();
-  for (const p of data.examPasses)
-    if (counts(p.exam, p.date)) passesBy.set(p.personId, (passesBy.get(p.personId) ?? new Set()).add(p.exam));
-  let n = 0;
-  for (const [personId, person] of data.people) {
-    if (person.partnerId !== partnerId) continue;
-    const passed = passesBy.get(personId) ?? new Set<string>();
-    const holds = certifications.some((id) => {
-      const c = catalog.get(id);
-      if (c?.eligibleUntil !== undefined && asOf > c.eligibleUntil) return false;
-      const held = data.certificationsHeld.some(
-        (h) => h.personId === personId && h.certification === id && h.date <= asOf && (h.expires === undefined || asOf <= h.expires),
-      );
-      const earned = (c?.alternatives ?? []).some((sets) =>
-        sets.every((s) => s.exams.filter((e) => passed.has(e)).length >= (s.minimum ?? s.exams.length)),
-      );
-      return held || earned;
-    });
-    if (holds) n++;
-  }
-  return n;
+  return certifiedIndexed(version, peopleIndexOf(data), partnerId, certifications, asOf);
 }
 
 /** The partner's segment as of M: its market (by its country or its customers') or its track (by its customers' workloads). */
