@@ -6,15 +6,8 @@
 import { toHtmlPage } from '../../docs/html.js';
 import { renderRequirementsPage } from '../../docs/requirements-page.js';
 import { renderScoredPage } from '../../docs/scored-page.js';
-import { readScoredDefinitions } from '../../files/scored-files.js';
-import {
-  InvalidInputError,
-  noScoredVersionProblem,
-  problem,
-  scoredVersionOn,
-  type Program,
-  type ProgramVersion,
-} from '../../engine/index.js';
+import { loadScoredVersions } from './score.js';
+import { noScoredVersionProblem, problem, scoredVersionOn, type Program, type ProgramVersion } from '../../engine/index.js';
 import { loadProgram } from '../../files/program-files.js';
 import { translator, type Locale } from '../../i18n/index.js';
 import { rulesOf } from '../../app/reports.js';
@@ -75,9 +68,7 @@ function chooseCompetency(version: ProgramVersion, wanted: string | undefined): 
 /** The page of the scored version in force on the date, or named by `--program-version`. */
 function runScoredDocs(options: DocsCommandOptions, io: CliIo): void {
   const folder = typeof options.scored === 'string' ? options.scored : undefined;
-  const read = readScoredDefinitions(folder);
-  if (!read.ok) throw new InvalidInputError(folder ?? 'definitions/microsoft-business-applications', read.problems);
-  const versions = read.versions;
+  const versions = loadScoredVersions(folder);
   const program = versions[0]?.id ?? '';
   const dates = versions.map((v) => v.effectiveFrom).join(', ');
   const named = programVersionOf(options);

@@ -4,15 +4,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { InvalidInputError, isMonth, lastDayOf, monthIndex, problem } from '../../engine/index.js';
+import { isMonth, lastDayOf, monthIndex, problem } from '../../engine/index.js';
 import { loadProgram } from '../../files/program-files.js';
-import { readScoredDefinitions } from '../../files/scored-files.js';
 import { writeCsv } from '../../generate/index.js';
 import { generateScoredRecords } from '../../generate/scored.js';
 import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
-import { chooseScoredVersion } from './score.js';
+import { chooseScoredVersion, loadScoredVersions } from './score.js';
 
 export interface GenerateCommandOptions {
   readonly partners: number;
@@ -52,10 +51,8 @@ function runGenerateScored(options: GenerateCommandOptions, io: CliIo, tr: Trans
   if (!isMonth(options.month))
     throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(options.month) })]);
   const folder = typeof options.scored === 'string' ? options.scored : undefined;
-  const read = readScoredDefinitions(folder);
-  if (!read.ok) throw new InvalidInputError(folder ?? 'definitions/microsoft-business-applications', read.problems);
   const month = monthIndex(options.month);
-  const version = chooseScoredVersion(read.versions, lastDayOf(month), undefined, '--month');
+  const version = chooseScoredVersion(loadScoredVersions(folder), lastDayOf(month), undefined, '--month');
   const records = generateScoredRecords(version, { partners: options.partners, month, seed: options.seed });
   const file = resolve(options.out);
   mkdirSync(dirname(file), { recursive: true });

@@ -34,14 +34,19 @@ export interface ScoreCommandOptions {
   readonly format: string;
 }
 
+/** The scored definition's versions (bundled, or a folder); bad input names the folder. */
+export function loadScoredVersions(folder: string | undefined): readonly ScoredVersionDefinition[] {
+  const read = readScoredDefinitions(folder);
+  if (!read.ok) throw new InvalidInputError(folder ?? 'definitions/microsoft-business-applications', read.problems);
+  return read.versions;
+}
+
 /** The scored definition (bundled, or a folder) and a records file, validated against it. */
 export function loadScoring(
   path: string,
   folder: string | undefined,
 ): { versions: readonly ScoredVersionDefinition[]; data: ScoringDataset } {
-  const read = readScoredDefinitions(folder);
-  if (!read.ok) throw new InvalidInputError(folder ?? 'definitions/microsoft-business-applications', read.problems);
-  const versions = read.versions;
+  const versions = loadScoredVersions(folder);
   const raw = readJsonFile(path);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new InvalidInputError(path, [problem('dataset', '', 'datasetNotObject', { collection: 'partners' })]);
