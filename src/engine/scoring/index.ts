@@ -13,3 +13,4 @@ export {
 export * from './schema.js';
 export * from './score.js';
 export * from './versions.js';
+export * from './status.js';
