@@ -14,3 +14,4 @@ export * from './schema.js';
 export * from './score.js';
 export * from './versions.js';
 export * from './status.js';
+export * from './forecast.js';
