@@ -137,7 +137,15 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .requiredOption('--from <date>', 'first date, YYYY-MM-DD')
       .requiredOption('--to <date>', 'last date, YYYY-MM-DD')
       .addOption(new Option('--step <step>', 'interval between dates').choices(['month', 'week']).default('month'))
-      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table')),
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+      .option(
+        '--scored [folder]',
+        'the dataset holds scoring records: one timeline across eras (threshold versions, PCI, PCS, and the gaps between)',
+      )
+      .option('--threshold-dataset <file>', "with --scored: the threshold dataset whose levels the threshold era's dates show")
+      .option('--enrolled <date>', 'with --scored: the day the partner enrolled in the designation, YYYY-MM-DD')
+      .option('--anniversary <date>', 'with --enrolled: the first anniversary, when shared with an earlier designation')
+      .option('--legacy', 'with --scored: the partner held a legacy Gold or Silver competency (enrolled on its first qualifying day)'),
   ).action((dataset: string | undefined, options: TimelineCommandOptions) => runTimeline(dataset, options, io, tr));
 
   localized(

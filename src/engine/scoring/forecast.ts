@@ -156,7 +156,8 @@ export function scoredForecast(
   return { partnerId, month: monthText(month), horizon, enrolment, months, unjudged, bandLost, statusFalls };
 }
 
-const points = (r: Rational) => ({ decimal: toDecimalText(r, 4), exact: r.den === 1n ? r.num.toString() : `${r.num}/${r.den}` });
+/** Points for JSON: decimal text (four places) and the exact fraction ("500/7"). */
+export const pointsJson = (r: Rational) => ({ decimal: toDecimalText(r, 4), exact: r.den === 1n ? r.num.toString() : `${r.num}/${r.den}` });
 
 /** A scored forecast as JSON holds it: points as exact fractions and decimal text, never floats; every key always present. */
 export function scoredForecastJson(f: ScoredForecast) {
@@ -168,8 +169,8 @@ export function scoredForecastJson(f: ScoredForecast) {
     path: m.path,
     metric: m.metric,
     unit: m.unit,
-    before: { value: m.before.value, points: points(m.before.points) },
-    after: { value: m.after.value, points: points(m.after.points) },
+    before: { value: m.before.value, points: pointsJson(m.before.points) },
+    after: { value: m.after.value, points: pointsJson(m.after.points) },
   });
   return {
     partnerId: f.partnerId,
@@ -182,10 +183,10 @@ export function scoredForecastJson(f: ScoredForecast) {
       band: m.band,
       paths: m.report.paths.map((p) => ({
         path: p.id,
-        total: points(p.total),
+        total: pointsJson(p.total),
         band: p.band,
         belowMinimum: p.belowMinimum,
-        metrics: p.metrics.map((x) => ({ id: x.id, value: x.value, points: points(x.points) })),
+        metrics: p.metrics.map((x) => ({ id: x.id, value: x.value, points: pointsJson(x.points) })),
       })),
       status: m.status,
     })),
