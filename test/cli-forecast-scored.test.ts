@@ -143,7 +143,15 @@ describe('attain forecast --scored', () => {
       [['--partner', 'P-CONTOSO'], '--scored: --scored needs --month'],
       [['--partner', 'P-CONTOSO', '--month', '2023-1'], '--month: --month "2023-1" is not a month'],
       [['--partner', 'P-NOBODY', '--month', '2023-10'], '"P-NOBODY" is not a partner'],
-      [['--partner', 'P-CONTOSO', '--month', '2023-01'], 'no scored version of microsoft-business-applications is in force'],
+      [
+        ['--partner', 'P-CONTOSO', '--month', '2023-01'],
+        'no scored version of microsoft-business-applications is in force (the version of 2021-02-03 ended on 2022-09-30); name one with --month',
+      ],
+      [['--partner', 'P-CONTOSO', '--month', '2023-10', '--as-of', '2023-10-31'], '--as-of and --scored cannot be given together'],
+      [
+        ['--partner', 'P-CONTOSO', '--month', '2023-10', '--program-version', '2023-06-13'],
+        '--program-version and --scored cannot be given together',
+      ],
       [
         ['--partner', 'P-CONTOSO', '--month', '2023-10', '--legacy', '--enrolled', '2023-11-01'],
         '--legacy and --enrolled cannot be given together',

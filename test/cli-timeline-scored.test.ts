@@ -136,6 +136,10 @@ describe('attain timeline --scored', () => {
   it('refuses an unknown partner, bad dates and a bad enrolment with exit 2', async () => {
     const cases: [string[], string][] = [
       [['--partner', 'P-NOBODY', '--from', '2020-01-01', '--to', '2020-02-01'], '"P-NOBODY" is not a partner'],
+      [
+        ['--partner', 'P-CONTOSO', '--from', '2020-01-01', '--to', '2020-02-01', '--program-version', '2023-06-13'],
+        '--program-version and --scored cannot be given together',
+      ],
       [['--partner', 'P-CONTOSO', '--from', '2020-02-30', '--to', '2020-03-01'], '2020-02-30'],
       [
         ['--partner', 'P-CONTOSO', '--from', '2023-01-01', '--to', '2023-02-01', '--enrolled', '2023-03-01'],

@@ -7,11 +7,20 @@ import { asJson, asOfDate, CLI_INPUTS, loadInputs, orExit, programVersionOf, wit
 import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
 import { renderForecastTable } from '../../render/forecast-table.js';
-import { isMonth, lastDayOf, monthIndex, problem, scoredForecast, scoredForecastJson } from '../../engine/index.js';
+import {
+  isMonth,
+  lastDayOf,
+  monthIndex,
+  noScoredVersionProblem,
+  problem,
+  scoredForecast,
+  scoredForecastJson,
+  scoredVersionOn,
+} from '../../engine/index.js';
 import { renderScoredForecastTable } from '../../render/scored-forecast-table.js';
 import { UsageError } from '../usage-error.js';
 import { enrolmentOf, type EnrolmentOptions } from './enrolment.js';
-import { chooseScoredVersion, loadScoring } from './score.js';
+import { loadScoring } from './score.js';
 
 export interface ForecastCommandOptions extends InputOptions, EnrolmentOptions {
   readonly partner: string;
@@ -59,6 +68,14 @@ export async function runForecast(
 /** `attain forecast records.json --scored --partner ID --month M`: the scored outlook with statuses, month by month. */
 function forecastScored(path: string | undefined, options: ForecastCommandOptions, io: CliIo, tr: Translator): void {
   if (path === undefined) throw new UsageError([problem('--scored', '', 'noDatasetFiles', { paths: 'store' })]);
+  // The threshold forecast's inputs mean nothing to the scored one: refused rather than ignored.
+  for (const [value, flag] of [
+    [options.asOf, '--as-of'],
+    [options.programVersion, '--program-version'],
+    [options.program, '--program'],
+    [options.assume, '--assume'],
+  ] as const)
+    if (value !== undefined) throw new UsageError([problem(flag, '', 'optionsExclusive', { option: flag, other: '--scored' })]);
   if (options.month === undefined)
     throw new UsageError([problem('--scored', '', 'optionNeedsOption', { option: '--scored', requires: '--month' })]);
   if (!isMonth(options.month))
@@ -68,8 +85,11 @@ function forecastScored(path: string | undefined, options: ForecastCommandOption
     throw new UsageError([problem('--partner', '', 'notAPartner', { id: options.partner, dataset: path })]);
   const month = monthIndex(options.month);
   const horizon = options.months ?? 12;
-  // M must be judged by some version; the months after it may fall in a gap (reported as such).
-  chooseScoredVersion(versions, lastDayOf(month), undefined, '--month');
+  // M must be judged by some version (another month is the way out); the months after it may fall in a gap (reported as such).
+  if (!scoredVersionOn(versions, lastDayOf(month))) {
+    const p = noScoredVersionProblem(versions, lastDayOf(month), '--month');
+    throw new UsageError([{ ...p, values: { ...p.values, flag: '--month' } }]);
+  }
   const enrolment = enrolmentOf(options, versions, lastDayOf(month + horizon));
   const result = scoredForecast(versions, data, options.partner, month, horizon, enrolment);
   io.stdout(

@@ -61,6 +61,9 @@ export async function runTimeline(
  */
 async function timelineAcrossEras(path: string | undefined, options: TimelineCommandOptions, io: CliIo, tr: Translator): Promise<void> {
   if (path === undefined) throw new UsageError([problem('--scored', '', 'noDatasetFiles', { paths: 'store' })]);
+  // Each date is judged by the version in force on it, across eras: no one version can be forced on all.
+  if (options.programVersion !== undefined)
+    throw new UsageError([problem('--program-version', '', 'optionsExclusive', { option: '--program-version', other: '--scored' })]);
   const range = orExit(timelineRange(options.from, options.to, options.step, CLI_INPUTS));
   const { versions, data } = loadScoring(path, typeof options.scored === 'string' ? options.scored : undefined);
   if (!data.partners.has(options.partner))
