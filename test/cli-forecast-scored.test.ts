@@ -109,6 +109,10 @@ describe('attain forecast --scored', () => {
     expect(Object.keys(json)).toEqual(['partnerId', 'month', 'months', 'enrolment', 'forecast', 'unjudged', 'bandLost', 'statusFalls']);
     expect(Object.keys(json.forecast[0]!)).toEqual(['month', 'version', 'band', 'paths', 'status']);
     expect(json.forecast[0]!.paths[0]!.total).toEqual({ decimal: '71.4286', exact: '500/7' });
+    const statusKeys = ['date', 'status', 'window', 'qualifiedOn', 'enrolledOn', 'anniversary', 'lapsedOn'];
+    expect(Object.keys(json.forecast[0]!.status!)).toEqual(statusKeys);
+    const notEnrolled = JSON.parse((await forecast(...args.filter((a) => a !== '--legacy'))).stdout) as Json;
+    expect(Object.keys(notEnrolled.forecast[0]!.status!)).toEqual(statusKeys);
     // A legacy partner is enrolled on its first qualifying day.
     expect(json.forecast[0]!.status).toMatchObject({ status: 'enrolled', anniversary: '2024-10-31' });
   });

@@ -116,13 +116,22 @@ export function statusOn(context: StatusContext, enrolment: Enrolment, date: Iso
     for (let year = 0; ; year++) {
       const anniversary = addMonthsTo(first, 12 * year);
       const window = renewalWindowOf(context, anniversary);
-      const base = { date, window, enrolledOn, anniversary, lapsedOn: null };
-      if (date < window.from) return { ...base, status: 'enrolled', qualifiedOn: null };
+      // One key order for every status: the JSON of a report is the same shape whatever it says.
+      const enrolled = (status: PcsStatus, qualifiedOn: IsoDate | null): StatusReport => ({
+        date,
+        status,
+        window,
+        qualifiedOn,
+        enrolledOn,
+        anniversary,
+        lapsedOn: null,
+      });
+      if (date < window.from) return enrolled('enrolled', null);
       const qualified = qualifyingDays(context, window.from, date < window.to ? date : window.to);
       // Kept until the anniversary whatever the score does; after it, only while the window is open.
-      if (date < anniversary) return { ...base, status: 'renewal-due', qualifiedOn: qualified[0] ?? null };
+      if (date < anniversary) return enrolled('renewal-due', qualified[0] ?? null);
       if (qualified.length > 0) continue;
-      if (date <= window.to) return { ...base, status: 'renewal-due', qualifiedOn: null };
+      if (date <= window.to) return enrolled('renewal-due', null);
       lapsedOn = addDays(window.to, 1);
       break;
     }
