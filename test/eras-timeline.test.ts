@@ -6,8 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { programHistory } from '../src/engine/program/eras.js';
-import type { IsoDate } from '../src/engine/index.js';
+import { erasTimelineOf, gapsOf, validateScoringRecords, type IsoDate, type ScoringRecords } from '../src/engine/index.js';
 import { loadProgram } from '../src/files/program-files.js';
 import { readScoredDefinitions } from '../src/files/scored-files.js';
 
@@ -81,5 +82,49 @@ describe('the bundled scored definition continues a threshold competency', () =>
       expect(v.continues).toEqual({ program: program.id, competency: 'cloud-business-applications' });
       expect(program.versions.some((pv) => pv.competencies.some((c) => c.id === v.continues?.competency))).toBe(true);
     }
+  });
+});
+
+describe('erasTimelineOf: a partner through every era', () => {
+  const history = programHistory(thresholdDates, scored);
+  const records = JSON.parse(readFileSync('examples/business-applications-scored.json', 'utf8')) as ScoringRecords;
+  const workloads = new Set(scored.flatMap((v) => v.workloads.flatMap((w) => [w.id, ...w.products])));
+  const validated = validateScoringRecords(records, {
+    products: workloads,
+    workloads,
+    associationTypes: new Set(scored.flatMap((v) => v.associationTypes)),
+    countries: new Set(scored.flatMap((v) => Object.keys(v.countries))),
+  });
+  if (!validated.ok) throw new Error('the example does not validate');
+  const timelineOn = (dates: string[], threshold?: (date: IsoDate) => never[]) =>
+    erasTimelineOf(
+      { history, scored, data: validated.dataset, partnerId: 'P-CONTOSO', enrolment: { kind: 'none' }, threshold },
+      dates as IsoDate[],
+    );
+  it('names the version judging each date, the day before and the day of every change of era, and the gap', () => {
+    const t = timelineOn(['2017-06-26', '2017-06-27', '2020-09-15', '2020-09-16', '2022-09-30', '2022-10-01', '2023-06-12', '2023-06-13']);
+    expect(t.points.map((p) => [p.date, p.era, p.era === 'none' ? [p.ended, p.next] : p.version])).toEqual([
+      ['2017-06-26', 'none', [null, '2017-06-27']],
+      ['2017-06-27', 'threshold', '2017-06-27'],
+      ['2020-09-15', 'threshold', '2018-01-25'],
+      ['2020-09-16', 'scored', '2020-09-16'],
+      ['2022-09-30', 'scored', '2021-02-03'],
+      ['2022-10-01', 'none', ['2022-09-30', '2023-06-13']],
+      ['2023-06-12', 'none', ['2022-09-30', '2023-06-13']],
+      ['2023-06-13', 'scored', '2023-06-13'],
+    ]);
+    expect(t.gaps).toEqual([{ from: '2022-10-01', to: '2023-06-12', version: '2021-02-03', endsOn: '2022-09-30', next: '2023-06-13' }]);
+  });
+  it('gives the scored band, totals and (PCS only) the status; the threshold levels only when given them', () => {
+    const t = timelineOn(['2020-10-31', '2023-10-31', '2018-02-01']);
+    const [pci, pcs, threshold] = t.points;
+    expect(pci).toMatchObject({ era: 'scored', month: '2020-10', status: null });
+    expect(pcs).toMatchObject({ era: 'scored', month: '2023-10', band: 'qualified', status: { status: 'qualified' } });
+    expect(threshold).toMatchObject({ era: 'threshold', options: null });
+    expect(timelineOn(['2018-02-01'], () => []).points[0]).toMatchObject({ options: [] });
+  });
+  it('lists no gap for a range that does not reach it', () => {
+    expect(timelineOn(['2020-10-01', '2022-09-30']).gaps).toEqual([]);
+    expect(gapsOf(history)).toHaveLength(1);
   });
 });

@@ -116,6 +116,15 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .argument('[dataset]', 'dataset JSON file (default: the store)')
       .requiredOption('--partner <id>', 'the partner to forecast')
       .option('--as-of <date>', 'forecast from this date, YYYY-MM-DD (default: today)')
+      .option(
+        '--scored [folder]',
+        'the dataset holds scoring records: per month ahead the points, band and status under the scored rules (PCI, PCS)',
+      )
+      .option('--month <YYYY-MM>', 'with --scored: the evaluation month M to forecast from')
+      .option('--months <n>', 'with --scored: how many months ahead (default 12)', wholeNumber(1, 60))
+      .option('--enrolled <date>', 'with --scored: the day the partner enrolled in the designation, YYYY-MM-DD')
+      .option('--anniversary <date>', 'with --enrolled: the first anniversary, when shared with an earlier designation')
+      .option('--legacy', 'with --scored: the partner held a legacy Gold or Silver competency (enrolled on its first qualifying day)')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
   ).action((dataset: string | undefined, options: ForecastCommandOptions) => runForecast(dataset, options, io, tr));
 
@@ -128,7 +137,15 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .requiredOption('--from <date>', 'first date, YYYY-MM-DD')
       .requiredOption('--to <date>', 'last date, YYYY-MM-DD')
       .addOption(new Option('--step <step>', 'interval between dates').choices(['month', 'week']).default('month'))
-      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table')),
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+      .option(
+        '--scored [folder]',
+        'the dataset holds scoring records: one timeline across eras (threshold versions, PCI, PCS, and the gaps between)',
+      )
+      .option('--threshold-dataset <file>', "with --scored: the threshold dataset whose levels the threshold era's dates show")
+      .option('--enrolled <date>', 'with --scored: the day the partner enrolled in the designation, YYYY-MM-DD')
+      .option('--anniversary <date>', 'with --enrolled: the first anniversary, when shared with an earlier designation')
+      .option('--legacy', 'with --scored: the partner held a legacy Gold or Silver competency (enrolled on its first qualifying day)'),
   ).action((dataset: string | undefined, options: TimelineCommandOptions) => runTimeline(dataset, options, io, tr));
 
   localized(

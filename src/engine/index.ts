@@ -32,5 +32,6 @@ export { solveCovering, type CoveringProblem, type CoveringSolution } from './pl
 export * from './forecast/forecast.js';
 export * from './forecast/outlook.js';
 export * from './timeline/timeline.js';
+export * from './timeline/eras.js';
 export { withAssumptions, type Assumptions, type Merged } from './dataset/assumptions.js';
 export * from './scoring/index.js';

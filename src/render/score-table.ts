@@ -12,7 +12,8 @@ import {
 import type { Translator } from '../i18n/index.js';
 import { BORDERLESS, indent, TABLE_STYLE } from './format.js';
 
-function amount(tr: Translator, unit: NextPoint['costUnit'], text: string): string {
+/** An amount in a metric's unit (cents as dollars, people, customers…), in the reader's words. */
+export function amount(tr: Translator, unit: NextPoint['costUnit'], text: string): string {
   const n = Number(text);
   if (unit === 'usd-cents') return tr.usd(n / 100);
   return tr.t('cli.score.quantity', { unit: unit === 'active-users' ? 'activeUsers' : unit, count: n });

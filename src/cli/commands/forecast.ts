@@ -1,15 +1,47 @@
-/** `attain forecast <dataset.json> --partner ID`: when each attained level lapses, and a projection of the next. */
+/**
+ * `attain forecast <dataset.json> --partner ID`: when each attained level lapses, and a projection of the next.
+ * With `--scored`: per month ahead a partner's points, band and status under the scored rules, and when they fall.
+ */
 import { forecast } from '../../app/reports.js';
 import { asJson, asOfDate, CLI_INPUTS, loadInputs, orExit, programVersionOf, withNote, type InputOptions } from '../inputs.js';
 import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
 import { renderForecastTable } from '../../render/forecast-table.js';
+import {
+  isMonth,
+  lastDayOf,
+  monthIndex,
+  noScoredVersionProblem,
+  problem,
+  scoredForecast,
+  scoredForecastJson,
+  scoredVersionOn,
+} from '../../engine/index.js';
+import { renderScoredForecastTable } from '../../render/scored-forecast-table.js';
+import { UsageError } from '../usage-error.js';
+import { enrolmentOf, type EnrolmentOptions } from './enrolment.js';
+import { loadScoring } from './score.js';
 
-export interface ForecastCommandOptions extends InputOptions {
+export interface ForecastCommandOptions extends InputOptions, EnrolmentOptions {
   readonly partner: string;
   readonly asOf?: string | undefined;
   readonly format: string;
+  /** Forecast scoring records under the scored rules (the bundled scored definition, or this folder). */
+  readonly scored?: boolean | string | undefined;
+  /** With `--scored`: the evaluation month M the forecast starts from. */
+  readonly month?: string | undefined;
+  /** With `--scored`: how many months ahead. */
+  readonly months?: number | undefined;
 }
+
+/** The flags that only a scored forecast reads, refused without `--scored`. */
+const SCORED_ONLY = [
+  ['month', '--month'],
+  ['months', '--months'],
+  ['enrolled', '--enrolled'],
+  ['anniversary', '--anniversary'],
+  ['legacy', '--legacy'],
+] as const;
 
 export async function runForecast(
   datasetPath: string | undefined,
@@ -17,6 +49,12 @@ export async function runForecast(
   io: CliIo,
   tr: Translator,
 ): Promise<void> {
+  if (options.scored !== undefined && options.scored !== false) {
+    forecastScored(datasetPath, options, io, tr);
+    return;
+  }
+  for (const [key, flag] of SCORED_ONLY)
+    if (options[key] !== undefined) throw new UsageError([problem(flag, '', 'optionNeedsOption', { option: flag, requires: '--scored' })]);
   const rules = { asOf: asOfDate(options.asOf, io), programVersion: programVersionOf(options) };
   const inputs = await loadInputs(datasetPath, options, io, options.partner);
   const result = orExit(forecast(inputs, options.partner, rules, CLI_INPUTS));
@@ -24,5 +62,39 @@ export async function runForecast(
     options.format === 'json'
       ? asJson(inputs, result)
       : withNote(inputs, tr, renderForecastTable(result, inputs.program, inputs.dataset, tr)),
+  );
+}
+
+/** `attain forecast records.json --scored --partner ID --month M`: the scored outlook with statuses, month by month. */
+function forecastScored(path: string | undefined, options: ForecastCommandOptions, io: CliIo, tr: Translator): void {
+  if (path === undefined) throw new UsageError([problem('--scored', '', 'noDatasetFiles', { paths: 'store' })]);
+  // The threshold forecast's inputs mean nothing to the scored one: refused rather than ignored.
+  for (const [value, flag] of [
+    [options.asOf, '--as-of'],
+    [options.programVersion, '--program-version'],
+    [options.program, '--program'],
+    [options.assume, '--assume'],
+  ] as const)
+    if (value !== undefined) throw new UsageError([problem(flag, '', 'optionsExclusive', { option: flag, other: '--scored' })]);
+  if (options.month === undefined)
+    throw new UsageError([problem('--scored', '', 'optionNeedsOption', { option: '--scored', requires: '--month' })]);
+  if (!isMonth(options.month))
+    throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(options.month) })]);
+  const { versions, data } = loadScoring(path, typeof options.scored === 'string' ? options.scored : undefined);
+  if (!data.partners.has(options.partner))
+    throw new UsageError([problem('--partner', '', 'notAPartner', { id: options.partner, dataset: path })]);
+  const month = monthIndex(options.month);
+  const horizon = options.months ?? 12;
+  // M must be judged by some version (another month is the way out); the months after it may fall in a gap (reported as such).
+  if (!scoredVersionOn(versions, lastDayOf(month))) {
+    const p = noScoredVersionProblem(versions, lastDayOf(month), '--month');
+    throw new UsageError([{ ...p, values: { ...p.values, flag: '--month' } }]);
+  }
+  const enrolment = enrolmentOf(options, versions, lastDayOf(month + horizon));
+  const result = scoredForecast(versions, data, options.partner, month, horizon, enrolment);
+  io.stdout(
+    options.format === 'json'
+      ? `${JSON.stringify(scoredForecastJson(result), null, 2)}\n`
+      : renderScoredForecastTable(result, versions, tr),
   );
 }

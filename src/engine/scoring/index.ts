@@ -13,3 +13,5 @@ export {
 export * from './schema.js';
 export * from './score.js';
 export * from './versions.js';
+export * from './status.js';
+export * from './forecast.js';

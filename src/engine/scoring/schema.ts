@@ -265,6 +265,24 @@ export const scoredVersionDefinition = z
       .object({ effectiveFrom: isoDate, months: z.int().min(1), start: z.enum(['same-day', 'first-of-month']) })
       .strict()
       .optional(),
+    /** How a qualified partner enrols, keeps and renews its designation (PCS statuses); absent for a program without enrolment (PCI). */
+    statuses: z
+      .object({
+        /** The first day a designation could be attained: no enrolment before it. */
+        designationsFrom: isoDate,
+        /** Before `qualificationWindow.effectiveFrom`: a partner not enrolled stays qualified this many days after a qualifying day. */
+        earlierQualifiedDays: z.int().min(0),
+        /** Before that date too: an enrolled partner renews by qualifying on its anniversary or in this many days after it. */
+        earlierRenewalDays: z.int().min(0),
+        /** From that date: the renewal window is the anniversary's month and the `renewalMonths` − 1 months before it, from their first day. */
+        renewalMonths: z.int().min(1),
+        /** The renewal window closes at the end of the anniversary's month (the source's example), or on the anniversary. */
+        renewalWindowEnd: z.enum(['end-of-month', 'anniversary']),
+        /** A partner that held a legacy Gold or Silver competency is enrolled on its first qualifying day, without purchase. */
+        legacyAutoEnrol: z.boolean(),
+      })
+      .strict()
+      .optional(),
     readings: z.array(reading).default([]),
   })
   .strict();
@@ -275,3 +293,4 @@ export type ScoredMetricDefinition = z.infer<typeof scoredMetric>;
 export type PointsDefinition = z.infer<typeof points>;
 export type AssociationRule = z.infer<typeof associations>;
 export type Segmentation = z.infer<typeof segmentation>;
+export type StatusRules = NonNullable<ScoredVersionDefinition['statuses']>;
