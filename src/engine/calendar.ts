@@ -107,6 +107,16 @@ export function addMonths(date: CivilDate, months: number): CivilDate {
   return { year, month, day: Math.min(date.day, daysInMonth(year, month)) };
 }
 
+/** The date `days` days later (earlier when negative). */
+export function addDaysToDate(date: IsoDate, days: number): IsoDate {
+  return isoDateOf(dayNumberOf(date) + days);
+}
+
+/** The same day `months` months later, clamped to the month's last day, as `addMonths` on calendar text. */
+export function addMonthsToDate(date: IsoDate, months: number): IsoDate {
+  return formatIsoDate(addMonths(parseIsoDate(date)!, months));
+}
+
 /** The parser of dates at the edges: the text as an IsoDate when it names a real day, else undefined. */
 export function asIsoDate(text: string): IsoDate | undefined {
   return isIsoDate(text) ? (text as IsoDate) : undefined;

@@ -5,14 +5,14 @@
  * lost and which metrics fell into it as their trailing windows moved, and
  * the first day the status falls (a qualification or an enrolment lapsing).
  */
-import type { IsoDate } from '../calendar.js';
+import { addDaysToDate, type IsoDate } from '../calendar.js';
 import { monthIndex, monthText, type MonthIndex } from './months.js';
 import { heldAt, scoreOutlook } from './outlook.js';
 import { compare, toDecimalText, type Rational } from './rational.js';
 import { lastDayOf, type MetricUnit, type ScoreReport } from './score.js';
 import type { ScoredVersionDefinition } from './schema.js';
 import type { ScoringDataset } from './dataset.js';
-import { addDays, qualifiedMonths, statusContextOn, statusOn, type Enrolment, type PcsStatus, type StatusReport } from './status.js';
+import { qualifiedMonths, statusContextOn, statusOn, type Enrolment, type PcsStatus, type StatusReport } from './status.js';
 
 export interface ForecastMonth {
   readonly month: string;
@@ -135,8 +135,8 @@ export function scoredForecast(
     const fallen = months.slice(1).find((m) => m.status && RANK[m.status.status] < RANK[start.status]);
     if (fallen?.status) {
       // The month-end says which month; the days of that month say which day.
-      let previous = statusOnDay(addDays(`${fallen.month}-01` as IsoDate, -1));
-      for (let day = `${fallen.month}-01` as IsoDate; day <= fallen.status.date; day = addDays(day, 1)) {
+      let previous = statusOnDay(addDaysToDate(`${fallen.month}-01` as IsoDate, -1));
+      for (let day = `${fallen.month}-01` as IsoDate; day <= fallen.status.date; day = addDaysToDate(day, 1)) {
         const s = statusOnDay(day);
         if (s && RANK[s.status] < RANK[start.status]) {
           statusFalls = {

@@ -5,7 +5,7 @@
  * costs; the path's total and band; the partner's band, the best of its paths.
  * Pure: the dataset and the version come in, the report goes out.
  */
-import { type IsoDate, daysInMonth } from '../calendar.js';
+import { addMonthsToDate, daysInMonth, type IsoDate } from '../calendar.js';
 import { monthText, type MonthIndex } from './months.js';
 import { nextValue, pointsOf, valueForPoints, type PointsRule } from './points.js';
 import {
@@ -559,15 +559,6 @@ export function scorePrepared(prepared: PreparedScoring, partnerId: string, mont
     band === null ? -1 : [...version.bands].sort((a, b) => compare(exact(a.from), exact(b.from))).findIndex((b) => b.id === band);
   const best = paths.reduce<string | null>((acc, p) => (rank(p.band) > rank(acc) ? p.band : acc), null);
   return { version: version.effectiveFrom, partnerId, month: monthText(month), segment, paths, band: best };
-}
-
-function addMonthsToDate(date: IsoDate, months: number): IsoDate {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const i = y * 12 + (m - 1) + months;
-  const year = Math.floor(i / 12);
-  const month = i - year * 12 + 1;
-  const day = Math.min(d, daysInMonth(year, month));
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` as IsoDate;
 }
 
 /** The people of the partner holding one of the certifications on the date, read from the people index (only the partner's own people, passes and certifications held). */

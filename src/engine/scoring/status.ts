@@ -10,7 +10,7 @@
  * a date (and an anniversary shared with an earlier designation), or a legacy
  * Gold/Silver partner enrolled on its first qualifying day.
  */
-import { addMonths, dayNumberOf, formatIsoDate, isoDateOf, parseIsoDate, type IsoDate } from '../calendar.js';
+import { addDaysToDate, addMonthsToDate, type IsoDate } from '../calendar.js';
 import { problem, type Problem } from '../problems.js';
 import { monthOfDate, monthText, type MonthIndex } from './months.js';
 import { lastDayOf, prepareScoring, scorePrepared, type PreparedScoring } from './score.js';
@@ -54,9 +54,6 @@ export interface StatusContext {
   readonly qualifiedAt: (month: MonthIndex) => boolean;
 }
 
-const civil = (date: IsoDate) => parseIsoDate(date)!;
-export const addDays = (date: IsoDate, days: number): IsoDate => isoDateOf(dayNumberOf(date) + days);
-export const addMonthsTo = (date: IsoDate, months: number): IsoDate => formatIsoDate(addMonths(civil(date), months));
 const firstDayOf = (month: MonthIndex): IsoDate => `${monthText(month)}-01` as IsoDate;
 
 /** The qualifying month-ends from `from` to `to`, both included, latest first. */
@@ -74,10 +71,10 @@ function qualifyingDays(context: StatusContext, from: IsoDate, to: IsoDate): Iso
 export function qualificationWindowOn(context: StatusContext, date: IsoDate): StatusWindow {
   const rule = context.windowRule;
   if (rule && date >= rule.effectiveFrom) {
-    const from = rule.start === 'same-day' ? addMonthsTo(date, -(rule.months - 1)) : firstDayOf(monthOfDate(date) - (rule.months - 1));
+    const from = rule.start === 'same-day' ? addMonthsToDate(date, -(rule.months - 1)) : firstDayOf(monthOfDate(date) - (rule.months - 1));
     return { kind: 'qualification', from, to: date };
   }
-  return { kind: 'qualification', from: addDays(date, -context.rules.earlierQualifiedDays), to: date };
+  return { kind: 'qualification', from: addDaysToDate(date, -context.rules.earlierQualifiedDays), to: date };
 }
 
 /** The renewal window of an anniversary: by the rule in force on the anniversary. */
@@ -92,7 +89,7 @@ export function renewalWindowOf(context: StatusContext, anniversary: IsoDate): S
       to: rules.renewalWindowEnd === 'end-of-month' ? lastDayOf(month) : anniversary,
     };
   }
-  return { kind: 'renewal', from: anniversary, to: addDays(anniversary, rules.earlierRenewalDays) };
+  return { kind: 'renewal', from: anniversary, to: addDaysToDate(anniversary, rules.earlierRenewalDays) };
 }
 
 /** The day the partner enrolled, if it did by `date`: the given day, or a legacy partner's first qualifying day. */
@@ -112,9 +109,9 @@ export function statusOn(context: StatusContext, enrolment: Enrolment, date: Iso
   let lapsedOn: IsoDate | null = null;
   if (enrolledOn !== undefined) {
     const first =
-      enrolment.kind === 'enrolled' && enrolment.anniversary !== undefined ? enrolment.anniversary : addMonthsTo(enrolledOn, 12);
+      enrolment.kind === 'enrolled' && enrolment.anniversary !== undefined ? enrolment.anniversary : addMonthsToDate(enrolledOn, 12);
     for (let year = 0; ; year++) {
-      const anniversary = addMonthsTo(first, 12 * year);
+      const anniversary = addMonthsToDate(first, 12 * year);
       const window = renewalWindowOf(context, anniversary);
       // One key order for every status: the JSON of a report is the same shape whatever it says.
       const enrolled = (status: PcsStatus, qualifiedOn: IsoDate | null): StatusReport => ({
@@ -132,7 +129,7 @@ export function statusOn(context: StatusContext, enrolment: Enrolment, date: Iso
       if (date < anniversary) return enrolled('renewal-due', qualified[0] ?? null);
       if (qualified.length > 0) continue;
       if (date <= window.to) return enrolled('renewal-due', null);
-      lapsedOn = addDays(window.to, 1);
+      lapsedOn = addDaysToDate(window.to, 1);
       break;
     }
   }
@@ -217,7 +214,7 @@ export function enrolmentProblems(rules: StatusRules, enrolment: Enrolment, last
   if (date < rules.designationsFrom)
     problems.push(problem(names.enrolled, '', 'enrolmentBeforeDesignations', { date, from: rules.designationsFrom }));
   if (date > last) problems.push(problem(names.enrolled, '', 'enrolmentAfterLastDate', { date, last }));
-  if (anniversary !== undefined && (anniversary <= date || anniversary > addMonthsTo(date, 12)))
+  if (anniversary !== undefined && (anniversary <= date || anniversary > addMonthsToDate(date, 12)))
     problems.push(problem(names.anniversary, '', 'anniversaryOutsideYear', { date: anniversary, enrolled: date }));
   return problems;
 }

@@ -6,8 +6,7 @@
  * version says: the threshold levels (given by the caller, who holds the
  * threshold dataset), or the scored band, totals and status.
  */
-import { addDays } from '../scoring/status.js';
-import type { IsoDate } from '../calendar.js';
+import { addDaysToDate, type IsoDate } from '../calendar.js';
 import type { HistoryStep, ProgramHistory } from '../program/eras.js';
 import { pointsJson } from '../scoring/forecast.js';
 import { monthOfDate, monthText } from '../scoring/months.js';
@@ -69,11 +68,11 @@ export function gapsOf(history: ProgramHistory): EraGap[] {
   for (const step of history.steps) {
     if (step.kind !== 'scored' || step.endsOn === undefined) continue;
     const next = history.steps.find((s) => s.effectiveFrom > step.endsOn!);
-    const from = addDays(step.endsOn, 1);
+    const from = addDaysToDate(step.endsOn, 1);
     if (next && next.effectiveFrom <= from) continue;
     gaps.push({
       from,
-      to: next ? addDays(next.effectiveFrom, -1) : null,
+      to: next ? addDaysToDate(next.effectiveFrom, -1) : null,
       version: step.effectiveFrom,
       endsOn: step.endsOn,
       next: next?.effectiveFrom ?? null,
