@@ -15,7 +15,7 @@ import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
 import { renderEvaluationTable, type PartnerNames } from '../../render/evaluation-table.js';
 import { renderScoreTable } from '../../render/score-table.js';
-import { monthOfDate, problem, qualificationWindow, scorePartner, scoreReportJson } from '../../engine/index.js';
+import { monthOfDate, problem, qualificationWindow, scorerOf, scoreReportJson } from '../../engine/index.js';
 import { UsageError } from '../usage-error.js';
 import { chooseScoredVersion, loadScoring } from './score.js';
 
@@ -79,9 +79,11 @@ function evaluateScored(datasetPath: string | undefined, options: EvaluateComman
   const ids = options.partner && options.partner.length > 0 ? [...new Set(options.partner)] : [...data.partners.keys()].sort();
   for (const id of ids)
     if (!data.partners.has(id)) throw new UsageError([problem('--partner', '', 'notAPartner', { id, dataset: datasetPath })]);
+  // One scorer for every partner: each version's indexes are built once, not once per partner and month.
+  const score = scorerOf(data);
   const scored = ids.map((id) => ({
-    report: scorePartner(version, data, id, month),
-    window: qualificationWindow(versions, data, id, month),
+    report: score(version, id, month),
+    window: qualificationWindow(versions, data, id, month, score),
   }));
   if (options.format === 'json') {
     const partners = scored.map(({ report, window }) => ({ ...scoreReportJson(report), qualificationWindow: window ?? null }));

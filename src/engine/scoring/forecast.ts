@@ -7,9 +7,9 @@
  */
 import { addDaysToDate, type IsoDate } from '../calendar.js';
 import { monthIndex, monthText, type MonthIndex } from './months.js';
-import { heldAt, scoreOutlook } from './outlook.js';
+import { heldAt, scoreOutlookBy } from './outlook.js';
 import { compare, toDecimalText, type Rational } from './rational.js';
-import { lastDayOf, type MetricUnit, type ScoreReport } from './score.js';
+import { lastDayOf, scorerOf, type MetricUnit, type ScoreReport } from './score.js';
 import type { ScoredVersionDefinition } from './schema.js';
 import type { ScoringDataset } from './dataset.js';
 import { qualifiedMonths, statusContextOn, statusOn, type Enrolment, type PcsStatus, type StatusReport } from './status.js';
@@ -97,9 +97,10 @@ export function scoredForecast(
   horizon: number,
   enrolment: Enrolment,
 ): ScoredForecast {
-  const outlook = scoreOutlook(versions, data, partnerId, month, horizon);
-  // Months up to M read the records as they are; the held copy is the same for them, so one oracle serves both.
-  const qualifiedAt = qualifiedMonths(versions, heldAt(data, month, horizon), partnerId);
+  // Months up to M read the records as they are; the held copy is the same for them, so one scorer serves both.
+  const held = scorerOf(heldAt(data, month, horizon));
+  const outlook = scoreOutlookBy(versions, held, partnerId, month, horizon);
+  const qualifiedAt = qualifiedMonths(versions, held, partnerId);
   const statusOnDay = (date: IsoDate): StatusReport | null => {
     const context = statusContextOn(versions, date, qualifiedAt);
     return context ? statusOn(context, enrolment, date) : null;

@@ -6,7 +6,7 @@
  * and seats held at their level of M, no new certifications or baselines.
  */
 import { monthIndex, monthText, type MonthIndex } from './months.js';
-import { lastDayOf, scorePartner, type ScoreReport } from './score.js';
+import { lastDayOf, scorerOf, type Scorer, type ScoreReport } from './score.js';
 import type { ScoredVersionDefinition } from './schema.js';
 import type { ScoringDataset } from './dataset.js';
 import { scoredVersionOn } from './versions.js';
@@ -31,6 +31,7 @@ export function qualificationWindow(
   data: ScoringDataset,
   partnerId: string,
   month: MonthIndex,
+  score: Scorer = scorerOf(data),
 ): WindowResult | undefined {
   const version = scoredVersionOn(versions, lastDayOf(month));
   if (!version) return undefined;
@@ -41,7 +42,7 @@ export function qualificationWindow(
   for (let m = month - length + 1; m <= month; m++) {
     const v = scoredVersionOn(versions, lastDayOf(m));
     if (!v) continue;
-    const band = scorePartner(v, data, partnerId, m).band;
+    const band = score(v, partnerId, m).band;
     months.push({ month: monthText(m), band });
     if (v === version && rank(version, band) > rank(version, best)) best = band;
   }
@@ -84,12 +85,22 @@ export function scoreOutlook(
   month: MonthIndex,
   horizon = 12,
 ): Outlook {
-  const held = heldAt(data, month, horizon);
+  return scoreOutlookBy(versions, scorerOf(heldAt(data, month, horizon)), partnerId, month, horizon);
+}
+
+/** The outlook scored by a scorer of the data already held at M (`heldAt`), so a caller can score more months of it. */
+export function scoreOutlookBy(
+  versions: readonly ScoredVersionDefinition[],
+  held: Scorer,
+  partnerId: string,
+  month: MonthIndex,
+  horizon: number,
+): Outlook {
   const months: Outlook['months'][number][] = [];
   for (let m = month; m <= month + horizon; m++) {
     const v = scoredVersionOn(versions, lastDayOf(m));
     if (!v) continue;
-    const report = scorePartner(v, held, partnerId, m);
+    const report = held(v, partnerId, m);
     months.push({ month: monthText(m), version: v.effectiveFrom, band: report.band, report });
   }
   const start = months[0];

@@ -249,6 +249,19 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
   return scorePrepared(prepareScoring(version, data), partnerId, month);
 }
 
+/** Scores of one dataset's partners under any of its versions. */
+export type Scorer = (version: ScoredVersionDefinition, partnerId: string, month: MonthIndex) => ScoreReport;
+
+/** A scorer of the dataset that builds each version's indexes once, the first time that version is asked for. */
+export function scorerOf(data: ScoringDataset): Scorer {
+  const prepared = new Map<ScoredVersionDefinition, PreparedScoring>();
+  return (version, partnerId, month) => {
+    let p = prepared.get(version);
+    if (!p) prepared.set(version, (p = prepareScoring(version, data)));
+    return scorePrepared(p, partnerId, month);
+  };
+}
+
 /** Scores a partner as of month M from a prepared dataset; reads only the partner's own records through the indexes. */
 export function scorePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): ScoreReport {
   const { version, index } = prepared;

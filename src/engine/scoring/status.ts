@@ -13,7 +13,7 @@
 import { addDaysToDate, addMonthsToDate, type IsoDate } from '../calendar.js';
 import { problem, type Problem } from '../problems.js';
 import { monthOfDate, monthText, type MonthIndex } from './months.js';
-import { lastDayOf, prepareScoring, scorePrepared, type PreparedScoring } from './score.js';
+import { lastDayOf, scorerOf, type Scorer } from './score.js';
 import type { ScoredVersionDefinition, StatusRules } from './schema.js';
 import type { ScoringDataset } from './dataset.js';
 import { scoredVersionOn } from './versions.js';
@@ -148,26 +148,20 @@ export function statusOn(context: StatusContext, enrolment: Enrolment, date: Iso
 
 /**
  * Whether each month's score reached a band, under the version in force at its
- * end (no version: not qualified), each month scored once; the versions'
- * indexes built once per version.
+ * end (no version: not qualified), each month scored once by the scorer
+ * (`scorerOf`: each version's indexes built once).
  */
 export function qualifiedMonths(
   versions: readonly ScoredVersionDefinition[],
-  data: ScoringDataset,
+  score: Scorer,
   partnerId: string,
 ): (month: MonthIndex) => boolean {
-  const prepared = new Map<ScoredVersionDefinition, PreparedScoring>();
   const seen = new Map<MonthIndex, boolean>();
   return (month) => {
     const known = seen.get(month);
     if (known !== undefined) return known;
     const version = scoredVersionOn(versions, lastDayOf(month));
-    let qualified = false;
-    if (version) {
-      let p = prepared.get(version);
-      if (!p) prepared.set(version, (p = prepareScoring(version, data)));
-      qualified = scorePrepared(p, partnerId, month).band !== null;
-    }
+    const qualified = version !== undefined && score(version, partnerId, month).band !== null;
     seen.set(month, qualified);
     return qualified;
   };
@@ -192,7 +186,7 @@ export function partnerStatus(
   enrolment: Enrolment,
   date: IsoDate,
 ): StatusReport | undefined {
-  const context = statusContextOn(versions, date, qualifiedMonths(versions, data, partnerId));
+  const context = statusContextOn(versions, date, qualifiedMonths(versions, scorerOf(data), partnerId));
   return context && statusOn(context, enrolment, date);
 }
 

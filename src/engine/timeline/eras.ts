@@ -11,7 +11,7 @@ import type { HistoryStep, ProgramHistory } from '../program/eras.js';
 import { pointsJson } from '../scoring/forecast.js';
 import { monthOfDate, monthText } from '../scoring/months.js';
 import type { Rational } from '../scoring/rational.js';
-import { scorePartner } from '../scoring/score.js';
+import { scorerOf } from '../scoring/score.js';
 import type { ScoredVersionDefinition } from '../scoring/schema.js';
 import type { ScoringDataset } from '../scoring/dataset.js';
 import { qualifiedMonths, statusContextOn, statusOn, type Enrolment, type StatusReport } from '../scoring/status.js';
@@ -93,7 +93,8 @@ export interface ErasInputs {
 
 export function erasTimelineOf(inputs: ErasInputs, dates: readonly IsoDate[]): ErasTimeline {
   const { history, scored, data, partnerId, enrolment } = inputs;
-  const qualifiedAt = qualifiedMonths(scored, data, partnerId);
+  const score = scorerOf(data);
+  const qualifiedAt = qualifiedMonths(scored, score, partnerId);
   const first = dates[0];
   const last = dates.at(-1);
   const gaps = first && last ? gapsOf(history).filter((g) => g.from <= last && (g.to === null || g.to >= first)) : [];
@@ -112,7 +113,7 @@ export function erasTimelineOf(inputs: ErasInputs, dates: readonly IsoDate[]): E
     if (step.kind === 'threshold')
       return { date, era: 'threshold', version: step.effectiveFrom, options: inputs.threshold ? inputs.threshold(date) : null };
     const month = monthOfDate(date);
-    const report = scorePartner(step.version, data, partnerId, month);
+    const report = score(step.version, partnerId, month);
     const context = statusContextOn(scored, date, qualifiedAt);
     return {
       date,
