@@ -7,6 +7,7 @@ import { toHtmlPage } from '../../docs/html.js';
 import { renderRequirementsPage } from '../../docs/requirements-page.js';
 import { renderScoredPage } from '../../docs/scored-page.js';
 import { loadScoredVersions } from './score.js';
+import { isScored, scoredFolder } from './scored-options.js';
 import { noScoredVersionProblem, problem, scoredVersionOn, type Program, type ProgramVersion } from '../../engine/index.js';
 import { loadProgram } from '../../files/program-files.js';
 import { translator, type Locale } from '../../i18n/index.js';
@@ -33,7 +34,7 @@ export interface DocsCommandOptions {
 }
 
 export function runDocs(options: DocsCommandOptions, io: CliIo): void {
-  if (options.scored !== undefined && options.scored !== false) {
+  if (isScored(options.scored)) {
     runScoredDocs(options, io);
     return;
   }
@@ -67,7 +68,7 @@ function chooseCompetency(version: ProgramVersion, wanted: string | undefined): 
 
 /** The page of the scored version in force on the date, or named by `--program-version`. */
 function runScoredDocs(options: DocsCommandOptions, io: CliIo): void {
-  const folder = typeof options.scored === 'string' ? options.scored : undefined;
+  const folder = scoredFolder(options.scored);
   const versions = loadScoredVersions(folder);
   const program = versions[0]?.id ?? '';
   const dates = versions.map((v) => v.effectiveFrom).join(', ');

@@ -15,9 +15,9 @@ import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
 import { renderEvaluationTable, type PartnerNames } from '../../render/evaluation-table.js';
 import { renderScoreTable } from '../../render/score-table.js';
-import { monthOfDate, problem, qualificationWindow, scorerOf, scoreReportJson } from '../../engine/index.js';
-import { UsageError } from '../usage-error.js';
-import { chooseScoredVersion, loadScoring } from './score.js';
+import { monthOfDate, qualificationWindow, scorerOf, scoreReportJson } from '../../engine/index.js';
+import { chooseScoredVersion } from './score.js';
+import { isScored, loadScoredRecords, requirePartners, scoredRecordsPath } from './scored-options.js';
 
 export interface EvaluateCommandOptions extends InputOptions {
   readonly asOf?: string | undefined;
@@ -35,7 +35,7 @@ export async function runEvaluate(
   io: CliIo,
   tr: Translator,
 ): Promise<void> {
-  if (options.scored !== undefined && options.scored !== false) {
+  if (isScored(options.scored)) {
     evaluateScored(datasetPath, options, io, tr);
     return;
   }
@@ -71,14 +71,13 @@ export async function runEvaluate(
  * month of the as-of date, under the scored version in force on it (or `--program-version`).
  */
 function evaluateScored(datasetPath: string | undefined, options: EvaluateCommandOptions, io: CliIo, tr: Translator): void {
-  if (datasetPath === undefined) throw new UsageError([problem('--scored', '', 'noDatasetFiles', { paths: 'store' })]);
-  const { versions, data } = loadScoring(datasetPath, typeof options.scored === 'string' ? options.scored : undefined);
+  const path = scoredRecordsPath(datasetPath);
+  const { versions, data } = loadScoredRecords(path, options.scored);
   const asOf = asOfDate(options.asOf, io);
   const version = chooseScoredVersion(versions, asOf, options.programVersion, '--as-of');
   const month = monthOfDate(asOf);
   const ids = options.partner && options.partner.length > 0 ? [...new Set(options.partner)] : [...data.partners.keys()].sort();
-  for (const id of ids)
-    if (!data.partners.has(id)) throw new UsageError([problem('--partner', '', 'notAPartner', { id, dataset: datasetPath })]);
+  requirePartners(data, ids, path);
   // One scorer for every partner: each version's indexes are built once, not once per partner and month.
   const score = scorerOf(data);
   const scored = ids.map((id) => ({

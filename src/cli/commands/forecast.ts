@@ -20,7 +20,7 @@ import {
 import { renderScoredForecastTable } from '../../render/scored-forecast-table.js';
 import { UsageError } from '../usage-error.js';
 import { enrolmentOf, type EnrolmentOptions } from './enrolment.js';
-import { loadScoring } from './score.js';
+import { isScored, loadScoredRecords, refuseWith, refuseWithout, requirePartners, scoredRecordsPath } from './scored-options.js';
 
 export interface ForecastCommandOptions extends InputOptions, EnrolmentOptions {
   readonly partner: string;
@@ -34,27 +34,27 @@ export interface ForecastCommandOptions extends InputOptions, EnrolmentOptions {
   readonly months?: number | undefined;
 }
 
-/** The flags that only a scored forecast reads, refused without `--scored`. */
-const SCORED_ONLY = [
-  ['month', '--month'],
-  ['months', '--months'],
-  ['enrolled', '--enrolled'],
-  ['anniversary', '--anniversary'],
-  ['legacy', '--legacy'],
-] as const;
-
 export async function runForecast(
   datasetPath: string | undefined,
   options: ForecastCommandOptions,
   io: CliIo,
   tr: Translator,
 ): Promise<void> {
-  if (options.scored !== undefined && options.scored !== false) {
+  if (isScored(options.scored)) {
     forecastScored(datasetPath, options, io, tr);
     return;
   }
-  for (const [key, flag] of SCORED_ONLY)
-    if (options[key] !== undefined) throw new UsageError([problem(flag, '', 'optionNeedsOption', { option: flag, requires: '--scored' })]);
+  // The flags that only a scored forecast reads.
+  refuseWithout(
+    [
+      [options.month, '--month'],
+      [options.months, '--months'],
+      [options.enrolled, '--enrolled'],
+      [options.anniversary, '--anniversary'],
+      [options.legacy, '--legacy'],
+    ],
+    '--scored',
+  );
   const rules = { asOf: asOfDate(options.asOf, io), programVersion: programVersionOf(options) };
   const inputs = await loadInputs(datasetPath, options, io, options.partner);
   const result = orExit(forecast(inputs, options.partner, rules, CLI_INPUTS));
@@ -66,23 +66,24 @@ export async function runForecast(
 }
 
 /** `attain forecast records.json --scored --partner ID --month M`: the scored outlook with statuses, month by month. */
-function forecastScored(path: string | undefined, options: ForecastCommandOptions, io: CliIo, tr: Translator): void {
-  if (path === undefined) throw new UsageError([problem('--scored', '', 'noDatasetFiles', { paths: 'store' })]);
-  // The threshold forecast's inputs mean nothing to the scored one: refused rather than ignored.
-  for (const [value, flag] of [
-    [options.asOf, '--as-of'],
-    [options.programVersion, '--program-version'],
-    [options.program, '--program'],
-    [options.assume, '--assume'],
-  ] as const)
-    if (value !== undefined) throw new UsageError([problem(flag, '', 'optionsExclusive', { option: flag, other: '--scored' })]);
+function forecastScored(given: string | undefined, options: ForecastCommandOptions, io: CliIo, tr: Translator): void {
+  const path = scoredRecordsPath(given);
+  // The threshold forecast's inputs mean nothing to the scored one.
+  refuseWith(
+    [
+      [options.asOf, '--as-of'],
+      [options.programVersion, '--program-version'],
+      [options.program, '--program'],
+      [options.assume, '--assume'],
+    ],
+    '--scored',
+  );
   if (options.month === undefined)
     throw new UsageError([problem('--scored', '', 'optionNeedsOption', { option: '--scored', requires: '--month' })]);
   if (!isMonth(options.month))
     throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(options.month) })]);
-  const { versions, data } = loadScoring(path, typeof options.scored === 'string' ? options.scored : undefined);
-  if (!data.partners.has(options.partner))
-    throw new UsageError([problem('--partner', '', 'notAPartner', { id: options.partner, dataset: path })]);
+  const { versions, data } = loadScoredRecords(path, options.scored);
+  requirePartners(data, [options.partner], path);
   const month = monthIndex(options.month);
   const horizon = options.months ?? 12;
   // M must be judged by some version (another month is the way out); the months after it may fall in a gap (reported as such).

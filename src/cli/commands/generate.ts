@@ -12,6 +12,7 @@ import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 import { chooseScoredVersion, loadScoredVersions } from './score.js';
+import { isScored, refuseWithout, scoredFolder } from './scored-options.js';
 
 export interface GenerateCommandOptions {
   readonly partners: number;
@@ -26,9 +27,8 @@ export interface GenerateCommandOptions {
 }
 
 export async function runGenerate(options: GenerateCommandOptions, io: CliIo, tr: Translator): Promise<void> {
-  if (options.scored !== undefined && options.scored !== false) return runGenerateScored(options, io, tr);
-  if (options.month !== undefined)
-    throw new UsageError([problem('--month', '', 'optionNeedsOption', { option: '--month', requires: '--scored' })]);
+  if (isScored(options.scored)) return runGenerateScored(options, io, tr);
+  refuseWithout([[options.month, '--month']], '--scored');
   const program = loadProgram(options.program);
   const dir = resolve(options.out);
   const counts = await writeCsv(program, { partners: options.partners, seed: options.seed }, dir);
@@ -50,7 +50,7 @@ function runGenerateScored(options: GenerateCommandOptions, io: CliIo, tr: Trans
     throw new UsageError([problem('--month', '', 'optionNeedsOption', { option: '--scored', requires: '--month' })]);
   if (!isMonth(options.month))
     throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(options.month) })]);
-  const folder = typeof options.scored === 'string' ? options.scored : undefined;
+  const folder = scoredFolder(options.scored);
   const month = monthIndex(options.month);
   const version = chooseScoredVersion(loadScoredVersions(folder), lastDayOf(month), undefined, '--month');
   const records = generateScoredRecords(version, { partners: options.partners, month, seed: options.seed });

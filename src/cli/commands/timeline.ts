@@ -2,7 +2,7 @@
  * `attain timeline <dataset.json> --partner ID --from D1 --to D2`: levels and measures at every step.
  * With `--scored`: one timeline across eras — threshold versions, scored versions (PCI, PCS) and the gaps between.
  */
-import { erasTimelineJson, erasTimelineOf, problem, programHistory, stepDates, type IsoDate, type Step } from '../../engine/index.js';
+import { erasTimelineJson, erasTimelineOf, programHistory, stepDates, type IsoDate, type Step } from '../../engine/index.js';
 import { timeline, timelineRange } from '../../app/reports.js';
 import { asJson, CLI_INPUTS, loadInputs, orExit, programVersionOf, withNote, type InputOptions } from '../inputs.js';
 import { loadProgram } from '../../files/program-files.js';
@@ -10,9 +10,8 @@ import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
 import { renderErasTimelineCsv, renderErasTimelineTable } from '../../render/eras-timeline-table.js';
 import { renderTimelineCsv, renderTimelineTable } from '../../render/timeline-table.js';
-import { UsageError } from '../usage-error.js';
 import { enrolmentOf, type EnrolmentOptions } from './enrolment.js';
-import { loadScoring } from './score.js';
+import { isScored, loadScoredRecords, refuseWith, refuseWithout, requirePartners, scoredRecordsPath } from './scored-options.js';
 
 export interface TimelineCommandOptions extends InputOptions, EnrolmentOptions {
   readonly partner: string;
@@ -26,26 +25,26 @@ export interface TimelineCommandOptions extends InputOptions, EnrolmentOptions {
   readonly thresholdDataset?: string | undefined;
 }
 
-/** The flags that only a timeline across eras reads, refused without `--scored`. */
-const SCORED_ONLY = [
-  ['thresholdDataset', '--threshold-dataset'],
-  ['enrolled', '--enrolled'],
-  ['anniversary', '--anniversary'],
-  ['legacy', '--legacy'],
-] as const;
-
 export async function runTimeline(
   datasetPath: string | undefined,
   options: TimelineCommandOptions,
   io: CliIo,
   tr: Translator,
 ): Promise<void> {
-  if (options.scored !== undefined && options.scored !== false) {
+  if (isScored(options.scored)) {
     await timelineAcrossEras(datasetPath, options, io, tr);
     return;
   }
-  for (const [key, flag] of SCORED_ONLY)
-    if (options[key] !== undefined) throw new UsageError([problem(flag, '', 'optionNeedsOption', { option: flag, requires: '--scored' })]);
+  // The flags that only a timeline across eras reads.
+  refuseWithout(
+    [
+      [options.thresholdDataset, '--threshold-dataset'],
+      [options.enrolled, '--enrolled'],
+      [options.anniversary, '--anniversary'],
+      [options.legacy, '--legacy'],
+    ],
+    '--scored',
+  );
   const range = orExit(timelineRange(options.from, options.to, options.step, CLI_INPUTS));
   const inputs = await loadInputs(datasetPath, options, io, options.partner);
   const result = orExit(timeline(inputs, options.partner, range, programVersionOf(options), CLI_INPUTS));
@@ -59,15 +58,13 @@ export async function runTimeline(
  * each date judged by the version `programHistory` says is in force — the threshold competency the scored
  * program continues, a scored version, or none — with what it says.
  */
-async function timelineAcrossEras(path: string | undefined, options: TimelineCommandOptions, io: CliIo, tr: Translator): Promise<void> {
-  if (path === undefined) throw new UsageError([problem('--scored', '', 'noDatasetFiles', { paths: 'store' })]);
+async function timelineAcrossEras(given: string | undefined, options: TimelineCommandOptions, io: CliIo, tr: Translator): Promise<void> {
+  const path = scoredRecordsPath(given);
   // Each date is judged by the version in force on it, across eras: no one version can be forced on all.
-  if (options.programVersion !== undefined)
-    throw new UsageError([problem('--program-version', '', 'optionsExclusive', { option: '--program-version', other: '--scored' })]);
+  refuseWith([[options.programVersion, '--program-version']], '--scored');
   const range = orExit(timelineRange(options.from, options.to, options.step, CLI_INPUTS));
-  const { versions, data } = loadScoring(path, typeof options.scored === 'string' ? options.scored : undefined);
-  if (!data.partners.has(options.partner))
-    throw new UsageError([problem('--partner', '', 'notAPartner', { id: options.partner, dataset: path })]);
+  const { versions, data } = loadScoredRecords(path, options.scored);
+  requirePartners(data, [options.partner], path);
   const inputs =
     options.thresholdDataset === undefined ? undefined : await loadInputs(options.thresholdDataset, options, io, options.partner);
   const program = inputs?.program ?? loadProgram(options.program);

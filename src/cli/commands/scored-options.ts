@@ -1,0 +1,48 @@
+/**
+ * `--scored [folder]` and the flags that come with it, read and refused the
+ * same way by every command that takes them (evaluate, forecast, timeline,
+ * generate, docs, score): exit 2 naming the flag.
+ */
+import { problem, type ScoredVersionDefinition, type ScoringDataset } from '../../engine/index.js';
+import { UsageError } from '../usage-error.js';
+import { loadScoring } from './score.js';
+
+/** What `--scored [folder]` leaves in the options: absent, given alone, or given a folder. */
+export type ScoredOption = boolean | string | undefined;
+
+export const isScored = (scored: ScoredOption): boolean => scored !== undefined && scored !== false;
+
+/** The folder `--scored` names; undefined for the bundled scored definition. */
+export const scoredFolder = (scored: ScoredOption): string | undefined => (typeof scored === 'string' ? scored : undefined);
+
+/** Flags given (not undefined) that mean nothing without `requires`: refused, the first one named. */
+export function refuseWithout(given: readonly (readonly [unknown, string])[], requires: string): void {
+  for (const [value, flag] of given)
+    if (value !== undefined) throw new UsageError([problem(flag, '', 'optionNeedsOption', { option: flag, requires })]);
+}
+
+/** Flags given (not undefined) that mean nothing beside `other`: refused rather than ignored, the first one named. */
+export function refuseWith(given: readonly (readonly [unknown, string])[], other: string): void {
+  for (const [value, flag] of given)
+    if (value !== undefined) throw new UsageError([problem(flag, '', 'optionsExclusive', { option: flag, other })]);
+}
+
+/** The records file a scored command reads: these commands do not read the store, so one must be named. */
+export function scoredRecordsPath(path: string | undefined): string {
+  if (path === undefined) throw new UsageError([problem('--scored', '', 'noDatasetFiles', { paths: 'store' })]);
+  return path;
+}
+
+/** The records file, validated against the scored definition `--scored` names (or the bundled one). */
+export function loadScoredRecords(
+  path: string,
+  scored: ScoredOption,
+): { versions: readonly ScoredVersionDefinition[]; data: ScoringDataset } {
+  return loadScoring(path, scoredFolder(scored));
+}
+
+/** Each partner named must be in the records; a usage error naming `--partner` and the file otherwise. */
+export function requirePartners(data: ScoringDataset, partners: readonly string[], path: string): void {
+  for (const id of partners)
+    if (!data.partners.has(id)) throw new UsageError([problem('--partner', '', 'notAPartner', { id, dataset: path })]);
+}
