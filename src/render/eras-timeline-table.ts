@@ -13,6 +13,7 @@ import {
 } from '../engine/index.js';
 import type { Translator } from '../i18n/index.js';
 import { BORDERLESS, indent, names, TABLE_STYLE } from './format.js';
+import { bandName, pointsText } from './score-table.js';
 import { statusText } from './scored-forecast-table.js';
 
 /** What a point says, in words: levels of the threshold options, or the scored band, totals and status. */
@@ -25,16 +26,11 @@ function cells(point: EraPoint, program: Program, scored: readonly ScoredVersion
     return [levels.join('; '), '', ''];
   }
   const version = scored.find((v) => v.effectiveFrom === point.version)!;
-  const band = version.bands.find((b) => b.id === point.band);
   const totals = point.paths.map((p) => {
     const path = version.paths.find((x) => x.id === p.id);
-    return `${path ? tr.text(path.name) : p.id} ${tr.number(Number(toDecimalText(p.total, 2)))}`;
+    return `${path ? tr.text(path.name) : p.id} ${pointsText(tr, p.total)}`;
   });
-  return [
-    band ? tr.text(band.name) : tr.t('cli.score.noBand'),
-    totals.join('; '),
-    point.status === null ? '' : statusText(tr, point.status.status),
-  ];
+  return [bandName(tr, version, point.band), totals.join('; '), point.status === null ? '' : statusText(tr, point.status.status)];
 }
 
 function eraText(point: EraPoint, tr: Translator): string {

@@ -8,6 +8,7 @@ import {
   type ScoreReport,
   type WindowResult,
   type Outlook,
+  type Rational,
 } from '../engine/index.js';
 import type { Translator } from '../i18n/index.js';
 import { BORDERLESS, indent, TABLE_STYLE } from './format.js';
@@ -17,6 +18,17 @@ export function amount(tr: Translator, unit: NextPoint['costUnit'], text: string
   const n = Number(text);
   if (unit === 'usd-cents') return tr.usd(n / 100);
   return tr.t('cli.score.quantity', { unit: unit === 'active-users' ? 'activeUsers' : unit, count: n });
+}
+
+/** Points as the reader reads them: to the hundredth, in the locale's digits. */
+export function pointsText(tr: Translator, points: Rational): string {
+  return tr.number(Number(toDecimalText(points, 2)));
+}
+
+/** A band's name in the version's own words, or "no band". */
+export function bandName(tr: Translator, version: ScoredVersionDefinition, id: string | null): string {
+  const band = version.bands.find((b) => b.id === id);
+  return band ? tr.text(band.name) : tr.t('cli.score.noBand');
 }
 
 function cannot(tr: Translator, m: MetricScore): string {
@@ -30,10 +42,7 @@ export function renderScoreTable(
   tr: Translator,
   outlook?: Outlook,
 ): string {
-  const bandName = (id: string | null): string => {
-    const band = version.bands.find((b) => b.id === id);
-    return band ? tr.text(band.name) : tr.t('cli.score.noBand');
-  };
+  const bandOf = (id: string | null): string => bandName(tr, version, id);
   const lines = [
     tr.t('cli.score.header', {
       partnerId: report.partnerId,
@@ -41,16 +50,16 @@ export function renderScoreTable(
       segment: report.segment,
       version: tr.date(report.version),
     }),
-    tr.t('cli.score.band', { band: bandName(report.band) }),
+    tr.t('cli.score.band', { band: bandOf(report.band) }),
   ];
   if (window && window.from !== window.to)
-    lines.push(tr.t('cli.score.window', { from: window.from, to: window.to, band: bandName(window.band) }));
+    lines.push(tr.t('cli.score.window', { from: window.from, to: window.to, band: bandOf(window.band) }));
   if (outlook && report.band !== null) {
     const drop = outlook.firstDrop;
     lines.push(
       drop
-        ? tr.t('cli.score.outlookDrops', { band: bandName(report.band), month: drop.month, then: bandName(drop.to) })
-        : tr.t('cli.score.outlookHolds', { band: bandName(report.band), count: outlook.months.length - 1 }),
+        ? tr.t('cli.score.outlookDrops', { band: bandOf(report.band), month: drop.month, then: bandOf(drop.to) })
+        : tr.t('cli.score.outlookHolds', { band: bandOf(report.band), count: outlook.months.length - 1 }),
     );
   }
   for (const path of report.paths) {
@@ -60,9 +69,9 @@ export function renderScoreTable(
     lines.push(
       tr.t('cli.score.path', {
         path: tr.text(definition.name),
-        total: tr.number(Number(toDecimalText(path.total, 2))),
+        total: pointsText(tr, path.total),
         max: tr.number(max),
-        band: bandName(path.band),
+        band: bandOf(path.band),
       }),
     );
     const table = new Table({
@@ -84,8 +93,8 @@ export function renderScoreTable(
         unit === 'percent' ? `${tr.number(Number(m.value))} %` : amount(tr, unit, m.value),
         m.full === null ? cannot(tr, m) : unit === 'percent' ? `${tr.number(Number(m.full))} %` : amount(tr, unit, m.full),
         tr.t('cli.score.points', {
-          points: tr.number(Number(toDecimalText(m.points, 2))),
-          max: tr.number(Number(toDecimalText(m.max, 2))),
+          points: pointsText(tr, m.points),
+          max: pointsText(tr, m.max),
         }),
         m.next
           ? tr.t('cli.score.more', { amount: amount(tr, m.next.costUnit, m.next.more), points: Number(m.next.points) })
@@ -101,7 +110,7 @@ export function renderScoreTable(
     }
     if (path.nextBand) {
       lines.push(
-        `  ${tr.t('cli.score.nextBand', { band: bandName(path.nextBand.id), points: Number(toDecimalText(path.nextBand.pointsNeeded, 2)) })}`,
+        `  ${tr.t('cli.score.nextBand', { band: bandOf(path.nextBand.id), points: Number(toDecimalText(path.nextBand.pointsNeeded, 2)) })}`,
       );
       if (path.routes.length > 0) lines.push(`  ${tr.t('cli.score.routes')}`);
       for (const r of path.routes) {

@@ -1,21 +1,9 @@
 /** The table of a scored forecast: per month ahead each path's total, the band and the status; then when they fall, and why. */
 import Table from 'cli-table3';
-import {
-  toDecimalText,
-  type MetricUnit,
-  type PcsStatus,
-  type Rational,
-  type ScoredForecast,
-  type ScoredVersionDefinition,
-  type StatusReport,
-} from '../engine/index.js';
+import { type MetricUnit, type PcsStatus, type ScoredForecast, type ScoredVersionDefinition, type StatusReport } from '../engine/index.js';
 import type { Translator } from '../i18n/index.js';
 import { BORDERLESS, indent, TABLE_STYLE } from './format.js';
-import { amount } from './score-table.js';
-
-function pointsText(tr: Translator, r: Rational): string {
-  return tr.number(Number(toDecimalText(r, 2)));
-}
+import { amount, bandName, pointsText } from './score-table.js';
 
 function valueText(tr: Translator, unit: MetricUnit, value: string): string {
   return unit === 'percent' ? `${tr.number(Number(value))} %` : amount(tr, unit, value);
@@ -34,10 +22,6 @@ function statusCell(tr: Translator, s: StatusReport | null): string {
 
 export function renderScoredForecastTable(forecast: ScoredForecast, versions: readonly ScoredVersionDefinition[], tr: Translator): string {
   const versionOf = (date: string) => versions.find((v) => v.effectiveFrom === date)!;
-  const bandName = (version: ScoredVersionDefinition, id: string | null): string => {
-    const band = version.bands.find((b) => b.id === id);
-    return band ? tr.text(band.name) : tr.t('cli.score.noBand');
-  };
   // One column per path any month's version scores (PCI has two, PCS one), named by the latest version naming it.
   const paths = new Map<string, string>();
   for (const m of forecast.months) for (const p of versionOf(m.version).paths) paths.set(p.id, tr.text(p.name));
@@ -57,7 +41,7 @@ export function renderScoredForecastTable(forecast: ScoredForecast, versions: re
       const p = m.report.paths.find((x) => x.id === id);
       return p ? pointsText(tr, p.total) : '';
     });
-    table.push([m.month, tr.date(m.version), ...totals, bandName(versionOf(m.version), m.band), statusCell(tr, m.status)]);
+    table.push([m.month, tr.date(m.version), ...totals, bandName(tr, versionOf(m.version), m.band), statusCell(tr, m.status)]);
   }
   const enrolment = forecast.enrolment;
   const lines = [
@@ -75,9 +59,9 @@ export function renderScoredForecastTable(forecast: ScoredForecast, versions: re
     const start = versionOf(first!.version);
     lines.push(
       tr.t(lost.newVersion ? 'cli.scoredForecast.bandLostNewRules' : 'cli.scoredForecast.bandLost', {
-        band: bandName(start, lost.from),
+        band: bandName(tr, start, lost.from),
         month: lost.month,
-        then: bandName(version, lost.to),
+        then: bandName(tr, version, lost.to),
         since: lost.since,
         version: lost.newVersion ? tr.date(lost.newVersion) : '',
       }),
@@ -96,7 +80,10 @@ export function renderScoredForecastTable(forecast: ScoredForecast, versions: re
     }
   } else if (first && first.band !== null) {
     lines.push(
-      tr.t('cli.scoredForecast.bandHolds', { band: bandName(versionOf(first.version), first.band), month: forecast.months.at(-1)!.month }),
+      tr.t('cli.scoredForecast.bandHolds', {
+        band: bandName(tr, versionOf(first.version), first.band),
+        month: forecast.months.at(-1)!.month,
+      }),
     );
   } else if (first) lines.push(tr.t('cli.scoredForecast.noBand', { month: first.month }));
   const fell = forecast.statusFalls;
