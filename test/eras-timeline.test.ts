@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { programHistory } from '../src/engine/program/eras.js';
-import { erasTimelineOf, gapsOf, validateScoringRecords, type IsoDate, type ScoringRecords } from '../src/engine/index.js';
+import { erasTimelineOf, gapsOf, type IsoDate, type ScoringRecords } from '../src/engine/index.js';
+import { datasetOf } from './support/scoring.js';
 import { loadProgram } from '../src/files/program-files.js';
 import { readScoredDefinitions } from '../src/files/scored-files.js';
 
@@ -88,19 +89,9 @@ describe('the bundled scored definition continues a threshold competency', () =>
 describe('erasTimelineOf: a partner through every era', () => {
   const history = programHistory(thresholdDates, scored);
   const records = JSON.parse(readFileSync('examples/business-applications-scored.json', 'utf8')) as ScoringRecords;
-  const workloads = new Set(scored.flatMap((v) => v.workloads.flatMap((w) => [w.id, ...w.products])));
-  const validated = validateScoringRecords(records, {
-    products: workloads,
-    workloads,
-    associationTypes: new Set(scored.flatMap((v) => v.associationTypes)),
-    countries: new Set(scored.flatMap((v) => Object.keys(v.countries))),
-  });
-  if (!validated.ok) throw new Error('the example does not validate');
+  const data = datasetOf(records, scored);
   const timelineOn = (dates: string[], threshold?: (date: IsoDate) => never[]) =>
-    erasTimelineOf(
-      { history, scored, data: validated.dataset, partnerId: 'P-CONTOSO', enrolment: { kind: 'none' }, threshold },
-      dates as IsoDate[],
-    );
+    erasTimelineOf({ history, scored, data, partnerId: 'P-CONTOSO', enrolment: { kind: 'none' }, threshold }, dates as IsoDate[]);
   it('names the version judging each date, the day before and the day of every change of era, and the gap', () => {
     const t = timelineOn(['2017-06-26', '2017-06-27', '2020-09-15', '2020-09-16', '2022-09-30', '2022-10-01', '2023-06-12', '2023-06-13']);
     expect(t.points.map((p) => [p.date, p.era, p.era === 'none' ? [p.ended, p.next] : p.version])).toEqual([

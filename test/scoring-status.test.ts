@@ -10,7 +10,6 @@ import {
   monthIndex,
   partnerStatus,
   statusOn,
-  validateScoringRecords,
   type Enrolment,
   type IsoDate,
   type ScoredVersionDefinition,
@@ -19,6 +18,7 @@ import {
   type StatusRules,
 } from '../src/engine/index.js';
 import { readScoredDefinitions } from '../src/files/scored-files.js';
+import { datasetOf } from './support/scoring.js';
 import { readFileSync } from 'node:fs';
 
 const read = readScoredDefinitions();
@@ -181,15 +181,7 @@ describe('the enrolment given is checked', () => {
 describe('partnerStatus from records', () => {
   it('reads the bundled example: P-CONTOSO qualifies in October 2023, and nothing judges PCI months (no statuses)', () => {
     const records = JSON.parse(readFileSync('examples/business-applications-scored.json', 'utf8')) as ScoringRecords;
-    const workloads = new Set(versions.flatMap((v) => v.workloads.flatMap((w) => [w.id, ...w.products])));
-    const validated = validateScoringRecords(records, {
-      products: workloads,
-      workloads,
-      associationTypes: new Set(versions.flatMap((v) => v.associationTypes)),
-      countries: new Set(versions.flatMap((v) => Object.keys(v.countries))),
-    });
-    if (!validated.ok) throw new Error('the example does not validate');
-    const data = validated.dataset;
+    const data = datasetOf(records, versions);
     expect(partnerStatus(versions, data, 'P-CONTOSO', none, d('2023-10-31'))).toMatchObject({
       status: 'qualified',
       qualifiedOn: '2023-10-31',
