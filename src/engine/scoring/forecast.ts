@@ -8,8 +8,8 @@
 import { addDaysToDate, type IsoDate } from '../calendar.js';
 import { monthIndex, monthText, type MonthIndex } from './months.js';
 import { heldAt, scoreOutlookBy } from './outlook.js';
-import { compare, toDecimalText, type Rational } from './rational.js';
-import { lastDayOf, scorerOf, type MetricUnit, type ScoreReport } from './score.js';
+import { compare, type Rational } from './rational.js';
+import { jsonPoints, lastDayOf, scorerOf, type MetricUnit, type ScoreReport } from './score.js';
 import type { ScoredVersionDefinition } from './schema.js';
 import type { ScoringDataset } from './dataset.js';
 import { qualifiedMonths, statusContextOn, statusOn, type Enrolment, type PcsStatus, type StatusReport } from './status.js';
@@ -157,9 +157,6 @@ export function scoredForecast(
   return { partnerId, month: monthText(month), horizon, enrolment, months, unjudged, bandLost, statusFalls };
 }
 
-/** Points for JSON: decimal text (four places) and the exact fraction ("500/7"). */
-export const pointsJson = (r: Rational) => ({ decimal: toDecimalText(r, 4), exact: r.den === 1n ? r.num.toString() : `${r.num}/${r.den}` });
-
 /** A scored forecast as JSON holds it: points as exact fractions and decimal text, never floats; every key always present. */
 export function scoredForecastJson(f: ScoredForecast) {
   const enrolment =
@@ -170,8 +167,8 @@ export function scoredForecastJson(f: ScoredForecast) {
     path: m.path,
     metric: m.metric,
     unit: m.unit,
-    before: { value: m.before.value, points: pointsJson(m.before.points) },
-    after: { value: m.after.value, points: pointsJson(m.after.points) },
+    before: { value: m.before.value, points: jsonPoints(m.before.points) },
+    after: { value: m.after.value, points: jsonPoints(m.after.points) },
   });
   return {
     partnerId: f.partnerId,
@@ -184,10 +181,10 @@ export function scoredForecastJson(f: ScoredForecast) {
       band: m.band,
       paths: m.report.paths.map((p) => ({
         path: p.id,
-        total: pointsJson(p.total),
+        total: jsonPoints(p.total),
         band: p.band,
         belowMinimum: p.belowMinimum,
-        metrics: p.metrics.map((x) => ({ id: x.id, value: x.value, points: pointsJson(x.points) })),
+        metrics: p.metrics.map((x) => ({ id: x.id, value: x.value, points: jsonPoints(x.points) })),
       })),
       status: m.status,
     })),

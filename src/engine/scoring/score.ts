@@ -663,7 +663,7 @@ export interface JsonPoints {
   readonly exact: string;
 }
 
-function jsonPoints(r: Rational): JsonPoints {
+export function jsonPoints(r: Rational): JsonPoints {
   return { decimal: toDecimalText(r, 4), exact: r.den === 1n ? r.num.toString() : `${r.num}/${r.den}` };
 }
 

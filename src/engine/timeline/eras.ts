@@ -8,10 +8,9 @@
  */
 import { addDaysToDate, type IsoDate } from '../calendar.js';
 import type { HistoryStep, ProgramHistory } from '../program/eras.js';
-import { pointsJson } from '../scoring/forecast.js';
 import { monthOfDate, monthText } from '../scoring/months.js';
 import type { Rational } from '../scoring/rational.js';
-import { scorerOf } from '../scoring/score.js';
+import { jsonPoints, scorerOf } from '../scoring/score.js';
 import type { ScoredVersionDefinition } from '../scoring/schema.js';
 import type { ScoringDataset } from '../scoring/dataset.js';
 import { qualifiedMonths, statusContextOn, statusOn, type Enrolment, type StatusReport } from '../scoring/status.js';
@@ -134,7 +133,7 @@ export function erasTimelineJson(t: ErasTimeline) {
     partnerId: t.partnerId,
     gaps: t.gaps,
     points: t.points.map((p) =>
-      p.era === 'scored' ? { ...p, paths: p.paths.map((x) => ({ id: x.id, total: pointsJson(x.total), band: x.band })) } : p,
+      p.era === 'scored' ? { ...p, paths: p.paths.map((x) => ({ id: x.id, total: jsonPoints(x.total), band: x.band })) } : p,
     ),
   };
 }
