@@ -115,8 +115,10 @@ function peopleIndexOf(data: ScoringDataset): PeopleIndex {
 class Index {
   readonly associationsBySubscription = new Map<string, ScoringDataset['associations'][number][]>();
   readonly subscriptionsByTenant = new Map<string, Subscription[]>();
-  readonly usage = new Map<string, Rational>();
-  readonly seats = new Map<string, number>();
+  /** Usage by tenant, then workload, then month: summed units, exact. */
+  readonly usage = new Map<string, Map<string, Map<MonthIndex, Rational>>>();
+  /** Paid seats by subscription, then month, summed. */
+  readonly seats = new Map<string, Map<MonthIndex, number>>();
   /** Billing lines by subscription, in dataset order. */
   readonly billingBySubscription = new Map<string, ScoringDataset['billing'][number][]>();
   /** The subscriptions each partner holds an association on (any type, any month), in first-seen order. */
@@ -140,12 +142,17 @@ class Index {
     for (const s of data.subscriptions.values()) push(this.subscriptionsByTenant, s.tenantId, s);
     for (const t of this.subscriptionsByTenant.keys()) this.tenantOrder.set(t, this.tenantOrder.size);
     for (const u of data.usage) {
-      const key = `${u.tenantId}\u0000${u.workload}\u0000${u.month}`;
-      this.usage.set(key, add(this.usage.get(key) ?? ZERO, exact(u.units)));
+      let byWorkload = this.usage.get(u.tenantId);
+      if (!byWorkload) this.usage.set(u.tenantId, (byWorkload = new Map()));
+      let byMonth = byWorkload.get(u.workload);
+      if (!byMonth) byWorkload.set(u.workload, (byMonth = new Map()));
+      const known = byMonth.get(u.month);
+      byMonth.set(u.month, known === undefined ? exact(u.units) : add(known, exact(u.units)));
     }
     for (const s of data.seats) {
-      const key = `${s.subscriptionId}\u0000${s.month}`;
-      this.seats.set(key, (this.seats.get(key) ?? 0) + s.paidSeats);
+      let byMonth = this.seats.get(s.subscriptionId);
+      if (!byMonth) this.seats.set(s.subscriptionId, (byMonth = new Map()));
+      byMonth.set(s.month, (byMonth.get(s.month) ?? 0) + s.paidSeats);
     }
   }
 
@@ -162,10 +169,26 @@ class Index {
     return new Set(holding.filter((a) => !displaced.has(a.type)).map((a) => a.partnerId));
   }
 
+  /** Whether the partner is among credited(subscriptionId, month, rule), without building the set. */
+  isCredited(partnerId: string, subscriptionId: string, month: MonthIndex, rule: AssociationRule): boolean {
+    if (!this.data.subscriptions.get(subscriptionId)?.paid) return false;
+    const holding = this.associationsBySubscription.get(subscriptionId);
+    if (!holding) return false;
+    const live = (a: ScoringDataset['associations'][number]): boolean =>
+      a.from <= month && (a.to === null || month <= a.to) && rule.eligible.includes(a.type);
+    for (const a of holding) {
+      if (a.partnerId !== partnerId || !live(a)) continue;
+      // Displaced when a rule naming its type as displaced has one of its displacing types present.
+      const displaced = rule.displaces.some((d) => d.over.includes(a.type) && holding.some((b) => live(b) && d.by.includes(b.type)));
+      if (!displaced) return true;
+    }
+    return false;
+  }
+
   /** Whether the partner is credited, in that month, on a subscription of the tenant to one of the products. */
   creditedOnTenant(partnerId: string, tenantId: string, products: ReadonlySet<string>, month: MonthIndex, rule: AssociationRule): boolean {
     return (this.subscriptionsByTenant.get(tenantId) ?? []).some(
-      (s) => products.has(s.product) && this.credited(s.id, month, rule).has(partnerId),
+      (s) => products.has(s.product) && this.isCredited(partnerId, s.id, month, rule),
     );
   }
 
@@ -205,7 +228,11 @@ class Index {
   }
 
   usageOf(tenantId: string, workload: string, month: MonthIndex): Rational {
-    return this.usage.get(`${tenantId}\u0000${workload}\u0000${month}`) ?? ZERO;
+    return this.usage.get(tenantId)?.get(workload)?.get(month) ?? ZERO;
+  }
+
+  seatsOf(subscriptionId: string, month: MonthIndex): number {
+    return this.seats.get(subscriptionId)?.get(month) ?? 0;
   }
 }
 
@@ -330,7 +357,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
           if (s.channel !== undefined && metric.firstAgreementYearOnly.includes(s.channel)) {
             if (s.agreementStart === undefined || line.month < s.agreementStart || line.month > s.agreementStart + 11) continue;
           }
-          if (!index.credited(s.id, line.month, metric.associations).has(partnerId)) continue;
+          if (!index.isCredited(partnerId, s.id, line.month, metric.associations)) continue;
           cents += BigInt(line.cents);
           lines++;
         }
@@ -353,7 +380,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
         const subscriptions = index.subscriptionsByTenant.get(tenant) ?? [];
         const relevant = subscriptions.filter((s) => products.has(s.product));
         if (relevant.length === 0) continue;
-        const seatsIn = (m: MonthIndex): number => relevant.reduce((n, s) => n + (index.seats.get(`${s.id}\u0000${m}`) ?? 0), 0);
+        const seatsIn = (m: MonthIndex): number => relevant.reduce((n, s) => n + index.seatsOf(s.id, m), 0);
         let lastAdd: MonthIndex | undefined;
         for (let m = first - 12; m <= last; m++) {
           const before = seatsIn(m - 1);
@@ -383,7 +410,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
             if (metric.measure === 'revenue') {
               const ids = new Set(
                 subscriptions
-                  .filter((s) => products.has(s.product) && index.credited(s.id, m, metric.associations).has(partnerId))
+                  .filter((s) => products.has(s.product) && index.isCredited(partnerId, s.id, m, metric.associations))
                   .map((s) => s.id),
               );
               if (ids.size === 0) continue;
@@ -480,11 +507,14 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
     case 'growth-ratio': {
       const products = productsOf(metric.workloads);
       const usageAt = (tenants: readonly string[], m: MonthIndex): Rational =>
-        tenants.reduce(
-          (sum, t) =>
-            metric.workloads.reduce((s, w) => add(s, mul(index.usageOf(t, w, m), metric.measure === 'mau' ? one : rateOf(w))), sum),
-          ZERO,
-        );
+        tenants.reduce((sum, t) => {
+          const byWorkload = index.usage.get(t);
+          if (!byWorkload) return sum;
+          return metric.workloads.reduce((s, w) => {
+            const units = byWorkload.get(w)?.get(m);
+            return units === undefined ? s : add(s, metric.measure === 'mau' ? units : mul(units, rateOf(w)));
+          }, sum);
+        }, ZERO);
       const nowTenants = index.tenantsCredited(partnerId, products, month + metric.current, metric.associations);
       const thenTenants =
         metric.cohort === 'each-month'
@@ -792,7 +822,7 @@ export function segmentOf(version: ScoredVersionDefinition, index: Index, partne
       const qualifies = s.months.every((k) => {
         const m = month + k;
         const ids = new Set(
-          subscriptions.filter((x) => products.has(x.product) && index.credited(x.id, m, s.associations).has(partnerId)).map((x) => x.id),
+          subscriptions.filter((x) => products.has(x.product) && index.isCredited(partnerId, x.id, m, s.associations)).map((x) => x.id),
         );
         return compare(rational(index.centsIn(ids, m)), limit) > 0;
       });
