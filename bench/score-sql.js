@@ -177,7 +177,7 @@ earned AS (SELECT person_id, ${earned.join(', ') || 'TRUE AS none'} FROM passed 
 held AS (
   SELECT person_id, ${held.join(', ') || 'TRUE AS none'} FROM certifications_held
   WHERE date <= DATE '${asOf}' AND (expires IS NULL OR DATE '${asOf}' <= expires) GROUP BY ALL),
-certified AS (
+certified AS MATERIALIZED (
   SELECT p.partner_id, ${counts.join(', ')}
   FROM people p LEFT JOIN earned e ON e.person_id = p.id LEFT JOIN held h ON h.person_id = p.id GROUP BY ALL)`);
   }
@@ -421,14 +421,14 @@ m${i} AS (
       .join('\n    ');
     const months = [...entry.months].sort((a, b) => a - b);
     return [
-      `${entry.name} AS (
+      `${entry.name} AS MATERIALIZED (
   SELECT DISTINCT a.partner_id, a.subscription_id, mo.m
   FROM associations a JOIN subscriptions s ON s.id = a.subscription_id AND s.paid
   JOIN (SELECT unnest([${months.join(', ')}]) AS m) mo ON ${live('a')}
   WHERE a.type IN (${list(eligible)})
     ${displaced})`,
       ...[...entry.tenants.values()].map(
-        (t) => `${t.name} AS (
+        (t) => `${t.name} AS MATERIALIZED (
   SELECT DISTINCT c.partner_id, s.tenant_id, c.m FROM ${entry.name} c JOIN subscriptions s ON s.id = c.subscription_id
   WHERE s.product IN (${list(t.products)}) AND c.m IN (${[...t.months].join(', ')}))`,
       ),
@@ -509,7 +509,7 @@ m${i} AS (
 
   const sql = `
 WITH ${countries ? `markets(country, market) AS (VALUES ${countries}),\n` : ''}${[...creditCtes, ...segmentCtes].join(',\n')},
-segments AS (${segment}),
+segments AS MATERIALIZED (${segment}),
 ${[...certifiedCtes, ...metricCtes].join(',\n')},
 measures AS (
   SELECT g.partner_id, g.segment,
