@@ -60,6 +60,7 @@ if (values['print-sql']) console.log(sql);
 const metricNames = metrics.map((m) => `${version.paths[m.path].id}/${version.paths[m.path].metrics[m.metric].id}`);
 
 const GiB = 2 ** 30;
+const loadAtStart = loadavg().map((x) => Number(x.toFixed(2)));
 const maxRss = () => (process.resourceUsage().maxRSS * 1024) / GiB;
 /** The machine's load average over the last minute: other engineers' test suites share the two cores. */
 const load = () => Number(loadavg()[0].toFixed(2));
@@ -311,46 +312,56 @@ console.log(
     .map((x) => x.toFixed(2))
     .join(' ')}`,
 );
+/**
+ * The engine's side of one size: the records generated and written as CSV, the dataset, then prepare + scoreAll.
+ * Everything but the batch is local, so that its memory can be collected before DuckDB loads.
+ */
+async function engineSide(size, dir) {
+  const generated = await timed(() => generateScoredRecords(version, { partners: size, month: M, seed }));
+  const records = generated.value;
+  const counts = Object.fromEntries(Object.entries(records).map(([k, v]) => [k, v.length]));
+  console.log(`\n${size} partners: ${JSON.stringify(counts)}`);
+  figure(size, 'generate the records (not compared)', generated.seconds, { counts });
+  const written = await timed(() => writeRecords(dir, records));
+  figure(size, 'CSV files written (not compared)', written.seconds);
+  let data;
+  if (size <= Number(values['validate-up-to'])) {
+    const validated = await timed(() => validateScoringRecords(records, catalog));
+    if (!validated.value.ok) throw new Error(JSON.stringify(validated.value.problems.slice(0, 5)));
+    figure(size, 'validate the records into a dataset (not compared)', validated.seconds);
+    data = validated.value.dataset;
+  } else {
+    const converted = await timed(() => datasetOfValidRecords(records));
+    figure(size, 'records converted to a dataset, unchecked (not compared)', converted.seconds, {
+      note: `over --validate-up-to ${values['validate-up-to']}: memory`,
+    });
+    data = converted.value;
+  }
+
+  const prep = await timed(() => prepareScoring(version, data));
+  figure(size, 'engine: prepareScoring (indexes)', prep.seconds);
+  const all = await timed(() => scoreAllPrepared(prep.value, M));
+  figure(size, 'engine: scoreAllPrepared (every partner)', all.seconds);
+  const engineSeconds = prep.seconds + all.seconds;
+  figure(size, 'engine: prepare + scoreAll', engineSeconds);
+  const bands = {};
+  for (const b of all.value) bands[b.band ?? 'none'] = (bands[b.band ?? 'none'] ?? 0) + 1;
+  console.log('bands:', JSON.stringify(bands));
+
+  return { batch: all.value, engineSeconds, tableCounts: written.value, bands };
+}
+
 for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), `attain-bench-score-${size}-`));
   try {
-    const generated = await timed(() => generateScoredRecords(version, { partners: size, month: M, seed }));
-    const records = generated.value;
-    const counts = Object.fromEntries(Object.entries(records).map(([k, v]) => [k, v.length]));
-    console.log(`\n${size} partners: ${JSON.stringify(counts)}`);
-    figure(size, 'generate the records (not compared)', generated.seconds, { counts });
-    const written = await timed(() => writeRecords(dir, records));
-    figure(size, 'CSV files written (not compared)', written.seconds);
-    let data;
-    if (size <= Number(values['validate-up-to'])) {
-      const validated = await timed(() => validateScoringRecords(records, catalog));
-      if (!validated.value.ok) throw new Error(JSON.stringify(validated.value.problems.slice(0, 5)));
-      figure(size, 'validate the records into a dataset (not compared)', validated.seconds);
-      data = validated.value.dataset;
-    } else {
-      const converted = await timed(() => datasetOfValidRecords(records));
-      figure(size, 'records converted to a dataset, unchecked (not compared)', converted.seconds, {
-        note: `over --validate-up-to ${values['validate-up-to']}: memory`,
-      });
-      data = converted.value;
-    }
-
-    const prep = await timed(() => prepareScoring(version, data));
-    figure(size, 'engine: prepareScoring (indexes)', prep.seconds);
-    const all = await timed(() => scoreAllPrepared(prep.value, M));
-    figure(size, 'engine: scoreAllPrepared (every partner)', all.seconds);
-    const engineSeconds = prep.seconds + all.seconds;
-    figure(size, 'engine: prepare + scoreAll', engineSeconds);
-    const bands = {};
-    for (const b of all.value) bands[b.band ?? 'none'] = (bands[b.band ?? 'none'] ?? 0) + 1;
-    console.log('bands:', JSON.stringify(bands));
-
+    const { batch, engineSeconds, tableCounts, bands } = await engineSide(size, dir);
+    globalThis.gc?.(); // run with --expose-gc (npm run bench:score): the dataset and its indexes are released before DuckDB loads
     const instance = await DuckDBInstance.create(':memory:', { threads: String(cpus().length) });
     const db = await instance.connect();
-    const loaded = await timed(() => loadDuckDb(db, dir, written.value));
+    const loaded = await timed(() => loadDuckDb(db, dir, tableCounts));
     figure(size, 'duckdb: load the CSV files into tables', loaded.seconds);
     const run = await timed(async () => (await db.runAndReadAll(sql)).getRowObjectsJS());
-    const ok = agree(all.value, run.value);
+    const ok = agree(batch, run.value);
     figure(size, 'duckdb: the scoring as SQL, every partner', run.seconds, {
       agrees: ok,
       engineOverDuckdb: ratio(engineSeconds, run.seconds),
@@ -378,6 +389,7 @@ writeFileSync(
       seed,
       month: values.month,
       scoredVersion: version.effectiveFrom,
+      loadAverage: { atStart: loadAtStart, atEnd: loadavg().map((x) => Number(x.toFixed(2))) },
       figures,
       failures,
       note: 'Other processes (tests of other engineers) ran on the same 2 cores: timings are noisy; each figure carries the 1-minute load average.',
