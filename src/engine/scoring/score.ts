@@ -156,20 +156,11 @@ class Index {
     }
   }
 
-  /** The partners credited for a subscription in a month: eligible holders, less those a present type displaces. */
-  credited(subscriptionId: string, month: MonthIndex, rule: AssociationRule): Set<string> {
-    const subscription = this.data.subscriptions.get(subscriptionId);
-    if (!subscription?.paid) return new Set();
-    const holding = (this.associationsBySubscription.get(subscriptionId) ?? []).filter(
-      (a) => a.from <= month && (a.to === null || month <= a.to) && rule.eligible.includes(a.type),
-    );
-    const present = new Set(holding.map((a) => a.type));
-    const displaced = new Set<string>();
-    for (const d of rule.displaces) if (d.by.some((t) => present.has(t))) for (const t of d.over) displaced.add(t);
-    return new Set(holding.filter((a) => !displaced.has(a.type)).map((a) => a.partnerId));
-  }
-
-  /** Whether the partner is among credited(subscriptionId, month, rule), without building the set. */
+  /**
+   * Whether the partner is credited for a paid subscription in a month: it holds an eligible association live
+   * that month whose type no present (live, eligible) type displaces. Nothing is allocated: it is asked for every
+   * line, tenant and month a metric reads.
+   */
   isCredited(partnerId: string, subscriptionId: string, month: MonthIndex, rule: AssociationRule): boolean {
     if (!this.data.subscriptions.get(subscriptionId)?.paid) return false;
     const holding = this.associationsBySubscription.get(subscriptionId);
