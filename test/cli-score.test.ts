@@ -55,7 +55,7 @@ describe('attain score', () => {
     expect([gap.code, gap.stderr]).toEqual([
       2,
       expect.stringContaining(
-        '2023-01-31: no scored version of microsoft-business-applications is in force (the version of 2021-02-03 ended on 2022-09-30)',
+        '2023-01-31: no scored version of microsoft-business-applications is in force (the version of 2021-05-28 ended on 2022-09-30)',
       ),
     ]);
     const nobody = await runCli(['score', EXAMPLE, '--partner', 'P-NOBODY', '--month', '2023-10']);

@@ -57,7 +57,13 @@ export function renderScoredPage(version: ScoredVersionDefinition, tr: Translato
     for (const metric of path.metrics) {
       const kind = { linear: 'linear', 'per-unit': 'perUnit', 'all-or-nothing': 'allOrNothing' }[metric.points.partial];
       const partial = tr.t('docs.scored.partial', { partial: kind, rounding: metric.points.rounding.mode });
-      lines.push(`| ${tr.text(metric.name)} | ${tr.number(Number(metric.points.max))} | ${fullOf(metric, tr)} | ${partial} |`);
+      const name = metric.segmentation
+        ? tr.t('docs.scored.metricLocation', {
+            metric: tr.text(metric.name),
+            rule: { 'partner-country': 'partnerCountry', 'any-customer-in-preferred': 'customers' }[metric.segmentation.rule],
+          })
+        : tr.text(metric.name);
+      lines.push(`| ${name} | ${tr.number(Number(metric.points.max))} | ${fullOf(metric, tr)} | ${partial} |`);
     }
     lines.push('');
   }

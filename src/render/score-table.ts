@@ -89,7 +89,8 @@ export function renderScoreTable(
       const name = definition.metrics.find((d) => d.id === m.id)!.name;
       const unit = m.unit;
       table.push([
-        tr.text(name),
+        // A metric judged in another market than the partner's header says (PCI 2021-03-26: partner or customer location).
+        m.segment === undefined ? tr.text(name) : tr.t('cli.score.metricSegment', { metric: tr.text(name), segment: m.segment }),
         unit === 'percent' ? `${tr.number(Number(m.value))} %` : amount(tr, unit, m.value),
         m.full === null ? cannot(tr, m) : unit === 'percent' ? `${tr.number(Number(m.full))} %` : amount(tr, unit, m.full),
         tr.t('cli.score.points', {

@@ -22,7 +22,7 @@ import {
   ZERO,
   type Rational,
 } from './rational.js';
-import type { AssociationRule, ScoredMetricDefinition, ScoredVersionDefinition } from './schema.js';
+import type { AssociationRule, ScoredMetricDefinition, ScoredVersionDefinition, Segmentation } from './schema.js';
 import type { ScoringDataset, Subscription } from './dataset.js';
 
 type Decimalish = number | string;
@@ -68,6 +68,8 @@ export interface MetricScore {
   /** Why the metric cannot score, or how it scored (anniversary option): codes, no words. */
   readonly note?: string | undefined;
   readonly details: Readonly<Record<string, string | number>>;
+  /** The segment this metric's values were read for, when the metric reads its market elsewhere than the report's segment says. */
+  readonly segment?: string | undefined;
 }
 
 export interface PathScore {
@@ -266,6 +268,7 @@ export function scorerOf(data: ScoringDataset): Scorer {
 export function scorePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): ScoreReport {
   const { version, index } = prepared;
   const segment = segmentOf(version, index, partnerId, month);
+  const reportSegment = segment;
   const workloads = new Map(version.workloads.map((w) => [w.id, w]));
   const productsOf = (ids: readonly string[]): Set<string> => new Set(ids.flatMap((id) => [id, ...(workloads.get(id)?.products ?? [])]));
   const rateOf = (workload: string): Rational => {
@@ -275,8 +278,18 @@ export function scorePrepared(prepared: PreparedScoring, partnerId: string, mont
   const asOf = lastDayOf(month);
   const certified = (certifications: readonly string[]): number => certifiedIndexed(version, index.people, partnerId, certifications, asOf);
 
+  // A metric with its own segmentation (PCI 2021-03-26: partner or customer location) reads its own market.
+  const segments = new Map<Segmentation, string>();
+  const segmentFor = (metric: ScoredMetricDefinition): string => {
+    const own = metric.segmentation;
+    if (own === undefined) return segment;
+    let found = segments.get(own);
+    if (found === undefined) segments.set(own, (found = segmentOf(version, index, partnerId, month, own)));
+    return found;
+  };
+
   const paths = version.paths.map((path): PathScore => {
-    const measure = (metric: ScoredMetricDefinition): Measure => {
+    const measure = (metric: ScoredMetricDefinition, segment: string): Measure => {
       const full = forSegment(metric.points.full, segment);
       const one = rational(1);
       switch (metric.kind) {
@@ -492,7 +505,8 @@ export function scorePrepared(prepared: PreparedScoring, partnerId: string, mont
     };
 
     const scored = path.metrics.map((metric): { score: MetricScore; rule: PointsRule; m: Measure } => {
-      const m = measure(metric);
+      const segment = segmentFor(metric);
+      const m = measure(metric, segment);
       const rule: PointsRule = {
         max: exact(metric.points.max),
         partial: metric.points.partial,
@@ -523,6 +537,7 @@ export function scorePrepared(prepared: PreparedScoring, partnerId: string, mont
         next,
         note: m.note,
         details: m.details,
+        ...(segment === reportSegment ? {} : { segment }),
       };
       return { score, rule, m };
     });
@@ -622,8 +637,13 @@ export function certifiedPeople(
 }
 
 /** The partner's segment as of M: its market (by its country or its customers') or its track (by its customers' workloads). */
-export function segmentOf(version: ScoredVersionDefinition, index: Index, partnerId: string, month: MonthIndex): string {
-  const s = version.segmentation;
+export function segmentOf(
+  version: ScoredVersionDefinition,
+  index: Index,
+  partnerId: string,
+  month: MonthIndex,
+  s: Segmentation = version.segmentation,
+): string {
   const data = index.data;
   if (s.kind === 'market') {
     const own = version.countries[data.partners.get(partnerId)?.country ?? ''] ?? '';
