@@ -60,7 +60,7 @@ export function renderScoredPage(version: ScoredVersionDefinition, tr: Translato
       const name = metric.segmentation
         ? tr.t('docs.scored.metricLocation', {
             metric: tr.text(metric.name),
-            rule: { 'partner-country': 'partnerCountry', 'any-customer-in-preferred': 'customers' }[metric.segmentation.rule],
+            rule: metric.segmentation.rule === 'partner-country' ? 'partnerCountry' : 'customers',
           })
         : tr.text(metric.name);
       lines.push(`| ${name} | ${tr.number(Number(metric.points.max))} | ${fullOf(metric, tr)} | ${partial} |`);

@@ -59,11 +59,15 @@ const window = z.object({ from: z.int(), to: z.int() }).strict();
 
 const comparator = z.enum(['at-least', 'more-than']);
 
-/** A market from countries: the partner's own country, or `preferred` when any credited customer is in it (else the partner's country). */
+/**
+ * A market from countries. partner-country: the partner's own country. any-customer-in-preferred: `preferred`
+ * when any credited customer is in it, else the partner's country. customer-markets: `preferred` when any credited
+ * customer is in it, else the market all its credited customers are in, else (no customer) the partner's country.
+ */
 const marketSegmentation = z
   .object({
     kind: z.literal('market'),
-    rule: z.enum(['partner-country', 'any-customer-in-preferred']),
+    rule: z.enum(['partner-country', 'any-customer-in-preferred', 'customer-markets']),
     preferred: id.optional(),
   })
   .strict();

@@ -651,7 +651,10 @@ export function segmentOf(
     const any = { eligible: version.associationTypes, displaces: [] };
     const allProducts = new Set(version.workloads.flatMap((w) => [w.id, ...w.products]));
     const tenants = index.tenantsCredited(partnerId, allProducts, month, any);
-    return tenants.some((t) => version.countries[data.tenants.get(t)?.country ?? ''] === s.preferred) ? s.preferred : own;
+    const markets = new Set(tenants.flatMap((t) => version.countries[data.tenants.get(t)?.country ?? ''] ?? []));
+    if (markets.has(s.preferred)) return s.preferred;
+    // Customers all in one other market decide it; with none (or several others), the partner's own country does.
+    return s.rule === 'customer-markets' && markets.size === 1 ? [...markets][0]! : own;
   }
   const workloads = new Map(version.workloads.map((w) => [w.id, w]));
   const limit = mul(exact(s.moreThanUsd), rational(100));
