@@ -129,15 +129,17 @@ describe('2021-03-26: the market of each metric', () => {
   it('the score table names the market of a metric read elsewhere, in each language', () => {
     const report = scorePartner(v, datasetOf(located('IN', 'US'), versions), 'P', M);
     const en = renderScoreTable(report, v, undefined, translator('en'));
-    expect(en).toMatch(/Functional consultants \(developing thresholds\)\s+5 people/);
+    expect(en).toMatch(/Functional consultants \(Developing markets\)\s+5 people/);
+    expect(en).toContain('P, month 2021-04 (Developed markets)');
     expect(en).not.toMatch(/Net new revenue \(/);
-    expect(renderScoreTable(report, v, undefined, translator('fr-FR'))).toContain('Consultants fonctionnels (seuils developing)');
-    expect(renderScoreTable(report, v, undefined, translator('zh-TW'))).toContain('功能顧問（developing 門檻）');
+    expect(renderScoreTable(report, v, undefined, translator('fr-FR'))).toContain('Consultants fonctionnels (Marchés en développement)');
+    expect(renderScoreTable(report, v, undefined, translator('zh-TW'))).toContain('功能顧問（開發中市場）');
   });
   it('the page says which location each metric is measured by', () => {
     const en = renderScoredPage(v, translator('en'));
     expect(en).toContain('| Functional consultants (partner location) |');
     expect(en).toContain('| Net new revenue |');
+    expect(en).toContain('Developed markets: $300,000.00; Developing markets: $150,000.00');
     expect(renderScoredPage(v, translator('fr-FR'))).toContain('Développeurs (emplacement du partenaire)');
     expect(renderScoredPage(v, translator('zh-TW'))).toContain('開發人員（合作夥伴所在地）');
     expect(renderScoredPage(byDate('2021-03-11'), translator('en'))).not.toContain('partner location');

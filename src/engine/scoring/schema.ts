@@ -264,6 +264,8 @@ export const scoredVersionDefinition = z
     endsOn: isoDate.optional(),
     source: z.array(source).min(1),
     segmentation,
+    /** The segments' names (markets, tracks) as the reader reads them; an unnamed segment is shown by its id. */
+    segments: z.array(z.object({ id, name: localizedText }).strict()).default([]),
     /** ISO country → market id, for a market segmentation (a shared file, as the threshold definitions' table). */
     countries: z.record(z.string().regex(/^[A-Z]{2}$/, 'notCountryCode'), id).default({}),
     /** Workloads (products) with their consumption rate, if any; a workload without a rate adds 0 consumption. */
