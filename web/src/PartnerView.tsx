@@ -2,7 +2,8 @@
  * One partner: each option's level and every requirement against its
  * threshold (with the evidence), who holds which exams, TTM revenue over
  * the last 24 months against the thresholds, the plan to the next level
- * and the forecast — all as of the date picked.
+ * and the forecast — all as of the date picked; and, for a partner with
+ * scoring records, its score under the scored programs (ScoreSection.tsx).
  */
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useDataVersion } from './live.tsx';
@@ -29,6 +30,7 @@ import { chartStart, todayIso } from './dates.ts';
 import { useTexts, type Texts } from './i18n.tsx';
 import { Names, preloadDefinition, useDefinition } from './program.ts';
 import { Link, useRouter } from './router.tsx';
+import { ScoreSection } from './ScoreSection.tsx';
 import { AsOfPicker, ErrorMessage, LevelBadge, Loading, Progress, ScrollRegion } from './widgets.tsx';
 
 // The chart library is most of the page's weight: its own chunk, loaded beside the data.
@@ -199,6 +201,7 @@ export function PartnerView({ partnerId, user }: { partnerId: string; user: User
               )}
             </div>
           </section>
+          <ScoreSection partnerId={partnerId} asOf={asOf} />
           <PlanSection plan={data.plan} names={names} matrix={data.matrix} />
           <ForecastSection forecast={data.forecast} names={names} />
           <MatrixSection matrix={data.matrix} names={names} />
