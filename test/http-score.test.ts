@@ -10,9 +10,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoringRecords } from '../src/engine/index.js';
+import { programForImport } from '../src/app/choices.js';
+import { definitionsOnDisk } from '../src/files/program-files.js';
+import { openPostgres } from '../src/store/postgres.js';
+import type { StoreOptions } from '../src/store/store.js';
 import { runCli } from './support/cli.js';
 import { call, startServer, type TestServer } from './support/http.js';
-import { seedScoringStore } from './support/scoring-store.js';
+import { insertScoringRecords, seedScoringStore } from './support/scoring-store.js';
 import { storeEngines } from './support/stores.js';
 
 const SCORED = 'examples/business-applications-scored.json';
@@ -28,8 +32,9 @@ async function cliJson(partner: string, month: string, extra: readonly string[] 
 for (const engine of engines) {
   describe(`the score API on ${engine.name}`, () => {
     let server: TestServer;
+    let options: StoreOptions;
     beforeAll(async () => {
-      const options = engine.options();
+      options = engine.options();
       await seedScoringStore(options, RECORDS);
       server = await startServer({ store: options });
     }, 60_000);
@@ -130,6 +135,31 @@ for (const engine of engines) {
         expect.objectContaining({ record: 'programVersion', code: 'notAVersion' }),
       ]);
     });
+
+    if (engine.name === 'PostgreSQL')
+      it('reads the scoring records again when the store changes (its stamp), and only then', async () => {
+        const path = '/api/v1/partners/P-NEWCOMER/score?month=2023-10';
+        expect((await call(server, 'GET', path, { token: server.tokens.admin })).status).toBe(404);
+        // Rows written behind the server's back, with no import: the prepared records of this stamp stay as they were.
+        const db = await openPostgres(options.databaseUrl!, options.schema);
+        try {
+          await insertScoringRecords(db, { partners: [{ id: 'P-NEWCOMER', country: 'US' }] });
+        } finally {
+          await db.close();
+        }
+        expect((await call(server, 'GET', path, { token: server.tokens.admin })).status).toBe(404);
+        // An import changes the stamp: the next score reads the records again.
+        const { program, keep } = await programForImport(server.store, definitionsOnDisk, undefined);
+        await server.store.import(
+          [{ incoming: { partners: [{ id: 'P-ZED', name: 'Zed', country: 'US' }] }, source: 'zed.json' }],
+          program,
+          {
+            program: keep,
+          },
+        );
+        const after = await call(server, 'GET', path, { token: server.tokens.admin });
+        expect([after.status, after.json.partnerId, after.json.band]).toEqual([200, 'P-NEWCOMER', null]);
+      });
 
     it('lists the scored versions: kind, dates, paths with their metrics and points, bands', async () => {
       const answer = await call(server, 'GET', '/api/v1/scored-versions', { token: server.tokens['nw-viewer'] });

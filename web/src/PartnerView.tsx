@@ -30,7 +30,7 @@ import { chartStart, todayIso } from './dates.ts';
 import { useTexts, type Texts } from './i18n.tsx';
 import { Names, preloadDefinition, useDefinition } from './program.ts';
 import { Link, useRouter } from './router.tsx';
-import { ScoreSection } from './ScoreSection.tsx';
+import { preloadScore, ScoreSection } from './ScoreSection.tsx';
 import { AsOfPicker, ErrorMessage, LevelBadge, Loading, Progress, ScrollRegion } from './widgets.tsx';
 
 // The chart library is most of the page's weight: its own chunk, loaded beside the data.
@@ -79,6 +79,8 @@ async function load(partnerId: string, asOf: IsoDate): Promise<Data> {
   const base = `/api/v1/partners/${encodeURIComponent(partnerId)}`;
   const q = query({ asOf });
   const versions = programVersions();
+  // The score section's data too (its section shows once the page's data is in).
+  preloadScore(partnerId, asOf.slice(0, 7));
   // The names of the version in force come with the data, not after it.
   void versions.then((dates) => {
     const inForce = dates.filter((d) => d <= asOf).at(-1);

@@ -27,6 +27,30 @@ function versionList(): Promise<ScoredVersionList> {
   return scoredVersions;
 }
 
+function scorePath(partnerId: string, month: string): string {
+  return `/api/v1/partners/${encodeURIComponent(partnerId)}/score${query({ month })}`;
+}
+
+/** Scores asked for with the page's other data (preloadScore), each taken once by the section. */
+const early = new Map<string, Promise<PartnerScore>>();
+
+/** Asks for the partner's score of the month, and the scored versions, beside the page's other data: the section finds them under way. */
+export function preloadScore(partnerId: string, month: string): void {
+  const path = scorePath(partnerId, month);
+  const answer = request<PartnerScore>('GET', path);
+  answer.catch(() => undefined);
+  // One page at a time: what an earlier page asked for and never showed is dropped.
+  early.clear();
+  early.set(path, answer);
+  versionList().catch(() => undefined);
+}
+
+function scoreOf(path: string): Promise<PartnerScore> {
+  const found = early.get(path);
+  early.delete(path);
+  return found ?? request<PartnerScore>('GET', path);
+}
+
 /** Points as `attain score` writes them: to the hundredth, in the locale's digits. */
 function pointsText(tx: Texts, decimal: string): string {
   return new Intl.NumberFormat(tx.locale, { maximumFractionDigits: 2 }).format(Number(decimal));
@@ -57,8 +81,7 @@ export function ScoreSection({ partnerId, asOf }: { partnerId: string; asOf: str
 
   useEffect(() => {
     let live = true;
-    const path = `/api/v1/partners/${encodeURIComponent(partnerId)}/score${query({ month })}`;
-    Promise.all([request<PartnerScore>('GET', path), versionList()]).then(
+    Promise.all([scoreOf(scorePath(partnerId, month)), versionList()]).then(
       ([score, list]) => live && setShown({ kind: 'score', score, version: list.versions.find((v) => v.effectiveFrom === score.version) }),
       (error: unknown) => {
         if (!live) return;

@@ -11,6 +11,7 @@ import { StoreDataError } from '../../app/evaluations.js';
 import type { Outcome } from '../../app/reports.js';
 import { scoreAnswer, scoreOf, type ScoreInputNames } from '../../app/scores.js';
 import {
+  addDaysToDate,
   addRational,
   jsonPoints,
   monthIndex,
@@ -69,14 +70,13 @@ function exact(value: number | string): Rational {
 
 /** One scored version as the API lists it; `next` is the version after it, if any. */
 function versionSummary(version: ScoredVersionDefinition, next: ScoredVersionDefinition | undefined) {
-  const dayBefore = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
   const decimalText = (value: number | string): string => toDecimalText(exact(value), 4);
   return {
     id: version.id,
     name: version.name,
     kind: version.statuses ? ('PCS' as const) : ('PCI' as const),
     effectiveFrom: version.effectiveFrom,
-    effectiveTo: version.endsOn ?? (next ? dayBefore(next.effectiveFrom) : null),
+    effectiveTo: version.endsOn ?? (next ? addDaysToDate(next.effectiveFrom, -1) : null),
     segmentation: version.segmentation.kind,
     paths: version.paths.map((p) => ({
       id: p.id,
