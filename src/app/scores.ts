@@ -2,7 +2,8 @@
  * A partner's score under the scored programs (PCI, PCS; docs/rules.md §15),
  * for the command line (`attain score`) and the API
  * (`GET /api/v1/partners/{id}/score`) alike: the same version choice, the
- * same report, window and outlook, and the same JSON (`scoreAnswer`).
+ * same report, window and outlook, and the same JSON (`scoreAnswer`); and
+ * the scored versions as the API lists them (`scoredVersionSummaries`).
  *
  * A store's scoring records are read, validated and prepared once per store
  * state (`StoredScores`, keyed by the store's stamp, as the live state of
@@ -14,20 +15,27 @@
  * whole dataset's.
  */
 import {
+  addDaysToDate,
+  addRational,
   heldAt,
+  jsonPoints,
   lastDayOf,
   noScoredVersionProblem,
+  parseRational,
   problem,
   qualificationWindow,
+  rational,
   scoredVersionOn,
   scoreOutlookBy,
   scorerOf,
   scoreReportJson,
   scoringNeighbourhoods,
+  toDecimalText,
   validateScoringRecords,
   type IsoDate,
   type MonthIndex,
   type Problem,
+  type Rational,
   type Outlook,
   type ScoredVersionDefinition,
   type ScoreReport,
@@ -170,6 +178,44 @@ export function scoreAnswer(
 ): Outcome<ScoreAnswer> {
   const scored = scoreOf(versions, scores, partnerId, month, options, names);
   return scored.ok ? { ok: true, value: scoreJson(scored.value) } : scored;
+}
+
+/** A decimal of a definition, exactly. */
+function exact(value: number | string): Rational {
+  const r = parseRational(String(value));
+  if (r === undefined) throw new RangeError(`not a decimal: ${value}`);
+  return r;
+}
+
+/** One scored version as the API lists it; `next` is the version after it, if any. */
+function versionSummary(version: ScoredVersionDefinition, next: ScoredVersionDefinition | undefined) {
+  const decimalText = (value: number | string): string => toDecimalText(exact(value), 4);
+  return {
+    id: version.id,
+    name: version.name,
+    kind: version.statuses ? ('PCS' as const) : ('PCI' as const),
+    effectiveFrom: version.effectiveFrom,
+    effectiveTo: version.endsOn ?? (next ? addDaysToDate(next.effectiveFrom, -1) : null),
+    segmentation: version.segmentation.kind,
+    paths: version.paths.map((p) => ({
+      id: p.id,
+      name: p.name,
+      maxPoints: jsonPoints(p.metrics.reduce((total, m) => addRational(total, exact(m.points.max)), rational(0))),
+      metrics: p.metrics.map((m) => ({ id: m.id, name: m.name, kind: m.kind, maxPoints: jsonPoints(exact(m.points.max)) })),
+    })),
+    bands: version.bands.map((b) => ({ id: b.id, name: b.name, from: decimalText(b.from) })),
+    minimumPerMetric: version.minimumPerMetric
+      ? { points: decimalText(version.minimumPerMetric.points), strict: version.minimumPerMetric.strict }
+      : null,
+    qualificationWindow: version.qualificationWindow
+      ? { effectiveFrom: version.qualificationWindow.effectiveFrom, months: version.qualificationWindow.months }
+      : null,
+  };
+}
+
+/** The scored versions as the API lists them: kind, dates, paths with their metrics' maximum points, bands (exact decimals). */
+export function scoredVersionSummaries(versions: readonly ScoredVersionDefinition[]) {
+  return versions.map((v, i) => versionSummary(v, versions[i + 1]));
 }
 
 /** What the store gives the scores: its scoring records, and its stamp (what changes with every import). */

@@ -9,24 +9,14 @@
 import { z } from 'zod';
 import { StoreDataError } from '../../app/evaluations.js';
 import type { Outcome } from '../../app/reports.js';
-import { scoreAnswer, scoreOf, type ScoreInputNames } from '../../app/scores.js';
-import {
-  addDaysToDate,
-  addRational,
-  jsonPoints,
-  monthIndex,
-  parseRational,
-  rational,
-  toDecimalText,
-  type Rational,
-  type ScoredVersionDefinition,
-} from '../../engine/index.js';
+import { scoreAnswer, scoredVersionSummaries, scoreOf, type ScoreInputNames } from '../../app/scores.js';
+import { monthIndex } from '../../engine/index.js';
 import { partnerScore, scoredVersionList } from '../../contract/index.js';
 import { renderScoreTable } from '../../render/score-table.js';
 import { principalOf } from '../auth.js';
 import type { Api, Context } from '../context.js';
 import { HttpProblem, requestTranslator } from '../problems.js';
-import { as, localeParam, partnerParams, problemResponses, reportFormat, reportResponse } from '../schemas.js';
+import { as, isoDate, localeParam, partnerParams, problemResponses, reportFormat, reportResponse } from '../schemas.js';
 import { maySee } from '../tenancy.js';
 
 const TAGS = ['scores'];
@@ -42,12 +32,7 @@ const month = z
 
 const scoreQuery = z.strictObject({
   month: month.optional().describe("the evaluation month M, YYYY-MM: the latest month whose data counts (default: today's month, UTC)"),
-  programVersion: z
-    .string()
-    .max(10, 'notCalendarDate')
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'notCalendarDate')
-    .optional()
-    .describe('score by the scored version taking effect on this date instead of the one in force'),
+  programVersion: isoDate.optional().describe('score by the scored version taking effect on this date instead of the one in force'),
   outlook: z.coerce.number().int().min(1).max(60).optional().describe('months ahead to score with nothing new: when the band is lost'),
   format: reportFormat,
   locale: localeParam,
@@ -59,39 +44,6 @@ function orProblem<T>(outcome: Outcome<T>): T {
   if (outcome.kind === 'partner') throw new HttpProblem(404, 'noScoringRecords');
   if (outcome.kind === 'data') throw new StoreDataError(outcome.problems);
   throw new HttpProblem(422, 'noScoredVersion', {}, outcome.problems);
-}
-
-/** A decimal of a definition, exactly. */
-function exact(value: number | string): Rational {
-  const r = parseRational(String(value));
-  if (r === undefined) throw new RangeError(`not a decimal: ${value}`);
-  return r;
-}
-
-/** One scored version as the API lists it; `next` is the version after it, if any. */
-function versionSummary(version: ScoredVersionDefinition, next: ScoredVersionDefinition | undefined) {
-  const decimalText = (value: number | string): string => toDecimalText(exact(value), 4);
-  return {
-    id: version.id,
-    name: version.name,
-    kind: version.statuses ? ('PCS' as const) : ('PCI' as const),
-    effectiveFrom: version.effectiveFrom,
-    effectiveTo: version.endsOn ?? (next ? addDaysToDate(next.effectiveFrom, -1) : null),
-    segmentation: version.segmentation.kind,
-    paths: version.paths.map((p) => ({
-      id: p.id,
-      name: p.name,
-      maxPoints: jsonPoints(p.metrics.reduce((total, m) => addRational(total, exact(m.points.max)), rational(0))),
-      metrics: p.metrics.map((m) => ({ id: m.id, name: m.name, kind: m.kind, maxPoints: jsonPoints(exact(m.points.max)) })),
-    })),
-    bands: version.bands.map((b) => ({ id: b.id, name: b.name, from: decimalText(b.from) })),
-    minimumPerMetric: version.minimumPerMetric
-      ? { points: decimalText(version.minimumPerMetric.points), strict: version.minimumPerMetric.strict }
-      : null,
-    qualificationWindow: version.qualificationWindow
-      ? { effectiveFrom: version.qualificationWindow.effectiveFrom, months: version.qualificationWindow.months }
-      : null,
-  };
 }
 
 export function scoreRoutes(app: Api, { scores, settings }: Context): void {
@@ -137,8 +89,7 @@ export function scoreRoutes(app: Api, { scores, settings }: Context): void {
       },
     },
     async () => {
-      const versions = scores.versions();
-      return { versions: versions.map((v, i) => versionSummary(v, versions[i + 1])) };
+      return { versions: scoredVersionSummaries(scores.versions()) };
     },
   );
 }
