@@ -1,8 +1,10 @@
 export * from './dataset.js';
 export * from './months.js';
+export * from './neighbourhood.js';
 export { nextValue, pointsOf, valueForPoints, type PointsRule } from './points.js';
 export * from './outlook.js';
 export {
+  add as addRational,
   compare as compareRational,
   parseRational,
   rational,
