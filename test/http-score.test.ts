@@ -174,14 +174,17 @@ for (const engine of engines) {
       expect(versions.map((v) => [v.effectiveFrom, v.effectiveTo, v.kind])).toEqual([
         ['2020-09-16', '2020-12-15', 'PCI'],
         ['2020-12-16', '2021-02-02', 'PCI'],
-        ['2021-02-03', '2022-09-30', 'PCI'],
+        ['2021-02-03', '2021-03-10', 'PCI'],
+        ['2021-03-11', '2021-03-25', 'PCI'],
+        ['2021-03-26', '2021-05-27', 'PCI'],
+        ['2021-05-28', '2022-09-30', 'PCI'],
         ['2023-06-13', null, 'PCS'],
       ]);
       expect(versions[0]!.bands).toEqual([
         { id: 'silver', name: { en: 'Silver', 'fr-FR': 'Silver', 'zh-TW': 'Silver' }, from: '60' },
         { id: 'gold', name: { en: 'Gold', 'fr-FR': 'Gold', 'zh-TW': 'Gold' }, from: '80' },
       ]);
-      expect(versions[3]!.paths.map((p) => p.maxPoints.exact)).toEqual(['100']);
+      expect(versions.at(-1)!.paths.map((p) => p.maxPoints.exact)).toEqual(['100']);
     });
   });
 }

@@ -203,7 +203,7 @@ export function PartnerView({ partnerId, user }: { partnerId: string; user: User
               )}
             </div>
           </section>
-          <ScoreSection partnerId={partnerId} asOf={asOf} />
+          <ScoreSection partnerId={partnerId} pageDate={asOf} />
           <PlanSection plan={data.plan} names={names} matrix={data.matrix} />
           <ForecastSection forecast={data.forecast} names={names} />
           <MatrixSection matrix={data.matrix} names={names} />

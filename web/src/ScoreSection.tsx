@@ -69,7 +69,7 @@ type Shown =
   | { readonly kind: 'score'; readonly score: PartnerScore; readonly version: ScoredVersionSummary | undefined }
   | { readonly kind: 'error'; readonly message: string };
 
-export function ScoreSection({ partnerId, asOf }: { partnerId: string; asOf: string }) {
+export function ScoreSection({ partnerId, pageDate: asOf }: { partnerId: string; pageDate: string }) {
   const tx = useTexts();
   const monthId = useId();
   const [month, setMonth] = useState(asOf.slice(0, 7));
