@@ -2,6 +2,7 @@ export * from './dataset.js';
 export * from './months.js';
 export { nextValue, pointsOf, valueForPoints, type PointsRule } from './points.js';
 export * from './outlook.js';
+export * from './plan.js';
 export {
   compare as compareRational,
   parseRational,

@@ -222,7 +222,8 @@ export function lastDayOf(month: MonthIndex): IsoDate {
   return `${text}-${String(daysInMonth(y, m)).padStart(2, '0')}` as IsoDate;
 }
 
-interface Measure {
+/** A metric's measured value, the value for full points (undefined: it cannot score), its unit and step, and what reaching a value costs. */
+export interface Measure {
   readonly value: Rational;
   readonly full: Rational | undefined;
   readonly unit: MetricUnit;
@@ -262,8 +263,21 @@ export function scorerOf(data: ScoringDataset): Scorer {
   };
 }
 
-/** Scores a partner as of month M from a prepared dataset; reads only the partner's own records through the indexes. */
-export function scorePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): ScoreReport {
+/** A metric as measured, before it becomes points: its definition, its points rule for the segment, and its measure. */
+export interface MeasuredMetric {
+  readonly definition: ScoredMetricDefinition;
+  readonly rule: PointsRule;
+  readonly measure: Measure;
+}
+
+/** Every metric of every path measured, with the partner's segment: what the score and the scored plan read. */
+export interface MeasuredPartner {
+  readonly segment: string;
+  readonly paths: readonly { readonly id: string; readonly metrics: readonly MeasuredMetric[] }[];
+}
+
+/** Measures every metric of a partner as of month M from a prepared dataset; reads only the partner's own records through the indexes. */
+export function measurePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): MeasuredPartner {
   const { version, index } = prepared;
   const segment = segmentOf(version, index, partnerId, month);
   const workloads = new Map(version.workloads.map((w) => [w.id, w]));
@@ -275,7 +289,7 @@ export function scorePrepared(prepared: PreparedScoring, partnerId: string, mont
   const asOf = lastDayOf(month);
   const certified = (certifications: readonly string[]): number => certifiedIndexed(version, index.people, partnerId, certifications, asOf);
 
-  const paths = version.paths.map((path): PathScore => {
+  const paths = version.paths.map((path) => {
     const measure = (metric: ScoredMetricDefinition): Measure => {
       const full = forSegment(metric.points.full, segment);
       const one = rational(1);
@@ -491,15 +505,28 @@ export function scorePrepared(prepared: PreparedScoring, partnerId: string, mont
       }
     };
 
-    const scored = path.metrics.map((metric): { score: MetricScore; rule: PointsRule; m: Measure } => {
-      const m = measure(metric);
-      const rule: PointsRule = {
+    const metrics = path.metrics.map((metric): MeasuredMetric => ({
+      definition: metric,
+      rule: {
         max: exact(metric.points.max),
         partial: metric.points.partial,
         perUnit: forSegment(metric.points.perUnit, segment),
         clampAtZero: metric.points.clampAtZero,
         rounding: { mode: metric.points.rounding.mode, step: exact(metric.points.rounding.step) },
-      };
+      },
+      measure: measure(metric),
+    }));
+    return { id: path.id, metrics };
+  });
+  return { segment, paths };
+}
+
+/** Scores a partner as of month M from a prepared dataset; reads only the partner's own records through the indexes. */
+export function scorePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): ScoreReport {
+  const { version } = prepared;
+  const { segment, paths: measured } = measurePrepared(prepared, partnerId, month);
+  const paths = measured.map((path): PathScore => {
+    const scored = path.metrics.map(({ definition: metric, rule, measure: m }): { score: MetricScore; rule: PointsRule; m: Measure } => {
       const points = pointsOf(rule, m.value, m.full);
       const target = nextValue(rule, m.value, m.full, m.granularity);
       let next: NextPoint | undefined;

@@ -1,0 +1,330 @@
+/**
+ * The scored plan: the cheapest way for a partner's path to reach a band (the
+ * next one, or the band that qualifies). Each metric has a ladder — the steps
+ * from its value now to full points, each with the value it needs, the points
+ * after it and what it costs in the metric's own unit — and the plan takes one
+ * step of every ladder, the combination of least total cost that reaches the
+ * band's points with every metric above the minimum the version sets (an exact
+ * multiple-choice knapsack). Costs in different units are made comparable by
+ * units of cost: how much of each unit counts as one. Pure and exact.
+ */
+import { nextValue, pointsOf } from './points.js';
+import { add, compare, div, max as maxOf, min as minOf, parseRational, rational, sub, ZERO, type Rational } from './rational.js';
+import type { ScoredVersionDefinition } from './schema.js';
+import { monthText, type MonthIndex } from './months.js';
+import { measurePrepared, type MeasuredMetric, type NextPoint, type PreparedScoring } from './score.js';
+
+/** What a step costs is counted in: the measured unit, or for growth the active users or consumption it needs. */
+export type CostUnit = NextPoint['costUnit'];
+
+export const COST_UNITS: readonly CostUnit[] = [
+  'usd-cents',
+  'customers',
+  'people',
+  'pairs',
+  'deployments',
+  'active-users',
+  'consumption',
+  'percent',
+];
+
+/**
+ * How much of each unit counts as one unit of cost, by default (docs/rules.md §15.9): one certified person,
+ * one customer, one (tenant, workload) pair, one deployment; $10,000 of revenue; 100 monthly active users;
+ * 10,000 of consumption (the value of one PCS deployment); one point of growth where growth has no cost of its own.
+ */
+export const DEFAULT_UNITS_OF_COST: Readonly<Record<CostUnit, Rational>> = {
+  'usd-cents': rational(1_000_000),
+  customers: rational(1),
+  people: rational(1),
+  pairs: rational(1),
+  deployments: rational(1),
+  'active-users': rational(100),
+  consumption: rational(10_000),
+  percent: rational(1),
+};
+
+/** Units of cost given by the user: per cost unit, or per metric id (a metric's own overrides its unit's). */
+export interface UnitsOfCost {
+  readonly units?: Readonly<Partial<Record<CostUnit, Rational>>>;
+  readonly metrics?: Readonly<Record<string, Rational>>;
+}
+
+/** One step of a ladder: the value it needs, each metric's points there, and what it costs from the value now. */
+export interface LadderStep {
+  readonly value: Rational;
+  /** Points of each metric of the ladder at this value (same order as the ladder's metrics). */
+  readonly points: readonly Rational[];
+  readonly total: Rational;
+  /** How much more of the cost unit than now. */
+  readonly more: Rational;
+  /** `more` in units of cost. */
+  readonly cost: Rational;
+  /** Every metric of the ladder meets the version's minimum per metric at this step. */
+  readonly meetsMinimum: boolean;
+}
+
+/**
+ * The steps one thing the partner changes climbs: usually one metric; a certified count together with the
+ * headcount-growth metrics counting its people (one more certified person moves both).
+ */
+export interface Ladder {
+  readonly metrics: readonly { readonly id: string; readonly max: Rational; readonly note?: string | undefined }[];
+  readonly costUnit: CostUnit;
+  /** How much of the cost unit is one unit of cost here. */
+  readonly unitOfCost: Rational;
+  /** steps[0] is now (cost 0); each later step earns more points than the one before. */
+  readonly steps: readonly LadderStep[];
+}
+
+/** A step in the abstract: the knapsack's view. */
+export interface LadderChoice {
+  readonly total: Rational;
+  readonly cost: Rational;
+}
+
+/** The cheapest combination: the step index of each ladder, its cost and total. */
+export interface LadderCombination {
+  readonly steps: readonly number[];
+  readonly cost: Rational;
+  readonly total: Rational;
+}
+
+interface Prefix {
+  readonly cost: Rational;
+  readonly moved: number;
+  readonly steps: readonly number[];
+}
+
+/** Negative when a is the better partial combination: less cost, then fewer ladders moved, then the earlier ladders climbed further. */
+function better(a: Prefix, b: Prefix): number {
+  const c = compare(a.cost, b.cost);
+  if (c !== 0) return c;
+  if (a.moved !== b.moved) return a.moved - b.moved;
+  for (let i = 0; i < a.steps.length; i++) if (a.steps[i] !== b.steps[i]) return b.steps[i]! - a.steps[i]!;
+  return 0;
+}
+
+const keyOf = (r: Rational): string => `${r.num}/${r.den}`;
+
+/**
+ * The combination of one allowed step per ladder whose totals reach `target`, of least total cost (ties: fewer
+ * ladders moved from step 0, then the earlier ladders climbed further); undefined when none reaches it. Exact:
+ * a dynamic programme over the points reached so far (capped at the target), keeping the best partial
+ * combination for each, which is enough as cost and ladders moved add up and ties compare prefixes first.
+ */
+export function cheapestCombination(
+  ladders: readonly (readonly LadderChoice[])[],
+  target: Rational,
+  allowed: (ladder: number, step: number) => boolean = () => true,
+): LadderCombination | undefined {
+  let states = new Map<string, { total: Rational; best: Prefix }>([
+    [keyOf(ZERO), { total: ZERO, best: { cost: ZERO, moved: 0, steps: [] } }],
+  ]);
+  ladders.forEach((choices, i) => {
+    const next = new Map<string, { total: Rational; best: Prefix }>();
+    for (const { total, best } of states.values())
+      choices.forEach((choice, j) => {
+        if (!allowed(i, j)) return;
+        const reached = minOf(target, add(total, choice.total));
+        const candidate: Prefix = { cost: add(best.cost, choice.cost), moved: best.moved + (j > 0 ? 1 : 0), steps: [...best.steps, j] };
+        const key = keyOf(reached);
+        const held = next.get(key);
+        if (!held || better(candidate, held.best) < 0) next.set(key, { total: reached, best: candidate });
+      });
+    states = next;
+  });
+  const done = states.get(keyOf(target));
+  if (!done) return undefined;
+  const total = done.best.steps.reduce((sum, j, i) => add(sum, ladders[i]![j]!.total), ZERO);
+  return { steps: done.best.steps, cost: done.best.cost, total };
+}
+
+/** Whether points meet the version's minimum per metric (none: always). */
+function meetsMinimum(version: ScoredVersionDefinition, points: Rational): boolean {
+  const minimum = version.minimumPerMetric;
+  if (!minimum) return true;
+  const c = compare(points, parseRational(String(minimum.points)) ?? ZERO);
+  return minimum.strict ? c > 0 : c >= 0;
+}
+
+const MAX_STEPS = 10_000;
+
+/** The ladders of a path's measured metrics: a headcount-growth metric climbs with the certified count it counts. */
+export function laddersOf(version: ScoredVersionDefinition, metrics: readonly MeasuredMetric[], unitsOfCost: UnitsOfCost = {}): Ladder[] {
+  const grouped = new Set<string>();
+  const levers: MeasuredMetric[][] = [];
+  for (const m of metrics) {
+    if (grouped.has(m.definition.id)) continue;
+    const members = [m];
+    if (m.definition.kind === 'certified-count')
+      for (const h of metrics)
+        if (h.definition.kind === 'headcount-growth' && h.definition.of === m.definition.id && !grouped.has(h.definition.id))
+          members.push(h);
+    for (const x of members) grouped.add(x.definition.id);
+    levers.push(members);
+  }
+  return levers.map((members) => {
+    const lead = members[0]!.measure;
+    const start = lead.value;
+    const costUnit: CostUnit = lead.cost ? lead.cost(start).unit : lead.unit;
+    const override = members.map((x) => unitsOfCost.metrics?.[x.definition.id]).find((w) => w !== undefined);
+    const unitOfCost = override ?? unitsOfCost.units?.[costUnit] ?? DEFAULT_UNITS_OF_COST[costUnit];
+    const stepAt = (value: Rational): LadderStep => {
+      const points = members.map((x) => pointsOf(x.rule, value, x.measure.full));
+      const more = compare(value, start) === 0 ? ZERO : lead.cost ? lead.cost(value).more : sub(value, start);
+      return {
+        value,
+        points,
+        total: points.reduce(add, ZERO),
+        more,
+        cost: div(more, unitOfCost),
+        meetsMinimum: points.every((p) => meetsMinimum(version, p)),
+      };
+    };
+    const steps = [stepAt(start)];
+    let value = start;
+    for (let i = 0; i < MAX_STEPS; i++) {
+      const nexts = members
+        .map((x) => nextValue(x.rule, value, x.measure.full, x.measure.granularity))
+        .filter((v): v is Rational => v !== undefined && compare(v, value) > 0);
+      if (nexts.length === 0) break;
+      value = nexts.reduce(minOf);
+      const step = stepAt(value);
+      // A later value of one metric may earn nothing more in total (another metric of the ladder already full): skip it.
+      if (compare(step.total, steps.at(-1)!.total) > 0 || (step.meetsMinimum && !steps.at(-1)!.meetsMinimum)) steps.push(step);
+    }
+    return {
+      metrics: members.map((x) => ({ id: x.definition.id, max: x.rule.max, note: x.measure.note })),
+      costUnit,
+      unitOfCost,
+      steps,
+    };
+  });
+}
+
+/** What the plan aims at: the band above the path's, the first band (the one that qualifies), or a band by id. */
+export type ScoredPlanTarget = 'band' | 'qualification' | { readonly band: string };
+
+/** Why a target cannot be reached. */
+export type PlanUnreachable =
+  /** A metric cannot score at all (e.g. no baseline, usage under its gate) and the version needs it above its minimum. */
+  | { readonly code: 'cannotScore'; readonly metric: string; readonly note: string | null }
+  /** A metric cannot reach the minimum per metric even at full value. */
+  | { readonly code: 'belowMinimum'; readonly metric: string }
+  /** Even every metric at its best, the total stays under the band. */
+  | { readonly code: 'maximumBelowTarget'; readonly maximum: Rational; readonly needed: Rational };
+
+/** One ladder's part in the plan: from its value now to the chosen step. */
+export interface ScoredPlanMove {
+  readonly metrics: readonly string[];
+  readonly from: LadderStep;
+  readonly to: LadderStep;
+  readonly costUnit: CostUnit;
+  readonly unitOfCost: Rational;
+}
+
+export interface ScoredPathPlan {
+  readonly path: string;
+  readonly total: Rational;
+  readonly band: string | null;
+  /** The band aimed at and its lower bound; null when the path is at the top band already (target `band`). */
+  readonly target: { readonly band: string; readonly from: Rational } | null;
+  readonly ladders: readonly Ladder[];
+  readonly outcome:
+    | { readonly kind: 'top' }
+    | { readonly kind: 'reached' }
+    | { readonly kind: 'unreachable'; readonly reasons: readonly PlanUnreachable[] }
+    | {
+        readonly kind: 'plan';
+        /** Only the ladders that move, in the definition's order. */
+        readonly moves: readonly ScoredPlanMove[];
+        readonly cost: Rational;
+        readonly total: Rational;
+      };
+}
+
+const exactOf = (value: number | string): Rational => parseRational(String(value)) ?? ZERO;
+
+/** The plan of one path, from its measured metrics. */
+export function planPath(
+  version: ScoredVersionDefinition,
+  path: { readonly id: string; readonly metrics: readonly MeasuredMetric[] },
+  target: ScoredPlanTarget,
+  unitsOfCost: UnitsOfCost = {},
+): ScoredPathPlan {
+  const ladders = laddersOf(version, path.metrics, unitsOfCost);
+  const now = ladders.map((l) => l.steps[0]!);
+  const total = now.reduce((sum, s) => add(sum, s.total), ZERO);
+  const minimumMet = now.every((s) => s.meetsMinimum);
+  const bands = [...version.bands].map((b) => ({ id: b.id, from: exactOf(b.from) })).sort((a, b) => compare(a.from, b.from));
+  const reached = minimumMet ? bands.filter((b) => compare(total, b.from) >= 0) : [];
+  const band = reached.at(-1)?.id ?? null;
+  const aim =
+    target === 'band'
+      ? bands.find((b) => !reached.includes(b))
+      : target === 'qualification'
+        ? bands[0]
+        : bands.find((b) => b.id === target.band);
+  const base = { path: path.id, total, band, ladders };
+  if (!aim) return { ...base, target: null, outcome: { kind: 'top' } };
+  const goal = { band: aim.id, from: aim.from };
+  if (minimumMet && compare(total, aim.from) >= 0) return { ...base, target: goal, outcome: { kind: 'reached' } };
+  const reasons: PlanUnreachable[] = [];
+  for (const l of ladders)
+    if (!l.steps.some((s) => s.meetsMinimum))
+      l.metrics.forEach((m, k) => {
+        if (l.steps.some((s) => meetsMinimum(version, s.points[k]!))) return;
+        const cannot = l.steps.every((s) => compare(s.points[k]!, ZERO) === 0) && m.note !== undefined;
+        reasons.push(cannot ? { code: 'cannotScore', metric: m.id, note: m.note ?? null } : { code: 'belowMinimum', metric: m.id });
+      });
+  const maximum = ladders.reduce((sum, l) => add(sum, l.steps.map((s) => s.total).reduce(maxOf)), ZERO);
+  if (compare(maximum, aim.from) < 0) reasons.push({ code: 'maximumBelowTarget', maximum, needed: aim.from });
+  if (reasons.length > 0) return { ...base, target: goal, outcome: { kind: 'unreachable', reasons } };
+  const best = cheapestCombination(
+    ladders.map((l) => l.steps),
+    aim.from,
+    (i, j) => ladders[i]!.steps[j]!.meetsMinimum,
+  );
+  if (!best)
+    return {
+      ...base,
+      target: goal,
+      outcome: { kind: 'unreachable', reasons: [{ code: 'maximumBelowTarget', maximum, needed: aim.from }] },
+    };
+  const moves = ladders.flatMap((l, i): ScoredPlanMove[] => {
+    const j = best.steps[i]!;
+    return j === 0
+      ? []
+      : [{ metrics: l.metrics.map((m) => m.id), from: l.steps[0]!, to: l.steps[j]!, costUnit: l.costUnit, unitOfCost: l.unitOfCost }];
+  });
+  return { ...base, target: goal, outcome: { kind: 'plan', moves, cost: best.cost, total: best.total } };
+}
+
+export interface ScoredPlan {
+  readonly version: string;
+  readonly partnerId: string;
+  readonly month: string;
+  readonly segment: string;
+  readonly paths: readonly ScoredPathPlan[];
+}
+
+/** The scored plan of a partner as of month M: every path, or the one named (undefined when no path has that id). */
+export function planScored(
+  prepared: PreparedScoring,
+  partnerId: string,
+  month: MonthIndex,
+  target: ScoredPlanTarget,
+  unitsOfCost: UnitsOfCost = {},
+  pathId?: string,
+): ScoredPlan {
+  const measured = measurePrepared(prepared, partnerId, month);
+  const paths = measured.paths.filter((p) => pathId === undefined || p.id === pathId);
+  return {
+    version: prepared.version.effectiveFrom,
+    partnerId,
+    month: monthText(month),
+    segment: measured.segment,
+    paths: paths.map((p) => planPath(prepared.version, p, target, unitsOfCost)),
+  };
+}
