@@ -9,10 +9,22 @@
  * units of cost: how much of each unit counts as one. Pure and exact.
  */
 import { nextValue, pointsOf } from './points.js';
-import { add, compare, div, max as maxOf, min as minOf, parseRational, rational, sub, ZERO, type Rational } from './rational.js';
+import {
+  add,
+  compare,
+  div,
+  max as maxOf,
+  min as minOf,
+  parseRational,
+  rational,
+  sub,
+  toDecimalText,
+  ZERO,
+  type Rational,
+} from './rational.js';
 import type { ScoredVersionDefinition } from './schema.js';
 import { monthText, type MonthIndex } from './months.js';
-import { measurePrepared, type MeasuredMetric, type NextPoint, type PreparedScoring } from './score.js';
+import { jsonPoints, measurePrepared, type MeasuredMetric, type MetricUnit, type NextPoint, type PreparedScoring } from './score.js';
 
 /** What a step costs is counted in: the measured unit, or for growth the active users or consumption it needs. */
 export type CostUnit = NextPoint['costUnit'];
@@ -70,6 +82,8 @@ export interface LadderStep {
  */
 export interface Ladder {
   readonly metrics: readonly { readonly id: string; readonly max: Rational; readonly note?: string | undefined }[];
+  /** The unit of the ladder's values (a percentage for growth). */
+  readonly unit: MetricUnit;
   readonly costUnit: CostUnit;
   /** How much of the cost unit is one unit of cost here. */
   readonly unitOfCost: Rational;
@@ -196,6 +210,7 @@ export function laddersOf(version: ScoredVersionDefinition, metrics: readonly Me
     }
     return {
       metrics: members.map((x) => ({ id: x.definition.id, max: x.rule.max, note: x.measure.note })),
+      unit: lead.unit,
       costUnit,
       unitOfCost,
       steps,
@@ -326,5 +341,62 @@ export function planScored(
     month: monthText(month),
     segment: measured.segment,
     paths: paths.map((p) => planPath(prepared.version, p, target, unitsOfCost)),
+  };
+}
+
+function stepJson(step: LadderStep) {
+  return {
+    value: toDecimalText(step.value, 4),
+    points: step.points.map(jsonPoints),
+    total: jsonPoints(step.total),
+    more: toDecimalText(step.more, 4),
+    cost: jsonPoints(step.cost),
+    meetsMinimum: step.meetsMinimum,
+  };
+}
+
+/** A scored plan as JSON can hold it: points and costs as exact fractions with their decimals, values as decimal text. */
+export function scoredPlanJson(plan: ScoredPlan) {
+  return {
+    ...plan,
+    paths: plan.paths.map((p) => {
+      const o = p.outcome;
+      return {
+        path: p.path,
+        total: jsonPoints(p.total),
+        band: p.band,
+        target: p.target && { band: p.target.band, from: jsonPoints(p.target.from) },
+        outcome: o.kind,
+        ...(o.kind === 'plan'
+          ? {
+              plan: {
+                cost: jsonPoints(o.cost),
+                total: jsonPoints(o.total),
+                moves: o.moves.map((m) => ({
+                  metrics: m.metrics,
+                  costUnit: m.costUnit,
+                  unitOfCost: toDecimalText(m.unitOfCost, 4),
+                  from: stepJson(m.from),
+                  to: stepJson(m.to),
+                })),
+              },
+            }
+          : {}),
+        ...(o.kind === 'unreachable'
+          ? {
+              reasons: o.reasons.map((r) =>
+                r.code === 'maximumBelowTarget' ? { ...r, maximum: jsonPoints(r.maximum), needed: jsonPoints(r.needed) } : r,
+              ),
+            }
+          : {}),
+        ladders: p.ladders.map((l) => ({
+          metrics: l.metrics.map((m) => ({ id: m.id, max: jsonPoints(m.max), note: m.note ?? null })),
+          unit: l.unit,
+          costUnit: l.costUnit,
+          unitOfCost: toDecimalText(l.unitOfCost, 4),
+          steps: l.steps.map(stepJson),
+        })),
+      };
+    }),
   };
 }
