@@ -341,6 +341,15 @@ describe('the spec’s worked examples (A-Ex2, B-Ex5)', () => {
     const [dear] = planOf(aEx2(27), PCI, '2020-11', 'band', FO, { units: { 'active-users': rational(4) } });
     expect(movesOf(dear!)).toEqual([['net-customer-adds', '2', '3', '10', '1', '1']]);
   });
+  it('the last point need not be whole: with 71.33 points, growth stops at 23.67% (35 more active users), not 24% (36)', () => {
+    const r = aEx2(27);
+    // One production instance less: new large deployments 1 of 3 (20/3), the total 71 1/3; Gold needs 8 2/3 more.
+    r.instances = r.instances.filter((i) => i.id !== 'I2');
+    const [fo] = planOf(r, PCI, '2020-11', 'band', FO);
+    expect(text(fo!.total)).toBe('71.3333');
+    expect(movesOf(fo!)).toEqual([['monthly-active-user-growth', '15', '23.67', '23.67', '35', '0.35']]);
+    expect(fo!.outcome.kind === 'plan' && compareRational(fo!.outcome.total, rational(80))).toBe(1);
+  });
   it('A-Ex2, Customer Engagement to Gold: unreachable, 75 points at most with growth under its gate', () => {
     const [ce] = planOf(aEx2(27), PCI, '2020-11', { band: 'gold' }, 'customer-engagement');
     expect(ce!.outcome).toEqual({

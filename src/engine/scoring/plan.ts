@@ -8,7 +8,7 @@
  * multiple-choice knapsack). Costs in different units are made comparable by
  * units of cost: how much of each unit counts as one. Pure and exact.
  */
-import { nextValue, pointsOf } from './points.js';
+import { nextValue, pointsOf, valueForPoints } from './points.js';
 import {
   add,
   compare,
@@ -166,6 +166,16 @@ const MAX_STEPS = 10_000;
 
 /** The ladders of a path's measured metrics: a headcount-growth metric climbs with the certified count it counts. */
 export function laddersOf(version: ScoredVersionDefinition, metrics: readonly MeasuredMetric[], unitsOfCost: UnitsOfCost = {}): Ladder[] {
+  return built(version, metrics, unitsOfCost).map((b) => b.ladder);
+}
+
+/** A ladder, and for a ladder of one metric the step that earns at least some points between its whole steps (undefined: none, or not above now). */
+interface Built {
+  readonly ladder: Ladder;
+  readonly stepFor: (points: Rational) => LadderStep | undefined;
+}
+
+function built(version: ScoredVersionDefinition, metrics: readonly MeasuredMetric[], unitsOfCost: UnitsOfCost): Built[] {
   const grouped = new Set<string>();
   const levers: MeasuredMetric[][] = [];
   for (const m of metrics) {
@@ -208,14 +218,45 @@ export function laddersOf(version: ScoredVersionDefinition, metrics: readonly Me
       // A later value of one metric may earn nothing more in total (another metric of the ladder already full): skip it.
       if (compare(step.total, steps.at(-1)!.total) > 0 || (step.meetsMinimum && !steps.at(-1)!.meetsMinimum)) steps.push(step);
     }
-    return {
+    const only = members.length === 1 ? members[0] : undefined;
+    const stepFor = (points: Rational): LadderStep | undefined => {
+      const value = only && valueForPoints(only.rule, only.measure.full, points, only.measure.granularity);
+      return value !== undefined && compare(value, start) > 0 ? stepAt(value) : undefined;
+    };
+    const ladder: Ladder = {
       metrics: members.map((x) => ({ id: x.definition.id, max: x.rule.max, note: x.measure.note })),
       unit: lead.unit,
       costUnit,
       unitOfCost,
       steps,
     };
+    return { ladder, stepFor };
   });
+}
+
+/**
+ * The last point need not be whole: while a moved ladder of one metric can stop between its whole steps (a
+ * fraction of a point of linear revenue or growth) with the total still at the bound, for less, the one saving
+ * the most (ties: the earlier) stops there.
+ */
+function trimmed(ladders: readonly Built[], chosen: readonly LadderStep[], bound: Rational): LadderStep[] {
+  const steps = [...chosen];
+  for (let round = 0; round < steps.length; round++) {
+    const total = steps.reduce((sum, s) => add(sum, s.total), ZERO);
+    let best: { i: number; step: LadderStep; saving: Rational } | undefined;
+    steps.forEach((step, i) => {
+      const need = sub(bound, sub(total, step.total));
+      if (compare(need, step.total) >= 0) return;
+      const lower = ladders[i]!.stepFor(need);
+      if (!lower || !lower.meetsMinimum || compare(lower.total, need) < 0 || compare(lower.cost, step.cost) >= 0) return;
+      const saving = sub(step.cost, lower.cost);
+      if (!best || compare(saving, best.saving) > 0) best = { i, step: lower, saving };
+    });
+    if (!best) break;
+    const { i, step } = best;
+    steps[i] = step;
+  }
+  return steps;
 }
 
 /** What the plan aims at: the band above the path's, the first band (the one that qualifies), or a band by id. */
@@ -268,7 +309,8 @@ export function planPath(
   target: ScoredPlanTarget,
   unitsOfCost: UnitsOfCost = {},
 ): ScoredPathPlan {
-  const ladders = laddersOf(version, path.metrics, unitsOfCost);
+  const builtLadders = built(version, path.metrics, unitsOfCost);
+  const ladders = builtLadders.map((b) => b.ladder);
   const now = ladders.map((l) => l.steps[0]!);
   const total = now.reduce((sum, s) => add(sum, s.total), ZERO);
   const minimumMet = now.every((s) => s.meetsMinimum);
@@ -307,13 +349,18 @@ export function planPath(
       target: goal,
       outcome: { kind: 'unreachable', reasons: [{ code: 'maximumBelowTarget', maximum, needed: aim.from }] },
     };
-  const moves = ladders.flatMap((l, i): ScoredPlanMove[] => {
-    const j = best.steps[i]!;
-    return j === 0
+  const steps = trimmed(
+    builtLadders,
+    best.steps.map((j, i) => ladders[i]!.steps[j]!),
+    aim.from,
+  );
+  const moves = ladders.flatMap((l, i): ScoredPlanMove[] =>
+    best.steps[i] === 0
       ? []
-      : [{ metrics: l.metrics.map((m) => m.id), from: l.steps[0]!, to: l.steps[j]!, costUnit: l.costUnit, unitOfCost: l.unitOfCost }];
-  });
-  return { ...base, target: goal, outcome: { kind: 'plan', moves, cost: best.cost, total: best.total } };
+      : [{ metrics: l.metrics.map((m) => m.id), from: l.steps[0]!, to: steps[i]!, costUnit: l.costUnit, unitOfCost: l.unitOfCost }],
+  );
+  const sum = (f: (s: LadderStep) => Rational): Rational => steps.reduce((acc, s) => add(acc, f(s)), ZERO);
+  return { ...base, target: goal, outcome: { kind: 'plan', moves, cost: sum((s) => s.cost), total: sum((s) => s.total) } };
 }
 
 export interface ScoredPlan {
