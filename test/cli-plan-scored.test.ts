@@ -49,6 +49,13 @@ describe('attain plan --scored', () => {
     expect(stdout).toContain('4 active users');
     expect(stdout).toMatch(/Net customer adds\s+2 customers\s+3 customers\s+6\.67 → 10\s+1 customer more \(cost 1\)/);
   });
+  it('--unit-of-cost by metric id, in dollars for revenue: $1,000,000 of net new revenue is one unit', async () => {
+    const { code, stdout } = await plan(...FABRIKAM, '--path', 'customer-engagement', '--unit-of-cost', 'net-new-revenue=1000000');
+    expect(code).toBe(0);
+    expect(stdout).toContain('One unit of cost: $1,000,000.00, 1 customer, 1 person, and 1 deployment');
+    expect(stdout).toContain('Cheapest way: cost 30.3, 60 points after');
+    expect(stdout).toMatch(/Net new revenue\s+\$0\.00\s+\$300,000\.00\s+0 → 10\s+\$300,000\.00 more \(cost 0\.3\)/);
+  });
   it('--target gold on Customer Engagement: unreachable, 75 points at most', async () => {
     const { code, stdout } = await plan(...FABRIKAM, '--path', 'customer-engagement', '--target', 'gold');
     expect(code).toBe(0);

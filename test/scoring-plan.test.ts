@@ -206,6 +206,10 @@ describe('ladders, by kind of partial credit', () => {
       { max: rational(15), partial: 'all-or-nothing' },
       { value: rational(26), full: rational(27) },
     );
+    // Listed before its count or after it, the growth metric climbs in the count's ladder.
+    expect(laddersOf(PCI, [growth, consultants]).map((l) => l.metrics.map((m) => m.id))).toEqual([
+      ['functional-consultants', 'functional-consultant-growth'],
+    ]);
     const ladders = laddersOf(PCI, [consultants, growth]);
     expect(ladders).toHaveLength(1);
     expect(ladders[0]!.metrics.map((m) => m.id)).toEqual(['functional-consultants', 'functional-consultant-growth']);

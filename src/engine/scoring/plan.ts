@@ -178,13 +178,14 @@ interface Built {
 function built(version: ScoredVersionDefinition, metrics: readonly MeasuredMetric[], unitsOfCost: UnitsOfCost): Built[] {
   const grouped = new Set<string>();
   const levers: MeasuredMetric[][] = [];
+  const counts = new Set(metrics.filter((m) => m.definition.kind === 'certified-count').map((m) => m.definition.id));
   for (const m of metrics) {
     if (grouped.has(m.definition.id)) continue;
+    // A growth metric of a certified count of the path climbs in that count's ladder, wherever it is listed.
+    if (m.definition.kind === 'headcount-growth' && counts.has(m.definition.of)) continue;
     const members = [m];
     if (m.definition.kind === 'certified-count')
-      for (const h of metrics)
-        if (h.definition.kind === 'headcount-growth' && h.definition.of === m.definition.id && !grouped.has(h.definition.id))
-          members.push(h);
+      for (const h of metrics) if (h.definition.kind === 'headcount-growth' && h.definition.of === m.definition.id) members.push(h);
     for (const x of members) grouped.add(x.definition.id);
     levers.push(members);
   }
