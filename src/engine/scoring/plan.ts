@@ -132,6 +132,9 @@ export function cheapestCombination(
   target: Rational,
   allowed: (ladder: number, step: number) => boolean = () => true,
 ): LadderCombination | undefined {
+  // Each ladder's totals counted from its least (points may be negative), so that capping at the target stays exact.
+  const floors = ladders.map((choices) => (choices.length === 0 ? ZERO : choices.map((c) => c.total).reduce(minOf)));
+  const bound = sub(target, floors.reduce(add, ZERO));
   let states = new Map<string, { total: Rational; best: Prefix }>([
     [keyOf(ZERO), { total: ZERO, best: { cost: ZERO, moved: 0, steps: [] } }],
   ]);
@@ -140,7 +143,7 @@ export function cheapestCombination(
     for (const { total, best } of states.values())
       choices.forEach((choice, j) => {
         if (!allowed(i, j)) return;
-        const reached = minOf(target, add(total, choice.total));
+        const reached = minOf(bound, add(total, sub(choice.total, floors[i]!)));
         const candidate: Prefix = { cost: add(best.cost, choice.cost), moved: best.moved + (j > 0 ? 1 : 0), steps: [...best.steps, j] };
         const key = keyOf(reached);
         const held = next.get(key);
@@ -148,7 +151,8 @@ export function cheapestCombination(
       });
     states = next;
   });
-  const done = states.get(keyOf(target));
+  // Shifted totals are at least 0: every combination reaching a bound of 0 or less lands on it.
+  const done = ladders.length === 0 ? (compare(target, ZERO) <= 0 ? states.get(keyOf(ZERO)) : undefined) : states.get(keyOf(bound));
   if (!done) return undefined;
   const total = done.best.steps.reduce((sum, j, i) => add(sum, ladders[i]![j]!.total), ZERO);
   return { steps: done.best.steps, cost: done.best.cost, total };
