@@ -51,7 +51,6 @@ const UNIT_NAMES: Readonly<Record<string, CostUnit>> = {
   deployments: 'deployments',
   'active-users': 'active-users',
   consumption: 'consumption',
-  percent: 'percent',
 };
 
 /** `--target`: band (the next one), qualification (the first band), or a band's id; once. */
