@@ -49,6 +49,7 @@ function measured(
   const definition = v.paths.flatMap((p) => p.metrics).find((m) => m.id === id)!;
   return {
     definition,
+    segment: 'developed',
     rule: { clampAtZero: true, rounding: { mode: 'none', step: rational(1) }, ...rule },
     measure: { full: undefined, unit: 'people', granularity: rational(1), details: {}, ...measure },
   };

@@ -1,16 +1,10 @@
 /** `attain score <records.json>`: a partner's points under the scored version in force in a month (PCI, PCS). */
+import { chooseScored, scoreAnswer, scoreOf } from '../../app/scores.js';
 import {
   InvalidInputError,
   isMonth,
-  lastDayOf,
-  noScoredVersionProblem,
   monthIndex,
   problem,
-  qualificationWindow,
-  scoredVersionOn,
-  scorePartner,
-  scoreOutlook,
-  scoreReportJson,
   validateScoringRecords,
   type IsoDate,
   type ScoredVersionDefinition,
@@ -68,40 +62,26 @@ export function chooseScoredVersion(
   forced: string | undefined,
   input: string,
 ): ScoredVersionDefinition {
-  const version = forced === undefined ? scoredVersionOn(versions, date) : versions.find((v) => v.effectiveFrom === forced);
-  if (version) return version;
-  const dates = versions.map((v) => v.effectiveFrom).join(', ');
-  throw new UsageError([
-    forced === undefined
-      ? noScoredVersionProblem(versions, date, input)
-      : problem('--program-version', '', 'notAVersion', { value: forced, program: versions[0]?.id ?? '', dates }),
-  ]);
+  const chosen = chooseScored(versions, date, forced, { month: input, programVersion: '--program-version' });
+  if (!chosen.ok) throw new UsageError(chosen.problems);
+  return chosen.value;
 }
 
 export function runScore(path: string, options: ScoreCommandOptions, io: CliIo, tr: Translator): void {
   if (!isMonth(options.month))
     throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(options.month) })]);
   const { versions, data } = loadScoring(path, options.scoredProgram);
-  if (!data.partners.has(options.partner)) {
-    throw new UsageError([problem('--partner', '', 'notAPartner', { id: options.partner, dataset: path })]);
-  }
   const month = monthIndex(options.month);
-  const version = chooseScoredVersion(versions, lastDayOf(month), options.programVersion, '--month');
-  const report = scorePartner(version, data, options.partner, month);
-  const window = qualificationWindow(versions, data, options.partner, month);
-  const outlook = options.outlook === undefined ? undefined : scoreOutlook(versions, data, options.partner, month, options.outlook);
+  const choice = { programVersion: options.programVersion, outlook: options.outlook };
+  const names = { month: '--month', programVersion: '--program-version', partner: '--partner', dataset: path };
   if (options.format === 'json') {
-    const ahead = outlook && {
-      months: outlook.months.map((m) => ({
-        month: m.month,
-        version: m.version,
-        band: m.band,
-        totals: scoreReportJson(m.report).paths.map((p) => ({ path: p.id, total: p.total })),
-      })),
-      firstDrop: outlook.firstDrop,
-    };
-    io.stdout(
-      `${JSON.stringify({ ...scoreReportJson(report), qualificationWindow: window ?? null, ...(ahead ? { outlook: ahead } : {}) }, null, 2)}\n`,
-    );
-  } else io.stdout(renderScoreTable(report, version, window, tr, outlook));
+    const answer = scoreAnswer(versions, data, options.partner, month, choice, names);
+    if (!answer.ok) throw new UsageError(answer.problems);
+    io.stdout(`${JSON.stringify(answer.value, null, 2)}\n`);
+    return;
+  }
+  const scored = scoreOf(versions, data, options.partner, month, choice, names);
+  if (!scored.ok) throw new UsageError(scored.problems);
+  const { report, version, window, outlook } = scored.value;
+  io.stdout(renderScoreTable(report, version, window, tr, outlook));
 }

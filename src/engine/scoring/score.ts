@@ -22,7 +22,7 @@ import {
   ZERO,
   type Rational,
 } from './rational.js';
-import type { AssociationRule, ScoredMetricDefinition, ScoredVersionDefinition } from './schema.js';
+import type { AssociationRule, ScoredMetricDefinition, ScoredVersionDefinition, Segmentation } from './schema.js';
 import type { ScoringDataset, Subscription } from './dataset.js';
 
 type Decimalish = number | string;
@@ -68,6 +68,8 @@ export interface MetricScore {
   /** Why the metric cannot score, or how it scored (anniversary option): codes, no words. */
   readonly note?: string | undefined;
   readonly details: Readonly<Record<string, string | number>>;
+  /** The segment this metric's values were read for, when the metric reads its market elsewhere than the report's segment says. */
+  readonly segment?: string | undefined;
 }
 
 export interface PathScore {
@@ -266,6 +268,8 @@ export function scorerOf(data: ScoringDataset): Scorer {
 /** A metric as measured, before it becomes points: its definition, its points rule for the segment, and its measure. */
 export interface MeasuredMetric {
   readonly definition: ScoredMetricDefinition;
+  /** The segment the metric was read for: the partner's, or the market of the metric's own segmentation. */
+  readonly segment: string;
   readonly rule: PointsRule;
   readonly measure: Measure;
 }
@@ -289,8 +293,18 @@ export function measurePrepared(prepared: PreparedScoring, partnerId: string, mo
   const asOf = lastDayOf(month);
   const certified = (certifications: readonly string[]): number => certifiedIndexed(version, index.people, partnerId, certifications, asOf);
 
+  // A metric with its own segmentation (PCI 2021-03-26: partner or customer location) reads its own market.
+  const segments = new Map<Segmentation, string>();
+  const segmentFor = (metric: ScoredMetricDefinition): string => {
+    const own = metric.segmentation;
+    if (own === undefined) return segment;
+    let found = segments.get(own);
+    if (found === undefined) segments.set(own, (found = segmentOf(version, index, partnerId, month, own)));
+    return found;
+  };
+
   const paths = version.paths.map((path) => {
-    const measure = (metric: ScoredMetricDefinition): Measure => {
+    const measure = (metric: ScoredMetricDefinition, segment: string): Measure => {
       const full = forSegment(metric.points.full, segment);
       const one = rational(1);
       switch (metric.kind) {
@@ -505,17 +519,21 @@ export function measurePrepared(prepared: PreparedScoring, partnerId: string, mo
       }
     };
 
-    const metrics = path.metrics.map((metric): MeasuredMetric => ({
-      definition: metric,
-      rule: {
-        max: exact(metric.points.max),
-        partial: metric.points.partial,
-        perUnit: forSegment(metric.points.perUnit, segment),
-        clampAtZero: metric.points.clampAtZero,
-        rounding: { mode: metric.points.rounding.mode, step: exact(metric.points.rounding.step) },
-      },
-      measure: measure(metric),
-    }));
+    const metrics = path.metrics.map((metric): MeasuredMetric => {
+      const segment = segmentFor(metric);
+      return {
+        definition: metric,
+        segment,
+        rule: {
+          max: exact(metric.points.max),
+          partial: metric.points.partial,
+          perUnit: forSegment(metric.points.perUnit, segment),
+          clampAtZero: metric.points.clampAtZero,
+          rounding: { mode: metric.points.rounding.mode, step: exact(metric.points.rounding.step) },
+        },
+        measure: measure(metric, segment),
+      };
+    });
     return { id: path.id, metrics };
   });
   return { segment, paths };
@@ -526,33 +544,36 @@ export function scorePrepared(prepared: PreparedScoring, partnerId: string, mont
   const { version } = prepared;
   const { segment, paths: measured } = measurePrepared(prepared, partnerId, month);
   const paths = measured.map((path): PathScore => {
-    const scored = path.metrics.map(({ definition: metric, rule, measure: m }): { score: MetricScore; rule: PointsRule; m: Measure } => {
-      const points = pointsOf(rule, m.value, m.full);
-      const target = nextValue(rule, m.value, m.full, m.granularity);
-      let next: NextPoint | undefined;
-      if (target !== undefined) {
-        const cost = m.cost ? m.cost(target) : { more: sub(target, m.value), unit: m.unit };
-        next = {
-          value: toDecimalText(target, 4),
-          points: toDecimalText(pointsOf(rule, target, m.full), 4),
-          more: toDecimalText(cost.more, 4),
-          costUnit: cost.unit,
+    const scored = path.metrics.map(
+      ({ definition: metric, segment: own, rule, measure: m }): { score: MetricScore; rule: PointsRule; m: Measure } => {
+        const points = pointsOf(rule, m.value, m.full);
+        const target = nextValue(rule, m.value, m.full, m.granularity);
+        let next: NextPoint | undefined;
+        if (target !== undefined) {
+          const cost = m.cost ? m.cost(target) : { more: sub(target, m.value), unit: m.unit };
+          next = {
+            value: toDecimalText(target, 4),
+            points: toDecimalText(pointsOf(rule, target, m.full), 4),
+            more: toDecimalText(cost.more, 4),
+            costUnit: cost.unit,
+          };
+        }
+        const score: MetricScore = {
+          id: metric.id,
+          kind: metric.kind,
+          unit: m.unit,
+          value: toDecimalText(m.value, 4),
+          full: m.full === undefined ? null : toDecimalText(m.full, 4),
+          points,
+          max: rule.max,
+          next,
+          note: m.note,
+          details: m.details,
+          ...(own === segment ? {} : { segment: own }),
         };
-      }
-      const score: MetricScore = {
-        id: metric.id,
-        kind: metric.kind,
-        unit: m.unit,
-        value: toDecimalText(m.value, 4),
-        full: m.full === undefined ? null : toDecimalText(m.full, 4),
-        points,
-        max: rule.max,
-        next,
-        note: m.note,
-        details: m.details,
-      };
-      return { score, rule, m };
-    });
+        return { score, rule, m };
+      },
+    );
     const metrics = scored.map((x) => x.score);
     /** What earning `target` points in one metric costs, as the next point's cost is said. */
     const costTo = ({ rule, m }: (typeof scored)[number], target: Rational): NextPoint | undefined => {
@@ -649,8 +670,13 @@ export function certifiedPeople(
 }
 
 /** The partner's segment as of M: its market (by its country or its customers') or its track (by its customers' workloads). */
-export function segmentOf(version: ScoredVersionDefinition, index: Index, partnerId: string, month: MonthIndex): string {
-  const s = version.segmentation;
+export function segmentOf(
+  version: ScoredVersionDefinition,
+  index: Index,
+  partnerId: string,
+  month: MonthIndex,
+  s: Segmentation = version.segmentation,
+): string {
   const data = index.data;
   if (s.kind === 'market') {
     const own = version.countries[data.partners.get(partnerId)?.country ?? ''] ?? '';
@@ -658,7 +684,10 @@ export function segmentOf(version: ScoredVersionDefinition, index: Index, partne
     const any = { eligible: version.associationTypes, displaces: [] };
     const allProducts = new Set(version.workloads.flatMap((w) => [w.id, ...w.products]));
     const tenants = index.tenantsCredited(partnerId, allProducts, month, any);
-    return tenants.some((t) => version.countries[data.tenants.get(t)?.country ?? ''] === s.preferred) ? s.preferred : own;
+    const markets = new Set(tenants.flatMap((t) => version.countries[data.tenants.get(t)?.country ?? ''] ?? []));
+    if (markets.has(s.preferred)) return s.preferred;
+    // Customers all in one other market decide it; with none (or several others), the partner's own country does.
+    return s.rule === 'customer-markets' && markets.size === 1 ? [...markets][0]! : own;
   }
   const workloads = new Map(version.workloads.map((w) => [w.id, w]));
   const limit = mul(exact(s.moreThanUsd), rational(100));
