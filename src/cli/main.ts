@@ -103,7 +103,15 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .option('--as-of <date>', 'plan from this date, YYYY-MM-DD (default: today)')
       .option(
         '--target <option/level>',
-        'a level to reach, e.g. enterprise-operations/gold (repeatable; default: the next level of each option)',
+        'a level to reach, e.g. enterprise-operations/gold (repeatable; default: the next level of each option); with --scored: band (the next band, the default), qualification (the first band) or a band id',
+        collect,
+      )
+      .option('--scored [folder]', 'the dataset holds scoring records: the cheapest way to the next band under the scored rules (PCI, PCS)')
+      .option('--month <YYYY-MM>', 'with --scored: the evaluation month M to plan from')
+      .option('--path <id>', 'with --scored: only this path (default: every path)')
+      .option(
+        '--unit-of-cost <name=amount>',
+        'with --scored: how much of a unit (usd, people, customers, pairs, deployments, active-users, consumption) or of a metric (its id) counts as one unit of cost (repeatable)',
         collect,
       )
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),

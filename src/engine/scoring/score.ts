@@ -224,7 +224,8 @@ export function lastDayOf(month: MonthIndex): IsoDate {
   return `${text}-${String(daysInMonth(y, m)).padStart(2, '0')}` as IsoDate;
 }
 
-interface Measure {
+/** A metric's measured value, the value for full points (undefined: it cannot score), its unit and step, and what reaching a value costs. */
+export interface Measure {
   readonly value: Rational;
   readonly full: Rational | undefined;
   readonly unit: MetricUnit;
@@ -264,11 +265,25 @@ export function scorerOf(data: ScoringDataset): Scorer {
   };
 }
 
-/** Scores a partner as of month M from a prepared dataset; reads only the partner's own records through the indexes. */
-export function scorePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): ScoreReport {
+/** A metric as measured, before it becomes points: its definition, its points rule for the segment, and its measure. */
+export interface MeasuredMetric {
+  readonly definition: ScoredMetricDefinition;
+  /** The segment the metric was read for: the partner's, or the market of the metric's own segmentation. */
+  readonly segment: string;
+  readonly rule: PointsRule;
+  readonly measure: Measure;
+}
+
+/** Every metric of every path measured, with the partner's segment: what the score and the scored plan read. */
+export interface MeasuredPartner {
+  readonly segment: string;
+  readonly paths: readonly { readonly id: string; readonly metrics: readonly MeasuredMetric[] }[];
+}
+
+/** Measures every metric of a partner as of month M from a prepared dataset; reads only the partner's own records through the indexes. */
+export function measurePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): MeasuredPartner {
   const { version, index } = prepared;
   const segment = segmentOf(version, index, partnerId, month);
-  const reportSegment = segment;
   const workloads = new Map(version.workloads.map((w) => [w.id, w]));
   const productsOf = (ids: readonly string[]): Set<string> => new Set(ids.flatMap((id) => [id, ...(workloads.get(id)?.products ?? [])]));
   const rateOf = (workload: string): Rational => {
@@ -288,7 +303,7 @@ export function scorePrepared(prepared: PreparedScoring, partnerId: string, mont
     return found;
   };
 
-  const paths = version.paths.map((path): PathScore => {
+  const paths = version.paths.map((path) => {
     const measure = (metric: ScoredMetricDefinition, segment: string): Measure => {
       const full = forSegment(metric.points.full, segment);
       const one = rational(1);
@@ -504,43 +519,61 @@ export function scorePrepared(prepared: PreparedScoring, partnerId: string, mont
       }
     };
 
-    const scored = path.metrics.map((metric): { score: MetricScore; rule: PointsRule; m: Measure } => {
+    const metrics = path.metrics.map((metric): MeasuredMetric => {
       const segment = segmentFor(metric);
-      const m = measure(metric, segment);
-      const rule: PointsRule = {
-        max: exact(metric.points.max),
-        partial: metric.points.partial,
-        perUnit: forSegment(metric.points.perUnit, segment),
-        clampAtZero: metric.points.clampAtZero,
-        rounding: { mode: metric.points.rounding.mode, step: exact(metric.points.rounding.step) },
+      return {
+        definition: metric,
+        segment,
+        rule: {
+          max: exact(metric.points.max),
+          partial: metric.points.partial,
+          perUnit: forSegment(metric.points.perUnit, segment),
+          clampAtZero: metric.points.clampAtZero,
+          rounding: { mode: metric.points.rounding.mode, step: exact(metric.points.rounding.step) },
+        },
+        measure: measure(metric, segment),
       };
-      const points = pointsOf(rule, m.value, m.full);
-      const target = nextValue(rule, m.value, m.full, m.granularity);
-      let next: NextPoint | undefined;
-      if (target !== undefined) {
-        const cost = m.cost ? m.cost(target) : { more: sub(target, m.value), unit: m.unit };
-        next = {
-          value: toDecimalText(target, 4),
-          points: toDecimalText(pointsOf(rule, target, m.full), 4),
-          more: toDecimalText(cost.more, 4),
-          costUnit: cost.unit,
-        };
-      }
-      const score: MetricScore = {
-        id: metric.id,
-        kind: metric.kind,
-        unit: m.unit,
-        value: toDecimalText(m.value, 4),
-        full: m.full === undefined ? null : toDecimalText(m.full, 4),
-        points,
-        max: rule.max,
-        next,
-        note: m.note,
-        details: m.details,
-        ...(segment === reportSegment ? {} : { segment }),
-      };
-      return { score, rule, m };
     });
+    return { id: path.id, metrics };
+  });
+  return { segment, paths };
+}
+
+/** Scores a partner as of month M from a prepared dataset; reads only the partner's own records through the indexes. */
+export function scorePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): ScoreReport {
+  const { version } = prepared;
+  const { segment, paths: measured } = measurePrepared(prepared, partnerId, month);
+  const paths = measured.map((path): PathScore => {
+    const scored = path.metrics.map(
+      ({ definition: metric, segment: own, rule, measure: m }): { score: MetricScore; rule: PointsRule; m: Measure } => {
+        const points = pointsOf(rule, m.value, m.full);
+        const target = nextValue(rule, m.value, m.full, m.granularity);
+        let next: NextPoint | undefined;
+        if (target !== undefined) {
+          const cost = m.cost ? m.cost(target) : { more: sub(target, m.value), unit: m.unit };
+          next = {
+            value: toDecimalText(target, 4),
+            points: toDecimalText(pointsOf(rule, target, m.full), 4),
+            more: toDecimalText(cost.more, 4),
+            costUnit: cost.unit,
+          };
+        }
+        const score: MetricScore = {
+          id: metric.id,
+          kind: metric.kind,
+          unit: m.unit,
+          value: toDecimalText(m.value, 4),
+          full: m.full === undefined ? null : toDecimalText(m.full, 4),
+          points,
+          max: rule.max,
+          next,
+          note: m.note,
+          details: m.details,
+          ...(own === segment ? {} : { segment: own }),
+        };
+        return { score, rule, m };
+      },
+    );
     const metrics = scored.map((x) => x.score);
     /** What earning `target` points in one metric costs, as the next point's cost is said. */
     const costTo = ({ rule, m }: (typeof scored)[number], target: Rational): NextPoint | undefined => {
