@@ -1,4 +1,7 @@
-/** `attain score <records.json>`: a partner's points under the scored version in force in a month (PCI, PCS). */
+/**
+ * `attain score [records.json]`: a partner's points under the scored version in force in a month (PCI, PCS),
+ * from a records file, or from the store's scoring records when no file is named.
+ */
 import {
   InvalidInputError,
   isMonth,
@@ -11,20 +14,20 @@ import {
   scorePartner,
   scoreOutlook,
   scoreReportJson,
-  validateScoringRecords,
+  validatedScoring,
   type IsoDate,
   type ScoredVersionDefinition,
   type ScoringDataset,
-  type ScoringRecords,
 } from '../../engine/index.js';
 import { readJsonFile } from '../../files/dataset-file.js';
 import { readScoredDefinitions } from '../../files/scored-files.js';
 import type { Translator } from '../../i18n/index.js';
 import { renderScoreTable } from '../../render/score-table.js';
+import { withStore, type StoreFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
-export interface ScoreCommandOptions {
+export interface ScoreCommandOptions extends StoreFlags {
   readonly partner: string;
   readonly month: string;
   readonly scoredProgram?: string | undefined;
@@ -47,18 +50,26 @@ export function loadScoring(
   folder: string | undefined,
 ): { versions: readonly ScoredVersionDefinition[]; data: ScoringDataset } {
   const versions = loadScoredVersions(folder);
-  const raw = readJsonFile(path);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new InvalidInputError(path, [problem('dataset', '', 'datasetNotObject', { collection: 'partners' })]);
-  const workloads = new Set(versions.flatMap((v) => v.workloads.flatMap((w) => [w.id, ...w.products])));
-  const validated = validateScoringRecords(raw as ScoringRecords, {
-    products: workloads,
-    workloads,
-    associationTypes: new Set(versions.flatMap((v) => v.associationTypes)),
-    countries: new Set(versions.flatMap((v) => Object.keys(v.countries))),
-  });
+  const validated = validatedScoring(readJsonFile(path), versions);
   if (!validated.ok) throw new InvalidInputError(path, validated.problems);
   return { versions, data: validated.dataset };
+}
+
+/**
+ * The scoring records of a file, or of the store when no file is named (`attain import --scored` fills it),
+ * validated against the scored definition the same way; problems of the store's name it as `store`.
+ */
+export async function loadScoringInput(
+  path: string | undefined,
+  folder: string | undefined,
+  flags: StoreFlags,
+  io: CliIo,
+): Promise<{ versions: readonly ScoredVersionDefinition[]; data: ScoringDataset; source: string }> {
+  if (path !== undefined) return { ...loadScoring(path, folder), source: path };
+  const versions = loadScoredVersions(folder);
+  const validated = validatedScoring(await withStore(flags, io, (store) => store.scoringRecords()), versions);
+  if (!validated.ok) throw new InvalidInputError('store', validated.problems);
+  return { versions, data: validated.dataset, source: 'store' };
 }
 
 /** The version in force on the date, or the one `--program-version` names; a usage error naming `input` otherwise. */
@@ -78,12 +89,12 @@ export function chooseScoredVersion(
   ]);
 }
 
-export function runScore(path: string, options: ScoreCommandOptions, io: CliIo, tr: Translator): void {
+export async function runScore(path: string | undefined, options: ScoreCommandOptions, io: CliIo, tr: Translator): Promise<void> {
   if (!isMonth(options.month))
     throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(options.month) })]);
-  const { versions, data } = loadScoring(path, options.scoredProgram);
+  const { versions, data, source } = await loadScoringInput(path, options.scoredProgram, options, io);
   if (!data.partners.has(options.partner)) {
-    throw new UsageError([problem('--partner', '', 'notAPartner', { id: options.partner, dataset: path })]);
+    throw new UsageError([problem('--partner', '', 'notAPartner', { id: options.partner, dataset: source })]);
   }
   const month = monthIndex(options.month);
   const version = chooseScoredVersion(versions, lastDayOf(month), options.programVersion, '--month');
