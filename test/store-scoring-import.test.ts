@@ -204,6 +204,33 @@ for (const engine of ENGINES as readonly Engine[]) {
       expect(await store.scoringRecords()).toEqual(before);
     });
 
+    it('refuses what a store cannot keep, naming record and field: year 0, a count beyond an integer, NUL, a lone surrogate', async () => {
+      const before = await store.scoringRecords();
+      const { lines } = await refusal(
+        store.importScoringRecords(
+          {
+            partners: [{ id: 'P-LIMIT', country: 'US' }],
+            people: [{ id: 'PER-LIMIT', partnerId: 'P-LIMIT' }],
+            examPasses: [{ personId: 'PER-LIMIT', exam: 'MB-300', date: '0000-01-01' }],
+            seats: [{ subscriptionId: 'S-REF', month: '2023-03', paidSeats: 3_000_000_000 }],
+            tenants: [
+              { id: 'T-\u0000', country: 'US' },
+              { id: 'T-\ud800', country: 'US' },
+            ],
+          },
+          'limits.json',
+          versions,
+        ),
+      );
+      expect(lines).toEqual([
+        'tenants[0] (id T-\u0000): id holds a NUL character (character 3), which a store cannot keep',
+        'tenants[1] (id T-\ud800): id holds a lone surrogate (character 3), which is not Unicode text',
+        'seats[0]: paidSeats 3000000000 is more than a store keeps (2147483647)',
+        'examPasses[0]: date "0000-01-01" is outside the dates a store keeps (0001-01-01 to 9999-12-31)',
+      ]);
+      expect(await store.scoringRecords()).toEqual(before);
+    });
+
     it('names a stored record the merged records make invalid as the store’s', async () => {
       // Checked with versions whose market table has no US: the stored US partner is named as stored.
       const narrowed = versions.map((v) => ({

@@ -280,7 +280,12 @@ export class Store {
       });
     } catch (error) {
       if (error instanceof InvalidInputError) {
-        const errors = error.problems.slice(0, SHOWN_PROBLEMS).map((p) => formatProblem(p));
+        // As text jsonb keeps: a NUL or a lone surrogate quoted from the records is shown escaped.
+        const errors = error.problems.slice(0, SHOWN_PROBLEMS).map((p) =>
+          formatProblem(p)
+            .replace(/\u0000/g, '\\u0000')
+            .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'),
+        );
         const records = typeof incoming === 'object' && incoming !== null ? Object.values(incoming).flat().length : 0;
         await this.db.query(
           "INSERT INTO import_batches (source, added, updated, unchanged, rejected, errors, kind) VALUES ($1, 0, 0, 0, $2, $3::jsonb, 'scoring')",

@@ -104,6 +104,37 @@ export interface ScoringCatalog {
 export type ScoringValidation =
   { readonly ok: true; readonly dataset: ScoringDataset } | { readonly ok: false; readonly problems: readonly Problem[] };
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const DATE_FIELDS = new Set(['date', 'expires']);
+const COUNT_FIELDS = new Set(['paidSeats', 'count']);
+/** The largest whole number a store's integer column keeps. */
+const MAX_STORED_COUNT = 2_147_483_647;
+
+/**
+ * What a store can keep, checked with the shape, as the threshold dataset's
+ * are (a record failing it is not checked further): Unicode text without a
+ * NUL character, dates from 0001-01-01 (PostgreSQL has no year 0), counts
+ * that fit an integer column. True when the record passes.
+ */
+function withinStoreLimits(record: object, label: string, problems: Problem[]): boolean {
+  let ok = true;
+  for (const [field, value] of Object.entries(record)) {
+    if (typeof value === 'string') {
+      const lone = LONE_SURROGATE.exec(value);
+      const nul = value.indexOf('\u0000');
+      if (lone) problems.push(problem(label, field, 'textNotWellFormed', { field, position: lone.index + 1 }));
+      else if (nul >= 0) problems.push(problem(label, field, 'textHoldsNul', { field, position: nul + 1 }));
+      else if (DATE_FIELDS.has(field) && value < '0001-01-01') problems.push(problem(label, field, 'dateOutOfRange', { field, value }));
+      else continue;
+      ok = false;
+    } else if (typeof value === 'number' && COUNT_FIELDS.has(field) && value > MAX_STORED_COUNT) {
+      problems.push(problem(label, field, 'countTooLarge', { field, value, maximum: MAX_STORED_COUNT }));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 /** How a problem names a record: `billing[3] (id B-1)` by default; an import names the stored ones otherwise. */
 export type ScoringRecordLabel = (collection: ScoringCollection, index: number, id: unknown) => string;
 
@@ -161,8 +192,9 @@ export function validateScoringRecords(
       const label = labelOf(name, index, idValue);
       labels.set(`${name}:${index}`, label);
       const result = scoringCollections[name].safeParse(raw, { reportInput: true });
-      if (result.success) parsed[name].push({ index, value: result.data as z.infer<(typeof scoringCollections)[K]> });
-      else problems.push(...problemsFromZod(result.error.issues, label));
+      if (!result.success) problems.push(...problemsFromZod(result.error.issues, label));
+      else if (withinStoreLimits(result.data, label, problems))
+        parsed[name].push({ index, value: result.data as z.infer<(typeof scoringCollections)[K]> });
     });
   };
   (Object.keys(scoringCollections) as ScoringCollection[]).forEach(parseAll);
