@@ -5,16 +5,17 @@
  * and merges it into the stored records by key, all or nothing (Store.importScoringRecords); the export writes the
  * stored records as a records file `attain score` reads.
  */
-import { statSync } from 'node:fs';
-import { extname } from 'node:path';
+import { openAsBlob, readdirSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { importScoring } from '../../app/imports.js';
 import { problem, type ScoringRecordLabel } from '../../engine/index.js';
 import { readJsonFile } from '../../files/dataset-file.js';
-import { readScoringCsvFolder } from '../../files/scoring-csv.js';
+import { readScoringCsvFolder, scoringCollectionOfFile } from '../../files/scoring-csv.js';
 import type { Translator } from '../../i18n/index.js';
 import type { ScoringImportReport } from '../../store/store.js';
 import { withStore, type StoreFlags } from '../inputs.js';
 import { writeOutput, type CliIo } from '../io.js';
-import { onStoreOrServer } from '../through-server.js';
+import { onStoreOrServer, type LocalServer } from '../through-server.js';
 import { UsageError } from '../usage-error.js';
 import { loadScoredVersions } from './score.js';
 import { refuseWith, scoredFolder, type ScoredOption } from './scored-options.js';
@@ -71,10 +72,42 @@ export async function runScoredImport(paths: readonly string[], options: ScoredI
   const { input, folder } = scoredImportArguments(paths, options.scored);
   const versions = loadScoredVersions(folder);
   const read = readScoringInput(input);
-  const report = await onStoreOrServer(options, io, tr, (store) =>
-    store.importScoringRecords(read.records, read.source, versions, { label: read.label }),
+  const report = await onStoreOrServer(
+    options,
+    io,
+    tr,
+    (store) => importScoring(store, { records: read.records, source: read.source, versions, options: { label: read.label } }),
+    // The server checks with its bundled scored definition: an import naming another folder cannot go through it.
+    folder === undefined ? (server) => importScoredThrough(server, input) : undefined,
   );
   printScoredImport(report, options.format, io, tr);
+}
+
+/**
+ * The import sent to the server owning the store (POST /api/v1/imports/scoring): the records file, or the
+ * folder's CSV files each under its collection, as a multipart upload; the report and the problems named by
+ * the input as given here, as when this command imports it itself.
+ */
+async function importScoredThrough(server: LocalServer, input: string): Promise<ScoringImportReport> {
+  const form = new FormData();
+  let sent: string;
+  if (statSync(input).isDirectory()) {
+    const names: string[] = [];
+    for (const name of readdirSync(input)
+      .filter((n) => /\.csv$/i.test(n) && !/\.rejected\.csv$/i.test(n))
+      .sort()) {
+      const collection = scoringCollectionOfFile(name) ?? basename(name, extname(name));
+      form.append(collection, await openAsBlob(join(input, name)), `${collection}.csv`);
+      names.push(`${collection}.csv`);
+    }
+    sent = names.join(', ');
+  } else {
+    sent = basename(input).replace(/[^\p{L}\p{N}._-]/gu, '_') || 'records.json';
+    form.append('file', await openAsBlob(input), sent);
+  }
+  const answer = await server.send('POST', '/api/v1/imports/scoring', { form });
+  if (answer.status === 200) return { ...(answer.body as ScoringImportReport), source: input };
+  throw server.refused(answer, (text) => (text === sent ? input : text));
 }
 
 /** The batch and its counts, in all and per collection the import named (or JSON: the report). */
