@@ -31,16 +31,14 @@ import {
   scoreReportJson,
   scoringNeighbourhoods,
   toDecimalText,
-  validateScoringRecords,
+  validatedScoring,
   type IsoDate,
   type MonthIndex,
-  type Problem,
   type Rational,
   type Outlook,
   type ScoredVersionDefinition,
   type ScoreReport,
   type Scorer,
-  type ScoringCatalog,
   type ScoringDataset,
   type ScoringNeighbourhoods,
   type ScoringRecords,
@@ -83,26 +81,6 @@ export interface ScoreResult {
   readonly outlook?: Outlook | undefined;
 }
 
-/** What the records may name: the catalogs of every scored version together (as `attain score` validates a file). */
-export function scoringCatalogOf(versions: readonly ScoredVersionDefinition[]): ScoringCatalog {
-  const workloads = new Set(versions.flatMap((v) => v.workloads.flatMap((w) => [w.id, ...w.products])));
-  return {
-    products: workloads,
-    workloads,
-    associationTypes: new Set(versions.flatMap((v) => v.associationTypes)),
-    countries: new Set(versions.flatMap((v) => Object.keys(v.countries))),
-  };
-}
-
-/** The problem's way out named as the shell asking names it (`--program-version`, `programVersion`). */
-function flagged(
-  versions: readonly ScoredVersionDefinition[],
-  date: IsoDate,
-  names: Pick<ScoreInputNames, 'month' | 'programVersion'>,
-): { values: Problem['values'] } {
-  return { values: { ...noScoredVersionProblem(versions, date, names.month).values, flag: names.programVersion } };
-}
-
 /** The version in force on the date, or the one `forced` names; a `rules` failure naming the input otherwise. */
 export function chooseScored(
   versions: readonly ScoredVersionDefinition[],
@@ -118,7 +96,8 @@ export function chooseScored(
     kind: 'rules',
     problems: [
       forced === undefined
-        ? { ...noScoredVersionProblem(versions, date, names.month), ...flagged(versions, date, names) }
+        ? // The way out is named as the shell asking names it (`--program-version`, `programVersion`).
+          noScoredVersionProblem(versions, date, names.month, names.programVersion)
         : problem(names.programVersion, '', 'notAVersion', { value: forced, program: versions[0]?.id ?? '', dates }),
     ],
   };
@@ -267,7 +246,7 @@ export class StoredScores {
 
   private async load(): Promise<Outcome<PreparedScores>> {
     const records = await this.store.scoringRecords();
-    const validated = validateScoringRecords(records, scoringCatalogOf(this.versions()));
+    const validated = validatedScoring(records, this.versions());
     if (!validated.ok) return { ok: false, kind: 'data', source: 'store', problems: validated.problems };
     return { ok: true, value: prepareScores(validated.dataset) };
   }

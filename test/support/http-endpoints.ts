@@ -161,6 +161,12 @@ export const ENDPOINTS: readonly Endpoint[] = [
     access: 'admin',
     valid: () => ({ path: '/api/v1/imports', body: { examPasses: [{ personId: 'NW-01', exam: 'MB2-716', date: '2017-01-15' }] }, ok: 200 }),
   },
+  {
+    method: 'POST',
+    path: '/api/v1/imports/scoring',
+    access: 'admin',
+    valid: () => ({ path: '/api/v1/imports/scoring', body: { partners: [{ id: 'P-SCORED', country: 'US' }] }, ok: 200 }),
+  },
   { method: 'GET', path: '/api/v1/imports', access: 'admin', valid: () => ({ path: '/api/v1/imports', ok: 200 }) },
   { method: 'GET', path: '/api/v1/programs', access: 'user', valid: () => ({ path: '/api/v1/programs', ok: 200 }) },
   {
