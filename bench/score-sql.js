@@ -84,6 +84,9 @@ export function scoringAsSql(version, month) {
 
   const segmentCtes = [];
   const s = version.segmentation;
+  // A metric reading its market by its own rule (PCI 2021-03-26) would need a segment per metric: not written in SQL.
+  if (version.paths.some((path) => path.metrics.some((metric) => metric.segmentation !== undefined)))
+    throw new Error(`version ${version.effectiveFrom}: a metric's own segmentation is not written in SQL`);
   const countries = Object.entries(version.countries)
     .map(([c, m]) => `(${quote(c)}, ${quote(m)})`)
     .join(', ');
@@ -97,11 +100,15 @@ export function scoringAsSql(version, month) {
       const all = tenantCreditOf({ eligible: version.associationTypes, displaces: [] }, productsOf(version.workloads.map((w) => w.id)), [
         M,
       ]);
-      segmentCtes.push(`preferred AS (
-  SELECT DISTINCT c.partner_id FROM ${all} c JOIN tenants t ON t.id = c.tenant_id JOIN markets k ON k.country = t.country
-  WHERE c.m = ${M} AND k.market = ${quote(s.preferred)})`);
-      segment = `SELECT p.id AS partner_id, CASE WHEN f.partner_id IS NOT NULL THEN ${quote(s.preferred)} ELSE ${own} END AS segment
-  FROM partners p ${countryJoin} LEFT JOIN preferred f ON f.partner_id = p.id`;
+      // The markets of the partner's credited customers: the preferred one if any is in it; with customer-markets,
+      // else the one market they are all in; else the partner's own.
+      segmentCtes.push(`customer_markets AS (
+  SELECT c.partner_id, bool_or(k.market = ${quote(s.preferred)}) AS preferred, count(DISTINCT k.market) AS n, min(k.market) AS market
+  FROM ${all} c JOIN tenants t ON t.id = c.tenant_id JOIN markets k ON k.country = t.country
+  WHERE c.m = ${M} GROUP BY c.partner_id)`);
+      const single = s.rule === 'customer-markets' ? `WHEN f.n = 1 THEN f.market ` : '';
+      segment = `SELECT p.id AS partner_id, CASE WHEN f.preferred THEN ${quote(s.preferred)} ${single}ELSE ${own} END AS segment
+  FROM partners p ${countryJoin} LEFT JOIN customer_markets f ON f.partner_id = p.id`;
     }
   } else {
     const [ln, ld] = fraction(s.moreThanUsd);

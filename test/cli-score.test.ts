@@ -15,7 +15,7 @@ describe('attain score', () => {
     const { code, stdout, stderr } = await runCli(['score', EXAMPLE, '--partner', 'P-FABRIKAM', '--month', '2020-11']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toContain('P-FABRIKAM, month 2020-11 (developed), rules in effect from Sep 16, 2020');
+    expect(stdout).toContain('P-FABRIKAM, month 2020-11 (Developed markets), rules in effect from Sep 16, 2020');
     expect(stdout).toContain('Band: Silver');
     expect(stdout).toContain('Finance and Operations: 78 of 100 points, Silver');
     expect(stdout).toMatch(/Net customer adds\s+2 customers\s+3 customers\s+6\.67 of 10\s+1 customer more \(10 points\)/);
@@ -55,7 +55,7 @@ describe('attain score', () => {
     expect([gap.code, gap.stderr]).toEqual([
       2,
       expect.stringContaining(
-        '2023-01-31: no scored version of microsoft-business-applications is in force (the version of 2021-02-03 ended on 2022-09-30)',
+        '2023-01-31: no scored version of microsoft-business-applications is in force (the version of 2021-05-28 ended on 2022-09-30)',
       ),
     ]);
     const nobody = await runCli(['score', EXAMPLE, '--partner', 'P-NOBODY', '--month', '2023-10']);
@@ -114,7 +114,7 @@ describe('attain docs --scored', () => {
     const { code, stdout } = await runCli(['docs', '--scored', '--program-version', '2020-09-16']);
     expect(code).toBe(0);
     expect(stdout).toContain('partner-center/partner-contribution-indicators.md at 70c2ffb');
-    expect(stdout).toContain('| Net new revenue | 10 | developed: $300,000.00; developing: $150,000.00 | in proportion |');
+    expect(stdout).toContain('| Net new revenue | 10 | Developed markets: $300,000.00; Developing markets: $150,000.00 | in proportion |');
     expect(stdout).toContain('| Functional consultant growth | 15 |');
     expect(stdout).toContain('none: all or nothing');
     expect(stdout).toContain('- Gold: 80 points or more');
@@ -138,7 +138,7 @@ describe('attain evaluate --scored', () => {
   it('scores every partner of a records file as of the month of the as-of date', async () => {
     const { code, stdout } = await runCli(['evaluate', EXAMPLE, '--scored', '--as-of', '2020-11-30']);
     expect(code).toBe(0);
-    expect(stdout).toContain('P-FABRIKAM, month 2020-11 (developed), rules in effect from Sep 16, 2020');
+    expect(stdout).toContain('P-FABRIKAM, month 2020-11 (Developed markets), rules in effect from Sep 16, 2020');
     expect(stdout).toContain('P-CONTOSO, month 2020-11');
     expect(stdout).toContain('Finance and Operations: 78 of 100 points, Silver');
   });

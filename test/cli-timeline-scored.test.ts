@@ -25,7 +25,7 @@ describe('attain timeline --scored', () => {
     expect([code, stderr]).toEqual([0, '']);
     expect(stdout).toContain('Timeline of P-FABRIKAM across eras from Aug 1, 2020 to Jul 1, 2023, every month');
     expect(stdout).toContain(
-      'No rules are in force from Oct 1, 2022 to Jun 12, 2023: the version of Feb 3, 2021 ended on Sep 30, 2022, the next takes effect on Jun 13, 2023',
+      'No rules are in force from Oct 1, 2022 to Jun 12, 2023: the version of May 28, 2021 ended on Sep 30, 2022, the next takes effect on Jun 13, 2023',
     );
     expect(stdout).toMatch(/Sep 1, 2020\s+thresholds\s+Jan 25, 2018\s+Enterprise Customer Engagement option: no level attained/);
     expect(stdout).toMatch(/Nov 1, 2020\s+points\s+Sep 16, 2020\s+Silver\s+Customer Engagement 0; Finance and Operations 78/);
@@ -53,9 +53,9 @@ describe('attain timeline --scored', () => {
       points: { date: string; era: string; version?: string; paths?: { total: { exact: string } }[]; status?: { status: string } | null }[];
     };
     expect([json.from, json.step]).toEqual(['2022-09-30', 'month']);
-    expect(json.gaps).toEqual([{ from: '2022-10-01', to: '2023-06-12', version: '2021-02-03', endsOn: '2022-09-30', next: '2023-06-13' }]);
+    expect(json.gaps).toEqual([{ from: '2022-10-01', to: '2023-06-12', version: '2021-05-28', endsOn: '2022-09-30', next: '2023-06-13' }]);
     expect(json.points.map((p) => [p.date, p.era, p.version ?? null])).toEqual([
-      ['2022-09-30', 'scored', '2021-02-03'],
+      ['2022-09-30', 'scored', '2021-05-28'],
       ['2022-10-30', 'none', null],
       ['2022-11-30', 'none', null],
       ['2022-12-30', 'none', null],

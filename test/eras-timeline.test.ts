@@ -99,12 +99,12 @@ describe('erasTimelineOf: a partner through every era', () => {
       ['2017-06-27', 'threshold', '2017-06-27'],
       ['2020-09-15', 'threshold', '2018-01-25'],
       ['2020-09-16', 'scored', '2020-09-16'],
-      ['2022-09-30', 'scored', '2021-02-03'],
+      ['2022-09-30', 'scored', '2021-05-28'],
       ['2022-10-01', 'none', ['2022-09-30', '2023-06-13']],
       ['2023-06-12', 'none', ['2022-09-30', '2023-06-13']],
       ['2023-06-13', 'scored', '2023-06-13'],
     ]);
-    expect(t.gaps).toEqual([{ from: '2022-10-01', to: '2023-06-12', version: '2021-02-03', endsOn: '2022-09-30', next: '2023-06-13' }]);
+    expect(t.gaps).toEqual([{ from: '2022-10-01', to: '2023-06-12', version: '2021-05-28', endsOn: '2022-09-30', next: '2023-06-13' }]);
   });
   it('gives the scored band, totals and (PCS only) the status; the threshold levels only when given them', () => {
     const t = timelineOn(['2020-10-31', '2023-10-31', '2018-02-01']);

@@ -25,7 +25,15 @@ describe('the bundled scored definition', () => {
   });
   const versions = read.ok ? read.versions : [];
   it('has the PCI and PCS versions in date order, each citing a commit', () => {
-    expect(versions.map((v) => v.effectiveFrom)).toEqual(['2020-09-16', '2020-12-16', '2021-02-03', '2023-06-13']);
+    expect(versions.map((v) => v.effectiveFrom)).toEqual([
+      '2020-09-16',
+      '2020-12-16',
+      '2021-02-03',
+      '2021-03-11',
+      '2021-03-26',
+      '2021-05-28',
+      '2023-06-13',
+    ]);
     for (const v of versions) for (const s of v.source) expect(s.commit).toMatch(/^[0-9a-f]{7,40}$/);
   });
 });

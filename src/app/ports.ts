@@ -8,7 +8,8 @@
  */
 import type { Catalog, DatasetColumns, Program } from '../engine/index.js';
 import type { ImportOptions } from '../store/import.js';
-import type { Batch, ImportReport, ImportSource, ProgramToKeep } from '../store/store.js';
+import type { ScoredVersionDefinition } from '../engine/index.js';
+import type { Batch, ImportReport, ImportSource, ProgramToKeep, ScoringImportOptions, ScoringImportReport } from '../store/store.js';
 
 /** A program read from definitions, with each version's definition (to keep in a store). */
 export interface ReadDefinitions {
@@ -44,6 +45,13 @@ export interface StorePort {
     program: Program,
     options?: ImportOptions & { readonly program?: ProgramToKeep | undefined },
   ): Promise<ImportReport[]>;
+  /** A scoring records import: merged by key into the stored records, checked with them, all or nothing. */
+  importScoringRecords(
+    incoming: unknown,
+    source: string,
+    versions: readonly ScoredVersionDefinition[],
+    options?: ScoringImportOptions,
+  ): Promise<ScoringImportReport>;
   /** What changes whenever the data or the rules change (the last import batch, the program versions). */
   readonly queries: { stamp(): Promise<string> };
 }

@@ -103,7 +103,15 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .option('--as-of <date>', 'plan from this date, YYYY-MM-DD (default: today)')
       .option(
         '--target <option/level>',
-        'a level to reach, e.g. enterprise-operations/gold (repeatable; default: the next level of each option)',
+        'a level to reach, e.g. enterprise-operations/gold (repeatable; default: the next level of each option); with --scored: band (the next band, the default), qualification (the first band) or a band id',
+        collect,
+      )
+      .option('--scored [folder]', 'the dataset holds scoring records: the cheapest way to the next band under the scored rules (PCI, PCS)')
+      .option('--month <YYYY-MM>', 'with --scored: the evaluation month M to plan from')
+      .option('--path <id>', 'with --scored: only this path (default: every path)')
+      .option(
+        '--unit-of-cost <name=amount>',
+        'with --scored: how much of a unit (usd, people, customers, pairs, deployments, active-users, consumption) or of a metric (its id) counts as one unit of cost (repeatable)',
         collect,
       )
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
@@ -148,20 +156,25 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       .option('--legacy', 'with --scored: the partner held a legacy Gold or Silver competency (enrolled on its first qualifying day)'),
   ).action((dataset: string | undefined, options: TimelineCommandOptions) => runTimeline(dataset, options, io, tr));
 
-  localized(
-    program
-      .command('score')
-      .description(
-        "a partner's points under the scored rules in force in a month (Partner Contribution Indicators, Partner Capability Score)",
-      )
-      .argument('<records>', 'scoring records JSON file (tenants, subscriptions, billing, usage, associations, people…)')
-      .requiredOption('--partner <id>', 'the partner to score')
-      .requiredOption('--month <month>', 'the evaluation month M, YYYY-MM: the latest month whose data counts')
-      .option('--scored-program <path>', 'scored program definition folder (default: the bundled one)')
-      .option('--program-version <date>', 'score by the version taking effect on this date instead of the one in force')
-      .option('--outlook <months>', 'score the months ahead with nothing new, and say when the band is lost', wholeNumber(1, 60))
-      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
-  ).action((records: string, options: ScoreCommandOptions) => runScore(records, options, io, tr));
+  withStoreFlags(
+    localized(
+      program
+        .command('score')
+        .description(
+          "a partner's points under the scored rules in force in a month (Partner Contribution Indicators, Partner Capability Score)",
+        )
+        .argument(
+          '[records]',
+          'scoring records JSON file (tenants, subscriptions, billing, usage, associations, people…; default: the store)',
+        )
+        .requiredOption('--partner <id>', 'the partner to score')
+        .requiredOption('--month <month>', 'the evaluation month M, YYYY-MM: the latest month whose data counts')
+        .option('--scored-program <path>', 'scored program definition folder (default: the bundled one)')
+        .option('--program-version <date>', 'score by the version taking effect on this date instead of the one in force')
+        .option('--outlook <months>', 'score the months ahead with nothing new, and say when the band is lost', wholeNumber(1, 60))
+        .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table')),
+    ),
+  ).action((records: string | undefined, options: ScoreCommandOptions) => runScore(records, options, io, tr));
 
   localized(
     program
@@ -184,8 +197,12 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       program
         .command('import')
         .description('load datasets (JSON) and entity files (CSV) into the store, all or nothing; re-importing updates by id')
-        .argument('<files...>', 'JSON datasets or fragments, CSV files (one per entity), or folders of them'),
+        .argument('[files...]', 'JSON datasets or fragments, CSV files (one per entity), or folders of them'),
     )
+      .option(
+        '--scored [folder]',
+        'scoring records (PCI, PCS) instead: one records JSON file or folder of CSV files (billing.csv…), checked with the bundled scored definition or this folder',
+      )
       .option('--program <path>', 'program definition file or folder (default: the bundled definition)')
       .option(
         '--entity <entity>',
@@ -200,7 +217,8 @@ function buildProgram(io: CliIo, tr: Translator): Command {
       program
         .command('export')
         .description('write the store back as a dataset JSON file')
-        .option('--out <file>', 'write to this file instead of standard output'),
+        .option('--out <file>', 'write to this file instead of standard output')
+        .option('--scored', 'the scoring records (PCI, PCS) instead, as a records file attain score reads'),
     ),
   ).action((options: ExportCommandOptions) => runExport(options, io));
 

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { importReport } from './imports.js';
 
 /** One import batch a change brought: its counts, as GET /api/v1/imports lists them. */
-export const importCounts = importReport.pick({ batch: true, source: true, added: true, updated: true, unchanged: true, rejected: true });
+export const importCounts = importReport
+  .pick({ batch: true, source: true, added: true, updated: true, unchanged: true, rejected: true })
+  .extend({ kind: z.enum(['threshold', 'scoring']).optional().describe('a threshold dataset import, or scoring records (PCI, PCS)') });
 
 export const dataChange = z.object({
   stamp: z.string().describe('the store stamp the server now answers from'),

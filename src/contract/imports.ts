@@ -22,6 +22,18 @@ export const importReport = z.object({
   ),
 });
 
+/** A scoring import (PCI, PCS records): its batch and what it did, in all and per collection of the records. */
+export const scoringImportReport = z.object({
+  batch: z.number(),
+  source: z.string(),
+  added: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  collections: z.record(z.string(), mergeCounts),
+});
+
+export type ScoringImportReportBody = z.infer<typeof scoringImportReport>;
+
 /** An upload of several files: one report per file (or JSON body) imported. */
 export const importReports = z.object({ reports: z.array(importReport) });
 

@@ -14,3 +14,4 @@ export * from './problems.js';
 export * from './programs.js';
 export * from './records.js';
 export * from './summary.js';
+export * from './scores.js';

@@ -7,24 +7,30 @@
  */
 import type { Translator } from '../i18n/index.js';
 import type { ScoredMetricDefinition, ScoredVersionDefinition } from '../engine/index.js';
+import { segmentName } from '../render/score-table.js';
 
 type Value = number | string;
 
-function values(value: Value | Readonly<Record<string, Value>> | undefined, show: (v: Value) => string, tr: Translator): string {
+function values(
+  value: Value | Readonly<Record<string, Value>> | undefined,
+  show: (v: Value) => string,
+  tr: Translator,
+  version: ScoredVersionDefinition,
+): string {
   if (value === undefined) return '';
   if (typeof value === 'number' || typeof value === 'string') return show(value);
   return Object.entries(value)
-    .map(([segment, v]) => tr.t('docs.scored.perSegment', { segment, value: show(v) }))
+    .map(([segment, v]) => tr.t('docs.scored.perSegment', { segment: segmentName(tr, version, segment), value: show(v) }))
     .join('; ');
 }
 
-function fullOf(metric: ScoredMetricDefinition, tr: Translator): string {
+function fullOf(metric: ScoredMetricDefinition, tr: Translator, version: ScoredVersionDefinition): string {
   const number = (v: Value): string => tr.number(Number(v));
   if (metric.kind === 'headcount-growth') {
     return metric.rows
       .map((row) =>
         tr.t('docs.scored.growthRow', {
-          from: values(row.from, number, tr),
+          from: values(row.from, number, tr, version),
           growth: row.growthPercent === null ? '—' : number(row.growthPercent),
         }),
       )
@@ -36,7 +42,7 @@ function fullOf(metric: ScoredMetricDefinition, tr: Translator): string {
       : metric.kind === 'growth-ratio'
         ? (v: Value) => `${number(v)} %`
         : number;
-  return values(metric.points.full, show, tr);
+  return values(metric.points.full, show, tr, version);
 }
 
 export function renderScoredPage(version: ScoredVersionDefinition, tr: Translator): string {
@@ -57,7 +63,13 @@ export function renderScoredPage(version: ScoredVersionDefinition, tr: Translato
     for (const metric of path.metrics) {
       const kind = { linear: 'linear', 'per-unit': 'perUnit', 'all-or-nothing': 'allOrNothing' }[metric.points.partial];
       const partial = tr.t('docs.scored.partial', { partial: kind, rounding: metric.points.rounding.mode });
-      lines.push(`| ${tr.text(metric.name)} | ${tr.number(Number(metric.points.max))} | ${fullOf(metric, tr)} | ${partial} |`);
+      const name = metric.segmentation
+        ? tr.t('docs.scored.metricLocation', {
+            metric: tr.text(metric.name),
+            rule: metric.segmentation.rule === 'partner-country' ? 'partnerCountry' : 'customers',
+          })
+        : tr.text(metric.name);
+      lines.push(`| ${name} | ${tr.number(Number(metric.points.max))} | ${fullOf(metric, tr, version)} | ${partial} |`);
     }
     lines.push('');
   }

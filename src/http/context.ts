@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { IsoDate } from '../engine/index.js';
 import type { Store } from '../store/store.js';
 import type { Evaluations } from '../app/evaluations.js';
+import type { StoredScores } from '../app/scores.js';
 
 export type Api = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -25,5 +26,7 @@ export interface Settings {
 export interface Context {
   readonly store: Store;
   readonly evaluations: Evaluations;
+  /** The store's scoring records, prepared once per store state (scored programs). */
+  readonly scores: StoredScores;
   readonly settings: Settings;
 }

@@ -8,7 +8,8 @@
  */
 import type { ImportReport } from '../store/store.js';
 import type { Batch, ImportSource } from '../store/store.js';
-import { importData } from '../app/imports.js';
+import { importData, importScoring, type ScoringImportRequest } from '../app/imports.js';
+import type { ScoringImportReport } from '../store/store.js';
 import { definitionsOnDisk } from '../files/program-files.js';
 import type { Context } from './context.js';
 
@@ -21,6 +22,15 @@ export async function importFiles(
     return await importData(store, definitionsOnDisk, { files, skipInvalid: options.skipInvalid });
   } finally {
     // A failure to judge the store shows on the next read (409); the import's own answer stands.
+    await evaluations.refresh().catch(() => undefined);
+  }
+}
+
+/** A scoring import (`POST /api/v1/imports/scoring`), answered once the live state has caught up (a change event follows it). */
+export async function importScoringRecords({ store, evaluations }: Context, request: ScoringImportRequest): Promise<ScoringImportReport> {
+  try {
+    return await importScoring(store, request);
+  } finally {
     await evaluations.refresh().catch(() => undefined);
   }
 }

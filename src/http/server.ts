@@ -22,13 +22,15 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifySchemaCompiler, type FastifyServerOptions } from 'fastify';
 import { createJsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { asIsoDate, type IsoDate, type ZodIssue } from '../engine/index.js';
+import { asIsoDate, type IsoDate, type ScoredVersionDefinition, type ZodIssue } from '../engine/index.js';
 import type { Store } from '../store/store.js';
 import { registerAuth } from './auth.js';
 import type { Api, Context, Settings } from './context.js';
 import { Evaluations, StoreDataError } from '../app/evaluations.js';
+import { StoredScores } from '../app/scores.js';
 import { today } from '../app/today.js';
 import { definitionsOnDisk } from '../files/program-files.js';
+import { readScoredDefinitions } from '../files/scored-files.js';
 import {
   errorHandler,
   clientErrorHandler,
@@ -49,6 +51,7 @@ import { recordRoutes } from './routes/records.js';
 import { sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { summaryRoutes } from './routes/summary.js';
+import { scoreRoutes } from './routes/scores.js';
 import { problemResponses } from './schemas.js';
 
 export interface ServerOptions {
@@ -196,6 +199,13 @@ function fixedToday(given: () => string): () => IsoDate {
   };
 }
 
+/** The bundled scored definitions (PCI, PCS), read the first time a score is asked for; unreadable, a failure of the server. */
+function bundledScoredVersions(): readonly ScoredVersionDefinition[] {
+  const read = readScoredDefinitions();
+  if (!read.ok) throw new Error(`the bundled scored definitions do not read: ${read.problems.length} problems`);
+  return read.versions;
+}
+
 export async function buildServer(options: ServerOptions): Promise<Api> {
   const settings: Settings = {
     maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
@@ -328,7 +338,12 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
     });
   }
 
-  const context: Context = { store: options.store, evaluations: new Evaluations(options.store, definitionsOnDisk), settings };
+  const context: Context = {
+    store: options.store,
+    evaluations: new Evaluations(options.store, definitionsOnDisk),
+    scores: new StoredScores(options.store, bundledScoredVersions),
+    settings,
+  };
   registerAuth(app, options.store, options.localCredential);
 
   app.get(
@@ -364,5 +379,6 @@ export async function buildServer(options: ServerOptions): Promise<Api> {
   programRoutes(app, context);
   userRoutes(app, context);
   summaryRoutes(app, context);
+  scoreRoutes(app, context);
   return app;
 }

@@ -25,6 +25,12 @@ export function pointsText(tr: Translator, points: Rational): string {
   return tr.number(Number(toDecimalText(points, 2)));
 }
 
+/** A segment's name (market, track) in the version's own words, or its id when the version does not name it. */
+export function segmentName(tr: Translator, version: ScoredVersionDefinition, id: string): string {
+  const segment = version.segments.find((s) => s.id === id);
+  return segment ? tr.text(segment.name) : id;
+}
+
 /** A band's name in the version's own words, or "no band". */
 export function bandName(tr: Translator, version: ScoredVersionDefinition, id: string | null): string {
   const band = version.bands.find((b) => b.id === id);
@@ -47,7 +53,7 @@ export function renderScoreTable(
     tr.t('cli.score.header', {
       partnerId: report.partnerId,
       month: report.month,
-      segment: report.segment,
+      segment: segmentName(tr, version, report.segment),
       version: tr.date(report.version),
     }),
     tr.t('cli.score.band', { band: bandOf(report.band) }),
@@ -89,7 +95,10 @@ export function renderScoreTable(
       const name = definition.metrics.find((d) => d.id === m.id)!.name;
       const unit = m.unit;
       table.push([
-        tr.text(name),
+        // A metric judged in another market than the partner's header says (PCI 2021-03-26: partner or customer location).
+        m.segment === undefined
+          ? tr.text(name)
+          : tr.t('cli.score.metricSegment', { metric: tr.text(name), segment: segmentName(tr, version, m.segment) }),
         unit === 'percent' ? `${tr.number(Number(m.value))} %` : amount(tr, unit, m.value),
         m.full === null ? cannot(tr, m) : unit === 'percent' ? `${tr.number(Number(m.full))} %` : amount(tr, unit, m.full),
         tr.t('cli.score.points', {

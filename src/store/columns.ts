@@ -777,8 +777,11 @@ export async function withSessions<T>(
   }
 }
 
-/** Where a stamp of the store's data is read: the last import batch (its id and when), '' before any. */
-export const DATA_STAMP_SQL = `SELECT coalesce((SELECT id::text || '@' || imported_at::text FROM import_batches ORDER BY id DESC LIMIT 1), '') AS stamp`;
+/**
+ * Where a stamp of the store's threshold data is read: the last threshold import batch (its id and when), '' before
+ * any. A scoring import's batch (kind 'scoring') changes no threshold column, so it leaves the stamp and the snapshot as they are.
+ */
+export const DATA_STAMP_SQL = `SELECT coalesce((SELECT id::text || '@' || imported_at::text FROM import_batches WHERE kind = 'threshold' ORDER BY id DESC LIMIT 1), '') AS stamp`;
 
 /** Reads the store's data as StoreColumns, and the data stamp of the snapshot it was read in. */
 export async function readStoreColumns(db: SqlClient, options: ColumnsOptions = {}): Promise<{ columns: StoreColumns; stamp: string }> {

@@ -293,6 +293,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'kind of import batch',
+    // A scoring import (src/store/scoring.ts) keeps its batch in import_batches too, of kind
+    // 'scoring'. The threshold dataset's readers (the columns snapshot's data stamp) look at
+    // threshold batches only: scoring records do not change a threshold evaluation.
+    sql: `
+      ALTER TABLE import_batches ADD COLUMN kind text NOT NULL DEFAULT 'threshold' CHECK (kind IN ('threshold', 'scoring'));
+    `,
+  },
 ];
 
 /** Applies every migration the store has not seen yet; returns the versions applied. */

@@ -5,7 +5,7 @@
  * come back in the order they were first stored (`seq`); collections with no
  * rows are left out, as a file may leave them out.
  */
-import type { ScoringRecords } from '../engine/scoring/dataset.js';
+import type { ScoringCollection, ScoringRecords } from '../engine/scoring/dataset.js';
 import type { SqlClient } from './sql.js';
 
 type Row = Record<string, unknown>;
@@ -43,4 +43,274 @@ export async function readScoringRecords(db: SqlClient): Promise<ScoringRecords>
     records[collection] = rows.map((row) => (collection === 'associations' ? { ...defined(row), to: row['to'] ?? null } : defined(row)));
   }
   return records as ScoringRecords;
+}
+
+/** What an import did to one collection: records new to the store, records changed, records given as stored. */
+export interface ScoringMergeCounts {
+  readonly added: number;
+  readonly updated: number;
+  readonly unchanged: number;
+}
+
+/** A scoring import's batch (import_batches, kind `scoring`) and its counts, in all and per collection. */
+export interface ScoringImportReport extends ScoringMergeCounts {
+  readonly batch: number;
+  readonly source: string;
+  readonly collections: Readonly<Record<ScoringCollection, ScoringMergeCounts>>;
+}
+
+type SqlType = 'text' | 'boolean' | 'numeric' | 'integer' | 'date';
+
+interface ScoringTable {
+  readonly table: string;
+  /** Field of the record, column of the table, its type (the unnest arrays' element type). */
+  readonly columns: readonly (readonly [string, string, SqlType])[];
+  /** The fields that identify a record in its collection: the table's primary key. */
+  readonly key: readonly string[];
+}
+
+/** Each collection's table (migration 8), columns and key. */
+export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable } = {
+  partners: {
+    table: 'scoring_partners',
+    key: ['id'],
+    columns: [
+      ['id', 'id', 'text'],
+      ['country', 'country', 'text'],
+    ],
+  },
+  tenants: {
+    table: 'scoring_tenants',
+    key: ['id'],
+    columns: [
+      ['id', 'id', 'text'],
+      ['country', 'country', 'text'],
+    ],
+  },
+  subscriptions: {
+    table: 'scoring_subscriptions',
+    key: ['id'],
+    columns: [
+      ['id', 'id', 'text'],
+      ['tenantId', 'tenant_id', 'text'],
+      ['product', 'product', 'text'],
+      ['paid', 'paid', 'boolean'],
+      ['channel', 'channel', 'text'],
+      ['agreementStart', 'agreement_start', 'text'],
+    ],
+  },
+  billing: {
+    table: 'scoring_billing',
+    key: ['id'],
+    columns: [
+      ['id', 'id', 'text'],
+      ['subscriptionId', 'subscription_id', 'text'],
+      ['month', 'month', 'text'],
+      ['amountUsd', 'amount_usd', 'numeric'],
+    ],
+  },
+  seats: {
+    table: 'scoring_seats',
+    key: ['subscriptionId', 'month'],
+    columns: [
+      ['subscriptionId', 'subscription_id', 'text'],
+      ['month', 'month', 'text'],
+      ['paidSeats', 'paid_seats', 'integer'],
+    ],
+  },
+  usage: {
+    table: 'scoring_usage',
+    key: ['tenantId', 'workload', 'month'],
+    columns: [
+      ['tenantId', 'tenant_id', 'text'],
+      ['workload', 'workload', 'text'],
+      ['month', 'month', 'text'],
+      ['units', 'units', 'numeric'],
+    ],
+  },
+  instances: {
+    table: 'scoring_instances',
+    key: ['id'],
+    columns: [
+      ['id', 'id', 'text'],
+      ['tenantId', 'tenant_id', 'text'],
+      ['group', 'instance_group', 'text'],
+      ['production', 'production', 'boolean'],
+    ],
+  },
+  associations: {
+    table: 'scoring_associations',
+    key: ['subscriptionId', 'type', 'from', 'partnerId'],
+    columns: [
+      ['partnerId', 'partner_id', 'text'],
+      ['subscriptionId', 'subscription_id', 'text'],
+      ['type', 'type', 'text'],
+      ['from', 'from_month', 'text'],
+      ['to', 'to_month', 'text'],
+    ],
+  },
+  people: {
+    table: 'scoring_people',
+    key: ['id'],
+    columns: [
+      ['id', 'id', 'text'],
+      ['partnerId', 'partner_id', 'text'],
+    ],
+  },
+  examPasses: {
+    table: 'scoring_exam_passes',
+    key: ['personId', 'exam', 'date'],
+    columns: [
+      ['personId', 'person_id', 'text'],
+      ['exam', 'exam', 'text'],
+      ['date', 'date', 'date'],
+    ],
+  },
+  certificationsHeld: {
+    table: 'scoring_certifications_held',
+    key: ['personId', 'certification', 'date'],
+    columns: [
+      ['personId', 'person_id', 'text'],
+      ['certification', 'certification', 'text'],
+      ['date', 'date', 'date'],
+      ['expires', 'expires', 'date'],
+    ],
+  },
+  baselines: {
+    table: 'scoring_baselines',
+    key: ['partnerId', 'metric', 'kind', 'date'],
+    columns: [
+      ['partnerId', 'partner_id', 'text'],
+      ['metric', 'metric', 'text'],
+      ['kind', 'kind', 'text'],
+      ['date', 'date', 'date'],
+      ['count', 'count', 'integer'],
+    ],
+  },
+};
+
+const COLLECTION_NAMES = Object.keys(SCORING_TABLES) as ScoringCollection[];
+
+/** A record's key in its collection (its key fields' values), or undefined when it has not got them all as text. */
+function keyOf(collection: ScoringCollection, record: unknown): string | undefined {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return undefined;
+  const values = SCORING_TABLES[collection].key.map((field) => (record as Row)[field]);
+  return values.every((v) => typeof v === 'string') ? JSON.stringify(values) : undefined;
+}
+
+/** Where a record of the merged set came from: the import (its index there) or the store (its place in stored order). */
+type Origin = { readonly from: 'import' | 'store'; readonly index: number };
+
+export interface ScoringMerge {
+  /** The stored records with the import's laid over them by key: what the store would hold. */
+  readonly merged: Record<string, unknown>;
+  /** Per collection, where each merged record came from. */
+  readonly origins: ReadonlyMap<string, readonly Origin[]>;
+  /** Records of the import whose key an earlier record of the import already has. */
+  readonly duplicates: readonly { collection: ScoringCollection; index: number; other: number; key: string }[];
+}
+
+/**
+ * The import laid over the stored records: a record whose key is stored
+ * takes the stored one's place, a new one comes after them. A collection the
+ * import does not name stays as stored; what is not a collection or not an
+ * array is kept as given, for the validation to name.
+ */
+export function mergeScoringRecords(stored: ScoringRecords, incoming: Readonly<Record<string, unknown>>): ScoringMerge {
+  const merged: Record<string, unknown> = {};
+  const origins = new Map<string, Origin[]>();
+  const duplicates: { collection: ScoringCollection; index: number; other: number; key: string }[] = [];
+  for (const name of COLLECTION_NAMES) {
+    const records = stored[name];
+    if (records !== undefined) {
+      merged[name] = [...records];
+      origins.set(
+        name,
+        records.map((_, index) => ({ from: 'store', index })),
+      );
+    }
+  }
+  for (const [name, given] of Object.entries(incoming)) {
+    if (!Object.hasOwn(SCORING_TABLES, name) || !Array.isArray(given)) {
+      merged[name] = given;
+      continue;
+    }
+    const collection = name as ScoringCollection;
+    const records = (merged[collection] as unknown[] | undefined) ?? [];
+    const origin = origins.get(collection) ?? [];
+    const at = new Map<string, number>();
+    records.forEach((record, position) => {
+      const key = keyOf(collection, record);
+      if (key !== undefined) at.set(key, position);
+    });
+    const seen = new Map<string, number>();
+    (given as readonly unknown[]).forEach((record, index) => {
+      const key = keyOf(collection, record);
+      if (key !== undefined) {
+        const earlier = seen.get(key);
+        if (earlier !== undefined) {
+          duplicates.push({ collection, index, other: earlier, key });
+          return;
+        }
+        seen.set(key, index);
+        const position = at.get(key);
+        if (position !== undefined) {
+          records[position] = record;
+          origin[position] = { from: 'import', index };
+          return;
+        }
+      }
+      records.push(record);
+      origin.push({ from: 'import', index });
+    });
+    merged[collection] = records;
+    origins.set(collection, origin);
+  }
+  return { merged, origins, duplicates };
+}
+
+/** Rows of one write: the unnest of `columns`' arrays, at most this many records a statement. */
+const WRITE_CHUNK = 20_000;
+
+/** A record's value for its column: decimals as text (exact), absent optional fields as null. */
+function cell(value: unknown, type: SqlType): unknown {
+  if (value === undefined || value === null) return null;
+  return type === 'numeric' ? String(value) : value;
+}
+
+/**
+ * Writes a collection's records (already validated, one per key) by key in
+ * set-based statements: new keys inserted, stored keys updated where a value
+ * differs, the rest left; `seq` keeps a record's first place.
+ */
+export async function writeScoringCollection(
+  tx: SqlClient,
+  collection: ScoringCollection,
+  records: readonly Row[],
+): Promise<ScoringMergeCounts> {
+  const { table, columns, key } = SCORING_TABLES[collection];
+  const keyColumns = columns.filter(([field]) => key.includes(field)).map(([, column]) => column);
+  const valueColumns = columns.filter(([field]) => !key.includes(field)).map(([, column]) => column);
+  const names = columns.map(([, column]) => column);
+  const onConflict =
+    valueColumns.length === 0
+      ? 'DO NOTHING'
+      : `DO UPDATE SET ${valueColumns.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
+          WHERE ROW(${valueColumns.map((c) => `${table}.${c}`).join(', ')}) IS DISTINCT FROM ROW(${valueColumns.map((c) => `EXCLUDED.${c}`).join(', ')})`;
+  const sql = `WITH written AS (
+      INSERT INTO ${table} (${names.join(', ')})
+      SELECT * FROM unnest(${columns.map(([, , type], i) => `$${i + 1}::${type}[]`).join(', ')})
+      ON CONFLICT (${keyColumns.join(', ')}) ${onConflict}
+      RETURNING (xmax = 0) AS inserted)
+    SELECT count(*) FILTER (WHERE inserted)::int AS added, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM written`;
+  let added = 0;
+  let updated = 0;
+  for (let start = 0; start < records.length; start += WRITE_CHUNK) {
+    const chunk = records.slice(start, start + WRITE_CHUNK);
+    const arrays = columns.map(([field, , type]) => chunk.map((record) => cell(record[field], type)));
+    const [row] = await tx.query<{ added: number; updated: number }>(sql, arrays);
+    added += Number(row!.added);
+    updated += Number(row!.updated);
+  }
+  return { added, updated, unchanged: records.length - added - updated };
 }

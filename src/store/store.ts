@@ -19,8 +19,17 @@ import { recordsOf, SHOWN_PROBLEMS, StagedImport, type ImportOptions, type Impor
 import { Accounts } from './accounts.js';
 import { readStoreColumns, withCatalog, type ColumnsOptions, type StoreColumns } from './columns.js';
 import { readNeighbourhood } from './neighbourhood.js';
-import { readScoringRecords } from './scoring.js';
-import type { ScoringRecords } from '../engine/scoring/dataset.js';
+import {
+  mergeScoringRecords,
+  readScoringRecords,
+  SCORING_TABLES,
+  writeScoringCollection,
+  type ScoringImportReport,
+  type ScoringMergeCounts,
+} from './scoring.js';
+import { validatedScoring, type ScoringCollection, type ScoringRecordLabel, type ScoringRecords } from '../engine/scoring/dataset.js';
+import type { ScoredVersionDefinition } from '../engine/scoring/schema.js';
+import { problem, quote, recordLabel, type Problem } from '../engine/problems.js';
 import { Queries } from './queries.js';
 import { migrate } from './migrations.js';
 import {
@@ -38,6 +47,12 @@ import type { SqlClient } from './sql.js';
 import { COLLECTIONS, selectAsField, TABLES } from './tables.js';
 
 export type { ImportReport, ImportSource, IncomingRecord, RejectedRecord } from './import.js';
+export type { ScoringImportReport, ScoringMergeCounts } from './scoring.js';
+
+export interface ScoringImportOptions {
+  /** How a problem names a record of the import (a CSV file's line, say); `billing[3] (id B-1)` by default. */
+  readonly label?: ScoringRecordLabel | undefined;
+}
 export { StoreLockedError, type LockOwner, type PublishedServer, type StoreLock } from './lock.js';
 
 export interface StoreOptions {
@@ -199,19 +214,111 @@ export class Store {
     return reports;
   }
 
+  /**
+   * Imports scoring records (a records file's shape) into the store: each
+   * collection's records merge into the stored ones by key (same key: update,
+   * new key: insert), and the store with them is validated as a records file
+   * under `versions` before anything is written, so a record may refer to one
+   * only the store holds. All in one transaction, one import at a time; the
+   * batch is kept in the import batches as of kind `scoring`. When the merged
+   * records would not be valid, InvalidInputError names `source` and each
+   * record (of the import, or `store:` one stored) and field, nothing is
+   * written, and the attempt is kept with its first problems.
+   */
+  async importScoringRecords(
+    incoming: unknown,
+    source: string,
+    versions: readonly ScoredVersionDefinition[],
+    options: ScoringImportOptions = {},
+  ): Promise<ScoringImportReport> {
+    const given = options.label ?? recordLabel;
+    try {
+      return await this.db.transaction(async (tx) => {
+        await lockImports(tx);
+        if (typeof incoming !== 'object' || incoming === null || Array.isArray(incoming))
+          throw invalidInput(source, [problem('dataset', '', 'datasetNotObject', { collection: 'partners' })]);
+        const { merged, origins, duplicates } = mergeScoringRecords(await readScoringRecords(tx), incoming as Record<string, unknown>);
+        const label: ScoringRecordLabel = (collection, index, id) => {
+          const origin = origins.get(collection)?.[index];
+          if (origin === undefined || origin.from === 'import') return given(collection, origin?.index ?? index, id);
+          return `store:${recordLabel(collection, origin.index, id)}`;
+        };
+        const problems: Problem[] = duplicates.map(({ collection, index, other, key }) => {
+          const fields = SCORING_TABLES[collection].key;
+          const record = (incoming as Record<string, readonly Record<string, unknown>[]>)[collection]![index]!;
+          return problem(given(collection, index, record['id']), fields.join(', '), 'duplicateId', {
+            field: fields.join(', '),
+            value: quote((JSON.parse(key) as string[]).join(', ')),
+            other: given(collection, other, record['id']),
+          });
+        });
+        const validated = validatedScoring(merged, versions, label);
+        if (!validated.ok) problems.push(...validated.problems);
+        if (problems.length > 0) throw invalidInput(source, problems.slice(0, SHOWN_PROBLEMS), problems.length);
+        const collections = {} as Record<ScoringCollection, ScoringMergeCounts>;
+        let written = 0;
+        for (const collection of Object.keys(SCORING_TABLES) as ScoringCollection[]) {
+          const records = ((incoming as Record<string, unknown>)[collection] as readonly Row[] | undefined) ?? [];
+          collections[collection] = await writeScoringCollection(tx, collection, records);
+          written += records.length;
+        }
+        // Fresh statistics after a large import: PGlite has no autovacuum.
+        if (written >= SNAPSHOT_AFTER) for (const { table } of Object.values(SCORING_TABLES)) await tx.query(`ANALYZE ${table}`);
+        const total = (k: keyof ScoringMergeCounts) => Object.values(collections).reduce((sum, c) => sum + c[k], 0);
+        const [row] = await tx.query<{ id: string }>(
+          "INSERT INTO import_batches (source, added, updated, unchanged, rejected, errors, kind) VALUES ($1, $2, $3, $4, 0, '[]'::jsonb, 'scoring') RETURNING id::text AS id",
+          [source, total('added'), total('updated'), total('unchanged')],
+        );
+        return {
+          batch: Number(row!.id),
+          source,
+          added: total('added'),
+          updated: total('updated'),
+          unchanged: total('unchanged'),
+          collections,
+        };
+      });
+    } catch (error) {
+      if (error instanceof InvalidInputError) {
+        // As text jsonb keeps: a NUL or a lone surrogate quoted from the records is shown escaped.
+        const errors = error.problems.slice(0, SHOWN_PROBLEMS).map((p) =>
+          formatProblem(p)
+            .replace(/\u0000/g, '\\u0000')
+            .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'),
+        );
+        const records = typeof incoming === 'object' && incoming !== null ? Object.values(incoming).flat().length : 0;
+        await this.db.query(
+          "INSERT INTO import_batches (source, added, updated, unchanged, rejected, errors, kind) VALUES ($1, 0, 0, 0, $2, $3::jsonb, 'scoring')",
+          [source, records, JSON.stringify(errors)],
+        );
+      }
+      throw error;
+    }
+  }
+
   /** The import batches so far, newest last. */
   async batches(): Promise<
-    { batch: number; source: string; added: number; updated: number; unchanged: number; rejected: number; errors: string[] }[]
+    {
+      batch: number;
+      kind: 'threshold' | 'scoring';
+      source: string;
+      added: number;
+      updated: number;
+      unchanged: number;
+      rejected: number;
+      errors: string[];
+    }[]
   > {
     const rows = await this.db.query<{
       id: string;
+      kind: 'threshold' | 'scoring';
       source: string;
       added: number;
       updated: number;
       unchanged: number;
       rejected: number;
       errors: unknown;
-    }>('SELECT id::text AS id, source, added, updated, unchanged, rejected, errors FROM import_batches ORDER BY id');
+    }>('SELECT id::text AS id, kind, source, added, updated, unchanged, rejected, errors FROM import_batches ORDER BY id');
     return rows.map((r) => ({
       ...r,
       batch: Number(r.id),

@@ -114,6 +114,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
   },
   {
     method: 'GET',
+    path: '/api/v1/partners/{partnerId}/score',
+    access: 'read',
+    // The test store holds no scoring records: a partner one may see answers 404 (no score) as one may not (test/http-score.test.ts scores).
+    valid: (c) => ({ path: `/api/v1/partners/${c.partner}/score?month=2020-11`, ok: 404 }),
+  },
+  { method: 'GET', path: '/api/v1/scored-versions', access: 'user', valid: () => ({ path: '/api/v1/scored-versions', ok: 200 }) },
+  {
+    method: 'GET',
     path: '/api/v1/partners/{partnerId}/people',
     access: 'read',
     valid: (c) => ({ path: `/api/v1/partners/${c.partner}/people`, ok: 200 }),
@@ -152,6 +160,12 @@ export const ENDPOINTS: readonly Endpoint[] = [
     path: '/api/v1/imports',
     access: 'admin',
     valid: () => ({ path: '/api/v1/imports', body: { examPasses: [{ personId: 'NW-01', exam: 'MB2-716', date: '2017-01-15' }] }, ok: 200 }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/imports/scoring',
+    access: 'admin',
+    valid: () => ({ path: '/api/v1/imports/scoring', body: { partners: [{ id: 'P-SCORED', country: 'US' }] }, ok: 200 }),
   },
   { method: 'GET', path: '/api/v1/imports', access: 'admin', valid: () => ({ path: '/api/v1/imports', ok: 200 }) },
   { method: 'GET', path: '/api/v1/programs', access: 'user', valid: () => ({ path: '/api/v1/programs', ok: 200 }) },

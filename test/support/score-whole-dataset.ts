@@ -184,7 +184,7 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
   const certified = (certifications: readonly string[]): number => certifiedPeople(version, data, partnerId, certifications, asOf);
 
   const paths = version.paths.map((path): PathScore => {
-    const measure = (metric: ScoredMetricDefinition): Measure => {
+    const measure = (metric: ScoredMetricDefinition, segment: string): Measure => {
       const full = forSegment(metric.points.full, segment);
       const one = rational(1);
       switch (metric.kind) {
@@ -397,11 +397,13 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
     };
 
     const scored = path.metrics.map((metric): { score: MetricScore; rule: PointsRule; m: Measure } => {
-      const m = measure(metric);
+      // Added with PCI 2021-03-26: a metric may read its market by its own rule (partner or customer location).
+      const own = metric.segmentation === undefined ? segment : segmentOf(version, index, partnerId, month, metric.segmentation);
+      const m = measure(metric, own);
       const rule: PointsRule = {
         max: exact(metric.points.max),
         partial: metric.points.partial,
-        perUnit: forSegment(metric.points.perUnit, segment),
+        perUnit: forSegment(metric.points.perUnit, own),
         clampAtZero: metric.points.clampAtZero,
         rounding: { mode: metric.points.rounding.mode, step: exact(metric.points.rounding.step) },
       };
@@ -428,6 +430,7 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
         next,
         note: m.note,
         details: m.details,
+        ...(own === segment ? {} : { segment: own }),
       };
       return { score, rule, m };
     });
@@ -529,8 +532,13 @@ export function certifiedPeople(
 }
 
 /** The partner's segment as of M: its market (by its country or its customers') or its track (by its customers' workloads). */
-export function segmentOf(version: ScoredVersionDefinition, index: Index, partnerId: string, month: MonthIndex): string {
-  const s = version.segmentation;
+export function segmentOf(
+  version: ScoredVersionDefinition,
+  index: Index,
+  partnerId: string,
+  month: MonthIndex,
+  s: ScoredVersionDefinition['segmentation'] = version.segmentation,
+): string {
   const data = index.data;
   if (s.kind === 'market') {
     const own = version.countries[data.partners.get(partnerId)?.country ?? ''] ?? '';
@@ -538,7 +546,10 @@ export function segmentOf(version: ScoredVersionDefinition, index: Index, partne
     const any = { eligible: version.associationTypes, displaces: [] };
     const allProducts = new Set(version.workloads.flatMap((w) => [w.id, ...w.products]));
     const tenants = index.tenantsCredited(partnerId, allProducts, month, any);
-    return tenants.some((t) => version.countries[data.tenants.get(t)?.country ?? ''] === s.preferred) ? s.preferred : own;
+    const markets = new Set(tenants.flatMap((t) => version.countries[data.tenants.get(t)?.country ?? ''] ?? []));
+    if (markets.has(s.preferred)) return s.preferred;
+    // Customers all in one other market decide it; with none (or several others), the partner's own country does.
+    return s.rule === 'customer-markets' && markets.size === 1 ? [...markets][0]! : own;
   }
   const workloads = new Map(version.workloads.map((w) => [w.id, w]));
   const limit = mul(exact(s.moreThanUsd), rational(100));

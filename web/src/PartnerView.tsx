@@ -2,7 +2,8 @@
  * One partner: each option's level and every requirement against its
  * threshold (with the evidence), who holds which exams, TTM revenue over
  * the last 24 months against the thresholds, the plan to the next level
- * and the forecast — all as of the date picked.
+ * and the forecast — all as of the date picked; and, for a partner with
+ * scoring records, its score under the scored programs (ScoreSection.tsx).
  */
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useDataVersion } from './live.tsx';
@@ -29,6 +30,7 @@ import { chartStart, todayIso } from './dates.ts';
 import { useTexts, type Texts } from './i18n.tsx';
 import { Names, preloadDefinition, useDefinition } from './program.ts';
 import { Link, useRouter } from './router.tsx';
+import { preloadScore, ScoreSection } from './ScoreSection.tsx';
 import { AsOfPicker, ErrorMessage, LevelBadge, Loading, Progress, ScrollRegion } from './widgets.tsx';
 
 // The chart library is most of the page's weight: its own chunk, loaded beside the data.
@@ -77,6 +79,8 @@ async function load(partnerId: string, asOf: IsoDate): Promise<Data> {
   const base = `/api/v1/partners/${encodeURIComponent(partnerId)}`;
   const q = query({ asOf });
   const versions = programVersions();
+  // The score section's data too (its section shows once the page's data is in).
+  preloadScore(partnerId, asOf.slice(0, 7));
   // The names of the version in force come with the data, not after it.
   void versions.then((dates) => {
     const inForce = dates.filter((d) => d <= asOf).at(-1);
@@ -199,6 +203,7 @@ export function PartnerView({ partnerId, user }: { partnerId: string; user: User
               )}
             </div>
           </section>
+          <ScoreSection partnerId={partnerId} pageDate={asOf} />
           <PlanSection plan={data.plan} names={names} matrix={data.matrix} />
           <ForecastSection forecast={data.forecast} names={names} />
           <MatrixSection matrix={data.matrix} names={names} />

@@ -16,8 +16,8 @@ import type { CliIo } from '../io.js';
 import { renderEvaluationTable, type PartnerNames } from '../../render/evaluation-table.js';
 import { renderScoreTable } from '../../render/score-table.js';
 import { monthOfDate, qualificationWindow, scorerOf, scoreReportJson } from '../../engine/index.js';
-import { chooseScoredVersion } from './score.js';
-import { isScored, loadScoredRecords, requirePartners, scoredRecordsPath } from './scored-options.js';
+import { chooseScoredVersion, loadScoringInput } from './score.js';
+import { isScored, requirePartners, scoredFolder } from './scored-options.js';
 
 export interface EvaluateCommandOptions extends InputOptions {
   readonly asOf?: string | undefined;
@@ -36,7 +36,7 @@ export async function runEvaluate(
   tr: Translator,
 ): Promise<void> {
   if (isScored(options.scored)) {
-    evaluateScored(datasetPath, options, io, tr);
+    await evaluateScored(datasetPath, options, io, tr);
     return;
   }
   const rules = { asOf: asOfDate(options.asOf, io), programVersion: programVersionOf(options) };
@@ -67,12 +67,12 @@ export async function runEvaluate(
 }
 
 /**
- * `attain evaluate records.json --scored`: every partner (or those of `--partner`) scored as of the
- * month of the as-of date, under the scored version in force on it (or `--program-version`).
+ * `attain evaluate [records.json] --scored`: every partner (or those of `--partner`) scored as of the
+ * month of the as-of date, under the scored version in force on it (or `--program-version`); the
+ * store's scoring records when no file is named.
  */
-function evaluateScored(datasetPath: string | undefined, options: EvaluateCommandOptions, io: CliIo, tr: Translator): void {
-  const path = scoredRecordsPath(datasetPath);
-  const { versions, data } = loadScoredRecords(path, options.scored);
+async function evaluateScored(datasetPath: string | undefined, options: EvaluateCommandOptions, io: CliIo, tr: Translator): Promise<void> {
+  const { versions, data, source: path } = await loadScoringInput(datasetPath, scoredFolder(options.scored), options, io);
   const asOf = asOfDate(options.asOf, io);
   const version = chooseScoredVersion(versions, asOf, options.programVersion, '--as-of');
   const month = monthOfDate(asOf);

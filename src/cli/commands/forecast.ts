@@ -88,8 +88,7 @@ function forecastScored(given: string | undefined, options: ForecastCommandOptio
   const horizon = options.months ?? 12;
   // M must be judged by some version (another month is the way out); the months after it may fall in a gap (reported as such).
   if (!scoredVersionOn(versions, lastDayOf(month))) {
-    const p = noScoredVersionProblem(versions, lastDayOf(month), '--month');
-    throw new UsageError([{ ...p, values: { ...p.values, flag: '--month' } }]);
+    throw new UsageError([noScoredVersionProblem(versions, lastDayOf(month), '--month', '--month')]);
   }
   const enrolment = enrolmentOf(options, versions, lastDayOf(month + horizon));
   const result = scoredForecast(versions, data, options.partner, month, horizon, enrolment);

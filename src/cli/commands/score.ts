@@ -1,30 +1,27 @@
-/** `attain score <records.json>`: a partner's points under the scored version in force in a month (PCI, PCS). */
+/**
+ * `attain score [records.json]`: a partner's points under the scored version in force in a month (PCI, PCS),
+ * from a records file, or from the store's scoring records when no file is named.
+ */
+import { chooseScored, scoreAnswer, scoreOf } from '../../app/scores.js';
 import {
   InvalidInputError,
   isMonth,
-  lastDayOf,
-  noScoredVersionProblem,
   monthIndex,
   problem,
-  qualificationWindow,
-  scoredVersionOn,
-  scorePartner,
-  scoreOutlook,
-  scoreReportJson,
-  validateScoringRecords,
+  validatedScoring,
   type IsoDate,
   type ScoredVersionDefinition,
   type ScoringDataset,
-  type ScoringRecords,
 } from '../../engine/index.js';
 import { readJsonFile } from '../../files/dataset-file.js';
 import { readScoredDefinitions } from '../../files/scored-files.js';
 import type { Translator } from '../../i18n/index.js';
 import { renderScoreTable } from '../../render/score-table.js';
+import { withStore, type StoreFlags } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
-export interface ScoreCommandOptions {
+export interface ScoreCommandOptions extends StoreFlags {
   readonly partner: string;
   readonly month: string;
   readonly scoredProgram?: string | undefined;
@@ -47,18 +44,26 @@ export function loadScoring(
   folder: string | undefined,
 ): { versions: readonly ScoredVersionDefinition[]; data: ScoringDataset } {
   const versions = loadScoredVersions(folder);
-  const raw = readJsonFile(path);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new InvalidInputError(path, [problem('dataset', '', 'datasetNotObject', { collection: 'partners' })]);
-  const workloads = new Set(versions.flatMap((v) => v.workloads.flatMap((w) => [w.id, ...w.products])));
-  const validated = validateScoringRecords(raw as ScoringRecords, {
-    products: workloads,
-    workloads,
-    associationTypes: new Set(versions.flatMap((v) => v.associationTypes)),
-    countries: new Set(versions.flatMap((v) => Object.keys(v.countries))),
-  });
+  const validated = validatedScoring(readJsonFile(path), versions);
   if (!validated.ok) throw new InvalidInputError(path, validated.problems);
   return { versions, data: validated.dataset };
+}
+
+/**
+ * The scoring records of a file, or of the store when no file is named (`attain import --scored` fills it),
+ * validated against the scored definition the same way; problems of the store's name it as `store`.
+ */
+export async function loadScoringInput(
+  path: string | undefined,
+  folder: string | undefined,
+  flags: StoreFlags,
+  io: CliIo,
+): Promise<{ versions: readonly ScoredVersionDefinition[]; data: ScoringDataset; source: string }> {
+  if (path !== undefined) return { ...loadScoring(path, folder), source: path };
+  const versions = loadScoredVersions(folder);
+  const validated = validatedScoring(await withStore(flags, io, (store) => store.scoringRecords()), versions);
+  if (!validated.ok) throw new InvalidInputError('store', validated.problems);
+  return { versions, data: validated.dataset, source: 'store' };
 }
 
 /** The version in force on the date, or the one `--program-version` names; a usage error naming `input` otherwise. */
@@ -68,40 +73,26 @@ export function chooseScoredVersion(
   forced: string | undefined,
   input: string,
 ): ScoredVersionDefinition {
-  const version = forced === undefined ? scoredVersionOn(versions, date) : versions.find((v) => v.effectiveFrom === forced);
-  if (version) return version;
-  const dates = versions.map((v) => v.effectiveFrom).join(', ');
-  throw new UsageError([
-    forced === undefined
-      ? noScoredVersionProblem(versions, date, input)
-      : problem('--program-version', '', 'notAVersion', { value: forced, program: versions[0]?.id ?? '', dates }),
-  ]);
+  const chosen = chooseScored(versions, date, forced, { month: input, programVersion: '--program-version' });
+  if (!chosen.ok) throw new UsageError(chosen.problems);
+  return chosen.value;
 }
 
-export function runScore(path: string, options: ScoreCommandOptions, io: CliIo, tr: Translator): void {
+export async function runScore(path: string | undefined, options: ScoreCommandOptions, io: CliIo, tr: Translator): Promise<void> {
   if (!isMonth(options.month))
     throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(options.month) })]);
-  const { versions, data } = loadScoring(path, options.scoredProgram);
-  if (!data.partners.has(options.partner)) {
-    throw new UsageError([problem('--partner', '', 'notAPartner', { id: options.partner, dataset: path })]);
-  }
+  const { versions, data, source } = await loadScoringInput(path, options.scoredProgram, options, io);
   const month = monthIndex(options.month);
-  const version = chooseScoredVersion(versions, lastDayOf(month), options.programVersion, '--month');
-  const report = scorePartner(version, data, options.partner, month);
-  const window = qualificationWindow(versions, data, options.partner, month);
-  const outlook = options.outlook === undefined ? undefined : scoreOutlook(versions, data, options.partner, month, options.outlook);
+  const choice = { programVersion: options.programVersion, outlook: options.outlook };
+  const names = { month: '--month', programVersion: '--program-version', partner: '--partner', dataset: source };
   if (options.format === 'json') {
-    const ahead = outlook && {
-      months: outlook.months.map((m) => ({
-        month: m.month,
-        version: m.version,
-        band: m.band,
-        totals: scoreReportJson(m.report).paths.map((p) => ({ path: p.id, total: p.total })),
-      })),
-      firstDrop: outlook.firstDrop,
-    };
-    io.stdout(
-      `${JSON.stringify({ ...scoreReportJson(report), qualificationWindow: window ?? null, ...(ahead ? { outlook: ahead } : {}) }, null, 2)}\n`,
-    );
-  } else io.stdout(renderScoreTable(report, version, window, tr, outlook));
+    const answer = scoreAnswer(versions, data, options.partner, month, choice, names);
+    if (!answer.ok) throw new UsageError(answer.problems);
+    io.stdout(`${JSON.stringify(answer.value, null, 2)}\n`);
+    return;
+  }
+  const scored = scoreOf(versions, data, options.partner, month, choice, names);
+  if (!scored.ok) throw new UsageError(scored.problems);
+  const { report, version, window, outlook } = scored.value;
+  io.stdout(renderScoreTable(report, version, window, tr, outlook));
 }

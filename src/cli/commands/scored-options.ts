@@ -27,7 +27,7 @@ export function refuseWith(given: readonly (readonly [unknown, string])[], other
     if (value !== undefined) throw new UsageError([problem(flag, '', 'optionsExclusive', { option: flag, other })]);
 }
 
-/** The records file a scored command reads: these commands do not read the store, so one must be named. */
+/** The records file forecast and timeline read with `--scored`: they do not read the store's scoring records, so one must be named. */
 export function scoredRecordsPath(path: string | undefined): string {
   if (path === undefined) throw new UsageError([problem('--scored', '', 'noDatasetFiles', { paths: 'store' })]);
   return path;

@@ -29,6 +29,8 @@ import { importData } from '../../app/imports.js';
 import { definitionsOnDisk } from '../../files/program-files.js';
 import { writeOutput, type CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
+import { isScored, type ScoredOption } from './scored-options.js';
+import { runScoredExport, runScoredImport } from './scored-store.js';
 
 export interface ImportCommandOptions extends StoreFlags {
   readonly program?: string | undefined;
@@ -37,6 +39,8 @@ export interface ImportCommandOptions extends StoreFlags {
   readonly entity?: string | undefined;
   /** Import the good records, write the rejected ones with their reasons next to the input. */
   readonly skipInvalid?: boolean | undefined;
+  /** Scoring records instead (scored-store.ts): the bundled scored definition, or this folder's. */
+  readonly scored?: ScoredOption;
 }
 
 const DATA_FILE = /\.(json|csv)$/i;
@@ -170,6 +174,9 @@ async function writeRejected(input: Input, report: ImportReport): Promise<string
 }
 
 export async function runImport(paths: readonly string[], options: ImportCommandOptions, io: CliIo, tr: Translator): Promise<void> {
+  if (isScored(options.scored)) return runScoredImport(paths, options, io, tr);
+  // Optional for `--scored <input>` alone; without it, files are needed.
+  if (paths.length === 0) throw new UsageError([problem('<files...>', '', 'missing', { subject: '<files...>' })]);
   const files = dataFiles(paths);
   const unknown = files.filter((file) => !DATA_FILE.test(file));
   if (unknown.length > 0) throw new UsageError(unknown.map((file) => problem(file, '', 'notDataFile', { file })));
@@ -264,9 +271,12 @@ async function importThrough(server: LocalServer, inputs: readonly Input[], opti
 
 export interface ExportCommandOptions extends StoreFlags {
   readonly out?: string | undefined;
+  /** The scoring records instead, as a records file. */
+  readonly scored?: boolean | undefined;
 }
 
 export async function runExport(options: ExportCommandOptions, io: CliIo): Promise<void> {
+  if (options.scored) return runScoredExport(options, io);
   const dataset = await withStore(options, io, (store) => store.read());
   const text = `${JSON.stringify(dataset, null, 2)}\n`;
   writeOutput(io, options.out, text);

@@ -14,6 +14,7 @@ import { parseDecimal, type Cents } from '../money.js';
 import { problem, problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
 import { exactCents } from '../rules/currency-conversion.js';
 import { monthIndex, type MonthIndex } from './months.js';
+import type { ScoredVersionDefinition } from './schema.js';
 
 const text = z.string().min(1);
 const isoDate = z.iso.date({ error: 'notCalendarDate' }).brand<'IsoDate'>();
@@ -103,8 +104,72 @@ export interface ScoringCatalog {
 export type ScoringValidation =
   { readonly ok: true; readonly dataset: ScoringDataset } | { readonly ok: false; readonly problems: readonly Problem[] };
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const DATE_FIELDS = new Set(['date', 'expires']);
+const COUNT_FIELDS = new Set(['paidSeats', 'count']);
+/** The largest whole number a store's integer column keeps. */
+const MAX_STORED_COUNT = 2_147_483_647;
+
+/**
+ * What a store can keep, checked with the shape, as the threshold dataset's
+ * are (a record failing it is not checked further): Unicode text without a
+ * NUL character, dates from 0001-01-01 (PostgreSQL has no year 0), counts
+ * that fit an integer column. True when the record passes.
+ */
+function withinStoreLimits(record: object, label: string, problems: Problem[]): boolean {
+  let ok = true;
+  for (const [field, value] of Object.entries(record)) {
+    if (typeof value === 'string') {
+      const lone = LONE_SURROGATE.exec(value);
+      const nul = value.indexOf('\u0000');
+      if (lone) problems.push(problem(label, field, 'textNotWellFormed', { field, position: lone.index + 1 }));
+      else if (nul >= 0) problems.push(problem(label, field, 'textHoldsNul', { field, position: nul + 1 }));
+      else if (DATE_FIELDS.has(field) && value < '0001-01-01') problems.push(problem(label, field, 'dateOutOfRange', { field, value }));
+      else continue;
+      ok = false;
+    } else if (typeof value === 'number' && COUNT_FIELDS.has(field) && value > MAX_STORED_COUNT) {
+      problems.push(problem(label, field, 'countTooLarge', { field, value, maximum: MAX_STORED_COUNT }));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+/** How a problem names a record: `billing[3] (id B-1)` by default; an import names the stored ones otherwise. */
+export type ScoringRecordLabel = (collection: ScoringCollection, index: number, id: unknown) => string;
+
+/** What records of these versions may name: their products, workloads, association types and countries together. */
+export function scoringCatalogOf(versions: readonly ScoredVersionDefinition[]): ScoringCatalog {
+  const workloads = new Set(versions.flatMap((v) => v.workloads.flatMap((w) => [w.id, ...w.products])));
+  return {
+    products: workloads,
+    workloads,
+    associationTypes: new Set(versions.flatMap((v) => v.associationTypes)),
+    countries: new Set(versions.flatMap((v) => Object.keys(v.countries))),
+  };
+}
+
+/**
+ * The one check of scoring records, whatever they come from (a records file,
+ * an import merged with the store, the store read back): a JSON object of
+ * collections, validated against the catalog of `versions`.
+ */
+export function validatedScoring(
+  raw: unknown,
+  versions: readonly ScoredVersionDefinition[],
+  labelOf?: ScoringRecordLabel,
+): ScoringValidation {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ok: false, problems: [problem('dataset', '', 'datasetNotObject', { collection: 'partners' })] };
+  return validateScoringRecords(raw as ScoringRecords, scoringCatalogOf(versions), labelOf);
+}
+
 /** Checks every record, then every reference; the dataset only when nothing is wrong. */
-export function validateScoringRecords(records: ScoringRecords, catalog: ScoringCatalog): ScoringValidation {
+export function validateScoringRecords(
+  records: ScoringRecords,
+  catalog: ScoringCatalog,
+  labelOf: ScoringRecordLabel = recordLabel,
+): ScoringValidation {
   const problems: Problem[] = [];
   const parsed = Object.fromEntries(Object.keys(scoringCollections).map((name) => [name, []])) as unknown as {
     [K in ScoringCollection]: { index: number; value: z.infer<(typeof scoringCollections)[K]> }[];
@@ -124,11 +189,12 @@ export function validateScoringRecords(records: ScoringRecords, catalog: Scoring
     }
     (value as readonly unknown[]).forEach((raw, index) => {
       const idValue = typeof raw === 'object' && raw !== null && 'id' in raw ? (raw as { id: unknown }).id : undefined;
-      const label = recordLabel(name, index, idValue);
+      const label = labelOf(name, index, idValue);
       labels.set(`${name}:${index}`, label);
       const result = scoringCollections[name].safeParse(raw, { reportInput: true });
-      if (result.success) parsed[name].push({ index, value: result.data as z.infer<(typeof scoringCollections)[K]> });
-      else problems.push(...problemsFromZod(result.error.issues, label));
+      if (!result.success) problems.push(...problemsFromZod(result.error.issues, label));
+      else if (withinStoreLimits(result.data, label, problems))
+        parsed[name].push({ index, value: result.data as z.infer<(typeof scoringCollections)[K]> });
     });
   };
   (Object.keys(scoringCollections) as ScoringCollection[]).forEach(parseAll);

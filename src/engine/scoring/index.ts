@@ -1,8 +1,11 @@
 export * from './dataset.js';
 export * from './months.js';
+export * from './neighbourhood.js';
 export { nextValue, pointsOf, valueForPoints, type PointsRule } from './points.js';
 export * from './outlook.js';
+export * from './plan.js';
 export {
+  add as addRational,
   compare as compareRational,
   parseRational,
   rational,

@@ -59,7 +59,31 @@ const window = z.object({ from: z.int(), to: z.int() }).strict();
 
 const comparator = z.enum(['at-least', 'more-than']);
 
-const base = { id, name: localizedText, points, description: localizedText.optional() };
+/**
+ * A market from countries. partner-country: the partner's own country. any-customer-in-preferred: `preferred`
+ * when any credited customer is in it, else the partner's country. customer-markets: `preferred` when any credited
+ * customer is in it, else the market all its credited customers are in, else (no customer) the partner's country.
+ */
+const marketSegmentation = z
+  .object({
+    kind: z.literal('market'),
+    rule: z.enum(['partner-country', 'any-customer-in-preferred', 'customer-markets']),
+    preferred: id.optional(),
+  })
+  .strict();
+
+const base = {
+  id,
+  name: localizedText,
+  points,
+  description: localizedText.optional(),
+  /**
+   * Where this metric reads the partner's market when it differs from the version's segmentation: the
+   * partner's location (partner-country) or its customers' (any-customer-in-preferred). PCI from 2021-03-26
+   * measures four metrics by customer location and three by partner location.
+   */
+  segmentation: marketSegmentation.optional(),
+};
 
 const revenueSum = z
   .object({
@@ -179,14 +203,7 @@ const band = z.object({ id, name: localizedText, from: decimal }).strict();
 
 /** How the partner's segment is decided: its market from countries, or its track from its customers' workloads. */
 const segmentation = z.discriminatedUnion('kind', [
-  z
-    .object({
-      kind: z.literal('market'),
-      /** The partner's own country, or `preferred` when any credited customer is in it (else the partner's country). */
-      rule: z.enum(['partner-country', 'any-customer-in-preferred']),
-      preferred: id.optional(),
-    })
-    .strict(),
+  marketSegmentation,
   z
     .object({
       kind: z.literal('track'),
@@ -247,6 +264,8 @@ export const scoredVersionDefinition = z
     endsOn: isoDate.optional(),
     source: z.array(source).min(1),
     segmentation,
+    /** The segments' names (markets, tracks) as the reader reads them; an unnamed segment is shown by its id. */
+    segments: z.array(z.object({ id, name: localizedText }).strict()).default([]),
     /** ISO country → market id, for a market segmentation (a shared file, as the threshold definitions' table). */
     countries: z.record(z.string().regex(/^[A-Z]{2}$/, 'notCountryCode'), id).default({}),
     /** Workloads (products) with their consumption rate, if any; a workload without a rate adds 0 consumption. */

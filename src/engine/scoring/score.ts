@@ -22,7 +22,7 @@ import {
   ZERO,
   type Rational,
 } from './rational.js';
-import type { AssociationRule, ScoredMetricDefinition, ScoredVersionDefinition } from './schema.js';
+import type { AssociationRule, ScoredMetricDefinition, ScoredVersionDefinition, Segmentation } from './schema.js';
 import type { ScoringDataset, Subscription } from './dataset.js';
 
 type Decimalish = number | string;
@@ -68,6 +68,8 @@ export interface MetricScore {
   /** Why the metric cannot score, or how it scored (anniversary option): codes, no words. */
   readonly note?: string | undefined;
   readonly details: Readonly<Record<string, string | number>>;
+  /** The segment this metric's values were read for, when the metric reads its market elsewhere than the report's segment says. */
+  readonly segment?: string | undefined;
 }
 
 export interface PathScore {
@@ -240,7 +242,8 @@ export function lastDayOf(month: MonthIndex): IsoDate {
   return `${text}-${String(daysInMonth(y, m)).padStart(2, '0')}` as IsoDate;
 }
 
-interface Measure {
+/** A metric's measured value, the value for full points (undefined: it cannot score), its unit and step, and what reaching a value costs. */
+export interface Measure {
   readonly value: Rational;
   readonly full: Rational | undefined;
   readonly unit: MetricUnit;
@@ -551,60 +554,101 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
   }
 }
 
-/** Scores a partner as of month M from a prepared dataset; reads only the partner's own records through the indexes. */
-export function scorePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): ScoreReport {
+/** A metric as measured, before it becomes points: its definition, its points rule for the segment, and its measure. */
+export interface MeasuredMetric {
+  readonly definition: ScoredMetricDefinition;
+  /** The segment the metric was read for: the partner's, or the market of the metric's own segmentation. */
+  readonly segment: string;
+  readonly rule: PointsRule;
+  readonly measure: Measure;
+}
+
+/** Every metric of every path measured, with the partner's segment: what the score and the scored plan read. */
+export interface MeasuredPartner {
+  readonly segment: string;
+  readonly paths: readonly { readonly id: string; readonly metrics: readonly MeasuredMetric[] }[];
+}
+
+/**
+ * The segment each metric is read for: the partner's, or — for a metric with its own segmentation (PCI
+ * 2021-03-26: partner or customer location) — the market that rule gives, computed once per rule.
+ */
+function metricSegments(version: ScoredVersionDefinition, index: Index, partnerId: string, month: MonthIndex, segment: string) {
+  const segments = new Map<Segmentation, string>();
+  return (metric: ScoredMetricDefinition): string => {
+    const own = metric.segmentation;
+    if (own === undefined) return segment;
+    let found = segments.get(own);
+    if (found === undefined) segments.set(own, (found = segmentOf(version, index, partnerId, month, own)));
+    return found;
+  };
+}
+
+/** A metric's points rule for a segment. */
+function pointsRuleOf(metric: ScoredMetricDefinition, segment: string): PointsRule {
+  return {
+    max: exact(metric.points.max),
+    partial: metric.points.partial,
+    perUnit: forSegment(metric.points.perUnit, segment),
+    clampAtZero: metric.points.clampAtZero,
+    rounding: { mode: metric.points.rounding.mode, step: exact(metric.points.rounding.step) },
+  };
+}
+
+/** Measures every metric of a partner as of month M from a prepared dataset; reads only the partner's own records through the indexes. */
+export function measurePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): MeasuredPartner {
   const { version, index } = prepared;
   const ctx = contextOf(version);
   const segment = segmentOf(version, index, partnerId, month);
+  const segmentFor = metricSegments(version, index, partnerId, month, segment);
   const asOf = lastDayOf(month);
-  const scope: MeasureScope = {
-    ctx,
-    index,
-    partnerId,
-    month,
-    segment,
-    asOf,
-    certified: (certifications) => certifiedIndexed(ctx, index.people, partnerId, certifications, asOf),
-  };
-
-  const paths = version.paths.map((path): PathScore => {
-    const measure = (metric: ScoredMetricDefinition): Measure => measureOf(scope, path, metric);
-
-    const scored = path.metrics.map((metric): { score: MetricScore; rule: PointsRule; m: Measure } => {
-      const m = measure(metric);
-      const rule: PointsRule = {
-        max: exact(metric.points.max),
-        partial: metric.points.partial,
-        perUnit: forSegment(metric.points.perUnit, segment),
-        clampAtZero: metric.points.clampAtZero,
-        rounding: { mode: metric.points.rounding.mode, step: exact(metric.points.rounding.step) },
-      };
-      const points = pointsOf(rule, m.value, m.full);
-      const target = nextValue(rule, m.value, m.full, m.granularity);
-      let next: NextPoint | undefined;
-      if (target !== undefined) {
-        const cost = m.cost ? m.cost(target) : { more: sub(target, m.value), unit: m.unit };
-        next = {
-          value: toDecimalText(target, 4),
-          points: toDecimalText(pointsOf(rule, target, m.full), 4),
-          more: toDecimalText(cost.more, 4),
-          costUnit: cost.unit,
-        };
-      }
-      const score: MetricScore = {
-        id: metric.id,
-        kind: metric.kind,
-        unit: m.unit,
-        value: toDecimalText(m.value, 4),
-        full: m.full === undefined ? null : toDecimalText(m.full, 4),
-        points,
-        max: rule.max,
-        next,
-        note: m.note,
-        details: m.details,
-      };
-      return { score, rule, m };
+  const certified = (certifications: readonly string[]): number => certifiedIndexed(ctx, index.people, partnerId, certifications, asOf);
+  const paths = version.paths.map((path) => {
+    const metrics = path.metrics.map((metric): MeasuredMetric => {
+      const own = segmentFor(metric);
+      const scope: MeasureScope = { ctx, index, partnerId, month, segment: own, asOf, certified };
+      return { definition: metric, segment: own, rule: pointsRuleOf(metric, own), measure: measureOf(scope, path, metric) };
     });
+    return { id: path.id, metrics };
+  });
+  return { segment, paths };
+}
+
+/** Scores a partner as of month M from a prepared dataset; reads only the partner's own records through the indexes. */
+export function scorePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): ScoreReport {
+  const { version } = prepared;
+  const { segment, paths: measured } = measurePrepared(prepared, partnerId, month);
+  const paths = measured.map((path): PathScore => {
+    const scored = path.metrics.map(
+      ({ definition: metric, segment: own, rule, measure: m }): { score: MetricScore; rule: PointsRule; m: Measure } => {
+        const points = pointsOf(rule, m.value, m.full);
+        const target = nextValue(rule, m.value, m.full, m.granularity);
+        let next: NextPoint | undefined;
+        if (target !== undefined) {
+          const cost = m.cost ? m.cost(target) : { more: sub(target, m.value), unit: m.unit };
+          next = {
+            value: toDecimalText(target, 4),
+            points: toDecimalText(pointsOf(rule, target, m.full), 4),
+            more: toDecimalText(cost.more, 4),
+            costUnit: cost.unit,
+          };
+        }
+        const score: MetricScore = {
+          id: metric.id,
+          kind: metric.kind,
+          unit: m.unit,
+          value: toDecimalText(m.value, 4),
+          full: m.full === undefined ? null : toDecimalText(m.full, 4),
+          points,
+          max: rule.max,
+          next,
+          note: m.note,
+          details: m.details,
+          ...(own === segment ? {} : { segment: own }),
+        };
+        return { score, rule, m };
+      },
+    );
     const metrics = scored.map((x) => x.score);
     /** What earning `target` points in one metric costs, as the next point's cost is said. */
     const costTo = ({ rule, m }: (typeof scored)[number], target: Rational): NextPoint | undefined => {
@@ -687,25 +731,15 @@ export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): 
   const rulesOf = (segment: string): readonly (readonly PointsRule[])[] => {
     let rules = rulesBySegment.get(segment);
     if (!rules)
-      rulesBySegment.set(
-        segment,
-        (rules = version.paths.map((path) =>
-          path.metrics.map((metric): PointsRule => ({
-            max: exact(metric.points.max),
-            partial: metric.points.partial,
-            perUnit: forSegment(metric.points.perUnit, segment),
-            clampAtZero: metric.points.clampAtZero,
-            rounding: { mode: metric.points.rounding.mode, step: exact(metric.points.rounding.step) },
-          })),
-        )),
-      );
+      rulesBySegment.set(segment, (rules = version.paths.map((path) => path.metrics.map((metric) => pointsRuleOf(metric, segment)))));
     return rules;
   };
+  const ownSegmentation = version.paths.some((path) => path.metrics.some((metric) => metric.segmentation !== undefined));
   const minimum = version.minimumPerMetric && { points: exact(version.minimumPerMetric.points), strict: version.minimumPerMetric.strict };
   const out: BatchScore[] = [];
   for (const partnerId of index.data.partners.keys()) {
     const segment = segmentOf(version, index, partnerId, month);
-    const rules = rulesOf(segment);
+    const segmentFor = ownSegmentation ? metricSegments(version, index, partnerId, month, segment) : undefined;
     const certifiedCounts = new Map<readonly string[], number>();
     const scope: MeasureScope = {
       ctx,
@@ -726,8 +760,9 @@ export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): 
       let total = ZERO;
       let blocked = false;
       const points = path.metrics.map((metric, k) => {
-        const m = measureOf(scope, path, metric);
-        const earned = pointsOf(rules[p]![k]!, m.value, m.full);
+        const own = segmentFor?.(metric) ?? segment;
+        const m = measureOf(own === segment ? scope : { ...scope, segment: own }, path, metric);
+        const earned = pointsOf(rulesOf(own)[p]![k]!, m.value, m.full);
         total = add(total, earned);
         if (minimum) {
           const c = compare(earned, minimum.points);
@@ -792,8 +827,13 @@ export function certifiedPeople(
 }
 
 /** The partner's segment as of M: its market (by its country or its customers') or its track (by its customers' workloads). */
-export function segmentOf(version: ScoredVersionDefinition, index: Index, partnerId: string, month: MonthIndex): string {
-  const s = version.segmentation;
+export function segmentOf(
+  version: ScoredVersionDefinition,
+  index: Index,
+  partnerId: string,
+  month: MonthIndex,
+  s: Segmentation = version.segmentation,
+): string {
   const data = index.data;
   if (s.kind === 'market') {
     const own = version.countries[data.partners.get(partnerId)?.country ?? ''] ?? '';
@@ -801,7 +841,10 @@ export function segmentOf(version: ScoredVersionDefinition, index: Index, partne
     const any = { eligible: version.associationTypes, displaces: [] };
     const allProducts = new Set(version.workloads.flatMap((w) => [w.id, ...w.products]));
     const tenants = index.tenantsCredited(partnerId, allProducts, month, any);
-    return tenants.some((t) => version.countries[data.tenants.get(t)?.country ?? ''] === s.preferred) ? s.preferred : own;
+    const markets = new Set(tenants.flatMap((t) => version.countries[data.tenants.get(t)?.country ?? ''] ?? []));
+    if (markets.has(s.preferred)) return s.preferred;
+    // Customers all in one other market decide it; with none (or several others), the partner's own country does.
+    return s.rule === 'customer-markets' && markets.size === 1 ? [...markets][0]! : own;
   }
   const workloads = new Map(version.workloads.map((w) => [w.id, w]));
   const limit = mul(exact(s.moreThanUsd), rational(100));

@@ -89,8 +89,16 @@ export function eraOn(
   return lastThreshold === undefined ? 'none' : 'threshold';
 }
 
-/** Why no scored version judges a date: it is before the first, or the version in force then had ended (`endsOn`). */
-export function noScoredVersionProblem(versions: readonly ScoredVersionDefinition[], date: IsoDate, input: string): Problem {
+/**
+ * Why no scored version judges a date: it is before the first, or the version in force then had ended (`endsOn`).
+ * `flag` is the way out the problem suggests (naming a version, or another date).
+ */
+export function noScoredVersionProblem(
+  versions: readonly ScoredVersionDefinition[],
+  date: IsoDate,
+  input: string,
+  flag = '--program-version',
+): Problem {
   const program = versions[0]?.id ?? '';
   let last: ScoredVersionDefinition | undefined;
   for (const v of versions) if (v.effectiveFrom <= date) last = v;
@@ -100,13 +108,13 @@ export function noScoredVersionProblem(versions: readonly ScoredVersionDefinitio
       program,
       version: last.effectiveFrom,
       ended: last.endsOn,
-      flag: '--program-version',
+      flag,
     });
   }
   return problem(input, '', 'beforeFirstVersion', {
     date,
     program,
     dates: versions.map((v) => v.effectiveFrom).join(', '),
-    flag: '--program-version',
+    flag,
   });
 }

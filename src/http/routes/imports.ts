@@ -17,14 +17,26 @@ import { pipeline } from 'node:stream/promises';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { collections, InvalidInputError, problem, type CollectionName, type Problem } from '../../engine/index.js';
+import {
+  collections,
+  InvalidInputError,
+  problem,
+  scoringCollections,
+  type CollectionName,
+  type Problem,
+  type ScoredVersionDefinition,
+  type ScoringCollection,
+} from '../../engine/index.js';
 import { csvRows, entityOfFileName, isEntity } from '../../files/csv-dataset.js';
+import { readScoredDefinitions } from '../../files/scored-files.js';
+import { readScoringCsvFolder, scoringCollectionOfFile } from '../../files/scoring-csv.js';
+import type { ScoringImportOptions } from '../../store/store.js';
 import type { Batch, ImportSource } from '../../store/store.js';
 import type { Api, Context } from '../context.js';
 import { principalOf } from '../auth.js';
-import { importFiles } from '../importing.js';
+import { importFiles, importScoringRecords } from '../importing.js';
 import { HttpProblem, nulAt } from '../problems.js';
-import { importReport, importReports, paged } from '../../contract/index.js';
+import { importReport, importReports, paged, scoringImportReport } from '../../contract/index.js';
 import { as, localeParam, pageQuery, problemResponses } from '../schemas.js';
 import { requireRole } from '../tenancy.js';
 
@@ -38,6 +50,9 @@ const importQuery = z.strictObject({
 
 const batchSchema = z.object({
   batch: z.number().int(),
+  kind: z
+    .enum(['threshold', 'scoring'])
+    .describe('a threshold dataset import, or scoring records (PCI, PCS: POST /api/v1/imports/scoring)'),
   source: z.string(),
   added: z.number().int(),
   updated: z.number().int(),
@@ -142,6 +157,92 @@ async function multipartSources(request: FastifyRequest, folder: string, limit: 
   return sources;
 }
 
+const scoringQuery = z.strictObject({
+  source: z.string().min(1).max(200).optional().describe('the name a JSON body is reported under (default: request.json)'),
+  locale: localeParam,
+});
+
+/** What a scoring upload holds: one records JSON file, or CSV files of one collection each. */
+interface ScoringUpload {
+  readonly records: unknown;
+  readonly source: string;
+  readonly options?: ScoringImportOptions;
+}
+
+/**
+ * The files of a scoring multipart body, saved under `folder`: one records
+ * JSON file, or CSV files — each a collection's, named by the part's field
+ * name (`billing=@march.csv`) or the file name (`billing.csv`) — read as a
+ * folder of them (src/files/scoring-csv.ts).
+ */
+async function scoringMultipart(request: FastifyRequest, folder: string, limit: number): Promise<ScoringUpload> {
+  const count = budget(limit);
+  const csvFolder = join(folder, 'csv');
+  await mkdir(csvFolder);
+  const json: { name: string; incoming: unknown }[] = [];
+  const csv = new Map<ScoringCollection, string>();
+  let n = 0;
+  for await (const part of request.parts({ limits: { fileSize: limit } })) {
+    if (part.type === 'field') continue;
+    const file = part as MultipartFile;
+    const name = safeName(file.filename, `file-${n + 1}`);
+    const kind = extname(name).toLowerCase();
+    const collection = Object.hasOwn(scoringCollections, file.fieldname)
+      ? (file.fieldname as ScoringCollection)
+      : scoringCollectionOfFile(name);
+    if (kind === '.csv' && collection === undefined)
+      throw new InvalidInputError(name, [
+        problem(name, '', 'notEntity', { value: name, entities: Object.keys(scoringCollections).join(', ') }),
+      ]);
+    if (kind === '.csv' && csv.has(collection!))
+      throw new InvalidInputError(name, [problem(name, '', 'alreadySet', { field: collection!, file: csv.get(collection!)! })]);
+    if (kind !== '.csv' && kind !== '.json') throw new InvalidInputError(name, [problem(name, '', 'notDataFile', { file: name })]);
+    const dir = join(folder, String(n++));
+    await mkdir(dir);
+    const path = kind === '.csv' ? join(csvFolder, `${collection!}.csv`) : join(dir, name);
+    let nul = false;
+    await pipeline(
+      file.file,
+      count(),
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          nul ||= chunk.includes(0);
+          done(null, chunk);
+        },
+      }),
+      createWriteStream(path),
+    );
+    if (kind === '.csv') {
+      if (nul) throw new InvalidInputError(name, [problem(name, '', 'notCsv', { detail: NUL })]);
+      csv.set(collection!, name);
+      continue;
+    }
+    let incoming: unknown;
+    try {
+      incoming = JSON.parse(await readFile(path, 'utf8')) as unknown;
+    } catch (error) {
+      throw new InvalidInputError(name, [problem(name, '', 'notJson', { detail: (error as Error).message })]);
+    }
+    if (nulAt(incoming)) throw new InvalidInputError(name, [problem(name, '', 'notJson', { detail: NUL })]);
+    json.push({ name, incoming });
+  }
+  const inputs = json.length + (csv.size > 0 ? 1 : 0);
+  if (inputs === 0) throw new HttpProblem(400, 'noFiles');
+  if (inputs > 1) {
+    const names = [...json.map((j) => j.name), ...csv.values()].join(', ');
+    throw new InvalidInputError(names, [problem(names, '', 'oneScoringInput', { count: json.length + csv.size })]);
+  }
+  if (json.length === 1) return { records: json[0]!.incoming, source: json[0]!.name };
+  const source = [...csv.values()].join(', ');
+  try {
+    const read = readScoringCsvFolder(csvFolder);
+    return { records: read.records, source, options: { label: read.label } };
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new InvalidInputError(source, error.problems, error.total);
+    throw error;
+  }
+}
+
 export function importRoutes(app: Api, context: Context): void {
   const { store, settings } = context;
 
@@ -194,6 +295,77 @@ export function importRoutes(app: Api, context: Context): void {
           throw error;
         });
         return { reports: as(z.array(importReport), await importFiles(context, sources, { skipInvalid })) };
+      } catch (error) {
+        if (error instanceof InvalidInputError) throw relabel(error, folder);
+        throw error;
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    },
+  );
+
+  // The bundled scored definition, read once when first needed.
+  let scoredVersions: readonly ScoredVersionDefinition[] | undefined;
+  const versions = (): readonly ScoredVersionDefinition[] => {
+    if (scoredVersions) return scoredVersions;
+    const read = readScoredDefinitions();
+    if (!read.ok) throw new InvalidInputError('definitions/microsoft-business-applications', read.problems);
+    return (scoredVersions = read.versions);
+  };
+
+  app.post(
+    '/api/v1/imports/scoring',
+    {
+      bodyLimit: settings.maxUploadBytes,
+      onRequest: async (request) => void requireRole(request, 'program-admin'),
+      schema: {
+        tags: TAGS,
+        summary:
+          'Import scoring records (PCI, PCS): a records file as the body, or multipart (one records file, or CSV files of one collection each)',
+        description:
+          'The same import as `attain import --scored`: the records merged by key into the stored scoring records (same key: update, new key: insert), the merged records checked with the bundled scored definition before anything is written (422 lists the first 100 problems, each naming the source, the record and the field, and their total). A CSV file is named after its collection (`billing.csv`) or sent under it as field name. Program-admin only.',
+        querystring: scoringQuery,
+        body: {
+          content: {
+            'application/json': { schema: z.record(z.string(), z.unknown()).describe('scoring records, or any collections of them') },
+            'multipart/form-data': {
+              schema: z
+                .unknown()
+                .describe(
+                  'one records JSON file, or CSV files of one collection each (the collection from the field name or the file name)',
+                ),
+            },
+          },
+        },
+        response: { 200: scoringImportReport, ...problemResponses },
+      },
+    },
+    async (request) => {
+      if (!request.isMultipart()) {
+        const source = safeName(request.query.source, 'request.json');
+        return as(scoringImportReport, await importScoringRecords(context, { records: request.body, source, versions: versions() }));
+      }
+      const folder = await mkdtemp(join(tmpdir(), 'attain-upload-'));
+      const limit = principalOf(request).via === 'local' ? Number.MAX_SAFE_INTEGER : settings.maxUploadBytes;
+      try {
+        const upload = await scoringMultipart(request, folder, limit).catch((error: unknown) => {
+          if (error instanceof Error && !(error instanceof HttpProblem) && !(error instanceof InvalidInputError)) {
+            const { statusCode, code } = error as { statusCode?: number; code?: string };
+            if (statusCode === undefined && (code === undefined || !code.startsWith('E'))) {
+              throw new HttpProblem(400, 'badMultipart', { detail: error.message });
+            }
+          }
+          throw error;
+        });
+        return as(
+          scoringImportReport,
+          await importScoringRecords(context, {
+            records: upload.records,
+            source: upload.source,
+            versions: versions(),
+            options: upload.options,
+          }),
+        );
       } catch (error) {
         if (error instanceof InvalidInputError) throw relabel(error, folder);
         throw error;

@@ -1,0 +1,253 @@
+/**
+ * A partner's score under the scored programs (PCI, PCS; docs/rules.md §15),
+ * for the command line (`attain score`) and the API
+ * (`GET /api/v1/partners/{id}/score`) alike: the same version choice, the
+ * same report, window and outlook, and the same JSON (`scoreAnswer`); and
+ * the scored versions as the API lists them (`scoredVersionSummaries`).
+ *
+ * A store's scoring records are read, validated and prepared once per store
+ * state (`StoredScores`, keyed by the store's stamp, as the live state of
+ * the threshold evaluations is): the dataset's scorer (`scorerOf`: each
+ * version's indexes built the first time it is asked for) and its index of
+ * records by partner (`scoringNeighbourhoods`). A request then costs the
+ * partner's own records: its month and window through the scorer's indexes,
+ * its outlook from its neighbourhood held at the month (`heldAt`), not the
+ * whole dataset's.
+ */
+import {
+  addDaysToDate,
+  addRational,
+  heldAt,
+  jsonPoints,
+  lastDayOf,
+  noScoredVersionProblem,
+  parseRational,
+  problem,
+  qualificationWindow,
+  rational,
+  scoredVersionOn,
+  scoreOutlookBy,
+  scorerOf,
+  scoreReportJson,
+  scoringNeighbourhoods,
+  toDecimalText,
+  validatedScoring,
+  type IsoDate,
+  type MonthIndex,
+  type Rational,
+  type Outlook,
+  type ScoredVersionDefinition,
+  type ScoreReport,
+  type Scorer,
+  type ScoringDataset,
+  type ScoringNeighbourhoods,
+  type ScoringRecords,
+  type WindowResult,
+} from '../engine/index.js';
+import type { Outcome } from './reports.js';
+
+/** What the problems of a score name: the inputs of the shell asking (flags, or query parameters), and the data's name. */
+export interface ScoreInputNames {
+  readonly month: string;
+  readonly programVersion: string;
+  readonly partner: string;
+  /** The records' name (a file, `store`). */
+  readonly dataset: string;
+}
+
+export interface ScoreOptions {
+  /** The effective date of the version to score by, instead of the one in force at the month's end. */
+  readonly programVersion?: string | undefined;
+  /** Months ahead to score with nothing new: when the band is lost. */
+  readonly outlook?: number | undefined;
+}
+
+/** A scoring dataset with what scores it: its scorer and its index of records by partner, built once. */
+export interface PreparedScores {
+  readonly data: ScoringDataset;
+  readonly scorer: Scorer;
+  readonly neighbourhoods: ScoringNeighbourhoods;
+}
+
+export function prepareScores(data: ScoringDataset): PreparedScores {
+  return { data, scorer: scorerOf(data), neighbourhoods: scoringNeighbourhoods(data) };
+}
+
+/** A partner's score: the version that judged, its report, the qualification window and, when asked, the outlook. */
+export interface ScoreResult {
+  readonly version: ScoredVersionDefinition;
+  readonly report: ScoreReport;
+  readonly window: WindowResult | undefined;
+  readonly outlook?: Outlook | undefined;
+}
+
+/** The version in force on the date, or the one `forced` names; a `rules` failure naming the input otherwise. */
+export function chooseScored(
+  versions: readonly ScoredVersionDefinition[],
+  date: IsoDate,
+  forced: string | undefined,
+  names: Pick<ScoreInputNames, 'month' | 'programVersion'>,
+): Outcome<ScoredVersionDefinition> {
+  const version = forced === undefined ? scoredVersionOn(versions, date) : versions.find((v) => v.effectiveFrom === forced);
+  if (version) return { ok: true, value: version };
+  const dates = versions.map((v) => v.effectiveFrom).join(', ');
+  return {
+    ok: false,
+    kind: 'rules',
+    problems: [
+      forced === undefined
+        ? // The way out is named as the shell asking names it (`--program-version`, `programVersion`).
+          noScoredVersionProblem(versions, date, names.month, names.programVersion)
+        : problem(names.programVersion, '', 'notAVersion', { value: forced, program: versions[0]?.id ?? '', dates }),
+    ],
+  };
+}
+
+/** Scores a partner as of month M: a `partner` failure when the records have no such partner, `rules` when no version judges. */
+export function scoreOf(
+  versions: readonly ScoredVersionDefinition[],
+  scores: ScoringDataset | PreparedScores,
+  partnerId: string,
+  month: MonthIndex,
+  options: ScoreOptions,
+  names: ScoreInputNames,
+): Outcome<ScoreResult> {
+  const prepared = 'scorer' in scores ? scores : prepareScores(scores);
+  if (!prepared.data.partners.has(partnerId))
+    return { ok: false, kind: 'partner', problems: [problem(names.partner, '', 'notAPartner', { id: partnerId, dataset: names.dataset })] };
+  const chosen = chooseScored(versions, lastDayOf(month), options.programVersion, names);
+  if (!chosen.ok) return chosen;
+  const version = chosen.value;
+  const report = prepared.scorer(version, partnerId, month);
+  const window = qualificationWindow(versions, prepared.data, partnerId, month, prepared.scorer);
+  let outlook: Outlook | undefined;
+  if (options.outlook !== undefined) {
+    // Held at M from the partner's own records: what scores it, at the cost of its records only.
+    const own = prepared.neighbourhoods(partnerId)!;
+    outlook = scoreOutlookBy(versions, scorerOf(heldAt(own, month, options.outlook)), partnerId, month, options.outlook);
+  }
+  return { ok: true, value: { version, report, window, outlook } };
+}
+
+/** The JSON of a score, as `attain score --format json` prints it and the API answers it. */
+export function scoreJson(result: ScoreResult) {
+  const { report, window, outlook } = result;
+  const ahead = outlook && {
+    months: outlook.months.map((m) => ({
+      month: m.month,
+      version: m.version,
+      band: m.band,
+      totals: scoreReportJson(m.report).paths.map((p) => ({ path: p.id, total: p.total })),
+    })),
+    firstDrop: outlook.firstDrop,
+  };
+  return { ...scoreReportJson(report), qualificationWindow: window ?? null, ...(ahead ? { outlook: ahead } : {}) };
+}
+
+export type ScoreAnswer = ReturnType<typeof scoreJson>;
+
+/** A partner's score as JSON (scoreOf, then scoreJson). */
+export function scoreAnswer(
+  versions: readonly ScoredVersionDefinition[],
+  scores: ScoringDataset | PreparedScores,
+  partnerId: string,
+  month: MonthIndex,
+  options: ScoreOptions,
+  names: ScoreInputNames,
+): Outcome<ScoreAnswer> {
+  const scored = scoreOf(versions, scores, partnerId, month, options, names);
+  return scored.ok ? { ok: true, value: scoreJson(scored.value) } : scored;
+}
+
+/** A decimal of a definition, exactly. */
+function exact(value: number | string): Rational {
+  const r = parseRational(String(value));
+  if (r === undefined) throw new RangeError(`not a decimal: ${value}`);
+  return r;
+}
+
+/** One scored version as the API lists it; `next` is the version after it, if any. */
+function versionSummary(version: ScoredVersionDefinition, next: ScoredVersionDefinition | undefined) {
+  const decimalText = (value: number | string): string => toDecimalText(exact(value), 4);
+  return {
+    id: version.id,
+    name: version.name,
+    kind: version.statuses ? ('PCS' as const) : ('PCI' as const),
+    effectiveFrom: version.effectiveFrom,
+    effectiveTo: version.endsOn ?? (next ? addDaysToDate(next.effectiveFrom, -1) : null),
+    segmentation: version.segmentation.kind,
+    paths: version.paths.map((p) => ({
+      id: p.id,
+      name: p.name,
+      maxPoints: jsonPoints(p.metrics.reduce((total, m) => addRational(total, exact(m.points.max)), rational(0))),
+      metrics: p.metrics.map((m) => ({ id: m.id, name: m.name, kind: m.kind, maxPoints: jsonPoints(exact(m.points.max)) })),
+    })),
+    bands: version.bands.map((b) => ({ id: b.id, name: b.name, from: decimalText(b.from) })),
+    minimumPerMetric: version.minimumPerMetric
+      ? { points: decimalText(version.minimumPerMetric.points), strict: version.minimumPerMetric.strict }
+      : null,
+    qualificationWindow: version.qualificationWindow
+      ? { effectiveFrom: version.qualificationWindow.effectiveFrom, months: version.qualificationWindow.months }
+      : null,
+  };
+}
+
+/** The scored versions as the API lists them: kind, dates, paths with their metrics' maximum points, bands (exact decimals). */
+export function scoredVersionSummaries(versions: readonly ScoredVersionDefinition[]) {
+  return versions.map((v, i) => versionSummary(v, versions[i + 1]));
+}
+
+/** What the store gives the scores: its scoring records, and its stamp (what changes with every import). */
+export interface ScoringStorePort {
+  scoringRecords(): Promise<ScoringRecords>;
+  readonly queries: { stamp(): Promise<string> };
+}
+
+/** The store's scoring records as of a stamp: prepared, or the problems that keep them from being scored. */
+interface ScoringState {
+  readonly stamp: string;
+  readonly scores: Promise<Outcome<PreparedScores>>;
+}
+
+/**
+ * The store's scoring records, validated and prepared once per store state:
+ * every read compares the store's stamp (one small query) with the state's,
+ * and reads the records again only when an import (or a program load) has
+ * changed it. Concurrent reads of one stamp share its loading.
+ */
+export class StoredScores {
+  private state: ScoringState | undefined;
+  private versions_: readonly ScoredVersionDefinition[] | undefined;
+
+  constructor(
+    private readonly store: ScoringStorePort,
+    private readonly readVersions: () => readonly ScoredVersionDefinition[],
+  ) {}
+
+  /** The scored versions (read once). */
+  versions(): readonly ScoredVersionDefinition[] {
+    return (this.versions_ ??= this.readVersions());
+  }
+
+  /** The store's records prepared for scoring, or a `data` failure (source `store`) when they do not validate. */
+  async current(): Promise<Outcome<PreparedScores>> {
+    // The stamp is read before the records: an import committing in between is in them, and caught up again next time.
+    const stamp = await this.store.queries.stamp();
+    if (this.state?.stamp !== stamp) {
+      const state: ScoringState = { stamp, scores: this.load() };
+      this.state = state;
+      // A failed read (the connection) is not kept: the next read tries again.
+      state.scores.catch(() => {
+        if (this.state === state) this.state = undefined;
+      });
+    }
+    return this.state.scores;
+  }
+
+  private async load(): Promise<Outcome<PreparedScores>> {
+    const records = await this.store.scoringRecords();
+    const validated = validatedScoring(records, this.versions());
+    if (!validated.ok) return { ok: false, kind: 'data', source: 'store', problems: validated.problems };
+    return { ok: true, value: prepareScores(validated.dataset) };
+  }
+}

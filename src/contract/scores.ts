@@ -1,0 +1,112 @@
+/**
+ * The scored programs (PCI, PCS) as the API reports them: a partner's score
+ * in a month (as `attain score --format json` prints it: src/app/scores.ts
+ * `scoreJson`) and the scored versions, with the names the dashboard shows.
+ * Points are exact: decimal text to four places and the fraction, never a float.
+ */
+import { z } from 'zod';
+
+const localized = z
+  .object({ en: z.string(), 'fr-FR': z.string().optional(), 'zh-TW': z.string().optional() })
+  .describe('a text in English, with its translations');
+
+/** Points: decimal text (four places) and the exact fraction ("20/3"). */
+export const scorePoints = z.object({ decimal: z.string(), exact: z.string() });
+
+const metricUnit = z.enum(['usd-cents', 'customers', 'people', 'pairs', 'percent', 'deployments']);
+
+/** What the next point (or a band) costs, in what the partner can change. */
+export const nextPoint = z.object({
+  value: z.string().describe("the metric's value that earns it"),
+  points: z.string().describe('the points at that value'),
+  more: z.string().describe('how much more of `costUnit`'),
+  costUnit: z.enum([...metricUnit.options, 'active-users', 'consumption']),
+});
+
+export const metricScore = z.object({
+  id: z.string(),
+  kind: z.string().describe('the metric kind of the definition (revenue-sum, net-customer-adds…)'),
+  unit: metricUnit,
+  value: z.string().describe('the measured value, exact decimal text (cents for revenue, a percentage for growth)'),
+  full: z.string().nullable().describe('the value for full points; null when the metric cannot score'),
+  points: scorePoints,
+  max: scorePoints,
+  next: nextPoint.optional().describe('what the next point costs; absent at full points or when the metric cannot score'),
+  note: z.string().optional().describe('why the metric cannot score, or how it scored: a code'),
+  details: z.record(z.string(), z.union([z.string(), z.number()])),
+});
+
+export const pathScore = z.object({
+  id: z.string(),
+  metrics: z.array(metricScore),
+  total: scorePoints,
+  band: z.string().nullable().describe('the highest band the path reaches; null: none'),
+  belowMinimum: z.array(z.string()).describe('metrics at or under the per-metric minimum: they keep the path from any band'),
+  nextBand: z.object({ id: z.string(), pointsNeeded: scorePoints }).nullable(),
+  routes: z.array(nextPoint.extend({ metric: z.string() })).describe('ways to the next band through one metric alone'),
+  toMinimum: z.array(z.object({ metric: z.string(), next: nextPoint.nullable() })),
+});
+
+/** A partner's score in a month under the scored version in force (or the one named). */
+export const partnerScore = z.object({
+  version: z.string().describe('the effective date of the scored version that judged'),
+  partnerId: z.string(),
+  month: z.string(),
+  segment: z.string().describe('the market or track the partner was scored in'),
+  paths: z.array(pathScore),
+  band: z.string().nullable().describe('the best band of any path; null: none'),
+  qualificationWindow: z
+    .object({
+      from: z.string(),
+      to: z.string(),
+      months: z.array(z.object({ month: z.string(), band: z.string().nullable() })),
+      band: z.string().nullable(),
+    })
+    .nullable()
+    .describe('the best band over the qualification window ending with the month'),
+  outlook: z
+    .object({
+      months: z.array(
+        z.object({
+          month: z.string(),
+          version: z.string(),
+          band: z.string().nullable(),
+          totals: z.array(z.object({ path: z.string(), total: scorePoints })),
+        }),
+      ),
+      firstDrop: z.object({ month: z.string(), from: z.string().nullable(), to: z.string().nullable() }).nullable(),
+    })
+    .optional()
+    .describe('with `outlook`: the band month by month with nothing new, and when it is first lost'),
+});
+
+/** One scored version: when it judges, its kind, its paths and metrics, its bands. */
+export const scoredVersionSummary = z.object({
+  id: z.string().describe('the scored program'),
+  name: localized,
+  kind: z.enum(['PCI', 'PCS']).describe('PCI: Partner Contribution Indicators (bands); PCS: Partner Capability Score (qualification)'),
+  effectiveFrom: z.string(),
+  effectiveTo: z.string().nullable().describe('the last day it judges: the day before the next version, or its end; null: still in force'),
+  segmentation: z.enum(['market', 'track']),
+  paths: z.array(
+    z.object({
+      id: z.string(),
+      name: localized,
+      maxPoints: scorePoints,
+      metrics: z.array(z.object({ id: z.string(), name: localized, kind: z.string(), maxPoints: scorePoints })),
+    }),
+  ),
+  bands: z.array(z.object({ id: z.string(), name: localized, from: z.string().describe('the total that reaches the band') })),
+  minimumPerMetric: z
+    .object({ points: z.string(), strict: z.boolean() })
+    .nullable()
+    .describe('every metric must score above (strict) or at least this, or no band is reached'),
+  qualificationWindow: z.object({ effectiveFrom: z.string(), months: z.number().int() }).nullable(),
+});
+
+export const scoredVersionList = z.object({ versions: z.array(scoredVersionSummary) });
+
+export type PartnerScore = z.infer<typeof partnerScore>;
+export type ScoredVersionSummary = z.infer<typeof scoredVersionSummary>;
+export type ScoredVersionList = z.infer<typeof scoredVersionList>;
+export type ScorePoints = z.infer<typeof scorePoints>;

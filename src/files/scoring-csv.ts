@@ -1,0 +1,99 @@
+/**
+ * Scoring records as CSV files, one per collection, in a folder: each file
+ * named after its collection (`billing.csv`, `examPasses.csv`; `exam-passes`
+ * and `exam_passes` too), its header the records' field names. Cells are
+ * text; the fields that are not (true or false, whole numbers) are read as
+ * such, and an empty cell is a field left out (`to` of an association: still
+ * associated), so the records validate exactly as a records file's.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { problem, recordLabel, scoringCollections, type ScoringCollection, type ScoringRecordLabel } from '../engine/index.js';
+import { invalidInput } from '../i18n/index.js';
+import { decodeUtf8 } from './utf8.js';
+
+const BOOLEAN_FIELDS = new Set(['paid', 'production']);
+const WHOLE_NUMBER_FIELDS = new Set(['paidSeats', 'count']);
+
+/** `billing.csv` → billing; `exam-passes.csv`, `exam_passes.csv`, `examPasses.csv` → examPasses; undefined for another name. */
+export function scoringCollectionOfFile(file: string): ScoringCollection | undefined {
+  const name = basename(file, extname(file))
+    .toLowerCase()
+    .replace(/[-_\s]/g, '');
+  return (Object.keys(scoringCollections) as ScoringCollection[]).find((c) => c.toLowerCase() === name);
+}
+
+/** A cell as the records file would hold it; undefined for an empty cell (a field left out). */
+function typedCell(collection: ScoringCollection, field: string, cell: string): unknown {
+  if (cell === '') return collection === 'associations' && field === 'to' ? null : undefined;
+  if (BOOLEAN_FIELDS.has(field)) {
+    const value = cell.trim().toLowerCase();
+    return value === 'true' ? true : value === 'false' ? false : cell;
+  }
+  if (WHOLE_NUMBER_FIELDS.has(field) && /^\s*-?\d+\s*$/.test(cell)) return Number(cell);
+  return cell;
+}
+
+export interface ScoringCsvFolder {
+  /** The records, in the records file's shape. */
+  readonly records: Record<string, Record<string, unknown>[]>;
+  /** A record named by its file and line: `billing.csv:5 (id B-3)`. */
+  readonly label: ScoringRecordLabel;
+  /** The CSV files read, in name order. */
+  readonly files: readonly string[];
+}
+
+/** The folder's CSV files as scoring records; a file that is not a collection's, or not CSV, is a problem naming it. */
+export function readScoringCsvFolder(folder: string): ScoringCsvFolder {
+  const files = readdirSync(folder)
+    .filter((name) => /\.csv$/i.test(name) && !/\.rejected\.csv$/i.test(name))
+    .sort();
+  const names = Object.keys(scoringCollections).join(', ');
+  if (files.length === 0) throw invalidInput(folder, [problem(folder, '', 'noScoringFiles', { folder, collections: names })]);
+  const records: Record<string, Record<string, unknown>[]> = {};
+  const lines = new Map<string, number[]>();
+  const fileOf = new Map<string, string>();
+  for (const name of files) {
+    const collection = scoringCollectionOfFile(name);
+    if (collection === undefined) throw invalidInput(folder, [problem(name, '', 'notEntity', { value: name, entities: names })]);
+    const earlier = fileOf.get(collection);
+    if (earlier !== undefined) throw invalidInput(folder, [problem(name, '', 'alreadySet', { field: collection, file: earlier })]);
+    fileOf.set(collection, name);
+    const path = join(folder, name);
+    let rows: { record: string[]; info: { lines: number } }[];
+    try {
+      rows = parse(decodeUtf8(path, readFileSync(path)), { bom: true, info: true, skip_empty_lines: true }) as unknown as typeof rows;
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('CSV_'))
+        throw invalidInput(path, [problem(name, '', 'notCsv', { detail: error.message })]);
+      throw error;
+    }
+    const [header, ...body] = rows;
+    const columns = (header?.record ?? []).map((c) => c.trim());
+    columns.forEach((column, i) => {
+      const first = columns.indexOf(column);
+      if (first < i) throw invalidInput(path, [problem(`${name}:1`, '', 'duplicateColumn', { column, first: first + 1, second: i + 1 })]);
+    });
+    const own: Record<string, unknown>[] = [];
+    const at: number[] = [];
+    for (const { record: cells, info } of body) {
+      const record: Record<string, unknown> = {};
+      columns.forEach((field, i) => {
+        const value = typedCell(collection, field, cells[i] ?? '');
+        if (value !== undefined) record[field] = value;
+      });
+      own.push(record);
+      at.push(info.lines);
+    }
+    records[collection] = own;
+    lines.set(collection, at);
+  }
+  const label: ScoringRecordLabel = (collection, index, id) => {
+    const file = fileOf.get(collection);
+    const line = lines.get(collection)?.[index];
+    if (file === undefined || line === undefined) return recordLabel(collection, index, id);
+    return `${file}:${line}${typeof id === 'string' && id.length > 0 ? ` (id ${id})` : ''}`;
+  };
+  return { records, label, files: files.map((name) => join(folder, name)) };
+}

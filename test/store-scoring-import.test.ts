@@ -1,0 +1,369 @@
+/**
+ * Scoring records into the store (issue #19): `Store.importScoringRecords`
+ * merging records by key into what is stored, validating the merged records
+ * before anything is written, and `attain import --scored`, `attain export
+ * --scored`, `attain score` and `attain evaluate --scored` on the store —
+ * on both engines.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  InvalidInputError,
+  scoringCollections,
+  validatedScoring,
+  type ScoredVersionDefinition,
+  type ScoringRecords,
+} from '../src/engine/index.js';
+import { readScoredDefinitions } from '../src/files/scored-files.js';
+import { loadProgram } from '../src/files/program-files.js';
+import { formatProblem } from '../src/i18n/index.js';
+import { stringifyCsv } from '../src/render/csv.js';
+import { openPostgres } from '../src/store/postgres.js';
+import { readStoredSnapshot } from '../src/store/snapshot.js';
+import { Store, type StoreOptions } from '../src/store/store.js';
+import { runCli } from './support/cli.js';
+import { SERVER, storeEngines, type Engine } from './support/stores.js';
+
+const { engines: ENGINES } = storeEngines('scoring_import');
+const EXAMPLE = 'examples/business-applications-scored.json';
+const THRESHOLD_EXAMPLE = 'examples/cloud-business-applications.json';
+
+type Row = Record<string, unknown>;
+const example = (): Record<string, Row[]> => JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, Row[]>;
+
+let versions: readonly ScoredVersionDefinition[];
+beforeAll(() => {
+  const read = readScoredDefinitions();
+  if (!read.ok) throw new Error('the bundled scored definition does not read');
+  versions = read.versions;
+});
+
+/** The records validated as a file's: the dataset the scored metrics read. */
+function dataset(records: unknown) {
+  const validated = validatedScoring(records, versions);
+  if (!validated.ok) throw new Error(validated.problems.map((p) => formatProblem(p)).join('\n'));
+  return validated.dataset;
+}
+
+/** The problems of an import refused, worded, with its source. */
+async function refusal(attempt: Promise<unknown>): Promise<{ source: string; lines: string[] }> {
+  const error = await attempt.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(InvalidInputError);
+  const invalid = error as InvalidInputError;
+  return { source: invalid.source, lines: invalid.problems.map((p) => formatProblem(p)) };
+}
+
+/** The example's records as CSV files, one per collection, headers its field names. */
+function csvFolder(records: Record<string, Row[]>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'attain-scoring-csv-'));
+  for (const [collection, rows] of Object.entries(records)) {
+    const fields = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    writeFileSync(
+      join(dir, `${collection}.csv`),
+      stringifyCsv([fields, ...rows.map((r) => fields.map((f) => (r[f] === null || r[f] === undefined ? '' : String(r[f]))))]),
+    );
+  }
+  return dir;
+}
+
+/** The command-line flags that open this engine's store (a server's schema created and migrated first). */
+async function storeFlags(options: StoreOptions): Promise<string[]> {
+  if (!options.databaseUrl) return ['--data', options.dataDir!];
+  const store = await Store.open(options);
+  await store.close();
+  const url = `${SERVER}${SERVER.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${options.schema}`)}`;
+  return ['--database-url', url];
+}
+
+for (const engine of ENGINES as readonly Engine[]) {
+  describe(`scoring import on ${engine.name}`, () => {
+    let store: Store;
+    beforeAll(async () => {
+      store = await Store.open(engine.options());
+    });
+    afterAll(async () => {
+      await store.close();
+    });
+
+    it('adds every record once, then counts them unchanged, updated or added by key, per collection', async () => {
+      const records = example();
+      const first = await store.importScoringRecords(records, 'first.json', versions);
+      expect(first.added).toBe(Object.values(records).reduce((n, rows) => n + rows.length, 0));
+      expect([first.updated, first.unchanged]).toEqual([0, 0]);
+      expect(first.collections.billing).toEqual({ added: records.billing!.length, updated: 0, unchanged: 0 });
+
+      const again = await store.importScoringRecords(records, 'again.json', versions);
+      expect([again.added, again.updated, again.unchanged]).toEqual([0, 0, first.added]);
+      expect(again.batch).toBeGreaterThan(first.batch);
+
+      // One amount changed (12.5 and 12.50 are the same amount), one seat count changed, one new seat month, one usage as given.
+      const billing = records.billing!.map((b, i) => (i === 0 ? { ...b, amountUsd: '1234.56' } : b));
+      const seat = records.seats![0]!;
+      const seats = [
+        { ...seat, paidSeats: Number(seat.paidSeats) + 1 },
+        { ...seat, month: '2031-01' },
+      ];
+      const usage = [{ ...records.usage![0]!, units: `${String(records.usage![0]!.units)}.000` }];
+      const third = await store.importScoringRecords({ billing, seats, usage }, 'third.json', versions);
+      expect(third.collections.billing).toEqual({ added: 0, updated: 1, unchanged: records.billing!.length - 1 });
+      expect(third.collections.seats).toEqual({ added: 1, updated: 1, unchanged: 0 });
+      expect(third.collections.usage).toEqual({ added: 0, updated: 0, unchanged: 1 });
+      expect(third.collections.partners).toEqual({ added: 0, updated: 0, unchanged: 0 });
+
+      // The store holds the merge: updated in place (stored order kept), the new one last.
+      const stored = await store.scoringRecords();
+      expect(stored.billing![0]).toMatchObject({ id: records.billing![0]!.id, amountUsd: '1234.56' });
+      expect(stored.seats![0]).toEqual({ ...seat, paidSeats: Number(seat.paidSeats) + 1 });
+      expect(stored.seats!.at(-1)).toEqual({ ...seat, month: '2031-01' });
+      expect(stored.seats!.length).toBe(records.seats!.length + 1);
+      expect(stored.partners).toEqual(records.partners);
+      const batches = await store.batches();
+      expect(batches.at(-1)).toMatchObject({ kind: 'scoring', source: 'third.json', added: 1, updated: 2, rejected: 0 });
+    });
+
+    it('checks references against the store with the import: a billing of a stored subscription is taken', async () => {
+      await store.importScoringRecords(
+        {
+          partners: [{ id: 'P-REF', country: 'US' }],
+          tenants: [{ id: 'T-REF', country: 'US' }],
+          subscriptions: [{ id: 'S-REF', tenantId: 'T-REF', product: 'BUSINESS-CENTRAL', paid: true }],
+        },
+        'parents.json',
+        versions,
+      );
+      const report = await store.importScoringRecords(
+        {
+          billing: [{ id: 'B-REF', subscriptionId: 'S-REF', month: '2023-01', amountUsd: 100 }],
+          associations: [{ partnerId: 'P-REF', subscriptionId: 'S-REF', type: 'DPOR', from: '2022-06' }],
+        },
+        'children.json',
+        versions,
+      );
+      expect(report.collections.billing.added).toBe(1);
+      expect(report.collections.associations.added).toBe(1);
+      expect((await store.scoringRecords()).associations!.at(-1)).toEqual({
+        partnerId: 'P-REF',
+        subscriptionId: 'S-REF',
+        type: 'DPOR',
+        from: '2022-06',
+        to: null,
+      });
+    });
+
+    it('refuses a batch with any bad record whole, naming source, record and field, and writes nothing', async () => {
+      const before = await store.scoringRecords();
+      const batches = (await store.batches()).length;
+      const { source, lines } = await refusal(
+        store.importScoringRecords(
+          {
+            tenants: [{ id: 'T-NEW', country: 'US' }],
+            billing: [
+              { id: 'B-GOOD', subscriptionId: 'S-REF', month: '2023-02', amountUsd: 5 },
+              { id: 'B-BAD', subscriptionId: 'S-NOWHERE', month: '2023-02', amountUsd: 5 },
+              { id: 'B-MONTH', subscriptionId: 'S-REF', month: '2023-13', amountUsd: 5 },
+            ],
+            seats: [
+              { subscriptionId: 'S-REF', month: '2023-02', paidSeats: 2 },
+              { subscriptionId: 'S-REF', month: '2023-02', paidSeats: 3 },
+            ],
+            // Moving a stored subscription to a tenant that does not exist.
+            subscriptions: [{ id: 'S-REF', tenantId: 'T-GONE', product: 'BUSINESS-CENTRAL', paid: true }],
+          },
+          'bad.json',
+          versions,
+        ),
+      );
+      expect(source).toBe('bad.json');
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          'billing[1] (id B-BAD): subscriptionId "S-NOWHERE" does not name a subscription of the dataset',
+          expect.stringMatching(/^billing\[2\] \(id B-MONTH\): month "2023-13" is not a month \(YYYY-MM\)/),
+          'seats[1]: subscriptionId, month "S-REF, 2023-02" is already used by seats[0]',
+          'subscriptions[0] (id S-REF): tenantId "T-GONE" does not name a tenant of the dataset',
+        ]),
+      );
+      expect(lines).toHaveLength(4);
+      expect(await store.scoringRecords()).toEqual(before);
+      const after = await store.batches();
+      expect(after).toHaveLength(batches + 1);
+      expect(after.at(-1)).toMatchObject({ kind: 'scoring', source: 'bad.json', added: 0, updated: 0, rejected: 7 });
+      expect(after.at(-1)!.errors).toHaveLength(4);
+
+      // Not an object, or not a collection of records: refused too.
+      expect((await refusal(store.importScoringRecords([], 'array.json', versions))).lines).toEqual([
+        'dataset: dataset must be a JSON object with a "partners" array',
+      ]);
+      expect((await refusal(store.importScoringRecords({ bills: [] }, 'odd.json', versions))).lines[0]).toMatch(
+        /^dataset: unknown field "bills"/,
+      );
+      expect(await store.scoringRecords()).toEqual(before);
+    });
+
+    it('refuses what a store cannot keep, naming record and field: year 0, a count beyond an integer, NUL, a lone surrogate', async () => {
+      const before = await store.scoringRecords();
+      const { lines } = await refusal(
+        store.importScoringRecords(
+          {
+            partners: [{ id: 'P-LIMIT', country: 'US' }],
+            people: [{ id: 'PER-LIMIT', partnerId: 'P-LIMIT' }],
+            examPasses: [{ personId: 'PER-LIMIT', exam: 'MB-300', date: '0000-01-01' }],
+            seats: [{ subscriptionId: 'S-REF', month: '2023-03', paidSeats: 3_000_000_000 }],
+            tenants: [
+              { id: 'T-\u0000', country: 'US' },
+              { id: 'T-\ud800', country: 'US' },
+            ],
+          },
+          'limits.json',
+          versions,
+        ),
+      );
+      expect(lines).toEqual([
+        'tenants[0] (id T-\u0000): id holds a NUL character (character 3), which a store cannot keep',
+        'tenants[1] (id T-\ud800): id holds a lone surrogate (character 3), which is not Unicode text',
+        'seats[0]: paidSeats 3000000000 is more than a store keeps (2147483647)',
+        'examPasses[0]: date "0000-01-01" is outside the dates a store keeps (0001-01-01 to 9999-12-31)',
+      ]);
+      expect(await store.scoringRecords()).toEqual(before);
+    });
+
+    it('names a stored record the merged records make invalid as the store’s', async () => {
+      // Checked with versions whose market table has no US: the stored US partner is named as stored.
+      const narrowed = versions.map((v) => ({
+        ...v,
+        countries: Object.fromEntries(Object.entries(v.countries).filter(([country]) => country !== 'US')),
+      }));
+      const { lines } = await refusal(store.importScoringRecords({ tenants: [{ id: 'T-FR', country: 'FR' }] }, 'narrow.json', narrowed));
+      expect(lines).toContain('store:partners[0] (id P-FABRIKAM): country "US" is not an ISO 3166-1 alpha-2 code of the market table');
+    });
+  });
+
+  describe(`scoring records through the command line on ${engine.name}`, () => {
+    it('imports a file, exports it, and scores the same from the store, the export and the file', async () => {
+      const flags = await storeFlags(engine.options());
+      const imported = await runCli(['import', '--scored', EXAMPLE, ...flags, '--format', 'json']);
+      expect(imported.stderr).toBe('');
+      expect(imported.code).toBe(0);
+      const report = JSON.parse(imported.stdout) as { added: number; collections: Record<string, { added: number }> };
+      expect(report.collections.billing!.added).toBe(example().billing!.length);
+
+      const text = await runCli(['import', EXAMPLE, '--scored', ...flags]);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain(`${EXAMPLE}: batch 2: 0 records added, 0 updated, ${report.added} unchanged`);
+      expect(text.stdout).toContain(`  billing: 0 added, 0 updated, ${example().billing!.length} unchanged`);
+
+      const out = join(mkdtempSync(join(tmpdir(), 'attain-scoring-export-')), 'records.json');
+      const exported = await runCli(['export', '--scored', '--out', out, ...flags]);
+      expect([exported.code, exported.stderr]).toEqual([0, '']);
+      expect(dataset(JSON.parse(readFileSync(out, 'utf8')))).toEqual(dataset(example()));
+
+      for (const [partner, month] of [
+        ['P-FABRIKAM', '2020-11'],
+        ['P-CONTOSO', '2023-10'],
+      ] as const) {
+        const args = ['--partner', partner, '--month', month, '--format', 'json'];
+        const fromFile = await runCli(['score', EXAMPLE, ...args]);
+        const fromExport = await runCli(['score', out, ...args]);
+        const fromStore = await runCli(['score', ...args, ...flags]);
+        expect(fromFile.code).toBe(0);
+        expect(fromStore.stderr).toBe('');
+        expect(fromExport.stdout).toBe(fromFile.stdout);
+        expect(fromStore.stdout).toBe(fromFile.stdout);
+      }
+      const evaluated = await runCli(['evaluate', '--scored', '--as-of', '2023-10-31', '--format', 'json', ...flags]);
+      const evaluatedFile = await runCli(['evaluate', EXAMPLE, '--scored', '--as-of', '2023-10-31', '--format', 'json']);
+      expect(evaluated.code).toBe(0);
+      expect(evaluated.stdout).toBe(evaluatedFile.stdout);
+
+      const unknown = await runCli(['score', '--partner', 'P-NOBODY', '--month', '2023-10', ...flags]);
+      expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('"P-NOBODY" is not a partner of store')]);
+    });
+
+    it('imports a folder of CSV files, one per collection, as it imports the JSON file', async () => {
+      const flags = await storeFlags(engine.options());
+      const folder = csvFolder(example());
+      const imported = await runCli(['import', '--scored', folder, ...flags]);
+      expect(imported.stderr).toBe('');
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toContain(`  examPasses: ${example().examPasses!.length} added, 0 updated, 0 unchanged`);
+      const out = join(folder, 'export.json');
+      expect((await runCli(['export', '--scored', '--out', out, ...flags])).code).toBe(0);
+      expect(dataset(JSON.parse(readFileSync(out, 'utf8')))).toEqual(dataset(example()));
+
+      // A bad cell is named by its file and line; nothing is imported.
+      const bad = csvFolder({ billing: [{ id: 'B-X', subscriptionId: 'S-NONE', month: '2023-01', amountUsd: '1' }] });
+      const refused = await runCli(['import', '--scored', 'definitions/microsoft-business-applications', bad, ...flags]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`${bad}: 1 problem; nothing was imported`);
+      expect(refused.stderr).toContain('billing.csv:2 (id B-X): subscriptionId "S-NONE" does not name a subscription of the dataset');
+      // A file that is not a collection's.
+      const odd = mkdtempSync(join(tmpdir(), 'attain-scoring-odd-'));
+      writeFileSync(join(odd, 'invoices.csv'), 'id\nI-1\n');
+      const oddRun = await runCli(['import', '--scored', odd, ...flags]);
+      expect([oddRun.code, oddRun.stderr]).toEqual([2, expect.stringContaining('invoices.csv')]);
+    });
+
+    it('refuses what an import --scored cannot take: no input, two inputs, threshold flags, another kind of file', async () => {
+      const flags = await storeFlags(engine.options());
+      const none = await runCli(['import', '--scored', ...flags]);
+      expect([none.code, none.stderr]).toEqual([
+        2,
+        expect.stringContaining('reads one records JSON file or one folder of CSV files, not 0'),
+      ]);
+      const two = await runCli(['import', '--scored', 'definitions/microsoft-business-applications', EXAMPLE, EXAMPLE, ...flags]);
+      expect([two.code, two.stderr]).toEqual([2, expect.stringContaining('not 2')]);
+      const entity = await runCli(['import', '--scored', EXAMPLE, '--skip-invalid', ...flags]);
+      expect([entity.code, entity.stderr]).toEqual([2, expect.stringContaining('--skip-invalid')]);
+      const dir = mkdtempSync(join(tmpdir(), 'attain-scoring-txt-'));
+      mkdirSync(join(dir, 'sub'));
+      writeFileSync(join(dir, 'records.txt'), '{}');
+      const txt = await runCli(['import', '--scored', join(dir, 'records.txt'), ...flags]);
+      expect(txt.code).toBe(2);
+      const threshold = await runCli(['import', ...flags]);
+      expect(threshold.code).toBe(2);
+      expect((await runCli(['export', '--scored', ...flags])).stdout).toBe('{}\n');
+    });
+  });
+}
+
+describe('a scoring import and the threshold data', () => {
+  const server = ENGINES.find((e) => e.name === 'PostgreSQL')!;
+
+  it('leaves the columns snapshot current and names no partner changed for live evaluations', async () => {
+    const options = server.options();
+    const store = await Store.open(options);
+    const db = await openPostgres(options.databaseUrl!, options.schema);
+    try {
+      const program = loadProgram();
+      await store.import([{ incoming: JSON.parse(readFileSync(THRESHOLD_EXAMPLE, 'utf8')) as unknown, source: 'threshold.json' }], program);
+      const [threshold] = (await store.batches()).slice(-1);
+      await store.columns(program);
+      expect('columns' in (await readStoredSnapshot(db))).toBe(true);
+
+      await store.importScoringRecords(example(), 'scoring.json', versions);
+      expect('columns' in (await readStoredSnapshot(db))).toBe(true);
+      const changes = await store.changesSince(threshold!.batch);
+      expect(changes.partnerIds).toEqual([]);
+      expect((await store.batches()).map((b) => b.kind)).toEqual(['threshold', 'scoring']);
+
+      // A threshold import still makes it stale.
+      await store.import([{ incoming: { partners: [{ id: 'P-NEW', name: 'New', country: 'US' }] }, source: 'more.json' }], program);
+      expect(await readStoredSnapshot(db)).toEqual({ unused: 'stale' });
+    } finally {
+      await db.close();
+      await store.close();
+    }
+  });
+});
+
+describe('the merged validation is the file validation', () => {
+  it('every collection of the records has a table, and a records file validates the same through validatedScoring', () => {
+    expect(Object.keys(scoringCollections).length).toBe(12);
+    const records = example() as ScoringRecords;
+    expect(dataset(records).partners.size).toBe(2);
+  });
+});

@@ -1,0 +1,235 @@
+/**
+ * A partner's score under the scored programs (PCI, PCS; docs/rules.md §15)
+ * in a month: per path the total, the band (or qualification) and each
+ * metric's value, full-points value, points earned of possible and what the
+ * next point costs — the API's numbers (`GET /partners/{id}/score`, the JSON
+ * `attain score` prints), with the names of the scored version
+ * (`GET /scored-versions`) in the dashboard's language. Shown only when the
+ * partner has scoring records: the score's 404 hides the section.
+ */
+import { useEffect, useId, useState } from 'react';
+import { ApiError, query, request, type PartnerScore, type ScoredVersionList, type ScoredVersionSummary } from './api.ts';
+import { useTexts, type Texts } from './i18n.tsx';
+import { useDataVersion } from './live.tsx';
+import { ErrorMessage, LevelBadge } from './widgets.tsx';
+
+type Metric = PartnerScore['paths'][number]['metrics'][number];
+type CostUnit = NonNullable<Metric['next']>['costUnit'];
+
+let scoredVersions: Promise<ScoredVersionList> | undefined;
+
+/** The scored versions, asked for once (they change only with the server's definitions). */
+function versionList(): Promise<ScoredVersionList> {
+  scoredVersions ??= request<ScoredVersionList>('GET', '/api/v1/scored-versions').catch((error: unknown) => {
+    scoredVersions = undefined;
+    throw error;
+  });
+  return scoredVersions;
+}
+
+function scorePath(partnerId: string, month: string): string {
+  return `/api/v1/partners/${encodeURIComponent(partnerId)}/score${query({ month })}`;
+}
+
+/** Scores asked for with the page's other data (preloadScore), each taken once by the section. */
+const early = new Map<string, Promise<PartnerScore>>();
+
+/** Asks for the partner's score of the month, and the scored versions, beside the page's other data: the section finds them under way. */
+export function preloadScore(partnerId: string, month: string): void {
+  const path = scorePath(partnerId, month);
+  const answer = request<PartnerScore>('GET', path);
+  answer.catch(() => undefined);
+  // One page at a time: what an earlier page asked for and never showed is dropped.
+  early.clear();
+  early.set(path, answer);
+  versionList().catch(() => undefined);
+}
+
+function scoreOf(path: string): Promise<PartnerScore> {
+  const found = early.get(path);
+  early.delete(path);
+  return found ?? request<PartnerScore>('GET', path);
+}
+
+/** Points as `attain score` writes them: to the hundredth, in the locale's digits. */
+function pointsText(tx: Texts, decimal: string): string {
+  return new Intl.NumberFormat(tx.locale, { maximumFractionDigits: 2 }).format(Number(decimal));
+}
+
+/** An amount in a metric's unit (cents as dollars, a percentage, people, customers…), in the reader's words. */
+function amountText(tx: Texts, unit: CostUnit, text: string): string {
+  const n = Number(text);
+  if (unit === 'usd-cents') return tx.usdCents(n / 100);
+  if (unit === 'percent') return `${tx.number(n)} %`;
+  return tx.t('score.quantity', { unit: unit === 'active-users' ? 'activeUsers' : unit, count: n });
+}
+
+type Shown =
+  | { readonly kind: 'nothing' }
+  | { readonly kind: 'score'; readonly score: PartnerScore; readonly version: ScoredVersionSummary | undefined }
+  | { readonly kind: 'error'; readonly message: string };
+
+export function ScoreSection({ partnerId, pageDate: asOf }: { partnerId: string; pageDate: string }) {
+  const tx = useTexts();
+  const monthId = useId();
+  const [month, setMonth] = useState(asOf.slice(0, 7));
+  const [shown, setShown] = useState<Shown>({ kind: 'nothing' });
+  const dataVersion = useDataVersion();
+
+  // The evaluation month follows the page's date.
+  useEffect(() => setMonth(asOf.slice(0, 7)), [asOf]);
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([scoreOf(scorePath(partnerId, month)), versionList()]).then(
+      ([score, list]) => live && setShown({ kind: 'score', score, version: list.versions.find((v) => v.effectiveFrom === score.version) }),
+      (error: unknown) => {
+        if (!live) return;
+        // No scoring records (or none one may see): no section.
+        if (error instanceof ApiError && error.status === 404) setShown({ kind: 'nothing' });
+        else setShown({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [partnerId, month, tx.locale, dataVersion]);
+
+  if (shown.kind === 'nothing') return null;
+  const version = shown.kind === 'score' ? shown.version : undefined;
+  const bandName = (id: string | null): string => {
+    const band = version?.bands.find((b) => b.id === id);
+    return band ? tx.text(band.name, band.id) : id === null ? tx.t('score.noBand') : id;
+  };
+  return (
+    <section aria-labelledby="score-title" className="score" data-testid="score">
+      <div className="section-head">
+        <h2 id="score-title">{tx.t('score.title')}</h2>
+        <label htmlFor={monthId} className="score-month">
+          <span>{tx.t('score.month')}</span>{' '}
+          <input
+            id={monthId}
+            type="month"
+            name="scoreMonth"
+            value={month}
+            onChange={(e) => {
+              if (/^\d{4}-\d{2}$/.test(e.target.value)) setMonth(e.target.value);
+            }}
+          />
+        </label>
+      </div>
+      {shown.kind === 'error' ? (
+        <ErrorMessage message={shown.message} />
+      ) : (
+        <>
+          <p className="muted" data-testid="score-facts">
+            {tx.t('score.facts', {
+              program: version ? tx.text(version.name, version.id) : '',
+              kind: version?.kind ?? '',
+              version: tx.date(shown.score.version),
+              segment: shown.score.segment,
+            })}
+          </p>
+          <p data-testid="score-band" data-band={shown.score.band ?? 'none'}>
+            <strong>{tx.t('score.band', { band: bandName(shown.score.band) })}</strong>
+            {shown.score.qualificationWindow && shown.score.qualificationWindow.from !== shown.score.qualificationWindow.to ? (
+              <>
+                {' · '}
+                {tx.t('score.window', {
+                  from: shown.score.qualificationWindow.from,
+                  to: shown.score.qualificationWindow.to,
+                  band: bandName(shown.score.qualificationWindow.band),
+                })}
+              </>
+            ) : null}
+          </p>
+          <div className="cards">
+            {shown.score.paths.map((path) => {
+              const definition = version?.paths.find((p) => p.id === path.id);
+              const metricName = (id: string): string => {
+                const metric = definition?.metrics.find((m) => m.id === id);
+                return metric ? tx.text(metric.name, id) : id;
+              };
+              const title = definition ? tx.text(definition.name, path.id) : path.id;
+              return (
+                <article key={path.id} className="card score-path" aria-label={title} data-path={path.id}>
+                  <header className="card-head">
+                    <h3>{title}</h3>
+                    <LevelBadge level={path.band} label={bandName(path.band)} />
+                  </header>
+                  <p data-testid="path-total" data-exact={path.total.exact}>
+                    {tx.t('score.total', {
+                      total: pointsText(tx, path.total.decimal),
+                      max: definition ? pointsText(tx, definition.maxPoints.decimal) : '',
+                    })}
+                  </p>
+                  <div className="score-metrics" role="region" aria-label={tx.t('score.breakdown', { path: title })} tabIndex={0}>
+                    <table className="compact score-table">
+                      <thead>
+                        <tr>
+                          <th scope="col">{tx.t('score.column.metric')}</th>
+                          <th scope="col" className="num">
+                            {tx.t('score.column.value')}
+                          </th>
+                          <th scope="col" className="num">
+                            {tx.t('score.column.full')}
+                          </th>
+                          <th scope="col" className="num">
+                            {tx.t('score.column.points')}
+                          </th>
+                          <th scope="col">{tx.t('score.column.next')}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {path.metrics.map((m) => (
+                          <tr key={m.id} data-metric={m.id}>
+                            <th scope="row">{metricName(m.id)}</th>
+                            <td className="num" data-label={tx.t('score.column.value')} data-value={m.value}>
+                              {amountText(tx, m.unit, m.value)}
+                            </td>
+                            <td className="num" data-label={tx.t('score.column.full')} data-value={m.full ?? ''}>
+                              {m.full === null ? tx.t('score.cannotScore', { reason: m.note ?? 'other' }) : amountText(tx, m.unit, m.full)}
+                            </td>
+                            <td
+                              className="num"
+                              data-label={tx.t('score.column.points')}
+                              data-points={m.points.exact}
+                              data-max={m.max.exact}
+                            >
+                              {tx.t('score.points', { points: pointsText(tx, m.points.decimal), max: pointsText(tx, m.max.decimal) })}
+                            </td>
+                            <td data-label={tx.t('score.column.next')} data-more={m.next?.more ?? ''}>
+                              {m.next
+                                ? tx.t('score.more', {
+                                    amount: amountText(tx, m.next.costUnit, m.next.more),
+                                    points: Number(m.next.points),
+                                  })
+                                : m.full === null
+                                  ? ''
+                                  : tx.t('score.atMaximum')}
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                  {path.belowMinimum.length > 0 ? (
+                    <p className="short">{tx.t('score.belowMinimum', { metrics: path.belowMinimum.map(metricName).join(', ') })}</p>
+                  ) : null}
+                  {path.nextBand ? (
+                    <p className="muted" data-testid="next-band">
+                      {tx.t('score.nextBand', {
+                        band: bandName(path.nextBand.id),
+                        points: Math.round(Number(path.nextBand.pointsNeeded.decimal) * 100) / 100,
+                      })}
+                    </p>
+                  ) : null}
+                </article>
+              );
+            })}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
