@@ -117,8 +117,10 @@ function peopleIndexOf(data: ScoringDataset): PeopleIndex {
 class Index {
   readonly associationsBySubscription = new Map<string, ScoringDataset['associations'][number][]>();
   readonly subscriptionsByTenant = new Map<string, Subscription[]>();
-  readonly usage = new Map<string, Rational>();
-  readonly seats = new Map<string, number>();
+  /** Usage by tenant, then workload, then month: summed units, exact. */
+  readonly usage = new Map<string, Map<string, Map<MonthIndex, Rational>>>();
+  /** Paid seats by subscription, then month, summed. */
+  readonly seats = new Map<string, Map<MonthIndex, number>>();
   /** Billing lines by subscription, in dataset order. */
   readonly billingBySubscription = new Map<string, ScoringDataset['billing'][number][]>();
   /** The subscriptions each partner holds an association on (any type, any month), in first-seen order. */
@@ -142,32 +144,44 @@ class Index {
     for (const s of data.subscriptions.values()) push(this.subscriptionsByTenant, s.tenantId, s);
     for (const t of this.subscriptionsByTenant.keys()) this.tenantOrder.set(t, this.tenantOrder.size);
     for (const u of data.usage) {
-      const key = `${u.tenantId}\u0000${u.workload}\u0000${u.month}`;
-      this.usage.set(key, add(this.usage.get(key) ?? ZERO, exact(u.units)));
+      let byWorkload = this.usage.get(u.tenantId);
+      if (!byWorkload) this.usage.set(u.tenantId, (byWorkload = new Map()));
+      let byMonth = byWorkload.get(u.workload);
+      if (!byMonth) byWorkload.set(u.workload, (byMonth = new Map()));
+      const known = byMonth.get(u.month);
+      byMonth.set(u.month, known === undefined ? exact(u.units) : add(known, exact(u.units)));
     }
     for (const s of data.seats) {
-      const key = `${s.subscriptionId}\u0000${s.month}`;
-      this.seats.set(key, (this.seats.get(key) ?? 0) + s.paidSeats);
+      let byMonth = this.seats.get(s.subscriptionId);
+      if (!byMonth) this.seats.set(s.subscriptionId, (byMonth = new Map()));
+      byMonth.set(s.month, (byMonth.get(s.month) ?? 0) + s.paidSeats);
     }
   }
 
-  /** The partners credited for a subscription in a month: eligible holders, less those a present type displaces. */
-  credited(subscriptionId: string, month: MonthIndex, rule: AssociationRule): Set<string> {
-    const subscription = this.data.subscriptions.get(subscriptionId);
-    if (!subscription?.paid) return new Set();
-    const holding = (this.associationsBySubscription.get(subscriptionId) ?? []).filter(
-      (a) => a.from <= month && (a.to === null || month <= a.to) && rule.eligible.includes(a.type),
-    );
-    const present = new Set(holding.map((a) => a.type));
-    const displaced = new Set<string>();
-    for (const d of rule.displaces) if (d.by.some((t) => present.has(t))) for (const t of d.over) displaced.add(t);
-    return new Set(holding.filter((a) => !displaced.has(a.type)).map((a) => a.partnerId));
+  /**
+   * Whether the partner is credited for a paid subscription in a month: it holds an eligible association live
+   * that month whose type no present (live, eligible) type displaces. Nothing is allocated: it is asked for every
+   * line, tenant and month a metric reads.
+   */
+  isCredited(partnerId: string, subscriptionId: string, month: MonthIndex, rule: AssociationRule): boolean {
+    if (!this.data.subscriptions.get(subscriptionId)?.paid) return false;
+    const holding = this.associationsBySubscription.get(subscriptionId);
+    if (!holding) return false;
+    const live = (a: ScoringDataset['associations'][number]): boolean =>
+      a.from <= month && (a.to === null || month <= a.to) && rule.eligible.includes(a.type);
+    for (const a of holding) {
+      if (a.partnerId !== partnerId || !live(a)) continue;
+      // Displaced when a rule naming its type as displaced has one of its displacing types present.
+      const displaced = rule.displaces.some((d) => d.over.includes(a.type) && holding.some((b) => live(b) && d.by.includes(b.type)));
+      if (!displaced) return true;
+    }
+    return false;
   }
 
   /** Whether the partner is credited, in that month, on a subscription of the tenant to one of the products. */
   creditedOnTenant(partnerId: string, tenantId: string, products: ReadonlySet<string>, month: MonthIndex, rule: AssociationRule): boolean {
     return (this.subscriptionsByTenant.get(tenantId) ?? []).some(
-      (s) => products.has(s.product) && this.credited(s.id, month, rule).has(partnerId),
+      (s) => products.has(s.product) && this.isCredited(partnerId, s.id, month, rule),
     );
   }
 
@@ -207,7 +221,11 @@ class Index {
   }
 
   usageOf(tenantId: string, workload: string, month: MonthIndex): Rational {
-    return this.usage.get(`${tenantId}\u0000${workload}\u0000${month}`) ?? ZERO;
+    return this.usage.get(tenantId)?.get(workload)?.get(month) ?? ZERO;
+  }
+
+  seatsOf(subscriptionId: string, month: MonthIndex): number {
+    return this.seats.get(subscriptionId)?.get(month) ?? 0;
   }
 }
 
@@ -265,6 +283,277 @@ export function scorerOf(data: ScoringDataset): Scorer {
   };
 }
 
+/** What a version's metrics read again and again, built once per version: lookups by id, product sets, sorted bands. */
+export interface VersionContext {
+  readonly version: ScoredVersionDefinition;
+  readonly exams: ReadonlyMap<string, ScoredVersionDefinition['exams'][number]>;
+  readonly catalog: ReadonlyMap<string, ScoredVersionDefinition['certifications'][number]>;
+  /** The bands, lowest first, with their lower bounds exact. */
+  readonly bands: readonly { readonly id: string; readonly from: Rational }[];
+  /** A metric's products (or workloads) with the products of each workload named. */
+  productsOf(ids: readonly string[]): ReadonlySet<string>;
+  /** A workload's consumption rate (0 without one). */
+  rateOf(workload: string): Rational;
+}
+
+const contexts = new WeakMap<ScoredVersionDefinition, VersionContext>();
+
+/** The version's context, built the first time it is asked for. */
+export function contextOf(version: ScoredVersionDefinition): VersionContext {
+  const known = contexts.get(version);
+  if (known) return known;
+  const workloads = new Map(version.workloads.map((w) => [w.id, w]));
+  const products = new Map<readonly string[], ReadonlySet<string>>();
+  const rates = new Map(version.workloads.map((w) => [w.id, w.rate === undefined ? ZERO : exact(w.rate)]));
+  const context: VersionContext = {
+    version,
+    exams: new Map(version.exams.map((e) => [e.id, e])),
+    catalog: new Map(version.certifications.map((c) => [c.id, c])),
+    bands: [...version.bands].map((b) => ({ id: b.id, from: exact(b.from) })).sort((a, b) => compare(a.from, b.from)),
+    productsOf(ids) {
+      let set = products.get(ids);
+      if (!set) products.set(ids, (set = new Set(ids.flatMap((id) => [id, ...(workloads.get(id)?.products ?? [])]))));
+      return set;
+    },
+    rateOf: (workload) => rates.get(workload) ?? ZERO,
+  };
+  contexts.set(version, context);
+  return context;
+}
+
+/** One partner as of one month: what measuring its metrics reads. */
+interface MeasureScope {
+  readonly ctx: VersionContext;
+  readonly index: Index;
+  readonly partnerId: string;
+  readonly month: MonthIndex;
+  readonly segment: string;
+  readonly asOf: IsoDate;
+  readonly certified: (certifications: readonly string[]) => number;
+}
+
+/** What a metric measures for one partner as of M: its value, the value for full points, and how the next point is costed. */
+function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][number], metric: ScoredMetricDefinition): Measure {
+  const { ctx, index, partnerId, month, segment, asOf, certified } = s;
+  const productsOf = (ids: readonly string[]): ReadonlySet<string> => ctx.productsOf(ids);
+  const rateOf = (workload: string): Rational => ctx.rateOf(workload);
+  const full = forSegment(metric.points.full, segment);
+  const one = rational(1);
+  switch (metric.kind) {
+    case 'revenue-sum': {
+      const products = productsOf(metric.products);
+      let cents = 0n;
+      let lines = 0;
+      for (const s of index.partnerSubscriptions(partnerId)) {
+        if (!products.has(s.product)) continue;
+        for (const line of index.billingBySubscription.get(s.id) ?? []) {
+          if (line.month < month + metric.window.from || line.month > month + metric.window.to) continue;
+          if (s.channel !== undefined && metric.firstAgreementYearOnly.includes(s.channel)) {
+            if (s.agreementStart === undefined || line.month < s.agreementStart || line.month > s.agreementStart + 11) continue;
+          }
+          if (!index.isCredited(partnerId, s.id, line.month, metric.associations)) continue;
+          cents += BigInt(line.cents);
+          lines++;
+        }
+      }
+      return {
+        value: rational(cents),
+        full: full && mul(full, rational(100)),
+        unit: 'usd-cents',
+        granularity: one,
+        details: { lines },
+      };
+    }
+    case 'net-customer-adds': {
+      const products = productsOf(metric.products);
+      const first = month + metric.window.from;
+      const last = month + metric.window.to;
+      let adds = 0;
+      let losses = 0;
+      for (const tenant of index.candidateTenants(partnerId)) {
+        const subscriptions = index.subscriptionsByTenant.get(tenant) ?? [];
+        const relevant = subscriptions.filter((s) => products.has(s.product));
+        if (relevant.length === 0) continue;
+        const seatsIn = (m: MonthIndex): number => relevant.reduce((n, s) => n + index.seatsOf(s.id, m), 0);
+        let lastAdd: MonthIndex | undefined;
+        for (let m = first - 12; m <= last; m++) {
+          const before = seatsIn(m - 1);
+          const now = seatsIn(m);
+          const credited = index.creditedOnTenant(partnerId, tenant, products, m, metric.associations);
+          if (before === 0 && now > 0 && credited) {
+            lastAdd = m;
+            if (m >= first) adds++;
+          } else if (before > 0 && now === 0 && m >= first) {
+            const loses = metric.losses === 'all-associated' ? credited : lastAdd !== undefined && lastAdd >= m - 12;
+            if (loses) losses++;
+          }
+        }
+      }
+      return { value: rational(adds - losses), full, unit: 'customers', granularity: one, details: { adds, losses } };
+    }
+    case 'pair-count-change': {
+      const threshold = forSegment(metric.unitThreshold, segment) ?? ZERO;
+      const unitValue = metric.measure === 'revenue' ? mul(threshold, rational(100)) : threshold;
+      const countAt = (m: MonthIndex): number => {
+        let n = 0;
+        for (const tenant of index.candidateTenants(partnerId)) {
+          const subscriptions = index.subscriptionsByTenant.get(tenant) ?? [];
+          for (const w of metric.workloads) {
+            const products = productsOf([w]);
+            let amount = ZERO;
+            if (metric.measure === 'revenue') {
+              const ids = new Set(
+                subscriptions
+                  .filter((s) => products.has(s.product) && index.isCredited(partnerId, s.id, m, metric.associations))
+                  .map((s) => s.id),
+              );
+              if (ids.size === 0) continue;
+              amount = rational(index.centsIn(ids, m));
+            } else {
+              if (!index.creditedOnTenant(partnerId, tenant, products, m, metric.associations)) continue;
+              amount = mul(index.usageOf(tenant, w, m), rateOf(w));
+            }
+            const c = compare(amount, unitValue);
+            if (metric.compare === 'at-least' ? c >= 0 : c > 0) n++;
+          }
+        }
+        return n;
+      };
+      const now = countAt(month + metric.current);
+      const then = countAt(month + metric.baseline);
+      return { value: rational(now - then), full, unit: 'pairs', granularity: one, details: { current: now, baseline: then } };
+    }
+    case 'certified-count':
+      return { value: rational(certified(metric.certifications)), full, unit: 'people', granularity: one, details: {} };
+    case 'headcount-growth': {
+      const of = path.metrics.find((m) => m.id === metric.of);
+      const now = of?.kind === 'certified-count' ? certified(of.certifications) : 0;
+      const value = rational(now);
+      const people = (m: MonthIndex | undefined): Measure => ({
+        value,
+        full: undefined,
+        unit: 'people',
+        granularity: one,
+        details: { current: now },
+        note: m === undefined ? 'noBaseline' : 'belowMinimumBaseline',
+      });
+      // A partner's records of this metric: those naming its path (`path/metric`) if any, else those naming the metric alone.
+      const qualified = `${path.id}/${metric.id}`;
+      const own = index.baselinesOfPartner.get(partnerId) ?? [];
+      const mine = own.filter((b) => b.metric === qualified);
+      const records = mine.length > 0 ? mine : own.filter((b) => b.metric === metric.id);
+      const option = metric.anniversaryOption;
+      if (option) {
+        const needed = forSegment(option.people, segment);
+        const held = records.find(
+          (b) =>
+            b.kind === 'anniversary' &&
+            b.date <= asOf &&
+            asOf < addMonthsToDate(b.date, option.months) &&
+            needed !== undefined &&
+            compare(rational(b.count), needed) >= 0,
+        );
+        if (held)
+          return {
+            value,
+            full: ZERO,
+            unit: 'people',
+            granularity: one,
+            note: 'anniversaryOption',
+            details: { current: now, anniversary: held.date, atAnniversary: held.count },
+          };
+      }
+      const baseline = records
+        .filter((b) => b.kind === 'baseline' && b.date <= asOf)
+        .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))[0];
+      if (!baseline) return people(undefined);
+      const minimum = forSegment(metric.minimumBaseline, segment);
+      const base = rational(baseline.count);
+      if (minimum === undefined || compare(base, minimum) < 0)
+        return { ...people(0), details: { current: now, baseline: baseline.count, baselineDate: baseline.date } };
+      let growth: Rational | undefined;
+      let found = false;
+      for (const row of metric.rows) {
+        const from = forSegment(row.from, segment);
+        if (from !== undefined && compare(base, from) >= 0) {
+          growth = row.growthPercent === null ? undefined : exact(row.growthPercent);
+          found = true;
+        }
+      }
+      if (!found || growth === undefined)
+        return {
+          value,
+          full: undefined,
+          unit: 'people',
+          granularity: one,
+          note: 'noGrowthRow',
+          details: { current: now, baseline: baseline.count, baselineDate: baseline.date },
+        };
+      const required = rational(ceil(mul(base, add(one, div(growth, rational(100))))));
+      return {
+        value,
+        full: required,
+        unit: 'people',
+        granularity: one,
+        details: { current: now, baseline: baseline.count, baselineDate: baseline.date, growthPercent: toDecimalText(growth) },
+      };
+    }
+    case 'growth-ratio': {
+      const products = productsOf(metric.workloads);
+      const usageAt = (tenants: readonly string[], m: MonthIndex): Rational =>
+        tenants.reduce((sum, t) => {
+          const byWorkload = index.usage.get(t);
+          if (!byWorkload) return sum;
+          return metric.workloads.reduce((s, w) => {
+            const units = byWorkload.get(w)?.get(m);
+            return units === undefined ? s : add(s, metric.measure === 'mau' ? units : mul(units, rateOf(w)));
+          }, sum);
+        }, ZERO);
+      const nowTenants = index.tenantsCredited(partnerId, products, month + metric.current, metric.associations);
+      const thenTenants =
+        metric.cohort === 'each-month'
+          ? index.tenantsCredited(partnerId, products, month + metric.baseline, metric.associations)
+          : nowTenants;
+      const current = usageAt(nowTenants, month + metric.current);
+      const base = usageAt(thenTenants, month + metric.baseline);
+      const gate = forSegment(metric.baselineGate, segment) ?? ZERO;
+      const details = { current: toDecimalText(current), baseline: toDecimalText(base), gate: toDecimalText(gate) };
+      const unit = metric.measure === 'mau' ? 'active-users' : 'consumption';
+      if (compare(base, gate) < 0 || compare(base, ZERO) <= 0)
+        return { value: ZERO, full: undefined, unit: 'percent', granularity: rational(1, 100), note: 'underBaselineGate', details };
+      const growth = div(mul(sub(current, base), rational(100)), base);
+      return {
+        value: growth,
+        full,
+        unit: 'percent',
+        granularity: rational(1, 100),
+        details,
+        cost: (target) => ({ more: maxOf(ZERO, sub(rational(ceil(mul(base, add(one, div(target, rational(100)))))), current)), unit }),
+      };
+    }
+    case 'usage-crossings': {
+      const products = productsOf(metric.workloads);
+      const threshold = forSegment(metric.usageThreshold, segment) ?? ZERO;
+      const usage = (t: string, m: MonthIndex): Rational => metric.workloads.reduce((s, w) => add(s, index.usageOf(t, w, m)), ZERO);
+      let count = 0;
+      let tenants = 0;
+      for (const t of index.tenantsCredited(partnerId, products, month, metric.associations)) {
+        if (compare(usage(t, month + metric.baseline), threshold) >= 0) continue;
+        let crossed = false;
+        for (let m = month + metric.crossing.from; m <= month + metric.crossing.to; m++)
+          if (compare(usage(t, m), threshold) >= 0) crossed = true;
+        if (!crossed) continue;
+        tenants++;
+        count +=
+          metric.count === 'tenants'
+            ? 1
+            : (index.instancesOfTenant.get(t) ?? []).filter((i) => i.production && i.group === metric.instanceGroup).length;
+      }
+      return { value: rational(count), full, unit: 'deployments', granularity: one, details: { tenants } };
+    }
+  }
+}
+
 /** A metric as measured, before it becomes points: its definition, its points rule for the segment, and its measure. */
 export interface MeasuredMetric {
   readonly definition: ScoredMetricDefinition;
@@ -280,259 +569,45 @@ export interface MeasuredPartner {
   readonly paths: readonly { readonly id: string; readonly metrics: readonly MeasuredMetric[] }[];
 }
 
-/** Measures every metric of a partner as of month M from a prepared dataset; reads only the partner's own records through the indexes. */
-export function measurePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): MeasuredPartner {
-  const { version, index } = prepared;
-  const segment = segmentOf(version, index, partnerId, month);
-  const workloads = new Map(version.workloads.map((w) => [w.id, w]));
-  const productsOf = (ids: readonly string[]): Set<string> => new Set(ids.flatMap((id) => [id, ...(workloads.get(id)?.products ?? [])]));
-  const rateOf = (workload: string): Rational => {
-    const rate = workloads.get(workload)?.rate;
-    return rate === undefined ? ZERO : exact(rate);
-  };
-  const asOf = lastDayOf(month);
-  const certified = (certifications: readonly string[]): number => certifiedIndexed(version, index.people, partnerId, certifications, asOf);
-
-  // A metric with its own segmentation (PCI 2021-03-26: partner or customer location) reads its own market.
+/**
+ * The segment each metric is read for: the partner's, or — for a metric with its own segmentation (PCI
+ * 2021-03-26: partner or customer location) — the market that rule gives, computed once per rule.
+ */
+function metricSegments(version: ScoredVersionDefinition, index: Index, partnerId: string, month: MonthIndex, segment: string) {
   const segments = new Map<Segmentation, string>();
-  const segmentFor = (metric: ScoredMetricDefinition): string => {
+  return (metric: ScoredMetricDefinition): string => {
     const own = metric.segmentation;
     if (own === undefined) return segment;
     let found = segments.get(own);
     if (found === undefined) segments.set(own, (found = segmentOf(version, index, partnerId, month, own)));
     return found;
   };
+}
 
+/** A metric's points rule for a segment. */
+function pointsRuleOf(metric: ScoredMetricDefinition, segment: string): PointsRule {
+  return {
+    max: exact(metric.points.max),
+    partial: metric.points.partial,
+    perUnit: forSegment(metric.points.perUnit, segment),
+    clampAtZero: metric.points.clampAtZero,
+    rounding: { mode: metric.points.rounding.mode, step: exact(metric.points.rounding.step) },
+  };
+}
+
+/** Measures every metric of a partner as of month M from a prepared dataset; reads only the partner's own records through the indexes. */
+export function measurePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): MeasuredPartner {
+  const { version, index } = prepared;
+  const ctx = contextOf(version);
+  const segment = segmentOf(version, index, partnerId, month);
+  const segmentFor = metricSegments(version, index, partnerId, month, segment);
+  const asOf = lastDayOf(month);
+  const certified = (certifications: readonly string[]): number => certifiedIndexed(ctx, index.people, partnerId, certifications, asOf);
   const paths = version.paths.map((path) => {
-    const measure = (metric: ScoredMetricDefinition, segment: string): Measure => {
-      const full = forSegment(metric.points.full, segment);
-      const one = rational(1);
-      switch (metric.kind) {
-        case 'revenue-sum': {
-          const products = productsOf(metric.products);
-          let cents = 0n;
-          let lines = 0;
-          for (const s of index.partnerSubscriptions(partnerId)) {
-            if (!products.has(s.product)) continue;
-            for (const line of index.billingBySubscription.get(s.id) ?? []) {
-              if (line.month < month + metric.window.from || line.month > month + metric.window.to) continue;
-              if (s.channel !== undefined && metric.firstAgreementYearOnly.includes(s.channel)) {
-                if (s.agreementStart === undefined || line.month < s.agreementStart || line.month > s.agreementStart + 11) continue;
-              }
-              if (!index.credited(s.id, line.month, metric.associations).has(partnerId)) continue;
-              cents += BigInt(line.cents);
-              lines++;
-            }
-          }
-          return {
-            value: rational(cents),
-            full: full && mul(full, rational(100)),
-            unit: 'usd-cents',
-            granularity: one,
-            details: { lines },
-          };
-        }
-        case 'net-customer-adds': {
-          const products = productsOf(metric.products);
-          const first = month + metric.window.from;
-          const last = month + metric.window.to;
-          let adds = 0;
-          let losses = 0;
-          for (const tenant of index.candidateTenants(partnerId)) {
-            const subscriptions = index.subscriptionsByTenant.get(tenant) ?? [];
-            const relevant = subscriptions.filter((s) => products.has(s.product));
-            if (relevant.length === 0) continue;
-            const seatsIn = (m: MonthIndex): number => relevant.reduce((n, s) => n + (index.seats.get(`${s.id}\u0000${m}`) ?? 0), 0);
-            let lastAdd: MonthIndex | undefined;
-            for (let m = first - 12; m <= last; m++) {
-              const before = seatsIn(m - 1);
-              const now = seatsIn(m);
-              const credited = index.creditedOnTenant(partnerId, tenant, products, m, metric.associations);
-              if (before === 0 && now > 0 && credited) {
-                lastAdd = m;
-                if (m >= first) adds++;
-              } else if (before > 0 && now === 0 && m >= first) {
-                const loses = metric.losses === 'all-associated' ? credited : lastAdd !== undefined && lastAdd >= m - 12;
-                if (loses) losses++;
-              }
-            }
-          }
-          return { value: rational(adds - losses), full, unit: 'customers', granularity: one, details: { adds, losses } };
-        }
-        case 'pair-count-change': {
-          const threshold = forSegment(metric.unitThreshold, segment) ?? ZERO;
-          const unitValue = metric.measure === 'revenue' ? mul(threshold, rational(100)) : threshold;
-          const countAt = (m: MonthIndex): number => {
-            let n = 0;
-            for (const tenant of index.candidateTenants(partnerId)) {
-              const subscriptions = index.subscriptionsByTenant.get(tenant) ?? [];
-              for (const w of metric.workloads) {
-                const products = productsOf([w]);
-                let amount = ZERO;
-                if (metric.measure === 'revenue') {
-                  const ids = new Set(
-                    subscriptions
-                      .filter((s) => products.has(s.product) && index.credited(s.id, m, metric.associations).has(partnerId))
-                      .map((s) => s.id),
-                  );
-                  if (ids.size === 0) continue;
-                  amount = rational(index.centsIn(ids, m));
-                } else {
-                  if (!index.creditedOnTenant(partnerId, tenant, products, m, metric.associations)) continue;
-                  amount = mul(index.usageOf(tenant, w, m), rateOf(w));
-                }
-                const c = compare(amount, unitValue);
-                if (metric.compare === 'at-least' ? c >= 0 : c > 0) n++;
-              }
-            }
-            return n;
-          };
-          const now = countAt(month + metric.current);
-          const then = countAt(month + metric.baseline);
-          return { value: rational(now - then), full, unit: 'pairs', granularity: one, details: { current: now, baseline: then } };
-        }
-        case 'certified-count':
-          return { value: rational(certified(metric.certifications)), full, unit: 'people', granularity: one, details: {} };
-        case 'headcount-growth': {
-          const of = path.metrics.find((m) => m.id === metric.of);
-          const now = of?.kind === 'certified-count' ? certified(of.certifications) : 0;
-          const value = rational(now);
-          const people = (m: MonthIndex | undefined): Measure => ({
-            value,
-            full: undefined,
-            unit: 'people',
-            granularity: one,
-            details: { current: now },
-            note: m === undefined ? 'noBaseline' : 'belowMinimumBaseline',
-          });
-          // A partner's records of this metric: those naming its path (`path/metric`) if any, else those naming the metric alone.
-          const qualified = `${path.id}/${metric.id}`;
-          const own = index.baselinesOfPartner.get(partnerId) ?? [];
-          const mine = own.filter((b) => b.metric === qualified);
-          const records = mine.length > 0 ? mine : own.filter((b) => b.metric === metric.id);
-          const option = metric.anniversaryOption;
-          if (option) {
-            const needed = forSegment(option.people, segment);
-            const held = records.find(
-              (b) =>
-                b.kind === 'anniversary' &&
-                b.date <= asOf &&
-                asOf < addMonthsToDate(b.date, option.months) &&
-                needed !== undefined &&
-                compare(rational(b.count), needed) >= 0,
-            );
-            if (held)
-              return {
-                value,
-                full: ZERO,
-                unit: 'people',
-                granularity: one,
-                note: 'anniversaryOption',
-                details: { current: now, anniversary: held.date, atAnniversary: held.count },
-              };
-          }
-          const baseline = records
-            .filter((b) => b.kind === 'baseline' && b.date <= asOf)
-            .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))[0];
-          if (!baseline) return people(undefined);
-          const minimum = forSegment(metric.minimumBaseline, segment);
-          const base = rational(baseline.count);
-          if (minimum === undefined || compare(base, minimum) < 0)
-            return { ...people(0), details: { current: now, baseline: baseline.count, baselineDate: baseline.date } };
-          let growth: Rational | undefined;
-          let found = false;
-          for (const row of metric.rows) {
-            const from = forSegment(row.from, segment);
-            if (from !== undefined && compare(base, from) >= 0) {
-              growth = row.growthPercent === null ? undefined : exact(row.growthPercent);
-              found = true;
-            }
-          }
-          if (!found || growth === undefined)
-            return {
-              value,
-              full: undefined,
-              unit: 'people',
-              granularity: one,
-              note: 'noGrowthRow',
-              details: { current: now, baseline: baseline.count, baselineDate: baseline.date },
-            };
-          const required = rational(ceil(mul(base, add(one, div(growth, rational(100))))));
-          return {
-            value,
-            full: required,
-            unit: 'people',
-            granularity: one,
-            details: { current: now, baseline: baseline.count, baselineDate: baseline.date, growthPercent: toDecimalText(growth) },
-          };
-        }
-        case 'growth-ratio': {
-          const products = productsOf(metric.workloads);
-          const usageAt = (tenants: readonly string[], m: MonthIndex): Rational =>
-            tenants.reduce(
-              (sum, t) =>
-                metric.workloads.reduce((s, w) => add(s, mul(index.usageOf(t, w, m), metric.measure === 'mau' ? one : rateOf(w))), sum),
-              ZERO,
-            );
-          const nowTenants = index.tenantsCredited(partnerId, products, month + metric.current, metric.associations);
-          const thenTenants =
-            metric.cohort === 'each-month'
-              ? index.tenantsCredited(partnerId, products, month + metric.baseline, metric.associations)
-              : nowTenants;
-          const current = usageAt(nowTenants, month + metric.current);
-          const base = usageAt(thenTenants, month + metric.baseline);
-          const gate = forSegment(metric.baselineGate, segment) ?? ZERO;
-          const details = { current: toDecimalText(current), baseline: toDecimalText(base), gate: toDecimalText(gate) };
-          const unit = metric.measure === 'mau' ? 'active-users' : 'consumption';
-          if (compare(base, gate) < 0 || compare(base, ZERO) <= 0)
-            return { value: ZERO, full: undefined, unit: 'percent', granularity: rational(1, 100), note: 'underBaselineGate', details };
-          const growth = div(mul(sub(current, base), rational(100)), base);
-          return {
-            value: growth,
-            full,
-            unit: 'percent',
-            granularity: rational(1, 100),
-            details,
-            cost: (target) => ({ more: maxOf(ZERO, sub(rational(ceil(mul(base, add(one, div(target, rational(100)))))), current)), unit }),
-          };
-        }
-        case 'usage-crossings': {
-          const products = productsOf(metric.workloads);
-          const threshold = forSegment(metric.usageThreshold, segment) ?? ZERO;
-          const usage = (t: string, m: MonthIndex): Rational => metric.workloads.reduce((s, w) => add(s, index.usageOf(t, w, m)), ZERO);
-          let count = 0;
-          let tenants = 0;
-          for (const t of index.tenantsCredited(partnerId, products, month, metric.associations)) {
-            if (compare(usage(t, month + metric.baseline), threshold) >= 0) continue;
-            let crossed = false;
-            for (let m = month + metric.crossing.from; m <= month + metric.crossing.to; m++)
-              if (compare(usage(t, m), threshold) >= 0) crossed = true;
-            if (!crossed) continue;
-            tenants++;
-            count +=
-              metric.count === 'tenants'
-                ? 1
-                : (index.instancesOfTenant.get(t) ?? []).filter((i) => i.production && i.group === metric.instanceGroup).length;
-          }
-          return { value: rational(count), full, unit: 'deployments', granularity: one, details: { tenants } };
-        }
-      }
-    };
-
     const metrics = path.metrics.map((metric): MeasuredMetric => {
-      const segment = segmentFor(metric);
-      return {
-        definition: metric,
-        segment,
-        rule: {
-          max: exact(metric.points.max),
-          partial: metric.points.partial,
-          perUnit: forSegment(metric.points.perUnit, segment),
-          clampAtZero: metric.points.clampAtZero,
-          rounding: { mode: metric.points.rounding.mode, step: exact(metric.points.rounding.step) },
-        },
-        measure: measure(metric, segment),
-      };
+      const own = segmentFor(metric);
+      const scope: MeasureScope = { ctx, index, partnerId, month, segment: own, asOf, certified };
+      return { definition: metric, segment: own, rule: pointsRuleOf(metric, own), measure: measureOf(scope, path, metric) };
     });
     return { id: path.id, metrics };
   });
@@ -622,16 +697,98 @@ export function scorePrepared(prepared: PreparedScoring, partnerId: string, mont
   return { version: version.effectiveFrom, partnerId, month: monthText(month), segment, paths, band: best };
 }
 
+/** One path of one partner in a batch: each metric's points (definition order), the total and the band. */
+export interface BatchPathScore {
+  readonly id: string;
+  readonly points: readonly Rational[];
+  readonly total: Rational;
+  readonly band: string | null;
+}
+
+/** One partner in a batch: its segment, its paths, its band (the best of its paths). */
+export interface BatchScore {
+  readonly partnerId: string;
+  readonly segment: string;
+  readonly paths: readonly BatchPathScore[];
+  readonly band: string | null;
+}
+
+/** Every partner of the dataset scored as of month M: the totals, bands and points of scorePartner, without its next points and routes. */
+export function scoreAll(version: ScoredVersionDefinition, data: ScoringDataset, month: MonthIndex): BatchScore[] {
+  return scoreAllPrepared(prepareScoring(version, data), month);
+}
+
+/**
+ * Every partner of a prepared dataset, in the dataset's order, in one pass: the version's rules (points per
+ * segment, bands, the minimum) are built once; each partner reads its own records through the index, as
+ * scorePrepared does, but nothing of what only the single report needs (next points, routes, costs, texts).
+ */
+export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): BatchScore[] {
+  const { version, index } = prepared;
+  const ctx = contextOf(version);
+  const asOf = lastDayOf(month);
+  const rulesBySegment = new Map<string, readonly (readonly PointsRule[])[]>();
+  const rulesOf = (segment: string): readonly (readonly PointsRule[])[] => {
+    let rules = rulesBySegment.get(segment);
+    if (!rules)
+      rulesBySegment.set(segment, (rules = version.paths.map((path) => path.metrics.map((metric) => pointsRuleOf(metric, segment)))));
+    return rules;
+  };
+  const ownSegmentation = version.paths.some((path) => path.metrics.some((metric) => metric.segmentation !== undefined));
+  const minimum = version.minimumPerMetric && { points: exact(version.minimumPerMetric.points), strict: version.minimumPerMetric.strict };
+  const out: BatchScore[] = [];
+  for (const partnerId of index.data.partners.keys()) {
+    const segment = segmentOf(version, index, partnerId, month);
+    const segmentFor = ownSegmentation ? metricSegments(version, index, partnerId, month, segment) : undefined;
+    const certifiedCounts = new Map<readonly string[], number>();
+    const scope: MeasureScope = {
+      ctx,
+      index,
+      partnerId,
+      month,
+      segment,
+      asOf,
+      certified: (certifications) => {
+        let n = certifiedCounts.get(certifications);
+        if (n === undefined)
+          certifiedCounts.set(certifications, (n = certifiedIndexed(ctx, index.people, partnerId, certifications, asOf)));
+        return n;
+      },
+    };
+    let best = -1;
+    const paths = version.paths.map((path, p): BatchPathScore => {
+      let total = ZERO;
+      let blocked = false;
+      const points = path.metrics.map((metric, k) => {
+        const own = segmentFor?.(metric) ?? segment;
+        const m = measureOf(own === segment ? scope : { ...scope, segment: own }, path, metric);
+        const earned = pointsOf(rulesOf(own)[p]![k]!, m.value, m.full);
+        total = add(total, earned);
+        if (minimum) {
+          const c = compare(earned, minimum.points);
+          if (minimum.strict ? c <= 0 : c < 0) blocked = true;
+        }
+        return earned;
+      });
+      let reached = -1;
+      if (!blocked) for (let b = 0; b < ctx.bands.length && compare(total, ctx.bands[b]!.from) >= 0; b++) reached = b;
+      if (reached > best) best = reached;
+      return { id: path.id, points, total, band: reached < 0 ? null : ctx.bands[reached]!.id };
+    });
+    out.push({ partnerId, segment, paths, band: best < 0 ? null : ctx.bands[best]!.id });
+  }
+  return out;
+}
+
 /** The people of the partner holding one of the certifications on the date, read from the people index (only the partner's own people, passes and certifications held). */
 function certifiedIndexed(
-  version: ScoredVersionDefinition,
+  ctx: VersionContext,
   index: PeopleIndex,
   partnerId: string,
   certifications: readonly string[],
   asOf: IsoDate,
 ): number {
-  const exams = new Map(version.exams.map((e) => [e.id, e]));
-  const catalog = new Map(version.certifications.map((c) => [c.id, c]));
+  const { exams, catalog } = ctx;
   const counts = (exam: string, date: IsoDate): boolean => {
     const e = exams.get(exam);
     if (date > asOf) return false;
@@ -666,7 +823,7 @@ export function certifiedPeople(
   certifications: readonly string[],
   asOf: IsoDate,
 ): number {
-  return certifiedIndexed(version, peopleIndexOf(data), partnerId, certifications, asOf);
+  return certifiedIndexed(contextOf(version), peopleIndexOf(data), partnerId, certifications, asOf);
 }
 
 /** The partner's segment as of M: its market (by its country or its customers') or its track (by its customers' workloads). */
@@ -699,7 +856,7 @@ export function segmentOf(
       const qualifies = s.months.every((k) => {
         const m = month + k;
         const ids = new Set(
-          subscriptions.filter((x) => products.has(x.product) && index.credited(x.id, m, s.associations).has(partnerId)).map((x) => x.id),
+          subscriptions.filter((x) => products.has(x.product) && index.isCredited(partnerId, x.id, m, s.associations)).map((x) => x.id),
         );
         return compare(rational(index.centsIn(ids, m)), limit) > 0;
       });
