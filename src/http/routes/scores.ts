@@ -3,7 +3,9 @@
  * month — the same JSON as `attain score --format json` (app/scores.ts
  * `scoreAnswer`), or in `text` format the table it prints — from the
  * store's scoring records, prepared once per store state (StoredScores);
- * and the scored versions. Tenancy as every partner page (tenancy.ts): a
+ * its scored plan — the same JSON as `attain plan --scored --format json`
+ * (app/scored-plans.ts `scoredPlanAnswer`), or its table; and the scored
+ * versions. Tenancy as every partner page (tenancy.ts): a
  * partner account sees only its own partner, any other answers 404.
  */
 import { z } from 'zod';
