@@ -50,24 +50,26 @@ function planPath(partnerId: string, month: string): string {
   return `/api/v1/partners/${encodeURIComponent(partnerId)}/score/plan${query({ month })}`;
 }
 
-/** Scores asked for with the page's other data (preloadScore), each taken once by the section. */
-const early = new Map<string, Promise<PartnerScore>>();
+/** Scores and plans asked for with the page's other data (preloadScore), each taken once by the section. */
+const early = new Map<string, Promise<unknown>>();
 
-/** Asks for the partner's score of the month, and the scored versions, beside the page's other data: the section finds them under way. */
+/** Asks for the partner's score and plan of the month, and the scored versions, beside the page's other data: the section finds them under way. */
 export function preloadScore(partnerId: string, month: string): void {
-  const path = scorePath(partnerId, month);
-  const answer = request<PartnerScore>('GET', path);
-  answer.catch(() => undefined);
   // One page at a time: what an earlier page asked for and never showed is dropped.
   early.clear();
-  early.set(path, answer);
+  for (const path of [scorePath(partnerId, month), planPath(partnerId, month)]) {
+    const answer = request<unknown>('GET', path);
+    answer.catch(() => undefined);
+    early.set(path, answer);
+  }
   versionList().catch(() => undefined);
 }
 
-function scoreOf(path: string): Promise<PartnerScore> {
-  const found = early.get(path);
+/** The answer at `path`: the one asked for early, or a new request (`T`: the path's answer, as scorePath and planPath say). */
+function answerOf<T>(path: string): Promise<T> {
+  const found = early.get(path) as Promise<T> | undefined;
   early.delete(path);
-  return found ?? request<PartnerScore>('GET', path);
+  return found ?? request<T>('GET', path);
 }
 
 /** Points as `attain score` writes them: to the hundredth, in the locale's digits. */
@@ -226,7 +228,7 @@ export function ScoreSection({ partnerId, pageDate: asOf }: { partnerId: string;
 
   useEffect(() => {
     let live = true;
-    Promise.all([scoreOf(scorePath(partnerId, month)), versionList()]).then(
+    Promise.all([answerOf<PartnerScore>(scorePath(partnerId, month)), versionList()]).then(
       ([score, list]) => live && setShown({ kind: 'score', score, version: list.versions.find((v) => v.effectiveFrom === score.version) }),
       (error: unknown) => {
         if (!live) return;
@@ -236,7 +238,7 @@ export function ScoreSection({ partnerId, pageDate: asOf }: { partnerId: string;
       },
     );
     // The plan beside it: its own failure leaves the score shown.
-    request<PartnerScoredPlan>('GET', planPath(partnerId, month)).then(
+    answerOf<PartnerScoredPlan>(planPath(partnerId, month)).then(
       (plan) => live && setPlanShown({ kind: 'plan', plan }),
       (error: unknown) => {
         if (!live) return;
