@@ -22,6 +22,7 @@ import {
   lastDayOf,
   noScoredVersionProblem,
   parseRational,
+  preparerOf,
   problem,
   qualificationWindow,
   rational,
@@ -36,6 +37,7 @@ import {
   type MonthIndex,
   type Rational,
   type Outlook,
+  type Preparer,
   type ScoredVersionDefinition,
   type ScoreReport,
   type Scorer,
@@ -62,15 +64,20 @@ export interface ScoreOptions {
   readonly outlook?: number | undefined;
 }
 
-/** A scoring dataset with what scores it: its scorer and its index of records by partner, built once. */
+/**
+ * A scoring dataset with what scores it, built once: each version's indexes (`prepare`, shared by the
+ * scorer and the scored plan), its scorer and its index of records by partner.
+ */
 export interface PreparedScores {
   readonly data: ScoringDataset;
+  readonly prepare: Preparer;
   readonly scorer: Scorer;
   readonly neighbourhoods: ScoringNeighbourhoods;
 }
 
 export function prepareScores(data: ScoringDataset): PreparedScores {
-  return { data, scorer: scorerOf(data), neighbourhoods: scoringNeighbourhoods(data) };
+  const prepare = preparerOf(data);
+  return { data, prepare, scorer: scorerOf(data, prepare), neighbourhoods: scoringNeighbourhoods(data) };
 }
 
 /** A partner's score: the version that judged, its report, the qualification window and, when asked, the outlook. */

@@ -80,6 +80,75 @@ export const partnerScore = z.object({
     .describe('with `outlook`: the band month by month with nothing new, and when it is first lost'),
 });
 
+/** What a step's cost is counted in: the measured unit, or for growth the active users or consumption it needs. */
+const costUnit = z.enum([...metricUnit.options, 'active-users', 'consumption']);
+
+/** One step of a ladder: the value it needs, the points there, and what it costs from the value now. */
+export const scoredPlanStep = z.object({
+  value: z.string().describe("the ladder's value at the step, exact decimal text (cents for revenue, a percentage for growth)"),
+  points: z.array(scorePoints).describe("each metric of the ladder's points at the value"),
+  total: scorePoints.describe("the ladder's metrics' points together"),
+  more: z.string().describe('how much more of `costUnit` than now'),
+  cost: scorePoints.describe('`more` in units of cost'),
+  meetsMinimum: z.boolean().describe("every metric of the ladder meets the version's minimum per metric"),
+});
+
+/** The cheapest way of a path: the ladders that move, from now to the step chosen, and the total cost. */
+export const scoredPlanMove = z.object({
+  metrics: z.array(z.string()).describe('the metrics that move together (a certified count with the growth of its people)'),
+  costUnit,
+  unitOfCost: z.string().describe('how much of `costUnit` is one unit of cost'),
+  from: scoredPlanStep,
+  to: scoredPlanStep,
+});
+
+export const scoredPathPlan = z.object({
+  path: z.string(),
+  total: scorePoints.describe("the path's total now"),
+  band: z.string().nullable().describe('the band the path reaches now; null: none'),
+  target: z
+    .object({ band: z.string(), from: scorePoints })
+    .nullable()
+    .describe('the band aimed at and the total that reaches it; null: the path is at the top band already'),
+  outcome: z.enum(['top', 'reached', 'unreachable', 'plan']),
+  plan: z
+    .object({
+      cost: scorePoints.describe('in units of cost'),
+      total: scorePoints.describe('the total the plan reaches'),
+      moves: z.array(scoredPlanMove),
+    })
+    .optional()
+    .describe('with outcome `plan`: the cheapest moves'),
+  reasons: z
+    .array(
+      z.union([
+        z.object({ code: z.literal('cannotScore'), metric: z.string(), note: z.string().nullable() }),
+        z.object({ code: z.literal('belowMinimum'), metric: z.string() }),
+        z.object({ code: z.literal('maximumBelowTarget'), maximum: scorePoints, needed: scorePoints }),
+      ]),
+    )
+    .optional()
+    .describe('with outcome `unreachable`: why'),
+  ladders: z.array(
+    z.object({
+      metrics: z.array(z.object({ id: z.string(), max: scorePoints, note: z.string().nullable() })),
+      unit: metricUnit,
+      costUnit,
+      unitOfCost: z.string(),
+      steps: z.array(scoredPlanStep).describe('steps[0] is now; each later step earns more points'),
+    }),
+  ),
+});
+
+/** A partner's scored plan in a month (as `attain plan --scored --format json` prints it): per path the cheapest way to the band aimed at. */
+export const partnerScoredPlan = z.object({
+  version: z.string().describe('the effective date of the scored version that judged'),
+  partnerId: z.string(),
+  month: z.string(),
+  segment: z.string(),
+  paths: z.array(scoredPathPlan),
+});
+
 /** One scored version: when it judges, its kind, its paths and metrics, its bands. */
 export const scoredVersionSummary = z.object({
   id: z.string().describe('the scored program'),
@@ -110,3 +179,6 @@ export type PartnerScore = z.infer<typeof partnerScore>;
 export type ScoredVersionSummary = z.infer<typeof scoredVersionSummary>;
 export type ScoredVersionList = z.infer<typeof scoredVersionList>;
 export type ScorePoints = z.infer<typeof scorePoints>;
+export type PartnerScoredPlan = z.infer<typeof partnerScoredPlan>;
+export type ScoredPathPlan = z.infer<typeof scoredPathPlan>;
+export type ScoredPlanMove = z.infer<typeof scoredPlanMove>;

@@ -119,6 +119,13 @@ export const ENDPOINTS: readonly Endpoint[] = [
     // The test store holds no scoring records: a partner one may see answers 404 (no score) as one may not (test/http-score.test.ts scores).
     valid: (c) => ({ path: `/api/v1/partners/${c.partner}/score?month=2020-11`, ok: 404 }),
   },
+  {
+    method: 'GET',
+    path: '/api/v1/partners/{partnerId}/score/plan',
+    access: 'read',
+    // As the score: no scoring records in the test store, 404 (test/http-score-plan.test.ts plans).
+    valid: (c) => ({ path: `/api/v1/partners/${c.partner}/score/plan?month=2020-11`, ok: 404 }),
+  },
   { method: 'GET', path: '/api/v1/scored-versions', access: 'user', valid: () => ({ path: '/api/v1/scored-versions', ok: 200 }) },
   {
     method: 'GET',

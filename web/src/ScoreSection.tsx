@@ -6,9 +6,24 @@
  * `attain score` prints), with the names of the scored version
  * (`GET /scored-versions`) in the dashboard's language. Shown only when the
  * partner has scoring records: the score's 404 hides the section.
+ *
+ * Under each path, the cheapest way to the next band (for PCS: to
+ * qualification) — the scored plan the API answers
+ * (`GET /partners/{id}/score/plan`, the JSON `attain plan --scored` prints):
+ * the metrics to move, from which value to which, the points gained and the
+ * cost in its unit and in units of cost, and the total cost.
  */
 import { useEffect, useId, useState } from 'react';
-import { ApiError, query, request, type PartnerScore, type ScoredVersionList, type ScoredVersionSummary } from './api.ts';
+import {
+  ApiError,
+  query,
+  request,
+  type PartnerScore,
+  type PartnerScoredPlan,
+  type ScoredPathPlan,
+  type ScoredVersionList,
+  type ScoredVersionSummary,
+} from './api.ts';
 import { useTexts, type Texts } from './i18n.tsx';
 import { useDataVersion } from './live.tsx';
 import { ErrorMessage, LevelBadge } from './widgets.tsx';
@@ -31,24 +46,30 @@ function scorePath(partnerId: string, month: string): string {
   return `/api/v1/partners/${encodeURIComponent(partnerId)}/score${query({ month })}`;
 }
 
-/** Scores asked for with the page's other data (preloadScore), each taken once by the section. */
-const early = new Map<string, Promise<PartnerScore>>();
+function planPath(partnerId: string, month: string): string {
+  return `/api/v1/partners/${encodeURIComponent(partnerId)}/score/plan${query({ month })}`;
+}
 
-/** Asks for the partner's score of the month, and the scored versions, beside the page's other data: the section finds them under way. */
+/** Scores and plans asked for with the page's other data (preloadScore), each taken once by the section. */
+const early = new Map<string, Promise<unknown>>();
+
+/** Asks for the partner's score and plan of the month, and the scored versions, beside the page's other data: the section finds them under way. */
 export function preloadScore(partnerId: string, month: string): void {
-  const path = scorePath(partnerId, month);
-  const answer = request<PartnerScore>('GET', path);
-  answer.catch(() => undefined);
   // One page at a time: what an earlier page asked for and never showed is dropped.
   early.clear();
-  early.set(path, answer);
+  for (const path of [scorePath(partnerId, month), planPath(partnerId, month)]) {
+    const answer = request<unknown>('GET', path);
+    answer.catch(() => undefined);
+    early.set(path, answer);
+  }
   versionList().catch(() => undefined);
 }
 
-function scoreOf(path: string): Promise<PartnerScore> {
-  const found = early.get(path);
+/** The answer at `path`: the one asked for early, or a new request (`T`: the path's answer, as scorePath and planPath say). */
+function answerOf<T>(path: string): Promise<T> {
+  const found = early.get(path) as Promise<T> | undefined;
   early.delete(path);
-  return found ?? request<PartnerScore>('GET', path);
+  return found ?? request<T>('GET', path);
 }
 
 /** Points as `attain score` writes them: to the hundredth, in the locale's digits. */
@@ -64,6 +85,131 @@ function amountText(tx: Texts, unit: CostUnit, text: string): string {
   return tx.t('score.quantity', { unit: unit === 'active-users' ? 'activeUsers' : unit, count: n });
 }
 
+/** The plan beside the score: none (not asked yet, or no plan to show), the API's plan, or why it failed. */
+type PlanShown =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'plan'; readonly plan: PartnerScoredPlan }
+  | { readonly kind: 'error'; readonly message: string };
+
+/** Names in the dashboard's language: a band's and a metric's of the path. */
+interface Namer {
+  readonly band: (id: string | null) => string;
+  readonly metric: (id: string) => string;
+}
+
+/**
+ * One path's plan: to the band aimed at, the moves of least total cost — each ladder's metrics, its value now and
+ * the value needed, its points before and after, what more it needs and what that costs in units of cost — and
+ * the total; or why the band cannot be reached. Nothing for a path at the top band.
+ */
+function PathPlan({
+  plan,
+  pathTitle,
+  qualify,
+  names,
+  tx,
+}: {
+  plan: ScoredPathPlan;
+  pathTitle: string;
+  qualify: boolean;
+  names: Namer;
+  tx: Texts;
+}) {
+  if (plan.target === null || plan.outcome === 'top' || plan.outcome === 'reached') return null;
+  const band = names.band(plan.target.band);
+  const title = tx.t('score.plan.title', { qualify: qualify ? 'yes' : 'no', band });
+  const unitOf = new Map(plan.ladders.map((l) => [l.metrics[0]?.id ?? '', l.unit]));
+  const ladderName = (metrics: readonly string[]): string => metrics.map(names.metric).join(', ');
+  return (
+    <div className="score-plan" data-testid="score-plan" data-outcome={plan.outcome} data-target={plan.target.band}>
+      <h4>{title}</h4>
+      {plan.outcome === 'unreachable' ? (
+        <>
+          <p className="short">{tx.t('score.plan.unreachable', { band })}</p>
+          <ul data-testid="plan-reasons">
+            {(plan.reasons ?? []).map((r, i) => (
+              <li key={i} data-code={r.code}>
+                {r.code === 'maximumBelowTarget'
+                  ? tx.t('score.plan.reason.maximumBelowTarget', {
+                      maximum: pointsText(tx, r.maximum.decimal),
+                      needed: pointsText(tx, r.needed.decimal),
+                      band,
+                    })
+                  : tx.t(`score.plan.reason.${r.code}`, { metric: names.metric(r.metric) })}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : plan.plan ? (
+        <>
+          <div className="score-metrics" role="region" aria-label={tx.t('score.plan.caption', { path: pathTitle, band })} tabIndex={0}>
+            <table className="compact score-table">
+              <thead>
+                <tr>
+                  <th scope="col">{tx.t('score.column.metric')}</th>
+                  <th scope="col" className="num">
+                    {tx.t('score.plan.column.from')}
+                  </th>
+                  <th scope="col" className="num">
+                    {tx.t('score.plan.column.to')}
+                  </th>
+                  <th scope="col" className="num">
+                    {tx.t('score.plan.column.points')}
+                  </th>
+                  <th scope="col">{tx.t('score.plan.column.cost')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {plan.plan.moves.map((m) => {
+                  const unit = unitOf.get(m.metrics[0] ?? '') ?? m.costUnit;
+                  const gained = Number(m.to.total.decimal) - Number(m.from.total.decimal);
+                  return (
+                    <tr key={m.metrics.join(' ')} data-move={m.metrics.join(' ')}>
+                      <th scope="row">{ladderName(m.metrics)}</th>
+                      <td className="num" data-label={tx.t('score.plan.column.from')} data-value={m.from.value}>
+                        {amountText(tx, unit, m.from.value)}
+                      </td>
+                      <td className="num" data-label={tx.t('score.plan.column.to')} data-value={m.to.value}>
+                        {amountText(tx, unit, m.to.value)}
+                      </td>
+                      <td
+                        className="num"
+                        data-label={tx.t('score.plan.column.points')}
+                        data-from={m.from.total.exact}
+                        data-to={m.to.total.exact}
+                      >
+                        {tx.t('score.plan.points', {
+                          from: pointsText(tx, m.from.total.decimal),
+                          to: pointsText(tx, m.to.total.decimal),
+                          gained: pointsText(tx, String(gained)),
+                        })}
+                      </td>
+                      <td data-label={tx.t('score.plan.column.cost')} data-more={m.to.more} data-cost={m.to.cost.exact}>
+                        {tx.t('score.plan.cost', {
+                          amount: amountText(tx, m.costUnit, m.to.more),
+                          cost: pointsText(tx, m.to.cost.decimal),
+                        })}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <p data-testid="plan-total" data-cost={plan.plan.cost.exact} data-total={plan.plan.total.exact}>
+            {tx.t('score.plan.total', { cost: pointsText(tx, plan.plan.cost.decimal), total: pointsText(tx, plan.plan.total.decimal) })}
+          </p>
+          <p className="muted" data-testid="plan-units">
+            {tx.t('score.plan.units', {
+              units: [...new Set(plan.plan.moves.map((m) => amountText(tx, m.costUnit, m.unitOfCost)))].join(', '),
+            })}
+          </p>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
 type Shown =
   | { readonly kind: 'nothing' }
   | { readonly kind: 'score'; readonly score: PartnerScore; readonly version: ScoredVersionSummary | undefined }
@@ -74,6 +220,7 @@ export function ScoreSection({ partnerId, pageDate: asOf }: { partnerId: string;
   const monthId = useId();
   const [month, setMonth] = useState(asOf.slice(0, 7));
   const [shown, setShown] = useState<Shown>({ kind: 'nothing' });
+  const [planShown, setPlanShown] = useState<PlanShown>({ kind: 'none' });
   const dataVersion = useDataVersion();
 
   // The evaluation month follows the page's date.
@@ -81,13 +228,22 @@ export function ScoreSection({ partnerId, pageDate: asOf }: { partnerId: string;
 
   useEffect(() => {
     let live = true;
-    Promise.all([scoreOf(scorePath(partnerId, month)), versionList()]).then(
+    Promise.all([answerOf<PartnerScore>(scorePath(partnerId, month)), versionList()]).then(
       ([score, list]) => live && setShown({ kind: 'score', score, version: list.versions.find((v) => v.effectiveFrom === score.version) }),
       (error: unknown) => {
         if (!live) return;
         // No scoring records (or none one may see): no section.
         if (error instanceof ApiError && error.status === 404) setShown({ kind: 'nothing' });
         else setShown({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+      },
+    );
+    // The plan beside it: its own failure leaves the score shown.
+    answerOf<PartnerScoredPlan>(planPath(partnerId, month)).then(
+      (plan) => live && setPlanShown({ kind: 'plan', plan }),
+      (error: unknown) => {
+        if (!live) return;
+        if (error instanceof ApiError && error.status === 404) setPlanShown({ kind: 'none' });
+        else setPlanShown({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
       },
     );
     return () => {
@@ -223,6 +379,22 @@ export function ScoreSection({ partnerId, pageDate: asOf }: { partnerId: string;
                         points: Math.round(Number(path.nextBand.pointsNeeded.decimal) * 100) / 100,
                       })}
                     </p>
+                  ) : null}
+                  {planShown.kind === 'error' ? (
+                    <ErrorMessage message={planShown.message} />
+                  ) : planShown.kind === 'plan' && planShown.plan.month === shown.score.month ? (
+                    planShown.plan.paths
+                      .filter((p) => p.path === path.id)
+                      .map((p) => (
+                        <PathPlan
+                          key={p.path}
+                          plan={p}
+                          pathTitle={title}
+                          qualify={version?.kind === 'PCS'}
+                          names={{ band: bandName, metric: metricName }}
+                          tx={tx}
+                        />
+                      ))
                   ) : null}
                 </article>
               );

@@ -273,14 +273,21 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
 /** Scores of one dataset's partners under any of its versions. */
 export type Scorer = (version: ScoredVersionDefinition, partnerId: string, month: MonthIndex) => ScoreReport;
 
-/** A scorer of the dataset that builds each version's indexes once, the first time that version is asked for. */
-export function scorerOf(data: ScoringDataset): Scorer {
+/** A dataset prepared for any of its versions: each version's indexes built once, the first time it is asked for. */
+export type Preparer = (version: ScoredVersionDefinition) => PreparedScoring;
+
+export function preparerOf(data: ScoringDataset): Preparer {
   const prepared = new Map<ScoredVersionDefinition, PreparedScoring>();
-  return (version, partnerId, month) => {
+  return (version) => {
     let p = prepared.get(version);
     if (!p) prepared.set(version, (p = prepareScoring(version, data)));
-    return scorePrepared(p, partnerId, month);
+    return p;
   };
+}
+
+/** A scorer of the dataset that builds each version's indexes once (through `prepare`, which may be shared), the first time that version is asked for. */
+export function scorerOf(data: ScoringDataset, prepare: Preparer = preparerOf(data)): Scorer {
+  return (version, partnerId, month) => scorePrepared(prepare(version), partnerId, month);
 }
 
 /** What a version's metrics read again and again, built once per version: lookups by id, product sets, sorted bands. */
