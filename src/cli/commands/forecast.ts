@@ -7,20 +7,19 @@ import { asJson, asOfDate, CLI_INPUTS, loadInputs, orExit, programVersionOf, wit
 import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
 import { renderForecastTable } from '../../render/forecast-table.js';
-import {
-  isMonth,
-  lastDayOf,
-  monthIndex,
-  noScoredVersionProblem,
-  problem,
-  scoredForecast,
-  scoredForecastJson,
-  scoredVersionOn,
-} from '../../engine/index.js';
+import { lastDayOf, noScoredVersionProblem, scoredForecast, scoredForecastJson, scoredVersionOn } from '../../engine/index.js';
 import { renderScoredForecastTable } from '../../render/scored-forecast-table.js';
 import { UsageError } from '../usage-error.js';
 import { enrolmentOf, type EnrolmentOptions } from './enrolment.js';
-import { isScored, loadScoredRecords, refuseWith, refuseWithout, requirePartners, scoredRecordsPath } from './scored-options.js';
+import {
+  isScored,
+  loadScoredRecords,
+  refuseWith,
+  refuseWithout,
+  requirePartners,
+  scoredMonth,
+  scoredRecordsPath,
+} from './scored-options.js';
 
 export interface ForecastCommandOptions extends InputOptions, EnrolmentOptions {
   readonly partner: string;
@@ -78,13 +77,9 @@ function forecastScored(given: string | undefined, options: ForecastCommandOptio
     ],
     '--scored',
   );
-  if (options.month === undefined)
-    throw new UsageError([problem('--scored', '', 'optionNeedsOption', { option: '--scored', requires: '--month' })]);
-  if (!isMonth(options.month))
-    throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(options.month) })]);
+  const month = scoredMonth(options.month);
   const { versions, data } = loadScoredRecords(path, options.scored);
   requirePartners(data, [options.partner], path);
-  const month = monthIndex(options.month);
   const horizon = options.months ?? 12;
   // M must be judged by some version (another month is the way out); the months after it may fall in a gap (reported as such).
   if (!scoredVersionOn(versions, lastDayOf(month))) {

@@ -3,7 +3,7 @@
  * same way by every command that takes them (evaluate, forecast, timeline,
  * generate, docs, score): exit 2 naming the flag.
  */
-import { problem, type ScoredVersionDefinition, type ScoringDataset } from '../../engine/index.js';
+import { isMonth, monthIndex, problem, type MonthIndex, type ScoredVersionDefinition, type ScoringDataset } from '../../engine/index.js';
 import { UsageError } from '../usage-error.js';
 import { loadScoring } from './score.js';
 
@@ -25,6 +25,14 @@ export function refuseWithout(given: readonly (readonly [unknown, string])[], re
 export function refuseWith(given: readonly (readonly [unknown, string])[], other: string): void {
   for (const [value, flag] of given)
     if (value !== undefined) throw new UsageError([problem(flag, '', 'optionsExclusive', { option: flag, other })]);
+}
+
+/** The evaluation month M a scored command needs (`--month YYYY-MM`): refused when missing or not a month. */
+export function scoredMonth(month: string | undefined): MonthIndex {
+  if (month === undefined)
+    throw new UsageError([problem('--scored', '', 'optionNeedsOption', { option: '--scored', requires: '--month' })]);
+  if (!isMonth(month)) throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(month) })]);
+  return monthIndex(month);
 }
 
 /** The records file forecast and timeline read with `--scored`: they do not read the store's scoring records, so one must be named. */

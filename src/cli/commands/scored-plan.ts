@@ -3,12 +3,12 @@
  * partner's path to the next band, or to the band that qualifies, under the scored rules (PCI, PCS).
  */
 import { scoredPlanOf, type ScoredPlanInputNames } from '../../app/scored-plans.js';
-import { isMonth, monthIndex, problem, scoredPlanJson } from '../../engine/index.js';
+import { scoredPlanJson } from '../../engine/index.js';
 import type { Translator } from '../../i18n/index.js';
 import { renderScoredPlanTable } from '../../render/scored-plan-table.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
-import { loadScoredRecords, refuseWith, scoredRecordsPath, type ScoredOption } from './scored-options.js';
+import { loadScoredRecords, refuseWith, scoredMonth, scoredRecordsPath, type ScoredOption } from './scored-options.js';
 
 export interface ScoredPlanOptions {
   readonly partner: string;
@@ -39,13 +39,10 @@ export function runScoredPlan(given: string | undefined, options: ScoredPlanOpti
     ],
     '--scored',
   );
-  if (options.month === undefined)
-    throw new UsageError([problem('--scored', '', 'optionNeedsOption', { option: '--scored', requires: '--month' })]);
-  if (!isMonth(options.month))
-    throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(options.month) })]);
+  const month = scoredMonth(options.month);
   const { versions, data } = loadScoredRecords(path, options.scored);
   const choice = { programVersion: options.programVersion, path: options.path, target: options.target, unitOfCost: options.unitOfCost };
-  const planned = scoredPlanOf(versions, data, options.partner, monthIndex(options.month), choice, CLI_NAMES(path));
+  const planned = scoredPlanOf(versions, data, options.partner, month, choice, CLI_NAMES(path));
   if (!planned.ok) throw new UsageError(planned.problems);
   const { plan, version } = planned.value;
   io.stdout(options.format === 'json' ? `${JSON.stringify(scoredPlanJson(plan), null, 2)}\n` : renderScoredPlanTable(plan, version, tr));
