@@ -45,6 +45,28 @@ function fullOf(metric: ScoredMetricDefinition, tr: Translator, version: ScoredV
   return values(metric.points.full, show, tr, version);
 }
 
+/** Whether any threshold of the version differs by segment: only then does the page say what the segment is. */
+function bySegment(version: ScoredVersionDefinition): boolean {
+  const values = version.paths.flatMap((p) =>
+    p.metrics.flatMap((m): unknown[] => {
+      const own = [m.points.full, m.points.perUnit];
+      switch (m.kind) {
+        case 'pair-count-change':
+          return [...own, m.unitThreshold];
+        case 'headcount-growth':
+          return [...own, m.minimumBaseline, ...m.rows.map((r) => r.from), m.anniversaryOption?.people];
+        case 'growth-ratio':
+          return [...own, m.baselineGate];
+        case 'usage-crossings':
+          return [...own, m.usageThreshold];
+        default:
+          return own;
+      }
+    }),
+  );
+  return values.some((v) => typeof v === 'object' && v !== null);
+}
+
 export function renderScoredPage(version: ScoredVersionDefinition, tr: Translator): string {
   const lines: string[] = [`# ${tr.text(version.name)}`, ''];
   lines.push(tr.t('docs.effectiveFrom', { program: tr.text(version.name), date: tr.date(version.effectiveFrom) }), '');
@@ -53,7 +75,11 @@ export function renderScoredPage(version: ScoredVersionDefinition, tr: Translato
       `- ${tr.t('docs.scored.source', { repository: s.repository, path: s.path, commit: s.commit.slice(0, 7), date: tr.date(s.msDate) })}`,
     );
   }
-  lines.push('', tr.t('docs.scored.segmentation', { kind: version.segmentation.kind }), '');
+  lines.push(
+    '',
+    bySegment(version) ? tr.t('docs.scored.segmentation', { kind: version.segmentation.kind }) : tr.t('docs.scored.oneSegment'),
+    '',
+  );
   for (const path of version.paths) {
     lines.push(`## ${tr.text(path.name)}`, '');
     lines.push(
