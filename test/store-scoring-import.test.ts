@@ -431,4 +431,20 @@ describe('the merged validation is the file validation', () => {
     const records = example() as ScoringRecords;
     expect(dataset(records).partners.size).toBe(2);
   });
+  it('gives each partner one enrolment in a records file, as an import keys them', () => {
+    const records = {
+      ...example(),
+      enrolments: [
+        { partnerId: 'P-CONTOSO', legacy: true },
+        { partnerId: 'P-CONTOSO', enrolled: '2023-01-10' },
+      ],
+    };
+    const validated = validatedScoring(records, versions);
+    expect(validated.ok ? [] : validated.problems.map((p) => formatProblem(p))).toEqual([
+      'enrolments[1]: partnerId "P-CONTOSO" is already used by enrolments[0]',
+    ]);
+    expect(
+      dataset({ ...example(), enrolments: [{ partnerId: 'P-CONTOSO', enrolled: '2023-01-10', anniversary: '2023-06-01' }] }).enrolments,
+    ).toEqual(new Map([['P-CONTOSO', { kind: 'enrolled', date: '2023-01-10', anniversary: '2023-06-01' }]]));
+  });
 });
