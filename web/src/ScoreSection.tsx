@@ -67,26 +67,6 @@ function amountText(tx: Texts, unit: CostUnit, text: string): string {
   return tx.t('score.quantity', { unit: unit === 'active-users' ? 'activeUsers' : unit, count: n });
 }
 
-/** A PCS status on the month's last day, its window and the enrolment it read, in the reader's words. */
-function StatusLine({ status, tx }: { status: Status; tx: Texts }) {
-  const { enrolment, window } = status;
-  return (
-    <p data-testid="score-status" data-status={status.status} data-window={`${window.kind} ${window.from} ${window.to}`}>
-      <strong>
-        {tx.t('score.status', {
-          date: tx.date(status.date),
-          status: status.status.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
-          anniversary: status.anniversary === null ? 'none' : tx.date(status.anniversary),
-        })}
-      </strong>
-      {' · '}
-      {tx.t('score.statusWindow', { kind: window.kind, from: tx.date(window.from), to: tx.date(window.to) })}
-      {' · '}
-      {tx.t('score.enrolment', { kind: enrolment.kind, date: enrolment.date === null ? '' : tx.date(enrolment.date) })}
-    </p>
-  );
-}
-
 type Shown =
   | { readonly kind: 'nothing' }
   | { readonly kind: 'score'; readonly score: PartnerScore; readonly version: ScoredVersionSummary | undefined }
@@ -255,5 +235,25 @@ export function ScoreSection({ partnerId, pageDate: asOf }: { partnerId: string;
         </>
       )}
     </section>
+  );
+}
+
+/** A PCS status on the month's last day, its window and the enrolment it read, in the reader's words. */
+function StatusLine({ status, tx }: { status: Status; tx: Texts }) {
+  const { enrolment, window } = status;
+  return (
+    <p data-testid="score-status" data-status={status.status} data-window={`${window.kind} ${window.from} ${window.to}`}>
+      <strong>
+        {tx.t('score.status', {
+          date: tx.date(status.date),
+          status: status.status.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
+          anniversary: status.anniversary === null ? 'none' : tx.date(status.anniversary),
+        })}
+      </strong>
+      {' · '}
+      {tx.t('score.statusWindow', { kind: window.kind, from: tx.date(window.from), to: tx.date(window.to) })}
+      {' · '}
+      {tx.t('score.enrolment', { kind: enrolment.kind, date: enrolment.date === null ? '' : tx.date(enrolment.date) })}
+    </p>
   );
 }
