@@ -4,6 +4,9 @@
  * fell, the first day the status falls; in three languages and as stable JSON;
  * bad input refused (exit 2).
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 
@@ -100,6 +103,28 @@ describe('attain forecast --scored', () => {
     expect(at('2024-11')?.status).toBe('renewal-due');
     expect(at('2024-12')?.status).toBe('in-progress');
     expect(json.statusFalls).toMatchObject({ date: '2024-12-01', from: 'renewal-due', to: 'in-progress', lastQualifiedOn: null });
+  });
+  it('reads the enrolment from the records’ enrolments collection; the flags override it', async () => {
+    const records = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown>;
+    const file = join(mkdtempSync(join(tmpdir(), 'attain-enrolments-')), 'records.json');
+    writeFileSync(file, JSON.stringify({ ...records, enrolments: [{ partnerId: 'P-CONTOSO', enrolled: '2023-11-15' }] }));
+    const run = async (...flags: string[]) => {
+      const args = ['forecast', file, '--scored', '--partner', 'P-CONTOSO', '--month', '2023-10', '--months', '14', ...flags];
+      const { code, stdout, stderr } = await runCli([...args, '--format', 'json']);
+      expect([code, stderr]).toEqual([0, '']);
+      return JSON.parse(stdout) as Json;
+    };
+    const recorded = await run();
+    expect(recorded.enrolment).toEqual({ kind: 'enrolled', date: '2023-11-15', anniversary: null });
+    expect(recorded.statusFalls).toMatchObject({ date: '2024-12-01', from: 'renewal-due', to: 'in-progress' });
+    expect((await run('--legacy')).enrolment).toMatchObject({ kind: 'legacy' });
+    expect((await run('--enrolled', '2023-12-01')).enrolment).toEqual({ kind: 'enrolled', date: '2023-12-01', anniversary: null });
+
+    // A record the flags would refuse is refused with the records, naming record and field.
+    writeFileSync(file, JSON.stringify({ ...records, enrolments: [{ partnerId: 'P-CONTOSO', enrolled: '2022-10-02' }] }));
+    const refused = await runCli(['forecast', file, '--scored', '--partner', 'P-CONTOSO', '--month', '2023-10']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('enrolments[0]: enrolment 2022-10-02 is before 2022-10-03');
   });
   it('gives JSON with the same keys in the same order every time', async () => {
     const args = ['--partner', 'P-CONTOSO', '--month', '2023-10', '--months', '2', '--legacy', '--format', 'json'];

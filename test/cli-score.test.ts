@@ -2,7 +2,7 @@
  * `attain score`: a partner's points under the scored version in force in a
  * month, as a table in the user's language or as JSON, with bad input refused (exit 2).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,9 @@ describe('attain score', () => {
     expect(stdout).toContain('Palier : Qualifié');
     expect(stdout).toContain('Période de qualification du 2023-05 au 2023-10 : Qualifié');
     expect(stdout).toContain('Applications métier : 71,43 points sur 100, Qualifié');
+    expect(stdout).toContain(
+      'Statut au 31 oct. 2023 : qualifié ; période de qualification du 31 mai 2023 au 31 oct. 2023 ; inscription : Non inscrit',
+    );
   });
   it('gives JSON with exact fractions', async () => {
     const { code, stdout } = await runCli(['score', EXAMPLE, '--partner', 'P-CONTOSO', '--month', '2023-10', '--format', 'json']);
@@ -44,6 +47,44 @@ describe('attain score', () => {
       { decimal: '71.4286', exact: '500/7' },
       'qualified',
     ]);
+    // PCS: the status on the month's last day, the window it was judged over, the enrolment used (none recorded).
+    expect((JSON.parse(stdout) as { status: unknown }).status).toEqual({
+      date: '2023-10-31',
+      status: 'qualified',
+      window: { kind: 'qualification', from: '2023-05-31', to: '2023-10-31' },
+      qualifiedOn: '2023-10-31',
+      enrolledOn: null,
+      anniversary: null,
+      lapsedOn: null,
+      enrolment: { kind: 'none', date: null, anniversary: null },
+    });
+    // PCI has no statuses.
+    const pci = await runCli(['score', EXAMPLE, '--partner', 'P-FABRIKAM', '--month', '2020-11', '--format', 'json']);
+    expect((JSON.parse(pci.stdout) as { status: unknown }).status).toBeNull();
+    expect((await runCli(['score', EXAMPLE, '--partner', 'P-FABRIKAM', '--month', '2020-11'])).stdout).not.toContain('Status');
+  });
+  it('gives the PCS status with the enrolment of the records: renewal due, with the renewal window, in English and Chinese', async () => {
+    const records = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown>;
+    const file = join(mkdtempSync(join(tmpdir(), 'attain-score-enrolment-')), 'records.json');
+    writeFileSync(file, JSON.stringify({ ...records, enrolments: [{ partnerId: 'P-CONTOSO', enrolled: '2023-11-15' }] }));
+    const args = ['score', file, '--partner', 'P-CONTOSO', '--month', '2024-06'];
+    const json = JSON.parse((await runCli([...args, '--format', 'json'])).stdout) as { status: unknown };
+    expect(json.status).toEqual({
+      date: '2024-06-30',
+      status: 'renewal-due',
+      window: { kind: 'renewal', from: '2024-06-01', to: '2024-11-30' },
+      qualifiedOn: null,
+      enrolledOn: '2023-11-15',
+      anniversary: '2024-11-15',
+      lapsedOn: null,
+      enrolment: { kind: 'enrolled', date: '2023-11-15', anniversary: null },
+    });
+    expect((await runCli(args)).stdout).toContain(
+      'Status on Jun 30, 2024: renewal due until the anniversary Nov 15, 2024; renewal window Jun 1, 2024 – Nov 30, 2024; enrolment: Enrolled on Nov 15, 2023',
+    );
+    expect((await runCli([...args, '--locale', 'zh-TW'])).stdout).toContain(
+      '2024年6月30日 的狀態：待續約（至週年日 2024年11月15日）；續約期間 2024年6月1日 至 2024年11月30日；註冊：已於 2023年11月15日 註冊',
+    );
   });
   it('refuses a month before the first scored version, an unknown partner and a bad month', async () => {
     const early = await runCli(['score', EXAMPLE, '--partner', 'P-CONTOSO', '--month', '2019-01']);

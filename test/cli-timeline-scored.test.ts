@@ -3,6 +3,9 @@
  * competency, PCI, the 2022-10-01 – 2023-06-12 gap, PCS — saying which version
  * judges each date; in three languages, as JSON and CSV; bad input refused.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 
@@ -88,6 +91,19 @@ describe('attain timeline --scored', () => {
     );
     expect(stdout).toContain('P-CONTOSO 跨時期的時間軸');
     expect(stdout).toMatch(/2023年10月31日\s+計分制\s+2023年6月13日\s+符合資格\s+商務應用程式 71\.43\s+已註冊/);
+  });
+  it('takes a legacy partner’s enrolment from its enrolments record, unless the flags say otherwise', async () => {
+    const records = JSON.parse(readFileSync(RECORDS, 'utf8')) as Record<string, unknown>;
+    const file = join(mkdtempSync(join(tmpdir(), 'attain-enrolments-')), 'records.json');
+    writeFileSync(file, JSON.stringify({ ...records, enrolments: [{ partnerId: 'P-CONTOSO', legacy: true }] }));
+    const statuses = async (...flags: string[]) => {
+      const args = ['timeline', file, '--scored', '--partner', 'P-CONTOSO', '--from', '2023-10-31', '--to', '2023-11-30'];
+      const { code, stdout } = await runCli([...args, ...flags, '--format', 'json']);
+      expect(code).toBe(0);
+      return (JSON.parse(stdout) as { points: { status?: { status: string } | null }[] }).points.map((p) => p.status?.status);
+    };
+    expect(await statuses()).toEqual(['enrolled', 'enrolled']);
+    expect(await statuses('--enrolled', '2023-11-30')).toEqual(['qualified', 'enrolled']);
   });
   it('says in French that the threshold levels need the threshold dataset; CSV stays neutral', async () => {
     const fr = await timeline('--partner', 'P-CONTOSO', '--from', '2020-09-15', '--to', '2020-10-15', '--locale', 'fr-FR');

@@ -7,7 +7,9 @@
  * store's scoring tables hold the bundled scored example (support:
  * scoring-store.ts), on PGlite and on PostgreSQL.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoringRecords } from '../src/engine/index.js';
 import { programForImport } from '../src/app/choices.js';
@@ -19,8 +21,13 @@ import { call, startServer, type TestServer } from './support/http.js';
 import { insertScoringRecords, seedScoringStore } from './support/scoring-store.js';
 import { storeEngines } from './support/stores.js';
 
-const SCORED = 'examples/business-applications-scored.json';
-const RECORDS = JSON.parse(readFileSync(SCORED, 'utf8')) as ScoringRecords;
+// The bundled example, P-CONTOSO enrolled as a legacy partner (its enrolments record): in the store and in the file alike.
+const RECORDS = {
+  ...(JSON.parse(readFileSync('examples/business-applications-scored.json', 'utf8')) as ScoringRecords),
+  enrolments: [{ partnerId: 'P-CONTOSO', legacy: true }],
+} satisfies ScoringRecords;
+const SCORED = join(mkdtempSync(join(tmpdir(), 'attain-http-score-')), 'records.json');
+writeFileSync(SCORED, JSON.stringify(RECORDS));
 const { engines } = storeEngines('http_score');
 
 async function cliJson(partner: string, month: string, extra: readonly string[] = []): Promise<unknown> {
@@ -58,6 +65,18 @@ for (const engine of engines) {
         { decimal: '71.4286', exact: '500/7' },
         'qualified',
       ]);
+      // The status on October 31, read with the partner's enrolments record: a legacy partner, enrolled on its first qualifying day.
+      expect(pcs.json.status).toEqual({
+        date: '2023-10-31',
+        status: 'enrolled',
+        window: { kind: 'renewal', from: '2024-05-01', to: '2024-10-31' },
+        qualifiedOn: null,
+        enrolledOn: '2023-10-31',
+        anniversary: '2024-10-31',
+        lapsedOn: null,
+        enrolment: { kind: 'legacy', date: null, anniversary: null },
+      });
+      expect(pci.json.status).toBeNull();
 
       const forced = await call(server, 'GET', '/api/v1/partners/P-FABRIKAM/score?month=2021-03&programVersion=2020-12-16', {
         token: server.tokens.admin,
@@ -76,6 +95,7 @@ for (const engine of engines) {
       const cli = await runCli(['score', SCORED, '--partner', 'P-CONTOSO', '--month', '2023-10', '--locale', 'fr-FR']);
       expect(text.text).toBe(cli.stdout);
       expect(text.text).toContain('Applications métier : 71,43 points sur 100, Qualifié');
+      expect(text.text).toContain('Statut au 31 oct. 2023 : inscrit jusqu’à l’anniversaire le 31 oct. 2024 ; période de renouvellement');
     });
 
     it("keeps a partner account to its own partner: another's score is 404, as a partner that does not exist", async () => {

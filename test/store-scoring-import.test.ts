@@ -231,6 +231,57 @@ for (const engine of ENGINES as readonly Engine[]) {
       expect(await store.scoringRecords()).toEqual(before);
     });
 
+    it('keeps a partner’s enrolment by partner, and refuses one the enrolment flags would refuse, naming record and field', async () => {
+      const first = await store.importScoringRecords(
+        {
+          enrolments: [
+            { partnerId: 'P-FABRIKAM', enrolled: '2023-01-10', anniversary: '2023-06-01' },
+            { partnerId: 'P-CONTOSO', legacy: true },
+          ],
+        },
+        'enrolments.json',
+        versions,
+      );
+      expect(first.collections.enrolments).toEqual({ added: 2, updated: 0, unchanged: 0 });
+      const moved = await store.importScoringRecords(
+        { enrolments: [{ partnerId: 'P-FABRIKAM', enrolled: '2023-02-01' }] },
+        'moved.json',
+        versions,
+      );
+      expect(moved.collections.enrolments).toEqual({ added: 0, updated: 1, unchanged: 0 });
+      expect((await store.scoringRecords()).enrolments).toEqual([
+        { partnerId: 'P-FABRIKAM', enrolled: '2023-02-01' },
+        { partnerId: 'P-CONTOSO', legacy: true },
+      ]);
+      expect(dataset(await store.scoringRecords()).enrolments.get('P-CONTOSO')).toEqual({ kind: 'legacy' });
+
+      const before = await store.scoringRecords();
+      const { lines } = await refusal(
+        store.importScoringRecords(
+          {
+            enrolments: [
+              { partnerId: 'P-FABRIKAM', enrolled: '2023-01-10', legacy: true },
+              { partnerId: 'P-CONTOSO', anniversary: '2023-06-01' },
+              { partnerId: 'P-NOBODY', legacy: true },
+              { partnerId: 'P-REF', enrolled: '2022-10-02', anniversary: '2023-10-03' },
+              { partnerId: 'P-REF', enrolled: '2022-11-01' },
+            ],
+          },
+          'bad-enrolments.json',
+          versions,
+        ),
+      );
+      expect(lines).toEqual([
+        'enrolments[4]: partnerId "P-REF" is already used by enrolments[3]',
+        'enrolments[0]: legacy and enrolled cannot be given together',
+        'enrolments[1]: anniversary needs enrolled',
+        'enrolments[2]: partnerId "P-NOBODY" does not name a partner of the dataset',
+        'enrolments[3]: enrolment 2022-10-02 is before 2022-10-03, the first day a designation could be attained',
+        'enrolments[3]: anniversary 2023-10-03 must fall after the enrolment of 2022-10-02 and at most a year after it',
+      ]);
+      expect(await store.scoringRecords()).toEqual(before);
+    });
+
     it('names a stored record the merged records make invalid as the store’s', async () => {
       // Checked with versions whose market table has no US: the stored US partner is named as stored.
       const narrowed = versions.map((v) => ({
@@ -293,6 +344,20 @@ for (const engine of ENGINES as readonly Engine[]) {
       const out = join(folder, 'export.json');
       expect((await runCli(['export', '--scored', '--out', out, ...flags])).code).toBe(0);
       expect(dataset(JSON.parse(readFileSync(out, 'utf8')))).toEqual(dataset(example()));
+
+      // enrolments.csv: legacy read as true or false, empty cells left out.
+      const enrolments = mkdtempSync(join(tmpdir(), 'attain-scoring-enrol-'));
+      writeFileSync(
+        join(enrolments, 'enrolments.csv'),
+        'partnerId,enrolled,anniversary,legacy\nP-CONTOSO,,,true\nP-FABRIKAM,2023-01-10,,false\n',
+      );
+      const enrolled = await runCli(['import', '--scored', enrolments, ...flags]);
+      expect([enrolled.code, enrolled.stderr]).toEqual([0, '']);
+      expect(enrolled.stdout).toContain('  enrolments: 2 added, 0 updated, 0 unchanged');
+      writeFileSync(join(enrolments, 'enrolments.csv'), 'partnerId,enrolled,legacy\nP-CONTOSO,2023-01-10,true\n');
+      const clash = await runCli(['import', '--scored', enrolments, ...flags]);
+      expect(clash.code).toBe(2);
+      expect(clash.stderr).toContain('enrolments.csv:2: legacy and enrolled cannot be given together');
 
       // A bad cell is named by its file and line; nothing is imported.
       const bad = csvFolder({ billing: [{ id: 'B-X', subscriptionId: 'S-NONE', month: '2023-01', amountUsd: '1' }] });
@@ -362,8 +427,24 @@ describe('a scoring import and the threshold data', () => {
 
 describe('the merged validation is the file validation', () => {
   it('every collection of the records has a table, and a records file validates the same through validatedScoring', () => {
-    expect(Object.keys(scoringCollections).length).toBe(12);
+    expect(Object.keys(scoringCollections).length).toBe(13);
     const records = example() as ScoringRecords;
     expect(dataset(records).partners.size).toBe(2);
+  });
+  it('gives each partner one enrolment in a records file, as an import keys them', () => {
+    const records = {
+      ...example(),
+      enrolments: [
+        { partnerId: 'P-CONTOSO', legacy: true },
+        { partnerId: 'P-CONTOSO', enrolled: '2023-01-10' },
+      ],
+    };
+    const validated = validatedScoring(records, versions);
+    expect(validated.ok ? [] : validated.problems.map((p) => formatProblem(p))).toEqual([
+      'enrolments[1]: partnerId "P-CONTOSO" is already used by enrolments[0]',
+    ]);
+    expect(
+      dataset({ ...example(), enrolments: [{ partnerId: 'P-CONTOSO', enrolled: '2023-01-10', anniversary: '2023-06-01' }] }).enrolments,
+    ).toEqual(new Map([['P-CONTOSO', { kind: 'enrolled', date: '2023-01-10', anniversary: '2023-06-01' }]]));
   });
 });

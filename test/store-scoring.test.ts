@@ -72,6 +72,20 @@ for (const engine of ENGINES) {
         { kind: 'baseline', count: 0 },
       ]);
     });
+    it('keeps one enrolment per partner: a date or legacy, never both, an anniversary only with a date (migration 10)', async () => {
+      const insert = 'INSERT INTO scoring_enrolments (partner_id, enrolled, anniversary, legacy) VALUES ($1, $2, $3, $4)';
+      await expect(db.query(insert, ['P-E', '2023-01-10', null, true])).rejects.toThrow();
+      await expect(db.query(insert, ['P-E', null, '2023-06-01', null])).rejects.toThrow();
+      await db.query(insert, ['P-E', '2023-01-10', '2023-06-01', null]);
+      await expect(db.query(insert, ['P-E', null, null, true])).rejects.toThrow();
+      await db.query(insert, ['P-L', null, null, true]);
+      expect(await readScoringRecords(db).then((r) => r.enrolments)).toEqual([
+        { partnerId: 'P-E', enrolled: '2023-01-10', anniversary: '2023-06-01' },
+        { partnerId: 'P-L', legacy: true },
+      ]);
+      await db.exec('DELETE FROM scoring_enrolments');
+    });
+
     it('reads the stored records back in the records file shape, in stored order, and they validate', async () => {
       await db.exec(`
         INSERT INTO scoring_partners (id, country) VALUES ('P-1', 'US');

@@ -6,8 +6,8 @@
  * the bundled scored example. The section shows, for the page's month and
  * for a month picked, per path the total and the band, and each metric's
  * value, full-points value, points and next-point cost — the numbers the
- * API answers — in English and in French; a partner without scoring
- * records has no section.
+ * API answers — in English and in French, with a PCS partner's status, its
+ * window and its enrolment; a partner without scoring records has no section.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,11 @@ import { seedScoringStore } from './support/scoring-store.js';
 declare const document: any;
 type El = any;
 
-const RECORDS = JSON.parse(readFileSync('examples/business-applications-scored.json', 'utf8')) as ScoringRecords;
+// The bundled scored example, P-CONTOSO enrolled on 2023-11-15 (its enrolments record).
+const RECORDS = {
+  ...(JSON.parse(readFileSync('examples/business-applications-scored.json', 'utf8')) as ScoringRecords),
+  enrolments: [{ partnerId: 'P-CONTOSO', enrolled: '2023-11-15' }],
+} satisfies ScoringRecords;
 
 let server: TestServer;
 let browser: Browser;
@@ -112,6 +116,8 @@ describe('the Score section in Chromium', () => {
       'Net customer adds | 2 customers | 3 customers | 6.67 of 10 | 1 customer more (10 points)',
     );
     await expect(section.getByTestId('next-band').allTextContents()).resolves.toContain('Gold needs 2 more points');
+    // PCI: no statuses, no status line.
+    await expect(section.getByTestId('score-status').count()).resolves.toBe(0);
     await shot(page, 'score-pci');
 
     // Another month: the section follows the API's answer for it.
@@ -135,7 +141,19 @@ describe('the Score section in Chromium', () => {
     const band = await section.getByTestId('score-band').textContent();
     expect(band).toContain('Palier : Qualifié');
     expect(band).toContain('période de qualification du 2023-05 au 2023-10 : Qualifié');
+    // The status on October 31: qualified over its qualification window, its enrolment (November 15) still ahead.
+    const status = section.getByTestId('score-status');
+    expect(await status.getAttribute('data-status')).toBe(october.status!.status);
+    expect(await status.getAttribute('data-window')).toBe('qualification 2023-05-31 2023-10-31');
+    expect(await status.textContent()).toBe(
+      'Statut au 31 oct. 2023 : qualifié · période de qualification du 31 mai 2023 au 31 oct. 2023 · inscrit le 15 nov. 2023',
+    );
     await shot(page, 'score-pcs-fr');
+    // June 2024: enrolled, its renewal window open.
+    await section.locator('input[name="scoreMonth"]').fill('2024-06');
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: 15_000 }).toBe('renewal-due');
+    expect(await status.getAttribute('data-window')).toBe('renewal 2024-06-01 2024-11-30');
+    expect(await status.textContent()).toContain('renouvellement à faire jusqu’à l’anniversaire le 15 nov. 2024');
     expect(page.failures).toEqual([]);
     await context.close();
   });

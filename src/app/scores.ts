@@ -17,6 +17,7 @@
 import {
   addDaysToDate,
   addRational,
+  enrolmentJson,
   heldAt,
   jsonPoints,
   lastDayOf,
@@ -24,6 +25,7 @@ import {
   parseRational,
   preparerOf,
   problem,
+  qualifiedMonths,
   qualificationWindow,
   rational,
   scoredVersionOn,
@@ -31,8 +33,10 @@ import {
   scorerOf,
   scoreReportJson,
   scoringNeighbourhoods,
+  statusOn,
   toDecimalText,
   validatedScoring,
+  type Enrolment,
   type IsoDate,
   type MonthIndex,
   type Rational,
@@ -44,6 +48,7 @@ import {
   type ScoringDataset,
   type ScoringNeighbourhoods,
   type ScoringRecords,
+  type StatusReport,
   type WindowResult,
 } from '../engine/index.js';
 import type { Outcome } from './reports.js';
@@ -86,6 +91,13 @@ export interface ScoreResult {
   readonly report: ScoreReport;
   readonly window: WindowResult | undefined;
   readonly outlook?: Outlook | undefined;
+  /** PCS (a version with statuses): the status on the month's last day, and the enrolment it read (the partner's `enrolments` record, else none). */
+  readonly status?: ScoreStatus | undefined;
+}
+
+export interface ScoreStatus {
+  readonly report: StatusReport;
+  readonly enrolment: Enrolment;
 }
 
 /** The version in force on the date, or the one `forced` names; a `rules` failure naming the input otherwise. */
@@ -133,7 +145,25 @@ export function scoreOf(
     const own = prepared.neighbourhoods(partnerId)!;
     outlook = scoreOutlookBy(versions, scorerOf(heldAt(own, month, options.outlook)), partnerId, month, options.outlook);
   }
-  return { ok: true, value: { version, report, window, outlook } };
+  return { ok: true, value: { version, report, window, outlook, status: statusOf(versions, prepared, version, partnerId, month) } };
+}
+
+/** The status on the month's last day by the version's statuses (docs/rules.md §15.6); undefined for a version without them (PCI). */
+function statusOf(
+  versions: readonly ScoredVersionDefinition[],
+  prepared: PreparedScores,
+  version: ScoredVersionDefinition,
+  partnerId: string,
+  month: MonthIndex,
+): ScoreStatus | undefined {
+  if (!version.statuses) return undefined;
+  const enrolment = prepared.data.enrolments.get(partnerId) ?? { kind: 'none' };
+  const context = {
+    rules: version.statuses,
+    windowRule: version.qualificationWindow,
+    qualifiedAt: qualifiedMonths(versions, prepared.scorer, partnerId),
+  };
+  return { report: statusOn(context, enrolment, lastDayOf(month)), enrolment };
 }
 
 /** The JSON of a score, as `attain score --format json` prints it and the API answers it. */
@@ -148,7 +178,8 @@ export function scoreJson(result: ScoreResult) {
     })),
     firstDrop: outlook.firstDrop,
   };
-  return { ...scoreReportJson(report), qualificationWindow: window ?? null, ...(ahead ? { outlook: ahead } : {}) };
+  const status = result.status ? { ...result.status.report, enrolment: enrolmentJson(result.status.enrolment) } : null;
+  return { ...scoreReportJson(report), qualificationWindow: window ?? null, ...(ahead ? { outlook: ahead } : {}), status };
 }
 
 export type ScoreAnswer = ReturnType<typeof scoreJson>;

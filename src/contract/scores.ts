@@ -47,6 +47,22 @@ export const pathScore = z.object({
   toMinimum: z.array(z.object({ metric: z.string(), next: nextPoint.nullable() })),
 });
 
+/** A PCS status on a date, with the window it was judged over and the enrolment it read. */
+export const pcsStatus = z.object({
+  date: z.string().describe('the day judged: the last day of the month'),
+  status: z.enum(['in-progress', 'qualified', 'enrolled', 'renewal-due']),
+  window: z
+    .object({ kind: z.enum(['qualification', 'renewal']), from: z.string(), to: z.string() })
+    .describe('not enrolled: the qualification window ending on the date; enrolled: the renewal window of the coming anniversary'),
+  qualifiedOn: z.string().nullable().describe('the latest qualifying day (a month-end) of the window up to the date; null: none'),
+  enrolledOn: z.string().nullable().describe('the day the enrolment in force began; null when not enrolled'),
+  anniversary: z.string().nullable().describe('the anniversary closing the enrolment year; null when not enrolled'),
+  lapsedOn: z.string().nullable().describe('when an enrolment ended for want of renewal: the day after its renewal window closed'),
+  enrolment: z
+    .object({ kind: z.enum(['none', 'enrolled', 'legacy']), date: z.string().nullable(), anniversary: z.string().nullable() })
+    .describe("the enrolment used: the partner's enrolments record, else none"),
+});
+
 /** A partner's score in a month under the scored version in force (or the one named). */
 export const partnerScore = z.object({
   version: z.string().describe('the effective date of the scored version that judged'),
@@ -78,6 +94,7 @@ export const partnerScore = z.object({
     })
     .optional()
     .describe('with `outlook`: the band month by month with nothing new, and when it is first lost'),
+  status: pcsStatus.nullable().describe('PCS: the status on the last day of the month (docs/rules.md §15.6); null under PCI'),
 });
 
 /** What a step's cost is counted in: the measured unit, or for growth the active users or consumption it needs. */
@@ -176,6 +193,7 @@ export const scoredVersionSummary = z.object({
 export const scoredVersionList = z.object({ versions: z.array(scoredVersionSummary) });
 
 export type PartnerScore = z.infer<typeof partnerScore>;
+export type PcsStatusAnswer = z.infer<typeof pcsStatus>;
 export type ScoredVersionSummary = z.infer<typeof scoredVersionSummary>;
 export type ScoredVersionList = z.infer<typeof scoredVersionList>;
 export type ScorePoints = z.infer<typeof scorePoints>;

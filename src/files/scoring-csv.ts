@@ -1,6 +1,6 @@
 /**
  * Scoring records as CSV files, one per collection, in a folder: each file
- * named after its collection (`billing.csv`, `examPasses.csv`; `exam-passes`
+ * named after its collection (`billing.csv`, `examPasses.csv`, `enrolments.csv`; `exam-passes`
  * and `exam_passes` too), its header the records' field names. Cells are
  * text; the fields that are not (true or false, whole numbers) are read as
  * such, and an empty cell is a field left out (`to` of an association: still
@@ -13,7 +13,7 @@ import { problem, recordLabel, scoringCollections, type ScoringCollection, type 
 import { invalidInput } from '../i18n/index.js';
 import { decodeUtf8 } from './utf8.js';
 
-const BOOLEAN_FIELDS = new Set(['paid', 'production']);
+const BOOLEAN_FIELDS = new Set(['paid', 'production', 'legacy']);
 const WHOLE_NUMBER_FIELDS = new Set(['paidSeats', 'count']);
 
 /** `billing.csv` → billing; `exam-passes.csv`, `exam_passes.csv`, `examPasses.csv` → examPasses; undefined for another name. */

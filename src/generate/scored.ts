@@ -20,7 +20,11 @@ export interface ScoredGenerateOptions {
 type Mutable<T> = { -readonly [K in keyof T]-?: T[K] extends readonly (infer U)[] | undefined ? U[] : never };
 
 /** The records of a scored population valid under validateScoringRecords for the version's catalog. */
-export function generateScoredRecords(version: ScoredVersionDefinition, options: ScoredGenerateOptions): Mutable<ScoringRecords> {
+/** A generated population gives no enrolments: a partner's own fact, not a record its score is made of. */
+export function generateScoredRecords(
+  version: ScoredVersionDefinition,
+  options: ScoredGenerateOptions,
+): Mutable<Omit<ScoringRecords, 'enrolments'>> {
   const random = mulberry32(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const countries = Object.keys(version.countries);
@@ -33,7 +37,7 @@ export function generateScoredRecords(version: ScoredVersionDefinition, options:
     ...new Set(metrics.flatMap(({ metric }) => ('instanceGroup' in metric && metric.instanceGroup ? [metric.instanceGroup] : []))),
   ];
   const M = options.month;
-  const r: Mutable<ScoringRecords> = {
+  const r: Mutable<Omit<ScoringRecords, 'enrolments'>> = {
     partners: [],
     tenants: [],
     subscriptions: [],

@@ -10,7 +10,9 @@ import {
   type Outlook,
   type Rational,
 } from '../engine/index.js';
+import type { ScoreStatus } from '../app/scores.js';
 import type { Translator } from '../i18n/index.js';
+import { statusText } from './scored-forecast-table.js';
 import { BORDERLESS, indent, TABLE_STYLE } from './format.js';
 
 /** An amount in a metric's unit (cents as dollars, people, customers…), in the reader's words. */
@@ -47,6 +49,7 @@ export function renderScoreTable(
   window: WindowResult | undefined,
   tr: Translator,
   outlook?: Outlook,
+  status?: ScoreStatus,
 ): string {
   const bandOf = (id: string | null): string => bandName(tr, version, id);
   const lines = [
@@ -60,6 +63,23 @@ export function renderScoreTable(
   ];
   if (window && window.from !== window.to)
     lines.push(tr.t('cli.score.window', { from: window.from, to: window.to, band: bandOf(window.band) }));
+  if (status) {
+    const { report: s, enrolment } = status;
+    lines.push(
+      tr.t('cli.score.status', {
+        date: tr.date(s.date),
+        status: statusText(tr, s.status),
+        window: s.window.kind,
+        from: tr.date(s.window.from),
+        to: tr.date(s.window.to),
+        anniversary: s.anniversary === null ? 'none' : tr.date(s.anniversary),
+        enrolment: tr.t('cli.scoredForecast.enrolment', {
+          kind: enrolment.kind,
+          date: enrolment.kind === 'enrolled' ? tr.date(enrolment.date) : '',
+        }),
+      }),
+    );
+  }
   if (outlook && report.band !== null) {
     const drop = outlook.firstDrop;
     lines.push(

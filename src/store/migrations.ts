@@ -303,6 +303,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE import_batches ADD COLUMN kind text NOT NULL DEFAULT 'threshold' CHECK (kind IN ('threshold', 'scoring'));
     `,
   },
+  {
+    version: 10,
+    name: 'scoring enrolments',
+    // A partner's enrolment in the designation (docs/rules.md §15.6), the scoring records'
+    // enrolments collection: one per partner, a date (with a shared first anniversary) or a
+    // legacy partner, never both; an anniversary only with a date, as the records schema says.
+    sql: `
+      CREATE TABLE scoring_enrolments (
+        seq bigserial NOT NULL,
+        partner_id text PRIMARY KEY,
+        enrolled date,
+        anniversary date,
+        legacy boolean,
+        CHECK (NOT (legacy AND enrolled IS NOT NULL)),
+        CHECK (anniversary IS NULL OR enrolled IS NOT NULL)
+      );
+    `,
+  },
 ];
 
 /** Applies every migration the store has not seen yet; returns the versions applied. */

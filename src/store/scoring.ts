@@ -32,6 +32,8 @@ const READS = {
   certificationsHeld: `SELECT person_id AS "personId", certification, to_char(date, 'YYYY-MM-DD') AS date,
       to_char(expires, 'YYYY-MM-DD') AS expires FROM scoring_certifications_held ORDER BY seq`,
   baselines: `SELECT partner_id AS "partnerId", metric, kind, to_char(date, 'YYYY-MM-DD') AS date, count FROM scoring_baselines ORDER BY seq`,
+  enrolments: `SELECT partner_id AS "partnerId", to_char(enrolled, 'YYYY-MM-DD') AS enrolled,
+      to_char(anniversary, 'YYYY-MM-DD') AS anniversary, legacy FROM scoring_enrolments ORDER BY seq`,
 } as const satisfies Record<keyof ScoringRecords, string>;
 
 /** Every stored scoring record, in the records file's shape (not yet validated). */
@@ -69,7 +71,7 @@ interface ScoringTable {
   readonly key: readonly string[];
 }
 
-/** Each collection's table (migration 8), columns and key. */
+/** Each collection's table (migration 8; enrolments: migration 10), columns and key. */
 export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable } = {
   partners: {
     table: 'scoring_partners',
@@ -185,6 +187,16 @@ export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable }
       ['kind', 'kind', 'text'],
       ['date', 'date', 'date'],
       ['count', 'count', 'integer'],
+    ],
+  },
+  enrolments: {
+    table: 'scoring_enrolments',
+    key: ['partnerId'],
+    columns: [
+      ['partnerId', 'partner_id', 'text'],
+      ['enrolled', 'enrolled', 'date'],
+      ['anniversary', 'anniversary', 'date'],
+      ['legacy', 'legacy', 'boolean'],
     ],
   },
 };

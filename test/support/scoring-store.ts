@@ -43,6 +43,10 @@ const WRITES: { readonly [K in keyof ScoringRecords]-?: { table: string; columns
     table: 'scoring_baselines',
     columns: { partner_id: 'partnerId', metric: 'metric', kind: 'kind', date: 'date', count: 'count' },
   },
+  enrolments: {
+    table: 'scoring_enrolments',
+    columns: { partner_id: 'partnerId', enrolled: 'enrolled', anniversary: 'anniversary', legacy: 'legacy' },
+  },
 };
 
 /** Inserts the records' rows, collection by collection in the records' order, in one transaction. */

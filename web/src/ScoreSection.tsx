@@ -4,7 +4,9 @@
  * metric's value, full-points value, points earned of possible and what the
  * next point costs — the API's numbers (`GET /partners/{id}/score`, the JSON
  * `attain score` prints), with the names of the scored version
- * (`GET /scored-versions`) in the dashboard's language. Shown only when the
+ * (`GET /scored-versions`) in the dashboard's language; for PCS, the status on
+ * the month's last day with its qualification or renewal window and the
+ * enrolment it read (docs/rules.md §15.6). Shown only when the
  * partner has scoring records: the score's 404 hides the section.
  *
  * Under each path, the cheapest way to the next band (for PCS: to
@@ -29,6 +31,7 @@ import { useDataVersion } from './live.tsx';
 import { ErrorMessage, LevelBadge } from './widgets.tsx';
 
 type Metric = PartnerScore['paths'][number]['metrics'][number];
+type Status = NonNullable<PartnerScore['status']>;
 type CostUnit = NonNullable<Metric['next']>['costUnit'];
 
 let scoredVersions: Promise<ScoredVersionList> | undefined;
@@ -299,6 +302,7 @@ export function ScoreSection({ partnerId, pageDate: asOf }: { partnerId: string;
               </>
             ) : null}
           </p>
+          {shown.score.status ? <StatusLine status={shown.score.status} tx={tx} /> : null}
           <div className="cards">
             {shown.score.paths.map((path) => {
               const definition = version?.paths.find((p) => p.id === path.id);
@@ -403,5 +407,25 @@ export function ScoreSection({ partnerId, pageDate: asOf }: { partnerId: string;
         </>
       )}
     </section>
+  );
+}
+
+/** A PCS status on the month's last day, its window and the enrolment it read, in the reader's words. */
+function StatusLine({ status, tx }: { status: Status; tx: Texts }) {
+  const { enrolment, window } = status;
+  return (
+    <p data-testid="score-status" data-status={status.status} data-window={`${window.kind} ${window.from} ${window.to}`}>
+      <strong>
+        {tx.t('score.status', {
+          date: tx.date(status.date),
+          status: status.status.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
+          anniversary: status.anniversary === null ? 'none' : tx.date(status.anniversary),
+        })}
+      </strong>
+      {' · '}
+      {tx.t('score.statusWindow', { kind: window.kind, from: tx.date(window.from), to: tx.date(window.to) })}
+      {' · '}
+      {tx.t('score.enrolment', { kind: enrolment.kind, date: enrolment.date === null ? '' : tx.date(enrolment.date) })}
+    </p>
   );
 }

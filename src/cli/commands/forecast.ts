@@ -85,7 +85,7 @@ function forecastScored(given: string | undefined, options: ForecastCommandOptio
   if (!scoredVersionOn(versions, lastDayOf(month))) {
     throw new UsageError([noScoredVersionProblem(versions, lastDayOf(month), '--month', '--month')]);
   }
-  const enrolment = enrolmentOf(options, versions, lastDayOf(month + horizon));
+  const enrolment = enrolmentOf(options, versions, lastDayOf(month + horizon), data.enrolments.get(options.partner));
   const result = scoredForecast(versions, data, options.partner, month, horizon, enrolment);
   io.stdout(
     options.format === 'json'

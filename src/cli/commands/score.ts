@@ -93,6 +93,6 @@ export async function runScore(path: string | undefined, options: ScoreCommandOp
   }
   const scored = scoreOf(versions, data, options.partner, month, choice, names);
   if (!scored.ok) throw new UsageError(scored.problems);
-  const { report, version, window, outlook } = scored.value;
-  io.stdout(renderScoreTable(report, version, window, tr, outlook));
+  const { report, version, window, outlook, status } = scored.value;
+  io.stdout(renderScoreTable(report, version, window, tr, outlook, status));
 }

@@ -73,7 +73,7 @@ async function timelineAcrossEras(given: string | undefined, options: TimelineCo
     program.versions.map((v) => v.effectiveFrom as IsoDate),
     versions,
   );
-  const enrolment = enrolmentOf(options, versions, range.to);
+  const enrolment = enrolmentOf(options, versions, range.to, data.enrolments.get(options.partner));
   const threshold =
     inputs &&
     ((date: IsoDate) =>

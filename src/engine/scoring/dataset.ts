@@ -14,7 +14,8 @@ import { parseDecimal, type Cents } from '../money.js';
 import { problem, problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
 import { exactCents } from '../rules/currency-conversion.js';
 import { monthIndex, type MonthIndex } from './months.js';
-import type { ScoredVersionDefinition } from './schema.js';
+import type { ScoredVersionDefinition, StatusRules } from './schema.js';
+import { enrolmentProblems, type Enrolment } from './status.js';
 
 const text = z.string().min(1);
 const isoDate = z.iso.date({ error: 'notCalendarDate' }).brand<'IsoDate'>();
@@ -37,6 +38,10 @@ export const scoringCollections = {
   examPasses: z.object({ personId: text, exam: text, date: isoDate }).strict(),
   certificationsHeld: z.object({ personId: text, certification: text, date: isoDate, expires: isoDate.optional() }).strict(),
   baselines: z.object({ partnerId: text, metric: text, kind: z.enum(['baseline', 'anniversary']), date: isoDate, count }).strict(),
+  /** A partner's enrolment in the designation (docs/rules.md §15.6): a date (and a shared anniversary), or a legacy partner; one per partner. */
+  enrolments: z
+    .object({ partnerId: text, enrolled: isoDate.optional(), anniversary: isoDate.optional(), legacy: z.boolean().optional() })
+    .strict(),
 } as const;
 
 /** The whole records file, for the published JSON Schema: every collection optional. */
@@ -91,6 +96,8 @@ export interface ScoringDataset {
     readonly date: IsoDate;
     readonly count: number;
   }[];
+  /** Each partner's enrolment, when its records give one (`enrolments`); a partner left out has given none. */
+  readonly enrolments: ReadonlyMap<string, Enrolment>;
 }
 
 /** What the records may name: the catalogs of every scored version together. */
@@ -99,13 +106,15 @@ export interface ScoringCatalog {
   readonly workloads: ReadonlySet<string>;
   readonly associationTypes: ReadonlySet<string>;
   readonly countries: ReadonlySet<string>;
+  /** The statuses of the latest version that has them, for the enrolments to be checked against; none: not checked. */
+  readonly statuses?: StatusRules | undefined;
 }
 
 export type ScoringValidation =
   { readonly ok: true; readonly dataset: ScoringDataset } | { readonly ok: false; readonly problems: readonly Problem[] };
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const DATE_FIELDS = new Set(['date', 'expires']);
+const DATE_FIELDS = new Set(['date', 'expires', 'enrolled', 'anniversary']);
 const COUNT_FIELDS = new Set(['paidSeats', 'count']);
 /** The largest whole number a store's integer column keeps. */
 const MAX_STORED_COUNT = 2_147_483_647;
@@ -146,6 +155,7 @@ export function scoringCatalogOf(versions: readonly ScoredVersionDefinition[]): 
     workloads,
     associationTypes: new Set(versions.flatMap((v) => v.associationTypes)),
     countries: new Set(versions.flatMap((v) => Object.keys(v.countries))),
+    statuses: versions.filter((v) => v.statuses !== undefined).at(-1)?.statuses,
   };
 }
 
@@ -285,6 +295,22 @@ export function validateScoringRecords(
   for (const { index, value } of parsed.examPasses) ref('examPasses', index, 'personId', value.personId, people, 'person');
   for (const { index, value } of parsed.certificationsHeld) ref('certificationsHeld', index, 'personId', value.personId, people, 'person');
   for (const { index, value } of parsed.baselines) ref('baselines', index, 'partnerId', value.partnerId, partners, 'partner');
+  const enrolments = new Map<string, Enrolment>();
+  const enrolmentAt = new Map<string, number>();
+  for (const { index, value } of parsed.enrolments) {
+    const at = label('enrolments', index);
+    ref('enrolments', index, 'partnerId', value.partnerId, partners, 'partner');
+    const earlier = enrolmentAt.get(value.partnerId);
+    if (earlier !== undefined) {
+      problems.push(
+        problem(at, 'partnerId', 'duplicateId', { field: 'partnerId', value: quote(value.partnerId), other: label('enrolments', earlier) }),
+      );
+      continue;
+    }
+    enrolmentAt.set(value.partnerId, index);
+    const enrolment = enrolmentOfRecord(value, at, problems);
+    if (enrolment) enrolments.set(value.partnerId, enrolment);
+  }
   if (problems.length > 0) return { ok: false, problems };
 
   return {
@@ -329,6 +355,44 @@ export function validateScoringRecords(
       examPasses: parsed.examPasses.map(({ value }) => value),
       certificationsHeld: parsed.certificationsHeld.map(({ value }) => value),
       baselines: parsed.baselines.map(({ value }) => value),
+      enrolments,
     },
   };
+
+  /**
+   * An enrolment record as the flags `--enrolled`, `--anniversary` and
+   * `--legacy` give one, with their checks (src/cli/commands/enrolment.ts):
+   * legacy or a date, not both; an anniversary only with a date, after it and
+   * within its first year; no date before designations existed. No date is
+   * judged here: a date after the one a status is asked for means not yet
+   * enrolled on it.
+   */
+  function enrolmentOfRecord(
+    value: z.infer<(typeof scoringCollections)['enrolments']>,
+    at: string,
+    into: Problem[],
+  ): Enrolment | undefined {
+    const found: Problem[] = [];
+    if (value.legacy === true && value.enrolled !== undefined)
+      found.push(problem(at, 'legacy', 'optionsExclusive', { option: 'legacy', other: 'enrolled' }));
+    if (value.anniversary !== undefined && value.enrolled === undefined)
+      found.push(problem(at, 'anniversary', 'optionNeedsOption', { option: 'anniversary', requires: 'enrolled' }));
+    let enrolment: Enrolment = { kind: 'none' };
+    if (found.length === 0 && value.legacy === true) enrolment = { kind: 'legacy' };
+    else if (found.length === 0 && value.enrolled !== undefined) {
+      enrolment = {
+        kind: 'enrolled',
+        date: value.enrolled,
+        ...(value.anniversary === undefined ? {} : { anniversary: value.anniversary }),
+      };
+      if (catalog.statuses) {
+        const names = { enrolled: at, anniversary: at };
+        // The date judged is not known here: the enrolment's own, so only the record's dates are checked.
+        for (const p of enrolmentProblems(catalog.statuses, enrolment, value.enrolled, names))
+          found.push({ ...p, field: p.code === 'anniversaryOutsideYear' ? 'anniversary' : 'enrolled' });
+      }
+    }
+    into.push(...found);
+    return found.length === 0 ? enrolment : undefined;
+  }
 }

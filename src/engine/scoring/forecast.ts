@@ -12,7 +12,7 @@ import { compare, type Rational } from './rational.js';
 import { jsonPoints, lastDayOf, scorerOf, type MetricUnit, type ScoreReport } from './score.js';
 import type { ScoredVersionDefinition } from './schema.js';
 import type { ScoringDataset } from './dataset.js';
-import { qualifiedMonths, statusContextOn, statusOn, type Enrolment, type PcsStatus, type StatusReport } from './status.js';
+import { enrolmentJson, qualifiedMonths, statusContextOn, statusOn, type Enrolment, type PcsStatus, type StatusReport } from './status.js';
 
 export interface ForecastMonth {
   readonly month: string;
@@ -159,10 +159,7 @@ export function scoredForecast(
 
 /** A scored forecast as JSON holds it: points as exact fractions and decimal text, never floats; every key always present. */
 export function scoredForecastJson(f: ScoredForecast) {
-  const enrolment =
-    f.enrolment.kind === 'enrolled'
-      ? { kind: 'enrolled', date: f.enrolment.date, anniversary: f.enrolment.anniversary ?? null }
-      : { kind: f.enrolment.kind, date: null, anniversary: null };
+  const enrolment = enrolmentJson(f.enrolment);
   const fall = (m: MetricFall) => ({
     path: m.path,
     metric: m.metric,

@@ -5,7 +5,8 @@
  * pair counts look at the whole tenant); every association on those
  * subscriptions (another partner's type can displace the partner's); their
  * billing and paid seats; the tenants' usage and instances; the partner's
- * people with their exam passes and certifications held; its baselines.
+ * people with their exam passes and certifications held; its baselines and
+ * its enrolment.
  *
  * Scoring the partner from its neighbourhood gives the report the whole
  * dataset gives (test/scoring-neighbourhood.test.ts), at the cost of the
@@ -87,6 +88,7 @@ export function scoringNeighbourhoods(data: ScoringDataset): ScoringNeighbourhoo
       examPasses: pick(data.examPasses, passesByPerson, personIds),
       certificationsHeld: pick(data.certificationsHeld, heldByPerson, personIds),
       baselines: pick(data.baselines, baselinesByPartner, [partnerId]),
+      enrolments: new Map(data.enrolments.has(partnerId) ? [[partnerId, data.enrolments.get(partnerId)!]] : []),
     };
   };
 }

@@ -190,6 +190,13 @@ export function partnerStatus(
   return context && statusOn(context, enrolment, date);
 }
 
+/** An enrolment as JSON holds it: every key always present. */
+export function enrolmentJson(enrolment: Enrolment) {
+  return enrolment.kind === 'enrolled'
+    ? { kind: enrolment.kind, date: enrolment.date as string | null, anniversary: (enrolment.anniversary ?? null) as string | null }
+    : { kind: enrolment.kind, date: null as string | null, anniversary: null as string | null };
+}
+
 /** The command line's (or the API's) names of the enrolment inputs, for the problems to point at. */
 export interface EnrolmentNames {
   readonly enrolled: string;

@@ -107,8 +107,10 @@ export function scoreRoutes(app: Api, { scores, settings }: Context): void {
       const versions = scores.versions();
       const choice = { programVersion: query.programVersion, outlook: query.outlook };
       if (query.format === 'text') {
-        const { report, version, window, outlook } = orProblem(scoreOf(versions, prepared, partnerId, m, choice, NAMES));
-        return reply.type('text/plain; charset=utf-8').send(renderScoreTable(report, version, window, requestTranslator(request), outlook));
+        const { report, version, window, outlook, status } = orProblem(scoreOf(versions, prepared, partnerId, m, choice, NAMES));
+        return reply
+          .type('text/plain; charset=utf-8')
+          .send(renderScoreTable(report, version, window, requestTranslator(request), outlook, status));
       }
       return as(partnerScore, orProblem(scoreAnswer(versions, prepared, partnerId, m, choice, NAMES)));
     },
