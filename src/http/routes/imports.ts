@@ -95,6 +95,23 @@ function budget(limit: number): () => Transform {
 }
 
 /** The files of a multipart body, saved under `folder`: what Store.import reads. */
+/** Streams an uploaded file to `path` within the upload's size budget; says whether it held a NUL byte (no text file does). */
+async function saveUpload(file: MultipartFile, count: () => Transform, path: string): Promise<boolean> {
+  let nul = false;
+  await pipeline(
+    file.file,
+    count(),
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        nul ||= chunk.includes(0);
+        done(null, chunk);
+      },
+    }),
+    createWriteStream(path),
+  );
+  return nul;
+}
+
 async function multipartSources(request: FastifyRequest, folder: string, limit: number): Promise<(Batch | ImportSource)[]> {
   const sources: (Batch | ImportSource)[] = [];
   const count = budget(limit);
@@ -111,18 +128,7 @@ async function multipartSources(request: FastifyRequest, folder: string, limit: 
     const dir = join(folder, String(n++));
     await mkdir(dir);
     const path = join(dir, name);
-    let nul = false;
-    await pipeline(
-      file.file,
-      count(),
-      new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          nul ||= chunk.includes(0);
-          done(null, chunk);
-        },
-      }),
-      createWriteStream(path),
-    );
+    const nul = await saveUpload(file, count, path);
     const kind = extname(name).toLowerCase();
     if (kind === '.json') {
       let incoming: unknown;
@@ -200,18 +206,7 @@ async function scoringMultipart(request: FastifyRequest, folder: string, limit: 
     const dir = join(folder, String(n++));
     await mkdir(dir);
     const path = kind === '.csv' ? join(csvFolder, `${collection!}.csv`) : join(dir, name);
-    let nul = false;
-    await pipeline(
-      file.file,
-      count(),
-      new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          nul ||= chunk.includes(0);
-          done(null, chunk);
-        },
-      }),
-      createWriteStream(path),
-    );
+    const nul = await saveUpload(file, count, path);
     if (kind === '.csv') {
       if (nul) throw new InvalidInputError(name, [problem(name, '', 'notCsv', { detail: NUL })]);
       csv.set(collection!, name);
