@@ -824,6 +824,16 @@ describe('dataset: the fast shape check and zod agree', () => {
     fc.constant(undefined),
     fc.array(fc.integer(), { maxLength: 1 }),
   );
+  it('on numbers JSON cannot hold: Infinity and NaN are refused by both, wherever a number is taken', () => {
+    for (const name of Object.keys(collections) as (keyof typeof collections)[]) {
+      for (const field of Object.keys(VALID[name]))
+        for (const bad of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN]) {
+          const record = { ...VALID[name], [field]: bad };
+          expect([name, field, WELL_FORMED[name](record)]).toEqual([name, field, collections[name].safeParse(record).success]);
+        }
+    }
+    expect(WELL_FORMED.fxRates({ ...VALID.fxRates, usdPerUnit: Number.POSITIVE_INFINITY })).toBe(false);
+  });
   for (const name of Object.keys(collections) as (keyof typeof collections)[]) {
     it(`on random ${name} records`, () => {
       const fields = [...Object.keys(VALID[name]), 'extra'];

@@ -43,11 +43,23 @@ type At = string | { readonly label: string };
  */
 const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: false });
 export const WELL_FORMED = Object.fromEntries(
-  Object.entries(collections).map(([name, schema]) => [
-    name,
-    ajv.compile(z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' })),
-  ]),
+  Object.entries(collections).map(([name, schema]) => {
+    const valid = ajv.compile(z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }));
+    // JSON has no Infinity or NaN, so its Schema's `number` lets them through where zod refuses them: a record
+    // handed in by a caller (not parsed from JSON) holding one goes to zod, which names the field.
+    return [name, (record: unknown) => valid(record) && finiteNumbers(record)];
+  }),
 ) as unknown as Record<CollectionName, (record: unknown) => boolean>;
+
+/** Every number of a (flat) record is finite. */
+function finiteNumbers(record: unknown): boolean {
+  if (!isObject(record)) return true;
+  for (const key in record) {
+    const value = record[key];
+    if (typeof value === 'number' && !Number.isFinite(value)) return false;
+  }
+  return true;
+}
 
 const BASE_CURRENCY = 'USD';
 
