@@ -334,6 +334,23 @@ for (const engine of ENGINES as readonly Engine[]) {
       expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('"P-NOBODY" is not a partner of store')]);
     });
 
+    it('plans, forecasts and runs the timeline across eras from the store as from the file', async () => {
+      const flags = await storeFlags(engine.options());
+      expect((await runCli(['import', '--scored', EXAMPLE, ...flags])).code).toBe(0);
+      for (const args of [
+        ['plan', '--scored', '--partner', 'P-FABRIKAM', '--month', '2020-11', '--format', 'json'],
+        ['forecast', '--scored', '--partner', 'P-FABRIKAM', '--month', '2020-11', '--months', '3', '--format', 'json'],
+        ['timeline', '--scored', '--partner', 'P-CONTOSO', '--from', '2023-06-01', '--to', '2023-09-01', '--format', 'json'],
+      ]) {
+        const fromFile = await runCli([args[0]!, EXAMPLE, ...args.slice(1)]);
+        const fromStore = await runCli([...args, ...flags]);
+        expect([args[0], fromFile.code, fromStore.code, fromStore.stderr]).toEqual([args[0], 0, 0, '']);
+        expect(fromStore.stdout).toBe(fromFile.stdout);
+      }
+      const unknown = await runCli(['plan', '--scored', '--partner', 'P-NOBODY', '--month', '2020-11', ...flags]);
+      expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('"P-NOBODY" is not a partner of store')]);
+    });
+
     it('imports a folder of CSV files, one per collection, as it imports the JSON file', async () => {
       const flags = await storeFlags(engine.options());
       const folder = csvFolder(example());

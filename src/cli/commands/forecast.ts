@@ -11,15 +11,7 @@ import { lastDayOf, noScoredVersionProblem, scoredForecast, scoredForecastJson, 
 import { renderScoredForecastTable } from '../../render/scored-forecast-table.js';
 import { UsageError } from '../usage-error.js';
 import { enrolmentOf, type EnrolmentOptions } from './enrolment.js';
-import {
-  isScored,
-  loadScoredRecords,
-  refuseWith,
-  refuseWithout,
-  requirePartners,
-  scoredMonth,
-  scoredRecordsPath,
-} from './scored-options.js';
+import { isScored, loadScoredInput, refuseWith, refuseWithout, requirePartners, scoredMonth } from './scored-options.js';
 
 export interface ForecastCommandOptions extends InputOptions, EnrolmentOptions {
   readonly partner: string;
@@ -40,7 +32,7 @@ export async function runForecast(
   tr: Translator,
 ): Promise<void> {
   if (isScored(options.scored)) {
-    forecastScored(datasetPath, options, io, tr);
+    await forecastScored(datasetPath, options, io, tr);
     return;
   }
   // The flags that only a scored forecast reads.
@@ -65,8 +57,7 @@ export async function runForecast(
 }
 
 /** `attain forecast records.json --scored --partner ID --month M`: the scored outlook with statuses, month by month. */
-function forecastScored(given: string | undefined, options: ForecastCommandOptions, io: CliIo, tr: Translator): void {
-  const path = scoredRecordsPath(given);
+async function forecastScored(given: string | undefined, options: ForecastCommandOptions, io: CliIo, tr: Translator): Promise<void> {
   // The threshold forecast's inputs mean nothing to the scored one.
   refuseWith(
     [
@@ -78,8 +69,8 @@ function forecastScored(given: string | undefined, options: ForecastCommandOptio
     '--scored',
   );
   const month = scoredMonth(options.month);
-  const { versions, data } = loadScoredRecords(path, options.scored);
-  requirePartners(data, [options.partner], path);
+  const { versions, data, source } = await loadScoredInput(given, options.scored, options, io);
+  requirePartners(data, [options.partner], source);
   const horizon = options.months ?? 12;
   // M must be judged by some version (another month is the way out); the months after it may fall in a gap (reported as such).
   if (!scoredVersionOn(versions, lastDayOf(month))) {

@@ -19,7 +19,7 @@ export interface PlanCommandOptions extends InputOptions, Omit<ScoredPlanOptions
 
 export async function runPlan(datasetPath: string | undefined, options: PlanCommandOptions, io: CliIo, tr: Translator): Promise<void> {
   if (isScored(options.scored)) {
-    runScoredPlan(datasetPath, options, io, tr);
+    await runScoredPlan(datasetPath, options, io, tr);
     return;
   }
   // The flags that only the scored plan reads.

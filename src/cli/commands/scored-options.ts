@@ -5,7 +5,9 @@
  */
 import { isMonth, monthIndex, problem, type MonthIndex, type ScoredVersionDefinition, type ScoringDataset } from '../../engine/index.js';
 import { UsageError } from '../usage-error.js';
-import { loadScoring } from './score.js';
+import type { StoreFlags } from '../inputs.js';
+import type { CliIo } from '../io.js';
+import { loadScoringInput } from './score.js';
 
 /** What `--scored [folder]` leaves in the options: absent, given alone, or given a folder. */
 export type ScoredOption = boolean | string | undefined;
@@ -35,18 +37,17 @@ export function scoredMonth(month: string | undefined): MonthIndex {
   return monthIndex(month);
 }
 
-/** The records file forecast and timeline read with `--scored`: they do not read the store's scoring records, so one must be named. */
-export function scoredRecordsPath(path: string | undefined): string {
-  if (path === undefined) throw new UsageError([problem('--scored', '', 'noDatasetFiles', { paths: 'store' })]);
-  return path;
-}
-
-/** The records file, validated against the scored definition `--scored` names (or the bundled one). */
-export function loadScoredRecords(
-  path: string,
+/**
+ * The scoring records of a file, or of the store when no file is named (`attain import --scored` fills it),
+ * validated against the scored definition `--scored` names (or the bundled one); `source` names where they came from.
+ */
+export function loadScoredInput(
+  given: string | undefined,
   scored: ScoredOption,
-): { versions: readonly ScoredVersionDefinition[]; data: ScoringDataset } {
-  return loadScoring(path, scoredFolder(scored));
+  flags: StoreFlags,
+  io: CliIo,
+): Promise<{ versions: readonly ScoredVersionDefinition[]; data: ScoringDataset; source: string }> {
+  return loadScoringInput(given, scoredFolder(scored), flags, io);
 }
 
 /** Each partner named must be in the records; a usage error naming `--partner` and the file otherwise. */

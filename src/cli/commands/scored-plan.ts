@@ -8,7 +8,7 @@ import type { Translator } from '../../i18n/index.js';
 import { renderScoredPlanTable } from '../../render/scored-plan-table.js';
 import type { CliIo } from '../io.js';
 import { UsageError } from '../usage-error.js';
-import { loadScoredRecords, refuseWith, scoredMonth, scoredRecordsPath, type ScoredOption } from './scored-options.js';
+import { loadScoredInput, refuseWith, scoredMonth, type ScoredOption } from './scored-options.js';
 
 export interface ScoredPlanOptions {
   readonly partner: string;
@@ -26,23 +26,20 @@ export interface ScoredPlanOptions {
   readonly format: string;
 }
 
-export function runScoredPlan(given: string | undefined, options: ScoredPlanOptions, io: CliIo, tr: Translator): void {
-  const path = scoredRecordsPath(given);
+export async function runScoredPlan(given: string | undefined, options: ScoredPlanOptions, io: CliIo, tr: Translator): Promise<void> {
   // The threshold plan's inputs mean nothing to the scored one.
   refuseWith(
     [
       [options.asOf, '--as-of'],
       [options.program, '--program'],
       [options.assume, '--assume'],
-      [options.data, '--data'],
-      [options.databaseUrl, '--database-url'],
     ],
     '--scored',
   );
   const month = scoredMonth(options.month);
-  const { versions, data } = loadScoredRecords(path, options.scored);
+  const { versions, data, source } = await loadScoredInput(given, options.scored, options, io);
   const choice = { programVersion: options.programVersion, path: options.path, target: options.target, unitOfCost: options.unitOfCost };
-  const planned = scoredPlanOf(versions, data, options.partner, month, choice, CLI_NAMES(path));
+  const planned = scoredPlanOf(versions, data, options.partner, month, choice, CLI_NAMES(source));
   if (!planned.ok) throw new UsageError(planned.problems);
   const { plan, version } = planned.value;
   io.stdout(options.format === 'json' ? `${JSON.stringify(scoredPlanJson(plan), null, 2)}\n` : renderScoredPlanTable(plan, version, tr));

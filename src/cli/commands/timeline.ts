@@ -11,7 +11,7 @@ import type { CliIo } from '../io.js';
 import { renderErasTimelineCsv, renderErasTimelineTable } from '../../render/eras-timeline-table.js';
 import { renderTimelineCsv, renderTimelineTable } from '../../render/timeline-table.js';
 import { enrolmentOf, type EnrolmentOptions } from './enrolment.js';
-import { isScored, loadScoredRecords, refuseWith, refuseWithout, requirePartners, scoredRecordsPath } from './scored-options.js';
+import { isScored, loadScoredInput, refuseWith, refuseWithout, requirePartners } from './scored-options.js';
 
 export interface TimelineCommandOptions extends InputOptions, EnrolmentOptions {
   readonly partner: string;
@@ -59,12 +59,11 @@ export async function runTimeline(
  * program continues, a scored version, or none — with what it says.
  */
 async function timelineAcrossEras(given: string | undefined, options: TimelineCommandOptions, io: CliIo, tr: Translator): Promise<void> {
-  const path = scoredRecordsPath(given);
   // Each date is judged by the version in force on it, across eras: no one version can be forced on all.
   refuseWith([[options.programVersion, '--program-version']], '--scored');
   const range = orExit(timelineRange(options.from, options.to, options.step, CLI_INPUTS));
-  const { versions, data } = loadScoredRecords(path, options.scored);
-  requirePartners(data, [options.partner], path);
+  const { versions, data, source } = await loadScoredInput(given, options.scored, options, io);
+  requirePartners(data, [options.partner], source);
   const inputs =
     options.thresholdDataset === undefined ? undefined : await loadInputs(options.thresholdDataset, options, io, options.partner);
   const program = inputs?.program ?? loadProgram(options.program);
