@@ -95,6 +95,17 @@ function budget(limit: number): () => Transform {
 }
 
 /** The files of a multipart body, saved under `folder`: what Store.import reads. */
+/** The multipart parser's own errors (a body cut short, a bad boundary) are the client's: a 400; anything else is rethrown. */
+function asClientError(error: unknown): never {
+  if (error instanceof Error && !(error instanceof HttpProblem) && !(error instanceof InvalidInputError)) {
+    const { statusCode, code } = error as { statusCode?: number; code?: string };
+    if (statusCode === undefined && (code === undefined || !code.startsWith('E'))) {
+      throw new HttpProblem(400, 'badMultipart', { detail: error.message });
+    }
+  }
+  throw error;
+}
+
 /** Streams an uploaded file to `path` within the upload's size budget; says whether it held a NUL byte (no text file does). */
 async function saveUpload(file: MultipartFile, count: () => Transform, path: string): Promise<boolean> {
   let nul = false;
@@ -279,16 +290,7 @@ export function importRoutes(app: Api, context: Context): void {
       // machine's own user, sending the files `attain import` would read from disk itself: any size, as from disk.
       const limit = principalOf(request).via === 'local' ? Number.MAX_SAFE_INTEGER : settings.maxUploadBytes;
       try {
-        const sources = await multipartSources(request, folder, limit).catch((error: unknown) => {
-          // The multipart parser's own errors (a body cut short, a bad boundary) are the client's.
-          if (error instanceof Error && !(error instanceof HttpProblem) && !(error instanceof InvalidInputError)) {
-            const { statusCode, code } = error as { statusCode?: number; code?: string };
-            if (statusCode === undefined && (code === undefined || !code.startsWith('E'))) {
-              throw new HttpProblem(400, 'badMultipart', { detail: error.message });
-            }
-          }
-          throw error;
-        });
+        const sources = await multipartSources(request, folder, limit).catch(asClientError);
         return { reports: as(z.array(importReport), await importFiles(context, sources, { skipInvalid })) };
       } catch (error) {
         if (error instanceof InvalidInputError) throw relabel(error, folder);
@@ -343,15 +345,7 @@ export function importRoutes(app: Api, context: Context): void {
       const folder = await mkdtemp(join(tmpdir(), 'attain-upload-'));
       const limit = principalOf(request).via === 'local' ? Number.MAX_SAFE_INTEGER : settings.maxUploadBytes;
       try {
-        const upload = await scoringMultipart(request, folder, limit).catch((error: unknown) => {
-          if (error instanceof Error && !(error instanceof HttpProblem) && !(error instanceof InvalidInputError)) {
-            const { statusCode, code } = error as { statusCode?: number; code?: string };
-            if (statusCode === undefined && (code === undefined || !code.startsWith('E'))) {
-              throw new HttpProblem(400, 'badMultipart', { detail: error.message });
-            }
-          }
-          throw error;
-        });
+        const upload = await scoringMultipart(request, folder, limit).catch(asClientError);
         return as(
           scoringImportReport,
           await importScoringRecords(context, {
