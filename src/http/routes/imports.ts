@@ -94,7 +94,6 @@ function budget(limit: number): () => Transform {
     });
 }
 
-/** The files of a multipart body, saved under `folder`: what Store.import reads. */
 /** The multipart parser's own errors (a body cut short, a bad boundary) are the client's: a 400; anything else is rethrown. */
 function asClientError(error: unknown): never {
   if (error instanceof Error && !(error instanceof HttpProblem) && !(error instanceof InvalidInputError)) {
@@ -123,6 +122,42 @@ async function saveUpload(file: MultipartFile, count: () => Transform, path: str
   return nul;
 }
 
+/** An uploaded JSON file, parsed; a file that is not JSON, or holds a NUL character, is refused naming it. */
+async function readJsonUpload(path: string, name: string): Promise<unknown> {
+  let incoming: unknown;
+  try {
+    incoming = JSON.parse(await readFile(path, 'utf8')) as unknown;
+  } catch (error) {
+    throw new InvalidInputError(name, [problem(name, '', 'notJson', { detail: (error as Error).message })]);
+  }
+  if (nulAt(incoming)) throw new InvalidInputError(name, [problem(name, '', 'notJson', { detail: NUL })]);
+  return incoming;
+}
+
+/**
+ * Runs `use` over a multipart upload saved in a temporary folder of its own, removed afterwards whatever happens.
+ * The upload limit bounds what a client elsewhere makes the server write; the local administrator (auth.ts) is this
+ * machine's own user, sending the files `attain import` would read from disk itself: any size, as from disk. Problems
+ * name the files as uploaded, never the temporary folder.
+ */
+async function withUpload<T>(
+  request: FastifyRequest,
+  maxUploadBytes: number,
+  use: (folder: string, limit: number) => Promise<T>,
+): Promise<T> {
+  const folder = await mkdtemp(join(tmpdir(), 'attain-upload-'));
+  const limit = principalOf(request).via === 'local' ? Number.MAX_SAFE_INTEGER : maxUploadBytes;
+  try {
+    return await use(folder, limit);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw relabel(error, folder);
+    throw error;
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/** The files of a multipart body, saved under `folder`: what Store.import reads. */
 async function multipartSources(request: FastifyRequest, folder: string, limit: number): Promise<(Batch | ImportSource)[]> {
   const sources: (Batch | ImportSource)[] = [];
   const count = budget(limit);
@@ -142,14 +177,7 @@ async function multipartSources(request: FastifyRequest, folder: string, limit: 
     const nul = await saveUpload(file, count, path);
     const kind = extname(name).toLowerCase();
     if (kind === '.json') {
-      let incoming: unknown;
-      try {
-        incoming = JSON.parse(await readFile(path, 'utf8')) as unknown;
-      } catch (error) {
-        throw new InvalidInputError(name, [problem(name, '', 'notJson', { detail: (error as Error).message })]);
-      }
-      if (nulAt(incoming)) throw new InvalidInputError(name, [problem(name, '', 'notJson', { detail: NUL })]);
-      sources.push({ incoming, source: name });
+      sources.push({ incoming: await readJsonUpload(path, name), source: name });
     } else if (kind === '.csv') {
       if (nul) throw new InvalidInputError(name, [problem(name, '', 'notCsv', { detail: NUL })]);
       const chosen = isEntity(file.fieldname) ? file.fieldname : (entityOfFileName(name) ?? entity);
@@ -223,14 +251,7 @@ async function scoringMultipart(request: FastifyRequest, folder: string, limit: 
       csv.set(collection!, name);
       continue;
     }
-    let incoming: unknown;
-    try {
-      incoming = JSON.parse(await readFile(path, 'utf8')) as unknown;
-    } catch (error) {
-      throw new InvalidInputError(name, [problem(name, '', 'notJson', { detail: (error as Error).message })]);
-    }
-    if (nulAt(incoming)) throw new InvalidInputError(name, [problem(name, '', 'notJson', { detail: NUL })]);
-    json.push({ name, incoming });
+    json.push({ name, incoming: await readJsonUpload(path, name) });
   }
   const inputs = json.length + (csv.size > 0 ? 1 : 0);
   if (inputs === 0) throw new HttpProblem(400, 'noFiles');
@@ -285,19 +306,10 @@ export function importRoutes(app: Api, context: Context): void {
         const source = safeName(request.query.source, 'request.json');
         return { reports: as(z.array(importReport), await importFiles(context, [{ incoming: request.body, source }], { skipInvalid })) };
       }
-      const folder = await mkdtemp(join(tmpdir(), 'attain-upload-'));
-      // The upload limit bounds what a client elsewhere makes the server write; the local administrator (auth.ts) is this
-      // machine's own user, sending the files `attain import` would read from disk itself: any size, as from disk.
-      const limit = principalOf(request).via === 'local' ? Number.MAX_SAFE_INTEGER : settings.maxUploadBytes;
-      try {
+      return withUpload(request, settings.maxUploadBytes, async (folder, limit) => {
         const sources = await multipartSources(request, folder, limit).catch(asClientError);
         return { reports: as(z.array(importReport), await importFiles(context, sources, { skipInvalid })) };
-      } catch (error) {
-        if (error instanceof InvalidInputError) throw relabel(error, folder);
-        throw error;
-      } finally {
-        await rm(folder, { recursive: true, force: true });
-      }
+      });
     },
   );
 
@@ -342,9 +354,7 @@ export function importRoutes(app: Api, context: Context): void {
         const source = safeName(request.query.source, 'request.json');
         return as(scoringImportReport, await importScoringRecords(context, { records: request.body, source, versions: versions() }));
       }
-      const folder = await mkdtemp(join(tmpdir(), 'attain-upload-'));
-      const limit = principalOf(request).via === 'local' ? Number.MAX_SAFE_INTEGER : settings.maxUploadBytes;
-      try {
+      return withUpload(request, settings.maxUploadBytes, async (folder, limit) => {
         const upload = await scoringMultipart(request, folder, limit).catch(asClientError);
         return as(
           scoringImportReport,
@@ -355,12 +365,7 @@ export function importRoutes(app: Api, context: Context): void {
             options: upload.options,
           }),
         );
-      } catch (error) {
-        if (error instanceof InvalidInputError) throw relabel(error, folder);
-        throw error;
-      } finally {
-        await rm(folder, { recursive: true, force: true });
-      }
+      });
     },
   );
 
