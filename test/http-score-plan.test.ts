@@ -9,12 +9,11 @@
  * PostgreSQL.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ScoringRecords } from '../src/engine/index.js';
-import type { StoreOptions } from '../src/store/store.js';
 import { runCli } from './support/cli.js';
-import { call, startServer, type TestServer } from './support/http.js';
-import { seedScoringStore } from './support/scoring-store.js';
+import { call } from './support/http.js';
+import { serveScoringStore } from './support/scoring-store.js';
 import { storeEngines } from './support/stores.js';
 
 const SCORED = 'examples/business-applications-scored.json';
@@ -31,19 +30,10 @@ async function cliJson(partner: string, month: string, extra: readonly string[] 
 
 for (const engine of engines) {
   describe(`the scored plan API on ${engine.name}`, () => {
-    let server: TestServer;
-    let options: StoreOptions;
-    beforeAll(async () => {
-      options = engine.options();
-      await seedScoringStore(options, RECORDS);
-      server = await startServer({ store: options });
-    }, 60_000);
-    afterAll(async () => {
-      await server?.close();
-    });
+    const served = serveScoringStore(engine.options, RECORDS);
 
-    const get = (query: string, token: string = server.tokens.admin, partner = 'P-FABRIKAM') =>
-      call(server, 'GET', `/api/v1/partners/${partner}/score/plan?${query}`, { token });
+    const get = (query: string, token: string = served.server.tokens.admin, partner = 'P-FABRIKAM') =>
+      call(served.server, 'GET', `/api/v1/partners/${partner}/score/plan?${query}`, { token });
 
     it('answers the JSON `attain plan --scored --format json` prints, byte for byte: every path, Gold for Finance and Operations', async () => {
       const answer = await get('month=2020-11');
@@ -75,7 +65,7 @@ for (const engine of engines) {
         ['P-CONTOSO', '2023-11', '', []],
       ];
       for (const [partner, month, query, flags] of cases) {
-        const answer = await get(`month=${month}&${query}`, server.tokens.admin, partner);
+        const answer = await get(`month=${month}&${query}`, served.server.tokens.admin, partner);
         expect(answer.status, `${query}: ${answer.text}`).toBe(200);
         expect(answer.text, query).toBe(await cliJson(partner, month, flags));
       }
@@ -109,21 +99,21 @@ for (const engine of engines) {
     });
 
     it("keeps a partner account to its own partner: another's plan is 404, as a partner that does not exist", async () => {
-      const own = await get('month=2023-10', server.tokens['co-viewer'], 'P-CONTOSO');
+      const own = await get('month=2023-10', served.server.tokens['co-viewer'], 'P-CONTOSO');
       expect(own.status).toBe(200);
-      const other = await get('month=2020-11', server.tokens['co-admin']);
-      const none = await get('month=2020-11', server.tokens['co-admin'], 'P-NOBODY');
+      const other = await get('month=2020-11', served.server.tokens['co-admin']);
+      const none = await get('month=2020-11', served.server.tokens['co-admin'], 'P-NOBODY');
       expect([other.status, other.json.code]).toEqual([404, 'noPartner']);
       expect(other.json.detail).toBe(none.json.detail);
       expect(other.text).not.toContain('FABRIKAM');
-      const anonymous = await call(server, 'GET', '/api/v1/partners/P-CONTOSO/score/plan?month=2023-10');
+      const anonymous = await call(served.server, 'GET', '/api/v1/partners/P-CONTOSO/score/plan?month=2023-10');
       expect(anonymous.status).toBe(401);
     });
 
     it('answers 404 for a partner without scoring records', async () => {
-      const own = await get('month=2023-10', server.tokens['nw-admin'], 'P-NORTHWIND');
+      const own = await get('month=2023-10', served.server.tokens['nw-admin'], 'P-NORTHWIND');
       expect([own.status, own.json.code]).toEqual([404, 'noScoringRecords']);
-      const unknown = await get('month=2023-10', server.tokens.admin, 'P-NOBODY');
+      const unknown = await get('month=2023-10', served.server.tokens.admin, 'P-NOBODY');
       expect([unknown.status, unknown.json.code]).toEqual([404, 'noScoringRecords']);
     });
 
@@ -157,9 +147,9 @@ for (const engine of engines) {
       }
       const fr = await get('month=2020-11&path=sales&locale=fr-FR');
       expect(fr.json.errors[0].message).toContain('n’est pas un parcours de la version du 2020-09-16');
-      const early = await get('month=2019-01', server.tokens.admin, 'P-CONTOSO');
+      const early = await get('month=2019-01', served.server.tokens.admin, 'P-CONTOSO');
       expect([early.status, early.json.code, early.json.errors[0].code]).toEqual([422, 'noScoredVersion', 'beforeFirstVersion']);
-      const notVersion = await get('month=2023-10&programVersion=2023-01-01', server.tokens.admin, 'P-CONTOSO');
+      const notVersion = await get('month=2023-10&programVersion=2023-01-01', served.server.tokens.admin, 'P-CONTOSO');
       expect([notVersion.status, notVersion.json.errors[0]]).toEqual([
         422,
         expect.objectContaining({ record: 'programVersion', code: 'notAVersion' }),

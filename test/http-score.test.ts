@@ -10,15 +10,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ScoringRecords } from '../src/engine/index.js';
 import { programForImport } from '../src/app/choices.js';
 import { definitionsOnDisk } from '../src/files/program-files.js';
 import { openPostgres } from '../src/store/postgres.js';
-import type { StoreOptions } from '../src/store/store.js';
 import { runCli } from './support/cli.js';
-import { call, startServer, type TestServer } from './support/http.js';
-import { insertScoringRecords, seedScoringStore } from './support/scoring-store.js';
+import { call } from './support/http.js';
+import { insertScoringRecords, serveScoringStore } from './support/scoring-store.js';
 import { storeEngines } from './support/stores.js';
 
 // The bundled example, P-CONTOSO enrolled as a legacy partner (its enrolments record): in the store and in the file alike.
@@ -38,25 +37,20 @@ async function cliJson(partner: string, month: string, extra: readonly string[] 
 
 for (const engine of engines) {
   describe(`the score API on ${engine.name}`, () => {
-    let server: TestServer;
-    let options: StoreOptions;
-    beforeAll(async () => {
-      options = engine.options();
-      await seedScoringStore(options, RECORDS);
-      server = await startServer({ store: options });
-    }, 60_000);
-    afterAll(async () => {
-      await server?.close();
-    });
+    const served = serveScoringStore(engine.options, RECORDS);
 
     it('answers the JSON `attain score --format json` prints: a PCI month with its outlook, a PCS month with its window', async () => {
-      const pci = await call(server, 'GET', '/api/v1/partners/P-FABRIKAM/score?month=2020-11&outlook=6', { token: server.tokens.admin });
+      const pci = await call(served.server, 'GET', '/api/v1/partners/P-FABRIKAM/score?month=2020-11&outlook=6', {
+        token: served.server.tokens.admin,
+      });
       expect(pci.status, pci.text).toBe(200);
       expect(pci.json).toEqual(await cliJson('P-FABRIKAM', '2020-11', ['--outlook', '6']));
       expect(pci.json.paths.find((p: { id: string }) => p.id === 'finance-and-operations').total).toEqual({ decimal: '78', exact: '78' });
       expect(pci.json.outlook.months).toHaveLength(7);
 
-      const pcs = await call(server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-10', { token: server.tokens['co-admin'] });
+      const pcs = await call(served.server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-10', {
+        token: served.server.tokens['co-admin'],
+      });
       expect(pcs.status, pcs.text).toBe(200);
       expect(pcs.json).toEqual(await cliJson('P-CONTOSO', '2023-10'));
       expect([pcs.json.band, pcs.json.segment, pcs.json.paths[0].total, pcs.json.qualificationWindow.band]).toEqual([
@@ -78,8 +72,8 @@ for (const engine of engines) {
       });
       expect(pci.json.status).toBeNull();
 
-      const forced = await call(server, 'GET', '/api/v1/partners/P-FABRIKAM/score?month=2021-03&programVersion=2020-12-16', {
-        token: server.tokens.admin,
+      const forced = await call(served.server, 'GET', '/api/v1/partners/P-FABRIKAM/score?month=2021-03&programVersion=2020-12-16', {
+        token: served.server.tokens.admin,
       });
       expect(forced.status, forced.text).toBe(200);
       expect(forced.json).toEqual(await cliJson('P-FABRIKAM', '2021-03', ['--program-version', '2020-12-16']));
@@ -87,8 +81,8 @@ for (const engine of engines) {
     });
 
     it('answers the table `attain score` prints, in the language asked for', async () => {
-      const text = await call(server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-10&format=text&locale=fr-FR', {
-        token: server.tokens.admin,
+      const text = await call(served.server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-10&format=text&locale=fr-FR', {
+        token: served.server.tokens.admin,
       });
       expect(text.status).toBe(200);
       expect(text.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -99,22 +93,30 @@ for (const engine of engines) {
     });
 
     it("keeps a partner account to its own partner: another's score is 404, as a partner that does not exist", async () => {
-      const own = await call(server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-10', { token: server.tokens['co-viewer'] });
+      const own = await call(served.server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-10', {
+        token: served.server.tokens['co-viewer'],
+      });
       expect(own.status).toBe(200);
-      const other = await call(server, 'GET', '/api/v1/partners/P-FABRIKAM/score?month=2020-11', { token: server.tokens['co-admin'] });
-      const none = await call(server, 'GET', '/api/v1/partners/P-NOBODY/score?month=2020-11', { token: server.tokens['co-admin'] });
+      const other = await call(served.server, 'GET', '/api/v1/partners/P-FABRIKAM/score?month=2020-11', {
+        token: served.server.tokens['co-admin'],
+      });
+      const none = await call(served.server, 'GET', '/api/v1/partners/P-NOBODY/score?month=2020-11', {
+        token: served.server.tokens['co-admin'],
+      });
       expect([other.status, other.json.code]).toEqual([404, 'noPartner']);
       expect(other.json.detail).toBe(none.json.detail);
       expect(other.text).not.toContain('FABRIKAM');
-      const anonymous = await call(server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-10');
+      const anonymous = await call(served.server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-10');
       expect(anonymous.status).toBe(401);
     });
 
     it('answers 404 for a partner without scoring records, its own or an unknown one', async () => {
-      const own = await call(server, 'GET', '/api/v1/partners/P-NORTHWIND/score?month=2023-10', { token: server.tokens['nw-admin'] });
+      const own = await call(served.server, 'GET', '/api/v1/partners/P-NORTHWIND/score?month=2023-10', {
+        token: served.server.tokens['nw-admin'],
+      });
       expect([own.status, own.json.code]).toEqual([404, 'noScoringRecords']);
-      const unknown = await call(server, 'GET', '/api/v1/partners/P-NOBODY/score?month=2023-10&locale=zh-TW', {
-        token: server.tokens.admin,
+      const unknown = await call(served.server, 'GET', '/api/v1/partners/P-NOBODY/score?month=2023-10&locale=zh-TW', {
+        token: served.server.tokens.admin,
       });
       expect([unknown.status, unknown.json.code, unknown.json.detail]).toEqual([
         404,
@@ -131,24 +133,28 @@ for (const engine of engines) {
         'month=2020-11&outlook=0',
         'month=2020-11&when=now',
       ]) {
-        const answer = await call(server, 'GET', `/api/v1/partners/P-FABRIKAM/score?${query}`, { token: server.tokens.admin });
+        const answer = await call(served.server, 'GET', `/api/v1/partners/P-FABRIKAM/score?${query}`, {
+          token: served.server.tokens.admin,
+        });
         expect(answer.status, query).toBe(400);
         expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       }
-      const bad = await call(server, 'GET', '/api/v1/partners/P-FABRIKAM/score?month=2020-13', { token: server.tokens.admin });
+      const bad = await call(served.server, 'GET', '/api/v1/partners/P-FABRIKAM/score?month=2020-13', {
+        token: served.server.tokens.admin,
+      });
       expect(bad.json.errors[0]).toMatchObject({ field: 'month', code: 'notMonth' });
 
-      const early = await call(server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2019-01&locale=fr-FR', {
-        token: server.tokens.admin,
+      const early = await call(served.server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2019-01&locale=fr-FR', {
+        token: served.server.tokens.admin,
       });
       expect([early.status, early.json.code]).toEqual([422, 'noScoredVersion']);
       expect(early.json.detail).toBe('Aucune version à points du programme ne juge le mois demandé (voir errors).');
       expect(early.json.errors[0]).toMatchObject({ record: 'month', code: 'beforeFirstVersion' });
       expect(early.json.errors[0].message).toContain('programVersion');
-      const gap = await call(server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-01', { token: server.tokens.admin });
+      const gap = await call(served.server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-01', { token: served.server.tokens.admin });
       expect([gap.status, gap.json.errors[0].code]).toEqual([422, 'scoredVersionEnded']);
-      const notVersion = await call(server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-10&programVersion=2023-01-01', {
-        token: server.tokens.admin,
+      const notVersion = await call(served.server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-10&programVersion=2023-01-01', {
+        token: served.server.tokens.admin,
       });
       expect([notVersion.status, notVersion.json.errors[0]]).toEqual([
         422,
@@ -159,30 +165,30 @@ for (const engine of engines) {
     if (engine.name === 'PostgreSQL')
       it('reads the scoring records again when the store changes (its stamp), and only then', async () => {
         const path = '/api/v1/partners/P-NEWCOMER/score?month=2023-10';
-        expect((await call(server, 'GET', path, { token: server.tokens.admin })).status).toBe(404);
+        expect((await call(served.server, 'GET', path, { token: served.server.tokens.admin })).status).toBe(404);
         // Rows written behind the server's back, with no import: the prepared records of this stamp stay as they were.
-        const db = await openPostgres(options.databaseUrl!, options.schema);
+        const db = await openPostgres(served.options.databaseUrl!, served.options.schema);
         try {
           await insertScoringRecords(db, { partners: [{ id: 'P-NEWCOMER', country: 'US' }] });
         } finally {
           await db.close();
         }
-        expect((await call(server, 'GET', path, { token: server.tokens.admin })).status).toBe(404);
+        expect((await call(served.server, 'GET', path, { token: served.server.tokens.admin })).status).toBe(404);
         // An import changes the stamp: the next score reads the records again.
-        const { program, keep } = await programForImport(server.store, definitionsOnDisk, undefined);
-        await server.store.import(
+        const { program, keep } = await programForImport(served.server.store, definitionsOnDisk, undefined);
+        await served.server.store.import(
           [{ incoming: { partners: [{ id: 'P-ZED', name: 'Zed', country: 'US' }] }, source: 'zed.json' }],
           program,
           {
             program: keep,
           },
         );
-        const after = await call(server, 'GET', path, { token: server.tokens.admin });
+        const after = await call(served.server, 'GET', path, { token: served.server.tokens.admin });
         expect([after.status, after.json.partnerId, after.json.band]).toEqual([200, 'P-NEWCOMER', null]);
       });
 
     it('lists the scored versions: kind, dates, paths with their metrics and points, bands', async () => {
-      const answer = await call(server, 'GET', '/api/v1/scored-versions', { token: server.tokens['nw-viewer'] });
+      const answer = await call(served.server, 'GET', '/api/v1/scored-versions', { token: served.server.tokens['nw-viewer'] });
       expect(answer.status).toBe(200);
       const versions = answer.json.versions as {
         effectiveFrom: string;
@@ -210,25 +216,19 @@ for (const engine of engines) {
 }
 
 describe('the score API on stored records that do not validate', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    const options = engines[0]!.options();
-    // A subscription of a tenant the records do not hold: the tables take it, the records' validation does not.
-    await seedScoringStore(options, {
-      partners: [{ id: 'P-CONTOSO', country: 'FR' }],
-      subscriptions: [{ id: 'S-1', tenantId: 'T-NONE', product: 'dynamics-365-sales', paid: true }],
-    });
-    server = await startServer({ store: options });
-  }, 60_000);
-  afterAll(async () => {
-    await server?.close();
+  // A subscription of a tenant the records do not hold: the tables take it, the records' validation does not.
+  const served = serveScoringStore(engines[0]!.options, {
+    partners: [{ id: 'P-CONTOSO', country: 'FR' }],
+    subscriptions: [{ id: 'S-1', tenantId: 'T-NONE', product: 'dynamics-365-sales', paid: true }],
   });
 
   it("answers 409: the store's state, not the request, is at fault (its problems for a program-admin only)", async () => {
-    const admin = await call(server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-10', { token: server.tokens.admin });
+    const admin = await call(served.server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-10', { token: served.server.tokens.admin });
     expect(admin.status).toBe(409);
     expect(admin.json.errors.length).toBeGreaterThan(0);
-    const partner = await call(server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-10', { token: server.tokens['co-admin'] });
+    const partner = await call(served.server, 'GET', '/api/v1/partners/P-CONTOSO/score?month=2023-10', {
+      token: served.server.tokens['co-admin'],
+    });
     expect(partner.status).toBe(409);
     expect(partner.json.errors).toBeUndefined();
   });

@@ -12,13 +12,13 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { PartnerScoredPlan } from '../src/contract/index.js';
 import type { ScoringRecords } from '../src/engine/index.js';
-import { launchBrowser, newPage, shot, signIn } from './support/browser.js';
-import { call, startServer, type TestServer } from './support/http.js';
-import { seedScoringStore } from './support/scoring-store.js';
+import { newPage, shot, signIn, useBrowser } from './support/browser.js';
+import { call } from './support/http.js';
+import { serveScoringStore } from './support/scoring-store.js';
 
 // The page's globals, for the page.evaluate callbacks: the tests' tsconfig has no DOM library.
 declare const document: any;
@@ -26,20 +26,8 @@ type El = any;
 
 const RECORDS = JSON.parse(readFileSync('examples/business-applications-scored.json', 'utf8')) as ScoringRecords;
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  const store = { dataDir: mkdtempSync(join(tmpdir(), 'attain-web-score-plan-')) };
-  await seedScoringStore(store, RECORDS);
-  server = await startServer({ store });
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const served = serveScoringStore(() => ({ dataDir: mkdtempSync(join(tmpdir(), 'attain-web-score-plan-')) }), RECORDS);
+const chromium = useBrowser();
 
 /** What the section shows of each path's plan: its outcome and target, per move the API's values it holds and its row's text, the total. */
 async function shownPlans(page: Page) {
@@ -112,14 +100,16 @@ function numbersOf(plans: Awaited<ReturnType<typeof shownPlans>>) {
 }
 
 async function apiPlan(partner: string, month: string): Promise<PartnerScoredPlan> {
-  const answer = await call(server, 'GET', `/api/v1/partners/${partner}/score/plan?month=${month}`, { token: server.tokens.admin });
+  const answer = await call(served.server, 'GET', `/api/v1/partners/${partner}/score/plan?month=${month}`, {
+    token: served.server.tokens.admin,
+  });
   expect(answer.status, answer.text).toBe(200);
   return answer.json as PartnerScoredPlan;
 }
 
 describe('the scored plan in the Score section, in Chromium', () => {
   it("shows a PCI partner's cheapest way to the next band per path, as the API answers it, for the page's month and a month picked", async () => {
-    const { context, page } = await newPage(browser, server);
+    const { context, page } = await newPage(chromium.browser, served.server);
     await signIn(page, 'admin', '/partners/P-FABRIKAM?asOf=2020-11-30');
     const section = page.getByTestId('score');
     await section.getByTestId('plan-total').first().waitFor();
@@ -152,7 +142,7 @@ describe('the scored plan in the Score section, in Chromium', () => {
   });
 
   it('shows in French why a PCS partner cannot qualify, and no plan once qualified (the top band)', async () => {
-    const { context, page } = await newPage(browser, server, { locale: 'fr-FR' });
+    const { context, page } = await newPage(chromium.browser, served.server, { locale: 'fr-FR' });
     await signIn(page, 'co-admin', '/partners/P-CONTOSO?asOf=2023-11-30');
     const section = page.getByTestId('score');
     await section.getByTestId('score-plan').first().waitFor();
@@ -170,7 +160,7 @@ describe('the scored plan in the Score section, in Chromium', () => {
   });
 
   it('shows the plan in traditional Chinese', async () => {
-    const { context, page } = await newPage(browser, server, { locale: 'zh-TW' });
+    const { context, page } = await newPage(chromium.browser, served.server, { locale: 'zh-TW' });
     await signIn(page, 'admin', '/partners/P-FABRIKAM?asOf=2020-11-30');
     await page.getByTestId('plan-total').first().waitFor();
     const finance = (await shownPlans(page)).find((p) => p.path === 'finance-and-operations')!;

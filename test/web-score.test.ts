@@ -12,13 +12,13 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { PartnerScore } from '../src/contract/index.js';
 import type { ScoringRecords } from '../src/engine/index.js';
-import { launchBrowser, newPage, shot, signIn } from './support/browser.js';
-import { call, startServer, type TestServer } from './support/http.js';
-import { seedScoringStore } from './support/scoring-store.js';
+import { newPage, shot, signIn, useBrowser } from './support/browser.js';
+import { call } from './support/http.js';
+import { serveScoringStore } from './support/scoring-store.js';
 
 // The page's globals, for the page.evaluate callbacks: the tests' tsconfig has no DOM library.
 declare const document: any;
@@ -30,20 +30,8 @@ const RECORDS = {
   enrolments: [{ partnerId: 'P-CONTOSO', enrolled: '2023-11-15' }],
 } satisfies ScoringRecords;
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  const store = { dataDir: mkdtempSync(join(tmpdir(), 'attain-web-score-')) };
-  await seedScoringStore(store, RECORDS);
-  server = await startServer({ store });
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const served = serveScoringStore(() => ({ dataDir: mkdtempSync(join(tmpdir(), 'attain-web-score-')) }), RECORDS);
+const chromium = useBrowser();
 
 /** What the section shows of each path: its total (exact) and text, and per metric the API's values it holds and its row's text. */
 async function shownPaths(page: Page) {
@@ -85,7 +73,9 @@ function apiPaths(score: PartnerScore) {
 }
 
 async function apiScore(partner: string, month: string): Promise<PartnerScore> {
-  const answer = await call(server, 'GET', `/api/v1/partners/${partner}/score?month=${month}`, { token: server.tokens.admin });
+  const answer = await call(served.server, 'GET', `/api/v1/partners/${partner}/score?month=${month}`, {
+    token: served.server.tokens.admin,
+  });
   expect(answer.status, answer.text).toBe(200);
   return answer.json as PartnerScore;
 }
@@ -100,7 +90,7 @@ function withoutTexts(paths: Awaited<ReturnType<typeof shownPaths>>) {
 
 describe('the Score section in Chromium', () => {
   it("shows a PCI partner's totals, band and breakdown as the API answers them, for the page's month and a month picked", async () => {
-    const { context, page } = await newPage(browser, server);
+    const { context, page } = await newPage(chromium.browser, served.server);
     await signIn(page, 'admin', '/partners/P-FABRIKAM?asOf=2020-11-30');
     const section = page.getByTestId('score');
     await section.getByTestId('path-total').first().waitFor();
@@ -129,7 +119,7 @@ describe('the Score section in Chromium', () => {
   });
 
   it("shows a PCS partner's qualification in French, to its own partner-admin", async () => {
-    const { context, page } = await newPage(browser, server, { locale: 'fr-FR' });
+    const { context, page } = await newPage(chromium.browser, served.server, { locale: 'fr-FR' });
     await signIn(page, 'co-admin', '/partners/P-CONTOSO?asOf=2023-10-31');
     const section = page.getByTestId('score');
     await section.getByTestId('path-total').first().waitFor();
@@ -159,7 +149,7 @@ describe('the Score section in Chromium', () => {
   });
 
   it('has no Score section for a partner without scoring records', async () => {
-    const { context, page } = await newPage(browser, server);
+    const { context, page } = await newPage(chromium.browser, served.server);
     await signIn(page, 'nw-admin', '/partners/P-NORTHWIND?asOf=2020-11-30');
     await page.getByRole('heading', { name: /Levels as of/ }).waitFor();
     // The section's request has been answered (404) once the page has settled.

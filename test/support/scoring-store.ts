@@ -5,12 +5,14 @@
  * those reads, not an import: nothing is validated here (a test may store
  * records that do not validate), and no import batch is written.
  */
+import { afterAll, beforeAll } from 'vitest';
 import type { ScoringRecords } from '../../src/engine/index.js';
 import { migrate } from '../../src/store/migrations.js';
 import { openPglite } from '../../src/store/pglite.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import type { SqlClient } from '../../src/store/sql.js';
 import type { StoreOptions } from '../../src/store/store.js';
+import { startServer, type TestServer } from './http.js';
 
 type Row = Record<string, unknown>;
 
@@ -79,4 +81,34 @@ export async function seedScoringStore(options: StoreOptions, records: ScoringRe
   } finally {
     await db.close();
   }
+}
+
+/** What `serveScoringStore` hands its tests once its `beforeAll` has run: the store's options and its server. */
+export interface ScoringServer {
+  readonly options: StoreOptions;
+  readonly server: TestServer;
+}
+
+/**
+ * Before the tests of the enclosing file or describe block, a store of `options()` seeded with the records and a
+ * server over it; closed after them. Read the fields inside the tests (they are set by the hook).
+ */
+export function serveScoringStore(options: () => StoreOptions, records: ScoringRecords): ScoringServer {
+  const served: { options?: StoreOptions; server?: TestServer } = {};
+  beforeAll(async () => {
+    served.options = options();
+    await seedScoringStore(served.options, records);
+    served.server = await startServer({ store: served.options });
+  }, 60_000);
+  afterAll(async () => {
+    await served.server?.close();
+  });
+  return {
+    get options() {
+      return served.options!;
+    },
+    get server() {
+      return served.server!;
+    },
+  };
 }
