@@ -7,7 +7,18 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { columnsOf, prepareColumns, validateDataset, type DatasetColumns, type ProgramVersion } from '../src/engine/index.js';
+import {
+  columnsOf,
+  dayNumberOf,
+  evaluate,
+  measurePartner,
+  prepareColumns,
+  ttmWindow,
+  validateDataset,
+  type DatasetColumns,
+  type IsoDate,
+  type ProgramVersion,
+} from '../src/engine/index.js';
 import { ownersOn, tenuresByCustomer } from '../src/engine/rules/dpor-attribution.js';
 import { formatProblem } from '../src/i18n/index.js';
 import { program, programHistory, revision } from './support/builders.js';
@@ -76,4 +87,46 @@ describe('the prepared revenue index', () => {
       );
     });
   }
+});
+
+describe('a preparation for one date (PrepareOptions.window)', () => {
+  const cases: [string, ProgramVersion, typeof SEED_POPULATION][] = [
+    ['the seed version', program, SEED_POPULATION],
+    ['the revision', revision, REVISION_POPULATION],
+  ];
+  for (const [name, version, population] of cases) {
+    it(`evaluates that date exactly as the whole preparation does, evidence included, under ${name}`, () => {
+      const asOfArbitrary = fc
+        .integer({ min: population.firstDay - 30, max: population.lastDay + 400 })
+        .map((d) => new Date(d * 86_400_000).toISOString().slice(0, 10) as IsoDate);
+      fc.assert(
+        fc.property(datasetArbitraryFor(population), asOfArbitrary, ({ raw }, asOf) => {
+          const validated = validateDataset(raw, programHistory);
+          if (!validated.ok) throw new Error(validated.problems.map((p) => formatProblem(p)).join('\n'));
+          const columns = columnsOf(validated.value);
+          const whole = prepareColumns(version, columns);
+          const windowed = prepareColumns(version, columns, { window: ttmWindow(asOf) });
+          expect(windowed.entryDay.length).toBeLessThanOrEqual(whole.entryDay.length);
+          expect(evaluate(windowed, { asOf })).toEqual(evaluate(whole, { asOf }));
+        }),
+        { numRuns: 150 },
+      );
+    });
+  }
+
+  it('refuses to measure a window reaching beyond the revenue it prepared, naming both', () => {
+    const sample = fc.sample(datasetArbitraryFor(SEED_POPULATION), { numRuns: 1, seed: 16 })[0]!;
+    const validated = validateDataset(sample.raw, programHistory);
+    if (!validated.ok) throw new Error(validated.problems.map((p) => formatProblem(p)).join('\n'));
+    const prepared = prepareColumns(program, columnsOf(validated.value), { window: ttmWindow('2017-07-07' as IsoDate) });
+    expect(prepared.revenueDays).toEqual(ttmWindow('2017-07-07' as IsoDate));
+    expect(() => evaluate(prepared, { asOf: '2017-07-08' as IsoDate })).toThrow(
+      'the revenue was prepared for 2016-07-08 … 2017-07-07, not for the window 2016-07-09 … 2017-07-08',
+    );
+    expect(() => evaluate(prepared, { asOf: '2017-07-06' as IsoDate })).toThrow(RangeError);
+    // A window inside the prepared one, measured with what was known until an earlier day, is within it.
+    expect(() =>
+      measurePartner(prepared, 0, ttmWindow('2017-07-07' as IsoDate), { knownUntil: dayNumberOf('2017-01-01' as IsoDate) }),
+    ).not.toThrow();
+  });
 });

@@ -18,6 +18,7 @@ import {
   qualificationMatrix,
   SumOutOfRangeError,
   timelineOf,
+  ttmWindow,
   type Dataset,
   type DatasetColumns,
   type EvaluationReport,
@@ -245,7 +246,8 @@ export function evaluationOfColumns(
   const ids = new Set(data.columns.partners.ids);
   const version = versionThenPartners(data.program, (id) => ids.has(id), partnerIds, data.source, rules, names);
   if (!version.ok) return version;
-  const prepared = options.prepared?.(version.value) ?? prepareColumns(version.value, data.columns);
+  // Prepared for this date alone unless a kept preparation is handed in: only the window's revenue is attributed.
+  const prepared = options.prepared?.(version.value) ?? prepareColumns(version.value, data.columns, { window: ttmWindow(rules.asOf) });
   return counted(data.source, () => ({
     version: version.value,
     result: evaluate(prepared, { asOf: rules.asOf, partnerIds, evidence: options.evidence ?? true }),

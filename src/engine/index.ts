@@ -18,7 +18,7 @@ export { programHistory, type HistoryStep, type ProgramHistory } from './program
 export * from './dataset/model.js';
 export { datasetFile, collections, MAX_ID_LENGTH, type CollectionName, type DatasetFile } from './dataset/schema.js';
 export { validateDataset, RowChecker, plainRowCheck } from './dataset/validate.js';
-export { prepare, prepareColumns, NEVER, type PreparedData, type PreparedDataset } from './evaluation/prepare.js';
+export { prepare, prepareColumns, NEVER, type PreparedData, type PreparedDataset, type PrepareOptions } from './evaluation/prepare.js';
 export { columnsOf, IdColumn, IdColumnBuilder, type DatasetColumns, type Ids } from './evaluation/columns.js';
 export * from './evaluation/evaluate.js';
 export type * from './evaluation/report.js';

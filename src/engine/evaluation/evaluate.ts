@@ -24,6 +24,7 @@ import type {
 } from './report.js';
 
 export interface EvaluateOptions {
+  /** The evaluation date; a preparation made for one window (PrepareOptions) evaluates only the date of that window. */
   readonly asOf: IsoDate;
   /** Only these partners, in this order; every partner of the dataset when absent. */
   readonly partnerIds?: readonly string[] | undefined;
@@ -58,9 +59,13 @@ export interface MeasureOptions {
 }
 
 export function measurePartner(prepared: PreparedData, partner: number, window: TtmWindow, options: MeasureOptions = {}): PartnerMeasures {
-  const { program, partnerEntryStart, entryDay, entryScope, entryCents, entryLine } = prepared;
+  const { program, partnerEntryStart, entryDay, entryScope, entryCents, entryLine, revenueDays } = prepared;
   const evidence = options.evidence ?? true;
   const knownUntil = Math.min(options.knownUntil ?? window.last, window.last);
+  if (revenueDays && (window.first < revenueDays.first || knownUntil > revenueDays.last))
+    throw new RangeError(
+      `the revenue was prepared for ${isoDateOf(revenueDays.first)} … ${isoDateOf(revenueDays.last)}, not for the window ${isoDateOf(window.first)} … ${isoDateOf(knownUntil)}`,
+    );
   // Lines and credits apart: each sum only grows in size, so checking it once at the end proves every partial sum exact.
   const debits: number[] = new Array<number>(program.revenueScopes.length).fill(0);
   const credits: number[] = new Array<number>(program.revenueScopes.length).fill(0);
@@ -122,6 +127,10 @@ export function partnerMarket(prepared: PreparedData, partner: number): string {
   return prepared.program.countries.get(prepared.partnerCountries[partner]!) ?? prepared.partnerMarkets[partner]!;
 }
 
+// Evidence off (a batch), every requirement shares these: a million requirements judged allocate no empty lists.
+const NO_IDS: readonly string[] = Object.freeze([]);
+const NO_PEOPLE_EVIDENCE = Object.freeze({ personIds: NO_IDS, retiringExams: Object.freeze([]) });
+
 export function judgePartner(prepared: PreparedData, measures: PartnerMeasures): PartnerEvaluation {
   const partner = measures.partner;
   const market = partnerMarket(prepared, partner);
@@ -174,7 +183,7 @@ function judgeSingle(
   if (requirement.kind === 'certified-people') return judgePeople(prepared, measures, requirement);
   const actual = measures.scopeCents[requirement.scope.index]!;
   const required = thresholdCents(requirement, market);
-  const revenueLineIds = measures.scopeLines[requirement.scope.index]!.map((i) => prepared.lineId(i));
+  const revenueLineIds = measures.evidence ? measures.scopeLines[requirement.scope.index]!.map((i) => prepared.lineId(i)) : NO_IDS;
   if (required === undefined) {
     // Not a shortfall: no amount of revenue meets a threshold that was never published.
     return {
@@ -204,10 +213,10 @@ function judgePeople(
   measures: PartnerMeasures,
   requirement: CertifiedPeopleRequirement,
 ): CertifiedPeopleEvaluation {
-  const counts = requirement.groups.map((group) => measures.qualifiedPeople[group.index]!);
-  const actual = Math.min(...counts.map((c) => c.length));
   if (!measures.evidence) {
     // Counts only: no id lists to build for every partner of a batch.
+    let actual = Infinity;
+    for (const group of requirement.groups) actual = Math.min(actual, measures.qualifiedPeople[group.index]!.length);
     return {
       id: requirement.id,
       kind: 'certified-people',
@@ -215,9 +224,11 @@ function judgePeople(
       actual,
       required: requirement.people,
       shortfall: Math.max(0, requirement.people - actual),
-      evidence: { personIds: [], retiringExams: [] },
+      evidence: NO_PEOPLE_EVIDENCE,
     };
   }
+  const counts = requirement.groups.map((group) => measures.qualifiedPeople[group.index]!);
+  const actual = Math.min(...counts.map((c) => c.length));
   const qualified = counts.length === 1 ? counts[0]! : [...new Set(counts.flat())].sort((a, b) => a - b);
   const retiringExams = retiringEvidence(prepared, measures, requirement, counts, qualified);
   return {

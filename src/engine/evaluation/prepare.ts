@@ -21,6 +21,7 @@ import type { Dataset } from '../dataset/model.js';
 import type { ProgramVersion } from '../program/model.js';
 import { ownersOn, tenuresByCustomer } from '../rules/dpor-attribution.js';
 import { hasAcceptanceEnd, passDaysBuffer, qualifyPerson, type PassTable } from '../rules/qualification.js';
+import type { TtmWindow } from '../rules/ttm-window.js';
 import { columnsOf, NEVER, type DatasetColumns } from './columns.js';
 
 export { NEVER } from './columns.js';
@@ -37,6 +38,12 @@ export interface PreparedData extends PassTable {
   lineId(line: number): string;
   /** The id of person i (an entry of `personOrder`). */
   personId(person: number): string;
+
+  /**
+   * The days whose revenue was prepared when the preparation was made for one window (`PrepareOptions.window`);
+   * undefined when every line was. Measuring a window beyond them is refused (measurePartner).
+   */
+  readonly revenueDays: TtmWindow | undefined;
 
   /** Entries of partner p are [partnerEntryStart[p], partnerEntryStart[p + 1]), by date. */
   readonly partnerEntryStart: Int32Array;
@@ -69,11 +76,20 @@ export interface PreparedDataset extends PreparedData {
   readonly dataset: Dataset;
 }
 
+export interface PrepareOptions {
+  /**
+   * Only the revenue dated within this window: a preparation for the evaluations of one date (a batch, `attain
+   * evaluate` of the whole store), which attributes and sorts only the lines it reads instead of every line of
+   * every year. People and their passes are prepared whole (a qualification reads passes of any date).
+   */
+  readonly window?: TtmWindow | undefined;
+}
+
 export function prepare(program: ProgramVersion, dataset: Dataset): PreparedDataset {
   return { ...prepareColumns(program, columnsOf(dataset)), dataset };
 }
 
-export function prepareColumns(program: ProgramVersion, columns: DatasetColumns): PreparedData {
+export function prepareColumns(program: ProgramVersion, columns: DatasetColumns, options: PrepareOptions = {}): PreparedData {
   const { partners, revenue, people } = columns;
   const partnerIndex = new Map<string, number>();
   partners.ids.forEach((id, i) => partnerIndex.set(id, i));
@@ -85,12 +101,13 @@ export function prepareColumns(program: ProgramVersion, columns: DatasetColumns)
     partnerIndex,
     lineId: (line) => revenue.ids.get(line),
     personId: (person) => people.ids.get(person),
-    ...prepareRevenue(program, columns),
+    revenueDays: options.window,
+    ...prepareRevenue(program, columns, options.window),
     ...preparePeople(program, columns),
   };
 }
 
-function prepareRevenue(program: ProgramVersion, columns: DatasetColumns) {
+function prepareRevenue(program: ProgramVersion, columns: DatasetColumns, window: TtmWindow | undefined) {
   const { revenue, associations } = columns;
   const partnerCount = columns.partners.ids.length;
   // Scopes a line of each product counts in: [all lines, net new lines]; none for products outside this version.
@@ -119,10 +136,13 @@ function prepareRevenue(program: ProgramVersion, columns: DatasetColumns) {
   const entries = new EntryBuffer(lineCount * widest);
 
   const { customer, day: lineDay, product, netNew, cents } = revenue;
+  const first = window?.first ?? -NEVER;
+  const last = window?.last ?? NEVER;
   for (let lineIndex = 0; lineIndex < lineCount; lineIndex++) {
+    const day = lineDay[lineIndex]!;
+    if (day < first || day > last) continue;
     const inScopes = scopesByProduct[product[lineIndex]!]?.[netNew[lineIndex] ? 1 : 0];
     if (!inScopes || inScopes.length === 0) continue;
-    const day = lineDay[lineIndex]!;
     ownersKnown.fill(false);
     for (const scopeIndex of inScopes) {
       const type = typeOfScope[scopeIndex]!;
