@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { monthIndex, prepareScoring, scorePrepared, validateScoringRecords } from '../src/engine/index.js';
 import { readScoredDefinitions } from '../src/files/scored-files.js';
+import { readScoringCsvFolder } from '../src/files/scoring-csv.js';
 import { generateScoredRecords } from '../src/generate/scored.js';
 import { runCli } from './support/cli.js';
 import { catalogOf } from './support/scoring.js';
@@ -71,11 +72,41 @@ describe('attain generate --scored', () => {
     expect(all.code).toBe(0);
   }, 60_000);
 
+  it('writes with --format csv a folder of CSV files that hold the same records and import into a store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attain-generate-scored-csv-'));
+    const folder = join(dir, 'records');
+    const args = ['generate', '--scored', '--month', '2023-12', '--partners', '30', '--seed', '5'];
+    const generated = await runCli([...args, '--format', 'csv', '--out', folder]);
+    expect(generated.stderr).toBe('');
+    expect(generated.code).toBe(0);
+    const json = join(dir, 'records.json');
+    expect((await runCli([...args, '--out', json])).code).toBe(0);
+    // Read back and validated, the CSV files give the dataset the JSON file gives: every collection, every field.
+    const read = readScoringCsvFolder(folder);
+    expect(read.files.map((f) => f.slice(folder.length + 1))).toContain('billing.csv');
+    const fromCsv = validateScoringRecords(read.records, catalogOf(versions));
+    const fromJson = validateScoringRecords(JSON.parse(readFileSync(json, 'utf8')), catalogOf(versions));
+    expect(fromCsv.ok && fromJson.ok).toBe(true);
+    if (!fromCsv.ok || !fromJson.ok) return;
+    expect(fromJson.dataset.billing.length).toBeGreaterThan(100);
+    expect(fromCsv.dataset).toEqual(fromJson.dataset);
+    // And the store takes the folder as it takes the file: the same scores for every partner.
+    const store = join(dir, 'store');
+    const imported = await runCli(['import', '--scored', '--data', store, folder]);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    const fromStore = await runCli(['evaluate', '--scored', '--data', store, '--as-of', '2023-12-31', '--format', 'json']);
+    const fromFile = await runCli(['evaluate', json, '--scored', '--as-of', '2023-12-31', '--format', 'json']);
+    expect(fromStore.stderr).toBe('');
+    expect(JSON.parse(fromStore.stdout)).toEqual(JSON.parse(fromFile.stdout));
+  }, 120_000);
+
   it('refuses --scored without --month, --month without --scored, a month that is not one, and a month no scored version judges', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'attain-generate-scored-')), 'records.json');
     const cases: [string[], RegExp][] = [
       [['--scored'], /--month: --scored needs --month/],
       [['--month', '2020-11'], /--month: --month needs --scored/],
+      [['--format', 'csv'], /--format: --format needs --scored/],
       [['--scored', '--month', '2020-13'], /--month "2020-13" is not a month/],
       [['--scored', '--month', '2022-12'], /no scored version/],
     ];

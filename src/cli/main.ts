@@ -327,7 +327,10 @@ function buildProgram(io: CliIo, tr: Translator): Command {
         10_000,
       )
       .option('--seed <n>', 'the seed of the pseudo-random generator', wholeNumber(0, 2 ** 32 - 1), 1)
-      .requiredOption('--out <path>', 'the folder to write the CSV files to (created if missing); with --scored, the JSON records file')
+      .requiredOption(
+        '--out <path>',
+        'the folder to write the CSV files to (created if missing); with --scored, the JSON records file (or, with --format csv, the folder)',
+      )
       .option(
         '--program <path>',
         'program definition file or folder whose countries, products and exams to use (default: the bundled definition)',
@@ -336,7 +339,13 @@ function buildProgram(io: CliIo, tr: Translator): Command {
         '--scored [folder]',
         'a scoring records file (PCI, PCS) for the scored version in force in --month instead: of the bundled scored definition, or of this folder',
       )
-      .option('--month <YYYY-MM>', 'with --scored: the evaluation month the records lead up to (28 months of history through it)'),
+      .option('--month <YYYY-MM>', 'with --scored: the evaluation month the records lead up to (28 months of history through it)')
+      .addOption(
+        new Option(
+          '--format <format>',
+          'with --scored: one JSON records file, or a folder of CSV files (one per collection, as attain import --scored reads)',
+        ).choices(['json', 'csv']),
+      ),
   ).action((options: Omit<GenerateCommandOptions, 'locale'>) => runGenerate(options, io, tr));
 
   localized(program.command('schema'))

@@ -6,11 +6,19 @@
  * such, and an empty cell is a field left out (`to` of an association: still
  * associated), so the records validate exactly as a records file's.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { problem, recordLabel, scoringCollections, type ScoringCollection, type ScoringRecordLabel } from '../engine/index.js';
+import {
+  problem,
+  recordLabel,
+  scoringCollections,
+  type ScoringCollection,
+  type ScoringRecordLabel,
+  type ScoringRecords,
+} from '../engine/index.js';
 import { invalidInput } from '../i18n/index.js';
+import { stringifyCsv } from '../render/csv.js';
 import { decodeUtf8 } from './utf8.js';
 
 const BOOLEAN_FIELDS = new Set(['paid', 'production', 'legacy']);
@@ -96,4 +104,35 @@ export function readScoringCsvFolder(folder: string): ScoringCsvFolder {
     return `${file}:${line}${typeof id === 'string' && id.length > 0 ? ` (id ${id})` : ''}`;
   };
   return { records, label, files: files.map((name) => join(folder, name)) };
+}
+
+/** Rows per write: a population of 100,000 partners has millions of billing rows, never one string of them all. */
+const ROWS_PER_WRITE = 20_000;
+
+/**
+ * The records as the folder `readScoringCsvFolder` reads back: one `<collection>.csv` per collection of the
+ * records (a header alone for an empty one), the columns in the records' field order, a field left out as an
+ * empty cell. Files of the same names are replaced; the paths written are returned in collection order.
+ */
+export function writeScoringCsvFolder(records: ScoringRecords, folder: string): string[] {
+  mkdirSync(folder, { recursive: true });
+  const written: string[] = [];
+  for (const collection of Object.keys(scoringCollections) as ScoringCollection[]) {
+    const rows = records[collection] as readonly Record<string, unknown>[] | undefined;
+    if (rows === undefined) continue;
+    const fields = Object.keys(scoringCollections[collection].shape);
+    const path = join(folder, `${collection}.csv`);
+    const fd = openSync(path, 'w');
+    try {
+      writeSync(fd, stringifyCsv([fields]));
+      for (let start = 0; start < rows.length; start += ROWS_PER_WRITE) {
+        const chunk = rows.slice(start, start + ROWS_PER_WRITE).map((row) => fields.map((field) => row[field]));
+        writeSync(fd, stringifyCsv(chunk));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    written.push(path);
+  }
+  return written;
 }

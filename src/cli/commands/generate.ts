@@ -1,11 +1,13 @@
 /**
  * `attain generate`: a synthetic dataset at program scale, deterministic per seed, as CSV files (one per entity);
- * with `--scored`, a scoring records file (JSON) for the scored version in force in `--month`.
+ * with `--scored`, the scoring records of the scored version in force in `--month`: one JSON records file, or with
+ * `--format csv` a folder of CSV files, one per collection (what `attain import --scored FOLDER` reads).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMonth, lastDayOf, monthIndex, problem } from '../../engine/index.js';
 import { loadProgram } from '../../files/program-files.js';
+import { writeScoringCsvFolder } from '../../files/scoring-csv.js';
 import { writeCsv } from '../../generate/index.js';
 import { generateScoredRecords } from '../../generate/scored.js';
 import type { Translator } from '../../i18n/index.js';
@@ -24,11 +26,19 @@ export interface GenerateCommandOptions {
   readonly scored?: string | boolean | undefined;
   /** With `scored`: the evaluation month (YYYY-MM) the history leads up to. */
   readonly month?: string | undefined;
+  /** With `scored`: one JSON records file (default) or a folder of CSV files. */
+  readonly format?: 'json' | 'csv' | undefined;
 }
 
 export async function runGenerate(options: GenerateCommandOptions, io: CliIo, tr: Translator): Promise<void> {
   if (isScored(options.scored)) return runGenerateScored(options, io, tr);
-  refuseWithout([[options.month, '--month']], '--scored');
+  refuseWithout(
+    [
+      [options.month, '--month'],
+      [options.format, '--format'],
+    ],
+    '--scored',
+  );
   const program = loadProgram(options.program);
   const dir = resolve(options.out);
   const counts = await writeCsv(program, { partners: options.partners, seed: options.seed }, dir);
@@ -44,7 +54,7 @@ export async function runGenerate(options: GenerateCommandOptions, io: CliIo, tr
   );
 }
 
-/** The records of the scored version in force in the month, as one JSON file `attain score` and `evaluate --scored` read. */
+/** The records of the scored version in force in the month: one JSON file `attain score` and `evaluate --scored` read, or CSV files. */
 function runGenerateScored(options: GenerateCommandOptions, io: CliIo, tr: Translator): void {
   if (options.month === undefined)
     throw new UsageError([problem('--month', '', 'optionNeedsOption', { option: '--scored', requires: '--month' })]);
@@ -55,8 +65,11 @@ function runGenerateScored(options: GenerateCommandOptions, io: CliIo, tr: Trans
   const version = chooseScoredVersion(loadScoredVersions(folder), lastDayOf(month), undefined, '--month');
   const records = generateScoredRecords(version, { partners: options.partners, month, seed: options.seed });
   const file = resolve(options.out);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(records)}\n`);
+  if (options.format === 'csv') writeScoringCsvFolder(records, file);
+  else {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(records)}\n`);
+  }
   io.stdout(
     `${tr.t('cli.generate.scoredDone', {
       partners: records.partners.length,
