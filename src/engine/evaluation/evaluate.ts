@@ -130,6 +130,7 @@ export function partnerMarket(prepared: PreparedData, partner: number): string {
 // Evidence off (a batch), every requirement shares these: a million requirements judged allocate no empty lists.
 const NO_IDS: readonly string[] = Object.freeze([]);
 const NO_PEOPLE_EVIDENCE = Object.freeze({ personIds: NO_IDS, retiringExams: Object.freeze([]) });
+const NO_REVENUE_EVIDENCE = Object.freeze({ revenueLineIds: NO_IDS });
 
 export function judgePartner(prepared: PreparedData, measures: PartnerMeasures): PartnerEvaluation {
   const partner = measures.partner;
@@ -183,7 +184,9 @@ function judgeSingle(
   if (requirement.kind === 'certified-people') return judgePeople(prepared, measures, requirement);
   const actual = measures.scopeCents[requirement.scope.index]!;
   const required = thresholdCents(requirement, market);
-  const revenueLineIds = measures.evidence ? measures.scopeLines[requirement.scope.index]!.map((i) => prepared.lineId(i)) : NO_IDS;
+  const evidence = measures.evidence
+    ? { revenueLineIds: measures.scopeLines[requirement.scope.index]!.map((i) => prepared.lineId(i)) }
+    : NO_REVENUE_EVIDENCE;
   if (required === undefined) {
     // Not a shortfall: no amount of revenue meets a threshold that was never published.
     return {
@@ -194,7 +197,7 @@ function judgeSingle(
       required: null,
       shortfall: null,
       reason: 'no-threshold-published',
-      evidence: { revenueLineIds },
+      evidence,
     };
   }
   return {
@@ -204,7 +207,7 @@ function judgeSingle(
     actual: centsToDollars(actual),
     required: centsToDollars(required),
     shortfall: centsToDollars(exactShortfall(prepared, measures.partner, requirement, required - actual, measures.window.last)),
-    evidence: { revenueLineIds },
+    evidence,
   };
 }
 
