@@ -99,6 +99,9 @@ describe('the Score section in Chromium', () => {
     const november = await apiScore('P-FABRIKAM', '2020-11');
     expect(withoutTexts(await shownPaths(page))).toEqual(apiPaths(november));
     await expect(section.getByTestId('score-band').textContent()).resolves.toContain('Band: Silver');
+    // The segment by its name in the version's words, never its id.
+    const market = { developed: 'Developed markets', developing: 'Developing markets' }[november.segment]!;
+    await expect(section.getByTestId('score-facts').textContent()).resolves.toContain(`segment ${market}`);
     const shown = await shownPaths(page);
     const finance = shown.find((p) => p.path === 'finance-and-operations')!;
     expect(finance.totalText).toBe('78 of 100 points');
@@ -128,6 +131,8 @@ describe('the Score section in Chromium', () => {
     expect(withoutTexts(await shownPaths(page))).toEqual(apiPaths(october));
     const [path] = await shownPaths(page);
     expect([path!.total, path!.totalText]).toEqual(['500/7', '71,43 points sur 100']);
+    const track = { enterprise: 'Entreprise', smb: 'Petites et moyennes entreprises' }[october.segment]!;
+    await expect(section.getByTestId('score-facts').textContent()).resolves.toContain(`segment ${track}`);
     const band = await section.getByTestId('score-band').textContent();
     expect(band).toContain('Palier : Qualifié');
     expect(band).toContain('période de qualification du 2023-05 au 2023-10 : Qualifié');

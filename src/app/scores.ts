@@ -214,6 +214,7 @@ function versionSummary(version: ScoredVersionDefinition, next: ScoredVersionDef
     effectiveFrom: version.effectiveFrom,
     effectiveTo: version.endsOn ?? (next ? addDaysToDate(next.effectiveFrom, -1) : null),
     segmentation: version.segmentation.kind,
+    segments: version.segments.map((segment) => ({ id: segment.id, name: segment.name })),
     paths: version.paths.map((p) => ({
       id: p.id,
       name: p.name,

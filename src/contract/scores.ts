@@ -174,6 +174,9 @@ export const scoredVersionSummary = z.object({
   effectiveFrom: z.string(),
   effectiveTo: z.string().nullable().describe('the last day it judges: the day before the next version, or its end; null: still in force'),
   segmentation: z.enum(['market', 'track']),
+  segments: z
+    .array(z.object({ id: z.string(), name: localized }))
+    .describe('the segments (markets, tracks) the version names, as a score or plan reports them by id'),
   paths: z.array(
     z.object({
       id: z.string(),

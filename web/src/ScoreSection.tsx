@@ -260,6 +260,11 @@ export function ScoreSection({ partnerId, pageDate: asOf }: { partnerId: string;
     const band = version?.bands.find((b) => b.id === id);
     return band ? tx.text(band.name, band.id) : id === null ? tx.t('score.noBand') : id;
   };
+  // The segment (market, track) in the version's own words and the reader's language; its id only if it has no name.
+  const segmentName = (id: string): string => {
+    const segment = version?.segments.find((s) => s.id === id);
+    return segment ? tx.text(segment.name, segment.id) : id;
+  };
   return (
     <section aria-labelledby="score-title" className="score" data-testid="score">
       <div className="section-head">
@@ -286,7 +291,7 @@ export function ScoreSection({ partnerId, pageDate: asOf }: { partnerId: string;
               program: version ? tx.text(version.name, version.id) : '',
               kind: version?.kind ?? '',
               version: tx.date(shown.score.version),
-              segment: shown.score.segment,
+              segment: segmentName(shown.score.segment),
             })}
           </p>
           <p data-testid="score-band" data-band={shown.score.band ?? 'none'}>
