@@ -204,7 +204,8 @@ for (const engine of engines) {
         ['2021-03-11', '2021-03-25', 'PCI'],
         ['2021-03-26', '2021-05-27', 'PCI'],
         ['2021-05-28', '2022-09-30', 'PCI'],
-        ['2023-06-13', null, 'PCS'],
+        ['2023-06-13', '2024-06-13', 'PCS'],
+        ['2024-06-14', null, 'PCS'],
       ]);
       expect(versions[0]!.bands).toEqual([
         { id: 'silver', name: { en: 'Silver', 'fr-FR': 'Silver', 'zh-TW': 'Silver' }, from: '60' },

@@ -33,8 +33,11 @@ describe('the bundled scored definition', () => {
       '2021-03-26',
       '2021-05-28',
       '2023-06-13',
+      '2024-06-14',
     ]);
-    for (const v of versions) for (const s of v.source) expect(s.commit).toMatch(/^[0-9a-f]{7,40}$/);
+    // Every source is a commit of a page's repository, or a web page by its https address.
+    for (const v of versions)
+      for (const s of v.source) expect('commit' in s ? s.commit : s.page).toMatch('commit' in s ? /^[0-9a-f]{7,40}$/ : /^https:\/\//);
   });
 });
 
@@ -72,6 +75,9 @@ describe('the readings are documented (docs/rules.md, section 15)', () => {
     ...Array.from({ length: 17 }, (_, i) => `OQ-A${i + 1}`),
     ...Array.from({ length: 15 }, (_, i) => `OQ-B${i + 1}`),
     ...Array.from({ length: 4 }, (_, i) => `ST-${i + 1}`),
+    // Attain's own questions on the 2024 revision of the PCS (when it applies; CSP credit in both versions).
+    'B24-1',
+    'B24-2',
   ];
   it('every open question of the specification has a row with its reading and its alternative', () => {
     for (const q of questions) expect(section, q).toMatch(new RegExp(`\\| ${q} [^\\n]*\\|[^\\n]*\\|[^\\n]*\\|[^\\n]*\\|`));

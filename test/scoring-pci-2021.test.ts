@@ -34,7 +34,9 @@ describe('which version judges the 2021 dates', () => {
   });
   it('cites the fr-FR commit of each revision', () => {
     expect(
-      ['2021-03-11', '2021-03-26', '2021-05-28'].map((d) => byDate(d).source.map((s) => [s.repository, s.commit.slice(0, 8)])),
+      ['2021-03-11', '2021-03-26', '2021-05-28'].map((d) =>
+        byDate(d).source.map((s) => ('commit' in s ? [s.repository, s.commit.slice(0, 8)] : [s.page])),
+      ),
     ).toEqual([
       [['MicrosoftDocs/partner-center-pr.fr-fr', '177a2a92']],
       [['MicrosoftDocs/partner-center-pr.fr-fr', 'cf1bd4ed']],

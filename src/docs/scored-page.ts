@@ -6,7 +6,7 @@
  * word comes from the `docs` catalog or the definition. Pure.
  */
 import type { Translator } from '../i18n/index.js';
-import type { ScoredMetricDefinition, ScoredVersionDefinition } from '../engine/index.js';
+import type { ScoredMetricDefinition, ScoredSource, ScoredVersionDefinition } from '../engine/index.js';
 import { segmentName } from '../render/score-table.js';
 
 type Value = number | string;
@@ -67,14 +67,18 @@ function bySegment(version: ScoredVersionDefinition): boolean {
   return values.some((v) => typeof v === 'object' && v !== null);
 }
 
+function sourceLine(s: ScoredSource, tr: Translator): string {
+  if ('repository' in s)
+    return tr.t('docs.scored.source', { repository: s.repository, path: s.path, commit: s.commit.slice(0, 7), date: tr.date(s.msDate) });
+  return s.date === undefined
+    ? tr.t('docs.scored.sourcePageUndated', { title: s.title, page: s.page })
+    : tr.t('docs.scored.sourcePage', { title: s.title, page: s.page, date: tr.date(s.date) });
+}
+
 export function renderScoredPage(version: ScoredVersionDefinition, tr: Translator): string {
   const lines: string[] = [`# ${tr.text(version.name)}`, ''];
   lines.push(tr.t('docs.effectiveFrom', { program: tr.text(version.name), date: tr.date(version.effectiveFrom) }), '');
-  for (const s of version.source) {
-    lines.push(
-      `- ${tr.t('docs.scored.source', { repository: s.repository, path: s.path, commit: s.commit.slice(0, 7), date: tr.date(s.msDate) })}`,
-    );
-  }
+  for (const s of version.source) lines.push(`- ${sourceLine(s, tr)}`);
   lines.push(
     '',
     bySegment(version) ? tr.t('docs.scored.segmentation', { kind: version.segmentation.kind }) : tr.t('docs.scored.oneSegment'),

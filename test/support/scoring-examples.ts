@@ -31,10 +31,9 @@ export function aEx2(consultants: number): Records {
   return r;
 }
 
-/** B-Ex4: an Enterprise partner under the 2023-06-13 rules, as of October 2023. */
-export function bEx4(): Records {
+/** B-Ex4: an Enterprise partner under the 2023-06-13 rules, as of October 2023 (or the same records for another month M). */
+export function bEx4(M = '2023-10'): Records {
   const r = emptyRecords();
-  const M = '2023-10';
   r.partners.push({ id: 'P', country: 'US' });
   for (let i = 1; i <= 5; i++) {
     const s = tenantWith(r, `E${i}`, 'SALES', 'P', 'DPOR');

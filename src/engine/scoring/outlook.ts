@@ -44,7 +44,9 @@ export function qualificationWindow(
     if (!v) continue;
     const band = score(v, partnerId, m).band;
     months.push({ month: monthText(m), band });
-    if (v === version && rank(version, band) > rank(version, best)) best = band;
+    // A month counts with the band its own version gave it: qualifying under the rules then in force is qualifying,
+    // though a later revision judges the month the window ends in. Bands are ranked by the current version's order.
+    if (rank(version, band) > rank(version, best)) best = band;
   }
   return { from: monthText(month - length + 1), to: monthText(month), months, band: best };
 }

@@ -221,7 +221,8 @@ const segmentation = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
-const source = z
+/** A revision of a page in a repository of Microsoft's docs: the file at a commit, with its ms.date. */
+const repositorySource = z
   .object({
     repository: z.string().min(1),
     branch: z.string().min(1).optional(),
@@ -231,6 +232,18 @@ const source = z
     msDate: isoDate,
   })
   .strict();
+
+/** A page published only on the web (a Learn page, a Tech Community post): its address, title and date when it shows one. */
+const webSource = z
+  .object({
+    page: z.url({ protocol: /^https$/ }),
+    title: z.string().min(1),
+    /** The date the page shows; absent when it shows none. */
+    date: isoDate.optional(),
+  })
+  .strict();
+
+const source = z.union([repositorySource, webSource]);
 
 /** An open question of the source, settled: the reading chosen and the one not taken, with the field that switches it. */
 const reading = z
@@ -313,3 +326,4 @@ export type PointsDefinition = z.infer<typeof points>;
 export type AssociationRule = z.infer<typeof associations>;
 export type Segmentation = z.infer<typeof segmentation>;
 export type StatusRules = NonNullable<ScoredVersionDefinition['statuses']>;
+export type ScoredSource = z.infer<typeof source>;
