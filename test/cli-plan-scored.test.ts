@@ -78,8 +78,8 @@ describe('attain plan --scored', () => {
     expect(fr.stdout).toContain('Le moins coûteux : coût 0,08, 80 points ensuite');
     expect(fr.stdout).toContain('8 utilisateurs actifs de plus (coût 0,08)');
     const zh = await plan(...FABRIKAM, '--path', 'customer-engagement', '--target', 'gold', '--locale', 'zh-TW');
-    expect(zh.stdout).toContain('無法達到 Gold：');
-    expect(zh.stdout).toContain('最多 75 分，而 Gold 需要 80 分');
+    expect(zh.stdout).toContain('無法達到 金會員：');
+    expect(zh.stdout).toContain('最多 75 分，而 金會員 需要 80 分');
   });
   it('JSON: the plan, the reasons and every ladder, points and costs as exact fractions', async () => {
     const { code, stdout } = await plan(...FABRIKAM, '--format', 'json');
