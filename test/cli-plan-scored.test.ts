@@ -35,7 +35,7 @@ describe('attain plan --scored', () => {
   it('PCI: Finance and Operations, Silver at 78, reaches Gold with 8 more active users; Customer Engagement needs much more', async () => {
     const { code, stdout, stderr } = await plan(...FABRIKAM);
     expect([code, stderr]).toEqual([0, '']);
-    expect(stdout).toContain('P-FABRIKAM, month 2020-11 (developed), rules in effect from Sep 16, 2020');
+    expect(stdout).toContain('P-FABRIKAM, month 2020-11 (Developed markets), rules in effect from Sep 16, 2020');
     expect(stdout).toContain('One unit of cost: $10,000.00, 1 customer, 1 person, 1 deployment, and 100 active users');
     expect(stdout).toContain('Finance and Operations: 78 points, Silver; Gold from 80 points');
     expect(stdout).toContain('Cheapest way: cost 0.08, 80 points after');
