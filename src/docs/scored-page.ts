@@ -33,7 +33,7 @@ function fullOf(metric: ScoredMetricDefinition, tr: Translator, version: ScoredV
       .map((row) =>
         tr.t('docs.scored.growthRow', {
           from: values(row.from, number, tr, version),
-          growth: row.growthPercent === null ? '—' : number(row.growthPercent),
+          growth: row.growthPercent === null ? 'none' : number(row.growthPercent),
         }),
       )
       .join(' · ');
