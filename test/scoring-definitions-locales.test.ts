@@ -71,12 +71,9 @@ function textsOf(version: ScoredVersionDefinition): Text[] {
     if (typeof value !== 'object' || value === null) return;
     if (Array.isArray(value)) {
       value.forEach((item: unknown, i) => {
-        const id =
-          typeof item === 'object' && item !== null && 'id' in item
-            ? String(item.id)
-            : 'question' in Object(item)
-              ? String((item as { question: unknown }).question)
-              : String(i);
+        // Named by its id (a path, a metric) or its question (a reading), else by its position.
+        const named = typeof item === 'object' && item !== null ? (item as { id?: unknown; question?: unknown }) : {};
+        const id = String(named.id ?? named.question ?? i);
         walk(item, `${where}[${id}]`, `${kind}[]`);
       });
       return;
@@ -90,8 +87,6 @@ function textsOf(version: ScoredVersionDefinition): Text[] {
   walk(version, '', '');
   return found;
 }
-
-const wordCount = (text: string): number => text.trim().split(/\s+/).length;
 
 describe.each(versions.map((v) => [label(v), v] as const))('the scored definition %s', (_, version) => {
   const texts = textsOf(version);
