@@ -35,7 +35,7 @@ describe('attain plan --scored', () => {
   it('PCI: Finance and Operations, Silver at 78, reaches Gold with 8 more active users; Customer Engagement needs much more', async () => {
     const { code, stdout, stderr } = await plan(...FABRIKAM);
     expect([code, stderr]).toEqual([0, '']);
-    expect(stdout).toContain('P-FABRIKAM, month 2020-11 (developed), rules in effect from Sep 16, 2020');
+    expect(stdout).toContain('P-FABRIKAM, month 2020-11 (Developed markets), rules in effect from Sep 16, 2020');
     expect(stdout).toContain('One unit of cost: $10,000.00, 1 customer, 1 person, 1 deployment, and 100 active users');
     expect(stdout).toContain('Finance and Operations: 78 points, Silver; Gold from 80 points');
     expect(stdout).toContain('Cheapest way: cost 0.08, 80 points after');
@@ -78,8 +78,8 @@ describe('attain plan --scored', () => {
     expect(fr.stdout).toContain('Le moins coûteux : coût 0,08, 80 points ensuite');
     expect(fr.stdout).toContain('8 utilisateurs actifs de plus (coût 0,08)');
     const zh = await plan(...FABRIKAM, '--path', 'customer-engagement', '--target', 'gold', '--locale', 'zh-TW');
-    expect(zh.stdout).toContain('無法達到 Gold：');
-    expect(zh.stdout).toContain('最多 75 分，而 Gold 需要 80 分');
+    expect(zh.stdout).toContain('無法達到 金會員：');
+    expect(zh.stdout).toContain('最多 75 分，而 金會員 需要 80 分');
   });
   it('JSON: the plan, the reasons and every ladder, points and costs as exact fractions', async () => {
     const { code, stdout } = await plan(...FABRIKAM, '--format', 'json');

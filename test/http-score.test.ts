@@ -208,8 +208,8 @@ for (const engine of engines) {
         ['2024-06-14', null, 'PCS'],
       ]);
       expect(versions[0]!.bands).toEqual([
-        { id: 'silver', name: { en: 'Silver', 'fr-FR': 'Silver', 'zh-TW': 'Silver' }, from: '60' },
-        { id: 'gold', name: { en: 'Gold', 'fr-FR': 'Gold', 'zh-TW': 'Gold' }, from: '80' },
+        { id: 'silver', name: { en: 'Silver', 'fr-FR': 'Silver', 'zh-TW': '銀會員' }, from: '60' },
+        { id: 'gold', name: { en: 'Gold', 'fr-FR': 'Gold', 'zh-TW': '金會員' }, from: '80' },
       ]);
       expect(versions.at(-1)!.paths.map((p) => p.maxPoints.exact)).toEqual(['100']);
     });

@@ -169,7 +169,7 @@ describe('the command line on the definition folder', () => {
     expect(scored.code).toBe(0);
     expect(scored.stdout).toContain('Cloud Business Applications SMB option: 80 of 100 points, Gold');
     const fr = await runCli(['score', file, '--scored-program', FOLDER, '--partner', 'P', '--month', M, '--locale', 'fr-FR']);
-    expect(fr.stdout).toContain('Option PME Applications métier cloud : 80 points sur 100, Gold');
+    expect(fr.stdout).toContain('Option PME Applications métier du cloud : 80 points sur 100, Gold');
     expect(renderScoredPage(v, translator('en'))).toContain('Thresholds are the same for every partner.');
     expect(renderScoredPage(v, translator('zh-TW'))).toContain('| 功能顧問 | 30 | 5 | 按比例 |');
     expect(renderScoredPage(v, translator('fr-FR'))).not.toContain('developed');

@@ -19,9 +19,11 @@ function values(
 ): string {
   if (value === undefined) return '';
   if (typeof value === 'number' || typeof value === 'string') return show(value);
-  return Object.entries(value)
-    .map(([segment, v]) => tr.t('docs.scored.perSegment', { segment: segmentName(tr, version, segment), value: show(v) }))
-    .join('; ');
+  const parts = Object.entries(value).map(([segment, v]) =>
+    tr.t('docs.scored.perSegment', { segment: segmentName(tr, version, segment), value: show(v) }),
+  );
+  // The locale's separator between segments: `; `, ` ; `, `；`.
+  return parts.length === 0 ? '' : parts.reduce((first, next) => tr.t('docs.scored.next', { first, next }));
 }
 
 function fullOf(metric: ScoredMetricDefinition, tr: Translator, version: ScoredVersionDefinition): string {
@@ -31,7 +33,7 @@ function fullOf(metric: ScoredMetricDefinition, tr: Translator, version: ScoredV
       .map((row) =>
         tr.t('docs.scored.growthRow', {
           from: values(row.from, number, tr, version),
-          growth: row.growthPercent === null ? '—' : number(row.growthPercent),
+          growth: row.growthPercent === null ? 'none' : number(row.growthPercent),
         }),
       )
       .join(' · ');
@@ -114,9 +116,8 @@ export function renderScoredPage(version: ScoredVersionDefinition, tr: Translato
   if (version.readings.length > 0) {
     lines.push('', `## ${tr.t('docs.scored.readings')}`, '');
     for (const r of version.readings) {
-      lines.push(
-        `- **${r.question}** (\`${r.switch}\`): ${tr.text(r.chosen)} ${tr.t('docs.scored.alternative', { text: tr.text(r.alternative) })}`,
-      );
+      const alternative = tr.t('docs.scored.alternative', { text: tr.text(r.alternative) });
+      lines.push(`- ${tr.t('docs.scored.reading', { question: r.question, switch: r.switch, chosen: tr.text(r.chosen), alternative })}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -10,7 +10,7 @@ import {
 } from '../engine/index.js';
 import type { Translator } from '../i18n/index.js';
 import { BORDERLESS, indent, TABLE_STYLE } from './format.js';
-import { amount, bandName, pointsText } from './score-table.js';
+import { amount, bandName, pointsText, segmentName } from './score-table.js';
 
 /** A value in its unit: a percentage for growth, else as the score table says an amount. */
 function valueText(tr: Translator, unit: MetricUnit, value: Rational): string {
@@ -24,7 +24,12 @@ const costText = (tr: Translator, cost: Rational): string => tr.number(Number(to
 export function renderScoredPlanTable(plan: ScoredPlan, version: ScoredVersionDefinition, tr: Translator): string {
   const bandOf = (id: string | null): string => bandName(tr, version, id);
   const lines = [
-    tr.t('cli.score.header', { partnerId: plan.partnerId, month: plan.month, segment: plan.segment, version: tr.date(plan.version) }),
+    tr.t('cli.score.header', {
+      partnerId: plan.partnerId,
+      month: plan.month,
+      segment: segmentName(tr, version, plan.segment),
+      version: tr.date(plan.version),
+    }),
   ];
   // The units of cost the ladders that can climb count in, once each, in the order met.
   const units = new Map<string, string>();
