@@ -130,9 +130,7 @@ describe('its page', () => {
     expect(en).toContain(
       'Source: Partner Capability Score, https://learn.microsoft.com/en-au/partner-center/membership/partner-capability-score (undated)',
     );
-    expect(en).toMatch(
-      /Source: Biz Apps Net Customer Add, https:\/\/techcommunity\.microsoft\.com\/\S+ \(Jun 14, 2024\)/,
-    );
+    expect(en).toMatch(/Source: Biz Apps Net Customer Add, https:\/\/techcommunity\.microsoft\.com\/\S+ \(Jun 14, 2024\)/);
     expect(en).toContain('**B24-1**');
     expect(renderScoredPage(v2024, translator('fr-FR'))).toContain('(non datée)');
     expect(renderScoredPage(v2024, translator('zh-TW'))).toContain('（未註明日期）');
