@@ -29,9 +29,16 @@ import { MonthlySumOutOfRangeError, MonthlySums } from './monthly.js';
 type Decimalish = number | string;
 type PerSegment = Decimalish | Readonly<Record<string, Decimalish>>;
 
+/** The definitions' decimals read so far: a batch reads the same few constants for every partner (rationals are immutable). */
+const exactValues = new Map<Decimalish, Rational>();
+
 function exact(value: Decimalish): Rational {
+  const known = exactValues.get(value);
+  if (known !== undefined) return known;
   const r = parseRational(typeof value === 'number' ? String(value) : value);
   if (r === undefined) throw new RangeError(`not a decimal: ${value}`);
+  // Bounded: only definitions' constants come here, but a long-running server reads many versions.
+  if (exactValues.size < 10_000) exactValues.set(value, r);
   return r;
 }
 
@@ -530,12 +537,17 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
         for (let m = first - 12; m <= last; m++) {
           const before = now;
           now = seatsIn(index.seats, slots, m);
-          const credited = index.creditedOnTenant(partnerId, tenant, products, m, metric.associations);
-          if (before === 0 && now > 0 && credited) {
-            lastAdd = m;
-            if (m >= first) adds++;
+          // Credit is only asked for in a month the seats go from none to some or back: most months they do not.
+          if (before === 0 && now > 0) {
+            if (index.creditedOnTenant(partnerId, tenant, products, m, metric.associations)) {
+              lastAdd = m;
+              if (m >= first) adds++;
+            }
           } else if (before > 0 && now === 0 && m >= first) {
-            const loses = metric.losses === 'all-associated' ? credited : lastAdd !== undefined && lastAdd >= m - 12;
+            const loses =
+              metric.losses === 'all-associated'
+                ? index.creditedOnTenant(partnerId, tenant, products, m, metric.associations)
+                : lastAdd !== undefined && lastAdd >= m - 12;
             if (loses) losses++;
           }
         }
@@ -953,30 +965,64 @@ function certifiedIndexed(
   asOf: IsoDate,
 ): number {
   const { exams, catalog } = ctx;
-  const counts = (exam: string, date: IsoDate): boolean => {
-    const e = exams.get(exam);
-    if (date > asOf) return false;
-    if (e?.retires !== undefined && date > e.retires) return false;
-    if (e?.acceptedUntil !== undefined && asOf > e.acceptedUntil) return false;
-    return true;
-  };
   let n = 0;
   for (const personId of index.peopleOfPartner.get(partnerId) ?? []) {
-    const passed = new Set<string>();
-    for (const p of index.passesByPerson.get(personId) ?? []) if (counts(p.exam, p.date)) passed.add(p.exam);
-    const heldRecords = index.heldByPerson.get(personId) ?? [];
-    const holds = certifications.some((id) => {
+    const passes = index.passesByPerson.get(personId) ?? NONE;
+    const heldRecords = index.heldByPerson.get(personId) ?? NONE;
+    for (const id of certifications) {
       const c = catalog.get(id);
-      if (c?.eligibleUntil !== undefined && asOf > c.eligibleUntil) return false;
-      const held = heldRecords.some((h) => h.certification === id && h.date <= asOf && (h.expires === undefined || asOf <= h.expires));
-      const earned = (c?.alternatives ?? []).some((sets) =>
-        sets.every((s) => s.exams.filter((e) => passed.has(e)).length >= (s.minimum ?? s.exams.length)),
-      );
-      return held || earned;
-    });
-    if (holds) n++;
+      if (c?.eligibleUntil !== undefined && asOf > c.eligibleUntil) continue;
+      if (holds(heldRecords, id, asOf) || earned(c?.alternatives ?? NONE, passes, exams, asOf)) {
+        n++;
+        break;
+      }
+    }
   }
   return n;
+}
+
+const NONE: readonly never[] = [];
+
+/** Whether a certification held is recorded for the person on the date (and not expired). */
+function holds(records: readonly ScoringDataset['certificationsHeld'][number][], certification: string, asOf: IsoDate): boolean {
+  for (const h of records)
+    if (h.certification === certification && h.date <= asOf && (h.expires === undefined || asOf <= h.expires)) return true;
+  return false;
+}
+
+/** Whether the passes that count on the date complete one of the alternatives: every exam set of it to its minimum. */
+function earned(
+  alternatives: readonly (readonly { readonly exams: readonly string[]; readonly minimum?: number | undefined }[])[],
+  passes: readonly ScoringDataset['examPasses'][number][],
+  exams: VersionContext['exams'],
+  asOf: IsoDate,
+): boolean {
+  for (const sets of alternatives) {
+    let all = true;
+    for (const set of sets) {
+      let passed = 0;
+      for (const exam of set.exams) if (passedBy(passes, exam, exams, asOf)) passed++;
+      if (passed < (set.minimum ?? set.exams.length)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+/** Whether one of the passes is of the exam and counts on the date: taken by then, before the exam retired, and the exam still accepted. */
+function passedBy(
+  passes: readonly ScoringDataset['examPasses'][number][],
+  exam: string,
+  exams: VersionContext['exams'],
+  asOf: IsoDate,
+): boolean {
+  const e = exams.get(exam);
+  if (e?.acceptedUntil !== undefined && asOf > e.acceptedUntil) return false;
+  for (const p of passes) if (p.exam === exam && p.date <= asOf && (e?.retires === undefined || p.date <= e.retires)) return true;
+  return false;
 }
 
 /** People of the partner holding one of the certifications on the date, each counted once. */
