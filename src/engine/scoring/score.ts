@@ -206,9 +206,16 @@ class Index {
     const { billing, seats, usage } = data;
     // Subscriptions and tenants numbered once: the packed sums are read by number, each id looked up once per query.
     for (const id of data.subscriptions.keys()) this.subscriptionNo.set(id, this.subscriptionNo.size);
+    // Records usually come grouped by subscription (a subscription's months together): the last id asked for is
+    // compared first, which saves most of the map reads (tens of millions at 100,000 partners).
+    let lastId: string | undefined;
+    let lastNo = -1;
     const subscriptionOf = (id: string): number => {
+      if (id === lastId) return lastNo;
       let no = this.subscriptionNo.get(id);
       if (no === undefined) this.subscriptionNo.set(id, (no = this.subscriptionNo.size));
+      lastId = id;
+      lastNo = no;
       return no;
     };
     // Plain loops: Int32Array.from with a mapping function goes through the iterator protocol, several times slower.
@@ -249,12 +256,25 @@ class Index {
     const workloadNo = new Map<string, number>();
     const tenantOfRow = new Int32Array(usage.length);
     const workloadOfRow = new Int32Array(usage.length);
+    let lastTenant: string | undefined;
+    let lastWorkload: string | undefined;
+    let t = -1;
+    let w = -1;
     for (let i = 0; i < usage.length; i++) {
       const u = usage[i]!;
-      let t = this.tenantNo.get(u.tenantId);
-      if (t === undefined) this.tenantNo.set(u.tenantId, (t = this.tenantNo.size));
-      let w = workloadNo.get(u.workload);
-      if (w === undefined) workloadNo.set(u.workload, (w = workloadNo.size));
+      // As for subscriptions above: the previous record's tenant and workload are compared before any map read.
+      if (u.tenantId !== lastTenant) {
+        const known = this.tenantNo.get(u.tenantId);
+        if (known === undefined) this.tenantNo.set(u.tenantId, (t = this.tenantNo.size));
+        else t = known;
+        lastTenant = u.tenantId;
+      }
+      if (u.workload !== lastWorkload) {
+        const known = workloadNo.get(u.workload);
+        if (known === undefined) workloadNo.set(u.workload, (w = workloadNo.size));
+        else w = known;
+        lastWorkload = u.workload;
+      }
       tenantOfRow[i] = t;
       workloadOfRow[i] = w;
     }
