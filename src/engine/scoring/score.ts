@@ -24,13 +24,21 @@ import {
 } from './rational.js';
 import type { AssociationRule, ScoredMetricDefinition, ScoredVersionDefinition, Segmentation } from './schema.js';
 import type { ScoringDataset, Subscription } from './dataset.js';
+import { MonthlySumOutOfRangeError, MonthlySums } from './monthly.js';
 
 type Decimalish = number | string;
 type PerSegment = Decimalish | Readonly<Record<string, Decimalish>>;
 
+/** The definitions' decimals read so far: a batch reads the same few constants for every partner (rationals are immutable). */
+const exactValues = new Map<Decimalish, Rational>();
+
 function exact(value: Decimalish): Rational {
+  const known = exactValues.get(value);
+  if (known !== undefined) return known;
   const r = parseRational(typeof value === 'number' ? String(value) : value);
   if (r === undefined) throw new RangeError(`not a decimal: ${value}`);
+  // Bounded: only definitions' constants come here, but a long-running server reads many versions.
+  if (exactValues.size < 10_000) exactValues.set(value, r);
   return r;
 }
 
@@ -113,22 +121,80 @@ function peopleIndexOf(data: ScoringDataset): PeopleIndex {
   return index;
 }
 
+/**
+ * The usage records' units as integers of 10^−scale units, the scale being the most decimal places any record
+ * has: "12.5" and "3" are 125 and 30 at scale 1. Integers add exactly as numbers (MonthlySums checks the range).
+ * Read character by character: a regular expression's match per record is millions of short-lived arrays and
+ * strings at 100,000 partners.
+ */
+function scaledUnits(usage: ScoringDataset['usage']): { readonly scale: number; readonly units: Float64Array } {
+  let scale = 0;
+  for (const u of usage) {
+    const decimals = decimalsOf(u.units);
+    if (decimals > scale) scale = decimals;
+  }
+  const units = new Float64Array(usage.length);
+  for (let i = 0; i < usage.length; i++) {
+    const text = usage[i]!.units;
+    let value = 0;
+    let decimals = -1;
+    for (let k = text.charCodeAt(0) === 45 ? 1 : 0; k < text.length; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 46) decimals = 0;
+      else {
+        value = value * 10 + (c - 48);
+        if (decimals >= 0) decimals++;
+      }
+    }
+    // Past 2^53 the digits are no longer exact, but the value is then beyond the bound MonthlySums refuses.
+    for (let d = Math.max(decimals, 0); d < scale; d++) value *= 10;
+    units[i] = text.charCodeAt(0) === 45 ? -value : value;
+  }
+  return { scale, units };
+}
+
+/** The decimal places of plain decimal text (`-?digits(.digits)?`), as exact() reads it; throws on anything else. */
+function decimalsOf(text: string): number {
+  let k = text.charCodeAt(0) === 45 ? 1 : 0;
+  const digitsFrom = k;
+  while (k < text.length && isDigit(text.charCodeAt(k))) k++;
+  if (k === digitsFrom) throw new RangeError(`not a decimal: ${text}`);
+  if (k === text.length) return 0;
+  if (text.charCodeAt(k) !== 46 || k === text.length - 1) throw new RangeError(`not a decimal: ${text}`);
+  const point = k++;
+  while (k < text.length && isDigit(text.charCodeAt(k))) k++;
+  if (k !== text.length) throw new RangeError(`not a decimal: ${text}`);
+  return text.length - point - 1;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 /** The indexes one evaluation reads: associations by subscription, subscriptions by tenant, usage by tenant. */
 class Index {
   readonly associationsBySubscription = new Map<string, ScoringDataset['associations'][number][]>();
   readonly subscriptionsByTenant = new Map<string, Subscription[]>();
-  /** Usage by tenant, then workload, then month: summed units, exact. */
-  readonly usage = new Map<string, Map<string, Map<MonthIndex, Rational>>>();
-  /** Paid seats by subscription, then month, summed. */
-  readonly seats = new Map<string, Map<MonthIndex, number>>();
-  /** Billing lines by subscription, in dataset order. */
-  readonly billingBySubscription = new Map<string, ScoringDataset['billing'][number][]>();
+  /** Each subscription's and each tenant's number: its slot in the packed sums. */
+  readonly subscriptionNo = new Map<string, number>();
+  readonly tenantNo = new Map<string, number>();
+  /** Usage by workload, then tenant (its number) and month: summed units, as integers of 1/usageScale units. */
+  readonly usage = new Map<string, MonthlySums>();
+  readonly usageScale: bigint;
+  /** Paid seats by subscription and month, summed. */
+  readonly seats: MonthlySums;
+  /** Billing by subscription and month: cents summed, and the number of lines. */
+  readonly billing: MonthlySums;
   /** The subscriptions each partner holds an association on (any type, any month), in first-seen order. */
   readonly subscriptionsOfPartner = new Map<string, Set<string>>();
   readonly tenantOrder = new Map<string, number>();
   readonly people: PeopleIndex;
   readonly baselinesOfPartner = new Map<string, ScoringDataset['baselines'][number][]>();
   readonly instancesOfTenant = new Map<string, ScoringDataset['instances'][number][]>();
+  /** The last partner asked about and its candidate tenants and subscriptions: a partner's metrics ask again and again. */
+  private lastPartner: string | undefined;
+  private lastTenants: readonly string[] = [];
+  private lastSubscriptions: readonly Subscription[] = [];
 
   constructor(readonly data: ScoringDataset) {
     for (const a of data.associations) {
@@ -137,24 +203,101 @@ class Index {
       if (mine) mine.add(a.subscriptionId);
       else this.subscriptionsOfPartner.set(a.partnerId, new Set([a.subscriptionId]));
     }
-    for (const line of data.billing) push(this.billingBySubscription, line.subscriptionId, line);
+    const { billing, seats, usage } = data;
+    // Subscriptions and tenants numbered once: the packed sums are read by number, each id looked up once per query.
+    for (const id of data.subscriptions.keys()) this.subscriptionNo.set(id, this.subscriptionNo.size);
+    // Records usually come grouped by subscription (a subscription's months together): the last id asked for is
+    // compared first, which saves most of the map reads (tens of millions at 100,000 partners).
+    let lastId: string | undefined;
+    let lastNo = -1;
+    const subscriptionOf = (id: string): number => {
+      if (id === lastId) return lastNo;
+      let no = this.subscriptionNo.get(id);
+      if (no === undefined) this.subscriptionNo.set(id, (no = this.subscriptionNo.size));
+      lastId = id;
+      lastNo = no;
+      return no;
+    };
+    // Plain loops: Int32Array.from with a mapping function goes through the iterator protocol, several times slower.
+    const billingSlot = new Int32Array(billing.length);
+    for (let i = 0; i < billing.length; i++) billingSlot[i] = subscriptionOf(billing[i]!.subscriptionId);
+    const seatsSlot = new Int32Array(seats.length);
+    for (let i = 0; i < seats.length; i++) seatsSlot[i] = subscriptionOf(seats[i]!.subscriptionId);
+    this.billing = MonthlySums.pack(
+      'billing cents',
+      billing.length,
+      this.subscriptionNo.size,
+      (i) => billingSlot[i]!,
+      (i) => billing[i]!.month,
+      (i) => billing[i]!.cents,
+      true,
+    );
+    this.seats = MonthlySums.pack(
+      'paid seats',
+      seats.length,
+      this.subscriptionNo.size,
+      (i) => seatsSlot[i]!,
+      (i) => seats[i]!.month,
+      (i) => seats[i]!.paidSeats,
+    );
     this.people = peopleIndexOf(data);
     for (const b of data.baselines) push(this.baselinesOfPartner, b.partnerId, b);
     for (const i of data.instances) push(this.instancesOfTenant, i.tenantId, i);
     for (const s of data.subscriptions.values()) push(this.subscriptionsByTenant, s.tenantId, s);
     for (const t of this.subscriptionsByTenant.keys()) this.tenantOrder.set(t, this.tenantOrder.size);
-    for (const u of data.usage) {
-      let byWorkload = this.usage.get(u.tenantId);
-      if (!byWorkload) this.usage.set(u.tenantId, (byWorkload = new Map()));
-      let byMonth = byWorkload.get(u.workload);
-      if (!byMonth) byWorkload.set(u.workload, (byMonth = new Map()));
-      const known = byMonth.get(u.month);
-      byMonth.set(u.month, known === undefined ? exact(u.units) : add(known, exact(u.units)));
+
+    const { scale, units } = scaledUnits(usage);
+    this.usageScale = 10n ** BigInt(scale);
+    // The bound is on all usage together: a growth ratio sums several workloads over a partner's tenants.
+    let total = 0;
+    for (const u of units) total += Math.abs(u);
+    if (!(total <= Number.MAX_SAFE_INTEGER)) throw new MonthlySumOutOfRangeError('usage units');
+    for (const id of data.tenants.keys()) this.tenantNo.set(id, this.tenantNo.size);
+    const workloadNo = new Map<string, number>();
+    const tenantOfRow = new Int32Array(usage.length);
+    const workloadOfRow = new Int32Array(usage.length);
+    let lastTenant: string | undefined;
+    let lastWorkload: string | undefined;
+    let t = -1;
+    let w = -1;
+    for (let i = 0; i < usage.length; i++) {
+      const u = usage[i]!;
+      // As for subscriptions above: the previous record's tenant and workload are compared before any map read.
+      if (u.tenantId !== lastTenant) {
+        const known = this.tenantNo.get(u.tenantId);
+        if (known === undefined) this.tenantNo.set(u.tenantId, (t = this.tenantNo.size));
+        else t = known;
+        lastTenant = u.tenantId;
+      }
+      if (u.workload !== lastWorkload) {
+        const known = workloadNo.get(u.workload);
+        if (known === undefined) workloadNo.set(u.workload, (w = workloadNo.size));
+        else w = known;
+        lastWorkload = u.workload;
+      }
+      tenantOfRow[i] = t;
+      workloadOfRow[i] = w;
     }
-    for (const s of data.seats) {
-      let byMonth = this.seats.get(s.subscriptionId);
-      if (!byMonth) this.seats.set(s.subscriptionId, (byMonth = new Map()));
-      byMonth.set(s.month, (byMonth.get(s.month) ?? 0) + s.paidSeats);
+    // The rows of each workload, contiguous (a counting sort): each workload's sums are packed from its own rows.
+    const from = new Int32Array(workloadNo.size + 1);
+    for (const w of workloadOfRow) from[w + 1]!++;
+    for (let w = 0; w < workloadNo.size; w++) from[w + 1]! += from[w]!;
+    const next = from.slice(0, workloadNo.size);
+    const rows = new Int32Array(usage.length);
+    for (let i = 0; i < usage.length; i++) rows[next[workloadOfRow[i]!]!++] = i;
+    for (const [workload, w] of workloadNo) {
+      const at = from[w]!;
+      this.usage.set(
+        workload,
+        MonthlySums.pack(
+          'usage units',
+          from[w + 1]! - at,
+          this.tenantNo.size,
+          (i) => tenantOfRow[rows[at + i]!]!,
+          (i) => usage[rows[at + i]!]!.month,
+          (i) => units[rows[at + i]!]!,
+        ),
+      );
     }
   }
 
@@ -167,22 +310,18 @@ class Index {
     if (!this.data.subscriptions.get(subscriptionId)?.paid) return false;
     const holding = this.associationsBySubscription.get(subscriptionId);
     if (!holding) return false;
-    const live = (a: ScoringDataset['associations'][number]): boolean =>
-      a.from <= month && (a.to === null || month <= a.to) && rule.eligible.includes(a.type);
     for (const a of holding) {
-      if (a.partnerId !== partnerId || !live(a)) continue;
-      // Displaced when a rule naming its type as displaced has one of its displacing types present.
-      const displaced = rule.displaces.some((d) => d.over.includes(a.type) && holding.some((b) => live(b) && d.by.includes(b.type)));
-      if (!displaced) return true;
+      if (a.partnerId !== partnerId || !isLive(a, month, rule)) continue;
+      if (!isDisplaced(a.type, holding, month, rule)) return true;
     }
     return false;
   }
 
   /** Whether the partner is credited, in that month, on a subscription of the tenant to one of the products. */
   creditedOnTenant(partnerId: string, tenantId: string, products: ReadonlySet<string>, month: MonthIndex, rule: AssociationRule): boolean {
-    return (this.subscriptionsByTenant.get(tenantId) ?? []).some(
-      (s) => products.has(s.product) && this.isCredited(partnerId, s.id, month, rule),
-    );
+    for (const s of this.subscriptionsByTenant.get(tenantId) ?? [])
+      if (products.has(s.product) && this.isCredited(partnerId, s.id, month, rule)) return true;
+    return false;
   }
 
   tenantsCredited(partnerId: string, products: ReadonlySet<string>, month: MonthIndex, rule: AssociationRule): string[] {
@@ -194,39 +333,85 @@ class Index {
    * order of subscriptionsByTenant. Crediting needs the partner's own association, so every other tenant
    * contributes nothing; reading only these keeps a partner's cost to its own records, not the dataset's.
    */
-  candidateTenants(partnerId: string): string[] {
-    const tenants = new Set<string>();
-    for (const id of this.subscriptionsOfPartner.get(partnerId) ?? []) {
-      const s = this.data.subscriptions.get(id);
-      if (s && this.subscriptionsByTenant.has(s.tenantId)) tenants.add(s.tenantId);
-    }
-    return [...tenants].sort((a, b) => this.tenantOrder.get(a)! - this.tenantOrder.get(b)!);
+  candidateTenants(partnerId: string): readonly string[] {
+    this.remember(partnerId);
+    return this.lastTenants;
   }
 
   /** The partner's associated subscriptions (known ones), in first-association order. */
-  partnerSubscriptions(partnerId: string): Subscription[] {
-    const out: Subscription[] = [];
+  partnerSubscriptions(partnerId: string): readonly Subscription[] {
+    this.remember(partnerId);
+    return this.lastSubscriptions;
+  }
+
+  private remember(partnerId: string): void {
+    if (this.lastPartner === partnerId) return;
+    const subscriptions: Subscription[] = [];
+    const tenants = new Set<string>();
     for (const id of this.subscriptionsOfPartner.get(partnerId) ?? []) {
       const s = this.data.subscriptions.get(id);
-      if (s) out.push(s);
+      if (!s) continue;
+      subscriptions.push(s);
+      if (this.subscriptionsByTenant.has(s.tenantId)) tenants.add(s.tenantId);
     }
-    return out;
+    this.lastPartner = partnerId;
+    this.lastSubscriptions = subscriptions;
+    this.lastTenants = [...tenants].sort((a, b) => this.tenantOrder.get(a)! - this.tenantOrder.get(b)!);
   }
 
   /** Cents billed in month m on the subscriptions named. */
-  centsIn(ids: ReadonlySet<string>, m: MonthIndex): bigint {
-    let cents = 0n;
-    for (const id of ids) for (const line of this.billingBySubscription.get(id) ?? []) if (line.month === m) cents += BigInt(line.cents);
+  centsIn(ids: Iterable<string>, m: MonthIndex): number {
+    let cents = 0;
+    for (const id of ids) cents += this.billing.at(this.subscriptionNo.get(id) ?? -1, m);
     return cents;
   }
 
+  /** A tenant's units of a workload in a month, in 1/usageScale units. */
+  scaledUsageOf(tenantId: string, workload: string, month: MonthIndex): number {
+    const sums = this.usage.get(workload);
+    return sums ? sums.at(this.tenantNo.get(tenantId) ?? -1, month) : 0;
+  }
+
   usageOf(tenantId: string, workload: string, month: MonthIndex): Rational {
-    return this.usage.get(tenantId)?.get(workload)?.get(month) ?? ZERO;
+    return rational(this.scaledUsageOf(tenantId, workload, month), this.usageScale);
   }
 
   seatsOf(subscriptionId: string, month: MonthIndex): number {
-    return this.seats.get(subscriptionId)?.get(month) ?? 0;
+    return this.seats.at(this.subscriptionNo.get(subscriptionId) ?? -1, month);
   }
+}
+
+/** An association live in the month and of a type the rule credits. */
+function isLive(a: ScoringDataset['associations'][number], month: MonthIndex, rule: AssociationRule): boolean {
+  return a.from <= month && (a.to === null || month <= a.to) && rule.eligible.includes(a.type);
+}
+
+/** Displaced when a rule naming the type as displaced has one of its displacing types present (live) on the subscription. */
+function isDisplaced(
+  type: string,
+  holding: readonly ScoringDataset['associations'][number][],
+  month: MonthIndex,
+  rule: AssociationRule,
+): boolean {
+  for (const d of rule.displaces) {
+    if (!d.over.includes(type)) continue;
+    for (const b of holding) if (isLive(b, month, rule) && d.by.includes(b.type)) return true;
+  }
+  return false;
+}
+
+/** Paid seats of the slots' subscriptions in month m. */
+function seatsIn(seats: MonthlySums, slots: readonly number[], m: MonthIndex): number {
+  let n = 0;
+  for (const slot of slots) n += seats.at(slot, m);
+  return n;
+}
+
+/** A tenant's units (by its slot) in month m, summed over the workloads' sums. */
+function unitsIn(sums: readonly MonthlySums[], slot: number, m: MonthIndex): number {
+  let units = 0;
+  for (const s of sums) units += s.at(slot, m);
+  return units;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -301,6 +486,9 @@ export interface VersionContext {
   productsOf(ids: readonly string[]): ReadonlySet<string>;
   /** A workload's consumption rate (0 without one). */
   rateOf(workload: string): Rational;
+  /** Every workload and product of the version, and the rule crediting any association type: what a market by customers reads. */
+  readonly allProducts: ReadonlySet<string>;
+  readonly anyAssociation: AssociationRule;
 }
 
 const contexts = new WeakMap<ScoredVersionDefinition, VersionContext>();
@@ -323,6 +511,8 @@ export function contextOf(version: ScoredVersionDefinition): VersionContext {
       return set;
     },
     rateOf: (workload) => rates.get(workload) ?? ZERO,
+    allProducts: new Set(version.workloads.flatMap((w) => [w.id, ...w.products])),
+    anyAssociation: { eligible: version.associationTypes, displaces: [] },
   };
   contexts.set(version, context);
   return context;
@@ -349,18 +539,25 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
   switch (metric.kind) {
     case 'revenue-sum': {
       const products = productsOf(metric.products);
-      let cents = 0n;
+      const { billing } = index;
+      let cents = 0;
       let lines = 0;
       for (const s of index.partnerSubscriptions(partnerId)) {
         if (!products.has(s.product)) continue;
-        for (const line of index.billingBySubscription.get(s.id) ?? []) {
-          if (line.month < month + metric.window.from || line.month > month + metric.window.to) continue;
-          if (s.channel !== undefined && metric.firstAgreementYearOnly.includes(s.channel)) {
-            if (s.agreementStart === undefined || line.month < s.agreementStart || line.month > s.agreementStart + 11) continue;
-          }
-          if (!index.isCredited(partnerId, s.id, line.month, metric.associations)) continue;
-          cents += BigInt(line.cents);
-          lines++;
+        const slot = index.subscriptionNo.get(s.id) ?? -1;
+        if (slot < 0) continue;
+        let from = Math.max(month + metric.window.from, billing.firstMonth(slot));
+        let to = Math.min(month + metric.window.to, billing.lastMonth(slot));
+        if (s.channel !== undefined && metric.firstAgreementYearOnly.includes(s.channel)) {
+          if (s.agreementStart === undefined) continue;
+          from = Math.max(from, s.agreementStart);
+          to = Math.min(to, s.agreementStart + 11);
+        }
+        for (let m = from; m <= to; m++) {
+          const n = billing.countAt(slot, m);
+          if (n === 0 || !index.isCredited(partnerId, s.id, m, metric.associations)) continue;
+          cents += billing.at(slot, m);
+          lines += n;
         }
       }
       return {
@@ -379,19 +576,25 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       let losses = 0;
       for (const tenant of index.candidateTenants(partnerId)) {
         const subscriptions = index.subscriptionsByTenant.get(tenant) ?? [];
-        const relevant = subscriptions.filter((s) => products.has(s.product));
-        if (relevant.length === 0) continue;
-        const seatsIn = (m: MonthIndex): number => relevant.reduce((n, s) => n + index.seatsOf(s.id, m), 0);
+        const slots: number[] = [];
+        for (const s of subscriptions) if (products.has(s.product)) slots.push(index.subscriptionNo.get(s.id) ?? -1);
+        if (slots.length === 0) continue;
         let lastAdd: MonthIndex | undefined;
+        let now = seatsIn(index.seats, slots, first - 13);
         for (let m = first - 12; m <= last; m++) {
-          const before = seatsIn(m - 1);
-          const now = seatsIn(m);
-          const credited = index.creditedOnTenant(partnerId, tenant, products, m, metric.associations);
-          if (before === 0 && now > 0 && credited) {
-            lastAdd = m;
-            if (m >= first) adds++;
+          const before = now;
+          now = seatsIn(index.seats, slots, m);
+          // Credit is only asked for in a month the seats go from none to some or back: most months they do not.
+          if (before === 0 && now > 0) {
+            if (index.creditedOnTenant(partnerId, tenant, products, m, metric.associations)) {
+              lastAdd = m;
+              if (m >= first) adds++;
+            }
           } else if (before > 0 && now === 0 && m >= first) {
-            const loses = metric.losses === 'all-associated' ? credited : lastAdd !== undefined && lastAdd >= m - 12;
+            const loses =
+              metric.losses === 'all-associated'
+                ? index.creditedOnTenant(partnerId, tenant, products, m, metric.associations)
+                : lastAdd !== undefined && lastAdd >= m - 12;
             if (loses) losses++;
           }
         }
@@ -507,15 +710,20 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
     }
     case 'growth-ratio': {
       const products = productsOf(metric.workloads);
-      const usageAt = (tenants: readonly string[], m: MonthIndex): Rational =>
-        tenants.reduce((sum, t) => {
-          const byWorkload = index.usage.get(t);
-          if (!byWorkload) return sum;
-          return metric.workloads.reduce((s, w) => {
-            const units = byWorkload.get(w)?.get(m);
-            return units === undefined ? s : add(s, metric.measure === 'mau' ? units : mul(units, rateOf(w)));
-          }, sum);
-        }, ZERO);
+      // Summed per workload as integers (exact: MonthlySums), then weighted by the workload's rate once.
+      const usageAt = (tenants: readonly string[], m: MonthIndex): Rational => {
+        let sum = ZERO;
+        const slots = tenants.map((t) => index.tenantNo.get(t) ?? -1);
+        for (const w of metric.workloads) {
+          const sums = index.usage.get(w);
+          if (!sums) continue;
+          let units = 0;
+          for (const slot of slots) units += sums.at(slot, m);
+          const exactUnits = rational(units, index.usageScale);
+          sum = add(sum, metric.measure === 'mau' ? exactUnits : mul(exactUnits, rateOf(w)));
+        }
+        return sum;
+      };
       const nowTenants = index.tenantsCredited(partnerId, products, month + metric.current, metric.associations);
       const thenTenants =
         metric.cohort === 'each-month'
@@ -541,14 +749,22 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
     case 'usage-crossings': {
       const products = productsOf(metric.workloads);
       const threshold = forSegment(metric.usageThreshold, segment) ?? ZERO;
-      const usage = (t: string, m: MonthIndex): Rational => metric.workloads.reduce((s, w) => add(s, index.usageOf(t, w, m)), ZERO);
+      // Usage is a whole number of 1/usageScale units: it reaches the threshold when it reaches the threshold's
+      // ceiling in those units (beyond 2^53 as a number, no exact usage reaches it).
+      const least = Number(ceil(mul(threshold, rational(index.usageScale))));
+      const sums: MonthlySums[] = [];
+      for (const w of metric.workloads) {
+        const found = index.usage.get(w);
+        if (found) sums.push(found);
+      }
       let count = 0;
       let tenants = 0;
       for (const t of index.tenantsCredited(partnerId, products, month, metric.associations)) {
-        if (compare(usage(t, month + metric.baseline), threshold) >= 0) continue;
+        const slot = index.tenantNo.get(t) ?? -1;
+        if (unitsIn(sums, slot, month + metric.baseline) >= least) continue;
         let crossed = false;
-        for (let m = month + metric.crossing.from; m <= month + metric.crossing.to; m++)
-          if (compare(usage(t, m), threshold) >= 0) crossed = true;
+        for (let m = month + metric.crossing.from; m <= month + metric.crossing.to && !crossed; m++)
+          if (unitsIn(sums, slot, m) >= least) crossed = true;
         if (!crossed) continue;
         tenants++;
         count +=
@@ -796,30 +1012,64 @@ function certifiedIndexed(
   asOf: IsoDate,
 ): number {
   const { exams, catalog } = ctx;
-  const counts = (exam: string, date: IsoDate): boolean => {
-    const e = exams.get(exam);
-    if (date > asOf) return false;
-    if (e?.retires !== undefined && date > e.retires) return false;
-    if (e?.acceptedUntil !== undefined && asOf > e.acceptedUntil) return false;
-    return true;
-  };
   let n = 0;
   for (const personId of index.peopleOfPartner.get(partnerId) ?? []) {
-    const passed = new Set<string>();
-    for (const p of index.passesByPerson.get(personId) ?? []) if (counts(p.exam, p.date)) passed.add(p.exam);
-    const heldRecords = index.heldByPerson.get(personId) ?? [];
-    const holds = certifications.some((id) => {
+    const passes = index.passesByPerson.get(personId) ?? NONE;
+    const heldRecords = index.heldByPerson.get(personId) ?? NONE;
+    for (const id of certifications) {
       const c = catalog.get(id);
-      if (c?.eligibleUntil !== undefined && asOf > c.eligibleUntil) return false;
-      const held = heldRecords.some((h) => h.certification === id && h.date <= asOf && (h.expires === undefined || asOf <= h.expires));
-      const earned = (c?.alternatives ?? []).some((sets) =>
-        sets.every((s) => s.exams.filter((e) => passed.has(e)).length >= (s.minimum ?? s.exams.length)),
-      );
-      return held || earned;
-    });
-    if (holds) n++;
+      if (c?.eligibleUntil !== undefined && asOf > c.eligibleUntil) continue;
+      if (holds(heldRecords, id, asOf) || earned(c?.alternatives ?? NONE, passes, exams, asOf)) {
+        n++;
+        break;
+      }
+    }
   }
   return n;
+}
+
+const NONE: readonly never[] = [];
+
+/** Whether a certification held is recorded for the person on the date (and not expired). */
+function holds(records: readonly ScoringDataset['certificationsHeld'][number][], certification: string, asOf: IsoDate): boolean {
+  for (const h of records)
+    if (h.certification === certification && h.date <= asOf && (h.expires === undefined || asOf <= h.expires)) return true;
+  return false;
+}
+
+/** Whether the passes that count on the date complete one of the alternatives: every exam set of it to its minimum. */
+function earned(
+  alternatives: readonly (readonly { readonly exams: readonly string[]; readonly minimum?: number | undefined }[])[],
+  passes: readonly ScoringDataset['examPasses'][number][],
+  exams: VersionContext['exams'],
+  asOf: IsoDate,
+): boolean {
+  for (const sets of alternatives) {
+    let all = true;
+    for (const set of sets) {
+      let passed = 0;
+      for (const exam of set.exams) if (passedBy(passes, exam, exams, asOf)) passed++;
+      if (passed < (set.minimum ?? set.exams.length)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+/** Whether one of the passes is of the exam and counts on the date: taken by then, before the exam retired, and the exam still accepted. */
+function passedBy(
+  passes: readonly ScoringDataset['examPasses'][number][],
+  exam: string,
+  exams: VersionContext['exams'],
+  asOf: IsoDate,
+): boolean {
+  const e = exams.get(exam);
+  if (e?.acceptedUntil !== undefined && asOf > e.acceptedUntil) return false;
+  for (const p of passes) if (p.exam === exam && p.date <= asOf && (e?.retires === undefined || p.date <= e.retires)) return true;
+  return false;
 }
 
 /** People of the partner holding one of the certifications on the date, each counted once. */
@@ -845,9 +1095,8 @@ export function segmentOf(
   if (s.kind === 'market') {
     const own = version.countries[data.partners.get(partnerId)?.country ?? ''] ?? '';
     if (s.rule === 'partner-country' || s.preferred === undefined) return own;
-    const any = { eligible: version.associationTypes, displaces: [] };
-    const allProducts = new Set(version.workloads.flatMap((w) => [w.id, ...w.products]));
-    const tenants = index.tenantsCredited(partnerId, allProducts, month, any);
+    const { allProducts, anyAssociation } = contextOf(version);
+    const tenants = index.tenantsCredited(partnerId, allProducts, month, anyAssociation);
     const markets = new Set(tenants.flatMap((t) => version.countries[data.tenants.get(t)?.country ?? ''] ?? []));
     if (markets.has(s.preferred)) return s.preferred;
     // Customers all in one other market decide it; with none (or several others), the partner's own country does.
