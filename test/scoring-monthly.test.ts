@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { monthIndex, prepareScoring, scorePrepared } from '../src/engine/index.js';
+import { monthIndex, prepareScoring, scorePartner, scorePrepared, validateScoringRecords } from '../src/engine/index.js';
 import { MonthlySumOutOfRangeError, MonthlySums } from '../src/engine/scoring/monthly.js';
 import { scorePartner as scoreWholeDataset } from './support/score-whole-dataset.js';
-import { datasetOf } from './support/scoring.js';
+import { catalogOf, datasetOf, emptyRecords, tenantWith, type Records } from './support/scoring.js';
 import { PARTNERS, recordsArbFor, recordsAt, versions } from './support/scored-records.js';
 
 describe('monthly sums', () => {
@@ -103,6 +103,59 @@ describe('usage with decimals', () => {
       { tenantId, workload, month, units: '900719925474.0991' },
       { tenantId, workload, month, units: '0.0001' },
     ];
-    expect(() => prepareScoring(version, datasetOf({ ...records, usage }, versions))).toThrow(MonthlySumOutOfRangeError);
+    // Refused when read (naming the record), so the index never meets it; the index refuses it too if handed it.
+    const result = validateScoringRecords({ ...records, usage }, catalogOf(versions));
+    expect(result.ok ? [] : result.problems.map((p) => `${p.record} ${p.field} ${p.code}`)).toEqual(['usage[0] units usageTooPrecise']);
+    const fine = datasetOf({ ...records, usage: usage.slice(1) }, versions);
+    const tooMuch = { ...fine, usage: [...fine.usage, { ...fine.usage[0]!, units: '900719925474.0991' }] };
+    expect(() => prepareScoring(version, tooMuch)).toThrow(MonthlySumOutOfRangeError);
+  });
+});
+
+describe('usage, seats and billing a scoring dataset refuses or reads plainly', () => {
+  const pcs = versions.find((v) => v.effectiveFrom === '2023-06-13')!;
+  /** One partner with a Business Central tenant whose usage in October 2023 is `units` (and 30 in October 2022). */
+  function withUsage(units: number | string): Records {
+    const r = emptyRecords();
+    r.partners.push({ id: 'P', country: 'US' });
+    tenantWith(r, 'T', 'BUSINESS-CENTRAL', 'P', 'DPOR');
+    r.usage.push({ tenantId: 'T', workload: 'BUSINESS-CENTRAL', month: '2022-10', units: 30 });
+    r.usage.push({ tenantId: 'T', workload: 'BUSINESS-CENTRAL', month: '2023-10', units });
+    return r;
+  }
+  const usageOf = (units: number | string) => {
+    const report = scorePartner(pcs, datasetOf(withUsage(units), versions), 'P', monthIndex('2023-10'));
+    return report.paths[0]!.metrics.find((m) => m.id === 'usage-growth')!.value;
+  };
+
+  it('reads units written with an exponent or trailing zeros as the plain decimal they are', () => {
+    // 45 users measure the same however 45 is written; another count measures otherwise.
+    const plain = usageOf(45);
+    expect([usageOf('45.000'), usageOf(45.0), usageOf('4.5e1'), usageOf('0.45e2')]).toEqual([plain, plain, plain, plain]);
+    expect(usageOf(90)).not.toBe(plain);
+    const data = datasetOf(withUsage(1e-7), versions);
+    expect(data.usage.map((u) => u.units)).toEqual(['30', '0.0000001']);
+    expect(() => scorePartner(pcs, data, 'P', monthIndex('2023-10'))).not.toThrow();
+  });
+
+  it('refuses, naming the record, units so fine that the usage no longer adds up exactly', () => {
+    // 12 decimal places: 10,000 users become 10^16 units of 10^−12, past 2^53 − 1.
+    const r = withUsage('0.000000000001');
+    r.usage.push({ tenantId: 'T', workload: 'BUSINESS-CENTRAL', month: '2023-09', units: 10_000 });
+    const result = validateScoringRecords(r, catalogOf(versions));
+    expect(result.ok ? [] : result.problems.map((p) => `${p.record} ${p.field} ${p.code}`)).toEqual(['usage[1] units usageTooPrecise']);
+    // The same fine record beside small usage is exact, and accepted.
+    expect(validateScoringRecords(withUsage('0.000000000001'), catalogOf(versions)).ok).toBe(true);
+  });
+
+  it('refuses billing whose absolute amounts add up beyond exact cents, though each amount is exact', () => {
+    const r = withUsage(3);
+    const s = r.subscriptions[0]!.id;
+    // $50 trillion is 5 × 10^15 cents, exact; two of them (a charge and its credit) are 10^16 in absolute value.
+    r.billing.push({ id: 'B-1', subscriptionId: s, month: '2023-09', amountUsd: '50000000000000' });
+    expect(validateScoringRecords(r, catalogOf(versions)).ok).toBe(true);
+    r.billing.push({ id: 'B-2', subscriptionId: s, month: '2023-10', amountUsd: '-50000000000000' });
+    const result = validateScoringRecords(r, catalogOf(versions));
+    expect(result.ok ? [] : result.problems.map((p) => `${p.record} ${p.field} ${p.code}`)).toEqual(['dataset billing scoringSumTooLarge']);
   });
 });

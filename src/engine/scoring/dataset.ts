@@ -10,7 +10,7 @@
 import { z } from 'zod';
 
 import type { IsoDate } from '../calendar.js';
-import { parseDecimal, type Cents } from '../money.js';
+import { decimalToString, parseDecimal, type Cents } from '../money.js';
 import { problem, problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
 import { exactCents } from '../rules/currency-conversion.js';
 import { monthIndex, type MonthIndex } from './months.js';
@@ -256,7 +256,20 @@ export function validateScoringRecords(
       );
     } else billing.push({ id: value.id, subscriptionId: value.subscriptionId, month: monthIndex(value.month), cents });
   }
-  for (const { index, value } of parsed.seats) ref('seats', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription');
+  // The scorer sums billing cents, paid seats and usage as whole numbers (MonthlySums): each collection's total of absolute
+  // values must stay within 2^53 − 1 for every sum to be exact, so a dataset past it is refused here, not scored wrong.
+  let billingTotal = 0;
+  for (const { cents } of billing) billingTotal += Math.abs(cents);
+  if (billingTotal > Number.MAX_SAFE_INTEGER) problems.push(problem('dataset', 'billing', 'scoringSumTooLarge', { collection: 'billing' }));
+  let seatsTotal = 0;
+  for (const { index, value } of parsed.seats) {
+    ref('seats', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription');
+    seatsTotal += value.paidSeats;
+  }
+  if (seatsTotal > Number.MAX_SAFE_INTEGER) problems.push(problem('dataset', 'seats', 'scoringSumTooLarge', { collection: 'seats' }));
+  // Usage is summed in units of its finest record's decimal place: the units of every record, at that scale, by scale.
+  const usageByScale = new Map<number, bigint>();
+  let finest: { index: number; scale: number; value: unknown } | undefined;
   for (const { index, value } of parsed.usage) {
     ref('usage', index, 'tenantId', value.tenantId, tenants, 'tenant');
     if (!catalog.workloads.has(value.workload)) {
@@ -265,6 +278,22 @@ export function validateScoringRecords(
     const units = parseDecimal(String(value.units));
     if (units === undefined || units.units < 0n) {
       problems.push(problem(label('usage', index), 'units', 'notDecimalNumber', { field: 'units', value: quote(value.units) }));
+    } else {
+      usageByScale.set(units.scale, (usageByScale.get(units.scale) ?? 0n) + units.units);
+      if (finest === undefined || units.scale > finest.scale) finest = { index, scale: units.scale, value: value.units };
+    }
+  }
+  if (finest !== undefined) {
+    let total = 0n;
+    for (const [scale, sum] of usageByScale) total += sum * 10n ** BigInt(finest.scale - scale);
+    if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
+      problems.push(
+        problem(label('usage', finest.index), 'units', 'usageTooPrecise', {
+          field: 'units',
+          value: quote(finest.value),
+          decimals: finest.scale,
+        }),
+      );
     }
   }
   for (const { index, value } of parsed.instances) ref('instances', index, 'tenantId', value.tenantId, tenants, 'tenant');
@@ -341,7 +370,8 @@ export function validateScoringRecords(
         tenantId: value.tenantId,
         workload: value.workload,
         month: monthIndex(value.month),
-        units: String(value.units),
+        // Plain text with no exponent and no trailing zeros: the scorer reads its decimal places as the usage's scale.
+        units: decimalToString(parseDecimal(String(value.units))!),
       })),
       instances: parsed.instances.map(({ value }) => value),
       associations: parsed.associations.map(({ value }) => ({
