@@ -14,12 +14,11 @@ import {
   statusOn,
   type IsoDate,
   type ScoredVersionDefinition,
-  type StatusContext,
 } from '../src/engine/index.js';
 import { readScoredDefinitions } from '../src/files/scored-files.js';
 import { renderScoredPage } from '../src/docs/scored-page.js';
 import { translator } from '../src/i18n/index.js';
-import { datasetOf } from './support/scoring.js';
+import { datasetOf, statusContext } from './support/scoring.js';
 import { bEx4 } from './support/scoring-examples.js';
 
 const read = readScoredDefinitions();
@@ -30,11 +29,7 @@ const byDate = (date: string) => versions.find((v) => v.effectiveFrom === date)!
 const v2023 = byDate('2023-06-13');
 const v2024 = byDate('2024-06-14');
 
-/** The status context of a version, the partner qualified at the end of exactly these months. */
-function context(version: ScoredVersionDefinition, months: readonly string[]): StatusContext {
-  const qualified = new Set(months.map(monthIndex));
-  return { rules: version.statuses!, windowRule: version.qualificationWindow, qualifiedAt: (m) => qualified.has(m) };
-}
+const context = statusContext;
 
 describe('the version of 2024-06-14', () => {
   it('follows the version of 2023-06-13 the day after its last day, and differs from it only where its sources do', () => {

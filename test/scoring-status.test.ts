@@ -7,7 +7,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   enrolmentProblems,
-  monthIndex,
   partnerStatus,
   statusOn,
   type Enrolment,
@@ -18,7 +17,7 @@ import {
   type StatusRules,
 } from '../src/engine/index.js';
 import { readScoredDefinitions } from '../src/files/scored-files.js';
-import { datasetOf } from './support/scoring.js';
+import { datasetOf, statusContext } from './support/scoring.js';
 import { readFileSync } from 'node:fs';
 
 const read = readScoredDefinitions();
@@ -29,11 +28,8 @@ const rules: StatusRules = pcs.statuses!;
 
 const d = (text: string) => text as IsoDate;
 
-/** A context whose partner qualified at the end of exactly these months. */
-function context(months: readonly string[], changes: Partial<StatusRules> = {}): StatusContext {
-  const qualified = new Set(months.map(monthIndex));
-  return { rules: { ...rules, ...changes }, windowRule: pcs.qualificationWindow, qualifiedAt: (m) => qualified.has(m) };
-}
+/** A context of the 2023 version whose partner qualified at the end of exactly these months. */
+const context = (months: readonly string[], changes: Partial<StatusRules> = {}): StatusContext => statusContext(pcs, months, changes);
 
 const none: Enrolment = { kind: 'none' };
 const status = (c: StatusContext, e: Enrolment, date: string) => statusOn(c, e, d(date));

@@ -7,6 +7,8 @@ import {
   type ScoringDataset,
   type ScoringRecords,
   type ScoredVersionDefinition,
+  type StatusContext,
+  type StatusRules,
 } from '../../src/engine/index.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
@@ -78,4 +80,14 @@ export function datasetOf(r: ScoringRecords, versions: readonly ScoredVersionDef
   const result = validateScoringRecords(r, catalogOf(versions));
   if (!result.ok) throw new Error(JSON.stringify(result.problems.slice(0, 5)));
   return result.dataset;
+}
+
+/** The status context of a version (its rules with `changes`), the partner qualified at the end of exactly these months. */
+export function statusContext(
+  version: ScoredVersionDefinition,
+  months: readonly string[],
+  changes: Partial<StatusRules> = {},
+): StatusContext {
+  const qualified = new Set(months.map(monthIndex));
+  return { rules: { ...version.statuses!, ...changes }, windowRule: version.qualificationWindow, qualifiedAt: (m) => qualified.has(m) };
 }
