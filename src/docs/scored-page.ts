@@ -7,6 +7,7 @@
  */
 import type { Translator } from '../i18n/index.js';
 import type { ScoredMetricDefinition, ScoredSource, ScoredVersionDefinition } from '../engine/index.js';
+import { sequence } from '../render/format.js';
 import { segmentName } from '../render/score-table.js';
 
 type Value = number | string;
@@ -22,8 +23,7 @@ function values(
   const parts = Object.entries(value).map(([segment, v]) =>
     tr.t('docs.scored.perSegment', { segment: segmentName(tr, version, segment), value: show(v) }),
   );
-  // The locale's separator between segments: `; `, ` ; `, `；`.
-  return parts.length === 0 ? '' : parts.reduce((first, next) => tr.t('docs.scored.next', { first, next }));
+  return sequence(tr, 'docs.scored.next', parts);
 }
 
 function fullOf(metric: ScoredMetricDefinition, tr: Translator, version: ScoredVersionDefinition): string {

@@ -12,13 +12,9 @@ import {
   type Step,
 } from '../engine/index.js';
 import type { Translator } from '../i18n/index.js';
-import { BORDERLESS, indent, names, TABLE_STYLE } from './format.js';
+import { BORDERLESS, indent, names, sequence, TABLE_STYLE } from './format.js';
 import { bandName, pointsText } from './score-table.js';
 import { statusText } from './scored-forecast-table.js';
-
-/** Items one after the other, with the locale's separator (`; `, ` ; `, `；`). */
-const sequence = (tr: Translator, items: readonly string[]): string =>
-  items.length === 0 ? '' : items.reduce((first, next) => tr.t('cli.erasTimeline.next', { first, next }));
 
 /** What a point says, in words: levels of the threshold options, or the scored band, totals and status. */
 function cells(point: EraPoint, program: Program, scored: readonly ScoredVersionDefinition[], tr: Translator): [string, string, string] {
@@ -32,14 +28,18 @@ function cells(point: EraPoint, program: Program, scored: readonly ScoredVersion
         level: named.level(o.competency, o.option, o.level),
       }),
     );
-    return [sequence(tr, levels), '', ''];
+    return [sequence(tr, 'cli.erasTimeline.next', levels), '', ''];
   }
   const version = scored.find((v) => v.effectiveFrom === point.version)!;
   const totals = point.paths.map((p) => {
     const path = version.paths.find((x) => x.id === p.id);
     return `${path ? tr.text(path.name) : p.id} ${pointsText(tr, p.total)}`;
   });
-  return [bandName(tr, version, point.band), sequence(tr, totals), point.status === null ? '' : statusText(tr, point.status.status)];
+  return [
+    bandName(tr, version, point.band),
+    sequence(tr, 'cli.erasTimeline.next', totals),
+    point.status === null ? '' : statusText(tr, point.status.status),
+  ];
 }
 
 function eraText(point: EraPoint, tr: Translator): string {

@@ -105,3 +105,8 @@ export function lastPublishedLine(
     ? []
     : [tr.t('cli.lastPublished', { version: tr.date(report.programVersion), since: tr.date(report.publicationEnded) })];
 }
+
+/** Items one after the other, joined two at a time by the locale's message `key` (`{first}; {next}`: `; `, ` ; `, `；`). */
+export function sequence(tr: Translator, key: string, items: readonly string[]): string {
+  return items.length === 0 ? '' : items.reduce((first, next) => tr.t(key, { first, next }));
+}
