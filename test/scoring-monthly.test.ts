@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { monthIndex, prepareScoring, scorePartner, scorePrepared, validateScoringRecords } from '../src/engine/index.js';
-import { MonthlySumOutOfRangeError, MonthlySums } from '../src/engine/scoring/monthly.js';
+import { denseSpan, MonthlySumOutOfRangeError, MonthlySums } from '../src/engine/scoring/monthly.js';
 import { scorePartner as scoreWholeDataset } from './support/score-whole-dataset.js';
 import { catalogOf, datasetOf, emptyRecords, tenantWith, type Records } from './support/scoring.js';
 import { PARTNERS, recordsArbFor, recordsAt, versions } from './support/scored-records.js';
@@ -57,6 +57,56 @@ describe('monthly sums', () => {
         () => Number.MAX_SAFE_INTEGER,
       ).at(0, 0),
     ).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
+
+describe('monthly sums over wide spans of months', () => {
+  /** Packs records of [slot, month, value], with counts. */
+  const packOf = (slots: number, records: readonly (readonly [number, number, number])[]) =>
+    MonthlySums.pack(
+      'test',
+      records.length,
+      slots,
+      (i) => records[i]![0],
+      (i) => records[i]![1],
+      (i) => records[i]![2],
+      true,
+    );
+
+  it('answers as a plain map of slot and month, whether a slot is kept dense or sparse', () => {
+    const month = fc.oneof(fc.integer({ min: 24_000, max: 24_060 }), fc.integer({ min: 0, max: 119_999 }));
+    const record = fc.tuple(fc.integer({ min: -1, max: 5 }), month, fc.integer({ min: -1000, max: 1000 }));
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 60 }), fc.array(month, { minLength: 1, maxLength: 20 }), (records, asked) => {
+        const sums = packOf(6, records);
+        for (let slot = -1; slot < 6; slot++) {
+          const mine = records.filter(([s]) => s === slot && slot >= 0);
+          const months = mine.map(([, m]) => m);
+          for (const m of [...asked, ...months, ...months.map((x) => x + 1), ...months.map((x) => x - 1)]) {
+            const here = mine.filter(([, at]) => at === m);
+            expect(sums.at(slot, m)).toBe(here.reduce((a, [, , v]) => a + v, 0));
+            expect(sums.countAt(slot, m)).toBe(here.length);
+          }
+          if (mine.length > 0) expect([sums.firstMonth(slot), sums.lastMonth(slot)]).toEqual([Math.min(...months), Math.max(...months)]);
+          else expect(sums.firstMonth(slot) > sums.lastMonth(slot)).toBe(true);
+        }
+        // Memory grows with the records, not with the years between them.
+        expect(sums.cells).toBeLessThanOrEqual(records.reduce((a, [s]) => a + (s >= 0 ? 3 : 0), 0) + 24 * 6);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps two records nine thousand years apart in two cells, not a hundred thousand', () => {
+    const slots = 20_000;
+    // Every slot billed in 0001-01 and 9999-12: dense runs would take 2.4 billion cells (19 GB).
+    const records = Array.from({ length: 2 * slots }, (_, i) => [i >> 1, i % 2 === 0 ? 12 : 9999 * 12 + 11, i + 1] as const);
+    const sums = packOf(slots, records);
+    expect(sums.cells).toBe(2 * slots);
+    expect([sums.at(7, 12), sums.at(7, 9999 * 12 + 11), sums.at(7, 13), sums.countAt(7, 12)]).toEqual([15, 16, 0, 1]);
+    expect([sums.firstMonth(7), sums.lastMonth(7)]).toEqual([12, 9999 * 12 + 11]);
+    // A slot billed every month of three years stays one run of 36 cells.
+    expect(denseSpan(36)).toBeGreaterThanOrEqual(36);
   });
 });
 

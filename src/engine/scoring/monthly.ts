@@ -5,6 +5,11 @@
  * an array read, where maps of maps of month → value cost a hash per level and an object per entry, which the
  * garbage collector walks on every collection.
  *
+ * A run costs a cell per month of its span, whatever the records: two records of one subscription in 0001-01
+ * and 9999-12 would cost 120,000 cells, and a small file of such pairs gigabytes. A slot whose span is much
+ * wider than its records (`denseSpan`) is kept sparse instead: its distinct months sorted, found by binary
+ * search. The cells are then at most 2 per record plus 24 per slot, whatever the dates.
+ *
  * Sums are plain numbers, exact because the caller only packs integers whose absolute total over the whole
  * collection is at most 2^53 − 1 (`packMonthly` checks it): then every cell and every sum of cells is a safe
  * integer, whatever the order of the additions.
@@ -21,27 +26,62 @@ export class MonthlySumOutOfRangeError extends RangeError {
   }
 }
 
+/** The widest run of months kept dense for a slot of `records` records; a wider one is kept sparse. */
+export function denseSpan(records: number): number {
+  return 2 * records + 24;
+}
+
 export class MonthlySums {
+  /**
+   * `length[slot]`: a dense slot's run of months (≥ 0), or minus a sparse slot's count of distinct months, whose
+   * cells start at `start[slot]` and whose months are `months[cell − sparseBase]`, in ascending order.
+   */
   private constructor(
     private readonly first: Int32Array,
     private readonly length: Int32Array,
     private readonly start: Int32Array,
     private readonly values: Float64Array,
     private readonly counts: Int32Array | undefined,
+    private readonly months: Int32Array,
+    private readonly sparseBase: number,
   ) {}
+
+  /** How many cells the sums hold (dense runs and sparse months together): what their memory grows with. */
+  get cells(): number {
+    return this.values.length;
+  }
+
+  /** The cell of the slot's month m, or −1 when it has no records then (or is slot −1). */
+  private cell(slot: number, m: MonthIndex): number {
+    if (slot < 0) return -1;
+    const length = this.length[slot]!;
+    if (length >= 0) {
+      const k = m - this.first[slot]!;
+      return k >= 0 && k < length ? this.start[slot]! + k : -1;
+    }
+    let lo = this.start[slot]! - this.sparseBase;
+    let hi = lo - length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.months[mid]!;
+      if (at === m) return mid + this.sparseBase;
+      if (at < m) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
 
   /** The sum recorded for the slot in month m (0 for none, or for slot −1). */
   at(slot: number, m: MonthIndex): number {
-    if (slot < 0) return 0;
-    const k = m - this.first[slot]!;
-    return k >= 0 && k < this.length[slot]! ? this.values[this.start[slot]! + k]! : 0;
+    const cell = this.cell(slot, m);
+    return cell < 0 ? 0 : this.values[cell]!;
   }
 
   /** How many records were summed for the slot in month m (only when packed with counts). */
   countAt(slot: number, m: MonthIndex): number {
-    if (slot < 0 || this.counts === undefined) return 0;
-    const k = m - this.first[slot]!;
-    return k >= 0 && k < this.length[slot]! ? this.counts[this.start[slot]! + k]! : 0;
+    if (this.counts === undefined) return 0;
+    const cell = this.cell(slot, m);
+    return cell < 0 ? 0 : this.counts[cell]!;
   }
 
   /** The first month the slot has records for; with lastMonth, an empty range (first > last) for a slot without any. */
@@ -50,13 +90,15 @@ export class MonthlySums {
   }
 
   lastMonth(slot: number): MonthIndex {
-    return slot < 0 ? -1 : this.first[slot]! + this.length[slot]! - 1;
+    if (slot < 0) return -1;
+    const length = this.length[slot]!;
+    return length >= 0 ? this.first[slot]! + length - 1 : this.months[this.start[slot]! - this.sparseBase - length - 1]!;
   }
 
   /**
    * Packs `n` records into `slots` slots (the caller numbers its keys): record i adds `valueOf(i)` (an integer)
    * to slot `slotOf(i)` (−1: the record is skipped) in month `monthOf(i)`. Two passes: the first finds each
-   * slot's months, the second sums into its run. Throws MonthlySumOutOfRangeError when the absolute values add
+   * slot's months (and, for a sparse slot, which), the second sums into its cells. Throws MonthlySumOutOfRangeError when the absolute values add
    * up beyond 2^53 − 1.
    */
   static pack(
@@ -70,29 +112,65 @@ export class MonthlySums {
   ): MonthlySums {
     const first = new Int32Array(slots).fill(2 ** 31 - 1);
     const last = new Int32Array(slots).fill(-(2 ** 31));
+    const records = new Int32Array(slots);
     for (let i = 0; i < n; i++) {
       const s = slotOf(i);
       if (s < 0) continue;
       const m = monthOf(i);
       if (m < first[s]!) first[s] = m;
       if (m > last[s]!) last[s] = m;
+      records[s]!++;
     }
     const length = new Int32Array(slots);
     const start = new Int32Array(slots);
     let cells = 0;
+    let sparseCells = 0;
     for (let s = 0; s < slots; s++) {
       start[s] = cells;
       if (last[s]! < first[s]!) continue;
-      length[s] = last[s]! - first[s]! + 1;
-      cells += length[s]!;
+      const span = last[s]! - first[s]! + 1;
+      if (span > denseSpan(records[s]!)) {
+        // Sparse, placed after every dense run once its distinct months are known: room for one per record now.
+        length[s] = -records[s]!;
+        sparseCells += records[s]!;
+        continue;
+      }
+      length[s] = span;
+      cells += span;
     }
-    const values = new Float64Array(cells);
-    const counts = withCounts ? new Int32Array(cells) : undefined;
+    const sparseBase = cells;
+    // A sparse slot's months: gathered (one per record) into its room, then sorted and made distinct in place.
+    const months = new Int32Array(sparseCells);
+    if (sparseCells > 0) {
+      const filled = new Int32Array(slots);
+      let room = 0;
+      for (let s = 0; s < slots; s++)
+        if (length[s]! < 0) {
+          start[s] = sparseBase + room;
+          room -= length[s]!;
+        }
+      for (let i = 0; i < n; i++) {
+        const s = slotOf(i);
+        if (s < 0 || length[s]! >= 0) continue;
+        months[start[s]! - sparseBase + filled[s]!++] = monthOf(i);
+      }
+      for (let s = 0; s < slots; s++) {
+        if (length[s]! >= 0) continue;
+        const from = start[s]! - sparseBase;
+        const run = months.subarray(from, from - length[s]!).sort();
+        let distinct = 0;
+        for (let k = 0; k < run.length; k++) if (k === 0 || run[k] !== run[k - 1]) run[distinct++] = run[k]!;
+        length[s] = -distinct;
+      }
+    }
+    const values = new Float64Array(sparseBase + sparseCells);
+    const counts = withCounts ? new Int32Array(values.length) : undefined;
+    const sums = new MonthlySums(first, length, start, values, counts, months, sparseBase);
     let total = 0;
     for (let i = 0; i < n; i++) {
       const s = slotOf(i);
       if (s < 0) continue;
-      const cell = start[s]! + monthOf(i) - first[s]!;
+      const cell = length[s]! >= 0 ? start[s]! + monthOf(i) - first[s]! : sums.cell(s, monthOf(i));
       const v = valueOf(i);
       values[cell] = values[cell]! + v;
       total += Math.abs(v);
@@ -100,6 +178,6 @@ export class MonthlySums {
     }
     // Every partial sum is bounded by the total of absolute values: within 2^53 − 1, all are exact.
     if (!(total <= Number.MAX_SAFE_INTEGER)) throw new MonthlySumOutOfRangeError(collection);
-    return new MonthlySums(first, length, start, values, counts);
+    return sums;
   }
 }
