@@ -164,7 +164,7 @@ describe('attain forecast --scored', () => {
       '--locale',
       'zh-TW',
     );
-    expect(zh.stdout).toContain('已於 2023年11月1日 註冊');
+    expect(zh.stdout).toContain('已於 2023年11月1日註冊');
     expect(zh.stdout).toContain('已註冊（週年日 2024年11月1日）');
   });
   it('refuses bad input with exit 2, naming the flag', async () => {

@@ -83,7 +83,7 @@ describe('attain score', () => {
       'Status on Jun 30, 2024: renewal due until the anniversary Nov 15, 2024; renewal window Jun 1, 2024 – Nov 30, 2024; enrolment: Enrolled on Nov 15, 2023',
     );
     expect((await runCli([...args, '--locale', 'zh-TW'])).stdout).toContain(
-      '2024年6月30日 的狀態：待續約（至週年日 2024年11月15日）；續約期間 2024年6月1日 至 2024年11月30日；註冊：已於 2023年11月15日 註冊',
+      '2024年6月30日的狀態：待續約（至週年日 2024年11月15日）；續約期間 2024年6月1日至 2024年11月30日；註冊：已於 2023年11月15日註冊',
     );
   });
   it('refuses a month before the first scored version, an unknown partner and a bad month', async () => {
@@ -164,7 +164,7 @@ describe('attain docs --scored', () => {
   it('states the PCS version in force in October 2023, in French and in Chinese', async () => {
     const fr = await runCli(['docs', '--scored', '--as-of', '2023-10-01', '--locale', 'fr-FR']);
     expect(fr.stdout).toContain('Chaque indicateur doit marquer plus de 0 points.');
-    expect(fr.stdout).toContain('| Croissance de l’utilisation | 30 | 30 % | proportionnels, arrondis à l’inférieur |');
+    expect(fr.stdout).toContain('| Croissance de l’utilisation | 30 | 30\u00a0% | proportionnels, arrondis à l’inférieur |');
     const zh = await runCli(['docs', '--scored', '--as-of', '2023-10-01', '--locale', 'zh-TW']);
     expect(zh.stdout).toContain('- 符合資格：70 分以上');
   });

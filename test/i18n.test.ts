@@ -97,6 +97,32 @@ describe('formatting', () => {
     expect(translator('zh-TW').usd(1306.8)).toBe('US$1,306.80');
     expect(translator('fr-FR').t('cli.people', { count: 1 })).toBe('1 personne');
     expect(translator('en').list(['a', 'b', 'c'])).toBe('a, b, and c');
+    expect(['en', 'fr-FR', 'zh-TW'].map((l) => translator(l as 'en').percent(15))).toEqual(['15%', '15\u00a0%', '15%']);
+    expect([translator('en').percent(12.5), translator('fr-FR').percent(-12.5)]).toEqual(['12.5%', '-12,5\u00a0%']);
+  });
+
+  it('sets Chinese band names in a sentence without the spaces kept for Latin names', () => {
+    const zh = translator('zh-TW');
+    expect(zh.t('web.score.plan.unreachable', { band: '金會員' })).toBe('無法達到金會員：');
+    expect(zh.t('web.score.plan.unreachable', { band: 'Gold' })).toBe('無法達到 Gold：');
+    expect(zh.t('cli.score.outlookDrops', { band: '銀會員', month: '2021-03', then: '無' })).toBe(
+      '若沒有任何新進展（使用量與授權維持不變，沒有新的計費或認證）：銀會員將於 2021-03 失去（之後：無）',
+    );
+    // A choice is made on the value as given; the value inside the chosen text is spaced as Chinese.
+    expect(zh.t('web.score.plan.title', { qualify: 'yes', band: '金會員' })).toBe('取得資格的最低成本方式');
+    expect(zh.t('web.score.plan.title', { qualify: 'no', band: '金會員' })).toBe('達到金會員的最低成本方式');
+    expect(zh.t('web.score.plan.title', { qualify: 'no', band: 'Gold' })).toBe('達到 Gold 的最低成本方式');
+    // A value's own spaces are its own: a band (or partner) named with a space keeps it.
+    expect(zh.t('web.score.plan.unreachable', { band: '金 會員' })).toBe('無法達到金 會員：');
+    // Other languages are untouched.
+    expect(translator('fr-FR').t('web.score.plan.unreachable', { band: 'Or' })).toBe('Or ne peut pas être atteint :');
+  });
+
+  it('spaces a Chinese list’s 和 from Latin names and numbers, as the messages space Latin text', () => {
+    expect(translator('zh-TW').list(['MB2-715', 'MB2-716', 'MB2-717'])).toBe('MB2-715、MB2-716 和 MB2-717');
+    expect(translator('zh-TW').list(['計畫 1', '銷售'])).toBe('計畫 1 和銷售');
+    expect(translator('zh-TW').list(['現場服務', '專案服務'])).toBe('現場服務和專案服務');
+    expect(translator('zh-TW').list(['MB2-715'])).toBe('MB2-715');
   });
 
   it('writes calendar dates without time-zone drift', () => {
@@ -108,7 +134,9 @@ describe('formatting', () => {
         expect(translator('zh-TW').date('2016-02-29')).toBe('2016年2月29日');
       }
     } finally {
-      process.env.TZ = before;
+      // Files share a worker's process (vitest.config.ts): leave TZ as found, unset if it was.
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
     }
   });
 

@@ -207,7 +207,7 @@ describe('the dashboard in Chromium', () => {
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('zh-TW');
     // Names from the program definition, in Chinese too.
     await page.getByRole('heading', { name: '企業客戶業務開發選項' }).first().waitFor();
-    await page.getByRole('heading', { name: '截至 2017年7月7日 的等級' }).waitFor();
+    await page.getByRole('heading', { name: '截至 2017年7月7日的等級' }).waitFor();
     await shot(page, 'partner-view-zh-TW');
     await page.getByLabel('語言').selectOption('fr-FR');
     await page.getByRole('heading', { name: 'Plan vers le niveau suivant' }).waitFor();

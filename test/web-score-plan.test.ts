@@ -120,7 +120,7 @@ describe('the scored plan in the Score section, in Chromium', () => {
     const finance = shown.find((p) => p.path === 'finance-and-operations')!;
     expect(finance.title).toBe('The cheapest way to Gold');
     expect(finance.moves.map((m) => m.text)).toEqual([
-      'Monthly active user growth | 15 % | 17 % | 15 → 17 (+2) | 8 active users more (cost 0.08)',
+      'Monthly active user growth | 15% | 17% | 15 → 17 (+2) | 8 active users more (cost 0.08)',
     ]);
     expect(finance.totalText).toBe('Total cost 0.08, for 80 points');
     expect(finance.units).toBe('One unit of cost: 100 active users');
@@ -164,7 +164,7 @@ describe('the scored plan in the Score section, in Chromium', () => {
     await signIn(page, 'admin', '/partners/P-FABRIKAM?asOf=2020-11-30');
     await page.getByTestId('plan-total').first().waitFor();
     const finance = (await shownPlans(page)).find((p) => p.path === 'finance-and-operations')!;
-    expect(finance.title).toBe('達到 金會員 的最低成本方式');
+    expect(finance.title).toBe('達到金會員的最低成本方式');
     expect(finance.totalText).toBe('總成本 0.08，之後 80 分');
     expect(finance.moves[0]!.text).toContain('15 → 17（+2）');
     await shot(page, 'score-plan-zh');

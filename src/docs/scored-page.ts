@@ -33,7 +33,7 @@ function fullOf(metric: ScoredMetricDefinition, tr: Translator, version: ScoredV
       .map((row) =>
         tr.t('docs.scored.growthRow', {
           from: values(row.from, number, tr, version),
-          growth: row.growthPercent === null ? 'none' : number(row.growthPercent),
+          growth: row.growthPercent === null ? 'none' : tr.percent(Number(row.growthPercent)),
         }),
       )
       .join(' · ');
@@ -42,7 +42,7 @@ function fullOf(metric: ScoredMetricDefinition, tr: Translator, version: ScoredV
     metric.kind === 'revenue-sum'
       ? (v: Value) => tr.usd(Number(v))
       : metric.kind === 'growth-ratio'
-        ? (v: Value) => `${number(v)} %`
+        ? (v: Value) => tr.percent(Number(v))
         : number;
   return values(metric.points.full, show, tr, version);
 }

@@ -5,6 +5,7 @@
  */
 import { IntlMessageFormat } from 'intl-messageformat';
 import { CATALOGS, type Catalog } from './catalog.js';
+import { formatMessage, formatList, percentFormat } from './typography.js';
 import type { MessageValues } from '../engine/problems.js';
 import type { Locale } from './locales.js';
 
@@ -21,6 +22,8 @@ export interface Translator {
   /** US dollars. */
   usd(amount: number): string;
   number(value: number): string;
+  /** A number of percent (15 for 15 %), with the locale's sign and spacing: `15%`, `15 %`. */
+  percent(value: number): string;
   /** A calendar date `YYYY-MM-DD`, written the locale's way. */
   date(iso: string): string;
   /** "a, b and c" the locale's way. */
@@ -46,6 +49,7 @@ function create(locale: Locale, catalog: Catalog): Translator {
   const number = new Intl.NumberFormat(locale);
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const list = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
+  const percent = percentFormat(locale, (value) => number.format(value));
   return {
     locale,
     t(key, values) {
@@ -57,15 +61,16 @@ function create(locale: Locale, catalog: Catalog): Translator {
         message = new IntlMessageFormat(text, locale, undefined, { ignoreTag: true });
         compiled.set(key, message);
       }
-      return String(message.format(values as Record<string, string | number | boolean | null | undefined>));
+      return formatMessage(message, locale, values);
     },
     usd: (amount) => usd.format(amount),
     number: (value) => number.format(value),
+    percent,
     date(iso) {
       const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
       return date.format(new Date(Date.UTC(y, m - 1, d)));
     },
-    list: (items) => list.format(items),
+    list: (items) => formatList(list, locale, items),
     text: (value) => value[locale] ?? value.en,
   };
 }

@@ -119,8 +119,8 @@ export function renderScoreTable(
         m.segment === undefined
           ? tr.text(name)
           : tr.t('cli.score.metricSegment', { metric: tr.text(name), segment: segmentName(tr, version, m.segment) }),
-        unit === 'percent' ? `${tr.number(Number(m.value))} %` : amount(tr, unit, m.value),
-        m.full === null ? cannot(tr, m) : unit === 'percent' ? `${tr.number(Number(m.full))} %` : amount(tr, unit, m.full),
+        unit === 'percent' ? tr.percent(Number(m.value)) : amount(tr, unit, m.value),
+        m.full === null ? cannot(tr, m) : unit === 'percent' ? tr.percent(Number(m.full)) : amount(tr, unit, m.full),
         tr.t('cli.score.points', {
           points: pointsText(tr, m.points),
           max: pointsText(tr, m.max),

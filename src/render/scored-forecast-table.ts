@@ -6,7 +6,7 @@ import { BORDERLESS, indent, TABLE_STYLE } from './format.js';
 import { amount, bandName, pointsText } from './score-table.js';
 
 function valueText(tr: Translator, unit: MetricUnit, value: string): string {
-  return unit === 'percent' ? `${tr.number(Number(value))} %` : amount(tr, unit, value);
+  return unit === 'percent' ? tr.percent(Number(value)) : amount(tr, unit, value);
 }
 
 export function statusText(tr: Translator, status: PcsStatus): string {

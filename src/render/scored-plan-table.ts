@@ -15,7 +15,7 @@ import { amount, bandName, pointsText, segmentName } from './score-table.js';
 /** A value in its unit: a percentage for growth, else as the score table says an amount. */
 function valueText(tr: Translator, unit: MetricUnit, value: Rational): string {
   const text = toDecimalText(value, 4);
-  return unit === 'percent' ? `${tr.number(Number(text))} %` : amount(tr, unit, text);
+  return unit === 'percent' ? tr.percent(Number(text)) : amount(tr, unit, text);
 }
 
 /** Units of cost to the hundredth, in the locale's digits. */

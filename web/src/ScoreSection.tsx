@@ -84,7 +84,7 @@ function pointsText(tx: Texts, decimal: string): string {
 function amountText(tx: Texts, unit: CostUnit, text: string): string {
   const n = Number(text);
   if (unit === 'usd-cents') return tx.usdCents(n / 100);
-  if (unit === 'percent') return `${tx.number(n)} %`;
+  if (unit === 'percent') return tx.percent(n);
   return tx.t('score.quantity', { unit: unit === 'active-users' ? 'activeUsers' : unit, count: n });
 }
 

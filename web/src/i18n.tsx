@@ -10,6 +10,7 @@ import en from '../../src/i18n/messages/en/web.json';
 import fr from '../../src/i18n/messages/fr-FR/web.json';
 import zh from '../../src/i18n/messages/zh-TW/web.json';
 import { LOCALES, matchLocale, type Locale } from '../../src/i18n/locales.js';
+import { formatMessage, percentFormat } from '../../src/i18n/typography.js';
 import type { LocalizedText } from './api.ts';
 
 export { LOCALES, type Locale };
@@ -34,6 +35,8 @@ export interface Texts {
   /** US dollars abbreviated by the locale's own rules (225K, 22.5萬), never rounded to fewer than three significant digits. */
   compactUsd(amount: number): string;
   number(value: number): string;
+  /** A number of percent (15 for 15 %), with the locale's sign and spacing. */
+  percent(value: number): string;
   date(iso: string): string;
   month(iso: string): string;
   /** A definition's text in this locale, English when it lacks one. */
@@ -87,7 +90,7 @@ export function texts(locale: Locale): Texts {
         message = new IntlMessageFormat(text, locale, undefined, { ignoreTag: true });
         compiled.set(key, message);
       }
-      return String(message.format(values));
+      return formatMessage(message, locale, values);
     },
     usd: (amount) => usd.format(amount),
     usdCents: (amount) => usdCents.format(amount),
@@ -95,6 +98,7 @@ export function texts(locale: Locale): Texts {
     rate: (value) => rate.format(value),
     compactUsd: (amount) => compactUsd.format(amount),
     number: (value) => number.format(value),
+    percent: percentFormat(locale, (value) => number.format(value)),
     date: (iso) => date.format(new Date(`${iso}T00:00:00Z`)),
     month: (iso) => month.format(new Date(`${iso}T00:00:00Z`)),
     text: (value, fallback) => (value ? (value[locale] ?? value.en) : fallback),
