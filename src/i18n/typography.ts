@@ -3,7 +3,6 @@
  * command line's translator and the dashboard's texts so both write the same: Chinese spacing beside values and
  * in lists, and percentages with the locale's own sign and spacing.
  */
-import { isArgumentElement, isPluralElement, isSelectElement } from '@formatjs/icu-messageformat-parser';
 import type { IntlMessageFormat } from 'intl-messageformat';
 
 export type Values = Readonly<Record<string, string | number | boolean | null | undefined>>;
@@ -50,10 +49,10 @@ const CLOSE = '\u0002';
  */
 function spaceValuesAsChinese(message: IntlMessageFormat, values: Values | undefined): string {
   if (values === undefined) return String(message.format());
-  const plain = plainArguments(message);
+  const chosen = chosenArguments(message);
   const marked: Record<string, string | number | boolean | null | undefined> = {};
   for (const [name, value] of Object.entries(values))
-    marked[name] = typeof value === 'string' && plain.has(name) ? OPEN + value + CLOSE : value;
+    marked[name] = typeof value === 'string' && !chosen.has(name) ? OPEN + value + CLOSE : value;
   const text = String(message.format(marked));
   let out = '';
   for (let i = 0; i < text.length; i++) {
@@ -73,27 +72,26 @@ function spaceValuesAsChinese(message: IntlMessageFormat, values: Values | undef
 
 type Element = ReturnType<IntlMessageFormat['getAst']>[number];
 
-/** The names a message inserts as they are (`{band}`), not those it chooses by (`{qualify, select, …}`). */
-function plainArguments(message: IntlMessageFormat): ReadonlySet<string> {
-  const known = plainArgumentsOf.get(message);
+/**
+ * The names a message chooses by (`{qualify, select, …}`, `{count, plural, …}`): matched as given, never marked.
+ * Found by shape (the elements with options), so the dashboard's bundle takes no parser package for it.
+ */
+function chosenArguments(message: IntlMessageFormat): ReadonlySet<string> {
+  const known = chosenArgumentsOf.get(message);
   if (known) return known;
-  const inserted = new Set<string>();
   const chosen = new Set<string>();
   const walk = (elements: readonly Element[]): void => {
     for (const element of elements) {
-      if (isArgumentElement(element)) inserted.add(element.value);
-      if (isSelectElement(element) || isPluralElement(element)) {
-        chosen.add(element.value);
-        for (const option of Object.values(element.options)) walk(option.value);
-      }
+      if (!('options' in element)) continue;
+      chosen.add(element.value);
+      for (const option of Object.values(element.options)) walk(option.value);
     }
   };
   walk(message.getAst());
-  for (const name of chosen) inserted.delete(name);
-  plainArgumentsOf.set(message, inserted);
-  return inserted;
+  chosenArgumentsOf.set(message, chosen);
+  return chosen;
 }
-const plainArgumentsOf = new WeakMap<IntlMessageFormat, ReadonlySet<string>>();
+const chosenArgumentsOf = new WeakMap<IntlMessageFormat, ReadonlySet<string>>();
 
 /** Chinese lists join with 和 and 、: a space between 和 and a Latin or digit end of an item, as around Latin text elsewhere. */
 function chineseList(list: Intl.ListFormat, items: readonly string[]): string {
