@@ -6,15 +6,16 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { SERVER } from './support/stores.js';
+import { emptyStoreFolder } from './support/pglite-template.js';
 
 const EXAMPLE = 'examples/cloud-business-applications.json';
 const run = (args: string[]) => runCli(args);
 
 describe('the store from the command line', () => {
-  const data = mkdtempSync(join(tmpdir(), 'attain-cli-store-'));
+  const data = emptyStoreFolder('attain-cli-store-');
 
   it('says so when there is nothing to evaluate yet', async () => {
-    const { code, stdout } = await run(['evaluate', '--data', mkdtempSync(join(tmpdir(), 'attain-empty-')), '--as-of', '2017-07-07']);
+    const { code, stdout } = await run(['evaluate', '--data', emptyStoreFolder('attain-empty-'), '--as-of', '2017-07-07']);
     expect(code).toBe(0);
     expect(stdout.trim()).toBe('No partners to evaluate: the dataset (or the store) has none yet.');
   });
@@ -152,7 +153,7 @@ describe('the same scenarios from a file, from PGlite and from the PostgreSQL se
     await admin.query(`CREATE SCHEMA "${schema}"`);
     const server = `${SERVER}${SERVER.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
     const stores = [
-      ['--data', mkdtempSync(join(tmpdir(), 'attain-same-'))],
+      ['--data', emptyStoreFolder('attain-same-')],
       ['--database-url', server],
     ];
     for (const store of stores) expect((await run(['import', EXAMPLE, ...store])).code).toBe(0);

@@ -21,6 +21,7 @@ import { LOCK_FILE, SERVER_FILE } from '../src/store/lock.js';
 import { Store } from '../src/store/store.js';
 import { runCli } from './support/cli.js';
 import { call, signIn } from './support/http.js';
+import { emptyStoreFolder } from './support/pglite-template.js';
 
 interface Run {
   readonly code: number | null;
@@ -42,7 +43,7 @@ function attain(args: readonly string[], stdin?: string): Promise<Run> {
   return new Promise((done) => child.on('exit', (code) => done({ code, stdout, stderr })));
 }
 
-const data = mkdtempSync(join(tmpdir(), 'attain-through-'));
+const data = emptyStoreFolder('attain-through-');
 const flags = ['--data', data];
 let server: ChildProcess;
 let serverExit: Promise<number | null>;

@@ -8,6 +8,7 @@ import { loadProgram } from '../src/files/program-files.js';
 import { generateColumns, generateDataset, writeCsv } from '../src/generate/index.js';
 import { runCli } from './support/cli.js';
 import { day } from './support/builders.js';
+import { emptyStoreFolder } from './support/pglite-template.js';
 
 const program = loadProgram();
 const AS_OF = ['2017-07-07', '2017-12-31'];
@@ -69,7 +70,7 @@ describe('the synthetic population', () => {
 describe('attain generate', () => {
   it('writes CSV files that import cleanly into a store and evaluate as the data in memory', async () => {
     const out = mkdtempSync(join(tmpdir(), 'attain-generate-'));
-    const data = mkdtempSync(join(tmpdir(), 'attain-generate-store-'));
+    const data = emptyStoreFolder('attain-generate-store-');
     const generated = await runCli(['generate', '--partners', '300', '--seed', '5', '--out', out]);
     expect(generated.stderr).toBe('');
     expect(generated.code).toBe(0);

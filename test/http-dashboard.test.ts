@@ -5,14 +5,12 @@
  * index.html, and `attain start` (the README's main command) loading the
  * example into an empty store.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runStart } from '../src/cli/commands/start.js';
 import type { CliIo } from '../src/cli/io.js';
 import { translator } from '../src/i18n/index.js';
 import { call, signIn, startServer, type TestServer } from './support/http.js';
+import { emptyStoreFolder } from './support/pglite-template.js';
 
 let server: TestServer;
 
@@ -117,7 +115,7 @@ describe('the dashboard at /', () => {
 
 describe('attain start', () => {
   it('loads the example into an empty store, creates an admin, prints the dashboard URL; the second time loads nothing', async () => {
-    const data = mkdtempSync(join(tmpdir(), 'attain-start-'));
+    const data = emptyStoreFolder('attain-start-');
     const run = async () => {
       let stderr = '';
       let stop!: (signal: string) => void;
@@ -147,7 +145,7 @@ describe('attain start', () => {
   });
 
   it('with --demo, generates a program of many partners into a store of its own, and the overview has partners at risk', async () => {
-    const data = mkdtempSync(join(tmpdir(), 'attain-demo-'));
+    const data = emptyStoreFolder('attain-demo-');
     let stderr = '';
     let stop!: (signal: string) => void;
     const until = new Promise<string>((resolve) => (stop = resolve));

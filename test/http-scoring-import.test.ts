@@ -15,6 +15,7 @@ import { buildServer } from '../src/http/server.js';
 import { Store } from '../src/store/store.js';
 import { runCli } from './support/cli.js';
 import { call, startServer, type TestServer } from './support/http.js';
+import { emptyStoreFolder } from './support/pglite-template.js';
 
 const EXAMPLE = 'examples/business-applications-scored.json';
 const records = (): Record<string, Record<string, unknown>[]> =>
@@ -167,7 +168,7 @@ describe('POST /api/v1/imports/scoring', () => {
 });
 
 describe('attain import --scored while a server owns the store', () => {
-  const data = mkdtempSync(join(tmpdir(), 'attain-scoring-through-'));
+  const data = emptyStoreFolder('attain-scoring-through-');
   let store: Store;
   let close: () => Promise<void>;
   beforeAll(async () => {

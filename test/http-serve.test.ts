@@ -4,10 +4,7 @@
  * schema of its own per run, dropped after).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runServe } from '../src/cli/commands/serve.js';
@@ -16,6 +13,7 @@ import { translator } from '../src/i18n/index.js';
 import { runCli } from './support/cli.js';
 import { call, signIn, startServer } from './support/http.js';
 import { SERVER } from './support/stores.js';
+import { emptyStoreFolder } from './support/pglite-template.js';
 
 const SCHEMA = `attain_http_${process.pid}_${Date.now()}`;
 
@@ -47,7 +45,7 @@ function serve(data: string) {
 
 describe('attain serve', () => {
   it('creates the first program-admin, prints its password once, listens, logs JSON with request ids, stops cleanly', async () => {
-    const data = mkdtempSync(join(tmpdir(), 'attain-serve-'));
+    const data = emptyStoreFolder('attain-serve-');
     const first = serve(data);
     const url = await first.url;
     const { stderr } = first.out();
@@ -85,7 +83,7 @@ describe('attain serve', () => {
   });
 
   it('runs as a process and stops on SIGTERM, closing the store', async () => {
-    const data = mkdtempSync(join(tmpdir(), 'attain-serve-'));
+    const data = emptyStoreFolder('attain-serve-');
     // The compiled command, as `npm test` builds it (like the kill test).
     const child = spawn(process.execPath, ['bin/attain.js', 'serve', '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -112,7 +110,7 @@ describe('attain serve', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     try {
       const port = (blocker.address() as AddressInfo).port;
-      const data = mkdtempSync(join(tmpdir(), 'attain-serve-'));
+      const data = emptyStoreFolder('attain-serve-');
       const taken = await runCli(['serve', '--port', String(port), '--data', data]);
       expect(taken.code, taken.stderr).toBe(2);
       expect(taken.stderr).toContain(`--port "${port}" cannot be listened on (EADDRINUSE)`);

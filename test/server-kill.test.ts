@@ -6,9 +6,6 @@
  * then `attain serve` on the same PGlite folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Evaluations } from '../src/app/evaluations.js';
 import { evaluation } from '../src/app/reports.js';
@@ -16,6 +13,7 @@ import { asIsoDate } from '../src/engine/index.js';
 import { definitionsOnDisk } from '../src/files/program-files.js';
 import { Store } from '../src/store/store.js';
 import { signIn } from './support/http.js';
+import { emptyStoreFolder } from './support/pglite-template.js';
 
 const AS_OF = '2017-11-01';
 const NAMES = { asOf: 'asOf', programVersion: 'programVersion', target: 'target', from: 'from', to: 'to', partner: 'partner' };
@@ -67,7 +65,7 @@ async function served(url: string, cookie: string) {
 
 describe('a server killed with kill -9 during an import', () => {
   it('leaves the store whole, and restarts to what a fresh load of it answers', { timeout: 180_000 }, async () => {
-    const data = mkdtempSync(join(tmpdir(), 'attain-server-kill-'));
+    const data = emptyStoreFolder('attain-server-kill-');
     let server = await launch('start', data);
     const password = /Password \(shown this once, it cannot be retrieved\): (\S+)/.exec(server.banner)![1]!;
     const lines: number[] = [];

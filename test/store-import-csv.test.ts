@@ -108,7 +108,7 @@ async function contents(db: SqlClient): Promise<Record<string, unknown[]>> {
 }
 
 /** Each run imports twice into PGlite (about a second on a loaded machine); ATTAIN_IMPORT_RUNS=500 for a deeper search. */
-const IMPORT_RUNS = Number(process.env.ATTAIN_IMPORT_RUNS ?? 80);
+const IMPORT_RUNS = Number(process.env.ATTAIN_IMPORT_RUNS ?? 40);
 
 describe('a CSV file through the fast path and through its records', () => {
   let db: SqlClient;

@@ -135,7 +135,7 @@ function skipOracle(dataset: Dataset): { rejected: string[]; kept: number } {
 }
 
 /** Each run is an import into PGlite; ATTAIN_IMPORT_RUNS=500 for a deeper search. */
-const IMPORT_RUNS = Number(process.env.ATTAIN_IMPORT_RUNS ?? 80);
+const IMPORT_RUNS = Number(process.env.ATTAIN_IMPORT_RUNS ?? 40);
 
 describe('the streaming import and validateDataset', () => {
   let db: SqlClient;

@@ -7,8 +7,8 @@
  * the store and what to do, exit 2, without a stack.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,8 +16,9 @@ import { LOCK_FILE, SERVER_FILE, StoreLock, StoreLockedError, type LockOwner } f
 import { Store } from '../src/store/store.js';
 import { translator } from '../src/i18n/index.js';
 import { runCli } from './support/cli.js';
+import { emptyStoreFolder } from './support/pglite-template.js';
 
-const folder = () => mkdtempSync(join(tmpdir(), 'attain-owner-'));
+const folder = () => emptyStoreFolder('attain-owner-');
 
 /** The id of a process that has exited (and been reaped). */
 function deadPid(): number {

@@ -16,6 +16,7 @@ import { Store } from '../src/store/store.js';
 import { copyOfBundledDefinition, day } from './support/builders.js';
 import { runCli } from './support/cli.js';
 import { SERVER, storeEngines } from './support/stores.js';
+import { emptyStoreFolder } from './support/pglite-template.js';
 
 const EXAMPLE = 'examples/cloud-business-applications.json';
 const SEED = join('versions', '2017-07-07', 'cloud-business-applications.yaml');
@@ -155,7 +156,7 @@ describe('program definitions from the command line', () => {
 
   /** A fresh store's flags: a PGlite folder, or a schema of its own on the server. */
   const STORES: { name: string; flags: () => Promise<string[]> }[] = [
-    { name: 'PGlite', flags: async () => ['--data', mkdtempSync(join(tmpdir(), 'attain-cli-programs-'))] },
+    { name: 'PGlite', flags: async () => ['--data', emptyStoreFolder('attain-cli-programs-')] },
     {
       name: 'PostgreSQL',
       flags: async () => {

@@ -9,9 +9,7 @@
  * (`GET /api/v1/partners/{id}/score/plan`), in English, French and
  * traditional Chinese; why a band cannot be reached; nothing at the top band.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { PartnerScoredPlan } from '../src/contract/index.js';
@@ -19,6 +17,7 @@ import type { ScoringRecords } from '../src/engine/index.js';
 import { newPage, shot, signIn, useBrowser } from './support/browser.js';
 import { call } from './support/http.js';
 import { serveScoringStore } from './support/scoring-store.js';
+import { emptyStoreFolder } from './support/pglite-template.js';
 
 // The page's globals, for the page.evaluate callbacks: the tests' tsconfig has no DOM library.
 declare const document: any;
@@ -26,7 +25,7 @@ type El = any;
 
 const RECORDS = JSON.parse(readFileSync('examples/business-applications-scored.json', 'utf8')) as ScoringRecords;
 
-const served = serveScoringStore(() => ({ dataDir: mkdtempSync(join(tmpdir(), 'attain-web-score-plan-')) }), RECORDS);
+const served = serveScoringStore(() => ({ dataDir: emptyStoreFolder('attain-web-score-plan-') }), RECORDS);
 const chromium = useBrowser();
 
 /** What the section shows of each path's plan: its outcome and target, per move the API's values it holds and its row's text, the total. */

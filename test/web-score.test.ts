@@ -9,9 +9,7 @@
  * API answers — in English and in French, with a PCS partner's status, its
  * window and its enrolment; a partner without scoring records has no section.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { PartnerScore } from '../src/contract/index.js';
@@ -19,6 +17,7 @@ import type { ScoringRecords } from '../src/engine/index.js';
 import { newPage, shot, signIn, useBrowser } from './support/browser.js';
 import { call } from './support/http.js';
 import { serveScoringStore } from './support/scoring-store.js';
+import { emptyStoreFolder } from './support/pglite-template.js';
 
 // The page's globals, for the page.evaluate callbacks: the tests' tsconfig has no DOM library.
 declare const document: any;
@@ -30,7 +29,7 @@ const RECORDS = {
   enrolments: [{ partnerId: 'P-CONTOSO', enrolled: '2023-11-15' }],
 } satisfies ScoringRecords;
 
-const served = serveScoringStore(() => ({ dataDir: mkdtempSync(join(tmpdir(), 'attain-web-score-')) }), RECORDS);
+const served = serveScoringStore(() => ({ dataDir: emptyStoreFolder('attain-web-score-') }), RECORDS);
 const chromium = useBrowser();
 
 /** What the section shows of each path: its total (exact) and text, and per metric the API's values it holds and its row's text. */

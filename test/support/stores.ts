@@ -3,13 +3,11 @@
  * its own, and the PostgreSQL server in a schema of its own (dropped after
  * the file's tests), so that runs never collide.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll } from 'vitest';
 import type { StoreOptions } from '../../src/store/store.js';
 import { DATABASE_VARIABLE, LOCAL_DATABASE_URL } from '../../scripts/test-environment.js';
+import { emptyStoreFolder } from './pglite-template.js';
 
 /** The PostgreSQL server of this run, chosen by the suite's global setup (test/support/global-setup.ts). */
 export const SERVER = process.env[DATABASE_VARIABLE] ?? LOCAL_DATABASE_URL;
@@ -36,7 +34,7 @@ export function storeEngines(name: string): { readonly engines: readonly Engine[
     await client.end();
   });
   const engines: Engine[] = [
-    { name: 'PGlite', options: () => ({ dataDir: mkdtempSync(join(tmpdir(), `attain-${name}-`)) }) },
+    { name: 'PGlite', options: () => ({ dataDir: emptyStoreFolder(`attain-${name}-`) }) },
     { name: 'PostgreSQL', options: () => ({ databaseUrl: SERVER, schema: newSchema() }) },
   ];
   return { engines, newSchema };
