@@ -118,6 +118,38 @@ describe('months', () => {
       '2020-11',
     ]);
   });
+
+  it('reads a month as YYYY-MM exactly, and refuses anything else', () => {
+    // The month is read from its characters: it must accept and refuse exactly what the pattern does.
+    const PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+    const plain = (text: string) => {
+      const m = PATTERN.exec(text);
+      return m ? Number(m[1]) * 12 + Number(m[2]) - 1 : 'refused';
+    };
+    const read = (text: string) => {
+      try {
+        return monthIndex(text);
+      } catch (error) {
+        expect(error).toBeInstanceOf(RangeError);
+        return 'refused';
+      }
+    };
+    const near = fc.oneof(
+      fc
+        .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: -1, max: 13 }))
+        .map(([y, m]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`),
+      fc.stringMatching(/^[0-9a/:\- ]{0,9}$/),
+      fc.string({ maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(near, (text) => {
+        expect(read(text)).toBe(plain(text));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const text of ['0000-01', '9999-12', '2020-1', '2020-001', '20201-01', '2020/01', '٢٠٢٠-01', '2020-00', '2020-13', ' 2020-01'])
+      expect([text, read(text)]).toEqual([text, plain(text)]);
+  });
 });
 
 /** The naive scorer: floats, the formula of the spec written out. */
