@@ -125,19 +125,19 @@ const MAX_STORED_COUNT = 2_147_483_647;
  * NUL character, dates from 0001-01-01 (PostgreSQL has no year 0), counts
  * that fit an integer column. True when the record passes.
  */
-function withinStoreLimits(record: object, label: string, problems: Problem[]): boolean {
+function withinStoreLimits(record: object, label: () => string, problems: Problem[]): boolean {
   let ok = true;
   for (const [field, value] of Object.entries(record)) {
     if (typeof value === 'string') {
       const lone = LONE_SURROGATE.exec(value);
       const nul = value.indexOf('\u0000');
-      if (lone) problems.push(problem(label, field, 'textNotWellFormed', { field, position: lone.index + 1 }));
-      else if (nul >= 0) problems.push(problem(label, field, 'textHoldsNul', { field, position: nul + 1 }));
-      else if (DATE_FIELDS.has(field) && value < '0001-01-01') problems.push(problem(label, field, 'dateOutOfRange', { field, value }));
+      if (lone) problems.push(problem(label(), field, 'textNotWellFormed', { field, position: lone.index + 1 }));
+      else if (nul >= 0) problems.push(problem(label(), field, 'textHoldsNul', { field, position: nul + 1 }));
+      else if (DATE_FIELDS.has(field) && value < '0001-01-01') problems.push(problem(label(), field, 'dateOutOfRange', { field, value }));
       else continue;
       ok = false;
     } else if (typeof value === 'number' && COUNT_FIELDS.has(field) && value > MAX_STORED_COUNT) {
-      problems.push(problem(label, field, 'countTooLarge', { field, value, maximum: MAX_STORED_COUNT }));
+      problems.push(problem(label(), field, 'countTooLarge', { field, value, maximum: MAX_STORED_COUNT }));
       ok = false;
     }
   }
@@ -184,7 +184,12 @@ export function validateScoringRecords(
   const parsed = Object.fromEntries(Object.keys(scoringCollections).map((name) => [name, []])) as unknown as {
     [K in ScoringCollection]: { index: number; value: z.infer<(typeof scoringCollections)[K]> }[];
   };
-  const labels = new Map<string, string>();
+  // A record's label is made when a problem names it, not for every record: millions of labels kept in a map
+  // cost most of a large dataset's validation (labelOf is a function of collection, index and id).
+  const label = (name: ScoringCollection, index: number): string => {
+    const raw: unknown = (records[name] as readonly unknown[] | undefined)?.[index];
+    return labelOf(name, index, typeof raw === 'object' && raw !== null && 'id' in raw ? (raw as { id: unknown }).id : undefined);
+  };
   for (const key of Object.keys(records)) {
     if (!Object.hasOwn(scoringCollections, key)) {
       problems.push(problem('dataset', key, 'unknownCollection', { field: key, expected: Object.keys(scoringCollections).join(', ') }));
@@ -198,17 +203,13 @@ export function validateScoringRecords(
       return;
     }
     (value as readonly unknown[]).forEach((raw, index) => {
-      const idValue = typeof raw === 'object' && raw !== null && 'id' in raw ? (raw as { id: unknown }).id : undefined;
-      const label = labelOf(name, index, idValue);
-      labels.set(`${name}:${index}`, label);
       const result = scoringCollections[name].safeParse(raw, { reportInput: true });
-      if (!result.success) problems.push(...problemsFromZod(result.error.issues, label));
-      else if (withinStoreLimits(result.data, label, problems))
+      if (!result.success) problems.push(...problemsFromZod(result.error.issues, label(name, index)));
+      else if (withinStoreLimits(result.data, () => label(name, index), problems))
         parsed[name].push({ index, value: result.data as z.infer<(typeof scoringCollections)[K]> });
     });
   };
   (Object.keys(scoringCollections) as ScoringCollection[]).forEach(parseAll);
-  const label = (name: ScoringCollection, index: number): string => labels.get(`${name}:${index}`) ?? `${name}[${index}]`;
 
   const ids = <K extends 'partners' | 'tenants' | 'subscriptions' | 'people' | 'billing' | 'instances'>(name: K): Set<string> => {
     const seen = new Map<string, number>();
