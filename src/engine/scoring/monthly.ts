@@ -98,8 +98,8 @@ export class MonthlySums {
   /**
    * Packs `n` records into `slots` slots (the caller numbers its keys): record i adds `valueOf(i)` (an integer)
    * to slot `slotOf(i)` (−1: the record is skipped) in month `monthOf(i)`. Two passes: the first finds each
-   * slot's months (and, for a sparse slot, which), the second sums into its cells. Throws MonthlySumOutOfRangeError when the absolute values add
-   * up beyond 2^53 − 1.
+   * slot's months (and, for a sparse slot, which), the second sums into its cells. Throws
+   * MonthlySumOutOfRangeError when the absolute values add up beyond 2^53 − 1.
    */
   static pack(
     collection: string,
