@@ -114,6 +114,8 @@ describe('formatting', () => {
     expect(zh.t('web.score.plan.title', { qualify: 'no', band: 'Gold' })).toBe('達到 Gold 的最低成本方式');
     // A value's own spaces are its own: a band (or partner) named with a space keeps it.
     expect(zh.t('web.score.plan.unreachable', { band: '金 會員' })).toBe('無法達到金 會員：');
+    // A value holding the control characters used as marks is written whole, as given.
+    expect(zh.t('web.score.plan.unreachable', { band: 'G\u0001o\u0002ld' })).toBe('無法達到 G\u0001o\u0002ld：');
     // Other languages are untouched.
     expect(translator('fr-FR').t('web.score.plan.unreachable', { band: 'Or' })).toBe('Or ne peut pas être atteint :');
   });

@@ -48,7 +48,9 @@ const CLOSE = '\u0002';
  * Spaces inside a value (a partner's name) are the value's own and are kept.
  */
 function spaceValuesAsChinese(message: IntlMessageFormat, values: Values | undefined): string {
-  if (values === undefined) return String(message.format());
+  // A value holding a mark itself (control characters from data) could not be told from the marks: written as is.
+  if (values === undefined || Object.values(values).some((v) => typeof v === 'string' && (v.includes(OPEN) || v.includes(CLOSE))))
+    return String(message.format(values));
   const chosen = chosenArguments(message);
   const marked: Record<string, string | number | boolean | null | undefined> = {};
   for (const [name, value] of Object.entries(values))
