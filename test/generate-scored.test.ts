@@ -26,6 +26,16 @@ describe('generateScoredRecords', () => {
     });
   }
 
+  it('never repeats what a store keys once: an exam passed, a certification held, by one person on one day', () => {
+    // 5,000 partners once gave 623 repeated exam passes, and the import of the generated file was refused.
+    for (const version of versions) {
+      const r = generateScoredRecords(version, { partners: 3000, month: monthIndex(version.effectiveFrom.slice(0, 7)) + 2, seed: 5 });
+      const repeated = (keys: string[]) => keys.length - new Set(keys).size;
+      expect(repeated(r.examPasses.map((p) => `${p.personId}|${p.exam}|${p.date}`)), version.effectiveFrom).toBe(0);
+      expect(repeated(r.certificationsHeld.map((c) => `${c.personId}|${c.certification}|${c.date}`)), version.effectiveFrom).toBe(0);
+    }
+  });
+
   it('makes the partners asked for, with long-tailed customer counts, and partners that reach bands', () => {
     const version = versions[0]!;
     const M = monthIndex(version.effectiveFrom.slice(0, 7)) + 2;
