@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import {
   toDecimalText,
   type MetricScore,
+  type MetricUnit,
   type NextPoint,
   type ScoredVersionDefinition,
   type ScoreReport,
@@ -20,6 +21,11 @@ export function amount(tr: Translator, unit: NextPoint['costUnit'], text: string
   const n = Number(text);
   if (unit === 'usd-cents') return tr.usd(n / 100);
   return tr.t('cli.score.quantity', { unit: unit === 'active-users' ? 'activeUsers' : unit, count: n });
+}
+
+/** A metric's value or threshold in its unit: a percentage for growth, else an amount. */
+export function metricValue(tr: Translator, unit: MetricUnit, text: string): string {
+  return unit === 'percent' ? tr.percent(Number(text)) : amount(tr, unit, text);
 }
 
 /** Points as the reader reads them: to the hundredth, in the locale's digits. */
@@ -119,8 +125,8 @@ export function renderScoreTable(
         m.segment === undefined
           ? tr.text(name)
           : tr.t('cli.score.metricSegment', { metric: tr.text(name), segment: segmentName(tr, version, m.segment) }),
-        unit === 'percent' ? tr.percent(Number(m.value)) : amount(tr, unit, m.value),
-        m.full === null ? cannot(tr, m) : unit === 'percent' ? tr.percent(Number(m.full)) : amount(tr, unit, m.full),
+        metricValue(tr, unit, m.value),
+        m.full === null ? cannot(tr, m) : metricValue(tr, unit, m.full),
         tr.t('cli.score.points', {
           points: pointsText(tr, m.points),
           max: pointsText(tr, m.max),

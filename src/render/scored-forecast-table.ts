@@ -1,13 +1,9 @@
 /** The table of a scored forecast: per month ahead each path's total, the band and the status; then when they fall, and why. */
 import Table from 'cli-table3';
-import { type MetricUnit, type PcsStatus, type ScoredForecast, type ScoredVersionDefinition, type StatusReport } from '../engine/index.js';
+import { type PcsStatus, type ScoredForecast, type ScoredVersionDefinition, type StatusReport } from '../engine/index.js';
 import type { Translator } from '../i18n/index.js';
 import { BORDERLESS, indent, TABLE_STYLE } from './format.js';
-import { amount, bandName, pointsText } from './score-table.js';
-
-function valueText(tr: Translator, unit: MetricUnit, value: string): string {
-  return unit === 'percent' ? tr.percent(Number(value)) : amount(tr, unit, value);
-}
+import { bandName, metricValue, pointsText } from './score-table.js';
 
 export function statusText(tr: Translator, status: PcsStatus): string {
   // Message selectors are identifiers: `in-progress` is said as `inProgress`.
@@ -73,8 +69,8 @@ export function renderScoredForecastTable(forecast: ScoredForecast, versions: re
           metric: metric ? tr.text(metric.name) : f.metric,
           before: pointsText(tr, f.before.points),
           after: pointsText(tr, f.after.points),
-          valueBefore: valueText(tr, f.unit, f.before.value),
-          valueAfter: valueText(tr, f.unit, f.after.value),
+          valueBefore: metricValue(tr, f.unit, f.before.value),
+          valueAfter: metricValue(tr, f.unit, f.after.value),
         })}`,
       );
     }

@@ -10,13 +10,10 @@ import {
 } from '../engine/index.js';
 import type { Translator } from '../i18n/index.js';
 import { BORDERLESS, indent, TABLE_STYLE } from './format.js';
-import { amount, bandName, pointsText, segmentName } from './score-table.js';
+import { amount, bandName, metricValue, pointsText, segmentName } from './score-table.js';
 
-/** A value in its unit: a percentage for growth, else as the score table says an amount. */
-function valueText(tr: Translator, unit: MetricUnit, value: Rational): string {
-  const text = toDecimalText(value, 4);
-  return unit === 'percent' ? tr.percent(Number(text)) : amount(tr, unit, text);
-}
+/** A value in its unit, as the score table writes it. */
+const valueText = (tr: Translator, unit: MetricUnit, value: Rational): string => metricValue(tr, unit, toDecimalText(value, 4));
 
 /** Units of cost to the hundredth, in the locale's digits. */
 const costText = (tr: Translator, cost: Rational): string => tr.number(Number(toDecimalText(cost, 2)));
