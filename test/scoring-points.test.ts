@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  isMonth,
   monthIndex,
   monthText,
   nextValue,
@@ -144,6 +145,7 @@ describe('months', () => {
     fc.assert(
       fc.property(near, (text) => {
         expect(read(text)).toBe(plain(text));
+        expect(isMonth(text)).toBe(PATTERN.test(text));
       }),
       { numRuns: 3000 },
     );

@@ -8,10 +8,8 @@ import type { IsoDate } from '../calendar.js';
 
 export type MonthIndex = number;
 
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-
 export function isMonth(text: string): boolean {
-  return MONTH.test(text);
+  return monthIndexOf(text) >= 0;
 }
 
 /** The digit at position i of text (0–9), or −1. */
