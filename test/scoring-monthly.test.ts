@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { monthIndex, prepareScoring, scorePartner, scorePrepared, validateScoringRecords } from '../src/engine/index.js';
 import { denseSpan, MonthlySumOutOfRangeError, MonthlySums } from '../src/engine/scoring/monthly.js';
+import { doubles, filled, zeros } from '../src/engine/scoring/heap-numbers.js';
 import { scorePartner as scoreWholeDataset } from './support/score-whole-dataset.js';
 import { catalogOf, datasetOf, emptyRecords, tenantWith, type Records } from './support/scoring.js';
 import { PARTNERS, recordsArbFor, recordsAt, versions } from './support/scored-records.js';
@@ -57,6 +58,28 @@ describe('monthly sums', () => {
         () => Number.MAX_SAFE_INTEGER,
       ).at(0, 0),
     ).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
+
+describe("the index's arrays in the heap", () => {
+  it('are n copies of the value, by either way of making them, with every index present', () => {
+    for (const n of [0, 1, 7, 1000]) {
+      for (const largestFast of [0, 7, 2 ** 25]) {
+        const a = filled(n, -3, largestFast);
+        expect(a).toHaveLength(n);
+        expect(a.every((x) => x === -3)).toBe(true);
+        expect(Object.keys(a)).toHaveLength(n); // packed: no holes
+      }
+      expect(zeros(n)).toEqual(new Array(n).fill(0));
+      const d = doubles(n);
+      expect(d).toEqual(new Array(n).fill(0));
+      // A double array keeps sums past small integers exact, like the Float64Array it replaces.
+      if (n > 0) {
+        d[0] = 2 ** 53 - 1;
+        d[0] -= 1;
+        expect(d[0]).toBe(2 ** 53 - 2);
+      }
+    }
   });
 });
 

@@ -15,6 +15,7 @@
  * integer, whatever the order of the additions.
  */
 import type { MonthIndex } from './months.js';
+import { doubles, filled, zeros } from './heap-numbers.js';
 
 /** A collection's integers add up beyond 2^53 − 1: summed as numbers they would no longer be exact. */
 export class MonthlySumOutOfRangeError extends RangeError {
@@ -37,11 +38,11 @@ export class MonthlySums {
    * cells start at `start[slot]` and whose months are `months[cell − sparseBase]`, in ascending order.
    */
   private constructor(
-    private readonly first: Int32Array,
-    private readonly length: Int32Array,
-    private readonly start: Int32Array,
-    private readonly values: Float64Array,
-    private readonly counts: Int32Array | undefined,
+    private readonly first: readonly number[],
+    private readonly length: readonly number[],
+    private readonly start: readonly number[],
+    private readonly values: readonly number[],
+    private readonly counts: readonly number[] | undefined,
     private readonly months: Int32Array,
     private readonly sparseBase: number,
   ) {}
@@ -110,29 +111,35 @@ export class MonthlySums {
     valueOf: (i: number) => number,
     withCounts = false,
   ): MonthlySums {
-    const first = new Int32Array(slots).fill(2 ** 31 - 1);
-    const last = new Int32Array(slots).fill(-(2 ** 31));
-    const records = new Int32Array(slots);
+    // Three arrays per slot, not five: while the records are counted, `length` holds each slot's last month and
+    // `start` its count of records (the usage of each workload has a slot for every tenant: these arrays are most
+    // of what packing allocates).
+    const first = filled(slots, 2 ** 31 - 1);
+    const length = filled(slots, -(2 ** 31));
+    const start = zeros(slots);
     for (let i = 0; i < n; i++) {
       const s = slotOf(i);
       if (s < 0) continue;
       const m = monthOf(i);
       if (m < first[s]!) first[s] = m;
-      if (m > last[s]!) last[s] = m;
-      records[s]!++;
+      if (m > length[s]!) length[s] = m;
+      start[s]!++;
     }
-    const length = new Int32Array(slots);
-    const start = new Int32Array(slots);
     let cells = 0;
     let sparseCells = 0;
     for (let s = 0; s < slots; s++) {
+      const last = length[s]!;
+      const records = start[s]!;
       start[s] = cells;
-      if (last[s]! < first[s]!) continue;
-      const span = last[s]! - first[s]! + 1;
-      if (span > denseSpan(records[s]!)) {
+      if (last < first[s]!) {
+        length[s] = 0;
+        continue;
+      }
+      const span = last - first[s]! + 1;
+      if (span > denseSpan(records)) {
         // Sparse, placed after every dense run once its distinct months are known: room for one per record now.
-        length[s] = -records[s]!;
-        sparseCells += records[s]!;
+        length[s] = -records;
+        sparseCells += records;
         continue;
       }
       length[s] = span;
@@ -142,7 +149,7 @@ export class MonthlySums {
     // A sparse slot's months: gathered (one per record) into its room, then sorted and made distinct in place.
     const months = new Int32Array(sparseCells);
     if (sparseCells > 0) {
-      const filled = new Int32Array(slots);
+      const taken = new Int32Array(slots);
       let room = 0;
       for (let s = 0; s < slots; s++)
         if (length[s]! < 0) {
@@ -152,7 +159,7 @@ export class MonthlySums {
       for (let i = 0; i < n; i++) {
         const s = slotOf(i);
         if (s < 0 || length[s]! >= 0) continue;
-        months[start[s]! - sparseBase + filled[s]!++] = monthOf(i);
+        months[start[s]! - sparseBase + taken[s]!++] = monthOf(i);
       }
       for (let s = 0; s < slots; s++) {
         if (length[s]! >= 0) continue;
@@ -163,8 +170,8 @@ export class MonthlySums {
         length[s] = -distinct;
       }
     }
-    const values = new Float64Array(sparseBase + sparseCells);
-    const counts = withCounts ? new Int32Array(values.length) : undefined;
+    const values = doubles(sparseBase + sparseCells);
+    const counts = withCounts ? zeros(values.length) : undefined;
     const sums = new MonthlySums(first, length, start, values, counts, months, sparseBase);
     let total = 0;
     for (let i = 0; i < n; i++) {

@@ -25,6 +25,7 @@ import {
 import type { AssociationRule, ScoredMetricDefinition, ScoredVersionDefinition, Segmentation } from './schema.js';
 import type { ScoringDataset, Subscription } from './dataset.js';
 import { MonthlySumOutOfRangeError, MonthlySums } from './monthly.js';
+import { doubles, zeros } from './heap-numbers.js';
 
 type Decimalish = number | string;
 type PerSegment = Decimalish | Readonly<Record<string, Decimalish>>;
@@ -122,35 +123,18 @@ function peopleIndexOf(data: ScoringDataset): PeopleIndex {
 }
 
 /**
- * The usage records' units as integers of 10^−scale units, the scale being the most decimal places any record
- * has: "12.5" and "3" are 125 and 30 at scale 1. Integers add exactly as numbers (MonthlySums checks the range).
- * Read character by character: a regular expression's match per record is millions of short-lived arrays and
- * strings at 100,000 partners.
+ * A usage record's units as an integer of 10^−decimals units, with its decimals: "12.5" is 125 at 1, "3" is 3 at 0.
+ * Read character by character (decimalsOf has checked the text): a regular expression's match per record is
+ * millions of short-lived arrays and strings at 100,000 partners. Past 2^53 the digits are no longer exact, but
+ * such a value is then beyond the bound the index refuses.
  */
-function scaledUnits(usage: ScoringDataset['usage']): { readonly scale: number; readonly units: Float64Array } {
-  let scale = 0;
-  for (const u of usage) {
-    const decimals = decimalsOf(u.units);
-    if (decimals > scale) scale = decimals;
+function unscaledUnits(text: string): number {
+  let value = 0;
+  for (let k = text.charCodeAt(0) === 45 ? 1 : 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 46) value = value * 10 + (c - 48);
   }
-  const units = new Float64Array(usage.length);
-  for (let i = 0; i < usage.length; i++) {
-    const text = usage[i]!.units;
-    let value = 0;
-    let decimals = -1;
-    for (let k = text.charCodeAt(0) === 45 ? 1 : 0; k < text.length; k++) {
-      const c = text.charCodeAt(k);
-      if (c === 46) decimals = 0;
-      else {
-        value = value * 10 + (c - 48);
-        if (decimals >= 0) decimals++;
-      }
-    }
-    // Past 2^53 the digits are no longer exact, but the value is then beyond the bound MonthlySums refuses.
-    for (let d = Math.max(decimals, 0); d < scale; d++) value *= 10;
-    units[i] = text.charCodeAt(0) === 45 ? -value : value;
-  }
-  return { scale, units };
+  return text.charCodeAt(0) === 45 ? -value : value;
 }
 
 /** The decimal places of plain decimal text (`-?digits(.digits)?`), as exact() reads it; throws on anything else. */
@@ -218,44 +202,44 @@ class Index {
       lastNo = no;
       return no;
     };
-    // Plain loops: Int32Array.from with a mapping function goes through the iterator protocol, several times slower.
-    const billingSlot = new Int32Array(billing.length);
-    for (let i = 0; i < billing.length; i++) billingSlot[i] = subscriptionOf(billing[i]!.subscriptionId);
-    const seatsSlot = new Int32Array(seats.length);
-    for (let i = 0; i < seats.length; i++) seatsSlot[i] = subscriptionOf(seats[i]!.subscriptionId);
-    this.billing = MonthlySums.pack(
-      'billing cents',
-      billing.length,
-      this.subscriptionNo.size,
-      (i) => billingSlot[i]!,
-      (i) => billing[i]!.month,
-      (i) => billing[i]!.cents,
-      true,
-    );
-    this.seats = MonthlySums.pack(
-      'paid seats',
-      seats.length,
-      this.subscriptionNo.size,
-      (i) => seatsSlot[i]!,
-      (i) => seats[i]!.month,
-      (i) => seats[i]!.paidSeats,
-    );
+    // Each record is read once, into plain arrays that the packing's passes then read in order: the records are
+    // millions of objects spread over the heap, and reading each again in every pass missed the cache each time.
+    // The arrays are shared by billing and seats, one packed after the other.
+    const rows = Math.max(billing.length, seats.length);
+    const slotOfRow = zeros(rows);
+    const monthOfRow = zeros(rows);
+    const valueOfRow = doubles(rows);
+    for (let i = 0; i < billing.length; i++) {
+      const b = billing[i]!;
+      slotOfRow[i] = subscriptionOf(b.subscriptionId);
+      monthOfRow[i] = b.month;
+      valueOfRow[i] = b.cents;
+    }
+    const slotOf = (i: number): number => slotOfRow[i]!;
+    const monthOf = (i: number): MonthIndex => monthOfRow[i]!;
+    const valueOf = (i: number): number => valueOfRow[i]!;
+    this.billing = MonthlySums.pack('billing cents', billing.length, this.subscriptionNo.size, slotOf, monthOf, valueOf, true);
+    for (let i = 0; i < seats.length; i++) {
+      const s = seats[i]!;
+      slotOfRow[i] = subscriptionOf(s.subscriptionId);
+      monthOfRow[i] = s.month;
+      valueOfRow[i] = s.paidSeats;
+    }
+    this.seats = MonthlySums.pack('paid seats', seats.length, this.subscriptionNo.size, slotOf, monthOf, valueOf);
     this.people = peopleIndexOf(data);
     for (const b of data.baselines) push(this.baselinesOfPartner, b.partnerId, b);
     for (const i of data.instances) push(this.instancesOfTenant, i.tenantId, i);
     for (const s of data.subscriptions.values()) push(this.subscriptionsByTenant, s.tenantId, s);
     for (const t of this.subscriptionsByTenant.keys()) this.tenantOrder.set(t, this.tenantOrder.size);
 
-    const { scale, units } = scaledUnits(usage);
-    this.usageScale = 10n ** BigInt(scale);
-    // The bound is on all usage together: a growth ratio sums several workloads over a partner's tenants.
-    let total = 0;
-    for (const u of units) total += Math.abs(u);
-    if (!(total <= Number.MAX_SAFE_INTEGER)) throw new MonthlySumOutOfRangeError('usage units');
     for (const id of data.tenants.keys()) this.tenantNo.set(id, this.tenantNo.size);
     const workloadNo = new Map<string, number>();
-    const tenantOfRow = new Int32Array(usage.length);
-    const workloadOfRow = new Int32Array(usage.length);
+    const tenantOfRow = zeros(usage.length);
+    const workloadOfRow = zeros(usage.length);
+    const usageMonth = zeros(usage.length);
+    const units = doubles(usage.length);
+    const decimalsOfRow = zeros(usage.length);
+    let scale = 0;
     let lastTenant: string | undefined;
     let lastWorkload: string | undefined;
     let t = -1;
@@ -277,14 +261,29 @@ class Index {
       }
       tenantOfRow[i] = t;
       workloadOfRow[i] = w;
+      usageMonth[i] = u.month;
+      const decimals = decimalsOf(u.units);
+      decimalsOfRow[i] = decimals;
+      if (decimals > scale) scale = decimals;
+      units[i] = unscaledUnits(u.units);
     }
+    // Every record's units as integers of 10^−scale units, the scale being the most decimal places any record has:
+    // "12.5" and "3" are 125 and 30 at scale 1. Integers add exactly as numbers (the bound below).
+    let total = 0;
+    for (let i = 0; i < usage.length; i++) {
+      for (let d = decimalsOfRow[i]!; d < scale; d++) units[i]! *= 10;
+      total += Math.abs(units[i]!);
+    }
+    this.usageScale = 10n ** BigInt(scale);
+    // The bound is on all usage together: a growth ratio sums several workloads over a partner's tenants.
+    if (!(total <= Number.MAX_SAFE_INTEGER)) throw new MonthlySumOutOfRangeError('usage units');
     // The rows of each workload, contiguous (a counting sort): each workload's sums are packed from its own rows.
     const from = new Int32Array(workloadNo.size + 1);
     for (const w of workloadOfRow) from[w + 1]!++;
     for (let w = 0; w < workloadNo.size; w++) from[w + 1]! += from[w]!;
     const next = from.slice(0, workloadNo.size);
-    const rows = new Int32Array(usage.length);
-    for (let i = 0; i < usage.length; i++) rows[next[workloadOfRow[i]!]!++] = i;
+    const byWorkload = zeros(usage.length);
+    for (let i = 0; i < usage.length; i++) byWorkload[next[workloadOfRow[i]!]!++] = i;
     for (const [workload, w] of workloadNo) {
       const at = from[w]!;
       this.usage.set(
@@ -293,9 +292,9 @@ class Index {
           'usage units',
           from[w + 1]! - at,
           this.tenantNo.size,
-          (i) => tenantOfRow[rows[at + i]!]!,
-          (i) => usage[rows[at + i]!]!.month,
-          (i) => units[rows[at + i]!]!,
+          (i) => tenantOfRow[byWorkload[at + i]!]!,
+          (i) => usageMonth[byWorkload[at + i]!]!,
+          (i) => units[byWorkload[at + i]!]!,
         ),
       );
     }
