@@ -155,10 +155,28 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+type Association = ScoringDataset['associations'][number];
+
+/** A subscription as crediting reads it: the record, its slot in the packed sums, the associations held on it. */
+export interface HeldSubscription {
+  readonly subscription: Subscription;
+  readonly slot: number;
+  readonly holding: readonly Association[];
+}
+
+/** A tenant a partner can be credited on: its id, its slot in the usage sums (−1: no usage) and its subscriptions. */
+export interface CandidateTenant {
+  readonly id: string;
+  readonly slot: number;
+  readonly subscriptions: readonly HeldSubscription[];
+}
+
 /** The indexes one evaluation reads: associations by subscription, subscriptions by tenant, usage by tenant. */
 class Index {
-  readonly associationsBySubscription = new Map<string, ScoringDataset['associations'][number][]>();
-  readonly subscriptionsByTenant = new Map<string, Subscription[]>();
+  readonly associationsBySubscription = new Map<string, Association[]>();
+  /** Each known subscription with its slot and associations, by id and by tenant: crediting reads these, no other map. */
+  readonly held = new Map<string, HeldSubscription>();
+  readonly subscriptionsByTenant = new Map<string, HeldSubscription[]>();
   /** Each subscription's and each tenant's number: its slot in the packed sums. */
   readonly subscriptionNo = new Map<string, number>();
   readonly tenantNo = new Map<string, number>();
@@ -177,8 +195,8 @@ class Index {
   readonly instancesOfTenant = new Map<string, ScoringDataset['instances'][number][]>();
   /** The last partner asked about and its candidate tenants and subscriptions: a partner's metrics ask again and again. */
   private lastPartner: string | undefined;
-  private lastTenants: readonly string[] = [];
-  private lastSubscriptions: readonly Subscription[] = [];
+  private lastTenants: readonly CandidateTenant[] = [];
+  private lastSubscriptions: readonly HeldSubscription[] = [];
 
   constructor(readonly data: ScoringDataset) {
     for (const a of data.associations) {
@@ -229,7 +247,15 @@ class Index {
     this.people = peopleIndexOf(data);
     for (const b of data.baselines) push(this.baselinesOfPartner, b.partnerId, b);
     for (const i of data.instances) push(this.instancesOfTenant, i.tenantId, i);
-    for (const s of data.subscriptions.values()) push(this.subscriptionsByTenant, s.tenantId, s);
+    for (const s of data.subscriptions.values()) {
+      const held: HeldSubscription = {
+        subscription: s,
+        slot: this.subscriptionNo.get(s.id)!,
+        holding: this.associationsBySubscription.get(s.id) ?? NONE,
+      };
+      this.held.set(s.id, held);
+      push(this.subscriptionsByTenant, s.tenantId, held);
+    }
     for (const t of this.subscriptionsByTenant.keys()) this.tenantOrder.set(t, this.tenantOrder.size);
 
     for (const id of data.tenants.keys()) this.tenantNo.set(id, this.tenantNo.size);
@@ -300,30 +326,25 @@ class Index {
     }
   }
 
-  /**
-   * Whether the partner is credited for a paid subscription in a month: it holds an eligible association live
-   * that month whose type no present (live, eligible) type displaces. Nothing is allocated: it is asked for every
-   * line, tenant and month a metric reads.
-   */
+  /** Whether the partner is credited for the subscription in the month (`credited`). */
   isCredited(partnerId: string, subscriptionId: string, month: MonthIndex, rule: AssociationRule): boolean {
-    if (!this.data.subscriptions.get(subscriptionId)?.paid) return false;
-    const holding = this.associationsBySubscription.get(subscriptionId);
-    if (!holding) return false;
-    for (const a of holding) {
-      if (a.partnerId !== partnerId || !isLive(a, month, rule)) continue;
-      if (!isDisplaced(a.type, holding, month, rule)) return true;
-    }
-    return false;
+    const held = this.held.get(subscriptionId);
+    return held !== undefined && credited(partnerId, held, month, rule);
   }
 
   /** Whether the partner is credited, in that month, on a subscription of the tenant to one of the products. */
-  creditedOnTenant(partnerId: string, tenantId: string, products: ReadonlySet<string>, month: MonthIndex, rule: AssociationRule): boolean {
-    for (const s of this.subscriptionsByTenant.get(tenantId) ?? [])
-      if (products.has(s.product) && this.isCredited(partnerId, s.id, month, rule)) return true;
+  creditedOnTenant(
+    partnerId: string,
+    tenant: CandidateTenant,
+    products: ReadonlySet<string>,
+    month: MonthIndex,
+    rule: AssociationRule,
+  ): boolean {
+    for (const h of tenant.subscriptions) if (products.has(h.subscription.product) && credited(partnerId, h, month, rule)) return true;
     return false;
   }
 
-  tenantsCredited(partnerId: string, products: ReadonlySet<string>, month: MonthIndex, rule: AssociationRule): string[] {
+  tenantsCredited(partnerId: string, products: ReadonlySet<string>, month: MonthIndex, rule: AssociationRule): CandidateTenant[] {
     return this.candidateTenants(partnerId).filter((t) => this.creditedOnTenant(partnerId, t, products, month, rule));
   }
 
@@ -332,52 +353,71 @@ class Index {
    * order of subscriptionsByTenant. Crediting needs the partner's own association, so every other tenant
    * contributes nothing; reading only these keeps a partner's cost to its own records, not the dataset's.
    */
-  candidateTenants(partnerId: string): readonly string[] {
+  candidateTenants(partnerId: string): readonly CandidateTenant[] {
     this.remember(partnerId);
     return this.lastTenants;
   }
 
   /** The partner's associated subscriptions (known ones), in first-association order. */
-  partnerSubscriptions(partnerId: string): readonly Subscription[] {
+  partnerSubscriptions(partnerId: string): readonly HeldSubscription[] {
     this.remember(partnerId);
     return this.lastSubscriptions;
   }
 
   private remember(partnerId: string): void {
     if (this.lastPartner === partnerId) return;
-    const subscriptions: Subscription[] = [];
+    const subscriptions: HeldSubscription[] = [];
     const tenants = new Set<string>();
     for (const id of this.subscriptionsOfPartner.get(partnerId) ?? []) {
-      const s = this.data.subscriptions.get(id);
-      if (!s) continue;
-      subscriptions.push(s);
-      if (this.subscriptionsByTenant.has(s.tenantId)) tenants.add(s.tenantId);
+      const held = this.held.get(id);
+      if (!held) continue;
+      subscriptions.push(held);
+      tenants.add(held.subscription.tenantId);
     }
     this.lastPartner = partnerId;
     this.lastSubscriptions = subscriptions;
-    this.lastTenants = [...tenants].sort((a, b) => this.tenantOrder.get(a)! - this.tenantOrder.get(b)!);
+    this.lastTenants = [...tenants]
+      .sort((a, b) => this.tenantOrder.get(a)! - this.tenantOrder.get(b)!)
+      .map((id) => ({ id, slot: this.tenantNo.get(id) ?? -1, subscriptions: this.subscriptionsByTenant.get(id)! }));
   }
 
-  /** Cents billed in month m on the subscriptions named. */
-  centsIn(ids: Iterable<string>, m: MonthIndex): number {
-    let cents = 0;
-    for (const id of ids) cents += this.billing.at(this.subscriptionNo.get(id) ?? -1, m);
+  /**
+   * Cents billed in month m on the tenant's subscriptions to the products the partner is credited for then;
+   * undefined when it is credited for none of them.
+   */
+  creditedCents(
+    partnerId: string,
+    tenant: CandidateTenant,
+    products: ReadonlySet<string>,
+    m: MonthIndex,
+    rule: AssociationRule,
+  ): number | undefined {
+    let cents: number | undefined;
+    for (const h of tenant.subscriptions)
+      if (products.has(h.subscription.product) && credited(partnerId, h, m, rule)) cents = (cents ?? 0) + this.billing.at(h.slot, m);
     return cents;
   }
 
-  /** A tenant's units of a workload in a month, in 1/usageScale units. */
-  scaledUsageOf(tenantId: string, workload: string, month: MonthIndex): number {
+  /** A tenant's units (by its slot) of a workload in a month. */
+  usageOf(tenantSlot: number, workload: string, month: MonthIndex): Rational {
     const sums = this.usage.get(workload);
-    return sums ? sums.at(this.tenantNo.get(tenantId) ?? -1, month) : 0;
+    return rational(sums ? sums.at(tenantSlot, month) : 0, this.usageScale);
   }
+}
 
-  usageOf(tenantId: string, workload: string, month: MonthIndex): Rational {
-    return rational(this.scaledUsageOf(tenantId, workload, month), this.usageScale);
+/**
+ * Whether the partner is credited for a paid subscription in a month: it holds an eligible association live
+ * that month whose type no present (live, eligible) type displaces. Nothing is allocated: it is asked for every
+ * line, tenant and month a metric reads.
+ */
+function credited(partnerId: string, held: HeldSubscription, month: MonthIndex, rule: AssociationRule): boolean {
+  if (!held.subscription.paid) return false;
+  const { holding } = held;
+  for (const a of holding) {
+    if (a.partnerId !== partnerId || !isLive(a, month, rule)) continue;
+    if (!isDisplaced(a.type, holding, month, rule)) return true;
   }
-
-  seatsOf(subscriptionId: string, month: MonthIndex): number {
-    return this.seats.at(this.subscriptionNo.get(subscriptionId) ?? -1, month);
-  }
+  return false;
 }
 
 /** An association live in the month and of a type the rule credits. */
@@ -483,6 +523,8 @@ export interface VersionContext {
   readonly bands: readonly { readonly id: string; readonly from: Rational }[];
   /** A metric's products (or workloads) with the products of each workload named. */
   productsOf(ids: readonly string[]): ReadonlySet<string>;
+  /** One workload and its products (cached by the workload's id: productsOf caches by the array it is given). */
+  workloadProducts(workload: string): ReadonlySet<string>;
   /** A workload's consumption rate (0 without one). */
   rateOf(workload: string): Rational;
   /** Every workload and product of the version, and the rule crediting any association type: what a market by customers reads. */
@@ -498,6 +540,7 @@ export function contextOf(version: ScoredVersionDefinition): VersionContext {
   if (known) return known;
   const workloads = new Map(version.workloads.map((w) => [w.id, w]));
   const products = new Map<readonly string[], ReadonlySet<string>>();
+  const ofWorkload = new Map<string, ReadonlySet<string>>();
   const rates = new Map(version.workloads.map((w) => [w.id, w.rate === undefined ? ZERO : exact(w.rate)]));
   const context: VersionContext = {
     version,
@@ -507,6 +550,11 @@ export function contextOf(version: ScoredVersionDefinition): VersionContext {
     productsOf(ids) {
       let set = products.get(ids);
       if (!set) products.set(ids, (set = new Set(ids.flatMap((id) => [id, ...(workloads.get(id)?.products ?? [])]))));
+      return set;
+    },
+    workloadProducts(workload) {
+      let set = ofWorkload.get(workload);
+      if (!set) ofWorkload.set(workload, (set = new Set([workload, ...(workloads.get(workload)?.products ?? [])])));
       return set;
     },
     rateOf: (workload) => rates.get(workload) ?? ZERO,
@@ -541,10 +589,9 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       const { billing } = index;
       let cents = 0;
       let lines = 0;
-      for (const s of index.partnerSubscriptions(partnerId)) {
+      for (const held of index.partnerSubscriptions(partnerId)) {
+        const { subscription: s, slot } = held;
         if (!products.has(s.product)) continue;
-        const slot = index.subscriptionNo.get(s.id) ?? -1;
-        if (slot < 0) continue;
         let from = Math.max(month + metric.window.from, billing.firstMonth(slot));
         let to = Math.min(month + metric.window.to, billing.lastMonth(slot));
         if (s.channel !== undefined && metric.firstAgreementYearOnly.includes(s.channel)) {
@@ -554,7 +601,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
         }
         for (let m = from; m <= to; m++) {
           const n = billing.countAt(slot, m);
-          if (n === 0 || !index.isCredited(partnerId, s.id, m, metric.associations)) continue;
+          if (n === 0 || !credited(partnerId, held, m, metric.associations)) continue;
           cents += billing.at(slot, m);
           lines += n;
         }
@@ -574,9 +621,8 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       let adds = 0;
       let losses = 0;
       for (const tenant of index.candidateTenants(partnerId)) {
-        const subscriptions = index.subscriptionsByTenant.get(tenant) ?? [];
         const slots: number[] = [];
-        for (const s of subscriptions) if (products.has(s.product)) slots.push(index.subscriptionNo.get(s.id) ?? -1);
+        for (const h of tenant.subscriptions) if (products.has(h.subscription.product)) slots.push(h.slot);
         if (slots.length === 0) continue;
         let lastAdd: MonthIndex | undefined;
         let now = seatsIn(index.seats, slots, first - 13);
@@ -606,21 +652,16 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       const countAt = (m: MonthIndex): number => {
         let n = 0;
         for (const tenant of index.candidateTenants(partnerId)) {
-          const subscriptions = index.subscriptionsByTenant.get(tenant) ?? [];
           for (const w of metric.workloads) {
-            const products = productsOf([w]);
+            const products = ctx.workloadProducts(w);
             let amount = ZERO;
             if (metric.measure === 'revenue') {
-              const ids = new Set(
-                subscriptions
-                  .filter((s) => products.has(s.product) && index.isCredited(partnerId, s.id, m, metric.associations))
-                  .map((s) => s.id),
-              );
-              if (ids.size === 0) continue;
-              amount = rational(index.centsIn(ids, m));
+              const cents = index.creditedCents(partnerId, tenant, products, m, metric.associations);
+              if (cents === undefined) continue;
+              amount = rational(cents);
             } else {
               if (!index.creditedOnTenant(partnerId, tenant, products, m, metric.associations)) continue;
-              amount = mul(index.usageOf(tenant, w, m), rateOf(w));
+              amount = mul(index.usageOf(tenant.slot, w, m), rateOf(w));
             }
             const c = compare(amount, unitValue);
             if (metric.compare === 'at-least' ? c >= 0 : c > 0) n++;
@@ -710,14 +751,13 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
     case 'growth-ratio': {
       const products = productsOf(metric.workloads);
       // Summed per workload as integers (exact: MonthlySums), then weighted by the workload's rate once.
-      const usageAt = (tenants: readonly string[], m: MonthIndex): Rational => {
+      const usageAt = (tenants: readonly CandidateTenant[], m: MonthIndex): Rational => {
         let sum = ZERO;
-        const slots = tenants.map((t) => index.tenantNo.get(t) ?? -1);
         for (const w of metric.workloads) {
           const sums = index.usage.get(w);
           if (!sums) continue;
           let units = 0;
-          for (const slot of slots) units += sums.at(slot, m);
+          for (const t of tenants) units += sums.at(t.slot, m);
           const exactUnits = rational(units, index.usageScale);
           sum = add(sum, metric.measure === 'mau' ? exactUnits : mul(exactUnits, rateOf(w)));
         }
@@ -759,7 +799,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       let count = 0;
       let tenants = 0;
       for (const t of index.tenantsCredited(partnerId, products, month, metric.associations)) {
-        const slot = index.tenantNo.get(t) ?? -1;
+        const { slot } = t;
         if (unitsIn(sums, slot, month + metric.baseline) >= least) continue;
         let crossed = false;
         for (let m = month + metric.crossing.from; m <= month + metric.crossing.to && !crossed; m++)
@@ -769,7 +809,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
         count +=
           metric.count === 'tenants'
             ? 1
-            : (index.instancesOfTenant.get(t) ?? []).filter((i) => i.production && i.group === metric.instanceGroup).length;
+            : (index.instancesOfTenant.get(t.id) ?? []).filter((i) => i.production && i.group === metric.instanceGroup).length;
       }
       return { value: rational(count), full, unit: 'deployments', granularity: one, details: { tenants } };
     }
@@ -1096,26 +1136,23 @@ export function segmentOf(
     if (s.rule === 'partner-country' || s.preferred === undefined) return own;
     const { allProducts, anyAssociation } = contextOf(version);
     const tenants = index.tenantsCredited(partnerId, allProducts, month, anyAssociation);
-    const markets = new Set(tenants.flatMap((t) => version.countries[data.tenants.get(t)?.country ?? ''] ?? []));
+    const markets = new Set(tenants.flatMap((t) => version.countries[data.tenants.get(t.id)?.country ?? ''] ?? []));
     if (markets.has(s.preferred)) return s.preferred;
     // Customers all in one other market decide it; with none (or several others), the partner's own country does.
     return s.rule === 'customer-markets' && markets.size === 1 ? [...markets][0]! : own;
   }
-  const workloads = new Map(version.workloads.map((w) => [w.id, w]));
+  const ctx = contextOf(version);
   const limit = mul(exact(s.moreThanUsd), rational(100));
   const perTenant = new Map<string, number>();
   for (const tenant of index.candidateTenants(partnerId)) {
-    const subscriptions = index.subscriptionsByTenant.get(tenant) ?? [];
     for (const w of s.workloads) {
-      const products = new Set([w, ...(workloads.get(w)?.products ?? [])]);
+      const products = ctx.workloadProducts(w);
       const qualifies = s.months.every((k) => {
         const m = month + k;
-        const ids = new Set(
-          subscriptions.filter((x) => products.has(x.product) && index.isCredited(partnerId, x.id, m, s.associations)).map((x) => x.id),
-        );
-        return compare(rational(index.centsIn(ids, m)), limit) > 0;
+        const cents = index.creditedCents(partnerId, tenant, products, m, s.associations) ?? 0;
+        return compare(rational(cents), limit) > 0;
       });
-      if (qualifies) perTenant.set(tenant, (perTenant.get(tenant) ?? 0) + 1);
+      if (qualifies) perTenant.set(tenant.id, (perTenant.get(tenant.id) ?? 0) + 1);
     }
   }
   const counts = [...perTenant.values()];
