@@ -114,6 +114,8 @@ export type ScoringValidation =
   { readonly ok: true; readonly dataset: ScoringDataset } | { readonly ok: false; readonly problems: readonly Problem[] };
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** String.prototype.isWellFormed (Node 20 has it; the TypeScript library this project targets predates it). */
+const wellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
 const DATE_FIELDS = new Set(['date', 'expires', 'enrolled', 'anniversary']);
 const COUNT_FIELDS = new Set(['paidSeats', 'count']);
 /** The largest whole number a store's integer column keeps. */
@@ -127,9 +129,14 @@ const MAX_STORED_COUNT = 2_147_483_647;
  */
 function withinStoreLimits(record: object, label: () => string, problems: Problem[]): boolean {
   let ok = true;
-  for (const [field, value] of Object.entries(record)) {
+  // A for…in over own fields, not Object.entries: an array per field of millions of records is most of the garbage.
+  const fields = record as Record<string, unknown>;
+  for (const field in fields) {
+    if (!Object.hasOwn(fields, field)) continue;
+    const value = fields[field];
     if (typeof value === 'string') {
-      const lone = LONE_SURROGATE.exec(value);
+      // isWellFormed answers without a match object; the pattern only finds where, for the problem.
+      const lone = wellFormed(value) ? null : LONE_SURROGATE.exec(value);
       const nul = value.indexOf('\u0000');
       if (lone) problems.push(problem(label(), field, 'textNotWellFormed', { field, position: lone.index + 1 }));
       else if (nul >= 0) problems.push(problem(label(), field, 'textHoldsNul', { field, position: nul + 1 }));
