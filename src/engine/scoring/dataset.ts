@@ -14,6 +14,7 @@ import { decimalToString, parseDecimal, type Cents } from '../money.js';
 import { problem, problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
 import { exactCents } from '../rules/currency-conversion.js';
 import { monthIndex, monthIndexOf, type MonthIndex } from './months.js';
+import { regexes } from 'zod/v4/core';
 import type { ScoredVersionDefinition, StatusRules } from './schema.js';
 import { enrolmentProblems, type Enrolment } from './status.js';
 
@@ -158,9 +159,34 @@ const plainMonth: PlainField = (v) => typeof v === 'string' && monthIndexOf(v) >
 // z.number() refuses NaN and the infinities; z.int() takes safe integers only.
 const plainDecimal: PlainField = (v) => (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string';
 const plainCount: PlainField = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const plainBoolean: PlainField = (v) => typeof v === 'boolean';
+// z.iso.date() is this pattern (zod's own): a calendar date, leap days included.
+const plainDate: PlainField = (v) => typeof v === 'string' && regexes.date.test(v);
+const plainKind: PlainField = (v) => v === 'baseline' || v === 'anniversary';
+/** `month.nullable().optional()`: a month, or null (absent or undefined: see `optional`). */
+const plainMonthOrNull: PlainField = (v) => v === null || plainMonth(v);
 
-/** The bulk collections (millions of records at scale) and their fields, all required: the shape zod checks. */
-const PLAIN_RECORDS: { readonly [K in ScoringCollection]?: readonly (readonly [string, PlainField])[] } = {
+/** A field of a collection's schema: its name, its check and whether it may be left out (or undefined). */
+type PlainSpec = readonly (readonly [field: string, check: PlainField, optional?: 'optional'])[];
+
+/** Each collection's fields in its schema's order: the shape zod checks (enrolments, a few records with rules of their own, always go to zod). */
+const PLAIN_RECORDS: { readonly [K in ScoringCollection]?: PlainSpec } = {
+  partners: [
+    ['id', plainText],
+    ['country', plainText],
+  ],
+  tenants: [
+    ['id', plainText],
+    ['country', plainText],
+  ],
+  subscriptions: [
+    ['id', plainText],
+    ['tenantId', plainText],
+    ['product', plainText],
+    ['paid', plainBoolean],
+    ['channel', plainText, 'optional'],
+    ['agreementStart', plainMonth, 'optional'],
+  ],
   billing: [
     ['id', plainText],
     ['subscriptionId', plainText],
@@ -178,13 +204,54 @@ const PLAIN_RECORDS: { readonly [K in ScoringCollection]?: readonly (readonly [s
     ['month', plainMonth],
     ['units', plainDecimal],
   ],
+  instances: [
+    ['id', plainText],
+    ['tenantId', plainText],
+    ['group', plainText],
+    ['production', plainBoolean],
+  ],
+  associations: [
+    ['partnerId', plainText],
+    ['subscriptionId', plainText],
+    ['type', plainText],
+    ['from', plainMonth],
+    ['to', plainMonthOrNull, 'optional'],
+  ],
+  people: [
+    ['id', plainText],
+    ['partnerId', plainText],
+  ],
+  examPasses: [
+    ['personId', plainText],
+    ['exam', plainText],
+    ['date', plainDate],
+  ],
+  certificationsHeld: [
+    ['personId', plainText],
+    ['certification', plainText],
+    ['date', plainDate],
+    ['expires', plainDate, 'optional'],
+  ],
+  baselines: [
+    ['partnerId', plainText],
+    ['metric', plainText],
+    ['kind', plainKind],
+    ['date', plainDate],
+    ['count', plainCount],
+  ],
 };
 
+/** Collections whose records validation converts at once (billing, seats, usage: millions each): no copy is made. */
+const CONVERTED: ReadonlySet<ScoringCollection> = new Set(['billing', 'seats', 'usage']);
+
 /**
- * The record itself when its schema plainly accepts it as it is — a plain object with exactly its collection's
- * fields, each of the right kind — else undefined, and zod decides (and words the problems). A zod parse costs
- * several microseconds and a copy of the record: most of validating the millions of billing, seat and usage
- * records of a large population, nearly all of them plain. test/scoring-plain-records.test.ts holds this to zod.
+ * The record as zod would give it back when its schema plainly accepts it — a plain object with only its
+ * collection's fields, every required one present, each of the right kind — else undefined, and zod decides (and
+ * words the problems). A zod parse costs several microseconds and a copy of the record: most of validating the
+ * millions of records of a large population, nearly all of them plain. The copy has the schema's order of fields
+ * and the optional ones the record has (undefined ones too), as zod's does (billing, seat and usage records, converted at
+ * once, are given back as they are). test/scoring-plain-records.test.ts holds
+ * this to zod.
  */
 export function plainScoringRecord(collection: ScoringCollection, raw: unknown): object | undefined {
   const fields = PLAIN_RECORDS[collection];
@@ -195,9 +262,20 @@ export function plainScoringRecord(collection: ScoringCollection, raw: unknown):
     if (!Object.hasOwn(record, key)) return undefined;
     own++;
   }
-  if (own !== fields.length) return undefined;
-  for (const [field, plain] of fields) if (!Object.hasOwn(record, field) || !plain(record[field])) return undefined;
-  return record;
+  let known = 0;
+  const copy: Record<string, unknown> | undefined = CONVERTED.has(collection) ? undefined : {};
+  for (const [field, plain, optional] of fields) {
+    if (!Object.hasOwn(record, field)) {
+      if (optional === undefined) return undefined;
+      continue;
+    }
+    known++;
+    const value = record[field];
+    if (!(value === undefined && optional !== undefined) && !plain(value)) return undefined;
+    if (copy) copy[field] = value;
+  }
+  // Every own field is one of the schema's (a field zod does not know makes a strict object fail).
+  return own === known ? (copy ?? record) : undefined;
 }
 
 /** How a problem names a record: `billing[3] (id B-1)` by default; an import names the stored ones otherwise. */
@@ -274,7 +352,10 @@ export function validateScoringRecords(
   };
   (Object.keys(scoringCollections) as ScoringCollection[]).forEach(parseAll);
 
-  const ids = <K extends 'partners' | 'tenants' | 'subscriptions' | 'people' | 'billing' | 'instances'>(name: K): Set<string> => {
+  // The ids seen, each with its first record's index (the map itself answers `has`: a copy as a set cost seconds at scale).
+  const ids = <K extends 'partners' | 'tenants' | 'subscriptions' | 'people' | 'billing' | 'instances'>(
+    name: K,
+  ): ReadonlyMap<string, number> => {
     const seen = new Map<string, number>();
     for (const { index, value } of parsed[name]) {
       const earlier = seen.get(value.id);
@@ -284,7 +365,7 @@ export function validateScoringRecords(
         );
       else seen.set(value.id, index);
     }
-    return new Set(seen.keys());
+    return seen;
   };
   const partners = ids('partners');
   const tenants = ids('tenants');
@@ -292,7 +373,14 @@ export function validateScoringRecords(
   const people = ids('people');
   ids('billing');
   ids('instances');
-  const ref = (name: ScoringCollection, index: number, field: string, value: string, known: ReadonlySet<string>, noun: string): void => {
+  const ref = (
+    name: ScoringCollection,
+    index: number,
+    field: string,
+    value: string,
+    known: ReadonlyMap<string, number>,
+    noun: string,
+  ): void => {
     if (!known.has(value)) problems.push(problem(label(name, index), field, 'unknownReference', { field, value: quote(value), noun }));
   };
   const country = (name: ScoringCollection, index: number, value: string): void => {
