@@ -65,10 +65,13 @@ const maxRss = () => (process.resourceUsage().maxRSS * 1024) / GiB;
 /** The machine's load average over the last minute: other engineers' test suites share the two cores. */
 const load = () => Number(loadavg()[0].toFixed(2));
 
+/** Wall-clock seconds, and the process's CPU seconds (user + system, every thread: DuckDB's and the collector's). */
 async function timed(fn) {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const value = await fn();
-  return { value, seconds: (performance.now() - start) / 1000 };
+  const used = process.cpuUsage(cpu);
+  return { value, seconds: (performance.now() - start) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 const failures = [];
@@ -81,9 +84,11 @@ function figure(size, name, seconds, extra = {}) {
     maxRssGiB: Number(maxRss().toFixed(2)),
     load: load(),
     ...extra,
+    ...(extra.cpuSeconds === undefined ? {} : { cpuSeconds: Number(extra.cpuSeconds.toFixed(3)) }),
   };
   figures.push(entry);
-  const note = extra.note ? `  (${extra.note})` : '';
+  const cpu = extra.cpuSeconds === undefined ? '' : `  cpu ${extra.cpuSeconds.toFixed(2)} s`;
+  const note = `${cpu}${extra.note ? `  (${extra.note})` : ''}`;
   console.log(
     `${String(size).padStart(7)}  ${name.padEnd(58)} ${seconds.toFixed(3).padStart(9)} s  max rss ${entry.maxRssGiB} GiB  load ${entry.load}${note}`,
   );
@@ -339,11 +344,11 @@ async function engineSide(size, dir) {
   }
 
   const prep = await timed(() => prepareScoring(version, data));
-  figure(size, 'engine: prepareScoring (indexes)', prep.seconds);
+  figure(size, 'engine: prepareScoring (indexes)', prep.seconds, { cpuSeconds: prep.cpuSeconds });
   const all = await timed(() => scoreAllPrepared(prep.value, M));
-  figure(size, 'engine: scoreAllPrepared (every partner)', all.seconds);
+  figure(size, 'engine: scoreAllPrepared (every partner)', all.seconds, { cpuSeconds: all.cpuSeconds });
   const engineSeconds = prep.seconds + all.seconds;
-  figure(size, 'engine: prepare + scoreAll', engineSeconds);
+  figure(size, 'engine: prepare + scoreAll', engineSeconds, { cpuSeconds: prep.cpuSeconds + all.cpuSeconds });
   const bands = {};
   for (const b of all.value) bands[b.band ?? 'none'] = (bands[b.band ?? 'none'] ?? 0) + 1;
   console.log('bands:', JSON.stringify(bands));
@@ -363,6 +368,7 @@ for (const size of sizes) {
     const run = await timed(async () => (await db.runAndReadAll(sql)).getRowObjectsJS());
     const ok = agree(batch, run.value);
     figure(size, 'duckdb: the scoring as SQL, every partner', run.seconds, {
+      cpuSeconds: run.cpuSeconds,
       agrees: ok,
       engineOverDuckdb: ratio(engineSeconds, run.seconds),
       bands,
