@@ -422,6 +422,7 @@ export function validateScoringRecords(
   // Usage is summed in units of its finest record's decimal place: the units of every record, at that scale, by scale.
   const usageByScale = new Map<number, bigint>();
   let finest: { index: number; scale: number; value: unknown } | undefined;
+  const usage: { tenantId: string; workload: string; month: MonthIndex; units: string }[] = [];
   for (const { index, value } of parsed.usage) {
     ref('usage', index, 'tenantId', value.tenantId, tenants, 'tenant');
     if (!catalog.workloads.has(value.workload)) {
@@ -433,6 +434,8 @@ export function validateScoringRecords(
     } else {
       usageByScale.set(units.scale, (usageByScale.get(units.scale) ?? 0n) + units.units);
       if (finest === undefined || units.scale > finest.scale) finest = { index, scale: units.scale, value: value.units };
+      // Plain text with no exponent and no trailing zeros: the scorer reads its decimal places as the usage's scale.
+      usage.push({ tenantId: value.tenantId, workload: value.workload, month: monthIndex(value.month), units: decimalToString(units) });
     }
   }
   if (finest !== undefined) {
@@ -518,13 +521,7 @@ export function validateScoringRecords(
         month: monthIndex(value.month),
         paidSeats: value.paidSeats,
       })),
-      usage: parsed.usage.map(({ value }) => ({
-        tenantId: value.tenantId,
-        workload: value.workload,
-        month: monthIndex(value.month),
-        // Plain text with no exponent and no trailing zeros: the scorer reads its decimal places as the usage's scale.
-        units: decimalToString(parseDecimal(String(value.units))!),
-      })),
+      usage,
       instances: parsed.instances.map(({ value }) => value),
       associations: parsed.associations.map(({ value }) => ({
         partnerId: value.partnerId,

@@ -164,7 +164,7 @@ export interface HeldSubscription {
   readonly holding: readonly Association[];
 }
 
-/** A tenant a partner can be credited on: its id, its slot in the usage sums (−1: no usage) and its subscriptions. */
+/** A tenant a partner can be credited on: its id, its number (`usageSlot` finds its usage; −1: it has none) and its subscriptions. */
 export interface CandidateTenant {
   readonly id: string;
   readonly slot: number;
