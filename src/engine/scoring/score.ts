@@ -12,6 +12,7 @@ import {
   add,
   ceil,
   compare,
+  floor,
   div,
   max as maxOf,
   mul,
@@ -157,18 +158,23 @@ function isDigit(c: number): boolean {
 
 type Association = ScoringDataset['associations'][number];
 
-/** A subscription as crediting reads it: the record, its slot in the packed sums, the associations held on it. */
+/** A subscription as crediting reads it: the record, its slot in the packed sums, the associations held on it, its tenant. */
 export interface HeldSubscription {
   readonly subscription: Subscription;
   readonly slot: number;
   readonly holding: readonly Association[];
+  readonly tenant: CandidateTenant;
 }
 
-/** A tenant a partner can be credited on: its id, its number (`usageSlot` finds its usage; −1: it has none) and its subscriptions. */
+/**
+ * A tenant a partner can be credited on: its id, its number (`usageSlot` finds its usage; −1: it has none), its
+ * subscriptions, and its place among the tenants (the order candidate tenants are listed in).
+ */
 export interface CandidateTenant {
   readonly id: string;
   readonly slot: number;
   readonly subscriptions: readonly HeldSubscription[];
+  readonly order: number;
 }
 
 /** The indexes one evaluation reads: associations by subscription, subscriptions by tenant, usage by tenant. */
@@ -176,7 +182,8 @@ class Index {
   readonly associationsBySubscription = new Map<string, Association[]>();
   /** Each known subscription with its slot and associations, by id and by tenant: crediting reads these, no other map. */
   readonly held = new Map<string, HeldSubscription>();
-  readonly subscriptionsByTenant = new Map<string, HeldSubscription[]>();
+  /** Every tenant of a known subscription, in the order its first subscription comes. */
+  readonly tenants: ReadonlyMap<string, CandidateTenant>;
   /** Each subscription's and each tenant's number: its slot in the packed sums. */
   readonly subscriptionNo = new Map<string, number>();
   readonly tenantNo = new Map<string, number>();
@@ -197,7 +204,6 @@ class Index {
   readonly billing: MonthlySums;
   /** The subscriptions each partner holds an association on (any type, any month), in first-seen order. */
   readonly subscriptionsOfPartner = new Map<string, Set<string>>();
-  readonly tenantOrder = new Map<string, number>();
   readonly people: PeopleIndex;
   readonly baselinesOfPartner = new Map<string, ScoringDataset['baselines'][number][]>();
   readonly instancesOfTenant = new Map<string, ScoringDataset['instances'][number][]>();
@@ -256,16 +262,22 @@ class Index {
     this.people = peopleIndexOf(data);
     for (const b of data.baselines) push(this.baselinesOfPartner, b.partnerId, b);
     for (const i of data.instances) push(this.instancesOfTenant, i.tenantId, i);
+    // Built once here, so that a partner's candidate tenants are references gathered, not objects made per partner.
+    // A tenant's number (its usage's slot) is known once usage is read, below.
+    const tenants = new Map<string, { id: string; slot: number; subscriptions: HeldSubscription[]; order: number }>();
     for (const s of data.subscriptions.values()) {
+      let tenant = tenants.get(s.tenantId);
+      if (!tenant) tenants.set(s.tenantId, (tenant = { id: s.tenantId, slot: -1, subscriptions: [], order: tenants.size }));
       const held: HeldSubscription = {
         subscription: s,
         slot: this.subscriptionNo.get(s.id)!,
         holding: this.associationsBySubscription.get(s.id) ?? NONE,
+        tenant,
       };
       this.held.set(s.id, held);
-      push(this.subscriptionsByTenant, s.tenantId, held);
+      tenant.subscriptions.push(held);
     }
-    for (const t of this.subscriptionsByTenant.keys()) this.tenantOrder.set(t, this.tenantOrder.size);
+    this.tenants = tenants;
 
     for (const id of data.tenants.keys()) this.tenantNo.set(id, this.tenantNo.size);
     const { workloadNo } = this;
@@ -346,6 +358,7 @@ class Index {
     }
     this.pairsFrom = pairsFrom;
     this.pairWorkload = pairWorkload;
+    for (const tenant of tenants.values()) tenant.slot = this.tenantNo.get(tenant.id) ?? -1;
     this.usage = MonthlySums.pack('usage units', usage.length, pairTenant.length, (i) => slotOfPair[pairOfRow[i]!]!, monthOf, valueOf);
   }
 
@@ -385,7 +398,7 @@ class Index {
 
   /**
    * The tenants a partner can be credited on: those of the subscriptions it holds an association on, in the
-   * order of subscriptionsByTenant. Crediting needs the partner's own association, so every other tenant
+   * order of `tenants`. Crediting needs the partner's own association, so every other tenant
    * contributes nothing; reading only these keeps a partner's cost to its own records, not the dataset's.
    */
   candidateTenants(partnerId: string): readonly CandidateTenant[] {
@@ -402,18 +415,16 @@ class Index {
   private remember(partnerId: string): void {
     if (this.lastPartner === partnerId) return;
     const subscriptions: HeldSubscription[] = [];
-    const tenants = new Set<string>();
+    const tenants = new Set<CandidateTenant>();
     for (const id of this.subscriptionsOfPartner.get(partnerId) ?? []) {
       const held = this.held.get(id);
       if (!held) continue;
       subscriptions.push(held);
-      tenants.add(held.subscription.tenantId);
+      tenants.add(held.tenant);
     }
     this.lastPartner = partnerId;
     this.lastSubscriptions = subscriptions;
-    this.lastTenants = [...tenants]
-      .sort((a, b) => this.tenantOrder.get(a)! - this.tenantOrder.get(b)!)
-      .map((id) => ({ id, slot: this.tenantNo.get(id) ?? -1, subscriptions: this.subscriptionsByTenant.get(id)! }));
+    this.lastTenants = [...tenants].sort((a, b) => a.order - b.order);
   }
 
   /**
@@ -683,11 +694,11 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
     case 'pair-count-change': {
       const threshold = forSegment(metric.unitThreshold, segment) ?? ZERO;
       const unitValue = metric.measure === 'revenue' ? mul(threshold, rational(100)) : threshold;
+      const workloads = metric.workloads.map((w) => ({ w, products: ctx.workloadProducts(w) }));
       const countAt = (m: MonthIndex): number => {
         let n = 0;
         for (const tenant of index.candidateTenants(partnerId)) {
-          for (const w of metric.workloads) {
-            const products = ctx.workloadProducts(w);
+          for (const { w, products } of workloads) {
             let amount = ZERO;
             if (metric.measure === 'revenue') {
               const cents = index.creditedCents(partnerId, tenant, products, m, metric.associations);
@@ -1081,14 +1092,21 @@ function certifiedIndexed(
   asOf: IsoDate,
 ): number {
   const { exams, catalog } = ctx;
+  const people = index.peopleOfPartner.get(partnerId);
+  if (people === undefined) return 0;
+  // The certifications still eligible on the date, looked up once rather than once per person.
+  const eligible: { readonly id: string; readonly alternatives: Parameters<typeof earned>[0] }[] = [];
+  for (const id of certifications) {
+    const c = catalog.get(id);
+    if (c?.eligibleUntil !== undefined && asOf > c.eligibleUntil) continue;
+    eligible.push({ id, alternatives: c?.alternatives ?? NONE });
+  }
   let n = 0;
-  for (const personId of index.peopleOfPartner.get(partnerId) ?? []) {
+  for (const personId of people) {
     const passes = index.passesByPerson.get(personId) ?? NONE;
     const heldRecords = index.heldByPerson.get(personId) ?? NONE;
-    for (const id of certifications) {
-      const c = catalog.get(id);
-      if (c?.eligibleUntil !== undefined && asOf > c.eligibleUntil) continue;
-      if (holds(heldRecords, id, asOf) || earned(c?.alternatives ?? NONE, passes, exams, asOf)) {
+    for (const { id, alternatives } of eligible) {
+      if (holds(heldRecords, id, asOf) || earned(alternatives, passes, exams, asOf)) {
         n++;
         break;
       }
@@ -1172,16 +1190,13 @@ export function segmentOf(
     return s.rule === 'customer-markets' && markets.size === 1 ? [...markets][0]! : own;
   }
   const ctx = contextOf(version);
-  const limit = mul(exact(s.moreThanUsd), rational(100));
+  // Whole cents are more than the limit exactly when they are more than its floor (the limit may hold fractions of a cent).
+  const limit = Number(floor(mul(exact(s.moreThanUsd), rational(100))));
+  const products = s.workloads.map((w) => ctx.workloadProducts(w));
   const perTenant = new Map<string, number>();
   for (const tenant of index.candidateTenants(partnerId)) {
-    for (const w of s.workloads) {
-      const products = ctx.workloadProducts(w);
-      const qualifies = s.months.every((k) => {
-        const m = month + k;
-        const cents = index.creditedCents(partnerId, tenant, products, m, s.associations) ?? 0;
-        return compare(rational(cents), limit) > 0;
-      });
+    for (const wanted of products) {
+      const qualifies = s.months.every((k) => (index.creditedCents(partnerId, tenant, wanted, month + k, s.associations) ?? 0) > limit);
       if (qualifies) perTenant.set(tenant.id, (perTenant.get(tenant.id) ?? 0) + 1);
     }
   }
