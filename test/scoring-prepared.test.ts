@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { monthIndex, prepareScoring, scorePartner, scorePrepared } from '../src/engine/index.js';
+import { monthIndex, monthText, prepareScoring, scorePartner, scorePrepared } from '../src/engine/index.js';
 import { scorePartner as scoreWholeDataset } from './support/score-whole-dataset.js';
-import { datasetOf } from './support/scoring.js';
+import { bill, datasetOf, emptyRecords, tenantWith } from './support/scoring.js';
 import { PARTNERS, recordsArbFor, recordsAt, versions } from './support/scored-records.js';
 
 describe('prepared scoring against the frozen whole-dataset scorer', () => {
@@ -36,6 +36,36 @@ describe('prepared scoring against the frozen whole-dataset scorer', () => {
       );
     });
   }
+
+  it('classifies the track by revenue just over the limit, when the limit holds fractions of a cent too', () => {
+    // The prepared path compares whole cents with the limit's floor; the frozen scorer compares exact fractions.
+    const pcs = versions.find((v) => v.segmentation.kind === 'track')!;
+    const segmentation = pcs.segmentation as Extract<(typeof pcs)['segmentation'], { kind: 'track' }>;
+    const M = monthIndex(pcs.effectiveFrom.slice(0, 7)) + 13;
+    const r = emptyRecords();
+    r.partners.push({ id: 'P', country: 'US' });
+    const workload = segmentation.workloads[0]!;
+    // One pair (tenant, workload) billed $100.00 in each month the rule reads.
+    const id = tenantWith(r, 'T', workload, 'P', segmentation.associations.eligible[0]!, monthText(M - 24));
+    for (const k of segmentation.months) bill(r, id, monthText(M + k), '100.00');
+    const data = datasetOf(r, versions);
+    const cases: [moreThanUsd: string, over: boolean][] = [
+      ['99.99', true],
+      ['99.999', true],
+      ['99.9999', true],
+      ['100', false],
+      ['100.001', false],
+      ['100.005', false],
+      ['100.01', false],
+      ['0', true],
+    ];
+    for (const [moreThanUsd, over] of cases) {
+      const version = { ...pcs, segmentation: { ...segmentation, moreThanUsd, minimumPairs: 1 } };
+      const segment = scorePrepared(prepareScoring(version, data), 'P', M).segment;
+      expect(segment, moreThanUsd).toBe(over ? segmentation.ifMet : segmentation.otherwise);
+      expect(scoreWholeDataset(version, data, 'P', M).segment, moreThanUsd).toBe(segment);
+    }
+  });
 
   it('draws datasets in which partners do score under every version (the property is not vacuous)', () => {
     for (const version of versions) {
