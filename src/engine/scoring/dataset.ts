@@ -8,13 +8,13 @@
  * record and field, as the threshold dataset's do.
  */
 import { z } from 'zod';
+import { regexes } from 'zod/v4/core';
 
 import type { IsoDate } from '../calendar.js';
 import { decimalToString, parseDecimal, type Cents } from '../money.js';
 import { problem, problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
 import { exactCents } from '../rules/currency-conversion.js';
 import { monthIndex, monthIndexOf, type MonthIndex } from './months.js';
-import { regexes } from 'zod/v4/core';
 import type { ScoredVersionDefinition, StatusRules } from './schema.js';
 import { enrolmentProblems, type Enrolment } from './status.js';
 
@@ -249,9 +249,8 @@ const CONVERTED: ReadonlySet<ScoringCollection> = new Set(['billing', 'seats', '
  * collection's fields, every required one present, each of the right kind — else undefined, and zod decides (and
  * words the problems). A zod parse costs several microseconds and a copy of the record: most of validating the
  * millions of records of a large population, nearly all of them plain. The copy has the schema's order of fields
- * and the optional ones the record has (undefined ones too), as zod's does (billing, seat and usage records, converted at
- * once, are given back as they are). test/scoring-plain-records.test.ts holds
- * this to zod.
+ * and the optional fields the record has (undefined ones too), as zod's does; billing, seat and usage records,
+ * converted at once, are given back as they are. test/scoring-plain-records.test.ts holds this to zod.
  */
 export function plainScoringRecord(collection: ScoringCollection, raw: unknown): object | undefined {
   const fields = PLAIN_RECORDS[collection];

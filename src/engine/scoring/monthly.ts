@@ -1,6 +1,7 @@
 /**
  * Monthly sums per key (a subscription's cents or seats, a tenant's units of one workload), packed once into
- * typed arrays: each key is one slot, a slot's months one contiguous run from its first to its last month.
+ * flat arrays of numbers (in V8's heap: heap-numbers.ts says why not typed arrays): each key is one slot, a
+ * slot's months one contiguous run from its first to its last month.
  * Scoring asks for "this key in that month" millions of times; a lookup here is one map read for the slot and
  * an array read, where maps of maps of month → value cost a hash per level and an object per entry, which the
  * garbage collector walks on every collection.
