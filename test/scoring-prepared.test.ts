@@ -67,6 +67,57 @@ describe('prepared scoring against the frozen whole-dataset scorer', () => {
     }
   });
 
+  it('classifies the track by every month it names: a pair under the limit in one of them does not count', () => {
+    const pcs = versions.find((v) => v.segmentation.kind === 'track')!;
+    const segmentation = pcs.segmentation as Extract<(typeof pcs)['segmentation'], { kind: 'track' }>;
+    const M = monthIndex(pcs.effectiveFrom.slice(0, 7)) + 13;
+    const r = emptyRecords();
+    r.partners.push({ id: 'P', country: 'US' });
+    const id = tenantWith(r, 'T', segmentation.workloads[0]!, 'P', segmentation.associations.eligible[0]!, monthText(M - 24));
+    // $100 in the first month the rule reads, $50 in the others.
+    segmentation.months.forEach((k, i) => bill(r, id, monthText(M + k), i === 0 ? '100' : '50'));
+    const data = datasetOf(r, versions);
+    for (const [moreThanUsd, over] of [
+      ['75', false],
+      ['49.99', true],
+    ] as const) {
+      const version = { ...pcs, segmentation: { ...segmentation, moreThanUsd, minimumPairs: 1 } };
+      const segment = scorePrepared(prepareScoring(version, data), 'P', M).segment;
+      expect(segment, moreThanUsd).toBe(over ? segmentation.ifMet : segmentation.otherwise);
+      expect(scoreWholeDataset(version, data, 'P', M).segment, moreThanUsd).toBe(segment);
+    }
+  });
+
+  it('counts a pair credited with no revenue against a threshold of zero, and not a pair without credit', () => {
+    const pcs = versions.find((v) => v.segmentation.kind === 'track')!;
+    const pathIndex = pcs.paths.findIndex((p) => p.metrics.some((m) => m.kind === 'pair-count-change' && m.measure === 'revenue'));
+    const path = pcs.paths[pathIndex]!;
+    const metric = path.metrics.find((m) => m.kind === 'pair-count-change' && m.measure === 'revenue')!;
+    const version = {
+      ...pcs,
+      paths: pcs.paths.map((p, i) =>
+        i === pathIndex ? { ...p, metrics: p.metrics.map((m) => (m === metric ? { ...m, unitThreshold: 0 } : m)) } : p,
+      ),
+    };
+    const M = monthIndex(pcs.effectiveFrom.slice(0, 7)) + 13;
+    const r = emptyRecords();
+    r.partners.push({ id: 'P', country: 'US' });
+    const workloads = (metric as Extract<typeof metric, { kind: 'pair-count-change' }>).workloads;
+    const eligible = (metric as Extract<typeof metric, { kind: 'pair-count-change' }>).associations.eligible[0]!;
+    // Credited from M-6 (so not in the baseline month M-12), billed $0.00 in M; another tenant billed, with no
+    // association of P.
+    const credited = tenantWith(r, 'T1', workloads[0]!, 'P', eligible, monthText(M - 6));
+    bill(r, credited, monthText(M), '0.00');
+    const other = tenantWith(r, 'T2', workloads[0]!, 'Q', eligible, monthText(M - 24));
+    bill(r, other, monthText(M), '10');
+    r.partners.push({ id: 'Q', country: 'US' });
+    const data = datasetOf(r, versions);
+    const report = scorePrepared(prepareScoring(version, data), 'P', M);
+    const measured = report.paths[pathIndex]!.metrics.find((m) => m.id === metric.id)!;
+    expect(measured.details).toEqual({ current: 1, baseline: 0 });
+    expect(report).toEqual(scoreWholeDataset(version, data, 'P', M));
+  });
+
   it('draws datasets in which partners do score under every version (the property is not vacuous)', () => {
     for (const version of versions) {
       const M = monthIndex(version.effectiveFrom.slice(0, 7)) + 3;

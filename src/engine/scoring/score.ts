@@ -428,20 +428,30 @@ class Index {
   }
 
   /**
-   * Cents billed in month m on the tenant's subscriptions to the products the partner is credited for then;
-   * undefined when it is credited for none of them.
+   * For each workload of a list (by its place in `byProduct`'s lists): whether the partner is credited in month m
+   * on a subscription of the tenant to one of the workload's products (`isCredited`), and the cents billed then on
+   * those it is credited for (`cents`, 0 when none). Each subscription is asked once, however many workloads.
    */
-  creditedCents(
+  creditByWorkload(
     partnerId: string,
     tenant: CandidateTenant,
-    products: ReadonlySet<string>,
+    byProduct: ReadonlyMap<string, readonly number[]>,
     m: MonthIndex,
     rule: AssociationRule,
-  ): number | undefined {
-    let cents: number | undefined;
-    for (const h of tenant.subscriptions)
-      if (products.has(h.subscription.product) && credited(partnerId, h, m, rule)) cents = (cents ?? 0) + this.billing.at(h.slot, m);
-    return cents;
+    isCredited: boolean[],
+    cents: number[],
+  ): void {
+    isCredited.fill(false);
+    cents.fill(0);
+    for (const h of tenant.subscriptions) {
+      const workloads = byProduct.get(h.subscription.product);
+      if (workloads === undefined || !credited(partnerId, h, m, rule)) continue;
+      const billed = this.billing.at(h.slot, m);
+      for (const w of workloads) {
+        isCredited[w] = true;
+        cents[w]! += billed;
+      }
+    }
   }
 
   /** A tenant's units (by its slot) of a workload in a month. */
@@ -570,6 +580,8 @@ export interface VersionContext {
   productsOf(ids: readonly string[]): ReadonlySet<string>;
   /** One workload and its products (cached by the workload's id: productsOf caches by the array it is given). */
   workloadProducts(workload: string): ReadonlySet<string>;
+  /** For a list of workloads, each product's workloads (their places in the list): a subscription is then asked about once. */
+  workloadsByProduct(workloads: readonly string[]): ReadonlyMap<string, readonly number[]>;
   /** A workload's consumption rate (0 without one). */
   rateOf(workload: string): Rational;
   /** Every workload and product of the version, and the rule crediting any association type: what a market by customers reads. */
@@ -584,7 +596,9 @@ export function contextOf(version: ScoredVersionDefinition): VersionContext {
   const known = contexts.get(version);
   if (known) return known;
   const workloads = new Map(version.workloads.map((w) => [w.id, w]));
-  const products = new Map<readonly string[], ReadonlySet<string>>();
+  // Keyed by the definition's own arrays; weakly, so that an array made per call could not grow them.
+  const products = new WeakMap<readonly string[], ReadonlySet<string>>();
+  const byProduct = new WeakMap<readonly string[], ReadonlyMap<string, readonly number[]>>();
   const ofWorkload = new Map<string, ReadonlySet<string>>();
   const rates = new Map(version.workloads.map((w) => [w.id, w.rate === undefined ? ZERO : exact(w.rate)]));
   const context: VersionContext = {
@@ -601,6 +615,17 @@ export function contextOf(version: ScoredVersionDefinition): VersionContext {
       let set = ofWorkload.get(workload);
       if (!set) ofWorkload.set(workload, (set = new Set([workload, ...(workloads.get(workload)?.products ?? [])])));
       return set;
+    },
+    workloadsByProduct(ids) {
+      let map = byProduct.get(ids);
+      if (!map) {
+        const built = new Map<string, number[]>();
+        ids.forEach((w, i) => {
+          for (const product of context.workloadProducts(w)) push(built, product, i);
+        });
+        byProduct.set(ids, (map = built));
+      }
+      return map;
     },
     rateOf: (workload) => rates.get(workload) ?? ZERO,
     allProducts: new Set(version.workloads.flatMap((w) => [w.id, ...w.products])),
@@ -694,20 +719,17 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
     case 'pair-count-change': {
       const threshold = forSegment(metric.unitThreshold, segment) ?? ZERO;
       const unitValue = metric.measure === 'revenue' ? mul(threshold, rational(100)) : threshold;
-      const workloads = metric.workloads.map((w) => ({ w, products: ctx.workloadProducts(w) }));
+      const byProduct = ctx.workloadsByProduct(metric.workloads);
+      const isCredited = metric.workloads.map(() => false);
+      const cents = metric.workloads.map(() => 0);
       const countAt = (m: MonthIndex): number => {
         let n = 0;
         for (const tenant of index.candidateTenants(partnerId)) {
-          for (const { w, products } of workloads) {
-            let amount = ZERO;
-            if (metric.measure === 'revenue') {
-              const cents = index.creditedCents(partnerId, tenant, products, m, metric.associations);
-              if (cents === undefined) continue;
-              amount = rational(cents);
-            } else {
-              if (!index.creditedOnTenant(partnerId, tenant, products, m, metric.associations)) continue;
-              amount = mul(index.usageOf(tenant.slot, w, m), rateOf(w));
-            }
+          index.creditByWorkload(partnerId, tenant, byProduct, m, metric.associations, isCredited, cents);
+          for (let k = 0; k < metric.workloads.length; k++) {
+            if (!isCredited[k]) continue;
+            const w = metric.workloads[k]!;
+            const amount = metric.measure === 'revenue' ? rational(cents[k]!) : mul(index.usageOf(tenant.slot, w, m), rateOf(w));
             const c = compare(amount, unitValue);
             if (metric.compare === 'at-least' ? c >= 0 : c > 0) n++;
           }
@@ -1192,13 +1214,20 @@ export function segmentOf(
   const ctx = contextOf(version);
   // Whole cents are more than the limit exactly when they are more than its floor (the limit may hold fractions of a cent).
   const limit = Number(floor(mul(exact(s.moreThanUsd), rational(100))));
-  const products = s.workloads.map((w) => ctx.workloadProducts(w));
+  const byProduct = ctx.workloadsByProduct(s.workloads);
+  const isCredited = s.workloads.map(() => false);
+  const cents = s.workloads.map(() => 0);
+  const qualifies = s.workloads.map(() => true);
   const perTenant = new Map<string, number>();
   for (const tenant of index.candidateTenants(partnerId)) {
-    for (const wanted of products) {
-      const qualifies = s.months.every((k) => (index.creditedCents(partnerId, tenant, wanted, month + k, s.associations) ?? 0) > limit);
-      if (qualifies) perTenant.set(tenant.id, (perTenant.get(tenant.id) ?? 0) + 1);
+    qualifies.fill(true);
+    // A (tenant, workload) pair qualifies when its credited revenue is over the limit in every month named.
+    for (const k of s.months) {
+      index.creditByWorkload(partnerId, tenant, byProduct, month + k, s.associations, isCredited, cents);
+      for (let w = 0; w < s.workloads.length; w++) if (!(cents[w]! > limit)) qualifies[w] = false;
     }
+    const pairs = qualifies.filter(Boolean).length;
+    if (pairs > 0) perTenant.set(tenant.id, (perTenant.get(tenant.id) ?? 0) + pairs);
   }
   const counts = [...perTenant.values()];
   const pairs = s.per === 'all-tenants' ? counts.reduce((a, b) => a + b, 0) : Math.max(0, ...counts);
