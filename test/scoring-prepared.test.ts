@@ -37,18 +37,32 @@ describe('prepared scoring against the frozen whole-dataset scorer', () => {
     });
   }
 
-  it('classifies the track by revenue just over the limit, when the limit holds fractions of a cent too', () => {
-    // The prepared path compares whole cents with the limit's floor; the frozen scorer compares exact fractions.
+  /**
+   * PCS's track rule, an evaluation month M, and a partner P credited on one (tenant, workload) pair billed
+   * `amounts[i]` dollars in the i-th month the rule reads; `segment(moreThanUsd)` is P's segment under that limit
+   * (one pair needed) on the prepared path, held to the frozen scorer's.
+   */
+  function trackCase(amounts: (i: number) => string) {
     const pcs = versions.find((v) => v.segmentation.kind === 'track')!;
     const segmentation = pcs.segmentation as Extract<(typeof pcs)['segmentation'], { kind: 'track' }>;
     const M = monthIndex(pcs.effectiveFrom.slice(0, 7)) + 13;
     const r = emptyRecords();
     r.partners.push({ id: 'P', country: 'US' });
-    const workload = segmentation.workloads[0]!;
-    // One pair (tenant, workload) billed $100.00 in each month the rule reads.
-    const id = tenantWith(r, 'T', workload, 'P', segmentation.associations.eligible[0]!, monthText(M - 24));
-    for (const k of segmentation.months) bill(r, id, monthText(M + k), '100.00');
+    const id = tenantWith(r, 'T', segmentation.workloads[0]!, 'P', segmentation.associations.eligible[0]!, monthText(M - 24));
+    segmentation.months.forEach((k, i) => bill(r, id, monthText(M + k), amounts(i)));
     const data = datasetOf(r, versions);
+    const segment = (moreThanUsd: string): string => {
+      const version = { ...pcs, segmentation: { ...segmentation, moreThanUsd, minimumPairs: 1 } };
+      const prepared = scorePrepared(prepareScoring(version, data), 'P', M).segment;
+      expect(scoreWholeDataset(version, data, 'P', M).segment, moreThanUsd).toBe(prepared);
+      return prepared;
+    };
+    return { segmentation, segment };
+  }
+
+  it('classifies the track by revenue just over the limit, when the limit holds fractions of a cent too', () => {
+    // The prepared path compares whole cents with the limit's floor; the frozen scorer compares exact fractions.
+    const { segmentation, segment } = trackCase(() => '100.00');
     const cases: [moreThanUsd: string, over: boolean][] = [
       ['99.99', true],
       ['99.999', true],
@@ -59,33 +73,15 @@ describe('prepared scoring against the frozen whole-dataset scorer', () => {
       ['100.01', false],
       ['0', true],
     ];
-    for (const [moreThanUsd, over] of cases) {
-      const version = { ...pcs, segmentation: { ...segmentation, moreThanUsd, minimumPairs: 1 } };
-      const segment = scorePrepared(prepareScoring(version, data), 'P', M).segment;
-      expect(segment, moreThanUsd).toBe(over ? segmentation.ifMet : segmentation.otherwise);
-      expect(scoreWholeDataset(version, data, 'P', M).segment, moreThanUsd).toBe(segment);
-    }
+    for (const [moreThanUsd, over] of cases)
+      expect(segment(moreThanUsd), moreThanUsd).toBe(over ? segmentation.ifMet : segmentation.otherwise);
   });
 
   it('classifies the track by every month it names: a pair under the limit in one of them does not count', () => {
-    const pcs = versions.find((v) => v.segmentation.kind === 'track')!;
-    const segmentation = pcs.segmentation as Extract<(typeof pcs)['segmentation'], { kind: 'track' }>;
-    const M = monthIndex(pcs.effectiveFrom.slice(0, 7)) + 13;
-    const r = emptyRecords();
-    r.partners.push({ id: 'P', country: 'US' });
-    const id = tenantWith(r, 'T', segmentation.workloads[0]!, 'P', segmentation.associations.eligible[0]!, monthText(M - 24));
     // $100 in the first month the rule reads, $50 in the others.
-    segmentation.months.forEach((k, i) => bill(r, id, monthText(M + k), i === 0 ? '100' : '50'));
-    const data = datasetOf(r, versions);
-    for (const [moreThanUsd, over] of [
-      ['75', false],
-      ['49.99', true],
-    ] as const) {
-      const version = { ...pcs, segmentation: { ...segmentation, moreThanUsd, minimumPairs: 1 } };
-      const segment = scorePrepared(prepareScoring(version, data), 'P', M).segment;
-      expect(segment, moreThanUsd).toBe(over ? segmentation.ifMet : segmentation.otherwise);
-      expect(scoreWholeDataset(version, data, 'P', M).segment, moreThanUsd).toBe(segment);
-    }
+    const { segmentation, segment } = trackCase((i) => (i === 0 ? '100' : '50'));
+    expect(segment('75')).toBe(segmentation.otherwise);
+    expect(segment('49.99')).toBe(segmentation.ifMet);
   });
 
   it('counts a pair credited with no revenue against a threshold of zero, and not a pair without credit', () => {

@@ -1226,8 +1226,8 @@ export function segmentOf(
       index.creditByWorkload(partnerId, tenant, byProduct, month + k, s.associations, isCredited, cents);
       for (let w = 0; w < s.workloads.length; w++) if (!(cents[w]! > limit)) qualifies[w] = false;
     }
-    const pairs = qualifies.filter(Boolean).length;
-    if (pairs > 0) perTenant.set(tenant.id, (perTenant.get(tenant.id) ?? 0) + pairs);
+    const qualifying = qualifies.filter(Boolean).length;
+    if (qualifying > 0) perTenant.set(tenant.id, (perTenant.get(tenant.id) ?? 0) + qualifying);
   }
   const counts = [...perTenant.values()];
   const pairs = s.per === 'all-tenants' ? counts.reduce((a, b) => a + b, 0) : Math.max(0, ...counts);
