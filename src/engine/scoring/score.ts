@@ -177,16 +177,14 @@ export interface CandidateTenant {
   readonly order: number;
 }
 
-/** The indexes one evaluation reads: associations by subscription, subscriptions by tenant, usage by tenant. */
+/**
+ * The indexes one evaluation reads: each subscription with its associations and tenant, a partner's
+ * subscriptions, billing, seats and usage packed by month, people, baselines and instances by owner. The maps
+ * that number subscriptions and tenants while packing are the constructor's own, released once it is done.
+ */
 class Index {
-  readonly associationsBySubscription = new Map<string, Association[]>();
-  /** Each known subscription with its slot and associations, by id and by tenant: crediting reads these, no other map. */
+  /** Each known subscription with its slot, its associations and its tenant: crediting reads these, no other map. */
   readonly held = new Map<string, HeldSubscription>();
-  /** Every tenant of a known subscription, in the order its first subscription comes. */
-  readonly tenants: ReadonlyMap<string, CandidateTenant>;
-  /** Each subscription's and each tenant's number: its slot in the packed sums. */
-  readonly subscriptionNo = new Map<string, number>();
-  readonly tenantNo = new Map<string, number>();
   /**
    * Usage by (tenant, workload) pair and month: summed units, as integers of 1/usageScale units. A tenant's pairs
    * are the slots `pairsFrom[t]` to `pairsFrom[t + 1]` − 1, the workload of each in `pairWorkload`: a tenant
@@ -213,23 +211,26 @@ class Index {
   private lastSubscriptions: readonly HeldSubscription[] = [];
 
   constructor(readonly data: ScoringDataset) {
+    const associationsBySubscription = new Map<string, Association[]>();
     for (const a of data.associations) {
-      push(this.associationsBySubscription, a.subscriptionId, a);
+      push(associationsBySubscription, a.subscriptionId, a);
       const mine = this.subscriptionsOfPartner.get(a.partnerId);
       if (mine) mine.add(a.subscriptionId);
       else this.subscriptionsOfPartner.set(a.partnerId, new Set([a.subscriptionId]));
     }
     const { billing, seats, usage } = data;
     // Subscriptions and tenants numbered once: the packed sums are read by number, each id looked up once per query.
-    for (const id of data.subscriptions.keys()) this.subscriptionNo.set(id, this.subscriptionNo.size);
+    const subscriptionNo = new Map<string, number>();
+    const tenantNo = new Map<string, number>();
+    for (const id of data.subscriptions.keys()) subscriptionNo.set(id, subscriptionNo.size);
     // Records usually come grouped by subscription (a subscription's months together): the last id asked for is
     // compared first, which saves most of the map reads (tens of millions at 100,000 partners).
     let lastId: string | undefined;
     let lastNo = -1;
     const subscriptionOf = (id: string): number => {
       if (id === lastId) return lastNo;
-      let no = this.subscriptionNo.get(id);
-      if (no === undefined) this.subscriptionNo.set(id, (no = this.subscriptionNo.size));
+      let no = subscriptionNo.get(id);
+      if (no === undefined) subscriptionNo.set(id, (no = subscriptionNo.size));
       lastId = id;
       lastNo = no;
       return no;
@@ -251,14 +252,14 @@ class Index {
       monthOfRow[i] = b.month;
       valueOfRow[i] = b.cents;
     }
-    this.billing = MonthlySums.pack('billing cents', billing.length, this.subscriptionNo.size, slotOf, monthOf, valueOf, true);
+    this.billing = MonthlySums.pack('billing cents', billing.length, subscriptionNo.size, slotOf, monthOf, valueOf, true);
     for (let i = 0; i < seats.length; i++) {
       const s = seats[i]!;
       slotOfRow[i] = subscriptionOf(s.subscriptionId);
       monthOfRow[i] = s.month;
       valueOfRow[i] = s.paidSeats;
     }
-    this.seats = MonthlySums.pack('paid seats', seats.length, this.subscriptionNo.size, slotOf, monthOf, valueOf);
+    this.seats = MonthlySums.pack('paid seats', seats.length, subscriptionNo.size, slotOf, monthOf, valueOf);
     this.people = peopleIndexOf(data);
     for (const b of data.baselines) push(this.baselinesOfPartner, b.partnerId, b);
     for (const i of data.instances) push(this.instancesOfTenant, i.tenantId, i);
@@ -270,16 +271,15 @@ class Index {
       if (!tenant) tenants.set(s.tenantId, (tenant = { id: s.tenantId, slot: -1, subscriptions: [], order: tenants.size }));
       const held: HeldSubscription = {
         subscription: s,
-        slot: this.subscriptionNo.get(s.id)!,
-        holding: this.associationsBySubscription.get(s.id) ?? NONE,
+        slot: subscriptionNo.get(s.id)!,
+        holding: associationsBySubscription.get(s.id) ?? NONE,
         tenant,
       };
       this.held.set(s.id, held);
       tenant.subscriptions.push(held);
     }
-    this.tenants = tenants;
 
-    for (const id of data.tenants.keys()) this.tenantNo.set(id, this.tenantNo.size);
+    for (const id of data.tenants.keys()) tenantNo.set(id, tenantNo.size);
     const { workloadNo } = this;
     // Usage rows: the tenant's number (in slotOfRow until the pairs are numbered), the workload's, the month, the
     // units as written (unscaled, with their decimal places apart).
@@ -294,8 +294,8 @@ class Index {
       const u = usage[i]!;
       // As for subscriptions above: the previous record's tenant and workload are compared before any map read.
       if (u.tenantId !== lastTenant) {
-        const known = this.tenantNo.get(u.tenantId);
-        if (known === undefined) this.tenantNo.set(u.tenantId, (t = this.tenantNo.size));
+        const known = tenantNo.get(u.tenantId);
+        if (known === undefined) tenantNo.set(u.tenantId, (t = tenantNo.size));
         else t = known;
         lastTenant = u.tenantId;
       }
@@ -345,10 +345,10 @@ class Index {
       }
       pairOfRow[i] = lastPair;
     }
-    const pairsFrom = zeros(this.tenantNo.size + 1);
+    const pairsFrom = zeros(tenantNo.size + 1);
     for (const tenant of pairTenant) pairsFrom[tenant + 1]!++;
-    for (let k = 0; k < this.tenantNo.size; k++) pairsFrom[k + 1]! += pairsFrom[k]!;
-    const placed = pairsFrom.slice(0, this.tenantNo.size);
+    for (let k = 0; k < tenantNo.size; k++) pairsFrom[k + 1]! += pairsFrom[k]!;
+    const placed = pairsFrom.slice(0, tenantNo.size);
     const slotOfPair = zeros(pairTenant.length);
     const pairWorkload = zeros(pairTenant.length);
     for (let k = 0; k < pairTenant.length; k++) {
@@ -358,7 +358,7 @@ class Index {
     }
     this.pairsFrom = pairsFrom;
     this.pairWorkload = pairWorkload;
-    for (const tenant of tenants.values()) tenant.slot = this.tenantNo.get(tenant.id) ?? -1;
+    for (const tenant of tenants.values()) tenant.slot = tenantNo.get(tenant.id) ?? -1;
     this.usage = MonthlySums.pack('usage units', usage.length, pairTenant.length, (i) => slotOfPair[pairOfRow[i]!]!, monthOf, valueOf);
   }
 
@@ -372,12 +372,6 @@ class Index {
   /** A workload's number in the usage sums, −1 for one no usage record names. */
   workloadNumber(workload: string): number {
     return this.workloadNo.get(workload) ?? -1;
-  }
-
-  /** Whether the partner is credited for the subscription in the month (`credited`). */
-  isCredited(partnerId: string, subscriptionId: string, month: MonthIndex, rule: AssociationRule): boolean {
-    const held = this.held.get(subscriptionId);
-    return held !== undefined && credited(partnerId, held, month, rule);
   }
 
   /** Whether the partner is credited, in that month, on a subscription of the tenant to one of the products. */
@@ -398,7 +392,7 @@ class Index {
 
   /**
    * The tenants a partner can be credited on: those of the subscriptions it holds an association on, in the
-   * order of `tenants`. Crediting needs the partner's own association, so every other tenant
+   * order their first subscriptions come in the dataset (`order`). Crediting needs the partner's own association, so every other tenant
    * contributes nothing; reading only these keeps a partner's cost to its own records, not the dataset's.
    */
   candidateTenants(partnerId: string): readonly CandidateTenant[] {
