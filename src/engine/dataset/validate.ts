@@ -11,6 +11,7 @@ import type { Catalog } from '../program/model.js';
 import type { Result } from '../result.js';
 import { textToUsdCents } from '../rules/currency-conversion.js';
 import { exclusiveOverlaps } from '../rules/exclusive-associations.js';
+import { loneSurrogateAt } from '../text.js';
 import type { Association, Customer, Dataset, ExamPass, FxRate, Partner, Person, RevenueLine } from './model.js';
 import { collections, MAX_ID_LENGTH, type CollectionName } from './schema.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -64,7 +65,6 @@ function finiteNumbers(record: unknown): boolean {
 const BASE_CURRENCY = 'USD';
 
 /** A UTF-16 surrogate without its other half: not Unicode text. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const ID_FIELDS: ReadonlySet<string> = new Set(['id', 'customerId', 'partnerId', 'personId']);
 const DATE_FIELDS: ReadonlySet<string> = new Set(['start', 'end', 'date']);
 /** The first day both stores accept; the schema's YYYY-MM-DD already ends at 9999-12-31. */
@@ -308,9 +308,9 @@ class DatasetValidator {
     for (const field in record) {
       const value = (record as Record<string, unknown>)[field];
       if (typeof value !== 'string') continue;
-      const lone = LONE_SURROGATE.exec(value);
-      if (lone) {
-        this.problem(label(), field, 'textNotWellFormed', { field, position: lone.index + 1 });
+      const lone = loneSurrogateAt(value);
+      if (lone >= 0) {
+        this.problem(label(), field, 'textNotWellFormed', { field, position: lone + 1 });
         ok = false;
       } else if (ID_FIELDS.has(field) && value.length > MAX_ID_LENGTH) {
         this.problem(label(), field, 'idTooLong', { field, length: value.length, maximum: MAX_ID_LENGTH });

@@ -14,6 +14,7 @@ import type { IsoDate } from '../calendar.js';
 import { decimalToString, parseDecimal, type Cents } from '../money.js';
 import { problem, problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
 import { exactCents } from '../rules/currency-conversion.js';
+import { loneSurrogateAt } from '../text.js';
 import { monthIndex, monthIndexOf, type MonthIndex } from './months.js';
 import type { ScoredVersionDefinition, StatusRules } from './schema.js';
 import { enrolmentProblems, type Enrolment } from './status.js';
@@ -114,9 +115,6 @@ export interface ScoringCatalog {
 export type ScoringValidation =
   { readonly ok: true; readonly dataset: ScoringDataset } | { readonly ok: false; readonly problems: readonly Problem[] };
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** String.prototype.isWellFormed (Node 20 has it; the TypeScript library this project targets predates it). */
-const wellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
 const DATE_FIELDS = new Set(['date', 'expires', 'enrolled', 'anniversary']);
 const COUNT_FIELDS = new Set(['paidSeats', 'count']);
 /** The largest whole number a store's integer column keeps. */
@@ -136,10 +134,9 @@ function withinStoreLimits(record: object, label: () => string, problems: Proble
     if (!Object.hasOwn(fields, field)) continue;
     const value = fields[field];
     if (typeof value === 'string') {
-      // isWellFormed answers without a match object; the pattern only finds where, for the problem.
-      const lone = wellFormed(value) ? null : LONE_SURROGATE.exec(value);
+      const lone = loneSurrogateAt(value);
       const nul = value.indexOf('\u0000');
-      if (lone) problems.push(problem(label(), field, 'textNotWellFormed', { field, position: lone.index + 1 }));
+      if (lone >= 0) problems.push(problem(label(), field, 'textNotWellFormed', { field, position: lone + 1 }));
       else if (nul >= 0) problems.push(problem(label(), field, 'textHoldsNul', { field, position: nul + 1 }));
       else if (DATE_FIELDS.has(field) && value < '0001-01-01') problems.push(problem(label(), field, 'dateOutOfRange', { field, value }));
       else continue;
