@@ -5,7 +5,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { monthIndex, prepareScoring, scorePartner, scorePrepared, validateScoringRecords } from '../src/engine/index.js';
+import {
+  monthIndex,
+  prepareScoring,
+  scorePartner,
+  scorePrepared,
+  ScoringIndex,
+  validateScoringRecords,
+  type IndexReads,
+} from '../src/engine/index.js';
 import { denseSpan, MonthlySumOutOfRangeError, MonthlySums } from '../src/engine/scoring/monthly.js';
 import { doubles, filled, zeros } from '../src/engine/scoring/heap-numbers.js';
 import { scorePartner as scoreWholeDataset } from './support/score-whole-dataset.js';
@@ -230,5 +238,47 @@ describe('usage, seats and billing a scoring dataset refuses or reads plainly', 
     r.billing.push({ id: 'B-2', subscriptionId: s, month: '2023-10', amountUsd: '-50000000000000' });
     const result = validateScoringRecords(r, catalogOf(versions));
     expect(result.ok ? [] : result.problems.map((p) => `${p.record} ${p.field} ${p.code}`)).toEqual(['dataset billing scoringSumTooLarge']);
+  });
+});
+
+describe('the index built with every part at once or each part when first read', () => {
+  const parts = ['billing', 'seats', 'usage', 'people', 'baselines', 'instances'] as const;
+  const reads = (built: boolean): IndexReads => Object.fromEntries(parts.map((p) => [p, built])) as unknown as IndexReads;
+
+  it('scales usage to the most decimal places, whichever record brings them, and skips tenants nobody subscribes', () => {
+    const r = emptyRecords();
+    r.partners.push({ id: 'P', country: 'US' });
+    tenantWith(r, 'T', 'BUSINESS-CENTRAL', 'P', 'DPOR');
+    r.tenants.push({ id: 'U', country: 'US' });
+    // More decimal places arrive twice after whole units, and fewer after them: the rows before are rescaled.
+    const units = ['3', '1.5', '0.25', '2', '0.125', '40'];
+    units.forEach((u, i) => r.usage.push({ tenantId: 'T', workload: 'BUSINESS-CENTRAL', month: `2023-0${i + 1}`, units: u }));
+    r.usage.push({ tenantId: 'U', workload: 'BUSINESS-CENTRAL', month: '2023-01', units: '7.5' });
+    const data = datasetOf(r, versions);
+    for (const built of [true, false]) {
+      const index = new ScoringIndex(data, reads(built));
+      const [tenant] = index.candidateTenants('P');
+      expect(tenant?.id).toBe('T');
+      const read = units.map((_, i) => index.usageOf(tenant!.slot, 'BUSINESS-CENTRAL', monthIndex(`2023-0${i + 1}`)));
+      expect(
+        read.map((u) => `${u.num}/${u.den}`),
+        `built with the index: ${built}`,
+      ).toEqual(['3/1', '3/2', '1/4', '2/1', '1/8', '40/1']);
+      expect(index.usageScale).toBe(1000n);
+      expect(index.workloadNumber('POWER-BI')).toBe(-1);
+    }
+  });
+
+  it('refuses usage beyond 2^53 − 1 of its smallest unit even on a tenant nobody can be credited on', () => {
+    const r = emptyRecords();
+    r.partners.push({ id: 'P', country: 'US' });
+    r.tenants.push({ id: 'U', country: 'US' });
+    r.usage.push({ tenantId: 'U', workload: 'BUSINESS-CENTRAL', month: '2023-01', units: '0.0001' });
+    const fine = datasetOf(r, versions);
+    const tooMuch = { ...fine, usage: [...fine.usage, { ...fine.usage[0]!, units: '900719925474.0991' }] };
+    expect(() => new ScoringIndex(tooMuch, reads(true))).toThrow(MonthlySumOutOfRangeError);
+    // Built when first read, the same refusal comes then.
+    const later = new ScoringIndex(tooMuch, reads(false));
+    expect(() => later.usage).toThrow(MonthlySumOutOfRangeError);
   });
 });

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { monthIndex, monthText, prepareScoring, scorePartner, scorePrepared } from '../src/engine/index.js';
+import { monthIndex, monthText, prepareScoring, preparerOf, scorePartner, scorePrepared } from '../src/engine/index.js';
 import { scorePartner as scoreWholeDataset } from './support/score-whole-dataset.js';
 import { bill, datasetOf, emptyRecords, tenantWith } from './support/scoring.js';
 import { PARTNERS, recordsArbFor, recordsAt, versions } from './support/scored-records.js';
@@ -129,4 +129,27 @@ describe('prepared scoring against the frozen whole-dataset scorer', () => {
       expect(scoring.length, version.effectiveFrom).toBeGreaterThanOrEqual(5);
     }
   });
+});
+
+describe('one preparation for every version', () => {
+  // The index does not depend on the version: preparerOf builds it once, with the parts the first version reads;
+  // a part a later version reads (PCS reads no seats, baselines or instances; PCI does) is built when first asked.
+  const first = versions.find((v) => v.segmentation.kind === 'track')!;
+  for (const version of versions) {
+    it(`scores ${version.effectiveFrom} from the index prepared for ${first.effectiveFrom}, as the frozen scorer does`, () => {
+      const start = monthIndex(version.effectiveFrom.slice(0, 7));
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 14 }), recordsArbFor(version), (k, x) => {
+          const M = start + k;
+          const data = datasetOf(recordsAt(M, x), versions);
+          const prepare = preparerOf(data);
+          const index = prepare(first).index;
+          expect(prepare(version).index).toBe(index);
+          for (const partner of PARTNERS)
+            expect(scorePrepared(prepare(version), partner, M)).toEqual(scoreWholeDataset(version, data, partner, M));
+        }),
+        { numRuns: 30 },
+      );
+    });
+  }
 });

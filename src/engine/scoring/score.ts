@@ -178,125 +178,256 @@ export interface CandidateTenant {
 }
 
 /**
+ * Which parts of the index a version reads (by its metrics' kinds and its segmentation): those are built with
+ * the index, sharing their working arrays; any other part is built the first time something asks for it, so a
+ * wrong answer here costs time, never a wrong score.
+ */
+export interface IndexReads {
+  readonly billing: boolean;
+  readonly seats: boolean;
+  readonly usage: boolean;
+  readonly people: boolean;
+  readonly baselines: boolean;
+  readonly instances: boolean;
+}
+
+export function readsOf(version: ScoredVersionDefinition): IndexReads {
+  const metrics = version.paths.flatMap((p) => p.metrics);
+  const kinds = new Set(metrics.map((m) => m.kind));
+  return {
+    // Pair counts credit a workload on what was billed, whatever they measure.
+    billing: kinds.has('revenue-sum') || kinds.has('pair-count-change') || version.segmentation.kind === 'track',
+    seats: kinds.has('net-customer-adds'),
+    usage:
+      kinds.has('growth-ratio') ||
+      kinds.has('usage-crossings') ||
+      metrics.some((m) => m.kind === 'pair-count-change' && m.measure !== 'revenue'),
+    people: kinds.has('certified-count') || kinds.has('headcount-growth'),
+    baselines: kinds.has('headcount-growth'),
+    instances: metrics.some((m) => m.kind === 'usage-crossings' && m.count !== 'tenants'),
+  };
+}
+
+/** What packing reads of each record: its slot, month and value, copied once into plain arrays (see `Rows`). */
+interface Rows {
+  readonly slot: number[];
+  readonly month: number[];
+  readonly value: number[];
+}
+
+/**
+ * Each record is read once, into plain arrays that the packing's passes then read in order: the records are
+ * millions of objects spread over the heap, and reading each again in every pass missed the cache each time.
+ * The arrays are shared by the collections packed together: memory first touched costs a page fault, and at
+ * 100,000 partners these arrays are hundreds of megabytes.
+ */
+function rowsOf(n: number): Rows {
+  return { slot: zeros(n), month: zeros(n), value: doubles(n) };
+}
+
+/** The first `n` rows packed into `slots` slots (a row of slot −1 is skipped). */
+function packRows(collection: string, n: number, slots: number, rows: Rows, withCounts = false): MonthlySums {
+  const { slot, month, value } = rows;
+  return MonthlySums.pack(
+    collection,
+    n,
+    slots,
+    (i) => slot[i]!,
+    (i) => month[i]!,
+    (i) => value[i]!,
+    withCounts,
+  );
+}
+
+/** Usage by (tenant, workload) pair and month, and how to find a pair: see `Index.usage`. */
+interface UsageIndex {
+  readonly sums: MonthlySums;
+  readonly scale: bigint;
+  readonly workloadNo: ReadonlyMap<string, number>;
+  readonly pairsFrom: readonly number[];
+  readonly pairWorkload: readonly number[];
+}
+
+/** A subscription while the index is built: its associations are gathered after it. */
+interface HeldEntry extends HeldSubscription {
+  readonly holding: Association[];
+}
+
+/** A tenant while the index is built: `order` is −1 until one of its subscriptions is met. */
+interface TenantEntry {
+  readonly id: string;
+  readonly slot: number;
+  readonly subscriptions: HeldSubscription[];
+  order: number;
+}
+
+/**
  * The indexes one evaluation reads: each subscription with its associations and tenant, a partner's
- * subscriptions, billing, seats and usage packed by month, people, baselines and instances by owner. The maps
- * that number subscriptions and tenants while packing are the constructor's own, released once it is done.
+ * subscriptions, billing, seats and usage packed by month, people, baselines and instances by owner. Ids are
+ * hashed once each: subscriptions and tenants are numbered by the entries crediting reads, and every record
+ * finds its entry (its slot in the sums) from its id. Only the parts the version reads are built with it.
  */
 class Index {
   /** Each known subscription with its slot, its associations and its tenant: crediting reads these, no other map. */
-  readonly held = new Map<string, HeldSubscription>();
+  private readonly held = new Map<string, HeldEntry>();
+  /** The subscriptions each partner holds an association on (any type, any month), in first-seen order. */
+  private readonly subscriptionsOfPartner = new Map<string, Set<HeldEntry>>();
+  /** Every tenant with its number (its slot in the usage pairs), those of the dataset first, then those only subscriptions name. */
+  private readonly tenantOf = new Map<string, TenantEntry>();
+  private billingPart: MonthlySums | undefined;
+  private seatsPart: MonthlySums | undefined;
+  private usagePart: UsageIndex | undefined;
+  private peoplePart: PeopleIndex | undefined;
+  private baselinesPart: Map<string, ScoringDataset['baselines'][number][]> | undefined;
+  private instancesPart: Map<string, ScoringDataset['instances'][number][]> | undefined;
+  /** The last partner asked about and its candidate tenants and subscriptions: a partner's metrics ask again and again. */
+  private lastPartner: string | undefined;
+  private lastTenants: readonly CandidateTenant[] = [];
+  private lastSubscriptions: readonly HeldSubscription[] = [];
+
+  constructor(
+    readonly data: ScoringDataset,
+    reads: IndexReads,
+  ) {
+    const { tenantOf, held } = this;
+    for (const id of data.tenants.keys()) tenantOf.set(id, { id, slot: tenantOf.size, subscriptions: [], order: -1 });
+    let orders = 0;
+    for (const s of data.subscriptions.values()) {
+      let tenant = tenantOf.get(s.tenantId);
+      if (!tenant) tenantOf.set(s.tenantId, (tenant = { id: s.tenantId, slot: tenantOf.size, subscriptions: [], order: -1 }));
+      // Candidate tenants are listed in the order their first subscriptions come.
+      if (tenant.order < 0) tenant.order = orders++;
+      const entry: HeldEntry = { subscription: s, slot: held.size, holding: [], tenant };
+      held.set(s.id, entry);
+      tenant.subscriptions.push(entry);
+    }
+    // An association on a subscription the dataset does not hold credits nothing: crediting reads held subscriptions.
+    let lastId: string | undefined;
+    let lastHeld: HeldEntry | undefined;
+    for (const a of data.associations) {
+      if (a.subscriptionId !== lastId) {
+        lastId = a.subscriptionId;
+        lastHeld = held.get(lastId);
+      }
+      if (lastHeld === undefined) continue;
+      lastHeld.holding.push(a);
+      const mine = this.subscriptionsOfPartner.get(a.partnerId);
+      if (mine) mine.add(lastHeld);
+      else this.subscriptionsOfPartner.set(a.partnerId, new Set([lastHeld]));
+    }
+    const { billing, seats, usage } = data;
+    const rows = rowsOf(Math.max(reads.billing ? billing.length : 0, reads.seats ? seats.length : 0, reads.usage ? usage.length : 0));
+    if (reads.billing) this.billingPart = this.packBilling(rows);
+    if (reads.seats) this.seatsPart = this.packSeats(rows);
+    if (reads.usage) this.usagePart = this.packUsage(rows);
+    if (reads.people) this.peoplePart = peopleIndexOf(data);
+    if (reads.baselines) this.baselinesPart = this.baselinesByPartner();
+    if (reads.instances) this.instancesPart = this.instancesByTenant();
+  }
+
+  /** Billing by subscription and month: cents summed, and the number of lines. */
+  get billing(): MonthlySums {
+    return (this.billingPart ??= this.packBilling(rowsOf(this.data.billing.length)));
+  }
+
+  /** Paid seats by subscription and month, summed. */
+  get seats(): MonthlySums {
+    return (this.seatsPart ??= this.packSeats(rowsOf(this.data.seats.length)));
+  }
+
   /**
    * Usage by (tenant, workload) pair and month: summed units, as integers of 1/usageScale units. A tenant's pairs
    * are the slots `pairsFrom[t]` to `pairsFrom[t + 1]` − 1, the workload of each in `pairWorkload`: a tenant
    * usually uses few of the workloads, and a slot per tenant for every workload was mostly empty (16 workloads:
    * 94 % of the slots at 100,000 partners).
    */
-  readonly usage: MonthlySums;
-  private readonly workloadNo = new Map<string, number>();
-  private readonly pairsFrom: readonly number[];
-  private readonly pairWorkload: readonly number[];
-  readonly usageScale: bigint;
-  /** Paid seats by subscription and month, summed. */
-  readonly seats: MonthlySums;
-  /** Billing by subscription and month: cents summed, and the number of lines. */
-  readonly billing: MonthlySums;
-  /** The subscriptions each partner holds an association on (any type, any month), in first-seen order. */
-  readonly subscriptionsOfPartner = new Map<string, Set<string>>();
-  readonly people: PeopleIndex;
-  readonly baselinesOfPartner = new Map<string, ScoringDataset['baselines'][number][]>();
-  readonly instancesOfTenant = new Map<string, ScoringDataset['instances'][number][]>();
-  /** The last partner asked about and its candidate tenants and subscriptions: a partner's metrics ask again and again. */
-  private lastPartner: string | undefined;
-  private lastTenants: readonly CandidateTenant[] = [];
-  private lastSubscriptions: readonly HeldSubscription[] = [];
+  get usage(): MonthlySums {
+    return this.usageIndex.sums;
+  }
 
-  constructor(readonly data: ScoringDataset) {
-    const associationsBySubscription = new Map<string, Association[]>();
-    for (const a of data.associations) {
-      push(associationsBySubscription, a.subscriptionId, a);
-      const mine = this.subscriptionsOfPartner.get(a.partnerId);
-      if (mine) mine.add(a.subscriptionId);
-      else this.subscriptionsOfPartner.set(a.partnerId, new Set([a.subscriptionId]));
-    }
-    const { billing, seats, usage } = data;
-    // Subscriptions and tenants numbered once: the packed sums are read by number, each id looked up once per query.
-    const subscriptionNo = new Map<string, number>();
-    const tenantNo = new Map<string, number>();
-    for (const id of data.subscriptions.keys()) subscriptionNo.set(id, subscriptionNo.size);
+  get usageScale(): bigint {
+    return this.usageIndex.scale;
+  }
+
+  get people(): PeopleIndex {
+    return (this.peoplePart ??= peopleIndexOf(this.data));
+  }
+
+  get baselinesOfPartner(): ReadonlyMap<string, readonly ScoringDataset['baselines'][number][]> {
+    return (this.baselinesPart ??= this.baselinesByPartner());
+  }
+
+  get instancesOfTenant(): ReadonlyMap<string, readonly ScoringDataset['instances'][number][]> {
+    return (this.instancesPart ??= this.instancesByTenant());
+  }
+
+  private get usageIndex(): UsageIndex {
+    return (this.usagePart ??= this.packUsage(rowsOf(this.data.usage.length)));
+  }
+
+  /** The slot of a record's subscription: −1 for one the dataset does not hold (nothing reads its sums). */
+  private subscriptionSlots(): (id: string) => number {
     // Records usually come grouped by subscription (a subscription's months together): the last id asked for is
     // compared first, which saves most of the map reads (tens of millions at 100,000 partners).
     let lastId: string | undefined;
-    let lastNo = -1;
-    const subscriptionOf = (id: string): number => {
-      if (id === lastId) return lastNo;
-      let no = subscriptionNo.get(id);
-      if (no === undefined) subscriptionNo.set(id, (no = subscriptionNo.size));
-      lastId = id;
-      lastNo = no;
-      return no;
+    let lastSlot = -1;
+    return (id) => {
+      if (id !== lastId) {
+        lastId = id;
+        lastSlot = this.held.get(id)?.slot ?? -1;
+      }
+      return lastSlot;
     };
-    // Each record is read once, into plain arrays that the packing's passes then read in order: the records are
-    // millions of objects spread over the heap, and reading each again in every pass missed the cache each time.
-    // The arrays are shared by billing, seats and usage, packed one after the other: memory first touched costs
-    // a page fault, and at 100,000 partners these arrays are hundreds of megabytes.
-    const rows = Math.max(billing.length, seats.length, usage.length);
-    const slotOfRow = zeros(rows);
-    const monthOfRow = zeros(rows);
-    const valueOfRow = doubles(rows);
-    const slotOf = (i: number): number => slotOfRow[i]!;
-    const monthOf = (i: number): MonthIndex => monthOfRow[i]!;
-    const valueOf = (i: number): number => valueOfRow[i]!;
+  }
+
+  private packBilling(rows: Rows): MonthlySums {
+    const { billing } = this.data;
+    const slotOf = this.subscriptionSlots();
     for (let i = 0; i < billing.length; i++) {
       const b = billing[i]!;
-      slotOfRow[i] = subscriptionOf(b.subscriptionId);
-      monthOfRow[i] = b.month;
-      valueOfRow[i] = b.cents;
+      rows.slot[i] = slotOf(b.subscriptionId);
+      rows.month[i] = b.month;
+      rows.value[i] = b.cents;
     }
-    this.billing = MonthlySums.pack('billing cents', billing.length, subscriptionNo.size, slotOf, monthOf, valueOf, true);
+    return packRows('billing cents', billing.length, this.held.size, rows, true);
+  }
+
+  private packSeats(rows: Rows): MonthlySums {
+    const { seats } = this.data;
+    const slotOf = this.subscriptionSlots();
     for (let i = 0; i < seats.length; i++) {
       const s = seats[i]!;
-      slotOfRow[i] = subscriptionOf(s.subscriptionId);
-      monthOfRow[i] = s.month;
-      valueOfRow[i] = s.paidSeats;
+      rows.slot[i] = slotOf(s.subscriptionId);
+      rows.month[i] = s.month;
+      rows.value[i] = s.paidSeats;
     }
-    this.seats = MonthlySums.pack('paid seats', seats.length, subscriptionNo.size, slotOf, monthOf, valueOf);
-    this.people = peopleIndexOf(data);
-    for (const b of data.baselines) push(this.baselinesOfPartner, b.partnerId, b);
-    for (const i of data.instances) push(this.instancesOfTenant, i.tenantId, i);
-    // Built once here, so that a partner's candidate tenants are references gathered, not objects made per partner.
-    // A tenant's number (its usage's slot) is known once usage is read, below.
-    const tenants = new Map<string, { id: string; slot: number; subscriptions: HeldSubscription[]; order: number }>();
-    for (const s of data.subscriptions.values()) {
-      let tenant = tenants.get(s.tenantId);
-      if (!tenant) tenants.set(s.tenantId, (tenant = { id: s.tenantId, slot: -1, subscriptions: [], order: tenants.size }));
-      const held: HeldSubscription = {
-        subscription: s,
-        slot: subscriptionNo.get(s.id)!,
-        holding: associationsBySubscription.get(s.id) ?? NONE,
-        tenant,
-      };
-      this.held.set(s.id, held);
-      tenant.subscriptions.push(held);
-    }
+    return packRows('paid seats', seats.length, this.held.size, rows);
+  }
 
-    for (const id of data.tenants.keys()) tenantNo.set(id, tenantNo.size);
-    const { workloadNo } = this;
-    // Usage rows: the tenant's number (in slotOfRow until the pairs are numbered), the workload's, the month, the
-    // units as written (unscaled, with their decimal places apart).
-    const workloadOfRow = zeros(usage.length);
-    const decimalsOfRow = zeros(usage.length);
+  private packUsage(rows: Rows): UsageIndex {
+    const { usage } = this.data;
+    const tenants = this.tenantOf.size;
+    const workloadNo = new Map<string, number>();
+    // The (tenant, workload) pairs, numbered as first seen (key: workload × tenants + tenant), then placed in tenant
+    // order below; −1 for a tenant nothing can be credited on (no subscription names it).
+    const seen = new Map<number, number>();
+    const pairTenant: number[] = [];
+    const pairOfWorkload: number[] = [];
+    // Units as integers of 10^−scale units, the scale being the most decimal places any record has so far: "12.5"
+    // and "3" are 125 and 30 at scale 1. When a record has more, the rows before it are rescaled (at most once per
+    // decimal place). Integers add exactly as numbers (the bound below).
     let scale = 0;
     let lastTenant: string | undefined;
     let lastWorkload: string | undefined;
     let t = -1;
     let w = -1;
+    let lastKey = -1;
+    let pair = -1;
     for (let i = 0; i < usage.length; i++) {
       const u = usage[i]!;
-      // As for subscriptions above: the previous record's tenant and workload are compared before any map read.
+      // Records come grouped: the previous record's tenant, workload and pair are compared before any map read.
       if (u.tenantId !== lastTenant) {
-        const known = tenantNo.get(u.tenantId);
-        if (known === undefined) tenantNo.set(u.tenantId, (t = tenantNo.size));
-        else t = known;
+        t = this.tenantOf.get(u.tenantId)?.slot ?? -1;
         lastTenant = u.tenantId;
       }
       if (u.workload !== lastWorkload) {
@@ -305,50 +436,37 @@ class Index {
         else w = known;
         lastWorkload = u.workload;
       }
-      slotOfRow[i] = t;
-      workloadOfRow[i] = w;
-      monthOfRow[i] = u.month;
-      const decimals = decimalsOf(u.units);
-      decimalsOfRow[i] = decimals;
-      if (decimals > scale) scale = decimals;
-      valueOfRow[i] = unscaledUnits(u.units);
-    }
-    // Every record's units as integers of 10^−scale units, the scale being the most decimal places any record has:
-    // "12.5" and "3" are 125 and 30 at scale 1. Integers add exactly as numbers (the bound below).
-    let total = 0;
-    for (let i = 0; i < usage.length; i++) {
-      for (let d = decimalsOfRow[i]!; d < scale; d++) valueOfRow[i]! *= 10;
-      total += Math.abs(valueOfRow[i]!);
-    }
-    this.usageScale = 10n ** BigInt(scale);
-    // The bound is on all usage together: a growth ratio sums several workloads over a partner's tenants.
-    if (!(total <= Number.MAX_SAFE_INTEGER)) throw new MonthlySumOutOfRangeError('usage units');
-    // The (tenant, workload) pairs, numbered as first seen (rows come grouped: the previous row's pair is compared
-    // first), then placed in tenant order (a counting sort): the slot of a pair is its place.
-    const workloads = workloadNo.size;
-    const seen = new Map<number, number>();
-    const pairTenant: number[] = [];
-    const pairOfWorkload: number[] = [];
-    const pairOfRow = decimalsOfRow; // the decimals are applied: the array is reused
-    let lastKey = -1;
-    let lastPair = -1;
-    for (let i = 0; i < usage.length; i++) {
-      const key = slotOfRow[i]! * workloads + workloadOfRow[i]!;
+      const key = t < 0 ? -1 : w * tenants + t;
       if (key !== lastKey) {
-        const known = seen.get(key);
-        if (known === undefined) {
-          seen.set(key, (lastPair = pairTenant.length));
-          pairTenant.push(slotOfRow[i]!);
-          pairOfWorkload.push(workloadOfRow[i]!);
-        } else lastPair = known;
         lastKey = key;
+        const known = key < 0 ? -1 : seen.get(key);
+        if (known === undefined) {
+          seen.set(key, (pair = pairTenant.length));
+          pairTenant.push(t);
+          pairOfWorkload.push(w);
+        } else pair = known;
       }
-      pairOfRow[i] = lastPair;
+      rows.slot[i] = pair;
+      rows.month[i] = u.month;
+      const decimals = decimalsOf(u.units);
+      let value = unscaledUnits(u.units);
+      if (decimals > scale) {
+        for (let k = 0; k < i; k++) for (let d = scale; d < decimals; d++) rows.value[k]! *= 10;
+        scale = decimals;
+      }
+      for (let d = decimals; d < scale; d++) value *= 10;
+      rows.value[i] = value;
     }
-    const pairsFrom = zeros(tenantNo.size + 1);
+    // The bound is on all usage together, whether anyone can be credited on it or not: a growth ratio sums several
+    // workloads over a partner's tenants.
+    let total = 0;
+    for (let i = 0; i < usage.length; i++) total += Math.abs(rows.value[i]!);
+    if (!(total <= Number.MAX_SAFE_INTEGER)) throw new MonthlySumOutOfRangeError('usage units');
+    // The pairs placed in tenant order (a counting sort): the slot of a pair is its place.
+    const pairsFrom = zeros(tenants + 1);
     for (const tenant of pairTenant) pairsFrom[tenant + 1]!++;
-    for (let k = 0; k < tenantNo.size; k++) pairsFrom[k + 1]! += pairsFrom[k]!;
-    const placed = pairsFrom.slice(0, tenantNo.size);
+    for (let k = 0; k < tenants; k++) pairsFrom[k + 1]! += pairsFrom[k]!;
+    const placed = pairsFrom.slice(0, tenants);
     const slotOfPair = zeros(pairTenant.length);
     const pairWorkload = zeros(pairTenant.length);
     for (let k = 0; k < pairTenant.length; k++) {
@@ -356,22 +474,34 @@ class Index {
       slotOfPair[k] = slot;
       pairWorkload[slot] = pairOfWorkload[k]!;
     }
-    this.pairsFrom = pairsFrom;
-    this.pairWorkload = pairWorkload;
-    for (const tenant of tenants.values()) tenant.slot = tenantNo.get(tenant.id) ?? -1;
-    this.usage = MonthlySums.pack('usage units', usage.length, pairTenant.length, (i) => slotOfPair[pairOfRow[i]!]!, monthOf, valueOf);
+    for (let i = 0; i < usage.length; i++) if (rows.slot[i]! >= 0) rows.slot[i] = slotOfPair[rows.slot[i]!]!;
+    const sums = packRows('usage units', usage.length, pairTenant.length, rows);
+    return { sums, scale: 10n ** BigInt(scale), workloadNo, pairsFrom, pairWorkload };
+  }
+
+  private baselinesByPartner(): Map<string, ScoringDataset['baselines'][number][]> {
+    const map = new Map<string, ScoringDataset['baselines'][number][]>();
+    for (const b of this.data.baselines) push(map, b.partnerId, b);
+    return map;
+  }
+
+  private instancesByTenant(): Map<string, ScoringDataset['instances'][number][]> {
+    const map = new Map<string, ScoringDataset['instances'][number][]>();
+    for (const i of this.data.instances) push(map, i.tenantId, i);
+    return map;
   }
 
   /** The slot of a tenant's usage of a workload (both by number) in the usage sums; −1 when it has none. */
   usageSlot(tenantSlot: number, workload: number): number {
     if (tenantSlot < 0 || workload < 0) return -1;
-    for (let k = this.pairsFrom[tenantSlot]!; k < this.pairsFrom[tenantSlot + 1]!; k++) if (this.pairWorkload[k] === workload) return k;
+    const { pairsFrom, pairWorkload } = this.usageIndex;
+    for (let k = pairsFrom[tenantSlot]!; k < pairsFrom[tenantSlot + 1]!; k++) if (pairWorkload[k] === workload) return k;
     return -1;
   }
 
   /** A workload's number in the usage sums, −1 for one no usage record names. */
   workloadNumber(workload: string): number {
-    return this.workloadNo.get(workload) ?? -1;
+    return this.usageIndex.workloadNo.get(workload) ?? -1;
   }
 
   /** Whether the partner is credited, in that month, on a subscription of the tenant to one of the products. */
@@ -408,14 +538,9 @@ class Index {
 
   private remember(partnerId: string): void {
     if (this.lastPartner === partnerId) return;
-    const subscriptions: HeldSubscription[] = [];
+    const subscriptions = [...(this.subscriptionsOfPartner.get(partnerId) ?? NONE)];
     const tenants = new Set<CandidateTenant>();
-    for (const id of this.subscriptionsOfPartner.get(partnerId) ?? []) {
-      const held = this.held.get(id);
-      if (!held) continue;
-      subscriptions.push(held);
-      tenants.add(held.tenant);
-    }
+    for (const held of subscriptions) tenants.add(held.tenant);
     this.lastPartner = partnerId;
     this.lastSubscriptions = subscriptions;
     this.lastTenants = [...tenants].sort((a, b) => a.order - b.order);
@@ -535,7 +660,7 @@ export interface PreparedScoring {
 
 /** Builds the indexes of a dataset once, for scorePrepared. */
 export function prepareScoring(version: ScoredVersionDefinition, data: ScoringDataset): PreparedScoring {
-  return { version, index: new Index(data) };
+  return { version, index: new Index(data, readsOf(version)) };
 }
 
 /** Scores a partner as of month M under a version: the same report as scorePrepared(prepareScoring(version, data), …). */
@@ -551,9 +676,12 @@ export type Preparer = (version: ScoredVersionDefinition) => PreparedScoring;
 
 export function preparerOf(data: ScoringDataset): Preparer {
   const prepared = new Map<ScoredVersionDefinition, PreparedScoring>();
+  // One index for every version: it does not depend on the version, and a part a later version reads that the
+  // first did not is built when first asked for (a timeline across the eras reads several versions).
+  let index: Index | undefined;
   return (version) => {
     let p = prepared.get(version);
-    if (!p) prepared.set(version, (p = prepareScoring(version, data)));
+    if (!p) prepared.set(version, (p = { version, index: (index ??= new Index(data, readsOf(version))) }));
     return p;
   };
 }
