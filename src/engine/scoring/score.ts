@@ -108,19 +108,53 @@ export interface ScoreReport {
   readonly band: string | null;
 }
 
-/** A partner's people, and each person's exam passes and certifications held: what certification counts read. */
-interface PeopleIndex {
-  readonly peopleOfPartner: Map<string, string[]>;
-  readonly passesByPerson: Map<string, ScoringDataset['examPasses'][number][]>;
-  readonly heldByPerson: Map<string, ScoringDataset['certificationsHeld'][number][]>;
+type ExamPass = ScoringDataset['examPasses'][number];
+type CertificationHeld = ScoringDataset['certificationsHeld'][number];
+
+/** One person's exam passes and certifications held, in the dataset's order: what certification counts read. */
+interface PersonRecords {
+  passes: readonly ExamPass[];
+  held: readonly CertificationHeld[];
 }
 
+/** Each partner's people with their records, found by one read per partner rather than two per person and count. */
+type PeopleIndex = ReadonlyMap<string, readonly PersonRecords[]>;
+
 function peopleIndexOf(data: ScoringDataset): PeopleIndex {
-  const index: PeopleIndex = { peopleOfPartner: new Map(), passesByPerson: new Map(), heldByPerson: new Map() };
-  for (const [id, person] of data.people) push(index.peopleOfPartner, person.partnerId, id);
-  for (const p of data.examPasses) push(index.passesByPerson, p.personId, p);
-  for (const h of data.certificationsHeld) push(index.heldByPerson, h.personId, h);
-  return index;
+  const ofPartner = new Map<string, PersonRecords[]>();
+  const ofPerson = new Map<string, PersonRecords>();
+  for (const [id, person] of data.people) {
+    const records: PersonRecords = { passes: NONE, held: NONE };
+    ofPerson.set(id, records);
+    push(ofPartner, person.partnerId, records);
+  }
+  // Records of one person usually come together: the previous record's person is compared before any map read.
+  // Those of a person the dataset does not list belong to nobody's count.
+  let lastId: string | undefined;
+  let last: PersonRecords | undefined;
+  const personOf = (id: string): PersonRecords | undefined => {
+    if (id !== lastId) {
+      lastId = id;
+      last = ofPerson.get(id);
+    }
+    return last;
+  };
+  for (const p of data.examPasses) {
+    const person = personOf(p.personId);
+    if (person) person.passes = appended(person.passes, p);
+  }
+  for (const h of data.certificationsHeld) {
+    const person = personOf(h.personId);
+    if (person) person.held = appended(person.held, h);
+  }
+  return ofPartner;
+}
+
+/** The list with the item added: in place, unless it is the shared empty list (most people have few records). */
+function appended<T>(list: readonly T[], item: T): readonly T[] {
+  if (list === NONE) return [item];
+  (list as T[]).push(item);
+  return list;
 }
 
 /**
@@ -167,11 +201,13 @@ export interface HeldSubscription {
 }
 
 /**
- * A tenant a partner can be credited on: its id, its number (`usageSlot` finds its usage; −1: it has none), its
- * subscriptions, and its place among the tenants (the order candidate tenants are listed in).
+ * A tenant a partner can be credited on: its id, its country (undefined when the dataset lists no such tenant),
+ * its number (`usageSlot` finds its usage), its subscriptions, and its place among the tenants (the order
+ * candidate tenants are listed in).
  */
 export interface CandidateTenant {
   readonly id: string;
+  readonly country: string | undefined;
   readonly slot: number;
   readonly subscriptions: readonly HeldSubscription[];
   readonly order: number;
@@ -254,9 +290,7 @@ interface HeldEntry extends HeldSubscription {
 }
 
 /** A tenant while the index is built: `order` is −1 until one of its subscriptions is met. */
-interface TenantEntry {
-  readonly id: string;
-  readonly slot: number;
+interface TenantEntry extends CandidateTenant {
   readonly subscriptions: HeldSubscription[];
   order: number;
 }
@@ -290,11 +324,12 @@ class Index {
     reads: IndexReads,
   ) {
     const { tenantOf, held } = this;
-    for (const id of data.tenants.keys()) tenantOf.set(id, { id, slot: tenantOf.size, subscriptions: [], order: -1 });
+    for (const [id, { country }] of data.tenants) tenantOf.set(id, { id, country, slot: tenantOf.size, subscriptions: [], order: -1 });
     let orders = 0;
     for (const s of data.subscriptions.values()) {
       let tenant = tenantOf.get(s.tenantId);
-      if (!tenant) tenantOf.set(s.tenantId, (tenant = { id: s.tenantId, slot: tenantOf.size, subscriptions: [], order: -1 }));
+      if (!tenant)
+        tenantOf.set(s.tenantId, (tenant = { id: s.tenantId, country: undefined, slot: tenantOf.size, subscriptions: [], order: -1 }));
       // Candidate tenants are listed in the order their first subscriptions come.
       if (tenant.order < 0) tenant.order = orders++;
       const entry: HeldEntry = { subscription: s, slot: held.size, holding: [], tenant };
@@ -1236,7 +1271,7 @@ function certifiedIndexed(
   asOf: IsoDate,
 ): number {
   const { exams, catalog } = ctx;
-  const people = index.peopleOfPartner.get(partnerId);
+  const people = index.get(partnerId);
   if (people === undefined) return 0;
   // The certifications still eligible on the date, looked up once rather than once per person.
   const eligible: { readonly id: string; readonly alternatives: Parameters<typeof earned>[0] }[] = [];
@@ -1246,11 +1281,9 @@ function certifiedIndexed(
     eligible.push({ id, alternatives: c?.alternatives ?? NONE });
   }
   let n = 0;
-  for (const personId of people) {
-    const passes = index.passesByPerson.get(personId) ?? NONE;
-    const heldRecords = index.heldByPerson.get(personId) ?? NONE;
+  for (const { passes, held } of people) {
     for (const { id, alternatives } of eligible) {
-      if (holds(heldRecords, id, asOf) || earned(alternatives, passes, exams, asOf)) {
+      if (holds(held, id, asOf) || earned(alternatives, passes, exams, asOf)) {
         n++;
         break;
       }
@@ -1328,7 +1361,11 @@ export function segmentOf(
     if (s.rule === 'partner-country' || s.preferred === undefined) return own;
     const { allProducts, anyAssociation } = contextOf(version);
     const tenants = index.tenantsCredited(partnerId, allProducts, month, anyAssociation);
-    const markets = new Set(tenants.flatMap((t) => version.countries[data.tenants.get(t.id)?.country ?? ''] ?? []));
+    const markets = new Set<string>();
+    for (const t of tenants) {
+      const market = version.countries[t.country ?? ''];
+      if (market !== undefined) markets.add(market);
+    }
     if (markets.has(s.preferred)) return s.preferred;
     // Customers all in one other market decide it; with none (or several others), the partner's own country does.
     return s.rule === 'customer-markets' && markets.size === 1 ? [...markets][0]! : own;
