@@ -109,6 +109,7 @@ export interface ScoreReport {
 }
 
 type ExamPass = ScoringDataset['examPasses'][number];
+type Instance = ScoringDataset['instances'][number];
 type CertificationHeld = ScoringDataset['certificationsHeld'][number];
 
 /** One person's exam passes and certifications held, in the dataset's order: what certification counts read. */
@@ -313,7 +314,10 @@ class Index {
   private usagePart: UsageIndex | undefined;
   private peoplePart: PeopleIndex | undefined;
   private baselinesPart: Map<string, ScoringDataset['baselines'][number][]> | undefined;
-  private instancesPart: Map<string, ScoringDataset['instances'][number][]> | undefined;
+  /** Production instances by tenant number. */
+  private instancesPart: (readonly Instance[])[] | undefined;
+  /** A list of workloads (a definition's array) as numbers in the usage sums: metrics ask for theirs per tenant. */
+  private readonly workloadNumbersOf = new WeakMap<readonly string[], readonly number[]>();
   /** The last partner asked about and its candidate tenants and subscriptions: a partner's metrics ask again and again. */
   private lastPartner: string | undefined;
   private lastTenants: readonly CandidateTenant[] = [];
@@ -392,8 +396,9 @@ class Index {
     return (this.baselinesPart ??= this.baselinesByPartner());
   }
 
-  get instancesOfTenant(): ReadonlyMap<string, readonly ScoringDataset['instances'][number][]> {
-    return (this.instancesPart ??= this.instancesByTenant());
+  /** The tenant's production instances, of every group. */
+  instancesOf(tenant: CandidateTenant): readonly Instance[] {
+    return (this.instancesPart ??= this.instancesByTenant())[tenant.slot] ?? NONE;
   }
 
   private get usageIndex(): UsageIndex {
@@ -520,10 +525,14 @@ class Index {
     return map;
   }
 
-  private instancesByTenant(): Map<string, ScoringDataset['instances'][number][]> {
-    const map = new Map<string, ScoringDataset['instances'][number][]>();
-    for (const i of this.data.instances) push(map, i.tenantId, i);
-    return map;
+  private instancesByTenant(): (readonly Instance[])[] {
+    const bySlot = new Array<readonly Instance[]>(this.tenantOf.size).fill(NONE);
+    // Those of a tenant no subscription names are nobody's: credit comes through a subscription.
+    for (const i of this.data.instances) {
+      const tenant = this.tenantOf.get(i.tenantId);
+      if (tenant) bySlot[tenant.slot] = appended(bySlot[tenant.slot]!, i);
+    }
+    return bySlot;
   }
 
   /** The slot of a tenant's usage of a workload (both by number) in the usage sums; −1 when it has none. */
@@ -537,6 +546,13 @@ class Index {
   /** A workload's number in the usage sums, −1 for one no usage record names. */
   workloadNumber(workload: string): number {
     return this.usageIndex.workloadNo.get(workload) ?? -1;
+  }
+
+  /** The numbers of a definition's list of workloads, in its order (cached by the list). */
+  workloadNumbers(workloads: readonly string[]): readonly number[] {
+    let numbers = this.workloadNumbersOf.get(workloads);
+    if (!numbers) this.workloadNumbersOf.set(workloads, (numbers = workloads.map((w) => this.workloadNumber(w))));
+    return numbers;
   }
 
   /** Whether the partner is credited, in that month, on a subscription of the tenant to one of the products. */
@@ -977,9 +993,11 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       // Summed per workload as integers (exact: MonthlySums), then weighted by the workload's rate once.
       const usageAt = (tenants: readonly CandidateTenant[], m: MonthIndex): Rational => {
         let sum = ZERO;
-        for (const w of metric.workloads) {
-          const no = index.workloadNumber(w);
+        const numbers = index.workloadNumbers(metric.workloads);
+        for (let k = 0; k < numbers.length; k++) {
+          const no = numbers[k]!;
           if (no < 0) continue;
+          const w = metric.workloads[k]!;
           let units = 0;
           for (const t of tenants) units += index.usage.at(index.usageSlot(t.slot, no), m);
           const exactUnits = rational(units, index.usageScale);
@@ -1015,7 +1033,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       // Usage is a whole number of 1/usageScale units: it reaches the threshold when it reaches the threshold's
       // ceiling in those units (beyond 2^53 as a number, no exact usage reaches it).
       const least = Number(ceil(mul(threshold, rational(index.usageScale))));
-      const workloads = metric.workloads.map((w) => index.workloadNumber(w)).filter((no) => no >= 0);
+      const workloads = index.workloadNumbers(metric.workloads).filter((no) => no >= 0);
       let count = 0;
       let tenants = 0;
       for (const t of index.tenantsCredited(partnerId, products, month, metric.associations)) {
@@ -1027,9 +1045,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
         if (!crossed) continue;
         tenants++;
         count +=
-          metric.count === 'tenants'
-            ? 1
-            : (index.instancesOfTenant.get(t.id) ?? []).filter((i) => i.production && i.group === metric.instanceGroup).length;
+          metric.count === 'tenants' ? 1 : index.instancesOf(t).filter((i) => i.production && i.group === metric.instanceGroup).length;
       }
       return { value: rational(count), full, unit: 'deployments', granularity: one, details: { tenants } };
     }
