@@ -45,6 +45,64 @@ export function exactCents(d: Decimal): Cents | undefined {
   return toUsdCents(d);
 }
 
+/**
+ * `exactCents(parseDecimal(String(value)))` — whole cents of a number or decimal text with at most two decimal
+ * places that count, undefined otherwise — read without bigints when the value is plain: a JSON number that is
+ * a whole number of dollars, or `[+-]digits[.digits]` of at most 15 digits. Validation reads every billing line
+ * of a scoring dataset this way (millions); anything else takes the exact path.
+ */
+export function exactCentsOf(value: number | string): Cents | undefined {
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && Math.abs(value) <= 1e13) return value * 100 + 0; // + 0 turns -0 into 0
+    return exactCentsOfText(String(value));
+  }
+  return exactCentsOfText(value);
+}
+
+function exactCentsOfText(text: string): Cents | undefined {
+  const sign = text.charCodeAt(0);
+  let k = sign === 45 || sign === 43 ? 1 : 0; // - or +
+  let units = 0;
+  let digits = 0;
+  let wholeDigits = 0;
+  let point = false;
+  let fractionDigits = 0;
+  let decimals = 0; // the fraction's digits that count: trailing zeros carry no value
+  let zeros = 0; // zeros after the point held back until a digit follows them
+  for (; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 46 && !point) {
+      point = true;
+      continue;
+    }
+    if (c < 48 || c > 57 || ++digits > 15) return exactCentsOfParsed(text);
+    if (!point) {
+      units = units * 10 + (c - 48);
+      wholeDigits++;
+      continue;
+    }
+    fractionDigits++;
+    if (c === 48) zeros++;
+    else {
+      for (; zeros > 0; zeros--, decimals++) units *= 10;
+      units = units * 10 + (c - 48);
+      decimals++;
+    }
+  }
+  // Digits before the point, and after it if there is one, are what parseDecimal reads; anything else is its to refuse.
+  if (wholeDigits === 0 || (point && fractionDigits === 0)) return exactCentsOfParsed(text);
+  if (decimals > 2) return undefined;
+  const cents = units * (decimals === 2 ? 1 : decimals === 1 ? 10 : 100);
+  // Fifteen digits of dollars are more cents than a number holds exactly: the exact path refuses them.
+  if (cents > Number.MAX_SAFE_INTEGER) return exactCentsOfParsed(text);
+  return sign === 45 ? -cents + 0 : cents;
+}
+
+function exactCentsOfParsed(text: string): Cents | undefined {
+  const d = parseDecimal(text);
+  return d === undefined ? undefined : exactCents(d);
+}
+
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact up to 10^22
 
 /**

@@ -13,7 +13,7 @@ import { regexes } from 'zod/v4/core';
 import type { IsoDate } from '../calendar.js';
 import { decimalToString, parseDecimal, type Cents } from '../money.js';
 import { problem, problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
-import { exactCents } from '../rules/currency-conversion.js';
+import { exactCentsOf } from '../rules/currency-conversion.js';
 import { loneSurrogateAt } from '../text.js';
 import { monthIndex, monthIndexOf, type MonthIndex } from './months.js';
 import type { ScoredVersionDefinition, StatusRules } from './schema.js';
@@ -396,8 +396,7 @@ export function validateScoringRecords(
   const billing: { id: string; subscriptionId: string; month: MonthIndex; cents: Cents }[] = [];
   for (const { index, value } of parsed.billing) {
     ref('billing', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription');
-    const decimal = parseDecimal(String(value.amountUsd));
-    const cents = decimal === undefined ? undefined : exactCents(decimal);
+    const cents = exactCentsOf(value.amountUsd);
     if (cents === undefined) {
       problems.push(
         problem(label('billing', index), 'amountUsd', 'notDecimalNumber', { field: 'amountUsd', value: quote(value.amountUsd) }),
@@ -419,10 +418,20 @@ export function validateScoringRecords(
   const usageByScale = new Map<number, bigint>();
   let finest: { index: number; scale: number; value: unknown } | undefined;
   const usage: { tenantId: string; workload: string; month: MonthIndex; units: string }[] = [];
+  // Whole units (most usage: active users, capacity) are summed as a number, exact while it stays within 2^53 − 1;
+  // past that the total is too large however it is summed.
+  let wholeUnits = 0;
   for (const { index, value } of parsed.usage) {
     ref('usage', index, 'tenantId', value.tenantId, tenants, 'tenant');
     if (!catalog.workloads.has(value.workload)) {
       problems.push(problem(label('usage', index), 'workload', 'notProgramProduct', { field: 'workload', value: quote(value.workload) }));
+    }
+    const whole = wholeUnitsOf(value.units);
+    if (whole !== undefined) {
+      wholeUnits += whole;
+      if (finest === undefined) finest = { index, scale: 0, value: value.units };
+      usage.push({ tenantId: value.tenantId, workload: value.workload, month: monthIndex(value.month), units: String(whole) });
+      continue;
     }
     const units = parseDecimal(String(value.units));
     if (units === undefined || units.units < 0n) {
@@ -434,6 +443,7 @@ export function validateScoringRecords(
       usage.push({ tenantId: value.tenantId, workload: value.workload, month: monthIndex(value.month), units: decimalToString(units) });
     }
   }
+  usageByScale.set(0, (usageByScale.get(0) ?? 0n) + BigInt(wholeUnits));
   if (finest !== undefined) {
     let total = 0n;
     for (const [scale, sum] of usageByScale) total += sum * 10n ** BigInt(finest.scale - scale);
@@ -570,4 +580,22 @@ export function validateScoringRecords(
     into.push(...found);
     return found.length === 0 ? enrolment : undefined;
   }
+}
+
+/**
+ * Units that are a whole number written plainly — a JSON number that is a safe non-negative integer, or at most
+ * 15 digits — as that number: their canonical text is its digits (String of it) and their scale 0, what
+ * parseDecimal and decimalToString would give, without bigints. Undefined for anything else (the exact path).
+ */
+function wholeUnitsOf(value: number | string): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value + 0 : undefined;
+  const n = value.length;
+  if (n === 0 || n > 15) return undefined;
+  let units = 0;
+  for (let k = 0; k < n; k++) {
+    const c = value.charCodeAt(k);
+    if (c < 48 || c > 57) return undefined;
+    units = units * 10 + (c - 48);
+  }
+  return units;
 }
