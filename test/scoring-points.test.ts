@@ -248,4 +248,26 @@ describe('scoring records', () => {
       'associations[0] to dateBefore',
     ]);
   });
+  it('names each duplicated id with the first record that has it, in order, and references still find the id', () => {
+    const billing = (id: string) => ({ id, subscriptionId: 'S', month: '2020-01', amountUsd: 1 });
+    const result = validateScoringRecords(
+      {
+        partners: [{ id: 'P', country: 'US' }],
+        tenants: [
+          { id: 'T', country: 'US' },
+          { id: 'T', country: 'US' },
+        ],
+        subscriptions: [{ id: 'S', tenantId: 'T', product: 'D365-SALES', paid: true }],
+        billing: [billing('B1'), billing('B2'), billing('B1'), billing('B3'), billing('B2'), billing('B1')],
+      },
+      catalog,
+    );
+    const problems = result.ok ? [] : result.problems.map((p) => `${p.record} ${p.field} ${p.code} ${String(p.values['other'])}`);
+    expect(problems).toEqual([
+      'tenants[1] (id T) id duplicateId tenants[0]',
+      'billing[2] (id B1) id duplicateId billing[0]',
+      'billing[4] (id B2) id duplicateId billing[1]',
+      'billing[5] (id B1) id duplicateId billing[0]',
+    ]);
+  });
 });

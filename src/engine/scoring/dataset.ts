@@ -126,7 +126,15 @@ const MAX_STORED_COUNT = 2_147_483_647;
  * NUL character, dates from 0001-01-01 (PostgreSQL has no year 0), counts
  * that fit an integer column. True when the record passes.
  */
-function withinStoreLimits(record: object, label: () => string, problems: Problem[]): boolean {
+function withinStoreLimits(
+  record: object,
+  labelOf: (collection: ScoringCollection, index: number) => string,
+  collection: ScoringCollection,
+  index: number,
+  problems: Problem[],
+): boolean {
+  // The record's label is made only for a problem: a closure per record would be millions more objects.
+  const label = () => labelOf(collection, index);
   let ok = true;
   // A for…in over own fields, not Object.entries: an array per field of millions of records is most of the garbage.
   const fields = record as Record<string, unknown>;
@@ -342,7 +350,7 @@ export function validateScoringRecords(
         }
         data = result.data;
       }
-      if (withinStoreLimits(data as object, () => label(name, index), problems))
+      if (withinStoreLimits(data as object, label, name, index, problems))
         parsed[name].push({ index, value: data as z.infer<(typeof scoringCollections)[K]> });
     });
   };
@@ -353,13 +361,29 @@ export function validateScoringRecords(
     name: K,
   ): ReadonlyMap<string, number> => {
     const seen = new Map<string, number>();
-    for (const { index, value } of parsed[name]) {
-      const earlier = seen.get(value.id);
-      if (earlier !== undefined)
+    const records = parsed[name];
+    // One map write per record, not a read and a write (millions of billing ids): a duplicate leaves the size as it
+    // was. The first index of each duplicated id, which the problem names, is found again afterwards.
+    let duplicates: number[] | undefined;
+    for (let k = 0; k < records.length; k++) {
+      const size = seen.size;
+      seen.set(records[k]!.value.id, records[k]!.index);
+      if (seen.size === size) (duplicates ??= []).push(k);
+    }
+    if (duplicates !== undefined) {
+      const first = new Map<string, number>(duplicates.map((k) => [records[k]!.value.id, -1]));
+      for (const { index, value } of records) if (first.get(value.id) === -1) first.set(value.id, index);
+      for (const [id, index] of first) seen.set(id, index);
+      for (const k of duplicates) {
+        const { index, value } = records[k]!;
         problems.push(
-          problem(label(name, index), 'id', 'duplicateId', { field: 'id', value: quote(value.id), other: `${name}[${earlier}]` }),
+          problem(label(name, index), 'id', 'duplicateId', {
+            field: 'id',
+            value: quote(value.id),
+            other: `${name}[${first.get(value.id)}]`,
+          }),
         );
-      else seen.set(value.id, index);
+      }
     }
     return seen;
   };
