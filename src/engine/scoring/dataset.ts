@@ -319,8 +319,8 @@ export function validateScoringRecords(
   labelOf: ScoringRecordLabel = recordLabel,
 ): ScoringValidation {
   const problems: Problem[] = [];
-  const parsed = Object.fromEntries(Object.keys(scoringCollections).map((name) => [name, []])) as unknown as {
-    [K in ScoringCollection]: { index: number; value: z.infer<(typeof scoringCollections)[K]> }[];
+  const parsed = Object.fromEntries(Object.keys(scoringCollections).map((name) => [name, new Kept()])) as unknown as {
+    [K in ScoringCollection]: Kept<z.infer<(typeof scoringCollections)[K]>>;
   };
   // A record's label is made when a problem names it, not for every record: millions of labels kept in a map
   // cost most of a large dataset's validation (labelOf is a function of collection, index and id).
@@ -351,7 +351,7 @@ export function validateScoringRecords(
         data = result.data;
       }
       if (withinStoreLimits(data as object, label, name, index, problems))
-        parsed[name].push({ index, value: data as z.infer<(typeof scoringCollections)[K]> });
+        parsed[name].push(index, data as z.infer<(typeof scoringCollections)[K]>);
     });
   };
   (Object.keys(scoringCollections) as ScoringCollection[]).forEach(parseAll);
@@ -365,17 +365,21 @@ export function validateScoringRecords(
     // One map write per record, not a read and a write (millions of billing ids): a duplicate leaves the size as it
     // was. The first index of each duplicated id, which the problem names, is found again afterwards.
     let duplicates: number[] | undefined;
-    for (let k = 0; k < records.length; k++) {
+    const { values } = records;
+    for (let k = 0; k < values.length; k++) {
       const size = seen.size;
-      seen.set(records[k]!.value.id, records[k]!.index);
+      seen.set(values[k]!.id, records.index(k));
       if (seen.size === size) (duplicates ??= []).push(k);
     }
     if (duplicates !== undefined) {
-      const first = new Map<string, number>(duplicates.map((k) => [records[k]!.value.id, -1]));
-      for (const { index, value } of records) if (first.get(value.id) === -1) first.set(value.id, index);
+      const first = new Map<string, number>(duplicates.map((k) => [values[k]!.id, -1]));
+      records.each((value, index) => {
+        if (first.get(value.id) === -1) first.set(value.id, index);
+      });
       for (const [id, index] of first) seen.set(id, index);
       for (const k of duplicates) {
-        const { index, value } = records[k]!;
+        const value = values[k]!;
+        const index = records.index(k);
         problems.push(
           problem(label(name, index), 'id', 'duplicateId', {
             field: 'id',
@@ -407,18 +411,18 @@ export function validateScoringRecords(
     if (!catalog.countries.has(value))
       problems.push(problem(label(name, index), 'country', 'notMarketCountry', { field: 'country', value: quote(value) }));
   };
-  for (const { index, value } of parsed.partners) country('partners', index, value.country);
-  for (const { index, value } of parsed.tenants) country('tenants', index, value.country);
-  for (const { index, value } of parsed.subscriptions) {
+  parsed.partners.each((value, index) => country('partners', index, value.country));
+  parsed.tenants.each((value, index) => country('tenants', index, value.country));
+  parsed.subscriptions.each((value, index) => {
     ref('subscriptions', index, 'tenantId', value.tenantId, tenants, 'tenant');
     if (!catalog.products.has(value.product)) {
       problems.push(
         problem(label('subscriptions', index), 'product', 'notProgramProduct', { field: 'product', value: quote(value.product) }),
       );
     }
-  }
+  });
   const billing: { id: string; subscriptionId: string; month: MonthIndex; cents: Cents }[] = [];
-  for (const { index, value } of parsed.billing) {
+  parsed.billing.each((value, index) => {
     ref('billing', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription');
     const cents = exactCentsOf(value.amountUsd);
     if (cents === undefined) {
@@ -426,17 +430,17 @@ export function validateScoringRecords(
         problem(label('billing', index), 'amountUsd', 'notDecimalNumber', { field: 'amountUsd', value: quote(value.amountUsd) }),
       );
     } else billing.push({ id: value.id, subscriptionId: value.subscriptionId, month: monthIndex(value.month), cents });
-  }
+  });
   // The scorer sums billing cents, paid seats and usage as whole numbers (MonthlySums): each collection's total of absolute
   // values must stay within 2^53 − 1 for every sum to be exact, so a dataset past it is refused here, not scored wrong.
   let billingTotal = 0;
   for (const { cents } of billing) billingTotal += Math.abs(cents);
   if (billingTotal > Number.MAX_SAFE_INTEGER) problems.push(problem('dataset', 'billing', 'scoringSumTooLarge', { collection: 'billing' }));
   let seatsTotal = 0;
-  for (const { index, value } of parsed.seats) {
+  parsed.seats.each((value, index) => {
     ref('seats', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription');
     seatsTotal += value.paidSeats;
-  }
+  });
   if (seatsTotal > Number.MAX_SAFE_INTEGER) problems.push(problem('dataset', 'seats', 'scoringSumTooLarge', { collection: 'seats' }));
   // Usage is summed in units of its finest record's decimal place: the units of every record, at that scale, by scale.
   const usageByScale = new Map<number, bigint>();
@@ -445,7 +449,7 @@ export function validateScoringRecords(
   // Whole units (most usage: active users, capacity) are summed as a number, exact while it stays within 2^53 − 1;
   // past that the total is too large however it is summed.
   let wholeUnits = 0;
-  for (const { index, value } of parsed.usage) {
+  parsed.usage.each((value, index) => {
     ref('usage', index, 'tenantId', value.tenantId, tenants, 'tenant');
     if (!catalog.workloads.has(value.workload)) {
       problems.push(problem(label('usage', index), 'workload', 'notProgramProduct', { field: 'workload', value: quote(value.workload) }));
@@ -455,7 +459,7 @@ export function validateScoringRecords(
       wholeUnits += whole;
       if (finest === undefined) finest = { index, scale: 0, value: value.units };
       usage.push({ tenantId: value.tenantId, workload: value.workload, month: monthIndex(value.month), units: String(whole) });
-      continue;
+      return;
     }
     const units = parseDecimal(String(value.units));
     if (units === undefined || units.units < 0n) {
@@ -466,7 +470,7 @@ export function validateScoringRecords(
       // Plain text with no exponent and no trailing zeros: the scorer reads its decimal places as the usage's scale.
       usage.push({ tenantId: value.tenantId, workload: value.workload, month: monthIndex(value.month), units: decimalToString(units) });
     }
-  }
+  });
   usageByScale.set(0, (usageByScale.get(0) ?? 0n) + BigInt(wholeUnits));
   if (finest !== undefined) {
     let total = 0n;
@@ -481,8 +485,8 @@ export function validateScoringRecords(
       );
     }
   }
-  for (const { index, value } of parsed.instances) ref('instances', index, 'tenantId', value.tenantId, tenants, 'tenant');
-  for (const { index, value } of parsed.associations) {
+  parsed.instances.each((value, index) => ref('instances', index, 'tenantId', value.tenantId, tenants, 'tenant'));
+  parsed.associations.each((value, index) => {
     ref('associations', index, 'partnerId', value.partnerId, partners, 'partner');
     ref('associations', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription');
     if (!catalog.associationTypes.has(value.type)) {
@@ -504,14 +508,14 @@ export function validateScoringRecords(
         }),
       );
     }
-  }
-  for (const { index, value } of parsed.people) ref('people', index, 'partnerId', value.partnerId, partners, 'partner');
-  for (const { index, value } of parsed.examPasses) ref('examPasses', index, 'personId', value.personId, people, 'person');
-  for (const { index, value } of parsed.certificationsHeld) ref('certificationsHeld', index, 'personId', value.personId, people, 'person');
-  for (const { index, value } of parsed.baselines) ref('baselines', index, 'partnerId', value.partnerId, partners, 'partner');
+  });
+  parsed.people.each((value, index) => ref('people', index, 'partnerId', value.partnerId, partners, 'partner'));
+  parsed.examPasses.each((value, index) => ref('examPasses', index, 'personId', value.personId, people, 'person'));
+  parsed.certificationsHeld.each((value, index) => ref('certificationsHeld', index, 'personId', value.personId, people, 'person'));
+  parsed.baselines.each((value, index) => ref('baselines', index, 'partnerId', value.partnerId, partners, 'partner'));
   const enrolments = new Map<string, Enrolment>();
   const enrolmentAt = new Map<string, number>();
-  for (const { index, value } of parsed.enrolments) {
+  parsed.enrolments.each((value, index) => {
     const at = label('enrolments', index);
     ref('enrolments', index, 'partnerId', value.partnerId, partners, 'partner');
     const earlier = enrolmentAt.get(value.partnerId);
@@ -519,21 +523,21 @@ export function validateScoringRecords(
       problems.push(
         problem(at, 'partnerId', 'duplicateId', { field: 'partnerId', value: quote(value.partnerId), other: label('enrolments', earlier) }),
       );
-      continue;
+      return;
     }
     enrolmentAt.set(value.partnerId, index);
     const enrolment = enrolmentOfRecord(value, at, problems);
     if (enrolment) enrolments.set(value.partnerId, enrolment);
-  }
+  });
   if (problems.length > 0) return { ok: false, problems };
 
   return {
     ok: true,
     dataset: {
-      partners: new Map(parsed.partners.map(({ value }) => [value.id, { country: value.country }])),
-      tenants: new Map(parsed.tenants.map(({ value }) => [value.id, { country: value.country }])),
+      partners: new Map(parsed.partners.values.map((value) => [value.id, { country: value.country }])),
+      tenants: new Map(parsed.tenants.values.map((value) => [value.id, { country: value.country }])),
       subscriptions: new Map(
-        parsed.subscriptions.map(({ value }) => [
+        parsed.subscriptions.values.map((value) => [
           value.id,
           {
             id: value.id,
@@ -546,24 +550,24 @@ export function validateScoringRecords(
         ]),
       ),
       billing,
-      seats: parsed.seats.map(({ value }) => ({
+      seats: parsed.seats.values.map((value) => ({
         subscriptionId: value.subscriptionId,
         month: monthIndex(value.month),
         paidSeats: value.paidSeats,
       })),
       usage,
-      instances: parsed.instances.map(({ value }) => value),
-      associations: parsed.associations.map(({ value }) => ({
+      instances: parsed.instances.values,
+      associations: parsed.associations.values.map((value) => ({
         partnerId: value.partnerId,
         subscriptionId: value.subscriptionId,
         type: value.type,
         from: monthIndex(value.from),
         to: value.to == null ? null : monthIndex(value.to),
       })),
-      people: new Map(parsed.people.map(({ value }) => [value.id, { partnerId: value.partnerId }])),
-      examPasses: parsed.examPasses.map(({ value }) => value),
-      certificationsHeld: parsed.certificationsHeld.map(({ value }) => value),
-      baselines: parsed.baselines.map(({ value }) => value),
+      people: new Map(parsed.people.values.map((value) => [value.id, { partnerId: value.partnerId }])),
+      examPasses: parsed.examPasses.values,
+      certificationsHeld: parsed.certificationsHeld.values,
+      baselines: parsed.baselines.values,
       enrolments,
     },
   };
@@ -622,4 +626,30 @@ function wholeUnitsOf(value: number | string): number | undefined {
     units = units * 10 + (c - 48);
   }
   return units;
+}
+
+/**
+ * A collection's records that passed their schema, each with its index in the input: the values in one array and
+ * the indexes apart, kept only once a record has been left out (until then a record's index is its place), rather
+ * than an object per record (millions of billing, seat and usage records).
+ */
+class Kept<T> {
+  readonly values: T[] = [];
+  private indexes: number[] | undefined;
+
+  push(index: number, value: T): void {
+    if (this.indexes === undefined && index !== this.values.length) this.indexes = this.values.map((_, k) => k);
+    this.indexes?.push(index);
+    this.values.push(value);
+  }
+
+  /** The input index of the k-th record kept. */
+  index(k: number): number {
+    return this.indexes === undefined ? k : this.indexes[k]!;
+  }
+
+  each(visit: (value: T, index: number) => void): void {
+    const { values } = this;
+    for (let k = 0; k < values.length; k++) visit(values[k]!, this.index(k));
+  }
 }
