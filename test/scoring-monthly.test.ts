@@ -245,7 +245,7 @@ describe('the index built with every part at once or each part when first read',
   const parts = ['billing', 'seats', 'usage', 'people', 'baselines', 'instances'] as const;
   const reads = (built: boolean): IndexReads => Object.fromEntries(parts.map((p) => [p, built])) as unknown as IndexReads;
 
-  it('scales usage to the most decimal places, whichever record brings them, and skips tenants nobody subscribes', () => {
+  it('scales usage to the most decimal places, whichever record brings them, beside usage of a tenant nobody subscribes', () => {
     const r = emptyRecords();
     r.partners.push({ id: 'P', country: 'US' });
     tenantWith(r, 'T', 'BUSINESS-CENTRAL', 'P', 'DPOR');
