@@ -7,8 +7,8 @@
  *
  * A store's scoring records are read, validated and prepared once per store
  * state (`StoredScores`, keyed by the store's stamp, as the live state of
- * the threshold evaluations is): the dataset's scorer (`scorerOf`: each
- * version's indexes built the first time it is asked for) and its index of
+ * the threshold evaluations is): the dataset's scorer (`scorerOf`: one index
+ * for every version, built the first time one is asked for) and its index of
  * records by partner (`scoringNeighbourhoods`). A request then costs the
  * partner's own records: its month and window through the scorer's indexes,
  * its outlook from its neighbourhood held at the month (`heldAt`), not the
@@ -70,7 +70,7 @@ export interface ScoreOptions {
 }
 
 /**
- * A scoring dataset with what scores it, built once: each version's indexes (`prepare`, shared by the
+ * A scoring dataset with what scores it, built once: its index for every version (`prepare`, shared by the
  * scorer and the scored plan), its scorer and its index of records by partner.
  */
 export interface PreparedScores {

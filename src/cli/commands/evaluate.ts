@@ -78,7 +78,7 @@ async function evaluateScored(datasetPath: string | undefined, options: Evaluate
   const month = monthOfDate(asOf);
   const ids = options.partner && options.partner.length > 0 ? [...new Set(options.partner)] : [...data.partners.keys()].sort();
   requirePartners(data, ids, path);
-  // One scorer for every partner: each version's indexes are built once, not once per partner and month.
+  // One scorer for every partner: the dataset's index is built once for every version, not once per partner and month.
   const score = scorerOf(data);
   const scored = ids.map((id) => ({
     report: score(version, id, month),

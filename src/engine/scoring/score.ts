@@ -722,7 +722,7 @@ export function scorePartner(version: ScoredVersionDefinition, data: ScoringData
 /** Scores of one dataset's partners under any of its versions. */
 export type Scorer = (version: ScoredVersionDefinition, partnerId: string, month: MonthIndex) => ScoreReport;
 
-/** A dataset prepared for any of its versions: each version's indexes built once, the first time it is asked for. */
+/** A dataset prepared for any of its versions: one index for all of them, built the first time one is asked for. */
 export type Preparer = (version: ScoredVersionDefinition) => PreparedScoring;
 
 export function preparerOf(data: ScoringDataset): Preparer {

@@ -149,7 +149,7 @@ export function statusOn(context: StatusContext, enrolment: Enrolment, date: Iso
 /**
  * Whether each month's score reached a band, under the version in force at its
  * end (no version: not qualified), each month scored once by the scorer
- * (`scorerOf`: each version's indexes built once).
+ * (`scorerOf`: the dataset's index built once for every version).
  */
 export function qualifiedMonths(
   versions: readonly ScoredVersionDefinition[],
