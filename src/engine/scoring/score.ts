@@ -129,17 +129,8 @@ function peopleIndexOf(data: ScoringDataset): PeopleIndex {
     ofPerson.set(id, records);
     push(ofPartner, person.partnerId, records);
   }
-  // Records of one person usually come together: the previous record's person is compared before any map read.
   // Those of a person the dataset does not list belong to nobody's count.
-  let lastId: string | undefined;
-  let last: PersonRecords | undefined;
-  const personOf = (id: string): PersonRecords | undefined => {
-    if (id !== lastId) {
-      lastId = id;
-      last = ofPerson.get(id);
-    }
-    return last;
-  };
+  const personOf = byLastId(ofPerson);
   for (const p of data.examPasses) {
     const person = personOf(p.personId);
     if (person) person.passes = appended(person.passes, p);
@@ -341,18 +332,14 @@ class Index {
       tenant.subscriptions.push(entry);
     }
     // An association on a subscription the dataset does not hold credits nothing: crediting reads held subscriptions.
-    let lastId: string | undefined;
-    let lastHeld: HeldEntry | undefined;
+    const heldOf = byLastId(held);
     for (const a of data.associations) {
-      if (a.subscriptionId !== lastId) {
-        lastId = a.subscriptionId;
-        lastHeld = held.get(lastId);
-      }
-      if (lastHeld === undefined) continue;
-      lastHeld.holding.push(a);
+      const entry = heldOf(a.subscriptionId);
+      if (entry === undefined) continue;
+      entry.holding.push(a);
       const mine = this.subscriptionsOfPartner.get(a.partnerId);
-      if (mine) mine.add(lastHeld);
-      else this.subscriptionsOfPartner.set(a.partnerId, new Set([lastHeld]));
+      if (mine) mine.add(entry);
+      else this.subscriptionsOfPartner.set(a.partnerId, new Set([entry]));
     }
     const { billing, seats, usage } = data;
     const rows = rowsOf(Math.max(reads.billing ? billing.length : 0, reads.seats ? seats.length : 0, reads.usage ? usage.length : 0));
@@ -405,43 +392,30 @@ class Index {
     return (this.usagePart ??= this.packUsage(rowsOf(this.data.usage.length)));
   }
 
-  /** The slot of a record's subscription: −1 for one the dataset does not hold (nothing reads its sums). */
-  private subscriptionSlots(): (id: string) => number {
-    // Records usually come grouped by subscription (a subscription's months together): the last id asked for is
-    // compared first, which saves most of the map reads (tens of millions at 100,000 partners).
-    let lastId: string | undefined;
-    let lastSlot = -1;
-    return (id) => {
-      if (id !== lastId) {
-        lastId = id;
-        lastSlot = this.held.get(id)?.slot ?? -1;
-      }
-      return lastSlot;
-    };
-  }
-
   private packBilling(rows: Rows): MonthlySums {
-    const { billing } = this.data;
-    const slotOf = this.subscriptionSlots();
-    for (let i = 0; i < billing.length; i++) {
-      const b = billing[i]!;
-      rows.slot[i] = slotOf(b.subscriptionId);
-      rows.month[i] = b.month;
-      rows.value[i] = b.cents;
-    }
-    return packRows('billing cents', billing.length, this.held.size, rows, true);
+    return this.packBySubscription('billing cents', this.data.billing, (b) => b.cents, rows, true);
   }
 
   private packSeats(rows: Rows): MonthlySums {
-    const { seats } = this.data;
-    const slotOf = this.subscriptionSlots();
-    for (let i = 0; i < seats.length; i++) {
-      const s = seats[i]!;
-      rows.slot[i] = slotOf(s.subscriptionId);
-      rows.month[i] = s.month;
-      rows.value[i] = s.paidSeats;
+    return this.packBySubscription('paid seats', this.data.seats, (s) => s.paidSeats, rows);
+  }
+
+  /** Records of subscriptions summed by subscription and month; those of a subscription the dataset does not hold are skipped (nothing reads them). */
+  private packBySubscription<R extends { readonly subscriptionId: string; readonly month: MonthIndex }>(
+    collection: string,
+    records: readonly R[],
+    valueOf: (record: R) => number,
+    rows: Rows,
+    withCounts = false,
+  ): MonthlySums {
+    const heldOf = byLastId(this.held);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      rows.slot[i] = heldOf(r.subscriptionId)?.slot ?? -1;
+      rows.month[i] = r.month;
+      rows.value[i] = valueOf(r);
     }
-    return packRows('paid seats', seats.length, this.held.size, rows);
+    return packRows(collection, records.length, this.held.size, rows, withCounts);
   }
 
   private packUsage(rows: Rows): UsageIndex {
@@ -457,7 +431,7 @@ class Index {
     // and "3" are 125 and 30 at scale 1. When a record has more, the rows before it are rescaled (at most once per
     // decimal place). Integers add exactly as numbers (the bound below).
     let scale = 0;
-    let lastTenant: string | undefined;
+    const tenantOf = byLastId(this.tenantOf);
     let lastWorkload: string | undefined;
     let t = -1;
     let w = -1;
@@ -465,11 +439,8 @@ class Index {
     let pair = -1;
     for (let i = 0; i < usage.length; i++) {
       const u = usage[i]!;
-      // Records come grouped: the previous record's tenant, workload and pair are compared before any map read.
-      if (u.tenantId !== lastTenant) {
-        t = this.tenantOf.get(u.tenantId)?.slot ?? -1;
-        lastTenant = u.tenantId;
-      }
+      // Records come grouped: the previous record's workload and pair are compared before any map read.
+      t = tenantOf(u.tenantId)?.slot ?? -1;
       if (u.workload !== lastWorkload) {
         const known = workloadNo.get(u.workload);
         if (known === undefined) workloadNo.set(u.workload, (w = workloadNo.size));
@@ -682,6 +653,23 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/**
+ * A map's entries by id, the last id asked for compared first: records come grouped by owner (a subscription's
+ * months, a person's passes, a tenant's usage together), so this saves most of the map reads — tens of millions
+ * at 100,000 partners.
+ */
+function byLastId<V>(map: ReadonlyMap<string, V>): (id: string) => V | undefined {
+  let lastId: string | undefined;
+  let last: V | undefined;
+  return (id) => {
+    if (id !== lastId) {
+      lastId = id;
+      last = map.get(id);
+    }
+    return last;
+  };
 }
 
 /** The last day of a month: the date certifications are held on for month M. */
