@@ -1,14 +1,15 @@
 /**
  * Validation reads millions of billing amounts and usage units: plain ones (whole numbers, dollars and cents) are
  * read without bigints. These tests hold the plain readings to the exact ones they stand for — billing cents to
- * `exactCents(parseDecimal(String(amount)))`, usage units to `decimalToString(parseDecimal(String(units)))` — on
+ * `exactCents(parseDecimal(String(amount)))`, amounts at a rate (the threshold dataset's revenue lines, read by
+ * the same plain reader) to `toUsdCents`, usage units to `decimalToString(parseDecimal(String(units)))` — on
  * values drawn near every edge of the plain forms: signs, leading and trailing zeros, 15 and 16 digits, exponents,
  * a lone point, fractions of a cent, numbers that are and are not safe integers.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decimalToString, parseDecimal } from '../src/engine/money.js';
-import { exactCents, exactCentsOf } from '../src/engine/rules/currency-conversion.js';
+import { exactCents, exactCentsOf, textToUsdCents, toUsdCents } from '../src/engine/rules/currency-conversion.js';
 import { validateScoringRecords } from '../src/engine/scoring/dataset.js';
 import { catalogOf, emptyRecords, tenantWith } from './support/scoring.js';
 import { versions } from './support/scored-records.js';
@@ -71,6 +72,25 @@ describe('billing amounts read as exact cents', () => {
     expect(read(['90071992547409.92', '999999999999999', 568029667854389, 2 ** 53 - 1])).toEqual(Array(4).fill('throws RangeError'));
     expect(read(['1.001', '1.0010', '5.', '.5', '', '-', '1.2.3', 'NaN', 0.001])).toEqual(Array(9).fill(undefined));
     expect(read(['1e2', '1.5E1', 1e21])).toEqual([10000, 1500, 'throws RangeError']);
+  });
+});
+
+describe('amounts at a rate read as cents (the threshold dataset: textToUsdCents, the same plain reading)', () => {
+  it('gives what the exact path gives: cents rounded half away from zero, or the refusal', () => {
+    const rate = fc.constantFrom('1', '0.5', '1.1', '0.00689', '1.23456789012', '145.23', '3');
+    fc.assert(
+      fc.property(text, rate, (amount, usdPerUnit) => {
+        const per = parseDecimal(usdPerUnit)!;
+        const expected = exactly(() => {
+          const d = parseDecimal(amount);
+          return d === undefined ? undefined : toUsdCents(d, per);
+        });
+        const got = exactly(() => textToUsdCents(amount, per));
+        expect(Object.is(got, -0)).toBe(false);
+        expect(got).toEqual(expected);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 

@@ -13,7 +13,7 @@
  * currency-conversion.test.ts holds the two equal on amounts and rates built
  * to land on half a cent.
  */
-import { parseDecimal, PLAIN_DECIMAL, type Cents, type Decimal } from '../money.js';
+import { parseDecimal, type Cents, type Decimal } from '../money.js';
 
 const ONE: Decimal = { units: 1n, scale: 0 };
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -60,6 +60,29 @@ export function exactCentsOf(value: number | string): Cents | undefined {
 }
 
 function exactCentsOfText(text: string): Cents | undefined {
+  if (readPlainDecimal(text)) {
+    // Plain text with more decimal places that count is what the exact path refuses too.
+    if (plain.decimals > 2) return undefined;
+    const cents = plainTimesRate(ONE);
+    if (cents !== undefined) return cents;
+  }
+  return exactCentsOfParsed(text);
+}
+
+function exactCentsOfParsed(text: string): Cents | undefined {
+  const d = parseDecimal(text);
+  return d === undefined ? undefined : exactCents(d);
+}
+
+/** What `readPlainDecimal` read last: the units as a signed safe integer and the decimal places that count. */
+const plain = { units: 0, decimals: 0 };
+
+/**
+ * Reads plain decimal text — `[+-]digits[.digits]`, at most 15 digits — into `plain` (the fraction's trailing
+ * zeros dropped: they carry no value), character by character: no match object, no bigint, for the millions of
+ * amounts an import reads. False for any other text, which parseDecimal reads or refuses.
+ */
+function readPlainDecimal(text: string): boolean {
   const sign = text.charCodeAt(0);
   let k = sign === 45 || sign === 43 ? 1 : 0; // - or +
   let units = 0;
@@ -67,7 +90,7 @@ function exactCentsOfText(text: string): Cents | undefined {
   let wholeDigits = 0;
   let point = false;
   let fractionDigits = 0;
-  let decimals = 0; // the fraction's digits that count: trailing zeros carry no value
+  let decimals = 0;
   let zeros = 0; // zeros after the point held back until a digit follows them
   for (; k < text.length; k++) {
     const c = text.charCodeAt(k);
@@ -75,7 +98,7 @@ function exactCentsOfText(text: string): Cents | undefined {
       point = true;
       continue;
     }
-    if (c < 48 || c > 57 || ++digits > 15) return exactCentsOfParsed(text);
+    if (c < 48 || c > 57 || ++digits > 15) return false;
     if (!point) {
       units = units * 10 + (c - 48);
       wholeDigits++;
@@ -89,21 +112,35 @@ function exactCentsOfText(text: string): Cents | undefined {
       decimals++;
     }
   }
-  // Digits before the point, and after it if there is one, are what parseDecimal reads; anything else is its to refuse.
-  if (wholeDigits === 0 || (point && fractionDigits === 0)) return exactCentsOfParsed(text);
-  if (decimals > 2) return undefined;
-  const cents = units * (decimals === 2 ? 1 : decimals === 1 ? 10 : 100);
-  // Fifteen digits of dollars are more cents than a number holds exactly: the exact path refuses them.
-  if (cents > Number.MAX_SAFE_INTEGER) return exactCentsOfParsed(text);
-  return sign === 45 ? -cents + 0 : cents;
-}
-
-function exactCentsOfParsed(text: string): Cents | undefined {
-  const d = parseDecimal(text);
-  return d === undefined ? undefined : exactCents(d);
+  // Digits before the point, and after it if there is one: what parseDecimal's pattern asks for.
+  if (wholeDigits === 0 || (point && fractionDigits === 0)) return false;
+  plain.units = sign === 45 ? -units : units;
+  plain.decimals = decimals;
+  return true;
 }
 
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact up to 10^22
+
+/**
+ * The plain decimal just read times `usdPerUnit`, in cents rounded half away from zero, when every intermediate
+ * value is a safe integer (almost always); undefined otherwise, for the exact path to compute (or refuse).
+ */
+function plainTimesRate(usdPerUnit: Decimal): Cents | undefined {
+  const rateUnits = Number(usdPerUnit.units);
+  if (!Number.isSafeInteger(rateUnits)) return undefined;
+  const product = plain.units * rateUnits;
+  const shift = plain.decimals + usdPerUnit.scale - 2;
+  if (!Number.isSafeInteger(product) || shift > 22) return undefined;
+  if (shift <= 0) {
+    const cents = product * POWERS_OF_TEN[-shift]!;
+    return Number.isSafeInteger(cents) ? cents + 0 : undefined; // + 0 turns -0 into 0
+  }
+  const divisor = POWERS_OF_TEN[shift]!;
+  const remainder = product % divisor; // exact for safe integers, sign of the product
+  const truncated = (product - remainder) / divisor;
+  const away = 2 * Math.abs(remainder) >= divisor ? Math.sign(product) : 0;
+  return truncated + away + 0;
+}
 
 /**
  * `amount × usdPerUnit` in cents from decimal text, like `toUsdCents`, but
@@ -112,27 +149,8 @@ const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact up
  * the text is not a decimal; RangeError when the result is out of range.
  */
 export function textToUsdCents(text: string, usdPerUnit: Decimal = ONE): Cents | undefined {
-  const m = PLAIN_DECIMAL.exec(text);
-  const whole = m?.[2] ?? '';
-  const fraction = m?.[3] ?? '';
-  const rateUnits = Number(usdPerUnit.units);
-  if (m && whole.length + fraction.length <= 15 && Number.isSafeInteger(rateUnits)) {
-    const units = Number(whole + fraction) * (m[1] === '-' ? -1 : 1);
-    const product = units * rateUnits;
-    const shift = fraction.length + usdPerUnit.scale - 2;
-    if (Number.isSafeInteger(product) && shift <= 22) {
-      if (shift <= 0) {
-        const cents = product * POWERS_OF_TEN[-shift]!;
-        if (Number.isSafeInteger(cents)) return cents + 0; // + 0 turns -0 into 0
-      } else {
-        const divisor = POWERS_OF_TEN[shift]!;
-        const remainder = product % divisor; // exact for safe integers, sign of the product
-        const truncated = (product - remainder) / divisor;
-        const away = 2 * Math.abs(remainder) >= divisor ? Math.sign(product) : 0;
-        return truncated + away + 0;
-      }
-    }
-  }
+  const cents = readPlainDecimal(text) ? plainTimesRate(usdPerUnit) : undefined;
+  if (cents !== undefined) return cents;
   const decimal = parseDecimal(text);
   return decimal ? toUsdCents(decimal, usdPerUnit) : undefined;
 }
