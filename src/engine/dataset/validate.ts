@@ -64,7 +64,6 @@ function finiteNumbers(record: unknown): boolean {
 
 const BASE_CURRENCY = 'USD';
 
-/** A UTF-16 surrogate without its other half: not Unicode text. */
 const ID_FIELDS: ReadonlySet<string> = new Set(['id', 'customerId', 'partnerId', 'personId']);
 const DATE_FIELDS: ReadonlySet<string> = new Set(['start', 'end', 'date']);
 /** The first day both stores accept; the schema's YYYY-MM-DD already ends at 9999-12-31. */
