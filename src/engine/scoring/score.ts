@@ -278,12 +278,12 @@ interface UsageIndex {
 
 /** A subscription while the index is built: its associations are gathered after it. */
 interface HeldEntry extends HeldSubscription {
-  readonly holding: Association[];
+  holding: readonly Association[];
 }
 
 /** A tenant while the index is built: `order` is −1 until one of its subscriptions is met. */
 interface TenantEntry extends CandidateTenant {
-  readonly subscriptions: HeldSubscription[];
+  subscriptions: readonly HeldSubscription[];
   order: number;
 }
 
@@ -319,24 +319,26 @@ class Index {
     reads: IndexReads,
   ) {
     const { tenantOf, held } = this;
-    for (const [id, { country }] of data.tenants) tenantOf.set(id, { id, country, slot: tenantOf.size, subscriptions: [], order: -1 });
+    // Lists start as the shared empty one (`appended`): most tenants have one subscription and most subscriptions
+    // one association, and an empty array that is pushed to takes room for seventeen.
+    for (const [id, { country }] of data.tenants) tenantOf.set(id, { id, country, slot: tenantOf.size, subscriptions: NONE, order: -1 });
     let orders = 0;
     for (const s of data.subscriptions.values()) {
       let tenant = tenantOf.get(s.tenantId);
       if (!tenant)
-        tenantOf.set(s.tenantId, (tenant = { id: s.tenantId, country: undefined, slot: tenantOf.size, subscriptions: [], order: -1 }));
+        tenantOf.set(s.tenantId, (tenant = { id: s.tenantId, country: undefined, slot: tenantOf.size, subscriptions: NONE, order: -1 }));
       // Candidate tenants are listed in the order their first subscriptions come.
       if (tenant.order < 0) tenant.order = orders++;
-      const entry: HeldEntry = { subscription: s, slot: held.size, holding: [], tenant };
+      const entry: HeldEntry = { subscription: s, slot: held.size, holding: NONE, tenant };
       held.set(s.id, entry);
-      tenant.subscriptions.push(entry);
+      tenant.subscriptions = appended(tenant.subscriptions, entry);
     }
     // An association on a subscription the dataset does not hold credits nothing: crediting reads held subscriptions.
     const heldOf = byLastId(held);
     for (const a of data.associations) {
       const entry = heldOf(a.subscriptionId);
       if (entry === undefined) continue;
-      entry.holding.push(a);
+      entry.holding = appended(entry.holding, a);
       const mine = this.subscriptionsOfPartner.get(a.partnerId);
       if (mine) mine.add(entry);
       else this.subscriptionsOfPartner.set(a.partnerId, new Set([entry]));
