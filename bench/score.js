@@ -6,6 +6,8 @@
 // each path's band and the partner's band — or the bench fails listing the first differences.
 // Usage: npm run bench:score -- [--partners 10000,100000] [--seed 19] [--month 2021-01] [--version 2020-12-16]
 //          [--validate-up-to 20000] (larger populations are converted to a dataset without validation: memory)
+//          [--by-month] (billing, seats and usage given to the engine month by month, as a store of monthly imports
+//          reads them, instead of grouped by subscription and tenant as generated)
 // The version is the one in force on the last day of --month (or the one --version names).
 // Results: a table, and JSON in bench/results/score-<timestamp>.json. Not part of the tests.
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -20,6 +22,7 @@ import {
   parseDecimal,
   monthIndex,
   prepareScoring,
+  rememberPlacesOf,
   scoreAllPrepared,
   scoredVersionOn,
   validateScoringRecords,
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench/results' },
     'print-sql': { type: 'boolean', default: false },
     'validate-up-to': { type: 'string', default: '20000' },
+    'by-month': { type: 'boolean', default: false },
   },
 });
 const sizes = values.partners.split(',').map(Number);
@@ -341,8 +345,24 @@ async function engineSide(size, dir) {
       note: `over --validate-up-to ${values['validate-up-to']}: memory`,
     });
     data = converted.value;
+    // Validation remembers where each record's subscription or tenant is as it checks the reference; the unchecked
+    // conversion looks every id up for it (a map read per record, which validation does anyway).
+    const placed = await timed(() => rememberPlacesOf(data));
+    figure(size, 'places of references remembered, as validation does (not compared)', placed.seconds);
   }
 
+  if (values['by-month']) {
+    const t = await timed(() => {
+      const byMonth = (list) =>
+        list
+          .map((r, i) => [r, i])
+          .sort((a, b) => a[0].month - b[0].month || a[1] - b[1])
+          .map(([r]) => r);
+      data = { ...data, billing: byMonth(data.billing), seats: byMonth(data.seats), usage: byMonth(data.usage) };
+      rememberPlacesOf(data);
+    });
+    figure(size, 'records put month by month, their places again (not compared)', t.seconds);
+  }
   // The records and the conversion's garbage are collected before the engine is timed, as DuckDB's query is
   // timed after its load: a full collection then would mark the whole dataset and belong to neither side.
   const settled = await timed(() => globalThis.gc?.());

@@ -16,6 +16,7 @@ import { problem, problemsFromZod, quote, recordLabel, type Problem } from '../p
 import { exactCentsOf } from '../rules/currency-conversion.js';
 import { loneSurrogateAt } from '../text.js';
 import { monthIndex, monthIndexOf, type MonthIndex } from './months.js';
+import { rememberPlaces } from './places.js';
 import type { ScoredVersionDefinition, StatusRules } from './schema.js';
 import { enrolmentProblems, type Enrolment } from './status.js';
 
@@ -404,8 +405,12 @@ export function validateScoringRecords(
     value: string,
     known: ReadonlyMap<string, number>,
     noun: string,
-  ): void => {
-    if (!known.has(value)) problems.push(problem(label(name, index), field, 'unknownReference', { field, value: quote(value), noun }));
+  ): number => {
+    // The place of the record referred to (its first record's index: its place in the dataset's map, once valid).
+    const place = known.get(value);
+    if (place !== undefined) return place;
+    problems.push(problem(label(name, index), field, 'unknownReference', { field, value: quote(value), noun }));
+    return -1;
   };
   const country = (name: ScoringCollection, index: number, value: string): void => {
     if (!catalog.countries.has(value))
@@ -421,9 +426,14 @@ export function validateScoringRecords(
       );
     }
   });
+  // Where each record's subscription or tenant is (places.ts): the scoring index reads these instead of the ids.
+  const billingPlaces: number[] = [];
+  const seatPlaces: number[] = [];
+  const usagePlaces: number[] = [];
+  const associationPlaces: number[] = [];
   const billing: { id: string; subscriptionId: string; month: MonthIndex; cents: Cents }[] = [];
   parsed.billing.each((value, index) => {
-    ref('billing', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription');
+    billingPlaces.push(ref('billing', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription'));
     const cents = exactCentsOf(value.amountUsd);
     if (cents === undefined) {
       problems.push(
@@ -438,7 +448,7 @@ export function validateScoringRecords(
   if (billingTotal > Number.MAX_SAFE_INTEGER) problems.push(problem('dataset', 'billing', 'scoringSumTooLarge', { collection: 'billing' }));
   let seatsTotal = 0;
   parsed.seats.each((value, index) => {
-    ref('seats', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription');
+    seatPlaces.push(ref('seats', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription'));
     seatsTotal += value.paidSeats;
   });
   if (seatsTotal > Number.MAX_SAFE_INTEGER) problems.push(problem('dataset', 'seats', 'scoringSumTooLarge', { collection: 'seats' }));
@@ -450,7 +460,7 @@ export function validateScoringRecords(
   // past that the total is too large however it is summed.
   let wholeUnits = 0;
   parsed.usage.each((value, index) => {
-    ref('usage', index, 'tenantId', value.tenantId, tenants, 'tenant');
+    usagePlaces.push(ref('usage', index, 'tenantId', value.tenantId, tenants, 'tenant'));
     if (!catalog.workloads.has(value.workload)) {
       problems.push(problem(label('usage', index), 'workload', 'notProgramProduct', { field: 'workload', value: quote(value.workload) }));
     }
@@ -488,7 +498,7 @@ export function validateScoringRecords(
   parsed.instances.each((value, index) => ref('instances', index, 'tenantId', value.tenantId, tenants, 'tenant'));
   parsed.associations.each((value, index) => {
     ref('associations', index, 'partnerId', value.partnerId, partners, 'partner');
-    ref('associations', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription');
+    associationPlaces.push(ref('associations', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription'));
     if (!catalog.associationTypes.has(value.type)) {
       problems.push(
         problem(label('associations', index), 'type', 'notAssociationType', {
@@ -531,46 +541,49 @@ export function validateScoringRecords(
   });
   if (problems.length > 0) return { ok: false, problems };
 
-  return {
-    ok: true,
-    dataset: {
-      partners: new Map(parsed.partners.values.map((value) => [value.id, { country: value.country }])),
-      tenants: new Map(parsed.tenants.values.map((value) => [value.id, { country: value.country }])),
-      subscriptions: new Map(
-        parsed.subscriptions.values.map((value) => [
-          value.id,
-          {
-            id: value.id,
-            tenantId: value.tenantId,
-            product: value.product,
-            paid: value.paid,
-            channel: value.channel,
-            agreementStart: value.agreementStart === undefined ? undefined : monthIndex(value.agreementStart),
-          },
-        ]),
-      ),
-      billing,
-      seats: parsed.seats.values.map((value) => ({
-        subscriptionId: value.subscriptionId,
-        month: monthIndex(value.month),
-        paidSeats: value.paidSeats,
-      })),
-      usage,
-      instances: parsed.instances.values,
-      associations: parsed.associations.values.map((value) => ({
-        partnerId: value.partnerId,
-        subscriptionId: value.subscriptionId,
-        type: value.type,
-        from: monthIndex(value.from),
-        to: value.to == null ? null : monthIndex(value.to),
-      })),
-      people: new Map(parsed.people.values.map((value) => [value.id, { partnerId: value.partnerId }])),
-      examPasses: parsed.examPasses.values,
-      certificationsHeld: parsed.certificationsHeld.values,
-      baselines: parsed.baselines.values,
-      enrolments,
-    },
+  const dataset: ScoringDataset = {
+    partners: new Map(parsed.partners.values.map((value) => [value.id, { country: value.country }])),
+    tenants: new Map(parsed.tenants.values.map((value) => [value.id, { country: value.country }])),
+    subscriptions: new Map(
+      parsed.subscriptions.values.map((value) => [
+        value.id,
+        {
+          id: value.id,
+          tenantId: value.tenantId,
+          product: value.product,
+          paid: value.paid,
+          channel: value.channel,
+          agreementStart: value.agreementStart === undefined ? undefined : monthIndex(value.agreementStart),
+        },
+      ]),
+    ),
+    billing,
+    seats: parsed.seats.values.map((value) => ({
+      subscriptionId: value.subscriptionId,
+      month: monthIndex(value.month),
+      paidSeats: value.paidSeats,
+    })),
+    usage,
+    instances: parsed.instances.values,
+    associations: parsed.associations.values.map((value) => ({
+      partnerId: value.partnerId,
+      subscriptionId: value.subscriptionId,
+      type: value.type,
+      from: monthIndex(value.from),
+      to: value.to == null ? null : monthIndex(value.to),
+    })),
+    people: new Map(parsed.people.values.map((value) => [value.id, { partnerId: value.partnerId }])),
+    examPasses: parsed.examPasses.values,
+    certificationsHeld: parsed.certificationsHeld.values,
+    baselines: parsed.baselines.values,
+    enrolments,
   };
+  // Valid, every record is kept: a first record's index is its place in the map made of its collection.
+  rememberPlaces(dataset.billing, dataset.subscriptions, billingPlaces);
+  rememberPlaces(dataset.seats, dataset.subscriptions, seatPlaces);
+  rememberPlaces(dataset.associations, dataset.subscriptions, associationPlaces);
+  rememberPlaces(dataset.usage, dataset.tenants, usagePlaces);
+  return { ok: true, dataset };
 
   /**
    * An enrolment record as the flags `--enrolled`, `--anniversary` and

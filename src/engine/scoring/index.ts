@@ -3,6 +3,7 @@ export * from './months.js';
 export * from './neighbourhood.js';
 export { nextValue, pointsOf, valueForPoints, type PointsRule } from './points.js';
 export * from './outlook.js';
+export { rememberPlacesOf } from './places.js';
 export * from './plan.js';
 export {
   add as addRational,

@@ -26,7 +26,8 @@ import {
 import type { AssociationRule, ScoredMetricDefinition, ScoredVersionDefinition, Segmentation } from './schema.js';
 import type { ScoringDataset, Subscription } from './dataset.js';
 import { MonthlySumOutOfRangeError, MonthlySums } from './monthly.js';
-import { doubles, zeros } from './heap-numbers.js';
+import { placesOf } from './places.js';
+import { doubles, filled, zeros } from './heap-numbers.js';
 
 type Decimalish = number | string;
 type PerSegment = Decimalish | Readonly<Record<string, Decimalish>>;
@@ -296,6 +297,8 @@ interface TenantEntry extends CandidateTenant {
 class Index {
   /** Each known subscription with its slot, its associations and its tenant: crediting reads these, no other map. */
   private readonly held = new Map<string, HeldEntry>();
+  /** The same entries by slot (a subscription's place in the dataset), for records whose places validation gave. */
+  private readonly heldAt: HeldEntry[] = [];
   /** The subscriptions each partner holds an association on (any type, any month), in first-seen order. */
   private readonly subscriptionsOfPartner = new Map<string, Set<HeldEntry>>();
   /** Every tenant with its number (its slot in the usage pairs), those of the dataset first, then those only subscriptions name. */
@@ -331,12 +334,15 @@ class Index {
       if (tenant.order < 0) tenant.order = orders++;
       const entry: HeldEntry = { subscription: s, slot: held.size, holding: NONE, tenant };
       held.set(s.id, entry);
+      this.heldAt.push(entry);
       tenant.subscriptions = appended(tenant.subscriptions, entry);
     }
     // An association on a subscription the dataset does not hold credits nothing: crediting reads held subscriptions.
     const heldOf = byLastId(held);
-    for (const a of data.associations) {
-      const entry = heldOf(a.subscriptionId);
+    const places = placesOf(data.associations, data.subscriptions);
+    for (let i = 0; i < data.associations.length; i++) {
+      const a = data.associations[i]!;
+      const entry = places ? this.heldAt[places[i]!] : heldOf(a.subscriptionId);
       if (entry === undefined) continue;
       entry.holding = appended(entry.holding, a);
       const mine = this.subscriptionsOfPartner.get(a.partnerId);
@@ -411,9 +417,11 @@ class Index {
     withCounts = false,
   ): MonthlySums {
     const heldOf = byLastId(this.held);
+    // A subscription's slot is its place in the dataset's map, which validation may have given for each record.
+    const places = placesOf(records, this.data.subscriptions);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      rows.slot[i] = heldOf(r.subscriptionId)?.slot ?? -1;
+      rows.slot[i] = places ? places[i]! : (heldOf(r.subscriptionId)?.slot ?? -1);
       rows.month[i] = r.month;
       rows.value[i] = valueOf(r);
     }
@@ -424,9 +432,12 @@ class Index {
     const { usage } = this.data;
     const tenants = this.tenantOf.size;
     const workloadNo = new Map<string, number>();
-    // The (tenant, workload) pairs, numbered as first seen (key: workload × tenants + tenant), then placed in tenant
-    // order below; −1 for a tenant nothing can be credited on (no subscription names it).
-    const seen = new Map<number, number>();
+    // The (tenant, workload) pairs, numbered as first seen, then placed in tenant order below; −1 for a tenant
+    // nothing can be credited on (no subscription names it). A tenant's pairs are chained from `firstPair[t]`
+    // through `nextPair` (−1 ends): a tenant uses a few workloads, so a short walk finds a pair, not a map read per
+    // record (records of one month after another's change pair at every record).
+    const firstPair = filled(tenants, -1);
+    const nextPair: number[] = [];
     const pairTenant: number[] = [];
     const pairOfWorkload: number[] = [];
     // Units as integers of 10^−scale units, the scale being the most decimal places any record has so far: "12.5"
@@ -434,6 +445,8 @@ class Index {
     // decimal place). Integers add exactly as numbers (the bound below).
     let scale = 0;
     const tenantOf = byLastId(this.tenantOf);
+    // A tenant's number is its place in the dataset's map of tenants, which validation may have given for each record.
+    const places = placesOf(usage, this.data.tenants);
     let lastWorkload: string | undefined;
     let t = -1;
     let w = -1;
@@ -442,7 +455,7 @@ class Index {
     for (let i = 0; i < usage.length; i++) {
       const u = usage[i]!;
       // Records come grouped: the previous record's workload and pair are compared before any map read.
-      t = tenantOf(u.tenantId)?.slot ?? -1;
+      t = places ? places[i]! : (tenantOf(u.tenantId)?.slot ?? -1);
       if (u.workload !== lastWorkload) {
         const known = workloadNo.get(u.workload);
         if (known === undefined) workloadNo.set(u.workload, (w = workloadNo.size));
@@ -452,12 +465,15 @@ class Index {
       const key = t < 0 ? -1 : w * tenants + t;
       if (key !== lastKey) {
         lastKey = key;
-        const known = key < 0 ? -1 : seen.get(key);
-        if (known === undefined) {
-          seen.set(key, (pair = pairTenant.length));
+        pair = t < 0 ? -1 : firstPair[t]!;
+        while (pair >= 0 && pairOfWorkload[pair] !== w) pair = nextPair[pair]!;
+        if (t >= 0 && pair < 0) {
+          pair = pairTenant.length;
           pairTenant.push(t);
           pairOfWorkload.push(w);
-        } else pair = known;
+          nextPair.push(firstPair[t]!);
+          firstPair[t] = pair;
+        }
       }
       rows.slot[i] = pair;
       rows.month[i] = u.month;
