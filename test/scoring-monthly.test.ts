@@ -79,8 +79,12 @@ describe("the index's arrays in the heap", () => {
         expect(Object.keys(a)).toHaveLength(n); // packed: no holes
       }
       expect(zeros(n)).toEqual(new Array(n).fill(0));
+      for (const largestFast of [0, 7, 2 ** 25]) {
+        const d = doubles(n, largestFast);
+        expect(d).toEqual(new Array(n).fill(0));
+        expect(Object.keys(d)).toHaveLength(n);
+      }
       const d = doubles(n);
-      expect(d).toEqual(new Array(n).fill(0));
       // A double array keeps sums past small integers exact, like the Float64Array it replaces.
       if (n > 0) {
         d[0] = 2 ** 53 - 1;

@@ -13,6 +13,7 @@ import { PARTNERS, recordsArbFor, recordsAt, versions } from './support/scored-r
 /** The dataset with its record collections copied: equal records, but no places remembered for them. */
 const copied = (data: ScoringDataset): ScoringDataset => ({
   ...data,
+  subscriptions: new Map(data.subscriptions),
   billing: [...data.billing],
   seats: [...data.seats],
   usage: [...data.usage],
@@ -38,11 +39,13 @@ describe('the places of references', () => {
           expect(idsAt(placesOf(seats, subscriptions), subscriptions)).toEqual(seats.map((r) => r.subscriptionId));
           expect(idsAt(placesOf(associations, subscriptions), subscriptions)).toEqual(associations.map((r) => r.subscriptionId));
           expect(idsAt(placesOf(usage, tenants), tenants)).toEqual(usage.map((r) => r.tenantId));
+          expect(idsAt(placesOf(subscriptions, tenants), tenants)).toEqual([...subscriptions.values()].map((s) => s.tenantId));
           // What the benchmark's unchecked conversion remembers is what validation did.
           const again = copied(data);
           rememberPlacesOf(again);
           expect(placesOf(again.billing, again.subscriptions)).toEqual(placesOf(billing, subscriptions));
           expect(placesOf(again.usage, again.tenants)).toEqual(placesOf(usage, tenants));
+          expect(placesOf(again.subscriptions, again.tenants)).toEqual(placesOf(subscriptions, tenants));
         }),
         { numRuns: 30 },
       );

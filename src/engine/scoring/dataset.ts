@@ -418,8 +418,9 @@ export function validateScoringRecords(
   };
   parsed.partners.each((value, index) => country('partners', index, value.country));
   parsed.tenants.each((value, index) => country('tenants', index, value.country));
+  const tenantPlaces: number[] = [];
   parsed.subscriptions.each((value, index) => {
-    ref('subscriptions', index, 'tenantId', value.tenantId, tenants, 'tenant');
+    tenantPlaces.push(ref('subscriptions', index, 'tenantId', value.tenantId, tenants, 'tenant'));
     if (!catalog.products.has(value.product)) {
       problems.push(
         problem(label('subscriptions', index), 'product', 'notProgramProduct', { field: 'product', value: quote(value.product) }),
@@ -583,6 +584,7 @@ export function validateScoringRecords(
   rememberPlaces(dataset.seats, dataset.subscriptions, seatPlaces);
   rememberPlaces(dataset.associations, dataset.subscriptions, associationPlaces);
   rememberPlaces(dataset.usage, dataset.tenants, usagePlaces);
+  rememberPlaces(dataset.subscriptions, dataset.tenants, tenantPlaces);
   return { ok: true, dataset };
 
   /**

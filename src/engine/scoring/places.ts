@@ -16,17 +16,22 @@ interface Places {
   readonly places: readonly number[];
 }
 
-const placesOfRecords = new WeakMap<readonly unknown[], Places>();
+/** A collection of records: an array, or a map by id (subscriptions, whose tenants have places too). */
+type Records = readonly unknown[] | ReadonlyMap<string, unknown>;
 
-/** Remembers that record i of `records` refers to the entry at `places[i]` of `of`'s order. */
-export function rememberPlaces(records: readonly unknown[], of: ReadonlyMap<string, unknown>, places: readonly number[]): void {
-  if (places.length === records.length) placesOfRecords.set(records, { of, places });
+const placesOfRecords = new WeakMap<Records, Places>();
+
+const countOf = (records: Records): number => (Array.isArray(records) ? records.length : (records as ReadonlyMap<string, unknown>).size);
+
+/** Remembers that record i of `records` (in their order) refers to the entry at `places[i]` of `of`'s order. */
+export function rememberPlaces(records: Records, of: ReadonlyMap<string, unknown>, places: readonly number[]): void {
+  if (places.length === countOf(records)) placesOfRecords.set(records, { of, places });
 }
 
 /** The places remembered for `records` in `of`, or undefined. */
-export function placesOf(records: readonly unknown[], of: ReadonlyMap<string, unknown>): readonly number[] | undefined {
+export function placesOf(records: Records, of: ReadonlyMap<string, unknown>): readonly number[] | undefined {
   const found = placesOfRecords.get(records);
-  return found !== undefined && found.of === of && found.places.length === records.length ? found.places : undefined;
+  return found !== undefined && found.of === of && found.places.length === countOf(records) ? found.places : undefined;
 }
 
 /** Each id's place in the map's order. */
@@ -43,26 +48,13 @@ function placeOfIds(map: ReadonlyMap<string, unknown>): Map<string, number> {
 export function rememberPlacesOf(data: ScoringDataset): void {
   const subscriptions = placeOfIds(data.subscriptions);
   const tenants = placeOfIds(data.tenants);
-  const of = <R>(records: readonly R[], place: ReadonlyMap<string, number>, id: (r: R) => string) =>
-    records.map((r) => place.get(id(r)) ?? -1);
-  rememberPlaces(
-    data.billing,
-    data.subscriptions,
-    of(data.billing, subscriptions, (r) => r.subscriptionId),
-  );
-  rememberPlaces(
-    data.seats,
-    data.subscriptions,
-    of(data.seats, subscriptions, (r) => r.subscriptionId),
-  );
-  rememberPlaces(
-    data.associations,
-    data.subscriptions,
-    of(data.associations, subscriptions, (r) => r.subscriptionId),
-  );
-  rememberPlaces(
-    data.usage,
-    data.tenants,
-    of(data.usage, tenants, (r) => r.tenantId),
-  );
+  const of = <R>(records: Iterable<R>, place: ReadonlyMap<string, number>, id: (r: R) => string) =>
+    Array.from(records, (r) => place.get(id(r)) ?? -1);
+  const bySubscription = (r: { readonly subscriptionId: string }) => r.subscriptionId;
+  const byTenant = (r: { readonly tenantId: string }) => r.tenantId;
+  rememberPlaces(data.billing, data.subscriptions, of(data.billing, subscriptions, bySubscription));
+  rememberPlaces(data.seats, data.subscriptions, of(data.seats, subscriptions, bySubscription));
+  rememberPlaces(data.associations, data.subscriptions, of(data.associations, subscriptions, bySubscription));
+  rememberPlaces(data.usage, data.tenants, of(data.usage, tenants, byTenant));
+  rememberPlaces(data.subscriptions, data.tenants, of(data.subscriptions.values(), tenants, byTenant));
 }

@@ -295,14 +295,21 @@ interface TenantEntry extends CandidateTenant {
  * finds its entry (its slot in the sums) from its id. Only the parts the version reads are built with it.
  */
 class Index {
-  /** Each known subscription with its slot, its associations and its tenant: crediting reads these, no other map. */
-  private readonly held = new Map<string, HeldEntry>();
-  /** The same entries by slot (a subscription's place in the dataset), for records whose places validation gave. */
+  /**
+   * Each known subscription with its slot (its place in the dataset), its associations and its tenant: crediting
+   * reads these, no other map. Records find theirs by the places validation gave (places.ts), or by id through
+   * `heldById`, made when first needed.
+   */
   private readonly heldAt: HeldEntry[] = [];
+  private heldMap: Map<string, HeldEntry> | undefined;
   /** The subscriptions each partner holds an association on (any type, any month), in first-seen order. */
   private readonly subscriptionsOfPartner = new Map<string, Set<HeldEntry>>();
-  /** Every tenant with its number (its slot in the usage pairs), those of the dataset first, then those only subscriptions name. */
-  private readonly tenantOf = new Map<string, TenantEntry>();
+  /**
+   * Every tenant by its number (its slot in the usage pairs): those of the dataset first, in its order (a tenant's
+   * place), then those only subscriptions name. By id through `tenantById`, made when first needed.
+   */
+  private readonly tenantAt: TenantEntry[] = [];
+  private tenantMap: Map<string, TenantEntry> | undefined;
   private billingPart: MonthlySums | undefined;
   private seatsPart: MonthlySums | undefined;
   private usagePart: UsageIndex | undefined;
@@ -321,28 +328,31 @@ class Index {
     readonly data: ScoringDataset,
     reads: IndexReads,
   ) {
-    const { tenantOf, held } = this;
+    const { tenantAt, heldAt } = this;
     // Lists start as the shared empty one (`appended`): most tenants have one subscription and most subscriptions
     // one association, and an empty array that is pushed to takes room for seventeen.
-    for (const [id, { country }] of data.tenants) tenantOf.set(id, { id, country, slot: tenantOf.size, subscriptions: NONE, order: -1 });
+    for (const [id, { country }] of data.tenants) tenantAt.push({ id, country, slot: tenantAt.length, subscriptions: NONE, order: -1 });
+    const tenantPlaces = placesOf(data.subscriptions, data.tenants);
     let orders = 0;
     for (const s of data.subscriptions.values()) {
-      let tenant = tenantOf.get(s.tenantId);
-      if (!tenant)
-        tenantOf.set(s.tenantId, (tenant = { id: s.tenantId, country: undefined, slot: tenantOf.size, subscriptions: NONE, order: -1 }));
+      let tenant = tenantPlaces ? tenantAt[tenantPlaces[heldAt.length]!] : this.tenantById.get(s.tenantId);
+      if (!tenant) {
+        tenant = { id: s.tenantId, country: undefined, slot: tenantAt.length, subscriptions: NONE, order: -1 };
+        tenantAt.push(tenant);
+        this.tenantById.set(s.tenantId, tenant);
+      }
       // Candidate tenants are listed in the order their first subscriptions come.
       if (tenant.order < 0) tenant.order = orders++;
-      const entry: HeldEntry = { subscription: s, slot: held.size, holding: NONE, tenant };
-      held.set(s.id, entry);
-      this.heldAt.push(entry);
+      const entry: HeldEntry = { subscription: s, slot: heldAt.length, holding: NONE, tenant };
+      heldAt.push(entry);
       tenant.subscriptions = appended(tenant.subscriptions, entry);
     }
     // An association on a subscription the dataset does not hold credits nothing: crediting reads held subscriptions.
-    const heldOf = byLastId(held);
     const places = placesOf(data.associations, data.subscriptions);
+    const heldOf = places ? undefined : byLastId(this.heldById);
     for (let i = 0; i < data.associations.length; i++) {
       const a = data.associations[i]!;
-      const entry = places ? this.heldAt[places[i]!] : heldOf(a.subscriptionId);
+      const entry = places ? heldAt[places[i]!] : heldOf!(a.subscriptionId);
       if (entry === undefined) continue;
       entry.holding = appended(entry.holding, a);
       const mine = this.subscriptionsOfPartner.get(a.partnerId);
@@ -357,6 +367,14 @@ class Index {
     if (reads.people) this.peoplePart = peopleIndexOf(data);
     if (reads.baselines) this.baselinesPart = this.baselinesByPartner();
     if (reads.instances) this.instancesPart = this.instancesByTenant();
+  }
+
+  private get heldById(): Map<string, HeldEntry> {
+    return (this.heldMap ??= new Map(this.heldAt.map((entry) => [entry.subscription.id, entry])));
+  }
+
+  private get tenantById(): Map<string, TenantEntry> {
+    return (this.tenantMap ??= new Map(this.tenantAt.map((tenant) => [tenant.id, tenant])));
   }
 
   /** Billing by subscription and month: cents summed, and the number of lines. */
@@ -416,21 +434,21 @@ class Index {
     rows: Rows,
     withCounts = false,
   ): MonthlySums {
-    const heldOf = byLastId(this.held);
     // A subscription's slot is its place in the dataset's map, which validation may have given for each record.
     const places = placesOf(records, this.data.subscriptions);
+    const heldOf = places ? undefined : byLastId(this.heldById);
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      rows.slot[i] = places ? places[i]! : (heldOf(r.subscriptionId)?.slot ?? -1);
+      rows.slot[i] = places ? places[i]! : (heldOf!(r.subscriptionId)?.slot ?? -1);
       rows.month[i] = r.month;
       rows.value[i] = valueOf(r);
     }
-    return packRows(collection, records.length, this.held.size, rows, withCounts);
+    return packRows(collection, records.length, this.heldAt.length, rows, withCounts);
   }
 
   private packUsage(rows: Rows): UsageIndex {
     const { usage } = this.data;
-    const tenants = this.tenantOf.size;
+    const tenants = this.tenantAt.length;
     const workloadNo = new Map<string, number>();
     // The (tenant, workload) pairs, numbered as first seen, then placed in tenant order below; −1 for a tenant
     // nothing can be credited on (no subscription names it). A tenant's pairs are chained from `firstPair[t]`
@@ -444,9 +462,9 @@ class Index {
     // and "3" are 125 and 30 at scale 1. When a record has more, the rows before it are rescaled (at most once per
     // decimal place). Integers add exactly as numbers (the bound below).
     let scale = 0;
-    const tenantOf = byLastId(this.tenantOf);
     // A tenant's number is its place in the dataset's map of tenants, which validation may have given for each record.
     const places = placesOf(usage, this.data.tenants);
+    const tenantOf = places ? undefined : byLastId(this.tenantById);
     let lastWorkload: string | undefined;
     let t = -1;
     let w = -1;
@@ -455,7 +473,7 @@ class Index {
     for (let i = 0; i < usage.length; i++) {
       const u = usage[i]!;
       // Records come grouped: the previous record's workload and pair are compared before any map read.
-      t = places ? places[i]! : (tenantOf(u.tenantId)?.slot ?? -1);
+      t = places ? places[i]! : (tenantOf!(u.tenantId)?.slot ?? -1);
       if (u.workload !== lastWorkload) {
         const known = workloadNo.get(u.workload);
         if (known === undefined) workloadNo.set(u.workload, (w = workloadNo.size));
@@ -515,10 +533,10 @@ class Index {
   }
 
   private instancesByTenant(): (readonly Instance[])[] {
-    const bySlot = new Array<readonly Instance[]>(this.tenantOf.size).fill(NONE);
+    const bySlot = new Array<readonly Instance[]>(this.tenantAt.length).fill(NONE);
     // Those of a tenant no subscription names are nobody's: credit comes through a subscription.
     for (const i of this.data.instances) {
-      const tenant = this.tenantOf.get(i.tenantId);
+      const tenant = this.tenantById.get(i.tenantId);
       if (tenant) bySlot[tenant.slot] = appended(bySlot[tenant.slot]!, i);
     }
     return bySlot;
