@@ -919,12 +919,20 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       const byProduct = ctx.workloadsByProduct(metric.workloads);
       const isCredited = metric.workloads.map(() => false);
       const cents = metric.workloads.map(() => 0);
+      const least = leastWholeUnits(metric, unitValue, segment, index.usageScale, rateOf);
+      const numbers = index.workloadNumbers(metric.workloads);
       const countAt = (m: MonthIndex): number => {
         let n = 0;
         for (const tenant of index.candidateTenants(partnerId)) {
           index.creditByWorkload(partnerId, tenant, byProduct, m, metric.associations, isCredited, cents);
           for (let k = 0; k < metric.workloads.length; k++) {
             if (!isCredited[k]) continue;
+            const atLeast = least[k];
+            if (atLeast !== undefined) {
+              const amount = metric.measure === 'revenue' ? cents[k]! : index.usage.at(index.usageSlot(tenant.slot, numbers[k]!), m);
+              if (amount >= atLeast) n++;
+              continue;
+            }
             const w = metric.workloads[k]!;
             const amount = metric.measure === 'revenue' ? rational(cents[k]!) : mul(index.usageOf(tenant.slot, w, m), rateOf(w));
             const c = compare(amount, unitValue);
@@ -1107,6 +1115,40 @@ function metricSegments(version: ScoredVersionDefinition, index: Index, partnerI
 }
 
 /** A metric's points rule for a segment. */
+/** Per pair-count metric, segment and usage scale: the whole amounts that count (leastWholeUnits). */
+const leastWholeUnitsOf = new WeakMap<ScoredMetricDefinition, Map<string, readonly (number | undefined)[]>>();
+
+/**
+ * For each workload of a pair-count metric, the least whole amount — of cents for revenue, of 1/usageScale units
+ * for usage — that counts against the unit value: a pair's amount counts exactly when it is at least that (its
+ * ceiling, or its floor plus one when it must be exceeded), so each pair is one comparison of numbers instead of
+ * products of fractions (millions of them in a batch). Undefined for a workload whose rate is not positive: its
+ * pairs are compared as fractions. Beyond 2^53 as a number, no exact amount reaches it.
+ */
+function leastWholeUnits(
+  metric: Extract<ScoredMetricDefinition, { kind: 'pair-count-change' }>,
+  unitValue: Rational,
+  segment: string,
+  usageScale: bigint,
+  rateOf: (workload: string) => Rational,
+): readonly (number | undefined)[] {
+  let bySegment = leastWholeUnitsOf.get(metric);
+  if (!bySegment) leastWholeUnitsOf.set(metric, (bySegment = new Map()));
+  const key = `${segment}\u0000${usageScale}`;
+  let least = bySegment.get(key);
+  if (!least) {
+    const wholeAbove = (r: Rational): number => Number(metric.compare === 'at-least' ? ceil(r) : floor(r) + 1n);
+    least = metric.workloads.map((w) => {
+      if (metric.measure === 'revenue') return wholeAbove(unitValue);
+      // A unit of 1/usageScale is worth rate/usageScale: the amount reaches V when the units reach V × usageScale / rate.
+      const rate = rateOf(w);
+      return compare(rate, ZERO) > 0 ? wholeAbove(div(mul(unitValue, rational(usageScale)), rate)) : undefined;
+    });
+    bySegment.set(key, least);
+  }
+  return least;
+}
+
 function pointsRuleOf(metric: ScoredMetricDefinition, segment: string): PointsRule {
   return {
     max: exact(metric.points.max),
