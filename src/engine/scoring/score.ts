@@ -1032,6 +1032,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
           const w = metric.workloads[k]!;
           let units = 0;
           for (const t of tenants) units += index.usage.at(index.usageSlot(t.slot, no), m);
+          if (units === 0) continue; // most partners use few of the workloads: no fraction made for nothing
           const exactUnits = rational(units, index.usageScale);
           sum = add(sum, metric.measure === 'mau' ? exactUnits : mul(exactUnits, rateOf(w)));
         }
