@@ -14,6 +14,7 @@ import { PARTNERS, recordsArbFor, recordsAt, versions } from './support/scored-r
 const copied = (data: ScoringDataset): ScoringDataset => ({
   ...data,
   subscriptions: new Map(data.subscriptions),
+  people: new Map(data.people),
   billing: [...data.billing],
   seats: [...data.seats],
   usage: [...data.usage],
@@ -40,6 +41,10 @@ describe('the places of references', () => {
           expect(idsAt(placesOf(associations, subscriptions), subscriptions)).toEqual(associations.map((r) => r.subscriptionId));
           expect(idsAt(placesOf(usage, tenants), tenants)).toEqual(usage.map((r) => r.tenantId));
           expect(idsAt(placesOf(subscriptions, tenants), tenants)).toEqual([...subscriptions.values()].map((s) => s.tenantId));
+          expect(idsAt(placesOf(data.examPasses, data.people), data.people)).toEqual(data.examPasses.map((r) => r.personId));
+          expect(idsAt(placesOf(data.certificationsHeld, data.people), data.people)).toEqual(
+            data.certificationsHeld.map((r) => r.personId),
+          );
           // What the benchmark's unchecked conversion remembers is what validation did.
           const again = copied(data);
           rememberPlacesOf(again);

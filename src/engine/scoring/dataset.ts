@@ -521,8 +521,12 @@ export function validateScoringRecords(
     }
   });
   parsed.people.each((value, index) => ref('people', index, 'partnerId', value.partnerId, partners, 'partner'));
-  parsed.examPasses.each((value, index) => ref('examPasses', index, 'personId', value.personId, people, 'person'));
-  parsed.certificationsHeld.each((value, index) => ref('certificationsHeld', index, 'personId', value.personId, people, 'person'));
+  const passPlaces: number[] = [];
+  const heldPlaces: number[] = [];
+  parsed.examPasses.each((value, index) => passPlaces.push(ref('examPasses', index, 'personId', value.personId, people, 'person')));
+  parsed.certificationsHeld.each((value, index) =>
+    heldPlaces.push(ref('certificationsHeld', index, 'personId', value.personId, people, 'person')),
+  );
   parsed.baselines.each((value, index) => ref('baselines', index, 'partnerId', value.partnerId, partners, 'partner'));
   const enrolments = new Map<string, Enrolment>();
   const enrolmentAt = new Map<string, number>();
@@ -585,6 +589,8 @@ export function validateScoringRecords(
   rememberPlaces(dataset.associations, dataset.subscriptions, associationPlaces);
   rememberPlaces(dataset.usage, dataset.tenants, usagePlaces);
   rememberPlaces(dataset.subscriptions, dataset.tenants, tenantPlaces);
+  rememberPlaces(dataset.examPasses, dataset.people, passPlaces);
+  rememberPlaces(dataset.certificationsHeld, dataset.people, heldPlaces);
   return { ok: true, dataset };
 
   /**

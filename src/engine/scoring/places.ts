@@ -1,5 +1,5 @@
 /**
- * Where each record's subscription or tenant sits in the dataset's map of them (its place in the map's order), as
+ * Where each record's subscription, tenant or person sits in the dataset's map of them (its place in the map's order), as
  * validation found it while checking the reference. The scoring index numbers subscriptions and tenants in that
  * order, so it takes a record's number from here instead of looking its id up again: a map read per record is
  * most of the index's preparation when records come month by month (as a store of monthly imports gives them),
@@ -57,4 +57,8 @@ export function rememberPlacesOf(data: ScoringDataset): void {
   rememberPlaces(data.associations, data.subscriptions, of(data.associations, subscriptions, bySubscription));
   rememberPlaces(data.usage, data.tenants, of(data.usage, tenants, byTenant));
   rememberPlaces(data.subscriptions, data.tenants, of(data.subscriptions.values(), tenants, byTenant));
+  const people = placeOfIds(data.people);
+  const byPerson = (r: { readonly personId: string }) => r.personId;
+  rememberPlaces(data.examPasses, data.people, of(data.examPasses, people, byPerson));
+  rememberPlaces(data.certificationsHeld, data.people, of(data.certificationsHeld, people, byPerson));
 }

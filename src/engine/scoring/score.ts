@@ -124,20 +124,26 @@ type PeopleIndex = ReadonlyMap<string, readonly PersonRecords[]>;
 
 function peopleIndexOf(data: ScoringDataset): PeopleIndex {
   const ofPartner = new Map<string, PersonRecords[]>();
-  const ofPerson = new Map<string, PersonRecords>();
-  for (const [id, person] of data.people) {
+  const personAt: PersonRecords[] = [];
+  for (const person of data.people.values()) {
     const records: PersonRecords = { passes: NONE, held: NONE };
-    ofPerson.set(id, records);
+    personAt.push(records);
     push(ofPartner, person.partnerId, records);
   }
-  // Those of a person the dataset does not list belong to nobody's count.
-  const personOf = byLastId(ofPerson);
-  for (const p of data.examPasses) {
-    const person = personOf(p.personId);
+  // Each record finds its person by the place validation gave (places.ts), else by id; those of a person the
+  // dataset does not list belong to nobody's count.
+  const passPlaces = placesOf(data.examPasses, data.people);
+  const heldPlaces = placesOf(data.certificationsHeld, data.people);
+  const personOf =
+    passPlaces && heldPlaces ? undefined : byLastId(new Map(Array.from(data.people.keys(), (id, k) => [id, personAt[k]!] as const)));
+  for (let i = 0; i < data.examPasses.length; i++) {
+    const p = data.examPasses[i]!;
+    const person = passPlaces ? personAt[passPlaces[i]!] : personOf!(p.personId);
     if (person) person.passes = appended(person.passes, p);
   }
-  for (const h of data.certificationsHeld) {
-    const person = personOf(h.personId);
+  for (let i = 0; i < data.certificationsHeld.length; i++) {
+    const h = data.certificationsHeld[i]!;
+    const person = heldPlaces ? personAt[heldPlaces[i]!] : personOf!(h.personId);
     if (person) person.held = appended(person.held, h);
   }
   return ofPartner;
