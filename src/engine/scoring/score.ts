@@ -925,8 +925,10 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       const byProduct = ctx.workloadsByProduct(metric.workloads);
       const isCredited = metric.workloads.map(() => false);
       const cents = metric.workloads.map(() => 0);
-      const least = leastWholeUnits(metric, unitValue, segment, index.usageScale, rateOf);
-      const numbers = index.workloadNumbers(metric.workloads);
+      // Usage is read (and packed, if it is not yet) only for a metric that measures it.
+      const byUsage =
+        metric.measure === 'revenue' ? undefined : { scale: index.usageScale, numbers: index.workloadNumbers(metric.workloads) };
+      const least = leastWholeUnits(ctx, metric, unitValue, segment, byUsage?.scale ?? 1n);
       const countAt = (m: MonthIndex): number => {
         let n = 0;
         for (const tenant of index.candidateTenants(partnerId)) {
@@ -935,7 +937,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
             if (!isCredited[k]) continue;
             const atLeast = least[k];
             if (atLeast !== undefined) {
-              const amount = metric.measure === 'revenue' ? cents[k]! : index.usage.at(index.usageSlot(tenant.slot, numbers[k]!), m);
+              const amount = byUsage ? index.usage.at(index.usageSlot(tenant.slot, byUsage.numbers[k]!), m) : cents[k]!;
               if (amount >= atLeast) n++;
               continue;
             }
@@ -1121,9 +1123,8 @@ function metricSegments(version: ScoredVersionDefinition, index: Index, partnerI
   };
 }
 
-/** A metric's points rule for a segment. */
-/** Per pair-count metric, segment and usage scale: the whole amounts that count (leastWholeUnits). */
-const leastWholeUnitsOf = new WeakMap<ScoredMetricDefinition, Map<string, readonly (number | undefined)[]>>();
+/** Per version (its context: the rates), pair-count metric, segment and usage scale: the whole amounts that count. */
+const leastWholeUnitsOf = new WeakMap<VersionContext, Map<ScoredMetricDefinition, Map<string, readonly (number | undefined)[]>>>();
 
 /**
  * For each workload of a pair-count metric, the least whole amount — of cents for revenue, of 1/usageScale units
@@ -1133,14 +1134,16 @@ const leastWholeUnitsOf = new WeakMap<ScoredMetricDefinition, Map<string, readon
  * pairs are compared as fractions. Beyond 2^53 as a number, no exact amount reaches it.
  */
 function leastWholeUnits(
+  ctx: VersionContext,
   metric: Extract<ScoredMetricDefinition, { kind: 'pair-count-change' }>,
   unitValue: Rational,
   segment: string,
   usageScale: bigint,
-  rateOf: (workload: string) => Rational,
 ): readonly (number | undefined)[] {
-  let bySegment = leastWholeUnitsOf.get(metric);
-  if (!bySegment) leastWholeUnitsOf.set(metric, (bySegment = new Map()));
+  let byMetric = leastWholeUnitsOf.get(ctx);
+  if (!byMetric) leastWholeUnitsOf.set(ctx, (byMetric = new Map()));
+  let bySegment = byMetric.get(metric);
+  if (!bySegment) byMetric.set(metric, (bySegment = new Map()));
   const key = `${segment}\u0000${usageScale}`;
   let least = bySegment.get(key);
   if (!least) {
@@ -1148,7 +1151,7 @@ function leastWholeUnits(
     least = metric.workloads.map((w) => {
       if (metric.measure === 'revenue') return wholeAbove(unitValue);
       // A unit of 1/usageScale is worth rate/usageScale: the amount reaches V when the units reach V × usageScale / rate.
-      const rate = rateOf(w);
+      const rate = ctx.rateOf(w);
       return compare(rate, ZERO) > 0 ? wholeAbove(div(mul(unitValue, rational(usageScale)), rate)) : undefined;
     });
     bySegment.set(key, least);
@@ -1156,6 +1159,7 @@ function leastWholeUnits(
   return least;
 }
 
+/** A metric's points rule for a segment. */
 function pointsRuleOf(metric: ScoredMetricDefinition, segment: string): PointsRule {
   return {
     max: exact(metric.points.max),
