@@ -1,7 +1,7 @@
 /**
- * Where each record's subscription, tenant or person sits in the dataset's map of them (its place in the map's order), as
- * validation found it while checking the reference. The scoring index numbers subscriptions and tenants in that
- * order, so it takes a record's number from here instead of looking its id up again: a map read per record is
+ * Where each record's subscription, tenant or person sits in the dataset's map of them (its place in the map's
+ * order), as validation found it while checking the reference. The scoring index numbers subscriptions, tenants and
+ * people in that order, so it takes a record's number from here instead of looking its id up again: a map read per record is
  * most of the index's preparation when records come month by month (as a store of monthly imports gives them),
  * millions of reads each missing the cache at 100,000 partners.
  *
