@@ -1470,7 +1470,8 @@ export function segmentOf(
   const isCredited = s.workloads.map(() => false);
   const cents = s.workloads.map(() => 0);
   const qualifies = s.workloads.map(() => true);
-  const perTenant = new Map<string, number>();
+  // The qualifying pairs of each tenant (candidate tenants come once each).
+  const counts: number[] = [];
   for (const tenant of index.candidateTenants(partnerId)) {
     qualifies.fill(true);
     // A (tenant, workload) pair qualifies when its credited revenue is over the limit in every month named.
@@ -1479,9 +1480,8 @@ export function segmentOf(
       for (let w = 0; w < s.workloads.length; w++) if (!(cents[w]! > limit)) qualifies[w] = false;
     }
     const qualifying = qualifies.filter(Boolean).length;
-    if (qualifying > 0) perTenant.set(tenant.id, (perTenant.get(tenant.id) ?? 0) + qualifying);
+    if (qualifying > 0) counts.push(qualifying);
   }
-  const counts = [...perTenant.values()];
   const pairs = s.per === 'all-tenants' ? counts.reduce((a, b) => a + b, 0) : Math.max(0, ...counts);
   return pairs >= s.minimumPairs ? s.ifMet : s.otherwise;
 }
