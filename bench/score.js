@@ -353,11 +353,13 @@ async function engineSide(size, dir) {
 
   if (values['by-month']) {
     const t = await timed(() => {
+      // Copied in their new order, so that they lie in memory as records read month by month do: reading records in
+      // another order than their memory's misses the cache at each one, which a store's read does not.
       const byMonth = (list) =>
         list
           .map((r, i) => [r, i])
           .sort((a, b) => a[0].month - b[0].month || a[1] - b[1])
-          .map(([r]) => r);
+          .map(([r]) => ({ ...r }));
       data = { ...data, billing: byMonth(data.billing), seats: byMonth(data.seats), usage: byMonth(data.usage) };
       rememberPlacesOf(data);
     });
