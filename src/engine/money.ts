@@ -76,6 +76,55 @@ export function parseDecimal(text: string): Decimal | undefined {
   return { units: sign === '-' ? -magnitude : magnitude, scale };
 }
 
+/** Plain decimal text read as numbers: the units as a signed safe integer and the decimal places that count. */
+export interface PlainDecimal {
+  units: number;
+  decimals: number;
+}
+
+/**
+ * Reads plain decimal text — `[+-]digits[.digits]`, at most 15 digits — into `into` (the fraction's trailing
+ * zeros dropped: they carry no value, as parseDecimal drops them), character by character: no match object, no
+ * bigint, for the millions of amounts and units an import or a scoring dataset reads. The caller keeps one
+ * `into` and reads it right after. False for any other text, which parseDecimal reads or refuses.
+ */
+export function readPlainDecimal(text: string, into: PlainDecimal): boolean {
+  const sign = text.charCodeAt(0);
+  let k = sign === 45 || sign === 43 ? 1 : 0; // - or +
+  let units = 0;
+  let digits = 0;
+  let wholeDigits = 0;
+  let point = false;
+  let fractionDigits = 0;
+  let decimals = 0;
+  let zeros = 0; // zeros after the point held back until a digit follows them
+  for (; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 46 && !point) {
+      point = true;
+      continue;
+    }
+    if (c < 48 || c > 57 || ++digits > 15) return false;
+    if (!point) {
+      units = units * 10 + (c - 48);
+      wholeDigits++;
+      continue;
+    }
+    fractionDigits++;
+    if (c === 48) zeros++;
+    else {
+      for (; zeros > 0; zeros--, decimals++) units *= 10;
+      units = units * 10 + (c - 48);
+      decimals++;
+    }
+  }
+  // Digits before the point, and after it if there is one: what parseDecimal's pattern asks for.
+  if (wholeDigits === 0 || (point && fractionDigits === 0)) return false;
+  into.units = sign === 45 ? -units : units;
+  into.decimals = decimals;
+  return true;
+}
+
 /** The decimal a JSON number denotes, or `undefined` for NaN / Infinity. */
 export function decimalFromNumber(value: number): Decimal | undefined {
   if (!Number.isFinite(value)) return undefined;

@@ -13,7 +13,7 @@
  * currency-conversion.test.ts holds the two equal on amounts and rates built
  * to land on half a cent.
  */
-import { parseDecimal, type Cents, type Decimal } from '../money.js';
+import { parseDecimal, readPlainDecimal, type Cents, type Decimal, type PlainDecimal } from '../money.js';
 
 const ONE: Decimal = { units: 1n, scale: 0 };
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -45,6 +45,9 @@ export function exactCents(d: Decimal): Cents | undefined {
   return toUsdCents(d);
 }
 
+/** What `readPlainDecimal` read last: the plain amount the conversions below multiply. */
+const plain: PlainDecimal = { units: 0, decimals: 0 };
+
 /**
  * `exactCents(parseDecimal(String(value)))` — whole cents of a number or decimal text with at most two decimal
  * places that count, undefined otherwise — read without bigints when the value is plain: a JSON number that is
@@ -60,63 +63,14 @@ export function exactCentsOf(value: number | string): Cents | undefined {
 }
 
 function exactCentsOfText(text: string): Cents | undefined {
-  if (readPlainDecimal(text)) {
+  if (readPlainDecimal(text, plain)) {
     // Plain text with more decimal places that count is what the exact path refuses too.
     if (plain.decimals > 2) return undefined;
     const cents = plainTimesRate(ONE);
     if (cents !== undefined) return cents;
   }
-  return exactCentsOfParsed(text);
-}
-
-function exactCentsOfParsed(text: string): Cents | undefined {
   const d = parseDecimal(text);
   return d === undefined ? undefined : exactCents(d);
-}
-
-/** What `readPlainDecimal` read last: the units as a signed safe integer and the decimal places that count. */
-const plain = { units: 0, decimals: 0 };
-
-/**
- * Reads plain decimal text — `[+-]digits[.digits]`, at most 15 digits — into `plain` (the fraction's trailing
- * zeros dropped: they carry no value), character by character: no match object, no bigint, for the millions of
- * amounts an import reads. False for any other text, which parseDecimal reads or refuses.
- */
-function readPlainDecimal(text: string): boolean {
-  const sign = text.charCodeAt(0);
-  let k = sign === 45 || sign === 43 ? 1 : 0; // - or +
-  let units = 0;
-  let digits = 0;
-  let wholeDigits = 0;
-  let point = false;
-  let fractionDigits = 0;
-  let decimals = 0;
-  let zeros = 0; // zeros after the point held back until a digit follows them
-  for (; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if (c === 46 && !point) {
-      point = true;
-      continue;
-    }
-    if (c < 48 || c > 57 || ++digits > 15) return false;
-    if (!point) {
-      units = units * 10 + (c - 48);
-      wholeDigits++;
-      continue;
-    }
-    fractionDigits++;
-    if (c === 48) zeros++;
-    else {
-      for (; zeros > 0; zeros--, decimals++) units *= 10;
-      units = units * 10 + (c - 48);
-      decimals++;
-    }
-  }
-  // Digits before the point, and after it if there is one: what parseDecimal's pattern asks for.
-  if (wholeDigits === 0 || (point && fractionDigits === 0)) return false;
-  plain.units = sign === 45 ? -units : units;
-  plain.decimals = decimals;
-  return true;
 }
 
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact up to 10^22
@@ -149,7 +103,7 @@ function plainTimesRate(usdPerUnit: Decimal): Cents | undefined {
  * the text is not a decimal; RangeError when the result is out of range.
  */
 export function textToUsdCents(text: string, usdPerUnit: Decimal = ONE): Cents | undefined {
-  const cents = readPlainDecimal(text) ? plainTimesRate(usdPerUnit) : undefined;
+  const cents = readPlainDecimal(text, plain) ? plainTimesRate(usdPerUnit) : undefined;
   if (cents !== undefined) return cents;
   const decimal = parseDecimal(text);
   return decimal ? toUsdCents(decimal, usdPerUnit) : undefined;

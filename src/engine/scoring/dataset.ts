@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { regexes } from 'zod/v4/core';
 
 import type { IsoDate } from '../calendar.js';
-import { decimalToString, parseDecimal, type Cents } from '../money.js';
+import { decimalToString, parseDecimal, readPlainDecimal, type Cents, type PlainDecimal } from '../money.js';
 import { problem, problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
 import { exactCentsOf } from '../rules/currency-conversion.js';
 import { loneSurrogateAt } from '../text.js';
@@ -427,7 +427,7 @@ export function validateScoringRecords(
       );
     }
   });
-  // Where each record's subscription or tenant is (places.ts): the scoring index reads these instead of the ids.
+  // Where each record's subscription, tenant or person is (places.ts): the scoring index reads these, not the ids.
   const billingPlaces: number[] = [];
   const seatPlaces: number[] = [];
   const usagePlaces: number[] = [];
@@ -631,22 +631,18 @@ export function validateScoringRecords(
   }
 }
 
+/** What `wholeUnitsOf` reads text into. */
+const plainUnits: PlainDecimal = { units: 0, decimals: 0 };
+
 /**
- * Units that are a whole number written plainly — a JSON number that is a safe non-negative integer, or at most
- * 15 digits — as that number: their canonical text is its digits (String of it) and their scale 0, what
- * parseDecimal and decimalToString would give, without bigints. Undefined for anything else (the exact path).
+ * Units that are a whole number written plainly — a JSON number that is a safe non-negative integer, or plain
+ * decimal text (`readPlainDecimal`: at most 15 digits) with no decimal place that counts and no sign but a zero's —
+ * as that number: their canonical text is its digits (String of it) and their scale 0, what parseDecimal and
+ * decimalToString would give, without bigints. Undefined for anything else (the exact path).
  */
 function wholeUnitsOf(value: number | string): number | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value + 0 : undefined;
-  const n = value.length;
-  if (n === 0 || n > 15) return undefined;
-  let units = 0;
-  for (let k = 0; k < n; k++) {
-    const c = value.charCodeAt(k);
-    if (c < 48 || c > 57) return undefined;
-    units = units * 10 + (c - 48);
-  }
-  return units;
+  return readPlainDecimal(value, plainUnits) && plainUnits.decimals === 0 && plainUnits.units >= 0 ? plainUnits.units + 0 : undefined;
 }
 
 /**
