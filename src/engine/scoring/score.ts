@@ -296,9 +296,10 @@ interface TenantEntry extends CandidateTenant {
 
 /**
  * The indexes one evaluation reads: each subscription with its associations and tenant, a partner's
- * subscriptions, billing, seats and usage packed by month, people, baselines and instances by owner. Ids are
- * hashed once each: subscriptions and tenants are numbered by the entries crediting reads, and every record
- * finds its entry (its slot in the sums) from its id. Only the parts the version reads are built with it.
+ * subscriptions, billing, seats and usage packed by month, people, baselines and instances by owner.
+ * Subscriptions, tenants and people are numbered in the dataset's order, and every record finds its entry (its
+ * slot in the sums) by the place validation gave it (places.ts), or else by its id, hashed once. Only the parts
+ * the version reads are built with it.
  */
 class Index {
   /**
@@ -1123,8 +1124,11 @@ function metricSegments(version: ScoredVersionDefinition, index: Index, partnerI
   };
 }
 
-/** Per version (its context: the rates), pair-count metric, segment and usage scale: the whole amounts that count. */
-const leastWholeUnitsOf = new WeakMap<VersionContext, Map<ScoredMetricDefinition, Map<string, readonly (number | undefined)[]>>>();
+/** Per version (its context: the rates), pair-count metric, usage scale and segment: the whole amounts that count. */
+const leastWholeUnitsOf = new WeakMap<
+  VersionContext,
+  Map<ScoredMetricDefinition, Map<bigint, Map<string, readonly (number | undefined)[]>>>
+>();
 
 /**
  * For each workload of a pair-count metric, the least whole amount — of cents for revenue, of 1/usageScale units
@@ -1142,10 +1146,11 @@ function leastWholeUnits(
 ): readonly (number | undefined)[] {
   let byMetric = leastWholeUnitsOf.get(ctx);
   if (!byMetric) leastWholeUnitsOf.set(ctx, (byMetric = new Map()));
-  let bySegment = byMetric.get(metric);
-  if (!bySegment) byMetric.set(metric, (bySegment = new Map()));
-  const key = `${segment}\u0000${usageScale}`;
-  let least = bySegment.get(key);
+  let byScale = byMetric.get(metric);
+  if (!byScale) byMetric.set(metric, (byScale = new Map()));
+  let bySegment = byScale.get(usageScale);
+  if (!bySegment) byScale.set(usageScale, (bySegment = new Map()));
+  let least = bySegment.get(segment);
   if (!least) {
     const wholeAbove = (r: Rational): number => Number(metric.compare === 'at-least' ? ceil(r) : floor(r) + 1n);
     least = metric.workloads.map((w) => {
@@ -1154,7 +1159,7 @@ function leastWholeUnits(
       const rate = ctx.rateOf(w);
       return compare(rate, ZERO) > 0 ? wholeAbove(div(mul(unitValue, rational(usageScale)), rate)) : undefined;
     });
-    bySegment.set(key, least);
+    bySegment.set(segment, least);
   }
   return least;
 }
