@@ -345,7 +345,7 @@ async function engineSide(size, dir) {
       note: `over --validate-up-to ${values['validate-up-to']}: memory`,
     });
     data = converted.value;
-    // Validation remembers where each record's subscription or tenant is as it checks the reference; the unchecked
+    // Validation remembers where each record's subscription, tenant or person is as it checks the reference; the unchecked
     // conversion looks every id up for it (a map read per record, which validation does anyway).
     const placed = await timed(() => rememberPlacesOf(data));
     figure(size, 'places of references remembered, as validation does (not compared)', placed.seconds);
