@@ -43,6 +43,8 @@ export function UsersPage({ user }: { user: User }) {
     setAdded(null);
     try {
       await request('DELETE', `/api/v1/users/${encodeURIComponent(username)}`);
+      // The row goes with the word that it is removed, not when the list is next read: the two never disagree on screen.
+      setUsers((page) => page && { ...page, items: page.items.filter((u) => u.username !== username), total: page.total - 1 });
       setRemoved(username);
       setConfirming(null);
       if (tokensOf === username) setTokensOf(null);
