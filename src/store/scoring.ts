@@ -32,34 +32,56 @@ function withoutAbsent(record: Row): Row {
   return copy;
 }
 
+/** What each collection's read selects (in the records file's field names) and from which table. */
 const READS = {
-  partners: 'SELECT id, country FROM scoring_partners ORDER BY seq',
-  tenants: 'SELECT id, country FROM scoring_tenants ORDER BY seq',
-  subscriptions:
-    'SELECT id, tenant_id AS "tenantId", product, paid, channel, agreement_start AS "agreementStart" FROM scoring_subscriptions ORDER BY seq',
-  billing: 'SELECT id, subscription_id AS "subscriptionId", month, amount_usd::text AS "amountUsd" FROM scoring_billing ORDER BY seq',
-  seats: 'SELECT subscription_id AS "subscriptionId", month, paid_seats AS "paidSeats" FROM scoring_seats ORDER BY seq',
-  usage: 'SELECT tenant_id AS "tenantId", workload, month, units::text AS units FROM scoring_usage ORDER BY seq',
-  instances: 'SELECT id, tenant_id AS "tenantId", instance_group AS "group", production FROM scoring_instances ORDER BY seq',
+  partners: ['id, country', 'scoring_partners'],
+  tenants: ['id, country', 'scoring_tenants'],
+  subscriptions: ['id, tenant_id AS "tenantId", product, paid, channel, agreement_start AS "agreementStart"', 'scoring_subscriptions'],
+  billing: ['id, subscription_id AS "subscriptionId", month, amount_usd::text AS "amountUsd"', 'scoring_billing'],
+  seats: ['subscription_id AS "subscriptionId", month, paid_seats AS "paidSeats"', 'scoring_seats'],
+  usage: ['tenant_id AS "tenantId", workload, month, units::text AS units', 'scoring_usage'],
+  instances: ['id, tenant_id AS "tenantId", instance_group AS "group", production', 'scoring_instances'],
   // `to` stays null when open-ended: the schema reads null as "still associated".
-  associations:
-    'SELECT partner_id AS "partnerId", subscription_id AS "subscriptionId", type, from_month AS "from", to_month AS "to" FROM scoring_associations ORDER BY seq',
-  people: 'SELECT id, partner_id AS "partnerId" FROM scoring_people ORDER BY seq',
-  examPasses: `SELECT person_id AS "personId", exam, to_char(date, 'YYYY-MM-DD') AS date FROM scoring_exam_passes ORDER BY seq`,
-  certificationsHeld: `SELECT person_id AS "personId", certification, to_char(date, 'YYYY-MM-DD') AS date,
-      to_char(expires, 'YYYY-MM-DD') AS expires FROM scoring_certifications_held ORDER BY seq`,
-  baselines: `SELECT partner_id AS "partnerId", metric, kind, to_char(date, 'YYYY-MM-DD') AS date, count FROM scoring_baselines ORDER BY seq`,
-  enrolments: `SELECT partner_id AS "partnerId", to_char(enrolled, 'YYYY-MM-DD') AS enrolled,
-      to_char(anniversary, 'YYYY-MM-DD') AS anniversary, legacy FROM scoring_enrolments ORDER BY seq`,
-} as const satisfies Record<keyof ScoringRecords, string>;
+  associations: [
+    'partner_id AS "partnerId", subscription_id AS "subscriptionId", type, from_month AS "from", to_month AS "to"',
+    'scoring_associations',
+  ],
+  people: ['id, partner_id AS "partnerId"', 'scoring_people'],
+  examPasses: [`person_id AS "personId", exam, to_char(date, 'YYYY-MM-DD') AS date`, 'scoring_exam_passes'],
+  certificationsHeld: [
+    `person_id AS "personId", certification, to_char(date, 'YYYY-MM-DD') AS date, to_char(expires, 'YYYY-MM-DD') AS expires`,
+    'scoring_certifications_held',
+  ],
+  baselines: [`partner_id AS "partnerId", metric, kind, to_char(date, 'YYYY-MM-DD') AS date, count`, 'scoring_baselines'],
+  enrolments: [
+    `partner_id AS "partnerId", to_char(enrolled, 'YYYY-MM-DD') AS enrolled, to_char(anniversary, 'YYYY-MM-DD') AS anniversary, legacy`,
+    'scoring_enrolments',
+  ],
+} as const satisfies Record<keyof ScoringRecords, readonly [string, string]>;
+
+/**
+ * A collection's stored records in the records file's shape, in stored order: all of them, or those whose
+ * `column` is one of `values`.
+ */
+export async function readScoringCollection(
+  db: SqlClient,
+  collection: ScoringCollection,
+  where?: { readonly column: string; readonly values: readonly string[] },
+): Promise<Row[]> {
+  const [select, table] = READS[collection];
+  const rows = await db.query<Row>(
+    `SELECT ${select} FROM ${table}${where ? ` WHERE ${where.column} = ANY($1::text[])` : ''} ORDER BY seq`,
+    where ? [where.values] : [],
+  );
+  return rows.map((row) => (collection === 'associations' ? { ...defined(row), to: row['to'] ?? null } : defined(row)));
+}
 
 /** Every stored scoring record, in the records file's shape (not yet validated). */
 export async function readScoringRecords(db: SqlClient): Promise<ScoringRecords> {
   const records: Record<string, Row[]> = {};
-  for (const [collection, sql] of Object.entries(READS)) {
-    const rows = await db.query<Row>(sql);
-    if (rows.length === 0) continue;
-    records[collection] = rows.map((row) => (collection === 'associations' ? { ...defined(row), to: row['to'] ?? null } : defined(row)));
+  for (const collection of Object.keys(READS) as ScoringCollection[]) {
+    const rows = await readScoringCollection(db, collection);
+    if (rows.length > 0) records[collection] = rows;
   }
   return records as ScoringRecords;
 }

@@ -1,0 +1,237 @@
+/**
+ * The scoring import's check by the import's size (src/store/scoring-import-check.ts): it may only ever answer
+ * "valid" when the whole store with the import merged in is valid, and it should answer so for the imports a
+ * program team makes — records of its own, records naming stored ones of every kind of reference, records
+ * replacing stored ones. Against the check of the whole merged store on random imports, on both engines.
+ */
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validatedScoring, type ScoredVersionDefinition } from '../src/engine/index.js';
+import { readScoredDefinitions } from '../src/files/scored-files.js';
+import { openPglite } from '../src/store/pglite.js';
+import { openPostgres } from '../src/store/postgres.js';
+import { mergeScoringRecords, readScoringRecords } from '../src/store/scoring.js';
+import { SCORING_REFERENCES, surelyValidWithStore } from '../src/store/scoring-import-check.js';
+import type { SqlClient } from '../src/store/sql.js';
+import { Store } from '../src/store/store.js';
+import { storeEngines, type Engine } from './support/stores.js';
+
+const { engines } = storeEngines('scoring_check');
+type Row = Record<string, unknown>;
+const example = (): Record<string, Row[]> =>
+  JSON.parse(readFileSync('examples/business-applications-scored.json', 'utf8')) as Record<string, Row[]>;
+
+let versions: readonly ScoredVersionDefinition[];
+beforeAll(() => {
+  const read = readScoredDefinitions();
+  if (!read.ok) throw new Error('the bundled scored definition does not read');
+  versions = read.versions;
+});
+
+/** What the whole-store check says of the import: whether the merged records are valid (no repeated key, no problem). */
+async function wholeStoreSays(db: SqlClient, incoming: Row, under: readonly ScoredVersionDefinition[]): Promise<boolean> {
+  const { merged, duplicates } = mergeScoringRecords(await readScoringRecords(db), incoming);
+  return duplicates.length === 0 && validatedScoring(merged, under).ok;
+}
+
+/** The versions with one country, product, workload or association type taken out of every catalog. */
+function narrowed(what: 'country' | 'product' | 'type', value: string): readonly ScoredVersionDefinition[] {
+  return versions.map((v) => {
+    if (what === 'country') return { ...v, countries: Object.fromEntries(Object.entries(v.countries).filter(([c]) => c !== value)) };
+    if (what === 'type') return { ...v, associationTypes: v.associationTypes.filter((t) => t !== value) };
+    return {
+      ...v,
+      workloads: v.workloads.filter((w) => w.id !== value).map((w) => ({ ...w, products: w.products.filter((p) => p !== value) })),
+    };
+  });
+}
+
+/** A record of each collection, new or naming stored records, with values good and bad. */
+function recordArbitrary(stored: Record<string, Row[]>): fc.Arbitrary<[string, Row]> {
+  const ids = (collection: string) => (stored[collection] ?? []).map((r) => r['id'] as string);
+  const pick = (values: readonly string[]) => fc.constantFrom(...values);
+  const partner = pick([...ids('partners'), 'P-NEW', 'P-NOWHERE']);
+  const tenant = pick([...ids('tenants').slice(0, 4), 'T-NEW', 'T-NOWHERE']);
+  const subscription = pick([...ids('subscriptions').slice(0, 4), 'S-NEW', 'S-NOWHERE']);
+  const person = pick([...ids('people').slice(0, 4), 'PER-NEW', 'PER-NOWHERE']);
+  const month = pick(['2020-01', '2022-06', '2023-13']);
+  const date = pick(['2020-01-15', '2023-02-30', '2023-06-01']);
+  const amount = fc.oneof(
+    pick(['12.50', '-30', '0.001', 'lots']),
+    fc.constant('90071992547409.91'),
+    fc.integer({ min: -1_000_000, max: 1_000_000 }),
+  );
+  const units = fc.oneof(pick(['3', '2.5', '0.0001', '-1', '1.00000000001', '9007199254740991']), fc.nat(1000));
+  const replaced = (collection: string) => {
+    const rows = stored[collection] ?? [];
+    return fc.constantFrom(...rows.slice(0, 3)).map((r) => [collection, { ...r }] as [string, Row]);
+  };
+  const made: fc.Arbitrary<[string, Row]>[] = [
+    fc.record({ id: pick(['P-NEW', ...ids('partners')]), country: pick(['US', 'FR', 'XX']) }).map((r) => ['partners', r]),
+    fc.record({ id: pick(['T-NEW', ...ids('tenants').slice(0, 2)]), country: pick(['US', 'IN', 'XX']) }).map((r) => ['tenants', r]),
+    fc
+      .record({
+        id: pick(['S-NEW', ...ids('subscriptions').slice(0, 2)]),
+        tenantId: tenant,
+        product: pick(['BUSINESS-CENTRAL', 'D365-FINANCE', 'NOPE']),
+        paid: fc.boolean(),
+      })
+      .map((r) => ['subscriptions', r]),
+    fc.record({ id: pick(['B-NEW', 'B1']), subscriptionId: subscription, month, amountUsd: amount }).map((r) => ['billing', r]),
+    fc
+      .record({ subscriptionId: subscription, month, paidSeats: fc.oneof(fc.nat(50), fc.constant(2_000_000_000)) })
+      .map((r) => ['seats', r]),
+    fc.record({ tenantId: tenant, workload: pick(['D365-FINANCE', 'POWER-APPS', 'NOPE']), month, units }).map((r) => ['usage', r]),
+    fc
+      .record({ id: pick(['I-NEW', 'I1']), tenantId: tenant, group: pick(['finance-and-operations']), production: fc.boolean() })
+      .map((r) => ['instances', r]),
+    fc
+      .record({
+        partnerId: partner,
+        subscriptionId: subscription,
+        type: pick(['DPOR', 'CSP', 'NOPE']),
+        from: month,
+        to: fc.option(month, { nil: null }),
+      })
+      .map((r) => ['associations', r]),
+    fc.record({ id: pick(['PER-NEW', ...ids('people').slice(0, 2)]), partnerId: partner }).map((r) => ['people', r]),
+    fc.record({ personId: person, exam: pick(['MB-300', 'PL-200']), date }).map((r) => ['examPasses', r]),
+    fc.record({ personId: person, certification: pick(['d365-functional-consultant-sales']), date }).map((r) => ['certificationsHeld', r]),
+    fc
+      .record({
+        partnerId: partner,
+        metric: pick(['functional-consultant-growth']),
+        kind: pick(['baseline', 'growth']),
+        date,
+        count: fc.nat(40),
+      })
+      .map((r) => ['baselines', r]),
+    fc
+      .record({
+        partnerId: partner,
+        enrolled: fc.option(pick(['2022-09-01', '2023-01-10']), { nil: undefined }),
+        legacy: fc.option(fc.boolean(), { nil: undefined }),
+      })
+      .map((r) => ['enrolments', r]),
+  ];
+  return fc.oneof(...made, ...Object.keys(stored).map(replaced));
+}
+
+/** The import's records gathered by collection, absent optional fields left out. */
+function importOf(records: readonly [string, Row][]): Row {
+  const incoming: Record<string, Row[]> = {};
+  for (const [collection, record] of records) {
+    const kept = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+    (incoming[collection] ??= []).push(kept);
+  }
+  return incoming;
+}
+
+for (const engine of engines as readonly Engine[]) {
+  describe(`a scoring import checked by its size, on ${engine.name}`, () => {
+    let db: SqlClient;
+    let stored: Record<string, Row[]>;
+    beforeAll(async () => {
+      const options = engine.options();
+      const store = await Store.open(options);
+      stored = example();
+      await store.importScoringRecords(stored, 'example.json', versions);
+      // A stored enrolment, so that the statuses' check of stored enrolments is exercised.
+      await store.importScoringRecords({ enrolments: [{ partnerId: 'P-CONTOSO', enrolled: '2023-01-10' }] }, 'enrolment.json', versions);
+      await store.close();
+      db = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema) : await openPglite(options.dataDir!);
+    });
+    afterAll(async () => {
+      await db?.close();
+    });
+    const surely = (incoming: Row, under = versions) => db.transaction((tx) => surelyValidWithStore(tx, incoming, under));
+
+    it('takes, by the import alone, records naming stored ones through every reference, and records replacing stored ones', async () => {
+      const s = stored;
+      const first = (c: string) => s[c]![0]!;
+      const imports: Row[] = [
+        { partners: [{ id: 'P-NEW', country: 'FR' }] },
+        { subscriptions: [{ id: 'S-NEW', tenantId: first('tenants')['id'], product: 'BUSINESS-CENTRAL', paid: true }] },
+        { billing: [{ id: 'B-NEW', subscriptionId: first('subscriptions')['id'], month: '2023-01', amountUsd: '10.25' }] },
+        { seats: [{ subscriptionId: first('subscriptions')['id'], month: '2031-01', paidSeats: 3 }] },
+        { usage: [{ tenantId: first('tenants')['id'], workload: 'D365-FINANCE', month: '2031-01', units: '2.5' }] },
+        { instances: [{ id: 'I-NEW', tenantId: first('tenants')['id'], group: 'finance-and-operations', production: true }] },
+        {
+          associations: [
+            { partnerId: first('partners')['id'], subscriptionId: first('subscriptions')['id'], type: 'CSP', from: '2022-01', to: null },
+          ],
+        },
+        { people: [{ id: 'PER-NEW', partnerId: first('partners')['id'] }] },
+        { examPasses: [{ personId: first('people')['id'], exam: 'PL-200', date: '2023-03-01' }] },
+        {
+          certificationsHeld: [{ personId: first('people')['id'], certification: 'd365-functional-consultant-sales', date: '2023-03-01' }],
+        },
+        {
+          baselines: [
+            { partnerId: first('partners')['id'], metric: 'functional-consultant-growth', kind: 'baseline', date: '2021-10-01', count: 3 },
+          ],
+        },
+        { enrolments: [{ partnerId: first('partners')['id'], legacy: true }] },
+        // Replacing stored records: a subscription moved to another stored tenant, an amount changed.
+        {
+          subscriptions: [{ ...first('subscriptions'), tenantId: s['tenants']![1]!['id'] }],
+          billing: [{ ...first('billing'), amountUsd: '1' }],
+        },
+        s,
+      ];
+      const covered = new Set(imports.flatMap((i) => Object.keys(i)));
+      for (const [collection] of SCORING_REFERENCES) expect(covered).toContain(collection);
+      for (const incoming of imports) {
+        expect(await wholeStoreSays(db, incoming, versions)).toBe(true);
+        expect(await surely(incoming)).toBe(true);
+      }
+    });
+
+    it('leaves to the whole-store check what the store itself may make wrong: its records outside a narrowed catalog, its totals', async () => {
+      const partner = { partners: [{ id: 'P-NEW', country: 'FR' }] };
+      // The stored partners are in the US, a stored subscription of a product, an association of a type: each taken out.
+      for (const under of [narrowed('country', 'US'), narrowed('product', 'D365-FINANCE'), narrowed('type', 'DPOR')]) {
+        expect(await wholeStoreSays(db, partner, under)).toBe(false);
+        expect(await surely(partner, under)).toBe(false);
+      }
+      // The stored billing plus this much is past 2^53 − 1 cents; alone it is within.
+      const huge = {
+        billing: [{ id: 'B-HUGE', subscriptionId: stored['subscriptions']![0]!['id'], month: '2023-01', amountUsd: '90071992547409.91' }],
+      };
+      expect(await wholeStoreSays(db, huge, versions)).toBe(false);
+      expect(await surely(huge)).toBe(false);
+      // Units whose finest place makes the stored usage too many units to add exactly.
+      const fine = {
+        usage: [{ tenantId: stored['tenants']![0]!['id'], workload: 'D365-FINANCE', month: '2031-02', units: '0.000000000000001' }],
+      };
+      expect(await wholeStoreSays(db, fine, versions)).toBe(false);
+      expect(await surely(fine)).toBe(false);
+    });
+
+    it('never takes an import the whole-store check refuses (random imports, good and bad)', async () => {
+      const catalogs = [versions, narrowed('country', 'IN'), narrowed('product', 'BUSINESS-CENTRAL'), narrowed('type', 'CSP')];
+      let taken = 0;
+      let valid = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(recordArbitrary(stored), { minLength: 1, maxLength: 6 }),
+          fc.nat(catalogs.length - 1),
+          async (records, c) => {
+            const incoming = importOf(records);
+            const under = catalogs[c]!;
+            const whole = await wholeStoreSays(db, incoming, under);
+            const fast = await surely(incoming, under);
+            if (fast) expect(whole, JSON.stringify(incoming)).toBe(true);
+            if (fast) taken++;
+            if (whole) valid++;
+          },
+        ),
+        { numRuns: engine.name === 'PGlite' ? 40 : 120 },
+      );
+      // Both outcomes were drawn, and most valid imports were taken without the whole-store check.
+      expect(valid).toBeGreaterThan(0);
+      expect(taken).toBeGreaterThan(valid / 2);
+    });
+  });
+}
