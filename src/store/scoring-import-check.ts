@@ -1,29 +1,36 @@
 /**
- * Whether a scoring import is valid with what the store holds, found by work
- * that grows with the import, not the store. The import's records are checked
- * with the stored records they refer to (and those these refer to); what the
- * rest of the store adds to the check is asked of the database: which
- * countries, products, workloads and association types its records name (a
- * catalog may have changed since they were written), and the totals the
- * scorer's exact sums are bounded by.
+ * The check of a scoring import: the store with the import merged into it by key must be valid as a records file
+ * (`validatedScoring`), its problems worded as for one — the import's records by their place in the import,
+ * stored ones as `store:` records, in the merged records' order.
  *
- * It only ever answers "certainly valid": any doubt — a problem in the import,
- * a stored record outside the catalog, totals that might pass a bound — sends
- * the import to the check of the whole merged store (Store.importScoringRecords),
- * which words every problem as before. It rests on what that check keeps true:
- * every record the store holds passed it when written, and no record leaves
- * the store, so a stored record's references stay good.
+ * Made first by work that grows with the import, not the store: the import's records are checked with the stored
+ * records they refer to (and those these refer to), put in the order the merge would give them (a record
+ * replacing a stored one where that one stands, new ones after); what the rest of the store adds is asked of the
+ * database — which countries, products, workloads and association types its records use (a catalog may have
+ * changed since they were written) and the totals the scorer's exact sums are bounded by. When that says the
+ * stored records can have no problem of their own, the problems are the import's, found so. Any doubt — a stored
+ * value outside the catalog, sums that might pass a bound, a problem naming a stored record — and the whole store
+ * is read and checked with the import, as before.
+ *
+ * It rests on what the check keeps true: every record the store holds passed it when written, and no record
+ * leaves the store, so a stored record's references stay good.
  */
-import { mergeScoringRecords, readScoringCollection, SCORING_TABLES } from './scoring.js';
-import type { SqlClient } from './sql.js';
 import {
   parseDecimal,
+  problem,
+  quote,
+  recordLabel,
   scoringCatalogOf,
   validatedScoring,
+  type Problem,
   type ScoredVersionDefinition,
   type ScoringCatalog,
   type ScoringCollection,
+  type ScoringRecordLabel,
 } from '../engine/index.js';
+import { loneSurrogateAt } from '../engine/text.js';
+import { mergeScoringRecords, readScoringCollection, readScoringRecords, SCORING_TABLES, type ScoringMerge } from './scoring.js';
+import type { SqlClient } from './sql.js';
 
 type Row = Record<string, unknown>;
 type Referenced = 'partners' | 'tenants' | 'subscriptions' | 'people';
@@ -44,79 +51,203 @@ export const SCORING_REFERENCES: readonly (readonly [ScoringCollection, string, 
   ['enrolments', 'partnerId', 'partners'],
 ];
 
-/** True only when the store with the import merged into it would pass validatedScoring under `versions`. */
-export async function surelyValidWithStore(
+/** The problems of the store with the import merged in (none: it may be written); by the import's size when it can be. */
+export async function scoringImportProblems(
   tx: SqlClient,
   incoming: Readonly<Record<string, unknown>>,
   versions: readonly ScoredVersionDefinition[],
-): Promise<boolean> {
-  if (mergeScoringRecords({}, incoming).duplicates.length > 0) return false;
-  const catalog = scoringCatalogOf(versions);
-  const records = await withStoredNeighbours(tx, incoming, catalog);
-  if (!validatedScoring(records, versions).ok) return false;
-  if (await storeOutsideCatalog(tx, catalog)) return false;
-  return withinExactSums(await storedTotals(tx), incoming);
+  given: ScoringRecordLabel,
+): Promise<Problem[]> {
+  return (await problemsByImport(tx, incoming, versions, given)) ?? (await problemsByWholeStore(tx, incoming, versions, given));
 }
 
-/** The records of a collection of the import (those that are objects), or none. */
-function given(incoming: Readonly<Record<string, unknown>>, collection: ScoringCollection): readonly Row[] {
-  const value = incoming[collection];
+/** The problems found by reading the whole store and merging the import into it. */
+export async function problemsByWholeStore(
+  tx: SqlClient,
+  incoming: Readonly<Record<string, unknown>>,
+  versions: readonly ScoredVersionDefinition[],
+  given: ScoringRecordLabel,
+): Promise<Problem[]> {
+  const merge = mergeScoringRecords(await readScoringRecords(tx), incoming);
+  const label: ScoringRecordLabel = (collection, index, id) => {
+    const origin = merge.origins.get(collection)?.[index];
+    if (origin === undefined || origin.from === 'import') return given(collection, origin?.index ?? index, id);
+    return `store:${recordLabel(collection, origin.index, id)}`;
+  };
+  const problems = repeatedKeys(merge, incoming, given);
+  const validated = validatedScoring(merge.merged, versions, label);
+  if (!validated.ok) problems.push(...validated.problems);
+  return problems;
+}
+
+/**
+ * The same problems found from the import and the stored records it names, or undefined when the rest of the
+ * store might add or change one (then only the whole store's check can word them).
+ */
+export async function problemsByImport(
+  tx: SqlClient,
+  incoming: Readonly<Record<string, unknown>>,
+  versions: readonly ScoredVersionDefinition[],
+  given: ScoringRecordLabel,
+): Promise<Problem[] | undefined> {
+  const catalog = scoringCatalogOf(versions);
+  if (await storeOutsideCatalog(tx, catalog)) return undefined;
+  // Sums past their bound are named for the merged records as a whole (with the record of the finest units among
+  // all of them): only when the stored totals with the import's leave no doubt can there be none.
+  if (!withinExactSums(await storedTotals(tx), incoming)) return undefined;
+  const own = mergeScoringRecords({}, incoming);
+  const { records, importIndexOf } = await inMergedOrder(tx, own);
+  const neighbours = await storedNeighbours(tx, records, catalog);
+  const withNeighbours: Record<string, unknown> = { ...records };
+  for (const [collection, rows] of Object.entries(neighbours) as [ScoringCollection, Row[]][]) {
+    const list = records[collection];
+    // A collection the import gives as something else than a list is a problem validation names: left as given.
+    if (list === undefined) withNeighbours[collection] = rows;
+    else if (Array.isArray(list)) withNeighbours[collection] = [...(list as unknown[]), ...rows];
+  }
+  // A problem naming a stored record (an enrolment the versions' statuses now refuse) is worded by the whole check.
+  // Validation may make a record's label without a problem (an enrolment's): a stored one's is marked, and looked
+  // for in the problems (NUL starts no label: no file name or stored text holds it).
+  const label: ScoringRecordLabel = (collection, index, id) => {
+    const at = importIndexOf.get(collection)?.[index];
+    return at === undefined ? STORED_MARK : given(collection, at, id);
+  };
+  const problems = repeatedKeys(own, incoming, given);
+  const validated = validatedScoring(withNeighbours, versions, label);
+  if (!validated.ok) problems.push(...validated.problems);
+  const namesStored = (p: Problem) => p.record === STORED_MARK || Object.values(p.values).includes(STORED_MARK);
+  return problems.some(namesStored) ? undefined : problems;
+}
+
+const STORED_MARK = '\u0000stored';
+
+/** A key given twice in the import: the later record is refused, naming the earlier. */
+function repeatedKeys(merge: ScoringMerge, incoming: Readonly<Record<string, unknown>>, given: ScoringRecordLabel): Problem[] {
+  return merge.duplicates.map(({ collection, index, other, key }) => {
+    const fields = SCORING_TABLES[collection].key;
+    const record = (incoming as Record<string, readonly Record<string, unknown>[]>)[collection]![index]!;
+    return problem(given(collection, index, record['id']), fields.join(', '), 'duplicateId', {
+      field: fields.join(', '),
+      value: quote((JSON.parse(key) as string[]).join(', ')),
+      other: given(collection, other, record['id']),
+    });
+  });
+}
+
+/**
+ * The import's records (a repeated key's later record left out, as the merge leaves it) in the order the merged
+ * records give them: those replacing a stored record in the stored order, then the new ones in the import's.
+ * With, per collection, each record's index in the import.
+ */
+async function inMergedOrder(
+  tx: SqlClient,
+  own: ScoringMerge,
+): Promise<{ records: Record<string, unknown>; importIndexOf: Map<string, readonly number[]> }> {
+  const records: Record<string, unknown> = { ...own.merged };
+  const importIndexOf = new Map<string, readonly number[]>();
+  for (const [collection, origins] of own.origins) {
+    const list = own.merged[collection] as readonly Row[];
+    const stored = await storedPlaces(tx, collection as ScoringCollection, list);
+    const order = list.map((_, k) => k);
+    // Stable: new records (no stored place) keep the import's order after every replacing one.
+    order.sort((a, b) => (stored.get(a) ?? Infinity) - (stored.get(b) ?? Infinity));
+    records[collection] = order.map((k) => list[k]);
+    importIndexOf.set(
+      collection,
+      order.map((k) => origins[k]!.index),
+    );
+  }
+  return { records, importIndexOf };
+}
+
+/** For the records whose key the store holds (by their place in `records`): the stored record's place in stored order. */
+async function storedPlaces(tx: SqlClient, collection: ScoringCollection, records: readonly Row[]): Promise<Map<number, number>> {
+  const { table, columns, key } = SCORING_TABLES[collection];
+  const keyColumns = key.map((field) => columns.find(([f]) => f === field)!);
+  const values: string[][] = keyColumns.map(() => []);
+  const places: number[] = [];
+  records.forEach((record, k) => {
+    if (typeof record !== 'object' || record === null) return;
+    const texts = key.map((field) => record[field]);
+    if (!texts.every(storable)) return;
+    texts.forEach((t, c) => values[c]!.push(t));
+    places.push(k);
+  });
+  const found = new Map<number, number>();
+  if (places.length === 0) return found;
+  // Keys compared as the merge compares them, text for text: a date column as its YYYY-MM-DD text.
+  const on = keyColumns
+    .map(([, column, type], c) => (type === 'date' ? `to_char(t.${column}, 'YYYY-MM-DD') = k.c${c}` : `t.${column} = k.c${c}`))
+    .join(' AND ');
+  const rows = await tx.query<{ i: number; seq: string }>(
+    `SELECT k.i::int AS i, t.seq::text AS seq
+       FROM unnest(${keyColumns.map((_, c) => `$${c + 1}::text[]`).join(', ')}) WITH ORDINALITY
+            AS k(${keyColumns.map((_, c) => `c${c}`).join(', ')}, i)
+       JOIN ${table} t ON ${on}`,
+    values,
+  );
+  for (const { i, seq } of rows) found.set(places[i - 1]!, Number(seq));
+  return found;
+}
+
+/** The records of a collection (those that are objects), or none. */
+function listed(records: Readonly<Record<string, unknown>>, collection: ScoringCollection): readonly Row[] {
+  const value = records[collection];
   return Array.isArray(value) ? value.filter((r): r is Row => typeof r === 'object' && r !== null && !Array.isArray(r)) : [];
 }
 
-/** The string values of a field of the records. */
+/**
+ * The string values of a field of the records that a store can hold: text with a NUL or a lone surrogate is no
+ * stored key (the store refuses it, and the database would refuse the query naming it).
+ */
 function textsOf(records: readonly Row[], field: string): string[] {
   const texts: string[] = [];
   for (const record of records) {
     const value = record[field];
-    if (typeof value === 'string') texts.push(value);
+    if (storable(value)) texts.push(value);
   }
   return texts;
 }
 
+function storable(value: unknown): value is string {
+  return typeof value === 'string' && !value.includes('\u0000') && loneSurrogateAt(value) < 0;
+}
+
 /**
- * The import with the stored records its references need and it does not hold itself: subscriptions and people
- * first, then the tenants and partners they and the import name. When the versions judge enrolments' dates, the
- * stored enrolments the import does not replace come too (with their partners): a catalog's statuses may have
- * changed since they were written.
+ * The stored records the import's references need and it does not hold itself: subscriptions and people first,
+ * then the tenants and partners they and the import name. When the versions judge enrolments' dates, the stored
+ * enrolments the import does not replace too (with their partners): a catalog's statuses may have changed since
+ * they were written.
  */
-async function withStoredNeighbours(
+async function storedNeighbours(
   tx: SqlClient,
-  incoming: Readonly<Record<string, unknown>>,
+  records: Readonly<Record<string, unknown>>,
   catalog: ScoringCatalog,
-): Promise<Record<string, unknown>> {
-  const held = (collection: Referenced) => new Set(textsOf(given(incoming, collection), 'id'));
+): Promise<Partial<Record<ScoringCollection, Row[]>>> {
+  const held = (collection: Referenced) => new Set(textsOf(listed(records, collection), 'id'));
   const heldIds = { partners: held('partners'), tenants: held('tenants'), subscriptions: held('subscriptions'), people: held('people') };
   const wanted = { partners: new Set<string>(), tenants: new Set<string>(), subscriptions: new Set<string>(), people: new Set<string>() };
-  const want = (records: readonly Row[], field: string, target: Referenced) => {
-    for (const id of textsOf(records, field)) if (!heldIds[target].has(id)) wanted[target].add(id);
+  const want = (rows: readonly Row[], field: string, target: Referenced) => {
+    for (const id of textsOf(rows, field)) if (!heldIds[target].has(id)) wanted[target].add(id);
   };
-  for (const [collection, field, target] of SCORING_REFERENCES) want(given(incoming, collection), field, target);
+  for (const [collection, field, target] of SCORING_REFERENCES) want(listed(records, collection), field, target);
 
   const stored: Partial<Record<ScoringCollection, Row[]>> = {};
-  const read = async (collection: ScoringCollection, column: string, ids: ReadonlySet<string>) => {
-    if (ids.size > 0) stored[collection] = await readScoringCollection(tx, collection, { column, values: [...ids] });
+  const read = async (collection: ScoringCollection, ids: ReadonlySet<string>) => {
+    if (ids.size > 0) stored[collection] = await readScoringCollection(tx, collection, { column: 'id', values: [...ids] });
   };
-  await read('subscriptions', 'id', wanted.subscriptions);
-  await read('people', 'id', wanted.people);
+  await read('subscriptions', wanted.subscriptions);
+  await read('people', wanted.people);
   if (catalog.statuses !== undefined) {
-    const replaced = new Set(textsOf(given(incoming, 'enrolments'), 'partnerId'));
+    const replaced = new Set(textsOf(listed(records, 'enrolments'), 'partnerId'));
     stored.enrolments = (await readScoringCollection(tx, 'enrolments')).filter((e) => !replaced.has(e['partnerId'] as string));
   }
   want(stored.subscriptions ?? [], 'tenantId', 'tenants');
   want(stored.people ?? [], 'partnerId', 'partners');
   want(stored.enrolments ?? [], 'partnerId', 'partners');
-  await read('tenants', 'id', wanted.tenants);
-  await read('partners', 'id', wanted.partners);
-
-  const records: Record<string, unknown> = { ...incoming };
-  for (const [collection, rows] of Object.entries(stored) as [ScoringCollection, Row[]][]) {
-    const own = incoming[collection];
-    // A collection the import gives as something else than a list is a problem validation names: left as given.
-    if (own === undefined) records[collection] = rows;
-    else if (Array.isArray(own)) records[collection] = [...(own as unknown[]), ...rows];
-  }
-  return records;
+  await read('tenants', wanted.tenants);
+  await read('partners', wanted.partners);
+  return stored;
 }
 
 /** Whether a stored record names a country, product, workload or association type the catalog does not hold. */
@@ -169,31 +300,32 @@ function abs(n: bigint): bigint {
 }
 
 /**
- * Whether the merged records' sums stay within what the scorer adds exactly (validation's scoringSumTooLarge and
- * usageTooPrecise): the stored totals plus the import's are an upper bound of the merged ones, a replaced record
- * being counted twice. The import's values are valid here (its records passed validation).
+ * Whether the merged records' sums surely stay within what the scorer adds exactly (validation's
+ * scoringSumTooLarge and usageTooPrecise): the stored totals plus the import's are an upper bound of the merged
+ * ones, a replaced record being counted twice. A value that does not read as a decimal leaves the doubt.
  */
 function withinExactSums(stored: StoredTotals, incoming: Readonly<Record<string, unknown>>): boolean {
   let cents = atScale(stored.billing, 2);
   if (cents === undefined) return false;
-  for (const b of given(incoming, 'billing')) {
+  for (const b of listed(incoming, 'billing')) {
     const c = atScale(b['amountUsd'], 2);
-    if (c === undefined) return false;
-    cents += abs(c);
+    if (c !== undefined) cents += abs(c);
   }
   if (cents > MAX) return false;
   let seats = BigInt(stored.seats);
-  for (const s of given(incoming, 'seats')) seats += BigInt(s['paidSeats'] as number);
+  for (const s of listed(incoming, 'seats')) {
+    const n = s['paidSeats'];
+    if (Number.isSafeInteger(n) && (n as number) > 0) seats += BigInt(n as number);
+  }
   if (seats > MAX) return false;
-  const usage = given(incoming, 'usage');
+  const usage = listed(incoming, 'usage');
   let scale = stored.scale;
   for (const u of usage) scale = Math.max(scale, parseDecimal(String(u['units']))?.scale ?? 0);
   let units = atScale(stored.units, scale);
   if (units === undefined) return false;
   for (const u of usage) {
     const value = atScale(u['units'], scale);
-    if (value === undefined) return false;
-    units += value;
+    if (value !== undefined && value > 0n) units += value;
   }
   return units <= MAX;
 }

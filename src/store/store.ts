@@ -20,17 +20,16 @@ import { Accounts } from './accounts.js';
 import { readStoreColumns, withCatalog, type ColumnsOptions, type StoreColumns } from './columns.js';
 import { readNeighbourhood } from './neighbourhood.js';
 import {
-  mergeScoringRecords,
   readScoringRecords,
   SCORING_TABLES,
   writeScoringCollection,
   type ScoringImportReport,
   type ScoringMergeCounts,
 } from './scoring.js';
-import { surelyValidWithStore } from './scoring-import-check.js';
-import { validatedScoring, type ScoringCollection, type ScoringRecordLabel, type ScoringRecords } from '../engine/scoring/dataset.js';
+import { scoringImportProblems } from './scoring-import-check.js';
+import type { ScoringCollection, ScoringRecordLabel, ScoringRecords } from '../engine/scoring/dataset.js';
 import type { ScoredVersionDefinition } from '../engine/scoring/schema.js';
-import { problem, quote, recordLabel, type Problem } from '../engine/problems.js';
+import { problem, recordLabel } from '../engine/problems.js';
 import { Queries } from './queries.js';
 import { migrate } from './migrations.js';
 import {
@@ -238,12 +237,10 @@ export class Store {
         await lockImports(tx);
         if (typeof incoming !== 'object' || incoming === null || Array.isArray(incoming))
           throw invalidInput(source, [problem('dataset', '', 'datasetNotObject', { collection: 'partners' })]);
-        // Most imports are valid: that is decided by work that grows with the import. Any doubt, and the whole store
-        // is read and checked with the import merged in, which words every problem.
-        if (!(await surelyValidWithStore(tx, incoming as Record<string, unknown>, versions))) {
-          const problems = await mergedProblems(tx, incoming as Record<string, unknown>, versions, given);
-          if (problems.length > 0) throw invalidInput(source, problems.slice(0, SHOWN_PROBLEMS), problems.length);
-        }
+        // Checked by work that grows with the import where the rest of the store cannot change the answer, else by
+        // reading the whole store (scoring-import-check.ts): the same problems either way.
+        const problems = await scoringImportProblems(tx, incoming as Record<string, unknown>, versions, given);
+        if (problems.length > 0) throw invalidInput(source, problems.slice(0, SHOWN_PROBLEMS), problems.length);
         const collections = {} as Record<ScoringCollection, ScoringMergeCounts>;
         let written = 0;
         for (const collection of Object.keys(SCORING_TABLES) as ScoringCollection[]) {
@@ -404,34 +401,4 @@ export class Store {
       this.ownership?.release();
     }
   }
-}
-
-/**
- * The problems of the stored records with the import merged into them by key, as validatedScoring words them
- * for a records file: an import's records named by `given`, stored ones as `store:` records.
- */
-async function mergedProblems(
-  tx: SqlClient,
-  incoming: Record<string, unknown>,
-  versions: readonly ScoredVersionDefinition[],
-  given: ScoringRecordLabel,
-): Promise<Problem[]> {
-  const { merged, origins, duplicates } = mergeScoringRecords(await readScoringRecords(tx), incoming);
-  const label: ScoringRecordLabel = (collection, index, id) => {
-    const origin = origins.get(collection)?.[index];
-    if (origin === undefined || origin.from === 'import') return given(collection, origin?.index ?? index, id);
-    return `store:${recordLabel(collection, origin.index, id)}`;
-  };
-  const problems: Problem[] = duplicates.map(({ collection, index, other, key }) => {
-    const fields = SCORING_TABLES[collection].key;
-    const record = (incoming as Record<string, readonly Record<string, unknown>[]>)[collection]![index]!;
-    return problem(given(collection, index, record['id']), fields.join(', '), 'duplicateId', {
-      field: fields.join(', '),
-      value: quote((JSON.parse(key) as string[]).join(', ')),
-      other: given(collection, other, record['id']),
-    });
-  });
-  const validated = validatedScoring(merged, versions, label);
-  if (!validated.ok) problems.push(...validated.problems);
-  return problems;
 }
