@@ -35,6 +35,9 @@ import type { SqlClient } from './sql.js';
 type Row = Record<string, unknown>;
 type Referenced = 'partners' | 'tenants' | 'subscriptions' | 'people';
 
+/** The collections other records name. */
+const REFERENCED: ReadonlySet<string> = new Set<Referenced>(['partners', 'tenants', 'subscriptions', 'people']);
+
 /** Every reference validation checks: the collection and field naming a record, and the collection it names. */
 export const SCORING_REFERENCES: readonly (readonly [ScoringCollection, string, Referenced])[] = [
   ['subscriptions', 'tenantId', 'tenants'],
@@ -96,7 +99,7 @@ export async function problemsByImport(
   // all of them): only when the stored totals with the import's leave no doubt can there be none.
   if (!withinExactSums(await storedTotals(tx), incoming)) return undefined;
   const own = mergeScoringRecords({}, incoming);
-  const { records, importIndexOf } = await inMergedOrder(tx, own);
+  const { records, importIndexOf, replacing } = await inMergedOrder(tx, own);
   const neighbours = await storedNeighbours(tx, records, catalog);
   const withNeighbours: Record<string, unknown> = { ...records };
   for (const [collection, rows] of Object.entries(neighbours) as [ScoringCollection, Row[]][]) {
@@ -116,7 +119,10 @@ export async function problemsByImport(
   const validated = validatedScoring(withNeighbours, versions, label);
   if (!validated.ok) problems.push(...validated.problems);
   const namesStored = (p: Problem) => p.record === STORED_MARK || Object.values(p.values).includes(STORED_MARK);
-  return problems.some(namesStored) ? undefined : problems;
+  // A record replacing a stored one that others may name, refused, leaves those others naming nothing: their
+  // problems too are the whole check's to word.
+  const refused = new Set(replacing.map(({ collection, index, id }) => given(collection, index, id)));
+  return problems.some((p) => namesStored(p) || refused.has(p.record)) ? undefined : problems;
 }
 
 const STORED_MARK = '\u0000stored';
@@ -137,17 +143,25 @@ function repeatedKeys(merge: ScoringMerge, incoming: Readonly<Record<string, unk
 /**
  * The import's records (a repeated key's later record left out, as the merge leaves it) in the order the merged
  * records give them: those replacing a stored record in the stored order, then the new ones in the import's.
- * With, per collection, each record's index in the import.
+ * With, per collection, each record's index in the import, and the records replacing a stored one others may name.
  */
 async function inMergedOrder(
   tx: SqlClient,
   own: ScoringMerge,
-): Promise<{ records: Record<string, unknown>; importIndexOf: Map<string, readonly number[]> }> {
+): Promise<{
+  records: Record<string, unknown>;
+  importIndexOf: Map<string, readonly number[]>;
+  replacing: { collection: ScoringCollection; index: number; id: unknown }[];
+}> {
   const records: Record<string, unknown> = { ...own.merged };
   const importIndexOf = new Map<string, readonly number[]>();
+  const replacing: { collection: ScoringCollection; index: number; id: unknown }[] = [];
   for (const [collection, origins] of own.origins) {
     const list = own.merged[collection] as readonly Row[];
     const stored = await storedPlaces(tx, collection as ScoringCollection, list);
+    if (REFERENCED.has(collection))
+      for (const k of stored.keys())
+        replacing.push({ collection: collection as ScoringCollection, index: origins[k]!.index, id: list[k]!['id'] });
     const order = list.map((_, k) => k);
     // Stable: new records (no stored place) keep the import's order after every replacing one.
     order.sort((a, b) => (stored.get(a) ?? Infinity) - (stored.get(b) ?? Infinity));
@@ -157,7 +171,7 @@ async function inMergedOrder(
       order.map((k) => origins[k]!.index),
     );
   }
-  return { records, importIndexOf };
+  return { records, importIndexOf, replacing };
 }
 
 /** For the records whose key the store holds (by their place in `records`): the stored record's place in stored order. */
