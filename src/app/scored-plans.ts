@@ -5,8 +5,8 @@
  * alike: the same version choice, the same reading of the target and of the
  * units of cost, the same plan and the same JSON (`scoredPlanAnswer`). The
  * dataset's indexes come prepared (`PreparedScores.prepare`, built once per
- * store state by StoredScores), so a request measures the partner's own
- * records only.
+ * store state by StoredScores from the partner's neighbourhood), so a
+ * request measures the partner's own records only.
  */
 import {
   compareRational,

@@ -5,20 +5,20 @@
  * same report, window and outlook, and the same JSON (`scoreAnswer`); and
  * the scored versions as the API lists them (`scoredVersionSummaries`).
  *
- * A store's scoring records are read, validated and prepared once per store
- * state (`StoredScores`, keyed by the store's stamp, as the live state of
- * the threshold evaluations is): the dataset's scorer (`scorerOf`: one index
- * for every version, built the first time one is asked for) and its index of
- * records by partner (`scoringNeighbourhoods`). A request then costs the
- * partner's own records: its month and window through the scorer's indexes,
- * its outlook from its neighbourhood held at the month (`heldAt`), not the
- * whole dataset's.
+ * A store's scoring records are read per partner (`StoredScores`): the
+ * partner's neighbourhood, validated and prepared once per store state (keyed
+ * by the store's stamp, as the live state of the threshold evaluations is):
+ * its scorer (`scorerOf`: one index for every version) and its index of
+ * records (`scoringNeighbourhoods`). A request then costs the partner's own
+ * records: its month and window through the scorer's indexes, its outlook
+ * from its neighbourhood held at the month (`heldAt`).
  */
 import {
   addDaysToDate,
   addRational,
   enrolmentJson,
   heldAt,
+  keyedRecordLabel,
   jsonPoints,
   lastDayOf,
   noScoredVersionProblem,
@@ -236,26 +236,32 @@ export function scoredVersionSummaries(versions: readonly ScoredVersionDefinitio
   return versions.map((v, i) => versionSummary(v, versions[i + 1]));
 }
 
-/** What the store gives the scores: its scoring records, and its stamp (what changes with every import). */
+/** What the store gives the scores: a partner's scoring neighbourhood, and its stamp (what changes with every import). */
 export interface ScoringStorePort {
-  scoringRecords(): Promise<ScoringRecords>;
+  scoringNeighbourhood(partnerId: string): Promise<ScoringRecords>;
   readonly queries: { stamp(): Promise<string> };
 }
 
-/** The store's scoring records as of a stamp: prepared, or the problems that keep them from being scored. */
-interface ScoringState {
-  readonly stamp: string;
-  readonly scores: Promise<Outcome<PreparedScores>>;
-}
+/** How many partners' prepared neighbourhoods are kept for one store state: those asked for last. */
+const KEPT_PARTNERS = 256;
 
 /**
- * The store's scoring records, validated and prepared once per store state:
- * every read compares the store's stamp (one small query) with the state's,
- * and reads the records again only when an import (or a program load) has
- * changed it. Concurrent reads of one stamp share its loading.
+ * A partner's scoring records as the store holds them, validated and prepared
+ * per store state: the partner's neighbourhood (the records its score, plan,
+ * outlook and status read, and no other), so a request costs the partner's
+ * own records whatever the store's size, never the whole store's. Every read
+ * compares the store's stamp (one small query) with the state's; an import
+ * (or a program load) that changed it empties what was kept. Concurrent reads
+ * of one partner share its loading.
+ *
+ * Each neighbourhood is validated as a records file: a partner whose records
+ * do not validate (written behind the store's back, or under another scored
+ * definition) gets a `data` failure naming its records by their keys, while
+ * the others are scored.
  */
 export class StoredScores {
-  private state: ScoringState | undefined;
+  private stamp: string | undefined;
+  private readonly kept = new Map<string, Promise<Outcome<PreparedScores>>>();
   private versions_: readonly ScoredVersionDefinition[] | undefined;
 
   constructor(
@@ -268,24 +274,33 @@ export class StoredScores {
     return (this.versions_ ??= this.readVersions());
   }
 
-  /** The store's records prepared for scoring, or a `data` failure (source `store`) when they do not validate. */
-  async current(): Promise<Outcome<PreparedScores>> {
+  /** The partner's neighbourhood prepared for scoring (without the partner when the store has none), or a `data` failure (source `store`). */
+  async of(partnerId: string): Promise<Outcome<PreparedScores>> {
     // The stamp is read before the records: an import committing in between is in them, and caught up again next time.
     const stamp = await this.store.queries.stamp();
-    if (this.state?.stamp !== stamp) {
-      const state: ScoringState = { stamp, scores: this.load() };
-      this.state = state;
+    if (this.stamp !== stamp) {
+      this.stamp = stamp;
+      this.kept.clear();
+    }
+    let scores = this.kept.get(partnerId);
+    if (scores) this.kept.delete(partnerId);
+    else {
+      const loading = this.load(partnerId);
+      scores = loading;
       // A failed read (the connection) is not kept: the next read tries again.
-      state.scores.catch(() => {
-        if (this.state === state) this.state = undefined;
+      loading.catch(() => {
+        if (this.kept.get(partnerId) === loading) this.kept.delete(partnerId);
       });
     }
-    return this.state.scores;
+    // Last asked, last out: a map keeps insertion order, so its first key is the one asked for longest ago.
+    this.kept.set(partnerId, scores);
+    if (this.kept.size > KEPT_PARTNERS) this.kept.delete(this.kept.keys().next().value!);
+    return scores;
   }
 
-  private async load(): Promise<Outcome<PreparedScores>> {
-    const records = await this.store.scoringRecords();
-    const validated = validatedScoring(records, this.versions());
+  private async load(partnerId: string): Promise<Outcome<PreparedScores>> {
+    const records = await this.store.scoringNeighbourhood(partnerId);
+    const validated = validatedScoring(records, this.versions(), keyedRecordLabel(records));
     if (!validated.ok) return { ok: false, kind: 'data', source: 'store', problems: validated.problems };
     return { ok: true, value: prepareScores(validated.dataset) };
   }

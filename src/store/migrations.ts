@@ -321,6 +321,19 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    name: 'scoring neighbourhood indexes',
+    // A partner's scoring neighbourhood (scoring-neighbourhood.ts) is read by the tenants its
+    // associations reach: their subscriptions, those subscriptions' billing and the tenants'
+    // instances are looked up by these columns (seats, usage, exam passes and certifications
+    // already are, by their keys' first column), so a score costs the partner's records.
+    sql: `
+      CREATE INDEX scoring_subscriptions_tenant ON scoring_subscriptions (tenant_id);
+      CREATE INDEX scoring_billing_subscription ON scoring_billing (subscription_id);
+      CREATE INDEX scoring_instances_tenant ON scoring_instances (tenant_id);
+    `,
+  },
 ];
 
 /** Applies every migration the store has not seen yet; returns the versions applied. */

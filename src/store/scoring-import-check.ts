@@ -28,8 +28,7 @@ import {
   type ScoringCollection,
   type ScoringRecordLabel,
 } from '../engine/index.js';
-import { loneSurrogateAt } from '../engine/text.js';
-import { mergeScoringRecords, readScoringCollection, readScoringRecords, SCORING_TABLES, type ScoringMerge } from './scoring.js';
+import { mergeScoringRecords, readScoringCollection, readScoringRecords, SCORING_TABLES, storable, type ScoringMerge } from './scoring.js';
 import type { SqlClient } from './sql.js';
 
 type Row = Record<string, unknown>;
@@ -221,10 +220,6 @@ function textsOf(records: readonly Row[], field: string): string[] {
     if (storable(value)) texts.push(value);
   }
   return texts;
-}
-
-function storable(value: unknown): value is string {
-  return typeof value === 'string' && !value.includes('\u0000') && loneSurrogateAt(value) < 0;
 }
 
 /**

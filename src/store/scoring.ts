@@ -5,7 +5,8 @@
  * come back in the order they were first stored (`seq`); collections with no
  * rows are left out, as a file may leave them out.
  */
-import type { ScoringCollection, ScoringRecords } from '../engine/scoring/dataset.js';
+import { SCORING_KEYS, type ScoringCollection, type ScoringRecords } from '../engine/scoring/dataset.js';
+import { loneSurrogateAt } from '../engine/text.js';
 import type { SqlClient } from './sql.js';
 
 type Row = Record<string, unknown>;
@@ -68,12 +69,26 @@ export async function readScoringCollection(
   collection: ScoringCollection,
   where?: { readonly column: string; readonly values: readonly string[] },
 ): Promise<Row[]> {
+  return where
+    ? readScoringRows(db, collection, `${where.column} = ANY($1::text[])`, [where.values])
+    : readScoringRows(db, collection, 'true', []);
+}
+
+/** A collection's stored records for which the SQL condition `where` (on its table's columns) holds, in stored order. */
+export async function readScoringRows(
+  db: SqlClient,
+  collection: ScoringCollection,
+  where: string,
+  params: readonly unknown[],
+): Promise<Row[]> {
   const [select, table] = READS[collection];
-  const rows = await db.query<Row>(
-    `SELECT ${select} FROM ${table}${where ? ` WHERE ${where.column} = ANY($1::text[])` : ''} ORDER BY seq`,
-    where ? [where.values] : [],
-  );
+  const rows = await db.query<Row>(`SELECT ${select} FROM ${table} WHERE ${where} ORDER BY seq`, params);
   return rows.map((row) => (collection === 'associations' ? { ...defined(row), to: row['to'] ?? null } : defined(row)));
+}
+
+/** A text the store can hold (PostgreSQL's text takes no NUL, its UTF-8 no lone surrogate): any other is in no stored record. */
+export function storable(value: unknown): value is string {
+  return typeof value === 'string' && !value.includes('\u0000') && loneSurrogateAt(value) < 0;
 }
 
 /** Every stored scoring record, in the records file's shape (not yet validated). */
@@ -114,7 +129,7 @@ interface ScoringTable {
 export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable } = {
   partners: {
     table: 'scoring_partners',
-    key: ['id'],
+    key: SCORING_KEYS.partners,
     columns: [
       ['id', 'id', 'text'],
       ['country', 'country', 'text'],
@@ -122,7 +137,7 @@ export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable }
   },
   tenants: {
     table: 'scoring_tenants',
-    key: ['id'],
+    key: SCORING_KEYS.tenants,
     columns: [
       ['id', 'id', 'text'],
       ['country', 'country', 'text'],
@@ -130,7 +145,7 @@ export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable }
   },
   subscriptions: {
     table: 'scoring_subscriptions',
-    key: ['id'],
+    key: SCORING_KEYS.subscriptions,
     columns: [
       ['id', 'id', 'text'],
       ['tenantId', 'tenant_id', 'text'],
@@ -142,7 +157,7 @@ export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable }
   },
   billing: {
     table: 'scoring_billing',
-    key: ['id'],
+    key: SCORING_KEYS.billing,
     columns: [
       ['id', 'id', 'text'],
       ['subscriptionId', 'subscription_id', 'text'],
@@ -152,7 +167,7 @@ export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable }
   },
   seats: {
     table: 'scoring_seats',
-    key: ['subscriptionId', 'month'],
+    key: SCORING_KEYS.seats,
     columns: [
       ['subscriptionId', 'subscription_id', 'text'],
       ['month', 'month', 'text'],
@@ -161,7 +176,7 @@ export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable }
   },
   usage: {
     table: 'scoring_usage',
-    key: ['tenantId', 'workload', 'month'],
+    key: SCORING_KEYS.usage,
     columns: [
       ['tenantId', 'tenant_id', 'text'],
       ['workload', 'workload', 'text'],
@@ -171,7 +186,7 @@ export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable }
   },
   instances: {
     table: 'scoring_instances',
-    key: ['id'],
+    key: SCORING_KEYS.instances,
     columns: [
       ['id', 'id', 'text'],
       ['tenantId', 'tenant_id', 'text'],
@@ -181,7 +196,7 @@ export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable }
   },
   associations: {
     table: 'scoring_associations',
-    key: ['subscriptionId', 'type', 'from', 'partnerId'],
+    key: SCORING_KEYS.associations,
     columns: [
       ['partnerId', 'partner_id', 'text'],
       ['subscriptionId', 'subscription_id', 'text'],
@@ -192,7 +207,7 @@ export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable }
   },
   people: {
     table: 'scoring_people',
-    key: ['id'],
+    key: SCORING_KEYS.people,
     columns: [
       ['id', 'id', 'text'],
       ['partnerId', 'partner_id', 'text'],
@@ -200,7 +215,7 @@ export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable }
   },
   examPasses: {
     table: 'scoring_exam_passes',
-    key: ['personId', 'exam', 'date'],
+    key: SCORING_KEYS.examPasses,
     columns: [
       ['personId', 'person_id', 'text'],
       ['exam', 'exam', 'text'],
@@ -209,7 +224,7 @@ export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable }
   },
   certificationsHeld: {
     table: 'scoring_certifications_held',
-    key: ['personId', 'certification', 'date'],
+    key: SCORING_KEYS.certificationsHeld,
     columns: [
       ['personId', 'person_id', 'text'],
       ['certification', 'certification', 'text'],
@@ -219,7 +234,7 @@ export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable }
   },
   baselines: {
     table: 'scoring_baselines',
-    key: ['partnerId', 'metric', 'kind', 'date'],
+    key: SCORING_KEYS.baselines,
     columns: [
       ['partnerId', 'partner_id', 'text'],
       ['metric', 'metric', 'text'],
@@ -230,7 +245,7 @@ export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable }
   },
   enrolments: {
     table: 'scoring_enrolments',
-    key: ['partnerId'],
+    key: SCORING_KEYS.enrolments,
     columns: [
       ['partnerId', 'partner_id', 'text'],
       ['enrolled', 'enrolled', 'date'],

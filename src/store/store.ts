@@ -19,6 +19,7 @@ import { recordsOf, SHOWN_PROBLEMS, StagedImport, type ImportOptions, type Impor
 import { Accounts } from './accounts.js';
 import { readStoreColumns, withCatalog, type ColumnsOptions, type StoreColumns } from './columns.js';
 import { readNeighbourhood } from './neighbourhood.js';
+import { readScoringNeighbourhood } from './scoring-neighbourhood.js';
 import {
   readScoringRecords,
   SCORING_TABLES,
@@ -158,6 +159,14 @@ export class Store {
    */
   async scoringRecords(): Promise<ScoringRecords> {
     return this.db.transaction((tx) => readScoringRecords(tx));
+  }
+
+  /**
+   * The scoring neighbourhood of one partner or several (scoring-neighbourhood.ts): the stored records their
+   * scores read and no other, as a records file; validate them as a file's.
+   */
+  async scoringNeighbourhood(partnerIds: string | readonly string[]): Promise<ScoringRecords> {
+    return readScoringNeighbourhood(this.db, typeof partnerIds === 'string' ? [partnerIds] : partnerIds);
   }
 
   /**

@@ -72,7 +72,7 @@ export async function runEvaluate(
  * store's scoring records when no file is named.
  */
 async function evaluateScored(datasetPath: string | undefined, options: EvaluateCommandOptions, io: CliIo, tr: Translator): Promise<void> {
-  const { versions, data, source: path } = await loadScoringInput(datasetPath, scoredFolder(options.scored), options, io);
+  const { versions, data, source: path } = await loadScoringInput(datasetPath, scoredFolder(options.scored), options, io, options.partner);
   const asOf = asOfDate(options.asOf, io);
   const version = chooseScoredVersion(versions, asOf, options.programVersion, '--as-of');
   const month = monthOfDate(asOf);

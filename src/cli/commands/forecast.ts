@@ -69,7 +69,7 @@ async function forecastScored(given: string | undefined, options: ForecastComman
     '--scored',
   );
   const month = scoredMonth(options.month);
-  const { versions, data, source } = await loadScoredInput(given, options.scored, options, io);
+  const { versions, data, source } = await loadScoredInput(given, options.scored, options, io, options.partner);
   requirePartners(data, [options.partner], source);
   const horizon = options.months ?? 12;
   // M must be judged by some version (another month is the way out); the months after it may fall in a gap (reported as such).

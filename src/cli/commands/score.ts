@@ -6,6 +6,7 @@ import { chooseScored, scoreAnswer, scoreOf } from '../../app/scores.js';
 import {
   InvalidInputError,
   isMonth,
+  keyedRecordLabel,
   monthIndex,
   problem,
   validatedScoring,
@@ -51,17 +52,22 @@ export function loadScoring(
 
 /**
  * The scoring records of a file, or of the store when no file is named (`attain import --scored` fills it),
- * validated against the scored definition the same way; problems of the store's name it as `store`.
+ * validated against the scored definition the same way; problems of the store's name it as `store`. With
+ * `partners`, only their neighbourhood is read from the store (what scores them, at the cost of their records),
+ * its problems naming records by their keys; without, every stored record.
  */
 export async function loadScoringInput(
   path: string | undefined,
   folder: string | undefined,
   flags: StoreFlags,
   io: CliIo,
+  partners?: readonly string[],
 ): Promise<{ versions: readonly ScoredVersionDefinition[]; data: ScoringDataset; source: string }> {
   if (path !== undefined) return { ...loadScoring(path, folder), source: path };
   const versions = loadScoredVersions(folder);
-  const validated = validatedScoring(await withStore(flags, io, (store) => store.scoringRecords()), versions);
+  const some = partners !== undefined && partners.length > 0;
+  const records = await withStore(flags, io, (store) => (some ? store.scoringNeighbourhood(partners) : store.scoringRecords()));
+  const validated = validatedScoring(records, versions, some ? keyedRecordLabel(records) : undefined);
   if (!validated.ok) throw new InvalidInputError('store', validated.problems);
   return { versions, data: validated.dataset, source: 'store' };
 }
@@ -81,7 +87,7 @@ export function chooseScoredVersion(
 export async function runScore(path: string | undefined, options: ScoreCommandOptions, io: CliIo, tr: Translator): Promise<void> {
   if (!isMonth(options.month))
     throw new UsageError([problem('--month', '', 'notMonth', { subject: '--month', value: JSON.stringify(options.month) })]);
-  const { versions, data, source } = await loadScoringInput(path, options.scoredProgram, options, io);
+  const { versions, data, source } = await loadScoringInput(path, options.scoredProgram, options, io, [options.partner]);
   const month = monthIndex(options.month);
   const choice = { programVersion: options.programVersion, outlook: options.outlook };
   const names = { month: '--month', programVersion: '--program-version', partner: '--partner', dataset: source };

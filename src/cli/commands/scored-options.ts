@@ -38,16 +38,18 @@ export function scoredMonth(month: string | undefined): MonthIndex {
 }
 
 /**
- * The scoring records of a file, or of the store when no file is named (`attain import --scored` fills it),
- * validated against the scored definition `--scored` names (or the bundled one); `source` names where they came from.
+ * The scoring records of a file, or of the store when no file is named (`attain import --scored` fills it):
+ * there, only the neighbourhood of `partner` (what scores it); validated against the scored definition `--scored`
+ * names (or the bundled one); `source` names where they came from.
  */
 export function loadScoredInput(
   given: string | undefined,
   scored: ScoredOption,
   flags: StoreFlags,
   io: CliIo,
+  partner: string,
 ): Promise<{ versions: readonly ScoredVersionDefinition[]; data: ScoringDataset; source: string }> {
-  return loadScoringInput(given, scoredFolder(scored), flags, io);
+  return loadScoringInput(given, scoredFolder(scored), flags, io, [partner]);
 }
 
 /** Each partner named must be in the records; a usage error naming `--partner` and the file otherwise. */

@@ -37,7 +37,7 @@ export async function runScoredPlan(given: string | undefined, options: ScoredPl
     '--scored',
   );
   const month = scoredMonth(options.month);
-  const { versions, data, source } = await loadScoredInput(given, options.scored, options, io);
+  const { versions, data, source } = await loadScoredInput(given, options.scored, options, io, options.partner);
   const choice = { programVersion: options.programVersion, path: options.path, target: options.target, unitOfCost: options.unitOfCost };
   const planned = scoredPlanOf(versions, data, options.partner, month, choice, CLI_NAMES(source));
   if (!planned.ok) throw new UsageError(planned.problems);

@@ -62,7 +62,7 @@ async function timelineAcrossEras(given: string | undefined, options: TimelineCo
   // Each date is judged by the version in force on it, across eras: no one version can be forced on all.
   refuseWith([[options.programVersion, '--program-version']], '--scored');
   const range = orExit(timelineRange(options.from, options.to, options.step, CLI_INPUTS));
-  const { versions, data, source } = await loadScoredInput(given, options.scored, options, io);
+  const { versions, data, source } = await loadScoredInput(given, options.scored, options, io, options.partner);
   requirePartners(data, [options.partner], source);
   const inputs =
     options.thresholdDataset === undefined ? undefined : await loadInputs(options.thresholdDataset, options, io, options.partner);

@@ -12,7 +12,7 @@ import { regexes } from 'zod/v4/core';
 
 import type { IsoDate } from '../calendar.js';
 import { decimalToString, parseDecimal, readPlainDecimal, type Cents, type PlainDecimal } from '../money.js';
-import { problem, problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
+import { labelId, problem, problemsFromZod, quote, recordLabel, type Problem } from '../problems.js';
 import { exactCentsOf } from '../rules/currency-conversion.js';
 import { loneSurrogateAt } from '../text.js';
 import { monthIndex, monthIndexOf, type MonthIndex } from './months.js';
@@ -285,6 +285,43 @@ export function plainScoringRecord(collection: ScoringCollection, raw: unknown):
 
 /** How a problem names a record: `billing[3] (id B-1)` by default; an import names the stored ones otherwise. */
 export type ScoringRecordLabel = (collection: ScoringCollection, index: number, id: unknown) => string;
+
+/**
+ * What identifies a record in its collection: an import merges by it (a known key updates the stored record), and
+ * a record read without its place in a whole file is named by it (`keyedRecordLabel`).
+ */
+export const SCORING_KEYS: { readonly [K in ScoringCollection]: readonly string[] } = {
+  partners: ['id'],
+  tenants: ['id'],
+  subscriptions: ['id'],
+  billing: ['id'],
+  seats: ['subscriptionId', 'month'],
+  usage: ['tenantId', 'workload', 'month'],
+  instances: ['id'],
+  associations: ['subscriptionId', 'type', 'from', 'partnerId'],
+  people: ['id'],
+  examPasses: ['personId', 'exam', 'date'],
+  certificationsHeld: ['personId', 'certification', 'date'],
+  baselines: ['partnerId', 'metric', 'kind', 'date'],
+  enrolments: ['partnerId'],
+};
+
+/**
+ * Names records by their key, not their place: `billing (id B-1)`, `seats (subscriptionId S-1, month 2021-01)`.
+ * For records that are part of a larger whole (a partner's neighbourhood read from the store), where a place in the
+ * part would point nowhere in the whole.
+ */
+export function keyedRecordLabel(records: ScoringRecords): ScoringRecordLabel {
+  return (collection, index) => {
+    const record: unknown = records[collection]?.[index];
+    if (typeof record !== 'object' || record === null) return `${collection}[${index}]`;
+    const fields = SCORING_KEYS[collection].map((field) => {
+      const value: unknown = (record as Record<string, unknown>)[field];
+      return `${field} ${typeof value === 'string' ? labelId(value) : JSON.stringify(value)}`;
+    });
+    return `${collection} (${fields.join(', ')})`;
+  };
+}
 
 /** What records of these versions may name: their products, workloads, association types and countries together. */
 export function scoringCatalogOf(versions: readonly ScoredVersionDefinition[]): ScoringCatalog {

@@ -2,7 +2,7 @@
  * The scored programs (PCI, PCS; docs/rules.md §15): a partner's score in a
  * month — the same JSON as `attain score --format json` (app/scores.ts
  * `scoreAnswer`), or in `text` format the table it prints — from the
- * store's scoring records, prepared once per store state (StoredScores);
+ * store's scoring records (the partner's neighbourhood, prepared once per store state: StoredScores);
  * its scored plan — the same JSON as `attain plan --scored --format json`
  * (app/scored-plans.ts `scoredPlanAnswer`), or its table; and the scored
  * versions. Tenancy as every partner page (tenancy.ts): a
@@ -103,7 +103,7 @@ export function scoreRoutes(app: Api, { scores, settings }: Context): void {
       if (!maySee(principalOf(request), partnerId)) throw new HttpProblem(404, 'noPartner');
       const query = request.query;
       const m = monthIndex(query.month ?? settings.today().slice(0, 7));
-      const prepared = orProblem(await scores.current());
+      const prepared = orProblem(await scores.of(partnerId));
       const versions = scores.versions();
       const choice = { programVersion: query.programVersion, outlook: query.outlook };
       if (query.format === 'text') {
@@ -136,7 +136,7 @@ export function scoreRoutes(app: Api, { scores, settings }: Context): void {
       if (!maySee(principalOf(request), partnerId)) throw new HttpProblem(404, 'noPartner');
       const query = request.query;
       const m = monthIndex(query.month);
-      const prepared = orProblem(await scores.current());
+      const prepared = orProblem(await scores.of(partnerId));
       const versions = scores.versions();
       const choice = {
         programVersion: query.programVersion,

@@ -1,0 +1,73 @@
+/**
+ * One partner's scoring neighbourhood read from the store: the records its
+ * score, plan, outlook and status read, and no other, as a records file
+ * (engine/scoring/neighbourhood.ts says the same of a dataset in memory).
+ *
+ * The partner; the tenants its associations reach (any type, any time), with
+ * every subscription of those tenants (net customer adds and pair counts look
+ * at the whole tenant) and every association on those subscriptions (another
+ * partner's type can displace the partner's), with the partners these name so
+ * the records validate; the partner's own associations wherever they point
+ * (one naming a subscription the store lacks is then a problem, not dropped);
+ * the subscriptions' billing and paid seats; the tenants' usage and
+ * instances; the partner's people with their exam passes and certifications
+ * held; its baselines and its enrolment. Records keep the store's order
+ * (seq), so the partner scores as it would from the whole store, at the cost
+ * of its own records (the lookups use migration 11's indexes and the keys).
+ */
+import type { ScoringCollection, ScoringRecords } from '../engine/index.js';
+import { readScoringRows, storable } from './scoring.js';
+import type { SqlClient } from './sql.js';
+
+type Row = Record<string, unknown>;
+
+/**
+ * The scoring neighbourhood of `partnerIds` (one partner, or several read together: the union of theirs, which
+ * scores each of them as its own does) as a records file, read on one snapshot; no partners when the store has
+ * none of them. Collections without records are left out, as the whole store's read leaves them.
+ *
+ * Each step's keys are handed to the next as arrays (`= ANY($1)`), not as nested subqueries: a query's planning
+ * then costs less than its execution, and the read stays a couple of milliseconds per collection.
+ */
+export async function readScoringNeighbourhood(db: SqlClient, partnerIds: readonly string[]): Promise<ScoringRecords> {
+  const own = partnerIds.filter(storable);
+  if (own.length === 0) return {};
+  return db.transaction(async (tx) => {
+    await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    const rows = (collection: ScoringCollection, column: string, values: readonly unknown[]): Promise<Row[]> =>
+      values.length === 0 ? Promise.resolve([]) : readScoringRows(tx, collection, `${column} = ANY($1::text[])`, [values]);
+    const tenantIds = (
+      await tx.query<{ tenant_id: string }>(
+        `SELECT DISTINCT s.tenant_id FROM scoring_associations a JOIN scoring_subscriptions s ON s.id = a.subscription_id
+         WHERE a.partner_id = ANY($1::text[])`,
+        [own],
+      )
+    ).map((r) => r.tenant_id);
+    const subscriptions = await rows('subscriptions', 'tenant_id', tenantIds);
+    const subscriptionIds = subscriptions.map((s) => s['id']);
+    const associations = await readScoringRows(tx, 'associations', 'partner_id = ANY($1::text[]) OR subscription_id = ANY($2::text[])', [
+      own,
+      subscriptionIds,
+    ]);
+    const people = await rows('people', 'partner_id', own);
+    const personIds = people.map((p) => p['id']);
+    const records: Record<ScoringCollection, Row[]> = {
+      partners: await rows('partners', 'id', [...new Set([...own, ...associations.map((a) => a['partnerId'] as string)])]),
+      tenants: await rows('tenants', 'id', tenantIds),
+      subscriptions,
+      billing: await rows('billing', 'subscription_id', subscriptionIds),
+      seats: await rows('seats', 'subscription_id', subscriptionIds),
+      usage: await rows('usage', 'tenant_id', tenantIds),
+      instances: await rows('instances', 'tenant_id', tenantIds),
+      associations,
+      people,
+      examPasses: await rows('examPasses', 'person_id', personIds),
+      certificationsHeld: await rows('certificationsHeld', 'person_id', personIds),
+      baselines: await rows('baselines', 'partner_id', own),
+      enrolments: await rows('enrolments', 'partner_id', own),
+    };
+    const read: Partial<Record<ScoringCollection, Row[]>> = {};
+    for (const [collection, list] of Object.entries(records) as [ScoringCollection, Row[]][]) if (list.length > 0) read[collection] = list;
+    return read as ScoringRecords;
+  });
+}
