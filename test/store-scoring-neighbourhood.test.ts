@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoredPlanAnswer } from '../src/app/scored-plans.js';
-import { prepareScores, scoreAnswer, StoredScores } from '../src/app/scores.js';
+import { prepareScores, scoreAnswer, scoreEach, scoreStoredPartners, StoredScores } from '../src/app/scores.js';
 import {
   keyedRecordLabel,
   monthIndex,
@@ -142,6 +142,15 @@ for (const engine of engines) {
         expect(scoreAnswer(versions, both, partnerId, m, {}, NAMES)).toEqual(scoreAnswer(versions, whole, partnerId, m, {}, NAMES));
     });
 
+    it('scores every stored partner a few at a time as the whole store does, in id order', async () => {
+      for (const { version, month } of ERAS) {
+        const m = monthIndex(month);
+        const chunked = await scoreStoredPartners(store, versions, version, m, 5);
+        const ids = [...whole.partners.keys()].sort();
+        expect(chunked).toEqual({ ok: true, value: scoreEach(versions, whole, ids, version, m) });
+      }
+    });
+
     it('is empty for a partner the store does not hold, or an id it could not hold', async () => {
       expect(await store.scoringNeighbourhood('nobody')).toEqual({});
       expect(await store.scoringNeighbourhood('P\u0000')).toEqual({});
@@ -162,6 +171,8 @@ for (const engine of engines) {
       try {
         await insertScoringRecords(db, {
           associations: [{ partnerId: 'PCSP5', subscriptionId: 'S-GONE', type: 'DPOR', from: '2020-01', to: null }],
+          // On a tenant both PCSP0 (through its association on PCSP1's subscription) and PCSP1 reach.
+          usage: [{ tenantId: 'PCSP1-T0', workload: 'NOT-A-WORKLOAD', month: '2023-01', units: 1 }],
         });
       } finally {
         await db.close();
@@ -177,6 +188,16 @@ for (const engine of engines) {
         'unknownReference',
       ]);
       expect((await scores.of('PCSP4')).ok).toBe(true);
+      // Scoring every partner: refused, the record named once though two chunks' neighbourhoods hold it.
+      const all = await scoreStoredPartners(store, versions, ERAS[1]!.version, monthIndex('2023-10'), 1);
+      expect(all).toMatchObject({ ok: false, kind: 'data', source: 'store' });
+      if (!all.ok) {
+        expect(all.problems.filter((p) => p.record.includes('S-GONE'))).toHaveLength(1);
+        expect(all.problems.filter((p) => p.record.includes('NOT-A-WORKLOAD')).map((p) => [p.record, p.field])).toEqual([
+          ['usage (tenantId PCSP1-T0, workload NOT-A-WORKLOAD, month 2023-01)', 'workload'],
+        ]);
+      }
+      expect((await scores.of('PCSP0')).ok).toBe(false);
     });
   });
 }

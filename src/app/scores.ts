@@ -41,6 +41,7 @@ import {
   type MonthIndex,
   type Rational,
   type Outlook,
+  type Problem,
   type Preparer,
   type ScoredVersionDefinition,
   type ScoreReport,
@@ -304,4 +305,63 @@ export class StoredScores {
     if (!validated.ok) return { ok: false, kind: 'data', source: 'store', problems: validated.problems };
     return { ok: true, value: prepareScores(validated.dataset) };
   }
+}
+
+/** A partner's score for a month as `attain evaluate --scored` lists it: the report and the qualification window. */
+export interface ScoredPartner {
+  readonly report: ScoreReport;
+  readonly window: WindowResult | undefined;
+}
+
+/** Each partner scored for the month, one scorer for all (the dataset's index built once for every version). */
+export function scoreEach(
+  versions: readonly ScoredVersionDefinition[],
+  data: ScoringDataset,
+  ids: readonly string[],
+  version: ScoredVersionDefinition,
+  month: MonthIndex,
+): ScoredPartner[] {
+  const score = scorerOf(data);
+  return ids.map((id) => ({ report: score(version, id, month), window: qualificationWindow(versions, data, id, month, score) }));
+}
+
+/** What scoring every stored partner needs of the store: their neighbourhoods, a chunk of partners at a time, on one snapshot. */
+export interface ScoringChunksPort {
+  eachScoringNeighbourhood(size: number, fn: (partnerIds: readonly string[], records: ScoringRecords) => void): Promise<void>;
+}
+
+/** How many partners' neighbourhoods are read, validated and scored at once when every stored partner is scored. */
+export const STORE_CHUNK = 1000;
+
+/**
+ * Every partner the store holds (in id order), scored for the month from their neighbourhoods a chunk of partners
+ * at a time: the memory of a chunk, not of the store, and the scores the whole store gives. Each chunk is
+ * validated as a records file; any problem and no score is given, but a `data` failure (source `store`) with the
+ * problems of every chunk, each once, naming records by their keys.
+ */
+export async function scoreStoredPartners(
+  store: ScoringChunksPort,
+  versions: readonly ScoredVersionDefinition[],
+  version: ScoredVersionDefinition,
+  month: MonthIndex,
+  chunk = STORE_CHUNK,
+): Promise<Outcome<ScoredPartner[]>> {
+  const scored: ScoredPartner[] = [];
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  await store.eachScoringNeighbourhood(chunk, (ids, records) => {
+    const validated = validatedScoring(records, versions, keyedRecordLabel(records));
+    if (validated.ok) {
+      if (problems.length === 0) scored.push(...scoreEach(versions, validated.dataset, ids, version, month));
+      return;
+    }
+    // A record in the neighbourhoods of two chunks is named once.
+    for (const p of validated.problems) {
+      const key = JSON.stringify(p);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      problems.push(p);
+    }
+  });
+  return problems.length > 0 ? { ok: false, kind: 'data', source: 'store', problems } : { ok: true, value: scored };
 }

@@ -34,40 +34,63 @@ export async function readScoringNeighbourhood(db: SqlClient, partnerIds: readon
   if (own.length === 0) return {};
   return db.transaction(async (tx) => {
     await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    const rows = (collection: ScoringCollection, column: string, values: readonly unknown[]): Promise<Row[]> =>
-      values.length === 0 ? Promise.resolve([]) : readScoringRows(tx, collection, `${column} = ANY($1::text[])`, [values]);
-    const tenantIds = (
-      await tx.query<{ tenant_id: string }>(
-        `SELECT DISTINCT s.tenant_id FROM scoring_associations a JOIN scoring_subscriptions s ON s.id = a.subscription_id
-         WHERE a.partner_id = ANY($1::text[])`,
-        [own],
-      )
-    ).map((r) => r.tenant_id);
-    const subscriptions = await rows('subscriptions', 'tenant_id', tenantIds);
-    const subscriptionIds = subscriptions.map((s) => s['id']);
-    const associations = await readScoringRows(tx, 'associations', 'partner_id = ANY($1::text[]) OR subscription_id = ANY($2::text[])', [
-      own,
-      subscriptionIds,
-    ]);
-    const people = await rows('people', 'partner_id', own);
-    const personIds = people.map((p) => p['id']);
-    const records: Record<ScoringCollection, Row[]> = {
-      partners: await rows('partners', 'id', [...new Set([...own, ...associations.map((a) => a['partnerId'] as string)])]),
-      tenants: await rows('tenants', 'id', tenantIds),
-      subscriptions,
-      billing: await rows('billing', 'subscription_id', subscriptionIds),
-      seats: await rows('seats', 'subscription_id', subscriptionIds),
-      usage: await rows('usage', 'tenant_id', tenantIds),
-      instances: await rows('instances', 'tenant_id', tenantIds),
-      associations,
-      people,
-      examPasses: await rows('examPasses', 'person_id', personIds),
-      certificationsHeld: await rows('certificationsHeld', 'person_id', personIds),
-      baselines: await rows('baselines', 'partner_id', own),
-      enrolments: await rows('enrolments', 'partner_id', own),
-    };
-    const read: Partial<Record<ScoringCollection, Row[]>> = {};
-    for (const [collection, list] of Object.entries(records) as [ScoringCollection, Row[]][]) if (list.length > 0) read[collection] = list;
-    return read as ScoringRecords;
+    return neighbourhoodIn(tx, own);
   });
+}
+
+/**
+ * Every stored partner's neighbourhood, `size` partners at a time (ids in code-unit order, as a records file's are
+ * listed), all on one snapshot: what scores the whole store with the memory of a chunk, not of the store.
+ */
+export async function eachScoringNeighbourhood(
+  db: SqlClient,
+  size: number,
+  fn: (partnerIds: readonly string[], records: ScoringRecords) => void,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    const ids = (await tx.query<{ id: string }>('SELECT id FROM scoring_partners')).map((r) => r.id).sort();
+    for (let i = 0; i < ids.length; i += size) {
+      const chunk = ids.slice(i, i + size);
+      fn(chunk, await neighbourhoodIn(tx, chunk));
+    }
+  });
+}
+
+async function neighbourhoodIn(tx: SqlClient, own: readonly string[]): Promise<ScoringRecords> {
+  const rows = (collection: ScoringCollection, column: string, values: readonly unknown[]): Promise<Row[]> =>
+    values.length === 0 ? Promise.resolve([]) : readScoringRows(tx, collection, `${column} = ANY($1::text[])`, [values]);
+  const tenantIds = (
+    await tx.query<{ tenant_id: string }>(
+      `SELECT DISTINCT s.tenant_id FROM scoring_associations a JOIN scoring_subscriptions s ON s.id = a.subscription_id
+         WHERE a.partner_id = ANY($1::text[])`,
+      [own],
+    )
+  ).map((r) => r.tenant_id);
+  const subscriptions = await rows('subscriptions', 'tenant_id', tenantIds);
+  const subscriptionIds = subscriptions.map((s) => s['id']);
+  const associations = await readScoringRows(tx, 'associations', 'partner_id = ANY($1::text[]) OR subscription_id = ANY($2::text[])', [
+    own,
+    subscriptionIds,
+  ]);
+  const people = await rows('people', 'partner_id', own);
+  const personIds = people.map((p) => p['id']);
+  const records: Record<ScoringCollection, Row[]> = {
+    partners: await rows('partners', 'id', [...new Set([...own, ...associations.map((a) => a['partnerId'] as string)])]),
+    tenants: await rows('tenants', 'id', tenantIds),
+    subscriptions,
+    billing: await rows('billing', 'subscription_id', subscriptionIds),
+    seats: await rows('seats', 'subscription_id', subscriptionIds),
+    usage: await rows('usage', 'tenant_id', tenantIds),
+    instances: await rows('instances', 'tenant_id', tenantIds),
+    associations,
+    people,
+    examPasses: await rows('examPasses', 'person_id', personIds),
+    certificationsHeld: await rows('certificationsHeld', 'person_id', personIds),
+    baselines: await rows('baselines', 'partner_id', own),
+    enrolments: await rows('enrolments', 'partner_id', own),
+  };
+  const read: Partial<Record<ScoringCollection, Row[]>> = {};
+  for (const [collection, list] of Object.entries(records) as [ScoringCollection, Row[]][]) if (list.length > 0) read[collection] = list;
+  return read as ScoringRecords;
 }

@@ -19,7 +19,7 @@ import { recordsOf, SHOWN_PROBLEMS, StagedImport, type ImportOptions, type Impor
 import { Accounts } from './accounts.js';
 import { readStoreColumns, withCatalog, type ColumnsOptions, type StoreColumns } from './columns.js';
 import { readNeighbourhood } from './neighbourhood.js';
-import { readScoringNeighbourhood } from './scoring-neighbourhood.js';
+import { eachScoringNeighbourhood, readScoringNeighbourhood } from './scoring-neighbourhood.js';
 import {
   readScoringRecords,
   SCORING_TABLES,
@@ -167,6 +167,11 @@ export class Store {
    */
   async scoringNeighbourhood(partnerIds: string | readonly string[]): Promise<ScoringRecords> {
     return readScoringNeighbourhood(this.db, typeof partnerIds === 'string' ? [partnerIds] : partnerIds);
+  }
+
+  /** Every stored partner's scoring neighbourhood, `size` partners at a time, on one snapshot (scoring-neighbourhood.ts). */
+  async eachScoringNeighbourhood(size: number, fn: (partnerIds: readonly string[], records: ScoringRecords) => void): Promise<void> {
+    return eachScoringNeighbourhood(this.db, size, fn);
   }
 
   /**

@@ -3,6 +3,7 @@ import { evaluation, evaluationOfColumns } from '../../app/reports.js';
 import {
   writeJson,
   asOfDate,
+  withStore,
   CLI_INPUTS,
   loadInputs,
   loadStoreColumns,
@@ -15,8 +16,9 @@ import type { Translator } from '../../i18n/index.js';
 import type { CliIo } from '../io.js';
 import { renderEvaluationTable, type PartnerNames } from '../../render/evaluation-table.js';
 import { renderScoreTable } from '../../render/score-table.js';
-import { monthOfDate, qualificationWindow, scorerOf, scoreReportJson } from '../../engine/index.js';
-import { chooseScoredVersion, loadScoringInput } from './score.js';
+import { monthOfDate, scoreReportJson, type IsoDate, type ScoredVersionDefinition } from '../../engine/index.js';
+import { scoreEach, scoreStoredPartners, type ScoredPartner } from '../../app/scores.js';
+import { chooseScoredVersion, loadScoredVersions, loadScoringInput } from './score.js';
 import { isScored, requirePartners, scoredFolder } from './scored-options.js';
 
 export interface EvaluateCommandOptions extends InputOptions {
@@ -72,20 +74,32 @@ export async function runEvaluate(
  * store's scoring records when no file is named.
  */
 async function evaluateScored(datasetPath: string | undefined, options: EvaluateCommandOptions, io: CliIo, tr: Translator): Promise<void> {
-  const { versions, data, source: path } = await loadScoringInput(datasetPath, scoredFolder(options.scored), options, io, options.partner);
-  const asOf = asOfDate(options.asOf, io);
-  const version = chooseScoredVersion(versions, asOf, options.programVersion, '--as-of');
-  const month = monthOfDate(asOf);
-  const ids = options.partner && options.partner.length > 0 ? [...new Set(options.partner)] : [...data.partners.keys()].sort();
-  requirePartners(data, ids, path);
-  // One scorer for every partner: the dataset's index is built once for every version, not once per partner and month.
-  const score = scorerOf(data);
-  const scored = ids.map((id) => ({
-    report: score(version, id, month),
-    window: qualificationWindow(versions, data, id, month, score),
-  }));
+  const named = options.partner && options.partner.length > 0 ? [...new Set(options.partner)] : undefined;
+  let versions: readonly ScoredVersionDefinition[];
+  let version: ScoredVersionDefinition;
+  let asOf: IsoDate;
+  let scored: ScoredPartner[];
+  if (datasetPath === undefined && named === undefined) {
+    versions = loadScoredVersions(scoredFolder(options.scored));
+    asOf = asOfDate(options.asOf, io);
+    version = chooseScoredVersion(versions, asOf, options.programVersion, '--as-of');
+    scored = orExit(await withStore(options, io, (store) => scoreStoredPartners(store, versions, version, monthOfDate(asOf))));
+  } else {
+    const input = await loadScoringInput(datasetPath, scoredFolder(options.scored), options, io, named);
+    versions = input.versions;
+    asOf = asOfDate(options.asOf, io);
+    version = chooseScoredVersion(versions, asOf, options.programVersion, '--as-of');
+    const ids = named ?? [...input.data.partners.keys()].sort();
+    requirePartners(input.data, ids, input.source);
+    scored = scoreEach(versions, input.data, ids, version, monthOfDate(asOf));
+  }
   if (options.format === 'json') {
-    const partners = scored.map(({ report, window }) => ({ ...scoreReportJson(report), qualificationWindow: window ?? null }));
-    io.stdout(`${JSON.stringify({ asOf, programVersion: version.effectiveFrom, partners }, null, 2)}\n`);
-  } else io.stdout(scored.map(({ report, window }) => renderScoreTable(report, version, window, tr)).join('\n'));
+    // Written a partner at a time (the text JSON.stringify gives the whole): a large store's report is longer than one string may be.
+    io.stdout(`{\n  "asOf": ${JSON.stringify(asOf)},\n  "programVersion": ${JSON.stringify(version.effectiveFrom)},\n  "partners": [`);
+    scored.forEach(({ report, window }, i) => {
+      const json = JSON.stringify({ ...scoreReportJson(report), qualificationWindow: window ?? null }, null, 2);
+      io.stdout(`${i === 0 ? '' : ','}\n    ${json.replace(/\n/g, '\n    ')}`);
+    });
+    io.stdout(scored.length === 0 ? ']\n}\n' : '\n  ]\n}\n');
+  } else scored.forEach(({ report, window }, i) => io.stdout(`${i === 0 ? '' : '\n'}${renderScoreTable(report, version, window, tr)}`));
 }
