@@ -20,17 +20,14 @@ import {
   type ScoringDataset,
   type ScoringRecords,
 } from '../src/engine/index.js';
-import { readScoredDefinitions } from '../src/files/scored-files.js';
 import { generateScoredRecords } from '../src/generate/scored.js';
 import { openPglite } from '../src/store/pglite.js';
 import { openPostgres } from '../src/store/postgres.js';
 import { Store } from '../src/store/store.js';
+import { versions } from './support/scored-records.js';
 import { insertScoringRecords } from './support/scoring-store.js';
 import { storeEngines } from './support/stores.js';
 
-const read = readScoredDefinitions();
-if (!read.ok) throw new Error('the bundled scored definitions do not read');
-const versions = read.versions;
 const NAMES = { month: 'month', programVersion: 'programVersion', partner: 'partnerId', dataset: 'store' };
 const PLAN_NAMES = { ...NAMES, path: 'path', target: 'target', unitOfCost: 'unitOfCost' };
 const { engines } = storeEngines('store_scoring_neighbourhood');

@@ -188,6 +188,10 @@ async function storedPlaces(tx: SqlClient, collection: ScoringCollection, record
   });
   const found = new Map<number, number>();
   if (places.length === 0) return found;
+  // A collection's first import (an empty table) finds no stored place: its keys, millions for a whole population,
+  // are not sent to look for them.
+  const [some] = await tx.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`);
+  if (!some!.any) return found;
   // Keys compared as the merge compares them, text for text: a date column as its YYYY-MM-DD text.
   const on = keyColumns
     .map(([, column, type], c) => (type === 'date' ? `to_char(t.${column}, 'YYYY-MM-DD') = k.c${c}` : `t.${column} = k.c${c}`))
