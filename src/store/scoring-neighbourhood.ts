@@ -39,8 +39,8 @@ export async function readScoringNeighbourhood(db: SqlClient, partnerIds: readon
 }
 
 /**
- * Every stored partner's neighbourhood, `size` partners at a time (ids in code-unit order, as a records file's are
- * listed), all on one snapshot: what scores the whole store with the memory of a chunk, not of the store.
+ * Every stored partner's neighbourhood, `size` partners at a time (ids in code-unit order, as `attain evaluate --scored`
+ * lists a file's partners), all on one snapshot: what scores the whole store with the memory of a chunk, not of the store.
  */
 export async function eachScoringNeighbourhood(
   db: SqlClient,
