@@ -311,6 +311,10 @@ for (const engine of ENGINES as readonly Engine[]) {
       const exported = await runCli(['export', '--scored', '--out', out, ...flags]);
       expect([exported.code, exported.stderr]).toEqual([0, '']);
       expect(dataset(JSON.parse(readFileSync(out, 'utf8')))).toEqual(dataset(example()));
+      // Written record by record, the file is the stored records as JSON.stringify would give them, and so is standard output.
+      const file = readFileSync(out, 'utf8');
+      expect(file).toBe(`${JSON.stringify(JSON.parse(file), null, 2)}\n`);
+      expect((await runCli(['export', '--scored', ...flags])).stdout).toBe(file);
 
       for (const [partner, month] of [
         ['P-FABRIKAM', '2020-11'],
@@ -361,6 +365,10 @@ for (const engine of ENGINES as readonly Engine[]) {
       const out = join(folder, 'export.json');
       expect((await runCli(['export', '--scored', '--out', out, ...flags])).code).toBe(0);
       expect(dataset(JSON.parse(readFileSync(out, 'utf8')))).toEqual(dataset(example()));
+      // Written record by record, the file is the stored records as JSON.stringify would give them, and so is standard output.
+      const file = readFileSync(out, 'utf8');
+      expect(file).toBe(`${JSON.stringify(JSON.parse(file), null, 2)}\n`);
+      expect((await runCli(['export', '--scored', ...flags])).stdout).toBe(file);
 
       // enrolments.csv: legacy read as true or false, empty cells left out.
       const enrolments = mkdtempSync(join(tmpdir(), 'attain-scoring-enrol-'));

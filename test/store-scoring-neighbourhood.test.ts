@@ -148,6 +148,19 @@ for (const engine of engines) {
       }
     });
 
+    it('reads every stored record a page at a time, as the whole read gives them, on both engines', async () => {
+      const paged: Record<string, unknown[]> = {};
+      const sizes: number[] = [];
+      await store.eachScoringPage(7, (collection, page) => {
+        sizes.push(page.length);
+        (paged[collection] ??= []).push(...page);
+      });
+      expect(paged).toEqual(await store.scoringRecords());
+      expect(Object.keys(paged)).toEqual(Object.keys(await store.scoringRecords()));
+      expect(Math.max(...sizes)).toBe(7);
+      expect(sizes.every((n) => n > 0)).toBe(true);
+    });
+
     it('is empty for a partner the store does not hold, or an id it could not hold', async () => {
       expect(await store.scoringNeighbourhood('nobody')).toEqual({});
       expect(await store.scoringNeighbourhood('P\u0000')).toEqual({});

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** What a command may touch of the outside world; tests pass their own. */
@@ -48,4 +48,62 @@ export function writeOutput(io: CliIo, out: string | undefined, text: string): v
   const file = resolve(out);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text, 'utf8');
+}
+
+/** An output written in pieces: whole or not at all in a file, in chunks to standard output. */
+export interface Output {
+  write(text: string): void;
+  /** The output complete: the rest written, a file put in place. */
+  close(): void;
+  /** The output abandoned: a file's partial text removed, the file as it was. */
+  discard(): void;
+}
+
+/** Pieces are gathered into chunks of about this many characters before a write. */
+const OUTPUT_CHUNK = 1 << 20;
+
+/**
+ * `--out FILE` (its folders created) or standard output, for text too large to be one string. A file is written
+ * beside its place and renamed into it when complete, so a failure midway leaves no half-written file.
+ */
+export function openOutput(io: CliIo, out: string | undefined): Output {
+  let pending: string[] = [];
+  let size = 0;
+  let fd: number | undefined;
+  let temporary: string | undefined;
+  let file: string | undefined;
+  if (out !== undefined) {
+    file = resolve(out);
+    mkdirSync(dirname(file), { recursive: true });
+    temporary = `${file}.${process.pid}.partial`;
+    fd = openSync(temporary, 'w');
+  }
+  const flush = () => {
+    if (size === 0) return;
+    const text = pending.join('');
+    pending = [];
+    size = 0;
+    if (fd === undefined) io.stdout(text);
+    else writeSync(fd, text);
+  };
+  return {
+    write(text) {
+      pending.push(text);
+      size += text.length;
+      if (size >= OUTPUT_CHUNK) flush();
+    },
+    close() {
+      flush();
+      if (fd === undefined) return;
+      closeSync(fd);
+      renameSync(temporary!, file!);
+    },
+    discard() {
+      pending = [];
+      size = 0;
+      if (fd === undefined) return;
+      closeSync(fd);
+      rmSync(temporary!, { force: true });
+    },
+  };
 }

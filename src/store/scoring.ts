@@ -83,7 +83,12 @@ export async function readScoringRows(
 ): Promise<Row[]> {
   const [select, table] = READS[collection];
   const rows = await db.query<Row>(`SELECT ${select} FROM ${table} WHERE ${where} ORDER BY seq`, params);
-  return rows.map((row) => (collection === 'associations' ? { ...defined(row), to: row['to'] ?? null } : defined(row)));
+  return rows.map((row) => shaped(collection, row));
+}
+
+/** A stored row as the records file holds the record: absent fields left out, an association's open end as null. */
+function shaped(collection: ScoringCollection, row: Row): Row {
+  return collection === 'associations' ? { ...defined(row), to: row['to'] ?? null } : defined(row);
 }
 
 /** A text the store can hold (PostgreSQL's text takes no NUL, its UTF-8 no lone surrogate): any other is in no stored record. */
@@ -99,6 +104,37 @@ export async function readScoringRecords(db: SqlClient): Promise<ScoringRecords>
     if (rows.length > 0) records[collection] = rows;
   }
   return records as ScoringRecords;
+}
+
+/**
+ * Every stored scoring record, a page of `size` records at a time, collection by collection in the records file's
+ * order and each in stored order, all on one snapshot: what `readScoringRecords` gives, with the memory of a page
+ * (a store of 100,000 partners holds tens of millions of records). Empty collections give no page.
+ */
+export async function eachScoringPage(
+  db: SqlClient,
+  size: number,
+  fn: (collection: ScoringCollection, records: readonly Row[]) => void,
+): Promise<void> {
+  if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`not a page size: ${size}`);
+  await db.transaction(async (tx) => {
+    await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    for (const collection of Object.keys(READS) as ScoringCollection[]) {
+      const [select, table] = READS[collection];
+      // A cursor: the table is read and ordered once, then fetched a page at a time (no index on seq to page by).
+      await tx.exec(`DECLARE scoring_page NO SCROLL CURSOR FOR SELECT ${select} FROM ${table} ORDER BY seq`);
+      for (;;) {
+        const rows = await tx.query<Row>(`FETCH ${size} FROM scoring_page`);
+        if (rows.length > 0)
+          fn(
+            collection,
+            rows.map((row) => shaped(collection, row)),
+          );
+        if (rows.length < size) break;
+      }
+      await tx.exec('CLOSE scoring_page');
+    }
+  });
 }
 
 /** What an import did to one collection: records new to the store, records changed, records given as stored. */

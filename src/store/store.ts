@@ -22,6 +22,7 @@ import { readNeighbourhood } from './neighbourhood.js';
 import { eachScoringNeighbourhood, readScoringNeighbourhood } from './scoring-neighbourhood.js';
 import {
   readScoringRecords,
+  eachScoringPage,
   SCORING_TABLES,
   writeScoringCollection,
   type ScoringImportReport,
@@ -159,6 +160,14 @@ export class Store {
    */
   async scoringRecords(): Promise<ScoringRecords> {
     return this.db.transaction((tx) => readScoringRecords(tx));
+  }
+
+  /** The stored scoring records a page at a time, on one snapshot, in the order `scoringRecords` gives them (scoring.ts). */
+  async eachScoringPage(
+    size: number,
+    fn: (collection: ScoringCollection, records: readonly Record<string, unknown>[]) => void,
+  ): Promise<void> {
+    return eachScoringPage(this.db, size, fn);
   }
 
   /**

@@ -14,7 +14,8 @@ import { readScoringCsvFolder, scoringCollectionOfFile } from '../../files/scori
 import type { Translator } from '../../i18n/index.js';
 import type { ScoringImportReport } from '../../store/store.js';
 import { withStore, type StoreFlags } from '../inputs.js';
-import { writeOutput, type CliIo } from '../io.js';
+import { openOutput, type CliIo } from '../io.js';
+import { collectionsJsonWriter } from '../../render/json-collections.js';
 import { onStoreOrServer, type LocalServer } from '../through-server.js';
 import { UsageError } from '../usage-error.js';
 import { loadScoredVersions } from './score.js';
@@ -125,8 +126,27 @@ export function printScoredImport(report: ScoringImportReport, format: string, i
   }
 }
 
-/** The store's scoring records as a records file (`attain score` reads it); `{}` for a store without any. */
+/** Stored records read and written at once by `attain export --scored`. */
+const EXPORT_PAGE = 10_000;
+
+/**
+ * The store's scoring records as a records file (`attain score` reads it); `{}` for a store without any. Read a
+ * page at a time on one snapshot and written record by record, so a store of any size exports in the memory of a
+ * page; a file appears only complete.
+ */
 export async function runScoredExport(options: StoreFlags & { readonly out?: string | undefined }, io: CliIo): Promise<void> {
-  const records = await withStore(options, io, (store) => store.scoringRecords());
-  writeOutput(io, options.out, `${JSON.stringify(records, null, 2)}\n`);
+  const output = openOutput(io, options.out);
+  try {
+    const json = collectionsJsonWriter((text) => output.write(text));
+    await withStore(options, io, (store) =>
+      store.eachScoringPage(EXPORT_PAGE, (collection, records) => {
+        for (const record of records) json.item(collection, record);
+      }),
+    );
+    json.end();
+    output.close();
+  } catch (error) {
+    output.discard();
+    throw error;
+  }
 }
