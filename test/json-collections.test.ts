@@ -3,7 +3,7 @@
  * gives an object of collections (any values, any keys, empty collections left out), and `openOutput` puts a file
  * in place only when it is complete.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -55,6 +55,15 @@ describe('openOutput', () => {
     second.discard();
     expect(readFileSync(file, 'utf8')).toBe('before');
     expect(readdirSync(join(folder, 'deeper'))).toEqual(['records.json']);
+
+    // A file that cannot be put in place (a folder stands there): the close fails, the discard after it leaves nothing.
+    const blocked = join(folder, 'blocked');
+    mkdirSync(join(blocked, 'inside'), { recursive: true });
+    const third = openOutput(io([]), blocked);
+    third.write('d');
+    expect(() => third.close()).toThrow();
+    third.discard();
+    expect(readdirSync(folder).sort()).toEqual(['blocked', 'deeper']);
   });
 
   it('writes standard output in chunks, the whole text in order', () => {

@@ -96,14 +96,18 @@ export function openOutput(io: CliIo, out: string | undefined): Output {
       flush();
       if (fd === undefined) return;
       closeSync(fd);
+      fd = undefined;
       renameSync(temporary!, file!);
+      temporary = undefined;
     },
+    // Safe after a failed close too: what is still open is closed, what is still beside the file removed.
     discard() {
       pending = [];
       size = 0;
-      if (fd === undefined) return;
-      closeSync(fd);
-      rmSync(temporary!, { force: true });
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+      if (temporary !== undefined) rmSync(temporary, { force: true });
+      temporary = undefined;
     },
   };
 }
