@@ -1,7 +1,7 @@
 /**
  * Writing large JSON in pieces: `collectionsJsonWriter` gives exactly the text `JSON.stringify(object, null, 2)`
- * gives an object of collections (any values, any keys, empty collections left out), and `openOutput` puts a file
- * in place only when it is complete.
+ * gives an object of whole members and collections (any values, any keys, empty collections left out unless
+ * opened), and `openOutput` puts a file in place only when it is complete.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,32 @@ describe('collectionsJsonWriter', () => {
       fc.property(fc.dictionary(fc.string(), fc.array(fc.jsonValue(), { minLength: 1, maxLength: 4 })), (object) => {
         expect(written(object)).toBe(`${JSON.stringify(object, null, 2)}\n`);
       }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes whole members before collections, opened empty collections as [], as JSON.stringify does', () => {
+    // Written in the order given; an object of the same members puts index-like keys first, so they are left out.
+    const key = fc.string().filter((k) => k !== '__proto__' && !/^(0|[1-9]\d*)$/.test(k));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(key, fc.option(fc.jsonValue(), { nil: undefined })), { selector: ([k]) => k, maxLength: 3 }),
+        fc.uniqueArray(fc.tuple(key, fc.array(fc.jsonValue(), { maxLength: 3 })), { selector: ([k]) => k, maxLength: 3 }),
+        (members, collections) => {
+          const names = new Set(members.map(([k]) => k));
+          const arrays = collections.filter(([k]) => !names.has(k));
+          let text = '';
+          const json = collectionsJsonWriter((piece) => (text += piece));
+          for (const [name, value] of members) json.member(name, value);
+          for (const [name, items] of arrays) {
+            json.array(name);
+            for (const item of items) json.item(name, item);
+          }
+          json.end();
+          const object = Object.fromEntries([...members, ...arrays]);
+          expect(text).toBe(`${JSON.stringify(object, null, 2)}\n`);
+        },
+      ),
       { numRuns: 300 },
     );
   });

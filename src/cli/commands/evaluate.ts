@@ -13,9 +13,10 @@ import {
   type InputOptions,
 } from '../inputs.js';
 import type { Translator } from '../../i18n/index.js';
-import type { CliIo } from '../io.js';
+import { openOutput, type CliIo } from '../io.js';
 import { renderEvaluationTable, type PartnerNames } from '../../render/evaluation-table.js';
 import { renderScoreTable } from '../../render/score-table.js';
+import { collectionsJsonWriter } from '../../render/json-collections.js';
 import { monthOfDate, scoreReportJson, type IsoDate, type ScoredVersionDefinition } from '../../engine/index.js';
 import { scoreEach, scoreStoredPartners, type ScoredPartner } from '../../app/scores.js';
 import { chooseScoredVersion, loadScoredVersions, loadScoringInput } from './score.js';
@@ -93,13 +94,15 @@ async function evaluateScored(datasetPath: string | undefined, options: Evaluate
     requirePartners(input.data, ids, input.source);
     scored = scoreEach(versions, input.data, ids, version, monthOfDate(asOf));
   }
+  const output = openOutput(io, undefined);
   if (options.format === 'json') {
-    // Written a partner at a time (the text JSON.stringify gives the whole): a large store's report is longer than one string may be.
-    io.stdout(`{\n  "asOf": ${JSON.stringify(asOf)},\n  "programVersion": ${JSON.stringify(version.effectiveFrom)},\n  "partners": [`);
-    scored.forEach(({ report, window }, i) => {
-      const json = JSON.stringify({ ...scoreReportJson(report), qualificationWindow: window ?? null }, null, 2);
-      io.stdout(`${i === 0 ? '' : ','}\n    ${json.replace(/\n/g, '\n    ')}`);
-    });
-    io.stdout(scored.length === 0 ? ']\n}\n' : '\n  ]\n}\n');
-  } else scored.forEach(({ report, window }, i) => io.stdout(`${i === 0 ? '' : '\n'}${renderScoreTable(report, version, window, tr)}`));
+    // Written a partner at a time: a large store's report is longer than one string may be.
+    const json = collectionsJsonWriter((text) => output.write(text));
+    json.member('asOf', asOf);
+    json.member('programVersion', version.effectiveFrom);
+    json.array('partners');
+    for (const { report, window } of scored) json.item('partners', { ...scoreReportJson(report), qualificationWindow: window ?? null });
+    json.end();
+  } else scored.forEach(({ report, window }, i) => output.write(`${i === 0 ? '' : '\n'}${renderScoreTable(report, version, window, tr)}`));
+  output.close();
 }
