@@ -1,5 +1,5 @@
 // Scoring at scale (issue #19): every partner of a generated scored population scored for one month
-//   1. by the engine in memory: prepareScoring (the dataset's indexes) + scoreAllPrepared (every partner, one pass);
+//   1. by the engine in memory: prepareScoring for the month (the indexes, only the months it reads packed) + scoreAllPrepared (every partner, one pass);
 //   2. by DuckDB running the scoring as one SQL query (bench/score-sql.js: generated from the version's data)
 //      over the same records, loaded from CSV files written to a temporary folder (the load timed apart).
 // Both must agree for every partner — segment, each metric's points and each path's total as exact fractions,
@@ -369,7 +369,7 @@ async function engineSide(size, dir) {
   // timed after its load: a full collection then would mark the whole dataset and belong to neither side.
   const settled = await timed(() => globalThis.gc?.());
   figure(size, 'collect the records before the engine (not compared)', settled.seconds);
-  const prep = await timed(() => prepareScoring(version, data));
+  const prep = await timed(() => prepareScoring(version, data, { month: M }));
   figure(size, 'engine: prepareScoring (indexes)', prep.seconds, { cpuSeconds: prep.cpuSeconds });
   const all = await timed(() => scoreAllPrepared(prep.value, M));
   figure(size, 'engine: scoreAllPrepared (every partner)', all.seconds, { cpuSeconds: all.cpuSeconds });

@@ -1,12 +1,15 @@
 /**
  * Issue 19: every partner in one pass. scoreAll must give, for every partner, the segment, each path's
  * metric points, total and band, and the partner's band exactly as scorePartner's report does — on random
- * small datasets and on generated populations, under every bundled scored version.
+ * small datasets and on generated populations, under every bundled scored version. A preparation for one month
+ * (what scoreAll makes: only the months that month's metrics read packed) gives the whole report scorePartner
+ * gives, and refuses any other month.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   monthIndex,
+  monthsRead,
   prepareScoring,
   scoreAll,
   scoreAllPrepared,
@@ -80,5 +83,50 @@ describe('scoreAll against scorePartner', () => {
   it('scores nobody in an empty dataset', () => {
     const data = datasetOf({}, versions);
     for (const version of versions) expect(scoreAll(version, data, monthIndex(version.effectiveFrom.slice(0, 7)))).toEqual([]);
+  });
+});
+
+describe('a preparation for one month', () => {
+  for (const version of versions) {
+    it(`gives scorePartner's whole report for that month under ${version.effectiveFrom}, and refuses another`, () => {
+      const start = monthIndex(version.effectiveFrom.slice(0, 7));
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 14 }), recordsArbFor(version), fc.integer({ min: -2, max: 2 }), (k, x, shift) => {
+          const M = start + k;
+          const data = datasetOf(recordsAt(M, x), versions);
+          const month = M + shift;
+          const prepared = prepareScoring(version, data, { month });
+          for (const partnerId of data.partners.keys())
+            expect(scorePrepared(prepared, partnerId, month)).toEqual(scorePartner(version, data, partnerId, month));
+          expect(() => scoreAllPrepared(prepared, month + 1)).toThrow(RangeError);
+        }),
+        { numRuns: 40 },
+      );
+    });
+  }
+
+  it('packs the months the metrics read: the Partner Capability Score of 2023-06-13 as of 2023-12 reads four', () => {
+    const pcs = versions.find((v) => v.effectiveFrom === '2023-06-13')!;
+    const M = monthIndex('2023-12');
+    // Track: M−1 and M−13; net customer adds, the usage growth and deployments: M and M−12.
+    expect(monthsRead(pcs, M)).toEqual([M - 13, M - 12, M - 1, M]);
+    // PCI's net customer adds read their window and, for each of its months, the seats a year before it and the month before that.
+    const pci = versions.find((v) => v.effectiveFrom === '2020-12-16')!;
+    const nca = pci.paths.flatMap((p) => p.metrics).find((m) => m.kind === 'net-customer-adds');
+    if (nca?.kind !== 'net-customer-adds') throw new Error('PCI 2020-12-16 has a net customer adds metric');
+    const read = monthsRead(pci, M);
+    expect(read).toContain(M + nca.window.from - 13);
+    expect(read).not.toContain(M + nca.window.from - 14);
+    // Its new large deployments: usage below the threshold at M−12, reached in M−11 … M−1.
+    for (let k = -12; k <= -1; k++) expect(read).toContain(M + k);
+  });
+
+  it('says which month it was prepared for when asked for another', () => {
+    const version = versions.find((v) => v.effectiveFrom === '2023-06-13')!;
+    const M = monthIndex('2023-12');
+    const data = datasetOf(generateScoredRecords(version, { partners: 20, month: M, seed: 3 }), versions);
+    const prepared = prepareScoring(version, data, { month: M });
+    expect(() => scorePrepared(prepared, [...data.partners.keys()][0]!, M - 1)).toThrow(/prepared for 2023-12 cannot score 2023-11/);
+    expect(scoreAllPrepared(prepared, M)).toEqual(scoreAllPrepared(prepareScoring(version, data), M));
   });
 });

@@ -243,6 +243,59 @@ export function readsOf(version: ScoredVersionDefinition): IndexReads {
   };
 }
 
+/**
+ * The months (absolute) whose billing, seats or usage the version's metrics and segmentations read when scoring
+ * as of month M, ascending: pair counts and growth ratios read two months, a track two more, net customer adds
+ * their window and the year before it. A preparation for one month packs only these (`prepareScoring`'s `month`).
+ */
+export function monthsRead(version: ScoredVersionDefinition, month: MonthIndex): readonly MonthIndex[] {
+  const months = new Set<MonthIndex>();
+  const span = (from: number, to: number) => {
+    for (let k = from; k <= to; k++) months.add(month + k);
+  };
+  const segmentations: Segmentation[] = [
+    version.segmentation,
+    ...version.paths.flatMap((p) => p.metrics.flatMap((m) => m.segmentation ?? [])),
+  ];
+  for (const s of segmentations) if (s.kind === 'track') for (const k of s.months) span(k, k);
+  for (const metric of version.paths.flatMap((p) => p.metrics)) {
+    switch (metric.kind) {
+      case 'revenue-sum':
+        span(metric.window.from, metric.window.to);
+        break;
+      case 'net-customer-adds':
+        // Seats a month before the first month of the year before the window: an add is a month going from none to some.
+        span(metric.window.from - 13, metric.window.to);
+        break;
+      case 'pair-count-change':
+      case 'growth-ratio':
+        span(metric.current, metric.current);
+        span(metric.baseline, metric.baseline);
+        break;
+      case 'usage-crossings':
+        span(metric.baseline, metric.baseline);
+        span(metric.crossing.from, metric.crossing.to);
+        break;
+      case 'certified-count':
+      case 'headcount-growth':
+        break;
+    }
+  }
+  return [...months].sort((a, b) => a - b);
+}
+
+/** Whether a record's month is packed: every month, or only those of `monthsRead` for one month. */
+type MonthKept = (month: MonthIndex) => boolean;
+
+function monthKept(months: readonly MonthIndex[] | undefined): MonthKept | undefined {
+  if (months === undefined) return undefined;
+  if (months.length === 0) return () => false;
+  const first = months[0]!;
+  const kept = new Uint8Array(months.at(-1)! - first + 1);
+  for (const m of months) kept[m - first] = 1;
+  return (m) => m >= first && m - first < kept.length && kept[m - first] === 1;
+}
+
 /** What packing reads of each record: its slot, month and value, copied once into plain arrays (see `Rows`). */
 interface Rows {
   readonly slot: number[];
@@ -258,6 +311,16 @@ interface Rows {
  */
 function rowsOf(n: number): Rows {
   return { slot: zeros(n), month: zeros(n), value: doubles(n) };
+}
+
+/**
+ * Rows that grow as they are written (each write at the end): for an index of one month's reads, which keeps a
+ * small part of the records, arrays the length of every record would cost more to make than the packing.
+ */
+function growingRows(): Rows {
+  const value = doubles(1);
+  value.length = 0;
+  return { slot: [], month: [], value };
 }
 
 /** The first `n` rows packed into `slots` slots (a row of slot −1 is skipped). */
@@ -330,11 +393,15 @@ class Index {
   private lastPartner: string | undefined;
   private lastTenants: readonly CandidateTenant[] = [];
   private lastSubscriptions: readonly HeldSubscription[] = [];
+  /** Which months' billing, seats and usage are packed: all, unless the index is for one month's score. */
+  private readonly kept: MonthKept | undefined;
 
   constructor(
     readonly data: ScoringDataset,
     reads: IndexReads,
+    months?: readonly MonthIndex[],
   ) {
+    this.kept = monthKept(months);
     const { tenantAt, heldAt } = this;
     // Lists start as the shared empty one (`appended`): most tenants have one subscription and most subscriptions
     // one association, and an empty array that is pushed to takes room for seventeen.
@@ -367,13 +434,18 @@ class Index {
       else this.subscriptionsOfPartner.set(a.partnerId, new Set([entry]));
     }
     const { billing, seats, usage } = data;
-    const rows = rowsOf(Math.max(reads.billing ? billing.length : 0, reads.seats ? seats.length : 0, reads.usage ? usage.length : 0));
+    const rows = this.rowsFor(Math.max(reads.billing ? billing.length : 0, reads.seats ? seats.length : 0, reads.usage ? usage.length : 0));
     if (reads.billing) this.billingPart = this.packBilling(rows);
     if (reads.seats) this.seatsPart = this.packSeats(rows);
     if (reads.usage) this.usagePart = this.packUsage(rows);
     if (reads.people) this.peoplePart = peopleIndexOf(data);
     if (reads.baselines) this.baselinesPart = this.baselinesByPartner();
     if (reads.instances) this.instancesPart = this.instancesByTenant();
+  }
+
+  /** Rows for packing up to `n` records. */
+  private rowsFor(n: number): Rows {
+    return this.kept === undefined ? rowsOf(n) : growingRows();
   }
 
   private get heldById(): Map<string, HeldEntry> {
@@ -386,12 +458,12 @@ class Index {
 
   /** Billing by subscription and month: cents summed, and the number of lines. */
   get billing(): MonthlySums {
-    return (this.billingPart ??= this.packBilling(rowsOf(this.data.billing.length)));
+    return (this.billingPart ??= this.packBilling(this.rowsFor(this.data.billing.length)));
   }
 
   /** Paid seats by subscription and month, summed. */
   get seats(): MonthlySums {
-    return (this.seatsPart ??= this.packSeats(rowsOf(this.data.seats.length)));
+    return (this.seatsPart ??= this.packSeats(this.rowsFor(this.data.seats.length)));
   }
 
   /**
@@ -422,7 +494,7 @@ class Index {
   }
 
   private get usageIndex(): UsageIndex {
-    return (this.usagePart ??= this.packUsage(rowsOf(this.data.usage.length)));
+    return (this.usagePart ??= this.packUsage(this.rowsFor(this.data.usage.length)));
   }
 
   private packBilling(rows: Rows): MonthlySums {
@@ -444,13 +516,16 @@ class Index {
     // A subscription's slot is its place in the dataset's map, which validation may have given for each record.
     const places = placesOf(records, this.data.subscriptions);
     const heldOf = places ? undefined : byLastId(this.heldById);
+    const { kept } = this;
+    let n = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      rows.slot[i] = places ? places[i]! : (heldOf!(r.subscriptionId)?.slot ?? -1);
-      rows.month[i] = r.month;
-      rows.value[i] = valueOf(r);
+      if (kept !== undefined && !kept(r.month)) continue;
+      rows.slot[n] = places ? places[i]! : (heldOf!(r.subscriptionId)?.slot ?? -1);
+      rows.month[n] = r.month;
+      rows.value[n++] = valueOf(r);
     }
-    return packRows(collection, records.length, this.heldAt.length, rows, withCounts);
+    return packRows(collection, n, this.heldAt.length, rows, withCounts);
   }
 
   private packUsage(rows: Rows): UsageIndex {
@@ -477,8 +552,12 @@ class Index {
     let w = -1;
     let lastKey = -1;
     let pair = -1;
+    const { kept } = this;
+    // Rows are the records kept (every one, unless the index is for one month's score), in their order.
+    let n = 0;
     for (let i = 0; i < usage.length; i++) {
       const u = usage[i]!;
+      if (kept !== undefined && !kept(u.month)) continue;
       // Records come grouped: the previous record's workload and pair are compared before any map read.
       t = places ? places[i]! : (tenantOf!(u.tenantId)?.slot ?? -1);
       if (u.workload !== lastWorkload) {
@@ -500,21 +579,22 @@ class Index {
           firstPair[t] = pair;
         }
       }
-      rows.slot[i] = pair;
-      rows.month[i] = u.month;
+      rows.slot[n] = pair;
+      rows.month[n] = u.month;
       const decimals = decimalsOf(u.units);
       let value = unscaledUnits(u.units);
       if (decimals > scale) {
-        for (let k = 0; k < i; k++) for (let d = scale; d < decimals; d++) rows.value[k]! *= 10;
+        for (let k = 0; k < n; k++) for (let d = scale; d < decimals; d++) rows.value[k]! *= 10;
         scale = decimals;
       }
       for (let d = decimals; d < scale; d++) value *= 10;
-      rows.value[i] = value;
+      rows.value[n++] = value;
     }
-    // The bound is on all usage together, whether anyone can be credited on it or not: a growth ratio sums several
-    // workloads over a partner's tenants.
+    // The bound is on all usage packed together, whether anyone can be credited on it or not: a growth ratio sums
+    // several workloads over a partner's tenants. (Validation bounds the whole collection, so a part packed for one
+    // month never passes it when the whole does not.)
     let total = 0;
-    for (let i = 0; i < usage.length; i++) total += Math.abs(rows.value[i]!);
+    for (let i = 0; i < n; i++) total += Math.abs(rows.value[i]!);
     if (!(total <= Number.MAX_SAFE_INTEGER)) throw new MonthlySumOutOfRangeError('usage units');
     // The pairs placed in tenant order (a counting sort): the slot of a pair is its place.
     const pairsFrom = zeros(tenants + 1);
@@ -528,8 +608,8 @@ class Index {
       slotOfPair[k] = slot;
       pairWorkload[slot] = pairOfWorkload[k]!;
     }
-    for (let i = 0; i < usage.length; i++) if (rows.slot[i]! >= 0) rows.slot[i] = slotOfPair[rows.slot[i]!]!;
-    const sums = packRows('usage units', usage.length, pairTenant.length, rows);
+    for (let i = 0; i < n; i++) if (rows.slot[i]! >= 0) rows.slot[i] = slotOfPair[rows.slot[i]!]!;
+    const sums = packRows('usage units', n, pairTenant.length, rows);
     return { sums, scale: 10n ** BigInt(scale), workloadNo, pairsFrom, pairWorkload };
   }
 
@@ -734,15 +814,39 @@ export interface Measure {
   readonly cost?: (target: Rational) => { more: Rational; unit: NextPoint['costUnit'] };
 }
 
-/** A version and a dataset with the dataset's indexes built once: score any number of partners and months from it. */
+/**
+ * A version and a dataset with the dataset's indexes built once: score any number of partners and months from it,
+ * or, prepared for one month, any number of partners as of that month only.
+ */
 export interface PreparedScoring {
   readonly version: ScoredVersionDefinition;
   readonly index: Index;
+  /** The only month it scores, when prepared for one (its billing, seats and usage packed for that month's reads). */
+  readonly month?: MonthIndex;
 }
 
-/** Builds the indexes of a dataset once, for scorePrepared. */
-export function prepareScoring(version: ScoredVersionDefinition, data: ScoringDataset): PreparedScoring {
-  return { version, index: new Index(data, readsOf(version)) };
+export interface PrepareOptions {
+  /**
+   * Prepare for scoring as of this month only: only the billing, seats and usage of the months its metrics read
+   * (`monthsRead`) are packed — a batch scores one month, and most records lie in other months. Scoring any other
+   * month from it throws a RangeError rather than answer from missing months.
+   */
+  readonly month?: MonthIndex;
+}
+
+/** Builds the indexes of a dataset once, for scorePrepared and scoreAllPrepared. */
+export function prepareScoring(version: ScoredVersionDefinition, data: ScoringDataset, options: PrepareOptions = {}): PreparedScoring {
+  const { month } = options;
+  if (month === undefined) return { version, index: new Index(data, readsOf(version)) };
+  return { version, index: new Index(data, readsOf(version), monthsRead(version, month)), month };
+}
+
+/** Refuses a month a preparation for another month cannot score. */
+function checkMonth(prepared: PreparedScoring, month: MonthIndex): void {
+  if (prepared.month !== undefined && prepared.month !== month)
+    throw new RangeError(
+      `scoring prepared for ${monthText(prepared.month)} cannot score ${monthText(month)}: its billing, seats and usage are packed for ${monthText(prepared.month)}'s metrics only`,
+    );
 }
 
 /** Scores a partner as of month M under a version: the same report as scorePrepared(prepareScoring(version, data), …). */
@@ -1177,6 +1281,7 @@ function pointsRuleOf(metric: ScoredMetricDefinition, segment: string): PointsRu
 
 /** Measures every metric of a partner as of month M from a prepared dataset; reads only the partner's own records through the indexes. */
 export function measurePrepared(prepared: PreparedScoring, partnerId: string, month: MonthIndex): MeasuredPartner {
+  checkMonth(prepared, month);
   const { version, index } = prepared;
   const ctx = contextOf(version);
   const segment = segmentOf(version, index, partnerId, month);
@@ -1295,7 +1400,7 @@ export interface BatchScore {
 
 /** Every partner of the dataset scored as of month M: the totals, bands and points of scorePartner, without its next points and routes. */
 export function scoreAll(version: ScoredVersionDefinition, data: ScoringDataset, month: MonthIndex): BatchScore[] {
-  return scoreAllPrepared(prepareScoring(version, data), month);
+  return scoreAllPrepared(prepareScoring(version, data, { month }), month);
 }
 
 /**
@@ -1304,6 +1409,7 @@ export function scoreAll(version: ScoredVersionDefinition, data: ScoringDataset,
  * scorePrepared does, but nothing of what only the single report needs (next points, routes, costs, texts).
  */
 export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): BatchScore[] {
+  checkMonth(prepared, month);
   const { version, index } = prepared;
   const ctx = contextOf(version);
   const asOf = lastDayOf(month);
