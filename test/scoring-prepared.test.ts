@@ -51,8 +51,8 @@ describe('prepared scoring against the frozen whole-dataset scorer', () => {
     const id = tenantWith(r, 'T', segmentation.workloads[0]!, 'P', segmentation.associations.eligible[0]!, monthText(M - 24));
     segmentation.months.forEach((k, i) => bill(r, id, monthText(M + k), amounts(i)));
     const data = datasetOf(r, versions);
-    const segment = (moreThanUsd: string): string => {
-      const version = { ...pcs, segmentation: { ...segmentation, moreThanUsd, minimumPairs: 1 } };
+    const segment = (moreThanUsd: string, minimumPairs = 1): string => {
+      const version = { ...pcs, segmentation: { ...segmentation, moreThanUsd, minimumPairs } };
       const prepared = scorePrepared(prepareScoring(version, data), 'P', M).segment;
       expect(scoreWholeDataset(version, data, 'P', M).segment, moreThanUsd).toBe(prepared);
       return prepared;
@@ -82,6 +82,17 @@ describe('prepared scoring against the frozen whole-dataset scorer', () => {
     const { segmentation, segment } = trackCase((i) => (i === 0 ? '100' : '50'));
     expect(segment('75')).toBe(segmentation.otherwise);
     expect(segment('49.99')).toBe(segmentation.ifMet);
+  });
+
+  it('counts the pairs of workloads without credit (their revenue is 0) when the limit is below 0', () => {
+    // Every workload of the tenant is over a limit of −$1 in every month, but the one billed a credit of $5 in one of them.
+    const credit = trackCase((i) => (i === 0 ? '-5' : '10'));
+    const all = credit.segmentation.workloads.length;
+    expect(credit.segment('-1', all - 1)).toBe(credit.segmentation.ifMet);
+    expect(credit.segment('-1', all)).toBe(credit.segmentation.otherwise);
+    const billed = trackCase(() => '10');
+    expect(billed.segment('-1', all)).toBe(billed.segmentation.ifMet);
+    expect(billed.segment('0', 2)).toBe(billed.segmentation.otherwise);
   });
 
   it('counts a pair credited with no revenue against a threshold of zero, and not a pair without credit', () => {

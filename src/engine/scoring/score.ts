@@ -337,6 +337,20 @@ function packRows(collection: string, n: number, slots: number, rows: Rows, with
   );
 }
 
+/**
+ * What `creditByWorkload` says of a tenant's workloads in a month, by the workload's place in its list; kept
+ * between calls (outside `credited`, every workload is uncredited with 0 cents).
+ */
+interface WorkloadCredit {
+  readonly isCredited: boolean[];
+  readonly cents: number[];
+  readonly credited: number[];
+}
+
+function workloadCredit(workloads: readonly string[]): WorkloadCredit {
+  return { isCredited: workloads.map(() => false), cents: workloads.map(() => 0), credited: [] };
+}
+
 /** Usage by (tenant, workload) pair and month, and how to find a pair: see `Index.usage`. */
 interface UsageIndex {
   readonly sums: MonthlySums;
@@ -693,8 +707,10 @@ class Index {
 
   /**
    * For each workload of a list (by its place in `byProduct`'s lists): whether the partner is credited in month m
-   * on a subscription of the tenant to one of the workload's products (`isCredited`), and the cents billed then on
-   * those it is credited for (`cents`, 0 when none). Each subscription is asked once, however many workloads.
+   * on a subscription of the tenant to one of the workload's products (`credit.isCredited`), and the cents billed
+   * then on those it is credited for (`credit.cents`, 0 when none); `credit.credited` lists the workloads credited,
+   * once each. Each subscription is asked once, however many workloads. Only the workloads the previous call
+   * credited are cleared: a tenant has a subscription or two, and a list names up to two dozen workloads.
    */
   creditByWorkload(
     partnerId: string,
@@ -702,17 +718,23 @@ class Index {
     byProduct: ReadonlyMap<string, readonly number[]>,
     m: MonthIndex,
     rule: AssociationRule,
-    isCredited: boolean[],
-    cents: number[],
+    credit: WorkloadCredit,
   ): void {
-    isCredited.fill(false);
-    cents.fill(0);
+    const { isCredited, cents, credited: list } = credit;
+    for (const w of list) {
+      isCredited[w] = false;
+      cents[w] = 0;
+    }
+    list.length = 0;
     for (const h of tenant.subscriptions) {
       const workloads = byProduct.get(h.subscription.product);
       if (workloads === undefined || !credited(partnerId, h, m, rule)) continue;
       const billed = this.billing.at(h.slot, m);
       for (const w of workloads) {
-        isCredited[w] = true;
+        if (!isCredited[w]) {
+          isCredited[w] = true;
+          list.push(w);
+        }
         cents[w]! += billed;
       }
     }
@@ -1028,8 +1050,8 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       const threshold = forSegment(metric.unitThreshold, segment) ?? ZERO;
       const unitValue = metric.measure === 'revenue' ? mul(threshold, rational(100)) : threshold;
       const byProduct = ctx.workloadsByProduct(metric.workloads);
-      const isCredited = metric.workloads.map(() => false);
-      const cents = metric.workloads.map(() => 0);
+      const credit = workloadCredit(metric.workloads);
+      const { cents } = credit;
       // Usage is read (and packed, if it is not yet) only for a metric that measures it.
       const byUsage =
         metric.measure === 'revenue' ? undefined : { scale: index.usageScale, numbers: index.workloadNumbers(metric.workloads) };
@@ -1037,9 +1059,8 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       const countAt = (m: MonthIndex): number => {
         let n = 0;
         for (const tenant of index.candidateTenants(partnerId)) {
-          index.creditByWorkload(partnerId, tenant, byProduct, m, metric.associations, isCredited, cents);
-          for (let k = 0; k < metric.workloads.length; k++) {
-            if (!isCredited[k]) continue;
+          index.creditByWorkload(partnerId, tenant, byProduct, m, metric.associations, credit);
+          for (const k of credit.credited) {
             const atLeast = least[k];
             if (atLeast !== undefined) {
               const amount = byUsage ? index.usage.at(index.usageSlot(tenant.slot, byUsage.numbers[k]!), m) : cents[k]!;
@@ -1578,19 +1599,32 @@ export function segmentOf(
   // Whole cents are more than the limit exactly when they are more than its floor (the limit may hold fractions of a cent).
   const limit = Number(floor(mul(exact(s.moreThanUsd), rational(100))));
   const byProduct = ctx.workloadsByProduct(s.workloads);
-  const isCredited = s.workloads.map(() => false);
-  const cents = s.workloads.map(() => 0);
-  const qualifies = s.workloads.map(() => true);
+  const credit = workloadCredit(s.workloads);
+  // Per workload of the tenant: the months it was credited in, and those its credited revenue was over the limit.
+  const creditedIn = s.workloads.map(() => 0);
+  const overIn = s.workloads.map(() => 0);
+  const seen: number[] = [];
+  // A month a workload is not credited in, its revenue is 0: over the limit only if the limit is below 0.
+  const zeroIsOver = 0 > limit;
   // The qualifying pairs of each tenant (candidate tenants come once each).
   const counts: number[] = [];
   for (const tenant of index.candidateTenants(partnerId)) {
-    qualifies.fill(true);
     // A (tenant, workload) pair qualifies when its credited revenue is over the limit in every month named.
     for (const k of s.months) {
-      index.creditByWorkload(partnerId, tenant, byProduct, month + k, s.associations, isCredited, cents);
-      for (let w = 0; w < s.workloads.length; w++) if (!(cents[w]! > limit)) qualifies[w] = false;
+      index.creditByWorkload(partnerId, tenant, byProduct, month + k, s.associations, credit);
+      for (const w of credit.credited) {
+        if (creditedIn[w]!++ === 0) seen.push(w);
+        if (credit.cents[w]! > limit) overIn[w]!++;
+      }
     }
-    const qualifying = qualifies.filter(Boolean).length;
+    let qualifying = zeroIsOver ? s.workloads.length - seen.length : 0;
+    for (const w of seen) {
+      const over = overIn[w]! + (zeroIsOver ? s.months.length - creditedIn[w]! : 0);
+      if (over === s.months.length) qualifying++;
+      creditedIn[w] = 0;
+      overIn[w] = 0;
+    }
+    seen.length = 0;
     if (qualifying > 0) counts.push(qualifying);
   }
   const pairs = s.per === 'all-tenants' ? counts.reduce((a, b) => a + b, 0) : Math.max(0, ...counts);
