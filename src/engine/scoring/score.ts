@@ -344,11 +344,13 @@ function packRows(collection: string, n: number, slots: number, rows: Rows, with
 interface WorkloadCredit {
   readonly isCredited: boolean[];
   readonly cents: number[];
+  /** The workloads credited are the first `count` of `credited` (a count, not the array's length: setting that is a slow call). */
   readonly credited: number[];
+  count: number;
 }
 
 function workloadCredit(workloads: readonly string[]): WorkloadCredit {
-  return { isCredited: workloads.map(() => false), cents: workloads.map(() => 0), credited: [] };
+  return { isCredited: workloads.map(() => false), cents: workloads.map(() => 0), credited: workloads.map(() => 0), count: 0 };
 }
 
 /** Usage by (tenant, workload) pair and month, and how to find a pair: see `Index.usage`. */
@@ -721,11 +723,12 @@ class Index {
     credit: WorkloadCredit,
   ): void {
     const { isCredited, cents, credited: list } = credit;
-    for (const w of list) {
+    for (let i = 0; i < credit.count; i++) {
+      const w = list[i]!;
       isCredited[w] = false;
       cents[w] = 0;
     }
-    list.length = 0;
+    let count = 0;
     for (const h of tenant.subscriptions) {
       const workloads = byProduct.get(h.subscription.product);
       if (workloads === undefined || !credited(partnerId, h, m, rule)) continue;
@@ -733,11 +736,12 @@ class Index {
       for (const w of workloads) {
         if (!isCredited[w]) {
           isCredited[w] = true;
-          list.push(w);
+          list[count++] = w;
         }
         cents[w]! += billed;
       }
     }
+    credit.count = count;
   }
 
   /** A tenant's units (by its slot) of a workload in a month. */
@@ -1060,7 +1064,8 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
         let n = 0;
         for (const tenant of index.candidateTenants(partnerId)) {
           index.creditByWorkload(partnerId, tenant, byProduct, m, metric.associations, credit);
-          for (const k of credit.credited) {
+          for (let i = 0; i < credit.count; i++) {
+            const k = credit.credited[i]!;
             const atLeast = least[k];
             if (atLeast !== undefined) {
               const amount = byUsage ? index.usage.at(index.usageSlot(tenant.slot, byUsage.numbers[k]!), m) : cents[k]!;
@@ -1603,28 +1608,30 @@ export function segmentOf(
   // Per workload of the tenant: the months it was credited in, and those its credited revenue was over the limit.
   const creditedIn = s.workloads.map(() => 0);
   const overIn = s.workloads.map(() => 0);
-  const seen: number[] = [];
+  const seen = s.workloads.map(() => 0);
   // A month a workload is not credited in, its revenue is 0: over the limit only if the limit is below 0.
   const zeroIsOver = 0 > limit;
   // The qualifying pairs of each tenant (candidate tenants come once each).
   const counts: number[] = [];
   for (const tenant of index.candidateTenants(partnerId)) {
     // A (tenant, workload) pair qualifies when its credited revenue is over the limit in every month named.
+    let seenCount = 0;
     for (const k of s.months) {
       index.creditByWorkload(partnerId, tenant, byProduct, month + k, s.associations, credit);
-      for (const w of credit.credited) {
-        if (creditedIn[w]!++ === 0) seen.push(w);
+      for (let i = 0; i < credit.count; i++) {
+        const w = credit.credited[i]!;
+        if (creditedIn[w]!++ === 0) seen[seenCount++] = w;
         if (credit.cents[w]! > limit) overIn[w]!++;
       }
     }
-    let qualifying = zeroIsOver ? s.workloads.length - seen.length : 0;
-    for (const w of seen) {
+    let qualifying = zeroIsOver ? s.workloads.length - seenCount : 0;
+    for (let i = 0; i < seenCount; i++) {
+      const w = seen[i]!;
       const over = overIn[w]! + (zeroIsOver ? s.months.length - creditedIn[w]! : 0);
       if (over === s.months.length) qualifying++;
       creditedIn[w] = 0;
       overIn[w] = 0;
     }
-    seen.length = 0;
     if (qualifying > 0) counts.push(qualifying);
   }
   const pairs = s.per === 'all-tenants' ? counts.reduce((a, b) => a + b, 0) : Math.max(0, ...counts);
