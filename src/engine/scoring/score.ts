@@ -353,6 +353,40 @@ function workloadCredit(workloads: readonly string[]): WorkloadCredit {
   return { isCredited: workloads.map(() => false), cents: workloads.map(() => 0), credited: workloads.map(() => 0), count: 0 };
 }
 
+type TrackSegmentation = Extract<Segmentation, { kind: 'track' }>;
+
+/**
+ * A track rule's limit in whole cents and its working arrays (per workload: the months credited, the months over
+ * the limit; the workloads met), made once per rule: the track is read for every partner of a batch. Scoring is
+ * synchronous and one rule's reading never nests in another's, so one set per rule serves every reading.
+ */
+interface TrackWork {
+  readonly limit: number;
+  readonly credit: WorkloadCredit;
+  readonly creditedIn: number[];
+  readonly overIn: number[];
+  readonly seen: { readonly list: number[]; count: number };
+}
+
+const trackWork = new WeakMap<TrackSegmentation, TrackWork>();
+
+function trackWorkOf(s: TrackSegmentation): TrackWork {
+  let work = trackWork.get(s);
+  if (!work) {
+    const zeros = () => s.workloads.map(() => 0);
+    work = {
+      // Whole cents are more than the limit exactly when they are more than its floor (the limit may hold fractions of a cent).
+      limit: Number(floor(mul(exact(s.moreThanUsd), rational(100)))),
+      credit: workloadCredit(s.workloads),
+      creditedIn: zeros(),
+      overIn: zeros(),
+      seen: { list: zeros(), count: 0 },
+    };
+    trackWork.set(s, work);
+  }
+  return work;
+}
+
 /** Usage by (tenant, workload) pair and month, and how to find a pair: see `Index.usage`. */
 interface UsageIndex {
   readonly sums: MonthlySums;
@@ -409,6 +443,9 @@ class Index {
   private lastPartner: string | undefined;
   private lastTenants: readonly CandidateTenant[] = [];
   private lastSubscriptions: readonly HeldSubscription[] = [];
+  /** Per tenant (by slot), the last partner's turn that met it: `remember` lists a partner's tenants once each. */
+  private tenantMarks: number[] | undefined;
+  private turn = 0;
   /** Which months' billing, seats and usage are packed: all, unless the index is for one month's score. */
   private readonly kept: MonthKept | undefined;
 
@@ -699,12 +736,27 @@ class Index {
 
   private remember(partnerId: string): void {
     if (this.lastPartner === partnerId) return;
-    const subscriptions = [...(this.subscriptionsOfPartner.get(partnerId) ?? NONE)];
-    const tenants = new Set<CandidateTenant>();
-    for (const held of subscriptions) tenants.add(held.tenant);
+    // Asked once per partner of a batch: a tenant met is marked with the partner's turn rather than entered in a
+    // set, and the lists are sorted in place (a batch of 100,000 partners made a set, its iterators and two copies each).
+    const turn = ++this.turn;
+    const marks = (this.tenantMarks ??= zeros(this.tenantAt.length));
+    const subscriptions: HeldEntry[] = [];
+    const tenants: CandidateTenant[] = [];
+    const held = this.subscriptionsOfPartner.get(partnerId);
+    if (held)
+      for (const h of held) {
+        subscriptions.push(h);
+        if (marks[h.tenant.slot] !== turn) {
+          marks[h.tenant.slot] = turn;
+          tenants.push(h.tenant);
+        }
+      }
     this.lastPartner = partnerId;
     this.lastSubscriptions = subscriptions;
-    this.lastTenants = [...tenants].sort((a, b) => a.order - b.order);
+    // Usually met in order already; sorting, even then, allocates.
+    let sorted = true;
+    for (let i = 1; i < tenants.length && sorted; i++) sorted = tenants[i - 1]!.order < tenants[i]!.order;
+    this.lastTenants = sorted ? tenants : tenants.sort((a, b) => a.order - b.order);
   }
 
   /**
@@ -1601,40 +1653,39 @@ export function segmentOf(
     return s.rule === 'customer-markets' && markets.size === 1 ? [...markets][0]! : own;
   }
   const ctx = contextOf(version);
-  // Whole cents are more than the limit exactly when they are more than its floor (the limit may hold fractions of a cent).
-  const limit = Number(floor(mul(exact(s.moreThanUsd), rational(100))));
   const byProduct = ctx.workloadsByProduct(s.workloads);
-  const credit = workloadCredit(s.workloads);
-  // Per workload of the tenant: the months it was credited in, and those its credited revenue was over the limit.
-  const creditedIn = s.workloads.map(() => 0);
-  const overIn = s.workloads.map(() => 0);
-  const seen = s.workloads.map(() => 0);
+  const { limit, credit, creditedIn, overIn, seen } = trackWorkOf(s);
   // A month a workload is not credited in, its revenue is 0: over the limit only if the limit is below 0.
   const zeroIsOver = 0 > limit;
-  // The qualifying pairs of each tenant (candidate tenants come once each).
-  const counts: number[] = [];
+  // The qualifying pairs of each tenant (candidate tenants come once each): their sum, and the most of one tenant.
+  let sum = 0;
+  let most = 0;
   for (const tenant of index.candidateTenants(partnerId)) {
+    // Cleared first, not last: a call that threw (a sum out of range) leaves nothing behind for the next.
+    for (let i = 0; i < seen.count; i++) {
+      creditedIn[seen.list[i]!] = 0;
+      overIn[seen.list[i]!] = 0;
+    }
+    seen.count = 0;
     // A (tenant, workload) pair qualifies when its credited revenue is over the limit in every month named.
-    let seenCount = 0;
     for (const k of s.months) {
       index.creditByWorkload(partnerId, tenant, byProduct, month + k, s.associations, credit);
       for (let i = 0; i < credit.count; i++) {
         const w = credit.credited[i]!;
-        if (creditedIn[w]!++ === 0) seen[seenCount++] = w;
+        if (creditedIn[w]!++ === 0) seen.list[seen.count++] = w;
         if (credit.cents[w]! > limit) overIn[w]!++;
       }
     }
-    let qualifying = zeroIsOver ? s.workloads.length - seenCount : 0;
-    for (let i = 0; i < seenCount; i++) {
-      const w = seen[i]!;
+    let qualifying = zeroIsOver ? s.workloads.length - seen.count : 0;
+    for (let i = 0; i < seen.count; i++) {
+      const w = seen.list[i]!;
       const over = overIn[w]! + (zeroIsOver ? s.months.length - creditedIn[w]! : 0);
       if (over === s.months.length) qualifying++;
-      creditedIn[w] = 0;
-      overIn[w] = 0;
     }
-    if (qualifying > 0) counts.push(qualifying);
+    sum += qualifying;
+    if (qualifying > most) most = qualifying;
   }
-  const pairs = s.per === 'all-tenants' ? counts.reduce((a, b) => a + b, 0) : Math.max(0, ...counts);
+  const pairs = s.per === 'all-tenants' ? sum : most;
   return pairs >= s.minimumPairs ? s.ifMet : s.otherwise;
 }
 
