@@ -339,7 +339,7 @@ function packRows(collection: string, n: number, slots: number, rows: Rows, with
 
 /**
  * What `creditByWorkload` says of a tenant's workloads in a month, by the workload's place in its list; kept
- * between calls (outside `credited`, every workload is uncredited with 0 cents).
+ * between calls (every workload not among the first `count` of `credited` is uncredited, with 0 cents).
  */
 interface WorkloadCredit {
   readonly isCredited: boolean[];
@@ -737,7 +737,7 @@ class Index {
   private remember(partnerId: string): void {
     if (this.lastPartner === partnerId) return;
     // Asked once per partner of a batch: a tenant met is marked with the partner's turn rather than entered in a
-    // set, and the lists are sorted in place (a batch of 100,000 partners made a set, its iterators and two copies each).
+    // set, and its list is sorted only when out of order (a batch of 100,000 partners made a set and two copies each).
     const turn = ++this.turn;
     const marks = (this.tenantMarks ??= zeros(this.tenantAt.length));
     const subscriptions: HeldEntry[] = [];
