@@ -20,6 +20,7 @@ import {
   rational,
   sub,
   toDecimalText,
+  ONE,
   ZERO,
   type Rational,
 } from './rational.js';
@@ -1035,13 +1036,11 @@ interface MeasureScope {
 /** What a metric measures for one partner as of M: its value, the value for full points, and how the next point is costed. */
 function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][number], metric: ScoredMetricDefinition): Measure {
   const { ctx, index, partnerId, month, segment, asOf, certified } = s;
-  const productsOf = (ids: readonly string[]): ReadonlySet<string> => ctx.productsOf(ids);
-  const rateOf = (workload: string): Rational => ctx.rateOf(workload);
+  // Nothing allocated per call that a call may not need (closures, constants): measured for every metric of every partner.
   const full = forSegment(metric.points.full, segment);
-  const one = rational(1);
   switch (metric.kind) {
     case 'revenue-sum': {
-      const products = productsOf(metric.products);
+      const products = ctx.productsOf(metric.products);
       const { billing } = index;
       let cents = 0;
       let lines = 0;
@@ -1066,12 +1065,12 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
         value: rational(cents),
         full: full && mul(full, rational(100)),
         unit: 'usd-cents',
-        granularity: one,
+        granularity: ONE,
         details: { lines },
       };
     }
     case 'net-customer-adds': {
-      const products = productsOf(metric.products);
+      const products = ctx.productsOf(metric.products);
       const first = month + metric.window.from;
       const last = month + metric.window.to;
       let adds = 0;
@@ -1100,7 +1099,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
           }
         }
       }
-      return { value: rational(adds - losses), full, unit: 'customers', granularity: one, details: { adds, losses } };
+      return { value: rational(adds - losses), full, unit: 'customers', granularity: ONE, details: { adds, losses } };
     }
     case 'pair-count-change': {
       const threshold = forSegment(metric.unitThreshold, segment) ?? ZERO;
@@ -1125,7 +1124,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
               continue;
             }
             const w = metric.workloads[k]!;
-            const amount = metric.measure === 'revenue' ? rational(cents[k]!) : mul(index.usageOf(tenant.slot, w, m), rateOf(w));
+            const amount = metric.measure === 'revenue' ? rational(cents[k]!) : mul(index.usageOf(tenant.slot, w, m), ctx.rateOf(w));
             const c = compare(amount, unitValue);
             if (metric.compare === 'at-least' ? c >= 0 : c > 0) n++;
           }
@@ -1134,10 +1133,10 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       };
       const now = countAt(month + metric.current);
       const then = countAt(month + metric.baseline);
-      return { value: rational(now - then), full, unit: 'pairs', granularity: one, details: { current: now, baseline: then } };
+      return { value: rational(now - then), full, unit: 'pairs', granularity: ONE, details: { current: now, baseline: then } };
     }
     case 'certified-count':
-      return { value: rational(certified(metric.certifications)), full, unit: 'people', granularity: one, details: {} };
+      return { value: rational(certified(metric.certifications)), full, unit: 'people', granularity: ONE, details: {} };
     case 'headcount-growth': {
       const of = path.metrics.find((m) => m.id === metric.of);
       const now = of?.kind === 'certified-count' ? certified(of.certifications) : 0;
@@ -1146,7 +1145,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
         value,
         full: undefined,
         unit: 'people',
-        granularity: one,
+        granularity: ONE,
         details: { current: now },
         note: m === undefined ? 'noBaseline' : 'belowMinimumBaseline',
       });
@@ -1171,7 +1170,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
             value,
             full: ZERO,
             unit: 'people',
-            granularity: one,
+            granularity: ONE,
             note: 'anniversaryOption',
             details: { current: now, anniversary: held.date, atAnniversary: held.count },
           };
@@ -1198,21 +1197,21 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
           value,
           full: undefined,
           unit: 'people',
-          granularity: one,
+          granularity: ONE,
           note: 'noGrowthRow',
           details: { current: now, baseline: baseline.count, baselineDate: baseline.date },
         };
-      const required = rational(ceil(mul(base, add(one, div(growth, rational(100))))));
+      const required = rational(ceil(mul(base, add(ONE, div(growth, rational(100))))));
       return {
         value,
         full: required,
         unit: 'people',
-        granularity: one,
+        granularity: ONE,
         details: { current: now, baseline: baseline.count, baselineDate: baseline.date, growthPercent: toDecimalText(growth) },
       };
     }
     case 'growth-ratio': {
-      const products = productsOf(metric.workloads);
+      const products = ctx.productsOf(metric.workloads);
       // Summed per workload as integers (exact: MonthlySums), then weighted by the workload's rate once.
       const usageAt = (tenants: readonly CandidateTenant[], m: MonthIndex): Rational => {
         let sum = ZERO;
@@ -1225,7 +1224,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
           for (const t of tenants) units += index.usage.at(index.usageSlot(t.slot, no), m);
           if (units === 0) continue; // most partners use few of the workloads: no fraction made for nothing
           const exactUnits = rational(units, index.usageScale);
-          sum = add(sum, metric.measure === 'mau' ? exactUnits : mul(exactUnits, rateOf(w)));
+          sum = add(sum, metric.measure === 'mau' ? exactUnits : mul(exactUnits, ctx.rateOf(w)));
         }
         return sum;
       };
@@ -1248,11 +1247,11 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
         unit: 'percent',
         granularity: rational(1, 100),
         details,
-        cost: (target) => ({ more: maxOf(ZERO, sub(rational(ceil(mul(base, add(one, div(target, rational(100)))))), current)), unit }),
+        cost: (target) => ({ more: maxOf(ZERO, sub(rational(ceil(mul(base, add(ONE, div(target, rational(100)))))), current)), unit }),
       };
     }
     case 'usage-crossings': {
-      const products = productsOf(metric.workloads);
+      const products = ctx.productsOf(metric.workloads);
       const threshold = forSegment(metric.usageThreshold, segment) ?? ZERO;
       // Usage is a whole number of 1/usageScale units: it reaches the threshold when it reaches the threshold's
       // ceiling in those units (beyond 2^53 as a number, no exact usage reaches it).
@@ -1271,7 +1270,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
         count +=
           metric.count === 'tenants' ? 1 : index.instancesOf(t).filter((i) => i.production && i.group === metric.instanceGroup).length;
       }
-      return { value: rational(count), full, unit: 'deployments', granularity: one, details: { tenants } };
+      return { value: rational(count), full, unit: 'deployments', granularity: ONE, details: { tenants } };
     }
   }
 }
