@@ -16,7 +16,7 @@
  * of its own records (the lookups use migration 11's indexes and the keys).
  */
 import type { ScoringCollection, ScoringRecords } from '../engine/index.js';
-import { readScoringRows, storable } from './scoring.js';
+import { readScoringCollection, readScoringRows, storable, withoutEmpty } from './scoring.js';
 import type { SqlClient } from './sql.js';
 
 type Row = Record<string, unknown>;
@@ -59,7 +59,7 @@ export async function eachScoringNeighbourhood(
 
 async function neighbourhoodIn(tx: SqlClient, own: readonly string[]): Promise<ScoringRecords> {
   const rows = (collection: ScoringCollection, column: string, values: readonly unknown[]): Promise<Row[]> =>
-    values.length === 0 ? Promise.resolve([]) : readScoringRows(tx, collection, `${column} = ANY($1::text[])`, [values]);
+    readScoringCollection(tx, collection, { column, values });
   const tenantIds = (
     await tx.query<{ tenant_id: string }>(
       `SELECT DISTINCT s.tenant_id FROM scoring_associations a JOIN scoring_subscriptions s ON s.id = a.subscription_id
@@ -75,7 +75,7 @@ async function neighbourhoodIn(tx: SqlClient, own: readonly string[]): Promise<S
   ]);
   const people = await rows('people', 'partner_id', own);
   const personIds = people.map((p) => p['id']);
-  const records: Record<ScoringCollection, Row[]> = {
+  return withoutEmpty({
     partners: await rows('partners', 'id', [...new Set([...own, ...associations.map((a) => a['partnerId'] as string)])]),
     tenants: await rows('tenants', 'id', tenantIds),
     subscriptions,
@@ -89,8 +89,5 @@ async function neighbourhoodIn(tx: SqlClient, own: readonly string[]): Promise<S
     certificationsHeld: await rows('certificationsHeld', 'person_id', personIds),
     baselines: await rows('baselines', 'partner_id', own),
     enrolments: await rows('enrolments', 'partner_id', own),
-  };
-  const read: Partial<Record<ScoringCollection, Row[]>> = {};
-  for (const [collection, list] of Object.entries(records) as [ScoringCollection, Row[]][]) if (list.length > 0) read[collection] = list;
-  return read as ScoringRecords;
+  });
 }

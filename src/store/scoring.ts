@@ -67,11 +67,12 @@ const READS = {
 export async function readScoringCollection(
   db: SqlClient,
   collection: ScoringCollection,
-  where?: { readonly column: string; readonly values: readonly string[] },
+  where?: { readonly column: string; readonly values: readonly unknown[] },
 ): Promise<Row[]> {
-  return where
-    ? readScoringRows(db, collection, `${where.column} = ANY($1::text[])`, [where.values])
-    : readScoringRows(db, collection, 'true', []);
+  if (where === undefined) return readScoringRows(db, collection, 'true', []);
+  // No value, no record: not worth a query.
+  if (where.values.length === 0) return [];
+  return readScoringRows(db, collection, `${where.column} = ANY($1::text[])`, [where.values]);
 }
 
 /** A collection's stored records for which the SQL condition `where` (on its table's columns) holds, in stored order. */
@@ -98,11 +99,15 @@ export function storable(value: unknown): value is string {
 
 /** Every stored scoring record, in the records file's shape (not yet validated). */
 export async function readScoringRecords(db: SqlClient): Promise<ScoringRecords> {
-  const records: Record<string, Row[]> = {};
-  for (const collection of Object.keys(READS) as ScoringCollection[]) {
-    const rows = await readScoringCollection(db, collection);
-    if (rows.length > 0) records[collection] = rows;
-  }
+  const records: Partial<Record<ScoringCollection, Row[]>> = {};
+  for (const collection of Object.keys(READS) as ScoringCollection[]) records[collection] = await readScoringCollection(db, collection);
+  return withoutEmpty(records);
+}
+
+/** The collections read as a records file holds them: in the order given, those without records left out. */
+export function withoutEmpty(read: Partial<Record<ScoringCollection, Row[]>>): ScoringRecords {
+  const records: Partial<Record<ScoringCollection, Row[]>> = {};
+  for (const [collection, list] of Object.entries(read) as [ScoringCollection, Row[]][]) if (list.length > 0) records[collection] = list;
   return records as ScoringRecords;
 }
 
