@@ -86,7 +86,8 @@ async function evaluateScored(datasetPath: string | undefined, options: Evaluate
     version = chooseScoredVersion(versions, asOf, options.programVersion, '--as-of');
     scored = orExit(await withStore(options, io, (store) => scoreStoredPartners(store, versions, version, monthOfDate(asOf))));
   } else {
-    const input = await loadScoringInput(datasetPath, scoredFolder(options.scored), options, io, named);
+    // From the store (no file named), only the partners named: every stored partner is scored above.
+    const input = await loadScoringInput(datasetPath, scoredFolder(options.scored), options, io, named ?? []);
     versions = input.versions;
     asOf = asOfDate(options.asOf, io);
     version = chooseScoredVersion(versions, asOf, options.programVersion, '--as-of');

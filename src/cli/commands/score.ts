@@ -52,22 +52,22 @@ export function loadScoring(
 
 /**
  * The scoring records of a file, or of the store when no file is named (`attain import --scored` fills it),
- * validated against the scored definition the same way; problems of the store's name it as `store`. With
- * `partners`, only their neighbourhood is read from the store (what scores them, at the cost of their records),
- * its problems naming records by their keys; without, every stored record.
+ * validated against the scored definition the same way; problems of the store's name it as `store`. From the
+ * store only the neighbourhood of `partners` is read (what scores them, at the cost of their records), its
+ * problems naming records by their keys: scoring every stored partner reads them a chunk at a time instead
+ * (`scoreStoredPartners`).
  */
 export async function loadScoringInput(
   path: string | undefined,
   folder: string | undefined,
   flags: StoreFlags,
   io: CliIo,
-  partners?: readonly string[],
+  partners: readonly string[],
 ): Promise<{ versions: readonly ScoredVersionDefinition[]; data: ScoringDataset; source: string }> {
   if (path !== undefined) return { ...loadScoring(path, folder), source: path };
   const versions = loadScoredVersions(folder);
-  const some = partners !== undefined && partners.length > 0;
-  const records = await withStore(flags, io, (store) => (some ? store.scoringNeighbourhood(partners) : store.scoringRecords()));
-  const validated = validatedScoring(records, versions, some ? keyedRecordLabel(records) : undefined);
+  const records = await withStore(flags, io, (store) => store.scoringNeighbourhood(partners));
+  const validated = validatedScoring(records, versions, keyedRecordLabel(records));
   if (!validated.ok) throw new InvalidInputError('store', validated.problems);
   return { versions, data: validated.dataset, source: 'store' };
 }
