@@ -82,9 +82,14 @@ export async function readScoringRows(
   where: string,
   params: readonly unknown[],
 ): Promise<Row[]> {
-  const [select, table] = READS[collection];
-  const rows = await db.query<Row>(`SELECT ${select} FROM ${table} WHERE ${where} ORDER BY seq`, params);
+  const rows = await db.query<Row>(selectOf(collection, where), params);
   return rows.map((row) => shaped(collection, row));
+}
+
+/** The query of a collection's stored records in the records file's fields, in stored order. */
+function selectOf(collection: ScoringCollection, where = 'true'): string {
+  const [select, table] = READS[collection];
+  return `SELECT ${select} FROM ${table} WHERE ${where} ORDER BY seq`;
 }
 
 /** A stored row as the records file holds the record: absent fields left out, an association's open end as null. */
@@ -125,9 +130,8 @@ export async function eachScoringPage(
   await db.transaction(async (tx) => {
     await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     for (const collection of Object.keys(READS) as ScoringCollection[]) {
-      const [select, table] = READS[collection];
       // A cursor: the table is read and ordered once, then fetched a page at a time (no index on seq to page by).
-      await tx.exec(`DECLARE scoring_page NO SCROLL CURSOR FOR SELECT ${select} FROM ${table} ORDER BY seq`);
+      await tx.exec(`DECLARE scoring_page NO SCROLL CURSOR FOR ${selectOf(collection)}`);
       for (;;) {
         const rows = await tx.query<Row>(`FETCH ${size} FROM scoring_page`);
         if (rows.length > 0)
