@@ -2,7 +2,8 @@
  * The import's fast CSV reader (`csvCells`) against the reader every other
  * path uses (`csvRows`, csv-parse): on any file, either the same columns,
  * rows, cells and lines, or it declines (IrregularCsv) and the import reads
- * the file with `csvRows`. Never a different reading.
+ * the file with `csvRows`. Never a different reading. And the same reader
+ * over a scoring CSV file's whole text (`csvOfText`), against csv-parse.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvCells, csvRows, IrregularCsv } from '../src/files/csv-dataset.js';
+import { csvOfText } from '../src/files/scoring-csv.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'attain-csv-fast-'));
 
@@ -95,5 +97,27 @@ describe('the fast CSV reader', () => {
     const got = await fast(big);
     expect(got).toEqual(await slow(big));
     expect((got as { rows: unknown[] }).rows).toHaveLength(120_000);
+  });
+
+  it("reads a scoring file's text as csv-parse does, falling back to it where it declines", () => {
+    type TextReading = { header: readonly string[]; body: [string[], number][] } | { error: string };
+    const reading = (text: string, fast: boolean): TextReading => {
+      try {
+        const { header, body } = csvOfText('folder/f.csv', 'f.csv', text, fast);
+        return { header, body: body.map(({ cells, line }): [string[], number] => [[...cells], line]) };
+      } catch (error) {
+        return { error: (error as Error).message };
+      }
+    };
+    let rows = 0;
+    fc.assert(
+      fc.property(files, (text) => {
+        const fast = reading(text, true);
+        expect(fast).toEqual(reading(text, false));
+        if ('body' in fast) rows += fast.body.length;
+      }),
+      { numRuns: 400 },
+    );
+    expect(rows).toBeGreaterThan(100);
   });
 });

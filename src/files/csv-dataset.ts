@@ -199,6 +199,58 @@ function cellsOf(line: string): string[] {
 }
 
 /**
+ * The fast reader's parsing, fed a file's text a piece at a time: the rows each piece completes, or IrregularCsv
+ * for a file it does not read exactly as csv-parse does (`header` makes the columns of the first line's cells).
+ */
+export class CsvLineReader {
+  /** The header's columns, once its line is read. */
+  columns: readonly string[] | undefined;
+  private line = 0;
+  /** Lines end with \r\n (true) or \n (false), as the header's does. */
+  private crlf = false;
+  private carried = '';
+
+  constructor(private readonly header: (cells: string[]) => readonly string[]) {}
+
+  /** The rows the text read so far and `text` complete; `last`: the file ends with it. */
+  take(piece: string, last: boolean): CsvCells[] {
+    const text = this.carried + piece;
+    const out: CsvCells[] = [];
+    let start = 0;
+    for (;;) {
+      const end = text.indexOf('\n', start);
+      if (end < 0 && !last) break;
+      let content = end < 0 ? text.slice(start) : text.slice(start, end);
+      start = end + 1;
+      this.line += 1;
+      if (end < 0 && content === '') break;
+      if (this.columns === undefined) {
+        this.crlf = content.endsWith('\r') && end >= 0;
+        if (this.crlf) content = content.slice(0, -1);
+        if (content === '') throw new IrregularCsv('an empty first line');
+        if (content.indexOf('\r') >= 0) throw new IrregularCsv('a carriage return');
+        this.columns = this.header(cellsOf(content));
+      } else {
+        if (this.crlf && end >= 0) {
+          if (!content.endsWith('\r')) throw new IrregularCsv('a line feed without its carriage return');
+          content = content.slice(0, -1);
+        }
+        if (content.indexOf('\r') >= 0) throw new IrregularCsv('a carriage return');
+        if (content !== '') {
+          const quoted = content.indexOf('"') >= 0;
+          const cells = quoted ? cellsOf(content) : content.split(',');
+          if (cells.length !== this.columns.length) throw new IrregularCsv('cells that do not match the header');
+          out.push(quoted ? { cells, line: this.line } : { cells, line: this.line, text: content });
+        }
+      }
+      if (end < 0) break;
+    }
+    this.carried = start > 0 ? text.slice(start) : text;
+    return out;
+  }
+}
+
+/**
  * The fast reader of a CSV file of one entity, for imports: the same rows,
  * cells and lines as `csvRows` on every file it reads (test/csv-fast.test.ts
  * holds them equal), batches of rows at a time, several times faster; the
@@ -212,49 +264,14 @@ export async function* csvCells(
   const totalBytes = statSync(file).size;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const input = createReadStream(file, { highWaterMark: FAST_CHUNK });
+  const reader = new CsvLineReader((cells) => {
+    const columns = headerColumns(file, cells);
+    options.onHeader?.(columns);
+    return columns;
+  });
   let bytes = 0;
-  let carried = '';
-  let line = 0;
-  let columns: string[] | undefined;
-  /** Lines end with \r\n (true) or \n (false), as the header's does. */
-  let crlf = false;
   let rows = 0;
   let reported = 0;
-  const take = (text: string, last: boolean): CsvCells[] => {
-    const out: CsvCells[] = [];
-    let start = 0;
-    for (;;) {
-      const end = text.indexOf('\n', start);
-      if (end < 0 && !last) break;
-      let content = end < 0 ? text.slice(start) : text.slice(start, end);
-      start = end + 1;
-      line += 1;
-      if (end < 0 && content === '') break;
-      if (columns === undefined) {
-        crlf = content.endsWith('\r') && end >= 0;
-        if (crlf) content = content.slice(0, -1);
-        if (content === '') throw new IrregularCsv('an empty first line');
-        if (content.indexOf('\r') >= 0) throw new IrregularCsv('a carriage return');
-        columns = headerColumns(file, cellsOf(content));
-        options.onHeader?.(columns);
-      } else {
-        if (crlf && end >= 0) {
-          if (!content.endsWith('\r')) throw new IrregularCsv('a line feed without its carriage return');
-          content = content.slice(0, -1);
-        }
-        if (content.indexOf('\r') >= 0) throw new IrregularCsv('a carriage return');
-        if (content !== '') {
-          const quoted = content.indexOf('"') >= 0;
-          const cells = quoted ? cellsOf(content) : content.split(',');
-          if (cells.length !== columns.length) throw new IrregularCsv('cells that do not match the header');
-          out.push(quoted ? { cells, line } : { cells, line, text: content });
-        }
-      }
-      if (end < 0) break;
-    }
-    carried = start > 0 ? text.slice(start) : text;
-    return out;
-  };
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       bytes += chunk.length;
@@ -264,9 +281,9 @@ export async function* csvCells(
       } catch {
         throw new IrregularCsv('bytes that are not UTF-8');
       }
-      const found = take(carried + text, false);
+      const found = reader.take(text, false);
       rows += found.length;
-      if (found.length > 0) yield { columns: columns!, rows: found };
+      if (found.length > 0) yield { columns: reader.columns!, rows: found };
       if (options.onProgress && Math.floor(rows / 10_000) > reported) {
         reported = Math.floor(rows / 10_000);
         options.onProgress({ rows, bytes, totalBytes });
@@ -278,9 +295,9 @@ export async function* csvCells(
     } catch {
       throw new IrregularCsv('bytes that are not UTF-8');
     }
-    const found = take(carried + rest, true);
+    const found = reader.take(rest, true);
     rows += found.length;
-    if (found.length > 0) yield { columns: columns!, rows: found };
+    if (found.length > 0) yield { columns: reader.columns!, rows: found };
   } finally {
     input.destroy();
   }
