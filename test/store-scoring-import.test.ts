@@ -126,6 +126,52 @@ for (const engine of ENGINES as readonly Engine[]) {
       expect(batches.at(-1)).toMatchObject({ kind: 'scoring', source: 'third.json', added: 1, updated: 2, rejected: 0 });
     });
 
+    it('writes a collection into its empty table as by key: the same records, odd text, nulls, numbers and booleans', async () => {
+      // Ids with COPY's special characters (tab, line breaks, backslash) and text JSON escapes, numbers and booleans.
+      const odd = 'X\t\\N\n\r"é\\';
+      const records = example();
+      records.partners!.push({ id: `P${odd}`, country: 'US' });
+      records.tenants!.push({ id: `T${odd}`, country: 'US' });
+      records.subscriptions!.push({ id: `S${odd}`, tenantId: `T${odd}`, product: 'D365-FINANCE', paid: false });
+      records.billing!.push({ id: `B${odd}`, subscriptionId: `S${odd}`, month: '2020-08', amountUsd: '-0.50' });
+      records.seats!.push({ subscriptionId: `S${odd}`, month: '2020-08', paidSeats: 0 });
+      records.usage!.push({ tenantId: `T${odd}`, workload: 'D365-FINANCE', month: '2020-08', units: '2.125' });
+      records.associations!.push({ partnerId: `P${odd}`, subscriptionId: `S${odd}`, type: 'DPOR', from: '2019-01', to: null });
+      // Into empty tables (copied in), and into tables already holding a record of each collection (written by key).
+      const seed: Record<string, Row[]> = {
+        partners: [{ id: 'P-SEED', country: 'US' }],
+        tenants: [{ id: 'T-SEED', country: 'US' }],
+        subscriptions: [{ id: 'S-SEED', tenantId: 'T-SEED', product: 'D365-FINANCE', paid: true }],
+        billing: [{ id: 'B-SEED', subscriptionId: 'S-SEED', month: '2020-08', amountUsd: '1' }],
+        seats: [{ subscriptionId: 'S-SEED', month: '2020-08', paidSeats: 1 }],
+        usage: [{ tenantId: 'T-SEED', workload: 'D365-FINANCE', month: '2020-08', units: 1 }],
+        instances: [{ id: 'I-SEED', tenantId: 'T-SEED', group: 'finance-and-operations', production: true }],
+        associations: [{ partnerId: 'P-SEED', subscriptionId: 'S-SEED', type: 'DPOR', from: '2019-01' }],
+        people: [{ id: 'PS-SEED', partnerId: 'P-SEED' }],
+        examPasses: [{ personId: 'PS-SEED', exam: 'MB-300', date: '2020-01-15' }],
+        certificationsHeld: [{ personId: 'PS-SEED', certification: 'd365-functional-consultant-sales', date: '2023-01-15' }],
+        baselines: [{ partnerId: 'P-SEED', metric: 'functional-consultant-growth', kind: 'baseline', date: '2020-10-01', count: 1 }],
+      };
+      expect(Object.keys(seed).sort()).toEqual(Object.keys(records).sort());
+      const copied = await Store.open(engine.options());
+      const byKey = await Store.open(engine.options());
+      try {
+        const whole = await copied.importScoringRecords(records, 'whole.json', versions);
+        await byKey.importScoringRecords(seed, 'seed.json', versions);
+        const rest = await byKey.importScoringRecords(records, 'rest.json', versions);
+        expect([rest.added, rest.updated, rest.unchanged]).toEqual([whole.added, 0, 0]);
+        const withoutSeed = Object.fromEntries(Object.entries(await byKey.scoringRecords()).map(([name, rows]) => [name, rows.slice(1)]));
+        expect(await copied.scoringRecords()).toEqual(withoutSeed);
+        expect((await copied.scoringRecords()).partners!.at(-1)).toEqual({ id: `P${odd}`, country: 'US' });
+        // What was copied in compares equal, field by field, to the same records given again.
+        const again = await copied.importScoringRecords(records, 'again.json', versions);
+        expect([again.added, again.updated, again.unchanged]).toEqual([0, 0, whole.added]);
+      } finally {
+        await copied.close();
+        await byKey.close();
+      }
+    });
+
     it('checks references against the store with the import: a billing of a stored subscription is taken', async () => {
       await store.importScoringRecords(
         {

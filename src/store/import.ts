@@ -31,7 +31,7 @@ import {
 } from '../engine/index.js';
 import currencyCodes from 'currency-codes';
 import { invalidInput, problemMessage } from '../i18n/index.js';
-import type { SqlClient } from './sql.js';
+import { copyValue, type SqlClient } from './sql.js';
 import { COLLECTIONS, TABLES, type Column, type Table } from './tables.js';
 
 /** One record of a file, as read: its collection and, for files with lines (CSV), the line it starts on. */
@@ -196,18 +196,6 @@ function latest(collection: CollectionName, unique: boolean): string {
 export function recordAt(source: string, collection: CollectionName, index: number, line: number | null | undefined, id: unknown): string {
   const at = line === null || line === undefined ? `${source}: ${collection}[${index}]` : `${source}:${line}`;
   return typeof id === 'string' && id.length > 0 ? `${at} (id ${labelId(id)})` : at;
-}
-
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-const ESCAPED = /[\\\t\n\r]/g;
-const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** A value in COPY's text format: `\N` for null, booleans as t and f, backslash, tab and line breaks escaped. */
-function copyValue(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  const text = typeof value === 'string' ? value : String(value);
-  return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPED, (c) => ESCAPES[c]!) : text;
 }
 
 /** The staging tables' leading columns, then each collection's own. */

@@ -28,7 +28,15 @@ import {
   type ScoringCollection,
   type ScoringRecordLabel,
 } from '../engine/index.js';
-import { mergeScoringRecords, readScoringCollection, readScoringRecords, SCORING_TABLES, storable, type ScoringMerge } from './scoring.js';
+import {
+  isEmpty,
+  mergeScoringRecords,
+  readScoringCollection,
+  readScoringRecords,
+  SCORING_TABLES,
+  storable,
+  type ScoringMerge,
+} from './scoring.js';
 import type { SqlClient } from './sql.js';
 
 type Row = Record<string, unknown>;
@@ -190,8 +198,7 @@ async function storedPlaces(tx: SqlClient, collection: ScoringCollection, record
   if (places.length === 0) return found;
   // A collection's first import (an empty table) finds no stored place: its keys, millions for a whole population,
   // are not sent to look for them.
-  const [some] = await tx.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`);
-  if (!some!.any) return found;
+  if (await isEmpty(tx, table)) return found;
   // Keys compared as the merge compares them, text for text: a date column as its YYYY-MM-DD text.
   const on = keyColumns
     .map(([, column, type], c) => (type === 'date' ? `to_char(t.${column}, 'YYYY-MM-DD') = k.c${c}` : `t.${column} = k.c${c}`))

@@ -7,7 +7,7 @@
  */
 import { SCORING_KEYS, type ScoringCollection, type ScoringRecords } from '../engine/scoring/dataset.js';
 import { loneSurrogateAt } from '../engine/text.js';
-import type { SqlClient } from './sql.js';
+import { copyRows, type SqlClient } from './sql.js';
 
 type Row = Record<string, unknown>;
 
@@ -380,6 +380,21 @@ export function mergeScoringRecords(stored: ScoringRecords, incoming: Readonly<R
   return { merged, origins, duplicates };
 }
 
+/** Whether a table holds no row. */
+export async function isEmpty(tx: SqlClient, table: string): Promise<boolean> {
+  const [row] = await tx.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${table}) AS any`);
+  return !row!.any;
+}
+
+/** Each record's values of `fields`, in order, one array reused for every record. */
+function* eachRow(records: readonly Row[], fields: readonly string[]): Generator<readonly unknown[]> {
+  const values: unknown[] = new Array(fields.length);
+  for (const record of records) {
+    for (let k = 0; k < fields.length; k++) values[k] = record[fields[k]!];
+    yield values;
+  }
+}
+
 /** Rows of one write: the unnest of `columns`' arrays, at most this many records a statement. */
 const WRITE_CHUNK = 20_000;
 
@@ -414,6 +429,13 @@ export async function writeScoringCollection(
       ON CONFLICT (${keyColumns.join(', ')}) ${onConflict}
       RETURNING (xmax = 0) AS inserted)
     SELECT count(*) FILTER (WHERE inserted)::int AS added, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM written`;
+  // Into an empty table every record is new (the check refuses a key given twice): no key to look for, their rows
+  // copied in, in order, at the speed of the database's own COPY.
+  if (records.length > 0 && tx.copyFrom && (await isEmpty(tx, table))) {
+    const fields = columns.map(([field]) => field);
+    await copyRows(tx as SqlClient & Required<Pick<SqlClient, 'copyFrom'>>, table, names, eachRow(records, fields));
+    return { added: records.length, updated: 0, unchanged: 0 };
+  }
   let added = 0;
   let updated = 0;
   for (let start = 0; start < records.length; start += WRITE_CHUNK) {

@@ -37,3 +37,47 @@ export interface SqlClient {
    */
   readonly sessions?: number;
 }
+
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const ESCAPED = /[\\\t\n\r]/g;
+const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A value in COPY's text format: `\N` for null, booleans as t and f, backslash, tab and line breaks escaped. */
+export function copyValue(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  const text = typeof value === 'string' ? value : String(value);
+  return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPED, (c) => ESCAPES[c]!) : text;
+}
+
+/** Characters of COPY text sent at a time when the client does not say (`copyChunk`). */
+const COPY_TEXT_CHUNK = 1 << 20;
+
+/**
+ * Rows appended to `table (columns)` by `copyFrom`, each row its values in the columns' order: sent a chunk at a
+ * time, one chunk loading while the next is made, so that JavaScript and the database work at once.
+ */
+export async function copyRows(
+  tx: SqlClient & Required<Pick<SqlClient, 'copyFrom'>>,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly unknown[]>,
+): Promise<void> {
+  const chunk = tx.copyChunk ?? COPY_TEXT_CHUNK;
+  let inFlight: Promise<void> = Promise.resolve();
+  let text = '';
+  for (const values of rows) {
+    let line = copyValue(values[0]);
+    for (let k = 1; k < values.length; k++) line += `\t${copyValue(values[k])}`;
+    text += `${line}\n`;
+    if (text.length >= chunk) {
+      await inFlight;
+      inFlight = tx.copyFrom(table, columns, text);
+      // Handled when awaited with the next chunk or at the end; until then its failure is not unhandled.
+      inFlight.catch(() => undefined);
+      text = '';
+    }
+  }
+  await inFlight;
+  if (text.length > 0) await tx.copyFrom(table, columns, text);
+}
