@@ -123,6 +123,11 @@ export function chooseScored(
   };
 }
 
+/** The scorer, giving the report already made for this version, partner and month instead of scoring it again. */
+function reusing(score: Scorer, version: ScoredVersionDefinition, partnerId: string, month: MonthIndex, report: ScoreReport): Scorer {
+  return (v, p, m) => (v === version && p === partnerId && m === month ? report : score(v, p, m));
+}
+
 /** Scores a partner as of month M: a `partner` failure when the records have no such partner, `rules` when no version judges. */
 export function scoreOf(
   versions: readonly ScoredVersionDefinition[],
@@ -139,7 +144,13 @@ export function scoreOf(
   if (!chosen.ok) return chosen;
   const version = chosen.value;
   const report = prepared.scorer(version, partnerId, month);
-  const window = qualificationWindow(versions, prepared.data, partnerId, month, prepared.scorer);
+  const window = qualificationWindow(
+    versions,
+    prepared.data,
+    partnerId,
+    month,
+    reusing(prepared.scorer, version, partnerId, month, report),
+  );
   let outlook: Outlook | undefined;
   if (options.outlook !== undefined) {
     // Held at M from the partner's own records: what scores it, at the cost of its records only.
@@ -322,7 +333,10 @@ export function scoreEach(
   month: MonthIndex,
 ): ScoredPartner[] {
   const score = scorerOf(data);
-  return ids.map((id) => ({ report: score(version, id, month), window: qualificationWindow(versions, data, id, month, score) }));
+  return ids.map((id) => {
+    const report = score(version, id, month);
+    return { report, window: qualificationWindow(versions, data, id, month, reusing(score, version, id, month, report)) };
+  });
 }
 
 /** What scoring every stored partner needs of the store: their neighbourhoods, a chunk of partners at a time, on one snapshot. */
