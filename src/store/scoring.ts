@@ -302,11 +302,24 @@ export const SCORING_TABLES: { readonly [K in ScoringCollection]: ScoringTable }
 
 const COLLECTION_NAMES = Object.keys(SCORING_TABLES) as ScoringCollection[];
 
-/** A record's key in its collection (its key fields' values), or undefined when it has not got them all as text. */
+/**
+ * A record's key in its collection, or undefined when it has not got all its key fields as text: a one-field key is
+ * that field's text itself (no string made per record: a first import has millions), a longer one its values as JSON.
+ */
 function keyOf(collection: ScoringCollection, record: unknown): string | undefined {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return undefined;
-  const values = SCORING_TABLES[collection].key.map((field) => (record as Row)[field]);
+  const fields = SCORING_TABLES[collection].key;
+  if (fields.length === 1) {
+    const value = (record as Row)[fields[0]!];
+    return typeof value === 'string' ? value : undefined;
+  }
+  const values = fields.map((field) => (record as Row)[field]);
   return values.every((v) => typeof v === 'string') ? JSON.stringify(values) : undefined;
+}
+
+/** A keyed record's key values as JSON (what a duplicate names). */
+function keyValues(collection: ScoringCollection, record: Row): string {
+  return JSON.stringify(SCORING_TABLES[collection].key.map((field) => record[field]));
 }
 
 /** Where a record of the merged set came from: the import (its index there) or the store (its place in stored order). */
@@ -317,7 +330,7 @@ export interface ScoringMerge {
   readonly merged: Record<string, unknown>;
   /** Per collection, where each merged record came from. */
   readonly origins: ReadonlyMap<string, readonly Origin[]>;
-  /** Records of the import whose key an earlier record of the import already has. */
+  /** Records of the import whose key an earlier record of the import already has (`key`: its values as JSON). */
   readonly duplicates: readonly { collection: ScoringCollection; index: number; other: number; key: string }[];
 }
 
@@ -360,7 +373,7 @@ export function mergeScoringRecords(stored: ScoringRecords, incoming: Readonly<R
       if (key !== undefined) {
         const earlier = seen.get(key);
         if (earlier !== undefined) {
-          duplicates.push({ collection, index, other: earlier, key });
+          duplicates.push({ collection, index, other: earlier, key: keyValues(collection, record as Row) });
           return;
         }
         seen.set(key, index);
