@@ -35,6 +35,7 @@ import {
   readScoringRecords,
   SCORING_TABLES,
   storable,
+  storedPlace,
   type ScoringMerge,
 } from './scoring.js';
 import type { SqlClient } from './sql.js';
@@ -81,8 +82,9 @@ export async function problemsByWholeStore(
   const merge = mergeScoringRecords(await readScoringRecords(tx), incoming);
   const label: ScoringRecordLabel = (collection, index, id) => {
     const origin = merge.origins.get(collection)?.[index];
-    if (origin === undefined || origin.from === 'import') return given(collection, origin?.index ?? index, id);
-    return `store:${recordLabel(collection, origin.index, id)}`;
+    const place = origin === undefined ? undefined : storedPlace(origin);
+    if (place === undefined) return given(collection, origin ?? index, id);
+    return `store:${recordLabel(collection, place, id)}`;
   };
   const problems = repeatedKeys(merge, incoming, given);
   const validated = validatedScoring(merge.merged, versions, label);
@@ -168,14 +170,14 @@ async function inMergedOrder(
     const stored = await storedPlaces(tx, collection as ScoringCollection, list);
     if (REFERENCED.has(collection))
       for (const k of stored.keys())
-        replacing.push({ collection: collection as ScoringCollection, index: origins[k]!.index, id: list[k]!['id'] });
+        replacing.push({ collection: collection as ScoringCollection, index: origins[k]!, id: list[k]!['id'] });
     const order = list.map((_, k) => k);
     // Stable: new records (no stored place) keep the import's order after every replacing one.
     order.sort((a, b) => (stored.get(a) ?? Infinity) - (stored.get(b) ?? Infinity));
     records[collection] = order.map((k) => list[k]);
     importIndexOf.set(
       collection,
-      order.map((k) => origins[k]!.index),
+      order.map((k) => origins[k]!),
     );
   }
   return { records, importIndexOf, replacing };

@@ -322,8 +322,16 @@ function keyValues(collection: ScoringCollection, record: Row): string {
   return JSON.stringify(SCORING_TABLES[collection].key.map((field) => record[field]));
 }
 
-/** Where a record of the merged set came from: the import (its index there) or the store (its place in stored order). */
-type Origin = { readonly from: 'import' | 'store'; readonly index: number };
+/**
+ * Where a record of the merged set came from, one number a record (a first import has millions): its index in the
+ * import when 0 or more, else −1 − its place in stored order (`storedPlace`).
+ */
+export type Origin = number;
+
+/** The stored place an origin names, or undefined for a record of the import. */
+export function storedPlace(origin: Origin): number | undefined {
+  return origin < 0 ? -1 - origin : undefined;
+}
 
 export interface ScoringMerge {
   /** The stored records with the import's laid over them by key: what the store would hold. */
@@ -350,7 +358,7 @@ export function mergeScoringRecords(stored: ScoringRecords, incoming: Readonly<R
       merged[name] = [...records];
       origins.set(
         name,
-        records.map((_, index) => ({ from: 'store', index })),
+        records.map((_, index) => -1 - index),
       );
     }
   }
@@ -380,12 +388,12 @@ export function mergeScoringRecords(stored: ScoringRecords, incoming: Readonly<R
         const position = at.get(key);
         if (position !== undefined) {
           records[position] = record;
-          origin[position] = { from: 'import', index };
+          origin[position] = index;
           return;
         }
       }
       records.push(record);
-      origin.push({ from: 'import', index });
+      origin.push(index);
     });
     merged[collection] = records;
     origins.set(collection, origin);
