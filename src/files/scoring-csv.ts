@@ -77,6 +77,22 @@ export function csvOfText(path: string, name: string, text: string, fast = true)
   return { header: header?.record ?? [], body: body.map(({ record, info }) => ({ cells: record, line: info.lines })) };
 }
 
+/**
+ * One string for every cell of a column holding the same text: a month, a workload, a subscription named by each of
+ * its billing lines, seats and usage. A whole population's first import holds tens of millions of such cells at once;
+ * each kept once is a fifth of the records' memory saved. The first is copied out of the file's text, which a piece
+ * of it would otherwise keep whole.
+ */
+function sharedText(seen: Map<string, string> | undefined, cell: string): string {
+  if (seen === undefined) return cell;
+  let text = seen.get(cell);
+  if (text === undefined) {
+    text = ` ${cell}`.slice(1);
+    seen.set(text, text);
+  }
+  return text;
+}
+
 export interface ScoringCsvFolder {
   /** The records, in the records file's shape. */
   readonly records: Record<string, Record<string, unknown>[]>;
@@ -111,10 +127,11 @@ export function readScoringCsvFolder(folder: string): ScoringCsvFolder {
     });
     const own: Record<string, unknown>[] = [];
     const at: number[] = [];
+    const shared = columns.map((field) => (field === 'id' ? undefined : new Map<string, string>()));
     for (const { cells, line } of body) {
       const record: Record<string, unknown> = {};
       columns.forEach((field, i) => {
-        const value = typedCell(collection, field, cells[i] ?? '');
+        const value = typedCell(collection, field, sharedText(shared[i], cells[i] ?? ''));
         if (value !== undefined) record[field] = value;
       });
       own.push(record);
