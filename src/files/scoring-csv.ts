@@ -53,7 +53,7 @@ interface CsvText {
 /**
  * The rows of a CSV text as csv-parse reads them (a BOM dropped, empty lines skipped): by the fast reader, several
  * times faster, or by csv-parse itself for a text the fast reader declines (a line break in a cell, a bare
- * carriage return…), whose errors are then csv-parse's words. test/scoring-csv-fast.test.ts holds the two equal.
+ * carriage return…), whose errors are then csv-parse's words. test/csv-fast.test.ts holds the two equal.
  */
 export function csvOfText(path: string, name: string, text: string, fast = true): CsvText {
   if (fast) {
@@ -79,9 +79,9 @@ export function csvOfText(path: string, name: string, text: string, fast = true)
 
 /**
  * One string for every cell of a column holding the same text: a month, a workload, a subscription named by each of
- * its billing lines, seats and usage. A whole population's first import holds tens of millions of such cells at once;
- * each kept once is a fifth of the records' memory saved. The first is copied out of the file's text, which a piece
- * of it would otherwise keep whole.
+ * its billing lines, seats and usage. A whole population's first import holds tens of millions of such cells at once:
+ * kept once each, the records take half the memory. The first is copied out of the file's text, which a piece of it
+ * would otherwise keep whole.
  */
 function sharedText(seen: Map<string, string> | undefined, cell: string): string {
   if (seen === undefined) return cell;
