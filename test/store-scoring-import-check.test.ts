@@ -206,6 +206,16 @@ for (const engine of engines as readonly Engine[]) {
         'billing[0] (id B-NEW)',
         'people[0] (id PER-NEW)',
       ]);
+      // Two replacing records with the same problem, given against the stored order: named in the stored order.
+      const [againByImport, againByStore] = await checks({
+        billing: [
+          { ...s['billing']![3]!, month: '2023-13' },
+          { id: 'B-NEW', subscriptionId: first('subscriptions')['id'], month: '2023-13', amountUsd: '1' },
+          { ...s['billing']![1]!, month: '2023-13' },
+        ],
+      });
+      expect(againByImport).toEqual(againByStore);
+      expect(againByStore.map((p) => p.record)).toEqual(['billing[2] (id B2)', 'billing[0] (id B4)', 'billing[1] (id B-NEW)']);
     });
 
     it('leaves to the whole-store check what the store itself may make wrong: its records outside a narrowed catalog, its totals', async () => {

@@ -171,9 +171,14 @@ async function inMergedOrder(
     if (REFERENCED.has(collection))
       for (const k of stored.keys())
         replacing.push({ collection: collection as ScoringCollection, index: origins[k]!, id: list[k]!['id'] });
-    const order = list.map((_, k) => k);
-    // Stable: new records (no stored place) keep the import's order after every replacing one.
-    order.sort((a, b) => (stored.get(a) ?? Infinity) - (stored.get(b) ?? Infinity));
+    // All new (a first import): already in the merged order, as the import gave them.
+    if (stored.size === 0) {
+      importIndexOf.set(collection, origins);
+      continue;
+    }
+    // Those replacing a stored record by their stored places (each its own), then the new ones in the import's order.
+    const order = [...stored.keys()].sort((a, b) => stored.get(a)! - stored.get(b)!);
+    for (let k = 0; k < list.length; k++) if (!stored.has(k)) order.push(k);
     records[collection] = order.map((k) => list[k]);
     importIndexOf.set(
       collection,
