@@ -441,6 +441,12 @@ for (const engine of ENGINES as readonly Engine[]) {
       writeFileSync(join(odd, 'invoices.csv'), 'id\nI-1\n');
       const oddRun = await runCli(['import', '--scored', odd, ...flags]);
       expect([oddRun.code, oddRun.stderr]).toEqual([2, expect.stringContaining('invoices.csv')]);
+      // A header naming a column twice: the file and its first line, as a threshold CSV file is named.
+      const twice = mkdtempSync(join(tmpdir(), 'attain-scoring-twice-'));
+      writeFileSync(join(twice, 'partners.csv'), 'id,country,id\nP-1,US,P-2\n');
+      const twiceRun = await runCli(['import', '--scored', twice, ...flags]);
+      expect(twiceRun.code).toBe(2);
+      expect(twiceRun.stderr).toContain('partners.csv:1: the header names column "id" twice (columns 1 and 3)');
     });
 
     it('refuses what an import --scored cannot take: no input, two inputs, threshold flags, another kind of file', async () => {

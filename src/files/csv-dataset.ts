@@ -36,14 +36,17 @@ function typed(entity: CollectionName, row: Record<string, string>): Record<stri
   return record;
 }
 
-/** The header's column names, trimmed; a column named twice would let its last cell win silently. */
-function headerColumns(file: string, header: readonly string[]): string[] {
+/**
+ * The header's column names, trimmed; a column named twice would let its last cell win silently. `name`: how the
+ * problem names the file (its path unless said).
+ */
+export function headerColumns(file: string, header: readonly string[], name = file): string[] {
   const columns = header.map((h) => h.trim());
   const first = new Map<string, number>();
   columns.forEach((column, i) => {
     const earlier = first.get(column);
     if (earlier !== undefined)
-      throw invalidInput(file, [problem(`${file}:1`, '', 'duplicateColumn', { column, first: earlier + 1, second: i + 1 })]);
+      throw invalidInput(file, [problem(`${name}:1`, '', 'duplicateColumn', { column, first: earlier + 1, second: i + 1 })]);
     first.set(column, i);
   });
   return columns;

@@ -19,7 +19,7 @@ import {
 } from '../engine/index.js';
 import { invalidInput } from '../i18n/index.js';
 import { stringifyCsv } from '../render/csv.js';
-import { CsvLineReader, IrregularCsv } from './csv-dataset.js';
+import { CsvLineReader, headerColumns, IrregularCsv } from './csv-dataset.js';
 import { decodeUtf8 } from './utf8.js';
 
 const BOOLEAN_FIELDS = new Set(['paid', 'production', 'legacy']);
@@ -120,11 +120,7 @@ export function readScoringCsvFolder(folder: string): ScoringCsvFolder {
     fileOf.set(collection, name);
     const path = join(folder, name);
     const { header, body } = csvOfText(path, name, decodeUtf8(path, readFileSync(path)));
-    const columns = header.map((c) => c.trim());
-    columns.forEach((column, i) => {
-      const first = columns.indexOf(column);
-      if (first < i) throw invalidInput(path, [problem(`${name}:1`, '', 'duplicateColumn', { column, first: first + 1, second: i + 1 })]);
-    });
+    const columns = headerColumns(path, header, name);
     const own: Record<string, unknown>[] = [];
     const at: number[] = [];
     const shared = columns.map((field) => (field === 'id' ? undefined : new Map<string, string>()));
