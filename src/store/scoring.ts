@@ -313,8 +313,7 @@ function keyOf(collection: ScoringCollection, record: unknown): string | undefin
     const value = (record as Row)[fields[0]!];
     return typeof value === 'string' ? value : undefined;
   }
-  const values = fields.map((field) => (record as Row)[field]);
-  return values.every((v) => typeof v === 'string') ? JSON.stringify(values) : undefined;
+  return fields.every((field) => typeof (record as Row)[field] === 'string') ? keyValues(collection, record as Row) : undefined;
 }
 
 /** A keyed record's key values as JSON (what a duplicate names). */
