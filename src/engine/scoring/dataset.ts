@@ -350,181 +350,260 @@ export function validatedScoring(
   return validateScoringRecords(raw as ScoringRecords, scoringCatalogOf(versions), labelOf);
 }
 
-/** Checks every record, then every reference; the dataset only when nothing is wrong. */
-export function validateScoringRecords(
-  records: ScoringRecords,
-  catalog: ScoringCatalog,
-  labelOf: ScoringRecordLabel = recordLabel,
-): ScoringValidation {
-  const problems: Problem[] = [];
-  const parsed = Object.fromEntries(Object.keys(scoringCollections).map((name) => [name, new Kept()])) as unknown as {
-    [K in ScoringCollection]: Kept<z.infer<(typeof scoringCollections)[K]>>;
-  };
+/** Collections no record names — billing, seats and usage, nine records in ten of a population — which a store can check and write one at a time (`leafProblems`). */
+export type LeafCollection = 'billing' | 'seats' | 'usage';
+export const LEAF_COLLECTIONS: readonly LeafCollection[] = ['billing', 'seats', 'usage'];
+
+/** Where a subscription or tenant that leaf records name is: undefined for one there is not. */
+export interface LeafReferences {
+  readonly subscriptions: { get(id: string): number | undefined };
+  readonly tenants: { get(id: string): number | undefined };
+}
+
+/** A leaf collection's problems, in the three places validation lists a collection's problems. */
+export interface LeafProblems {
+  readonly shape: readonly Problem[];
+  readonly duplicates: readonly Problem[];
+  readonly checks: readonly Problem[];
+}
+
+type Parsed<K extends ScoringCollection> = z.infer<(typeof scoringCollections)[K]>;
+type LabelAt = (name: ScoringCollection, index: number) => string;
+type Known = LeafReferences['tenants'];
+
+const COLLECTION_ORDER = Object.keys(scoringCollections) as ScoringCollection[];
+/** The collections whose repeated ids validation names, in the order it names them. */
+const ID_ORDER: readonly ScoringCollection[] = ['partners', 'tenants', 'subscriptions', 'people', 'billing', 'instances'];
+
+/**
+ * A validation's problems in the order it lists them: unknown collections, then the records failing their shape
+ * collection by collection, then repeated ids, then each collection's checks of values and references. Kept apart
+ * so that collections checked on their own (a store's leaf collections) take the places one check gives them.
+ */
+class Sections {
+  readonly general: Problem[] = [];
+  private readonly lists = { shape: new Map<ScoringCollection, Problem[]>(), duplicates: new Map(), checks: new Map() };
+
+  of(section: keyof LeafProblems, name: ScoringCollection): Problem[] {
+    const map = this.lists[section] as Map<ScoringCollection, Problem[]>;
+    let list = map.get(name);
+    if (list === undefined) map.set(name, (list = []));
+    return list;
+  }
+
+  get empty(): boolean {
+    return this.general.length === 0 && Object.values(this.lists).every((map) => [...map.values()].every((l) => l.length === 0));
+  }
+
+  /** Every problem in order, with those of leaf collections checked apart in their places. */
+  all(apart: Partial<Record<LeafCollection, LeafProblems>> = {}): Problem[] {
+    const out: Problem[] = [...this.general];
+    // One by one: a list of millions of problems spread into push would pass the engine's limit of arguments.
+    const add = (list: readonly Problem[] | undefined) => {
+      if (list) for (const p of list) out.push(p);
+    };
+    const each = (section: keyof LeafProblems, order: readonly ScoringCollection[]) => {
+      for (const name of order) {
+        add((this.lists[section] as Map<ScoringCollection, Problem[]>).get(name));
+        add((apart as Partial<Record<ScoringCollection, LeafProblems>>)[name]?.[section]);
+      }
+    };
+    each('shape', COLLECTION_ORDER);
+    each('duplicates', ID_ORDER);
+    each('checks', COLLECTION_ORDER);
+    return out;
+  }
+}
+
+/** A record's label, made from the records, their collection and place (the id read from the record). */
+function labelsOf(records: ScoringRecords, labelOf: ScoringRecordLabel): LabelAt {
   // A record's label is made when a problem names it, not for every record: millions of labels kept in a map
   // cost most of a large dataset's validation (labelOf is a function of collection, index and id).
-  const label = (name: ScoringCollection, index: number): string => {
+  return (name, index) => {
     const raw: unknown = (records[name] as readonly unknown[] | undefined)?.[index];
     return labelOf(name, index, typeof raw === 'object' && raw !== null && 'id' in raw ? (raw as { id: unknown }).id : undefined);
   };
-  for (const key of Object.keys(records)) {
-    if (!Object.hasOwn(scoringCollections, key)) {
-      problems.push(problem('dataset', key, 'unknownCollection', { field: key, expected: Object.keys(scoringCollections).join(', ') }));
+}
+
+/** A collection's records that pass their shape and the store's limits; the others' problems in `into`. */
+function parseCollection<K extends ScoringCollection>(name: K, value: unknown, label: LabelAt, into: Problem[]): Kept<Parsed<K>> {
+  const kept = new Kept<Parsed<K>>();
+  if (value === undefined) return kept;
+  if (!Array.isArray(value)) {
+    into.push(problem('dataset', name, 'collectionNotArray', { collection: name, value: quote(value) }));
+    return kept;
+  }
+  (value as readonly unknown[]).forEach((raw, index) => {
+    let data: unknown = plainScoringRecord(name, raw);
+    if (data === undefined) {
+      const result = scoringCollections[name].safeParse(raw, { reportInput: true });
+      if (!result.success) {
+        into.push(...problemsFromZod(result.error.issues, label(name, index)));
+        return;
+      }
+      data = result.data;
+    }
+    if (withinStoreLimits(data as object, label, name, index, into)) kept.push(index, data as Parsed<K>);
+  });
+  return kept;
+}
+
+/** The ids of a collection's records, each with its first record's index; a repeated id's problem in `into`. */
+function idsOf<K extends 'partners' | 'tenants' | 'subscriptions' | 'people' | 'billing' | 'instances'>(
+  name: K,
+  records: Kept<Parsed<K>>,
+  label: LabelAt,
+  into: Problem[],
+): Map<string, number> {
+  // The map itself answers `has`: a copy as a set cost seconds at scale.
+  const seen = new Map<string, number>();
+  // One map write per record, not a read and a write (millions of billing ids): a duplicate leaves the size as it
+  // was. The first index of each duplicated id, which the problem names, is found again afterwards.
+  let duplicates: number[] | undefined;
+  const { values } = records;
+  for (let k = 0; k < values.length; k++) {
+    const size = seen.size;
+    seen.set(values[k]!.id, records.index(k));
+    if (seen.size === size) (duplicates ??= []).push(k);
+  }
+  if (duplicates !== undefined) {
+    const first = new Map<string, number>(duplicates.map((k) => [values[k]!.id, -1]));
+    records.each((value, index) => {
+      if (first.get(value.id) === -1) first.set(value.id, index);
+    });
+    for (const [id, index] of first) seen.set(id, index);
+    for (const k of duplicates) {
+      const value = values[k]!;
+      into.push(
+        problem(label(name, records.index(k)), 'id', 'duplicateId', {
+          field: 'id',
+          value: quote(value.id),
+          other: `${name}[${first.get(value.id)}]`,
+        }),
+      );
     }
   }
-  const parseAll = <K extends ScoringCollection>(name: K): void => {
-    const value: unknown = records[name];
-    if (value === undefined) return;
-    if (!Array.isArray(value)) {
-      problems.push(problem('dataset', name, 'collectionNotArray', { collection: name, value: quote(value) }));
-      return;
-    }
-    (value as readonly unknown[]).forEach((raw, index) => {
-      let data: unknown = plainScoringRecord(name, raw);
-      if (data === undefined) {
-        const result = scoringCollections[name].safeParse(raw, { reportInput: true });
-        if (!result.success) {
-          problems.push(...problemsFromZod(result.error.issues, label(name, index)));
-          return;
-        }
-        data = result.data;
-      }
-      if (withinStoreLimits(data as object, label, name, index, problems))
-        parsed[name].push(index, data as z.infer<(typeof scoringCollections)[K]>);
-    });
-  };
-  (Object.keys(scoringCollections) as ScoringCollection[]).forEach(parseAll);
+  return seen;
+}
 
-  // The ids seen, each with its first record's index (the map itself answers `has`: a copy as a set cost seconds at scale).
-  const ids = <K extends 'partners' | 'tenants' | 'subscriptions' | 'people' | 'billing' | 'instances'>(
-    name: K,
-  ): ReadonlyMap<string, number> => {
-    const seen = new Map<string, number>();
-    const records = parsed[name];
-    // One map write per record, not a read and a write (millions of billing ids): a duplicate leaves the size as it
-    // was. The first index of each duplicated id, which the problem names, is found again afterwards.
-    let duplicates: number[] | undefined;
-    const { values } = records;
-    for (let k = 0; k < values.length; k++) {
-      const size = seen.size;
-      seen.set(values[k]!.id, records.index(k));
-      if (seen.size === size) (duplicates ??= []).push(k);
-    }
-    if (duplicates !== undefined) {
-      const first = new Map<string, number>(duplicates.map((k) => [values[k]!.id, -1]));
-      records.each((value, index) => {
-        if (first.get(value.id) === -1) first.set(value.id, index);
-      });
-      for (const [id, index] of first) seen.set(id, index);
-      for (const k of duplicates) {
-        const value = values[k]!;
-        const index = records.index(k);
-        problems.push(
-          problem(label(name, index), 'id', 'duplicateId', {
-            field: 'id',
-            value: quote(value.id),
-            other: `${name}[${first.get(value.id)}]`,
-          }),
-        );
-      }
-    }
-    return seen;
-  };
-  const partners = ids('partners');
-  const tenants = ids('tenants');
-  const subscriptions = ids('subscriptions');
-  const people = ids('people');
-  ids('billing');
-  ids('instances');
-  const ref = (
-    name: ScoringCollection,
-    index: number,
-    field: string,
-    value: string,
-    known: ReadonlyMap<string, number>,
-    noun: string,
-  ): number => {
-    // The place of the record referred to (its first record's index: its place in the dataset's map, once valid).
-    const place = known.get(value);
-    if (place !== undefined) return place;
-    problems.push(problem(label(name, index), field, 'unknownReference', { field, value: quote(value), noun }));
-    return -1;
-  };
-  const country = (name: ScoringCollection, index: number, value: string): void => {
-    if (!catalog.countries.has(value))
-      problems.push(problem(label(name, index), 'country', 'notMarketCountry', { field: 'country', value: quote(value) }));
-  };
-  parsed.partners.each((value, index) => country('partners', index, value.country));
-  parsed.tenants.each((value, index) => country('tenants', index, value.country));
-  const tenantPlaces: number[] = [];
-  parsed.subscriptions.each((value, index) => {
-    tenantPlaces.push(ref('subscriptions', index, 'tenantId', value.tenantId, tenants, 'tenant'));
-    if (!catalog.products.has(value.product)) {
-      problems.push(
-        problem(label('subscriptions', index), 'product', 'notProgramProduct', { field: 'product', value: quote(value.product) }),
-      );
-    }
-  });
-  // Where each record's subscription, tenant or person is (places.ts): the scoring index reads these, not the ids.
-  const billingPlaces: number[] = [];
-  const seatPlaces: number[] = [];
-  const usagePlaces: number[] = [];
-  const associationPlaces: number[] = [];
-  const billing: { id: string; subscriptionId: string; month: MonthIndex; cents: Cents }[] = [];
-  parsed.billing.each((value, index) => {
-    billingPlaces.push(ref('billing', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription'));
-    const cents = exactCentsOf(value.amountUsd);
-    if (cents === undefined) {
-      problems.push(
-        problem(label('billing', index), 'amountUsd', 'notDecimalNumber', { field: 'amountUsd', value: quote(value.amountUsd) }),
-      );
-    } else billing.push({ id: value.id, subscriptionId: value.subscriptionId, month: monthIndex(value.month), cents });
-  });
+/** The place of the record a reference names (its first record's index: its place in the dataset's map, once valid), or −1 with its problem. */
+function reference(
+  into: Problem[],
+  label: LabelAt,
+  name: ScoringCollection,
+  index: number,
+  field: string,
+  value: string,
+  known: Known,
+  noun: string,
+): number {
+  const place = known.get(value);
+  if (place !== undefined) return place;
+  into.push(problem(label(name, index), field, 'unknownReference', { field, value: quote(value), noun }));
+  return -1;
+}
+
+type BillingRow = ScoringDataset['billing'][number];
+type SeatRow = ScoringDataset['seats'][number];
+type UsageRow = ScoringDataset['usage'][number];
+
+/** What a leaf collection's checks give the dataset when they are kept: its rows and the places of what they name. */
+interface LeafRows<T> {
+  readonly rows: T[];
+  readonly places: number[];
+}
+
+/** Billing's references and amounts, and its total within what the scorer adds exactly. */
+function billingChecks(
+  kept: Kept<Parsed<'billing'>>,
+  subscriptions: Known,
+  label: LabelAt,
+  into: Problem[],
+  keep: boolean,
+): LeafRows<BillingRow> {
+  const rows: BillingRow[] = [];
+  const places: number[] = [];
   // The scorer sums billing cents, paid seats and usage as whole numbers (MonthlySums): each collection's total of absolute
   // values must stay within 2^53 − 1 for every sum to be exact, so a dataset past it is refused here, not scored wrong.
-  let billingTotal = 0;
-  for (const { cents } of billing) billingTotal += Math.abs(cents);
-  if (billingTotal > Number.MAX_SAFE_INTEGER) problems.push(problem('dataset', 'billing', 'scoringSumTooLarge', { collection: 'billing' }));
-  let seatsTotal = 0;
-  parsed.seats.each((value, index) => {
-    seatPlaces.push(ref('seats', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription'));
-    seatsTotal += value.paidSeats;
+  let total = 0;
+  kept.each((value, index) => {
+    const place = reference(into, label, 'billing', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription');
+    if (keep) places.push(place);
+    const cents = exactCentsOf(value.amountUsd);
+    if (cents === undefined) {
+      into.push(problem(label('billing', index), 'amountUsd', 'notDecimalNumber', { field: 'amountUsd', value: quote(value.amountUsd) }));
+      return;
+    }
+    total += Math.abs(cents);
+    if (keep) rows.push({ id: value.id, subscriptionId: value.subscriptionId, month: monthIndex(value.month), cents });
   });
-  if (seatsTotal > Number.MAX_SAFE_INTEGER) problems.push(problem('dataset', 'seats', 'scoringSumTooLarge', { collection: 'seats' }));
+  if (total > Number.MAX_SAFE_INTEGER) into.push(problem('dataset', 'billing', 'scoringSumTooLarge', { collection: 'billing' }));
+  return { rows, places };
+}
+
+/** Paid seats' references, and their total within what the scorer adds exactly. */
+function seatChecks(kept: Kept<Parsed<'seats'>>, subscriptions: Known, label: LabelAt, into: Problem[], keep: boolean): LeafRows<SeatRow> {
+  const rows: SeatRow[] = [];
+  const places: number[] = [];
+  let total = 0;
+  kept.each((value, index) => {
+    const place = reference(into, label, 'seats', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription');
+    total += value.paidSeats;
+    if (!keep) return;
+    places.push(place);
+    rows.push({ subscriptionId: value.subscriptionId, month: monthIndex(value.month), paidSeats: value.paidSeats });
+  });
+  if (total > Number.MAX_SAFE_INTEGER) into.push(problem('dataset', 'seats', 'scoringSumTooLarge', { collection: 'seats' }));
+  return { rows, places };
+}
+
+/** Usage's references, workloads and units, and its total within what the scorer adds exactly at its finest scale. */
+function usageChecks(
+  kept: Kept<Parsed<'usage'>>,
+  tenants: Known,
+  catalog: ScoringCatalog,
+  label: LabelAt,
+  into: Problem[],
+  keep: boolean,
+): LeafRows<UsageRow> {
+  const rows: UsageRow[] = [];
+  const places: number[] = [];
   // Usage is summed in units of its finest record's decimal place: the units of every record, at that scale, by scale.
-  const usageByScale = new Map<number, bigint>();
+  const byScale = new Map<number, bigint>();
   let finest: { index: number; scale: number; value: unknown } | undefined;
-  const usage: { tenantId: string; workload: string; month: MonthIndex; units: string }[] = [];
   // Whole units (most usage: active users, capacity) are summed as a number, exact while it stays within 2^53 − 1;
   // past that the total is too large however it is summed.
   let wholeUnits = 0;
-  parsed.usage.each((value, index) => {
-    usagePlaces.push(ref('usage', index, 'tenantId', value.tenantId, tenants, 'tenant'));
+  kept.each((value, index) => {
+    const place = reference(into, label, 'usage', index, 'tenantId', value.tenantId, tenants, 'tenant');
+    if (keep) places.push(place);
     if (!catalog.workloads.has(value.workload)) {
-      problems.push(problem(label('usage', index), 'workload', 'notProgramProduct', { field: 'workload', value: quote(value.workload) }));
+      into.push(problem(label('usage', index), 'workload', 'notProgramProduct', { field: 'workload', value: quote(value.workload) }));
     }
     const whole = wholeUnitsOf(value.units);
     if (whole !== undefined) {
       wholeUnits += whole;
       if (finest === undefined) finest = { index, scale: 0, value: value.units };
-      usage.push({ tenantId: value.tenantId, workload: value.workload, month: monthIndex(value.month), units: String(whole) });
+      if (keep) rows.push({ tenantId: value.tenantId, workload: value.workload, month: monthIndex(value.month), units: String(whole) });
       return;
     }
     const units = parseDecimal(String(value.units));
     if (units === undefined || units.units < 0n) {
-      problems.push(problem(label('usage', index), 'units', 'notDecimalNumber', { field: 'units', value: quote(value.units) }));
-    } else {
-      usageByScale.set(units.scale, (usageByScale.get(units.scale) ?? 0n) + units.units);
-      if (finest === undefined || units.scale > finest.scale) finest = { index, scale: units.scale, value: value.units };
-      // Plain text with no exponent and no trailing zeros: the scorer reads its decimal places as the usage's scale.
-      usage.push({ tenantId: value.tenantId, workload: value.workload, month: monthIndex(value.month), units: decimalToString(units) });
+      into.push(problem(label('usage', index), 'units', 'notDecimalNumber', { field: 'units', value: quote(value.units) }));
+      return;
     }
+    byScale.set(units.scale, (byScale.get(units.scale) ?? 0n) + units.units);
+    if (finest === undefined || units.scale > finest.scale) finest = { index, scale: units.scale, value: value.units };
+    // Plain text with no exponent and no trailing zeros: the scorer reads its decimal places as the usage's scale.
+    if (keep)
+      rows.push({ tenantId: value.tenantId, workload: value.workload, month: monthIndex(value.month), units: decimalToString(units) });
   });
-  usageByScale.set(0, (usageByScale.get(0) ?? 0n) + BigInt(wholeUnits));
+  byScale.set(0, (byScale.get(0) ?? 0n) + BigInt(wholeUnits));
   if (finest !== undefined) {
     let total = 0n;
-    for (const [scale, sum] of usageByScale) total += sum * 10n ** BigInt(finest.scale - scale);
+    for (const [scale, sum] of byScale) total += sum * 10n ** BigInt(finest.scale - scale);
     if (total > BigInt(Number.MAX_SAFE_INTEGER)) {
-      problems.push(
+      into.push(
         problem(label('usage', finest.index), 'units', 'usageTooPrecise', {
           field: 'units',
           value: quote(finest.value),
@@ -533,12 +612,101 @@ export function validateScoringRecords(
       );
     }
   }
+  return { rows, places };
+}
+
+/**
+ * A leaf collection's problems, checked apart from the other collections: what `validateScoringRecords` would
+ * find in it, given where the subscriptions and tenants it names are (`scoringCheckApart`'s `references`, or more).
+ */
+export function leafProblems(
+  name: LeafCollection,
+  records: readonly unknown[],
+  catalog: ScoringCatalog,
+  labelOf: ScoringRecordLabel,
+  references: LeafReferences,
+): LeafProblems {
+  const sections = new Sections();
+  const label = labelsOf({ [name]: records } as ScoringRecords, labelOf);
+  const checks = sections.of('checks', name);
+  if (name === 'billing') {
+    const kept = parseCollection('billing', records, label, sections.of('shape', name));
+    idsOf('billing', kept, label, sections.of('duplicates', name));
+    billingChecks(kept, references.subscriptions, label, checks, false);
+  } else if (name === 'seats') {
+    seatChecks(parseCollection('seats', records, label, sections.of('shape', name)), references.subscriptions, label, checks, false);
+  } else {
+    usageChecks(parseCollection('usage', records, label, sections.of('shape', name)), references.tenants, catalog, label, checks, false);
+  }
+  return { shape: sections.of('shape', name), duplicates: sections.of('duplicates', name), checks };
+}
+
+/** What `checkRecords` found: the problems by section, and what the dataset is made of when there are none. */
+interface Checked {
+  readonly sections: Sections;
+  readonly parsed: { [K in ScoringCollection]: Kept<Parsed<K>> };
+  readonly references: LeafReferences;
+  readonly partners: ReadonlyMap<string, number>;
+  readonly people: ReadonlyMap<string, number>;
+  readonly billing: LeafRows<BillingRow>;
+  readonly seats: LeafRows<SeatRow>;
+  readonly usage: LeafRows<UsageRow>;
+  readonly tenantPlaces: readonly number[];
+  readonly associationPlaces: readonly number[];
+  readonly passPlaces: readonly number[];
+  readonly heldPlaces: readonly number[];
+  readonly enrolments: ReadonlyMap<string, Enrolment>;
+}
+
+/** Checks every record, then every reference; the leaf collections' rows kept for the dataset when `keep`. */
+function checkRecords(records: ScoringRecords, catalog: ScoringCatalog, labelOf: ScoringRecordLabel, keep: boolean): Checked {
+  const sections = new Sections();
+  const label = labelsOf(records, labelOf);
+  for (const key of Object.keys(records)) {
+    if (!Object.hasOwn(scoringCollections, key)) {
+      sections.general.push(problem('dataset', key, 'unknownCollection', { field: key, expected: COLLECTION_ORDER.join(', ') }));
+    }
+  }
+  const parsed = Object.fromEntries(
+    COLLECTION_ORDER.map((name) => [name, parseCollection(name, records[name], label, sections.of('shape', name))]),
+  ) as unknown as Checked['parsed'];
+  const ids = <K extends 'partners' | 'tenants' | 'subscriptions' | 'people' | 'billing' | 'instances'>(name: K) =>
+    idsOf(name, parsed[name] as Kept<Parsed<K>>, label, sections.of('duplicates', name));
+  const partners = ids('partners');
+  const tenants = ids('tenants');
+  const subscriptions = ids('subscriptions');
+  const people = ids('people');
+  ids('billing');
+  ids('instances');
+  const checks = (name: ScoringCollection) => sections.of('checks', name);
+  const ref = (name: ScoringCollection, index: number, field: string, value: string, known: Known, noun: string) =>
+    reference(checks(name), label, name, index, field, value, known, noun);
+  const country = (name: ScoringCollection, index: number, value: string): void => {
+    if (!catalog.countries.has(value))
+      checks(name).push(problem(label(name, index), 'country', 'notMarketCountry', { field: 'country', value: quote(value) }));
+  };
+  parsed.partners.each((value, index) => country('partners', index, value.country));
+  parsed.tenants.each((value, index) => country('tenants', index, value.country));
+  const tenantPlaces: number[] = [];
+  parsed.subscriptions.each((value, index) => {
+    tenantPlaces.push(ref('subscriptions', index, 'tenantId', value.tenantId, tenants, 'tenant'));
+    if (!catalog.products.has(value.product)) {
+      checks('subscriptions').push(
+        problem(label('subscriptions', index), 'product', 'notProgramProduct', { field: 'product', value: quote(value.product) }),
+      );
+    }
+  });
+  // Where each record's subscription, tenant or person is (places.ts): the scoring index reads these, not the ids.
+  const billing = billingChecks(parsed.billing, subscriptions, label, checks('billing'), keep);
+  const seats = seatChecks(parsed.seats, subscriptions, label, checks('seats'), keep);
+  const usage = usageChecks(parsed.usage, tenants, catalog, label, checks('usage'), keep);
   parsed.instances.each((value, index) => ref('instances', index, 'tenantId', value.tenantId, tenants, 'tenant'));
+  const associationPlaces: number[] = [];
   parsed.associations.each((value, index) => {
     ref('associations', index, 'partnerId', value.partnerId, partners, 'partner');
     associationPlaces.push(ref('associations', index, 'subscriptionId', value.subscriptionId, subscriptions, 'subscription'));
     if (!catalog.associationTypes.has(value.type)) {
-      problems.push(
+      checks('associations').push(
         problem(label('associations', index), 'type', 'notAssociationType', {
           field: 'type',
           value: quote(value.type),
@@ -547,7 +715,7 @@ export function validateScoringRecords(
       );
     }
     if (value.to != null && monthIndex(value.to) < monthIndex(value.from)) {
-      problems.push(
+      checks('associations').push(
         problem(label('associations', index), 'to', 'dateBefore', {
           field: 'to',
           date: value.to,
@@ -572,16 +740,55 @@ export function validateScoringRecords(
     ref('enrolments', index, 'partnerId', value.partnerId, partners, 'partner');
     const earlier = enrolmentAt.get(value.partnerId);
     if (earlier !== undefined) {
-      problems.push(
+      checks('enrolments').push(
         problem(at, 'partnerId', 'duplicateId', { field: 'partnerId', value: quote(value.partnerId), other: label('enrolments', earlier) }),
       );
       return;
     }
     enrolmentAt.set(value.partnerId, index);
-    const enrolment = enrolmentOfRecord(value, at, problems);
+    const enrolment = enrolmentOfRecord(value, at, catalog, checks('enrolments'));
     if (enrolment) enrolments.set(value.partnerId, enrolment);
   });
-  if (problems.length > 0) return { ok: false, problems };
+  return {
+    sections,
+    parsed,
+    references: { subscriptions, tenants },
+    partners,
+    people,
+    billing,
+    seats,
+    usage,
+    tenantPlaces,
+    associationPlaces,
+    passPlaces,
+    heldPlaces,
+    enrolments,
+  };
+}
+
+/**
+ * The problems of scoring records whose leaf collections are checked apart (`leafProblems`, given `references`):
+ * `problems` lists them all, those of the leaf collections given in the places one validation gives them. The
+ * records hold no leaf collection (one they hold is checked with them, and its problems listed twice if given too).
+ */
+export function scoringCheckApart(
+  records: ScoringRecords,
+  catalog: ScoringCatalog,
+  labelOf: ScoringRecordLabel = recordLabel,
+): { readonly references: LeafReferences; problems(leaves: Partial<Record<LeafCollection, LeafProblems>>): Problem[] } {
+  const { sections, references } = checkRecords(records, catalog, labelOf, false);
+  return { references, problems: (leaves) => sections.all(leaves) };
+}
+
+/** Checks every record, then every reference; the dataset only when nothing is wrong. */
+export function validateScoringRecords(
+  records: ScoringRecords,
+  catalog: ScoringCatalog,
+  labelOf: ScoringRecordLabel = recordLabel,
+): ScoringValidation {
+  const checked = checkRecords(records, catalog, labelOf, true);
+  if (!checked.sections.empty) return { ok: false, problems: checked.sections.all() };
+  const { parsed, billing, seats, usage, enrolments } = checked;
 
   const dataset: ScoringDataset = {
     partners: new Map(parsed.partners.values.map((value) => [value.id, { country: value.country }])),
@@ -599,13 +806,9 @@ export function validateScoringRecords(
         },
       ]),
     ),
-    billing,
-    seats: parsed.seats.values.map((value) => ({
-      subscriptionId: value.subscriptionId,
-      month: monthIndex(value.month),
-      paidSeats: value.paidSeats,
-    })),
-    usage,
+    billing: billing.rows,
+    seats: seats.rows,
+    usage: usage.rows,
     instances: parsed.instances.values,
     associations: parsed.associations.values.map((value) => ({
       partnerId: value.partnerId,
@@ -621,51 +824,47 @@ export function validateScoringRecords(
     enrolments,
   };
   // Valid, every record is kept: a first record's index is its place in the map made of its collection.
-  rememberPlaces(dataset.billing, dataset.subscriptions, billingPlaces);
-  rememberPlaces(dataset.seats, dataset.subscriptions, seatPlaces);
-  rememberPlaces(dataset.associations, dataset.subscriptions, associationPlaces);
-  rememberPlaces(dataset.usage, dataset.tenants, usagePlaces);
-  rememberPlaces(dataset.subscriptions, dataset.tenants, tenantPlaces);
-  rememberPlaces(dataset.examPasses, dataset.people, passPlaces);
-  rememberPlaces(dataset.certificationsHeld, dataset.people, heldPlaces);
+  rememberPlaces(dataset.billing, dataset.subscriptions, billing.places);
+  rememberPlaces(dataset.seats, dataset.subscriptions, seats.places);
+  rememberPlaces(dataset.associations, dataset.subscriptions, checked.associationPlaces);
+  rememberPlaces(dataset.usage, dataset.tenants, usage.places);
+  rememberPlaces(dataset.subscriptions, dataset.tenants, checked.tenantPlaces);
+  rememberPlaces(dataset.examPasses, dataset.people, checked.passPlaces);
+  rememberPlaces(dataset.certificationsHeld, dataset.people, checked.heldPlaces);
   return { ok: true, dataset };
+}
 
-  /**
-   * An enrolment record as the flags `--enrolled`, `--anniversary` and
-   * `--legacy` give one, with their checks (src/cli/commands/enrolment.ts):
-   * legacy or a date, not both; an anniversary only with a date, after it and
-   * within its first year; no date before designations existed. No date is
-   * judged here: a date after the one a status is asked for means not yet
-   * enrolled on it.
-   */
-  function enrolmentOfRecord(
-    value: z.infer<(typeof scoringCollections)['enrolments']>,
-    at: string,
-    into: Problem[],
-  ): Enrolment | undefined {
-    const found: Problem[] = [];
-    if (value.legacy === true && value.enrolled !== undefined)
-      found.push(problem(at, 'legacy', 'optionsExclusive', { option: 'legacy', other: 'enrolled' }));
-    if (value.anniversary !== undefined && value.enrolled === undefined)
-      found.push(problem(at, 'anniversary', 'optionNeedsOption', { option: 'anniversary', requires: 'enrolled' }));
-    let enrolment: Enrolment = { kind: 'none' };
-    if (found.length === 0 && value.legacy === true) enrolment = { kind: 'legacy' };
-    else if (found.length === 0 && value.enrolled !== undefined) {
-      enrolment = {
-        kind: 'enrolled',
-        date: value.enrolled,
-        ...(value.anniversary === undefined ? {} : { anniversary: value.anniversary }),
-      };
-      if (catalog.statuses) {
-        const names = { enrolled: at, anniversary: at };
-        // The date judged is not known here: the enrolment's own, so only the record's dates are checked.
-        for (const p of enrolmentProblems(catalog.statuses, enrolment, value.enrolled, names))
-          found.push({ ...p, field: p.code === 'anniversaryOutsideYear' ? 'anniversary' : 'enrolled' });
-      }
+/**
+ * An enrolment record as the flags `--enrolled`, `--anniversary` and
+ * `--legacy` give one, with their checks (src/cli/commands/enrolment.ts):
+ * legacy or a date, not both; an anniversary only with a date, after it and
+ * within its first year; no date before designations existed. No date is
+ * judged here: a date after the one a status is asked for means not yet
+ * enrolled on it.
+ */
+function enrolmentOfRecord(value: Parsed<'enrolments'>, at: string, catalog: ScoringCatalog, into: Problem[]): Enrolment | undefined {
+  const found: Problem[] = [];
+  if (value.legacy === true && value.enrolled !== undefined)
+    found.push(problem(at, 'legacy', 'optionsExclusive', { option: 'legacy', other: 'enrolled' }));
+  if (value.anniversary !== undefined && value.enrolled === undefined)
+    found.push(problem(at, 'anniversary', 'optionNeedsOption', { option: 'anniversary', requires: 'enrolled' }));
+  let enrolment: Enrolment = { kind: 'none' };
+  if (found.length === 0 && value.legacy === true) enrolment = { kind: 'legacy' };
+  else if (found.length === 0 && value.enrolled !== undefined) {
+    enrolment = {
+      kind: 'enrolled',
+      date: value.enrolled,
+      ...(value.anniversary === undefined ? {} : { anniversary: value.anniversary }),
+    };
+    if (catalog.statuses) {
+      const names = { enrolled: at, anniversary: at };
+      // The date judged is not known here: the enrolment's own, so only the record's dates are checked.
+      for (const p of enrolmentProblems(catalog.statuses, enrolment, value.enrolled, names))
+        found.push({ ...p, field: p.code === 'anniversaryOutsideYear' ? 'anniversary' : 'enrolled' });
     }
-    into.push(...found);
-    return found.length === 0 ? enrolment : undefined;
   }
+  into.push(...found);
+  return found.length === 0 ? enrolment : undefined;
 }
 
 /** What `wholeUnitsOf` reads text into. */
