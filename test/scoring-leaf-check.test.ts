@@ -29,7 +29,7 @@ const messyRecords: fc.Arbitrary<Record<string, unknown>> = (() => {
   const tenant = pick('T1', 'T2', 'T-NOWHERE');
   const subscription = pick('S1', 'S2', 'S-NOWHERE');
   const person = pick('PER1', 'PER2', 'PER-NOWHERE');
-  const month = pick('2020-01', '2022-06', '2023-13', 7);
+  const month = pick<unknown>('2020-01', '2022-06', '2023-13', 7);
   const date = pick('2020-01-15', '2023-02-30', '0000-01-01');
   const amount = fc.oneof(
     pick('12.50', '-30', '0.001', 'lots', '90071992547409.91', '-90071992547409.91'),

@@ -16,17 +16,25 @@
  * leaves the store, so a stored record's references stay good.
  */
 import {
+  LEAF_COLLECTIONS,
+  leafProblems,
   parseDecimal,
   problem,
   quote,
   recordLabel,
+  RecordsToRead,
   scoringCatalogOf,
+  scoringCheckApart,
   validatedScoring,
+  type LeafCollection,
+  type LeafProblems,
+  type LeafReferences,
   type Problem,
   type ScoredVersionDefinition,
   type ScoringCatalog,
   type ScoringCollection,
   type ScoringRecordLabel,
+  type ScoringRecords,
 } from '../engine/index.js';
 import {
   isEmpty,
@@ -46,6 +54,8 @@ type Referenced = 'partners' | 'tenants' | 'subscriptions' | 'people';
 /** The collections other records name. */
 const REFERENCED: ReadonlySet<string> = new Set<Referenced>(['partners', 'tenants', 'subscriptions', 'people']);
 
+const LEAVES: ReadonlySet<string> = new Set(LEAF_COLLECTIONS);
+
 /** Every reference validation checks: the collection and field naming a record, and the collection it names. */
 export const SCORING_REFERENCES: readonly (readonly [ScoringCollection, string, Referenced])[] = [
   ['subscriptions', 'tenantId', 'tenants'],
@@ -62,14 +72,11 @@ export const SCORING_REFERENCES: readonly (readonly [ScoringCollection, string, 
   ['enrolments', 'partnerId', 'partners'],
 ];
 
-/** The problems of the store with the import merged in (none: it may be written); by the import's size when it can be. */
-export async function scoringImportProblems(
-  tx: SqlClient,
-  incoming: Readonly<Record<string, unknown>>,
-  versions: readonly ScoredVersionDefinition[],
-  given: ScoringRecordLabel,
-): Promise<Problem[]> {
-  return (await problemsByImport(tx, incoming, versions, given)) ?? (await problemsByWholeStore(tx, incoming, versions, given));
+/** The import with every collection given as `RecordsToRead` read: what the whole store's check merges. */
+export function materialized(incoming: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const records: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(incoming)) records[name] = value instanceof RecordsToRead ? value.read() : value;
+  return records;
 }
 
 /** The problems found by reading the whole store and merging the import into it. */
@@ -86,28 +93,44 @@ export async function problemsByWholeStore(
     if (place === undefined) return given(collection, origin ?? index, id);
     return `store:${recordLabel(collection, place, id)}`;
   };
-  const problems = repeatedKeys(merge, incoming, given);
+  const problems = repeatedKeys(merge, incoming, given).map((r) => r.problem);
   const validated = validatedScoring(merge.merged, versions, label);
   if (!validated.ok) problems.push(...validated.problems);
   return problems;
 }
 
+/** Writes a collection's records once the check has found no problem so far (`problemsByImport`). */
+export type ScoringWriter = (collection: ScoringCollection, records: readonly Row[]) => Promise<void>;
+
 /**
  * The same problems found from the import and the stored records it names, or undefined when the rest of the
  * store might add or change one (then only the whole store's check can word them).
+ *
+ * The leaf collections (billing, seats, usage: nine records in ten of a population) are checked one at a time,
+ * each read when its turn comes (`RecordsToRead`) and let go after, against where the subscriptions and tenants
+ * they name are: in the import (as checked with the rest) or in the store. Given `write`, each collection is
+ * written as soon as it and everything checked before it are found clean, so that a whole population is never
+ * held at once; undefined (the whole check needed) may then come after writes, which the caller undoes.
  */
 export async function problemsByImport(
   tx: SqlClient,
   incoming: Readonly<Record<string, unknown>>,
   versions: readonly ScoredVersionDefinition[],
   given: ScoringRecordLabel,
+  write?: ScoringWriter,
 ): Promise<Problem[] | undefined> {
   const catalog = scoringCatalogOf(versions);
   if (await storeOutsideCatalog(tx, catalog)) return undefined;
-  // Sums past their bound are named for the merged records as a whole (with the record of the finest units among
-  // all of them): only when the stored totals with the import's leave no doubt can there be none.
-  if (!withinExactSums(await storedTotals(tx), incoming)) return undefined;
-  const own = mergeScoringRecords({}, incoming);
+  const totals = await storedTotals(tx);
+  const rest: Record<string, unknown> = {};
+  const leaves: [LeafCollection, readonly unknown[] | RecordsToRead][] = [];
+  for (const [name, value] of Object.entries(incoming)) {
+    if (LEAVES.has(name) && (Array.isArray(value) || value instanceof RecordsToRead)) leaves.push([name as LeafCollection, value]);
+    else rest[name] = value;
+  }
+  // Checked in the collections' own order, whatever order the import gives them in.
+  leaves.sort(([a], [b]) => LEAF_COLLECTIONS.indexOf(a) - LEAF_COLLECTIONS.indexOf(b));
+  const own = mergeScoringRecords({}, rest);
   const { records, importIndexOf, replacing } = await inMergedOrder(tx, own);
   const neighbours = await storedNeighbours(tx, records, catalog);
   const withNeighbours: Record<string, unknown> = { ...records };
@@ -124,28 +147,77 @@ export async function problemsByImport(
     const at = importIndexOf.get(collection)?.[index];
     return at === undefined ? STORED_MARK : given(collection, at, id);
   };
-  const problems = repeatedKeys(own, incoming, given);
-  const validated = validatedScoring(withNeighbours, versions, label);
-  if (!validated.ok) problems.push(...validated.problems);
+  const check = scoringCheckApart(withNeighbours as ScoringRecords, catalog, label);
+  const found = check.problems({});
   const namesStored = (p: Problem) => p.record === STORED_MARK || Object.values(p.values).includes(STORED_MARK);
   // A record replacing a stored one that others may name, refused, leaves those others naming nothing: their
   // problems too are the whole check's to word.
   const refused = new Set(replacing.map(({ collection, index, id }) => given(collection, index, id)));
-  return problems.some((p) => namesStored(p) || refused.has(p.record)) ? undefined : problems;
+  if (found.some((p) => namesStored(p) || refused.has(p.record))) return undefined;
+
+  // A key given twice is named first, collection by collection in the import's order, as one merge names them.
+  const repeated = new Map<string, Problem[]>();
+  const nameRepeated = (merge: ScoringMerge, records: Readonly<Record<string, unknown>>) => {
+    for (const p of repeatedKeys(merge, records, given)) {
+      const list = repeated.get(p.collection) ?? [];
+      list.push(p.problem);
+      repeated.set(p.collection, list);
+    }
+  };
+  nameRepeated(own, rest);
+  let clean = found.length === 0 && own.duplicates.length === 0;
+  if (clean && write)
+    for (const collection of Object.keys(SCORING_TABLES) as ScoringCollection[]) {
+      const list = rest[collection];
+      if (Array.isArray(list)) await write(collection, list as Row[]);
+    }
+  const held = {
+    subscriptions: new Set(textsOf(listed(records, 'subscriptions'), 'id')),
+    tenants: new Set(textsOf(listed(records, 'tenants'), 'id')),
+  };
+  const leafFound: Partial<Record<LeafCollection, LeafProblems>> = {};
+  for (const [name, value] of leaves) {
+    const list = value instanceof RecordsToRead ? value.read() : value;
+    // Each sum's bound is its own collection's: checked with the stored totals as the collection comes.
+    if (!withinExactSums(totals, { [name]: list })) return undefined;
+    const leafOwn = mergeScoringRecords({}, { [name]: list });
+    const ordered = await inMergedOrder(tx, leafOwn);
+    const leafRecords = ordered.records[name] as readonly unknown[];
+    const at = ordered.importIndexOf.get(name)!;
+    const leafLabel: ScoringRecordLabel = (collection, index, id) => given(collection, at[index]!, id);
+    const references = await leafReferences(tx, name, leafRecords, check.references, held);
+    const problems = leafProblems(name, leafRecords, catalog, leafLabel, references);
+    leafFound[name] = problems;
+    nameRepeated(leafOwn, { [name]: list });
+    if (leafOwn.duplicates.length + problems.shape.length + problems.duplicates.length + problems.checks.length > 0) clean = false;
+    if (clean && write) await write(name, list as Row[]);
+    if (value instanceof RecordsToRead) value.release();
+  }
+  const problems: Problem[] = [];
+  for (const name of Object.keys(incoming)) for (const p of repeated.get(name) ?? []) problems.push(p);
+  for (const p of check.problems(leafFound)) problems.push(p);
+  return problems;
 }
 
 const STORED_MARK = '\u0000stored';
 
-/** A key given twice in the import: the later record is refused, naming the earlier. */
-function repeatedKeys(merge: ScoringMerge, incoming: Readonly<Record<string, unknown>>, given: ScoringRecordLabel): Problem[] {
+/** Each key given twice in the import, with its collection: the later record is refused, naming the earlier. */
+function repeatedKeys(
+  merge: ScoringMerge,
+  incoming: Readonly<Record<string, unknown>>,
+  given: ScoringRecordLabel,
+): { collection: ScoringCollection; problem: Problem }[] {
   return merge.duplicates.map(({ collection, index, other, key }) => {
     const fields = SCORING_TABLES[collection].key;
     const record = (incoming as Record<string, readonly Record<string, unknown>[]>)[collection]![index]!;
-    return problem(given(collection, index, record['id']), fields.join(', '), 'duplicateId', {
-      field: fields.join(', '),
-      value: quote((JSON.parse(key) as string[]).join(', ')),
-      other: given(collection, other, record['id']),
-    });
+    return {
+      collection,
+      problem: problem(given(collection, index, record['id']), fields.join(', '), 'duplicateId', {
+        field: fields.join(', '),
+        value: quote((JSON.parse(key) as string[]).join(', ')),
+        other: given(collection, other, record['id']),
+      }),
+    };
   });
 }
 
@@ -275,6 +347,35 @@ async function storedNeighbours(
   await read('tenants', wanted.tenants);
   await read('partners', wanted.partners);
   return stored;
+}
+
+/**
+ * Where the subscriptions or tenants a leaf collection's records name are: as the rest of the import's check found
+ * them (the import's own, and the stored ones it read for its other records), or stored and not replaced by the
+ * import — as if read with the rest, as the whole check would find them. A stored record so named needs no check of
+ * its own: it passed one when written, and the catalog still holds what it names (`storeOutsideCatalog`).
+ */
+async function leafReferences(
+  tx: SqlClient,
+  name: LeafCollection,
+  records: readonly unknown[],
+  found: LeafReferences,
+  held: { readonly subscriptions: ReadonlySet<string>; readonly tenants: ReadonlySet<string> },
+): Promise<LeafReferences> {
+  const target = name === 'usage' ? 'tenants' : 'subscriptions';
+  const field = name === 'usage' ? 'tenantId' : 'subscriptionId';
+  const known = found[target];
+  const asked = new Set<string>();
+  for (const record of records) {
+    if (typeof record !== 'object' || record === null) continue;
+    const id = (record as Row)[field];
+    if (storable(id) && known.get(id) === undefined && !held[target].has(id)) asked.add(id);
+  }
+  if (asked.size === 0) return found;
+  const rows = await tx.query<{ id: string }>(`SELECT id FROM ${SCORING_TABLES[target].table} WHERE id = ANY($1::text[])`, [[...asked]]);
+  const stored = new Set(rows.map((r) => r.id));
+  // A stored record's place in the dataset is not asked for: the import's check makes no dataset.
+  return { ...found, [target]: { get: (id: string) => known.get(id) ?? (stored.has(id) ? -1 : undefined) } };
 }
 
 /** Whether a stored record names a country, product, workload or association type the catalog does not hold. */

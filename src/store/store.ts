@@ -8,6 +8,7 @@
  */
 import {
   InvalidInputError,
+  RecordsToRead,
   withAssumptions,
   type Catalog,
   type CollectionName,
@@ -28,7 +29,7 @@ import {
   type ScoringImportReport,
   type ScoringMergeCounts,
 } from './scoring.js';
-import { scoringImportProblems } from './scoring-import-check.js';
+import { materialized, problemsByImport, problemsByWholeStore } from './scoring-import-check.js';
 import type { ScoringCollection, ScoringRecordLabel, ScoringRecords } from '../engine/scoring/dataset.js';
 import type { ScoredVersionDefinition } from '../engine/scoring/schema.js';
 import { problem, recordLabel } from '../engine/problems.js';
@@ -255,22 +256,38 @@ export class Store {
     options: ScoringImportOptions = {},
   ): Promise<ScoringImportReport> {
     const given = options.label ?? recordLabel;
+    // The records the import gave, counted as its collections are read (some only when the check comes to them).
+    let received = 0;
     try {
       return await this.db.transaction(async (tx) => {
         await lockImports(tx);
         if (typeof incoming !== 'object' || incoming === null || Array.isArray(incoming))
           throw invalidInput(source, [problem('dataset', '', 'datasetNotObject', { collection: 'partners' })]);
-        // Checked by work that grows with the import where the rest of the store cannot change the answer, else by
-        // reading the whole store (scoring-import-check.ts): the same problems either way.
-        const problems = await scoringImportProblems(tx, incoming as Record<string, unknown>, versions, given);
-        if (problems.length > 0) throw invalidInput(source, problems.slice(0, SHOWN_PROBLEMS), problems.length);
+        const input = counted(incoming as Record<string, unknown>, (n) => (received += n));
         const collections = {} as Record<ScoringCollection, ScoringMergeCounts>;
         let written = 0;
-        for (const collection of Object.keys(SCORING_TABLES) as ScoringCollection[]) {
-          const records = ((incoming as Record<string, unknown>)[collection] as readonly Row[] | undefined) ?? [];
+        const write = async (collection: ScoringCollection, records: readonly Row[]) => {
           collections[collection] = await writeScoringCollection(tx, collection, records);
           written += records.length;
+        };
+        // Checked by work that grows with the import where the rest of the store cannot change the answer, each
+        // collection written once it and all before it are clean; else (rarely) undone and checked with the whole
+        // store read (scoring-import-check.ts): the same problems either way.
+        await tx.exec('SAVEPOINT scoring_import');
+        let problems = await problemsByImport(tx, input, versions, given, write);
+        if (problems === undefined) {
+          await tx.exec('ROLLBACK TO SAVEPOINT scoring_import');
+          written = 0;
+          for (const collection of Object.keys(collections)) delete collections[collection as ScoringCollection];
+          const records = materialized(input);
+          problems = await problemsByWholeStore(tx, records, versions, given);
+          if (problems.length === 0)
+            for (const collection of Object.keys(SCORING_TABLES) as ScoringCollection[])
+              await write(collection, (records[collection] as readonly Row[] | undefined) ?? []);
         }
+        if (problems.length > 0) throw invalidInput(source, problems.slice(0, SHOWN_PROBLEMS), problems.length);
+        for (const collection of Object.keys(SCORING_TABLES) as ScoringCollection[])
+          collections[collection] ??= { added: 0, updated: 0, unchanged: 0 };
         // Fresh statistics after a large import: PGlite has no autovacuum.
         if (written >= SNAPSHOT_AFTER) for (const { table } of Object.values(SCORING_TABLES)) await tx.query(`ANALYZE ${table}`);
         const total = (k: keyof ScoringMergeCounts) => Object.values(collections).reduce((sum, c) => sum + c[k], 0);
@@ -288,6 +305,8 @@ export class Store {
         };
       });
     } catch (error) {
+      // A file that could not be read is its own error, as when it is read before the import begins: no attempt kept.
+      if (error instanceof UnreadRecords) throw error.reason;
       if (error instanceof InvalidInputError) {
         // As text jsonb keeps: a NUL or a lone surrogate quoted from the records is shown escaped.
         const errors = error.problems.slice(0, SHOWN_PROBLEMS).map((p) =>
@@ -295,7 +314,7 @@ export class Store {
             .replace(/\u0000/g, '\\u0000')
             .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'),
         );
-        const records = typeof incoming === 'object' && incoming !== null ? Object.values(incoming).flat().length : 0;
+        const records = received;
         await this.db.query(
           "INSERT INTO import_batches (source, added, updated, unchanged, rejected, errors, kind) VALUES ($1, 0, 0, 0, $2, $3::jsonb, 'scoring')",
           [source, records, JSON.stringify(errors)],
@@ -424,4 +443,42 @@ export class Store {
       this.ownership?.release();
     }
   }
+}
+
+/** An error reading a collection given as `RecordsToRead` (a CSV file that is not CSV), carried out of the import. */
+class UnreadRecords extends Error {
+  constructor(readonly reason: unknown) {
+    super('a collection of the import could not be read');
+  }
+}
+
+/**
+ * The import's collections, those read later counted (once) as they are read and their errors carried apart; the
+ * others counted at once, as many as they hold (a value that is not a list as one).
+ */
+function counted(incoming: Readonly<Record<string, unknown>>, count: (n: number) => void): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    if (!(value instanceof RecordsToRead)) {
+      input[name] = value;
+      count(Array.isArray(value) ? value.length : 1);
+      continue;
+    }
+    let read = false;
+    input[name] = new RecordsToRead(
+      () => {
+        let records: readonly unknown[];
+        try {
+          records = value.read();
+        } catch (error) {
+          throw new UnreadRecords(error);
+        }
+        if (!read) count(records.length);
+        read = true;
+        return records;
+      },
+      () => value.release(),
+    );
+  }
+  return input;
 }

@@ -354,6 +354,18 @@ export function validatedScoring(
 export type LeafCollection = 'billing' | 'seats' | 'usage';
 export const LEAF_COLLECTIONS: readonly LeafCollection[] = ['billing', 'seats', 'usage'];
 
+/**
+ * A collection given as a way to read its records when they are needed, not as the records: a store checks and
+ * writes leaf collections one at a time, so a population's billing, seats and usage need not be held at once.
+ * `release` lets go of what reading kept (the lines a file's problems are named by).
+ */
+export class RecordsToRead {
+  constructor(
+    readonly read: () => readonly unknown[],
+    readonly release: () => void = () => undefined,
+  ) {}
+}
+
 /** Where a subscription or tenant that leaf records name is: undefined for one there is not. */
 export interface LeafReferences {
   readonly subscriptions: { get(id: string): number | undefined };
