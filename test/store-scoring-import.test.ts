@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   InvalidInputError,
+  RecordsToRead,
   scoringCollections,
   validatedScoring,
   type ScoredVersionDefinition,
@@ -19,7 +20,9 @@ import {
 import { readScoredDefinitions } from '../src/files/scored-files.js';
 import { loadProgram } from '../src/files/program-files.js';
 import { formatProblem } from '../src/i18n/index.js';
+import { openScoringCsvFolder, readScoringCsvFolder } from '../src/files/scoring-csv.js';
 import { stringifyCsv } from '../src/render/csv.js';
+import { SCORING_TABLES } from '../src/store/scoring.js';
 import { openPostgres } from '../src/store/postgres.js';
 import { readStoredSnapshot } from '../src/store/snapshot.js';
 import { Store, type StoreOptions } from '../src/store/store.js';
@@ -326,6 +329,62 @@ for (const engine of ENGINES as readonly Engine[]) {
         'enrolments[3]: anniversary 2023-10-03 must fall after the enrolment of 2022-10-02 and at most a year after it',
       ]);
       expect(await store.scoringRecords()).toEqual(before);
+    });
+
+    it('reads billing, seats and usage files when it comes to them, with the same problems, report and store as read at once', async () => {
+      // Problems in every kind of collection, in files named in another order than the collections': each named
+      // by file and line, in the order of one check of them all read at once.
+      const records = example();
+      const bad = {
+        ...records,
+        partners: [...records.partners!, { id: 'P-ODD', country: 'XX' }],
+        billing: [...records.billing!, { id: 'B-ODD', subscriptionId: 'S-NOWHERE', month: '2023-01', amountUsd: 'lots' }],
+        seats: [...records.seats!, records.seats![0]!],
+        usage: [...records.usage!, { tenantId: 'T-NOWHERE', workload: 'NOPE', month: '2023-13', units: '1' }],
+      };
+      const before = await store.scoringRecords();
+      const batches = (await store.batches()).length;
+      const folder = csvFolder(bad);
+      const eager = readScoringCsvFolder(folder);
+      const atOnce = await refusal(store.importScoringRecords(eager.records, folder, versions, { label: eager.label }));
+      const opened = openScoringCsvFolder(folder);
+      expect(opened.records['usage']).toBeInstanceOf(RecordsToRead);
+      const later = await refusal(store.importScoringRecords(opened.records, folder, versions, { label: opened.label }));
+      expect(later).toEqual(atOnce);
+      expect(later.lines.some((line) => line.startsWith('usage.csv:'))).toBe(true);
+      expect(later.lines.some((line) => line.startsWith('partners.csv:'))).toBe(true);
+      expect(await store.scoringRecords()).toEqual(before);
+      const attempts = (await store.batches()).slice(batches);
+      expect(attempts.map((b) => b.rejected)).toEqual([Object.values(bad).flat().length, Object.values(bad).flat().length]);
+
+      // A leaf file that is not CSV, read only once the rest is checked and written: refused with the file's own
+      // error, as when read first, nothing written and no attempt kept.
+      writeFileSync(join(folder, 'usage.csv'), 'tenantId,workload,month,units,month\nT-1,W,2023-01,1,2023-02\n');
+      const good = csvFolder(example());
+      writeFileSync(join(good, 'usage.csv'), readFileSync(join(folder, 'usage.csv')));
+      const broken = openScoringCsvFolder(good);
+      const unread = await store.importScoringRecords(broken.records, good, versions, { label: broken.label }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(unread).toBeInstanceOf(InvalidInputError);
+      expect((unread as InvalidInputError).source).toBe(join(good, 'usage.csv'));
+      expect(await store.scoringRecords()).toEqual(before);
+      expect(await store.batches()).toHaveLength(batches + 2);
+
+      // Good: the same report and the same store either way.
+      const fresh = await Store.open(engine.options());
+      try {
+        const report = await fresh.importScoringRecords(openScoringCsvFolder(csvFolder(records)).records, 'later', versions);
+        const again = await fresh.importScoringRecords(readScoringCsvFolder(csvFolder(records)).records, 'later', versions);
+        expect(Object.keys(report.collections)).toEqual(Object.keys(SCORING_TABLES));
+        expect([report.added, report.updated, report.unchanged]).toEqual([Object.values(records).flat().length, 0, 0]);
+        expect(dataset(await fresh.scoringRecords())).toEqual(dataset(records));
+        expect(again.added + again.updated).toBe(0);
+        expect(again.unchanged).toBe(report.added + report.unchanged + report.updated);
+      } finally {
+        await fresh.close();
+      }
     });
 
     it('names a stored record the merged records make invalid as the store’s', async () => {

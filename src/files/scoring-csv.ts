@@ -10,8 +10,10 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } 
 import { basename, extname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import {
+  LEAF_COLLECTIONS,
   problem,
   recordLabel,
+  RecordsToRead,
   scoringCollections,
   type ScoringCollection,
   type ScoringRecordLabel,
@@ -93,9 +95,9 @@ function sharedText(seen: Map<string, string> | undefined, cell: string): string
   return text;
 }
 
-export interface ScoringCsvFolder {
+export interface ScoringCsvFolder<R = Record<string, unknown>[]> {
   /** The records, in the records file's shape. */
-  readonly records: Record<string, Record<string, unknown>[]>;
+  readonly records: Record<string, R>;
   /** A record named by its file and line: `billing.csv:5 (id B-3)`. */
   readonly label: ScoringRecordLabel;
   /** The CSV files read, in name order. */
@@ -104,12 +106,25 @@ export interface ScoringCsvFolder {
 
 /** The folder's CSV files as scoring records; a file that is not a collection's, or not CSV, is a problem naming it. */
 export function readScoringCsvFolder(folder: string): ScoringCsvFolder {
+  return scoringCsvFolder(folder, false) as ScoringCsvFolder;
+}
+
+/**
+ * The folder's CSV files as scoring records, those of the leaf collections (billing, seats, usage: most of a
+ * population's records) as `RecordsToRead`: each file read when an import comes to it, and let go after, so that
+ * a whole population's files are never held at once. The other files are read now, with the same problems.
+ */
+export function openScoringCsvFolder(folder: string): ScoringCsvFolder<Record<string, unknown>[] | RecordsToRead> {
+  return scoringCsvFolder(folder, true);
+}
+
+function scoringCsvFolder(folder: string, later: boolean): ScoringCsvFolder<Record<string, unknown>[] | RecordsToRead> {
   const files = readdirSync(folder)
     .filter((name) => /\.csv$/i.test(name) && !/\.rejected\.csv$/i.test(name))
     .sort();
   const names = Object.keys(scoringCollections).join(', ');
   if (files.length === 0) throw invalidInput(folder, [problem(folder, '', 'noScoringFiles', { folder, collections: names })]);
-  const records: Record<string, Record<string, unknown>[]> = {};
+  const records: Record<string, Record<string, unknown>[] | RecordsToRead> = {};
   const lines = new Map<string, number[]>();
   const fileOf = new Map<string, string>();
   for (const name of files) {
@@ -118,23 +133,12 @@ export function readScoringCsvFolder(folder: string): ScoringCsvFolder {
     const earlier = fileOf.get(collection);
     if (earlier !== undefined) throw invalidInput(folder, [problem(name, '', 'alreadySet', { field: collection, file: earlier })]);
     fileOf.set(collection, name);
-    const path = join(folder, name);
-    const { header, body } = csvOfText(path, name, decodeUtf8(path, readFileSync(path)));
-    const columns = headerColumns(path, header, name);
-    const own: Record<string, unknown>[] = [];
-    const at: number[] = [];
-    const shared = columns.map((field) => (field === 'id' ? undefined : new Map<string, string>()));
-    for (const { cells, line } of body) {
-      const record: Record<string, unknown> = {};
-      columns.forEach((field, i) => {
-        const value = typedCell(collection, field, sharedText(shared[i], cells[i] ?? ''));
-        if (value !== undefined) record[field] = value;
-      });
-      own.push(record);
-      at.push(line);
-    }
-    records[collection] = own;
-    lines.set(collection, at);
+    const read = () => {
+      const file = readCollectionFile(join(folder, name), name, collection);
+      lines.set(collection, file.lines);
+      return file.records;
+    };
+    records[collection] = later && LEAVES.has(collection) ? new RecordsToRead(read, () => lines.delete(collection)) : read();
   }
   const label: ScoringRecordLabel = (collection, index, id) => {
     const file = fileOf.get(collection);
@@ -143,6 +147,31 @@ export function readScoringCsvFolder(folder: string): ScoringCsvFolder {
     return `${file}:${line}${typeof id === 'string' && id.length > 0 ? ` (id ${id})` : ''}`;
   };
   return { records, label, files: files.map((name) => join(folder, name)) };
+}
+
+const LEAVES: ReadonlySet<string> = new Set(LEAF_COLLECTIONS);
+
+/** One collection's CSV file as its records, each with the line it starts on. */
+function readCollectionFile(
+  path: string,
+  name: string,
+  collection: ScoringCollection,
+): { records: Record<string, unknown>[]; lines: number[] } {
+  const { header, body } = csvOfText(path, name, decodeUtf8(path, readFileSync(path)));
+  const columns = headerColumns(path, header, name);
+  const records: Record<string, unknown>[] = [];
+  const lines: number[] = [];
+  const shared = columns.map((field) => (field === 'id' ? undefined : new Map<string, string>()));
+  for (const { cells, line } of body) {
+    const record: Record<string, unknown> = {};
+    columns.forEach((field, i) => {
+      const value = typedCell(collection, field, sharedText(shared[i], cells[i] ?? ''));
+      if (value !== undefined) record[field] = value;
+    });
+    records.push(record);
+    lines.push(line);
+  }
+  return { records, lines };
 }
 
 /** Rows per write: a population of 100,000 partners has millions of billing rows, never one string of them all. */

@@ -286,11 +286,13 @@ export class Store {
               await write(collection, (records[collection] as readonly Row[] | undefined) ?? []);
         }
         if (problems.length > 0) throw invalidInput(source, problems.slice(0, SHOWN_PROBLEMS), problems.length);
-        for (const collection of Object.keys(SCORING_TABLES) as ScoringCollection[])
-          collections[collection] ??= { added: 0, updated: 0, unchanged: 0 };
+        // In the collections' own order, whichever order they were written in.
+        const counts = Object.fromEntries(
+          (Object.keys(SCORING_TABLES) as ScoringCollection[]).map((c) => [c, collections[c] ?? { added: 0, updated: 0, unchanged: 0 }]),
+        ) as Record<ScoringCollection, ScoringMergeCounts>;
         // Fresh statistics after a large import: PGlite has no autovacuum.
         if (written >= SNAPSHOT_AFTER) for (const { table } of Object.values(SCORING_TABLES)) await tx.query(`ANALYZE ${table}`);
-        const total = (k: keyof ScoringMergeCounts) => Object.values(collections).reduce((sum, c) => sum + c[k], 0);
+        const total = (k: keyof ScoringMergeCounts) => Object.values(counts).reduce((sum, c) => sum + c[k], 0);
         const [row] = await tx.query<{ id: string }>(
           "INSERT INTO import_batches (source, added, updated, unchanged, rejected, errors, kind) VALUES ($1, $2, $3, $4, 0, '[]'::jsonb, 'scoring') RETURNING id::text AS id",
           [source, total('added'), total('updated'), total('unchanged')],
@@ -301,7 +303,7 @@ export class Store {
           added: total('added'),
           updated: total('updated'),
           unchanged: total('unchanged'),
-          collections,
+          collections: counts,
         };
       });
     } catch (error) {
@@ -346,7 +348,7 @@ export class Store {
       unchanged: number;
       rejected: number;
       errors: unknown;
-    }>('SELECT id::text AS id, kind, source, added, updated, unchanged, rejected, errors FROM import_batches ORDER BY id');
+    }>('SELECT id::text AS id, kind, source, added, updated, unchanged, rejected, errors FROM import_batches ORDER BY import_batches.id');
     return rows.map((r) => ({
       ...r,
       batch: Number(r.id),

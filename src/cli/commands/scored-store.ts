@@ -10,7 +10,7 @@ import { basename, extname, join } from 'node:path';
 import { importScoring } from '../../app/imports.js';
 import { problem, type ScoringRecordLabel } from '../../engine/index.js';
 import { readJsonFile } from '../../files/dataset-file.js';
-import { readScoringCsvFolder, scoringCollectionOfFile } from '../../files/scoring-csv.js';
+import { openScoringCsvFolder, scoringCollectionOfFile } from '../../files/scoring-csv.js';
 import type { Translator } from '../../i18n/index.js';
 import type { ScoringImportReport } from '../../store/store.js';
 import { withStore, type StoreFlags } from '../inputs.js';
@@ -39,7 +39,7 @@ export interface ScoringInput {
 /** A records JSON file, or a folder of CSV files. */
 export function readScoringInput(path: string): ScoringInput {
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
-    const { records, label } = readScoringCsvFolder(path);
+    const { records, label } = openScoringCsvFolder(path);
     return { records, source: path, label };
   }
   if (extname(path).toLowerCase() !== '.json') throw new UsageError([problem(path, '', 'notDataFile', { file: path })]);
