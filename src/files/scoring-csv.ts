@@ -52,17 +52,58 @@ interface CsvText {
   readonly body: readonly { readonly cells: readonly string[]; readonly line: number }[];
 }
 
+/** Characters of a text the fast reader takes at a time: its rows are let go a piece at a time, not held all at once. */
+const PIECE = 1 << 22;
+
 /**
  * The rows of a CSV text as csv-parse reads them (a BOM dropped, empty lines skipped): by the fast reader, several
  * times faster, or by csv-parse itself for a text the fast reader declines (a line break in a cell, a bare
  * carriage return…), whose errors are then csv-parse's words. test/csv-fast.test.ts holds the two equal.
  */
-export function csvOfText(path: string, name: string, text: string, fast = true): CsvText {
+export function csvOfText(path: string, name: string, text: string, fast = true, piece = PIECE): CsvText {
+  let read: CsvText = { header: [], body: [] };
+  eachCsvRow(
+    path,
+    name,
+    text,
+    (header) => {
+      const body: { cells: readonly string[]; line: number }[] = [];
+      read = { header, body };
+      return (cells, line) => void body.push({ cells, line });
+    },
+    fast,
+    piece,
+  );
+  return read;
+}
+
+/**
+ * Each row of a CSV text, as `csvOfText` reads them, given to the visitor `begin` makes from the header, a piece of
+ * the text at a time (a whole population's billing file is millions of rows: their cells are never all held). When
+ * the fast reader declines the text partway, `begin` is called again and csv-parse gives every row from the first.
+ */
+export function eachCsvRow(
+  path: string,
+  name: string,
+  text: string,
+  begin: (header: readonly string[]) => (cells: readonly string[], line: number) => void,
+  fast = true,
+  piece = PIECE,
+): void {
   if (fast) {
     try {
       const reader = new CsvLineReader((cells) => cells);
-      const body = reader.take(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, true);
-      return { header: reader.columns ?? [], body };
+      const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+      let visit: ((cells: readonly string[], line: number) => void) | undefined;
+      for (let at = 0; ; at += piece) {
+        const last = at + piece >= body.length;
+        const rows = reader.take(body.slice(at, at + piece), last);
+        if (reader.columns !== undefined) visit ??= begin(reader.columns);
+        for (const { cells, line } of rows) visit!(cells, line);
+        if (last) break;
+      }
+      if (visit === undefined) begin(reader.columns ?? []);
+      return;
     } catch (error) {
       if (!(error instanceof IrregularCsv)) throw error;
     }
@@ -76,7 +117,8 @@ export function csvOfText(path: string, name: string, text: string, fast = true)
     throw error;
   }
   const [header, ...body] = rows;
-  return { header: header?.record ?? [], body: body.map(({ record, info }) => ({ cells: record, line: info.lines })) };
+  const visit = begin(header?.record ?? []);
+  for (const { record, info } of body) visit(record, info.lines);
 }
 
 /**
@@ -157,20 +199,34 @@ function readCollectionFile(
   name: string,
   collection: ScoringCollection,
 ): { records: Record<string, unknown>[]; lines: number[] } {
-  const { header, body } = csvOfText(path, name, decodeUtf8(path, readFileSync(path)));
-  const columns = headerColumns(path, header, name);
-  const records: Record<string, unknown>[] = [];
-  const lines: number[] = [];
-  const shared = columns.map((field) => (field === 'id' ? undefined : new Map<string, string>()));
-  for (const { cells, line } of body) {
-    const record: Record<string, unknown> = {};
-    columns.forEach((field, i) => {
-      const value = typedCell(collection, field, sharedText(shared[i], cells[i] ?? ''));
-      if (value !== undefined) record[field] = value;
-    });
-    records.push(record);
-    lines.push(line);
-  }
+  let records: Record<string, unknown>[] = [];
+  let lines: number[] = [];
+  // A header refused is named once the whole text has read as CSV, as when the rows were read first: a file that
+  // is not CSV is named as such whatever its header.
+  let refused: unknown;
+  eachCsvRow(path, name, decodeUtf8(path, readFileSync(path)), (header) => {
+    records = [];
+    lines = [];
+    refused = undefined;
+    let columns: readonly string[];
+    try {
+      columns = headerColumns(path, header, name);
+    } catch (error) {
+      refused = error;
+      return () => undefined;
+    }
+    const shared = columns.map((field) => (field === 'id' ? undefined : new Map<string, string>()));
+    return (cells, line) => {
+      const record: Record<string, unknown> = {};
+      for (let i = 0; i < columns.length; i++) {
+        const value = typedCell(collection, columns[i]!, sharedText(shared[i], cells[i] ?? ''));
+        if (value !== undefined) record[columns[i]!] = value;
+      }
+      records.push(record);
+      lines.push(line);
+    };
+  });
+  if (refused !== undefined) throw refused;
   return { records, lines };
 }
 
