@@ -23,6 +23,7 @@ import { formatProblem } from '../src/i18n/index.js';
 import { openScoringCsvFolder, readScoringCsvFolder } from '../src/files/scoring-csv.js';
 import { stringifyCsv } from '../src/render/csv.js';
 import { SCORING_TABLES } from '../src/store/scoring.js';
+import { openPglite } from '../src/store/pglite.js';
 import { openPostgres } from '../src/store/postgres.js';
 import { readStoredSnapshot } from '../src/store/snapshot.js';
 import { Store, type StoreOptions } from '../src/store/store.js';
@@ -72,6 +73,20 @@ function csvFolder(records: Record<string, Row[]>): string {
     );
   }
   return dir;
+}
+
+/** The scoring tables' indexes (keys included), their definitions without the schema's name. */
+async function scoringIndexes(options: StoreOptions): Promise<string[]> {
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl, options.schema) : await openPglite(options.dataDir!);
+  try {
+    const rows = await db.query<{ definition: string }>(
+      `SELECT replace(indexdef, schemaname || '.', '') AS definition FROM pg_indexes
+       WHERE schemaname = current_schema() AND tablename LIKE 'scoring\\_%' ORDER BY 1`,
+    );
+    return rows.map((r) => r.definition);
+  } finally {
+    await db.close();
+  }
 }
 
 /** The command-line flags that open this engine's store (a server's schema created and migrated first). */
@@ -156,7 +171,8 @@ for (const engine of ENGINES as readonly Engine[]) {
         baselines: [{ partnerId: 'P-SEED', metric: 'functional-consultant-growth', kind: 'baseline', date: '2020-10-01', count: 1 }],
       };
       expect(Object.keys(seed).sort()).toEqual(Object.keys(records).sort());
-      const copied = await Store.open(engine.options());
+      const copiedOptions = engine.options();
+      const copied = await Store.open(copiedOptions);
       const byKey = await Store.open(engine.options());
       try {
         const whole = await copied.importScoringRecords(records, 'whole.json', versions);
@@ -173,6 +189,11 @@ for (const engine of ENGINES as readonly Engine[]) {
         await copied.close();
         await byKey.close();
       }
+      // The tables' keys and indexes as migrated, though PGlite's were dropped for the copy and built after it.
+      const freshOptions = engine.options();
+      await (await Store.open(freshOptions)).close();
+      expect(await scoringIndexes(copiedOptions)).toEqual(await scoringIndexes(freshOptions));
+      expect((await scoringIndexes(copiedOptions)).length).toBeGreaterThan(Object.keys(records).length);
     });
 
     it('checks references against the store with the import: a billing of a stored subscription is taken', async () => {

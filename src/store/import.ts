@@ -31,7 +31,7 @@ import {
 } from '../engine/index.js';
 import currencyCodes from 'currency-codes';
 import { invalidInput, problemMessage } from '../i18n/index.js';
-import { copyValue, type SqlClient } from './sql.js';
+import { copyValue, dropIndexes, type SqlClient } from './sql.js';
 import { COLLECTIONS, TABLES, type Column, type Table } from './tables.js';
 
 /** One record of a file, as read: its collection and, for files with lines (CSV), the line it starts on. */
@@ -287,7 +287,6 @@ class StageWriter {
 }
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
-const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * A strict total order on text that reads numbers in it as numbers (`R9` <
@@ -946,7 +945,7 @@ export class StagedImport {
         );
       // Into an empty table of an engine no one else can be reading (PGlite), the table's indexes are built once
       // its rows are in: a sort each, instead of millions of insertions into them.
-      const rebuilt = empty && this.tx.soleSession === true ? await this.dropIndexes(table.name) : [];
+      const rebuilt = empty && this.tx.soleSession === true ? await dropIndexes(this.tx, table.name) : [];
       await this.tx.query(
         `INSERT INTO ${table.name} (${columns.join(', ')})
          SELECT ${values.join(', ')} FROM ${stage(collection)} d
@@ -967,37 +966,6 @@ export class StagedImport {
        ORDER BY d.first_ord
        ON CONFLICT (${keys}) ${updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`,
     );
-  }
-
-  /**
-   * Drops a table's indexes (its key and unique constraints, and the others)
-   * in this transaction; returns the statements that make them again, as
-   * they were and under their names.
-   */
-  private async dropIndexes(table: string): Promise<string[]> {
-    // A key another table's foreign key refers to stays (none does today).
-    const [referred] = await this.tx.query<{ referred: boolean }>(
-      'SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE confrelid = $1::regclass) AS referred',
-      [table],
-    );
-    if (referred!.referred) return [];
-    const constraints = await this.tx.query<{ name: string; definition: string }>(
-      `SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
-       WHERE conrelid = $1::regclass AND contype IN ('p', 'u') ORDER BY conname`,
-      [table],
-    );
-    const indexes = await this.tx.query<{ name: string; definition: string }>(
-      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition FROM pg_index i
-       WHERE i.indrelid = $1::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-       ORDER BY 1`,
-      [table],
-    );
-    for (const c of constraints) await this.tx.query(`ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(c.name)}`);
-    for (const i of indexes) await this.tx.query(`DROP INDEX ${i.name}`);
-    return [
-      ...constraints.map((c) => `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`),
-      ...indexes.map((i) => i.definition),
-    ];
   }
 
   /** The records left out by `--skip-invalid`, with every reason, file by file in reading order. */

@@ -7,7 +7,7 @@
  */
 import { SCORING_KEYS, type ScoringCollection, type ScoringRecords } from '../engine/scoring/dataset.js';
 import { loneSurrogateAt } from '../engine/text.js';
-import { copyRows, type SqlClient } from './sql.js';
+import { copyRows, dropIndexes, type SqlClient } from './sql.js';
 
 type Row = Record<string, unknown>;
 
@@ -453,7 +453,10 @@ export async function writeScoringCollection(
   // copied in, in order, at the speed of the database's own COPY.
   if (records.length > 0 && tx.copyFrom && (await isEmpty(tx, table))) {
     const fields = columns.map(([field]) => field);
+    // Where no one else can be reading (PGlite), the table's key and indexes are built once its rows are in.
+    const rebuilt = tx.soleSession === true ? await dropIndexes(tx, table) : [];
     await copyRows(tx as SqlClient & Required<Pick<SqlClient, 'copyFrom'>>, table, names, eachRow(records, fields));
+    for (const statement of rebuilt) await tx.query(statement);
     return { added: records.length, updated: 0, unchanged: 0 };
   }
   let added = 0;

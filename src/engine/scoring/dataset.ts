@@ -658,8 +658,6 @@ interface Checked {
   readonly sections: Sections;
   readonly parsed: { [K in ScoringCollection]: Kept<Parsed<K>> };
   readonly references: LeafReferences;
-  readonly partners: ReadonlyMap<string, number>;
-  readonly people: ReadonlyMap<string, number>;
   readonly billing: LeafRows<BillingRow>;
   readonly seats: LeafRows<SeatRow>;
   readonly usage: LeafRows<UsageRow>;
@@ -765,8 +763,6 @@ function checkRecords(records: ScoringRecords, catalog: ScoringCatalog, labelOf:
     sections,
     parsed,
     references: { subscriptions, tenants },
-    partners,
-    people,
     billing,
     seats,
     usage,
