@@ -150,6 +150,28 @@ describe('POST /api/v1/imports/scoring', () => {
     expect(bad.json.errors[0]).toMatchObject({ record: 'billing.csv:2 (id B-Y)', field: 'subscriptionId' });
     expect(bad.text).not.toContain('attain-upload-');
 
+    // A usage file that is not CSV, read only when the import comes to it: refused as when read with the upload,
+    // named by the files sent, nothing written (the people file before it neither) and no attempt kept.
+    const batches = (await call(server, 'GET', '/api/v1/imports?limit=500', { token })).json.total;
+    expect(batches).toBeGreaterThan(0);
+    const unread = await call(server, 'POST', '/api/v1/imports/scoring', {
+      token,
+      raw: form([
+        { field: 'file', name: 'people.csv', text: 'id,partnerId\nPER-2,P-MULTI\n' },
+        { field: 'file', name: 'usage.csv', text: 'tenantId,workload,month,units,month\nT-1,W,2023-01,1,2023-02\n' },
+      ]),
+    });
+    expect(unread.status, unread.text).toBe(422);
+    expect(unread.json.source).toBe('people.csv, usage.csv');
+    expect(unread.json.errors[0].record).toBe('usage.csv:1');
+    expect(unread.text).not.toContain('attain-upload-');
+    expect((await call(server, 'GET', '/api/v1/imports?limit=500', { token })).json.total).toBe(batches);
+    const again = await call(server, 'POST', '/api/v1/imports/scoring', {
+      token,
+      raw: form([{ field: 'file', name: 'people.csv', text: 'id,partnerId\nPER-2,P-MULTI\n' }]),
+    });
+    expect(again.json.collections.people).toEqual({ added: 1, updated: 0, unchanged: 0 });
+
     const odd = await call(server, 'POST', '/api/v1/imports/scoring', {
       token,
       raw: form([{ field: 'file', name: 'invoices.csv', text: 'id\nI-1\n' }]),

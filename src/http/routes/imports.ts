@@ -21,6 +21,7 @@ import {
   collections,
   InvalidInputError,
   problem,
+  RecordsToRead,
   scoringCollections,
   type CollectionName,
   type Problem,
@@ -29,7 +30,7 @@ import {
 } from '../../engine/index.js';
 import { csvRows, entityOfFileName, isEntity } from '../../files/csv-dataset.js';
 import { readScoredDefinitions } from '../../files/scored-files.js';
-import { readScoringCsvFolder, scoringCollectionOfFile } from '../../files/scoring-csv.js';
+import { openScoringCsvFolder, scoringCollectionOfFile } from '../../files/scoring-csv.js';
 import type { ScoringImportOptions } from '../../store/store.js';
 import type { Batch, ImportSource } from '../../store/store.js';
 import type { Api, Context } from '../context.js';
@@ -261,13 +262,30 @@ async function scoringMultipart(request: FastifyRequest, folder: string, limit: 
   }
   if (json.length === 1) return { records: json[0]!.incoming, source: json[0]!.name };
   const source = [...csv.values()].join(', ');
+  // Named by the files as uploaded, not by the folder they were saved in: a problem of the files read now, or of
+  // billing, seats and usage, read when the import comes to each (within the upload's life: `withUpload`).
+  const named = (error: unknown): unknown =>
+    error instanceof InvalidInputError ? new InvalidInputError(source, error.problems, error.total) : error;
+  let read: ReturnType<typeof openScoringCsvFolder>;
   try {
-    const read = readScoringCsvFolder(csvFolder);
-    return { records: read.records, source, options: { label: read.label } };
+    read = openScoringCsvFolder(csvFolder);
   } catch (error) {
-    if (error instanceof InvalidInputError) throw new InvalidInputError(source, error.problems, error.total);
-    throw error;
+    throw named(error);
   }
+  const records: Record<string, unknown> = {};
+  for (const [collection, value] of Object.entries(read.records)) {
+    records[collection] =
+      value instanceof RecordsToRead
+        ? new RecordsToRead(() => {
+            try {
+              return value.read();
+            } catch (error) {
+              throw named(error);
+            }
+          }, value.release)
+        : value;
+  }
+  return { records, source, options: { label: read.label } };
 }
 
 export function importRoutes(app: Api, context: Context): void {
