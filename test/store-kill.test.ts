@@ -22,6 +22,10 @@ import { readJsonFile } from '../src/files/dataset-file.js';
 import { importData } from '../src/app/imports.js';
 import { definitionsOnDisk } from '../src/files/program-files.js';
 import { SERVER } from './support/stores.js';
+import { readScoredDefinitions } from '../src/files/scored-files.js';
+import { writeScoringCsvFolder } from '../src/files/scoring-csv.js';
+import { generateScoredRecords } from '../src/generate/scored.js';
+import { monthIndex } from '../src/engine/index.js';
 import { emptyStoreFolder } from './support/pglite-template.js';
 
 const EXAMPLE = 'examples/cloud-business-applications.json';
@@ -87,6 +91,15 @@ async function storeRead(options: StoreOptions) {
   }
 }
 
+async function scoringRead(options: StoreOptions) {
+  const store = await Store.open(options);
+  try {
+    return await store.scoringRecords();
+  } finally {
+    await store.close();
+  }
+}
+
 async function seed(options: StoreOptions): Promise<void> {
   const store = await Store.open(options);
   try {
@@ -98,13 +111,15 @@ async function seed(options: StoreOptions): Promise<void> {
 
 describe('an import killed with kill -9', () => {
   const admin = new pg.Client({ connectionString: SERVER });
+  beforeAll(async () => {
+    await admin.connect();
+  });
   afterAll(async () => {
     await admin.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
     await admin.end();
   });
 
   it('on PostgreSQL: killed while it inserts revenue lines, the store is as before', async () => {
-    await admin.connect();
     const options = { databaseUrl: SERVER, schema: SCHEMA };
     await seed(options);
     const before = await storeRead(options);
@@ -124,6 +139,39 @@ describe('an import killed with kill -9', () => {
     expect(signal).toBe('SIGKILL');
     expect(await storeRead(options)).toEqual(before);
   }, 60_000);
+
+  it('on PostgreSQL: a scoring import killed while it copies seats in, the collections before them written, leaves the store as before', async () => {
+    const options = { databaseUrl: SERVER, schema: SCHEMA };
+    const read = readScoredDefinitions();
+    if (!read.ok) throw new Error('the bundled scored definitions do not read');
+    const versions = read.versions;
+    // Stored: the example's scoring records but its seats, so that the import copies its seats into their empty table.
+    const { seats: _seats, ...stored } = readJsonFile('examples/business-applications-scored.json') as Record<string, unknown>;
+    const store = await Store.open(options);
+    try {
+      await store.importScoringRecords(stored, 'example', versions);
+    } finally {
+      await store.close();
+    }
+    const before = await scoringRead(options);
+    const version = versions.at(-1)!;
+    const folder = mkdtempSync(join(tmpdir(), 'attain-kill-scored-'));
+    writeScoringCsvFolder(generateScoredRecords(version, { partners: 4000, month: monthIndex('2023-12'), seed: 3 }), folder);
+    const application = `attain-kill-scored-${process.pid}`;
+    const url = `${SERVER}${SERVER.includes('?') ? '&' : '?'}application_name=${application}&options=${encodeURIComponent(`-c search_path=${SCHEMA}`)}`;
+    // Ready when the import's connection copies seats in: partners, tenants, subscriptions and billing are written
+    // by then, inside its transaction, and usage is not yet read.
+    const copyingSeats = async () =>
+      (
+        await admin.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'COPY scoring_seats%' AND xact_start IS NOT NULL",
+          [application],
+        )
+      ).rows[0].n > 0;
+    const signal = await importAndKill(['--scored', folder, '--database-url', url], { ATTAIN_DATABASE_URL: '' }, copyingSeats);
+    expect(signal).toBe('SIGKILL');
+    expect(await scoringRead(options)).toEqual(before);
+  }, 90_000);
 
   it('on PGlite: killed midway, the store is as before and still opens', async () => {
     const dataDir = emptyStoreFolder('attain-kill-');
