@@ -529,6 +529,28 @@ for (const engine of ENGINES as readonly Engine[]) {
       expect(twiceRun.stderr).toContain('partners.csv:1: the header names column "id" twice (columns 1 and 3)');
     });
 
+    it('tells a person watching a terminal which collection it is at: read and checked, then written', async () => {
+      const flags = await storeFlags(engine.options());
+      const folder = csvFolder(example());
+      const watched = await runCli(['import', '--scored', folder, ...flags], { terminal: true });
+      expect(watched.code).toBe(0);
+      const steps = watched.stderr.split('\n').filter((line) => line !== '');
+      const count = (collection: string) => example()[collection]!.length;
+      // Billing, seats and usage read when their turn comes; every collection written once checked.
+      expect(steps).toEqual([
+        ...['partners', 'tenants', 'subscriptions', 'instances', 'associations', 'people', 'examPasses', 'certificationsHeld', 'baselines']
+          .filter((c) => example()[c] !== undefined)
+          .map((c) => `  ${c}: ${count(c).toLocaleString('en')} ${count(c) === 1 ? 'record' : 'records'} written`),
+        ...['billing', 'seats', 'usage'].flatMap((c) => [
+          `  ${c}: ${count(c).toLocaleString('en')} records read, checking them…`,
+          `  ${c}: ${count(c).toLocaleString('en')} records written`,
+        ]),
+      ]);
+      const french = await runCli(['import', '--scored', folder, ...flags], { terminal: true, env: { LANG: 'fr_FR.UTF-8' } });
+      expect(french.stderr).toMatch(new RegExp(`^ {2}billing\\s: ${count('billing')} enregistrements lus, vérification…$`, 'mu'));
+      expect(french.stderr).toMatch(/^ {2}baselines\s: 1 enregistrement écrit$/mu);
+    });
+
     it('refuses what an import --scored cannot take: no input, two inputs, threshold flags, another kind of file', async () => {
       const flags = await storeFlags(engine.options());
       const none = await runCli(['import', '--scored', ...flags]);

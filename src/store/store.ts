@@ -55,6 +55,15 @@ export type { ScoringImportReport, ScoringMergeCounts } from './scoring.js';
 export interface ScoringImportOptions {
   /** How a problem names a record of the import (a CSV file's line, say); `billing[3] (id B-1)` by default. */
   readonly label?: ScoringRecordLabel | undefined;
+  /** Told as the import goes: a collection given as `RecordsToRead` read (then checked), a collection written. */
+  readonly onProgress?: ((step: ScoringImportStep) => void) | undefined;
+}
+
+/** How far a scoring import has come with one collection: its records read, or written. */
+export interface ScoringImportStep {
+  readonly collection: string;
+  readonly step: 'read' | 'written';
+  readonly records: number;
 }
 export { StoreLockedError, type LockOwner, type PublishedServer, type StoreLock } from './lock.js';
 
@@ -263,12 +272,17 @@ export class Store {
         await lockImports(tx);
         if (typeof incoming !== 'object' || incoming === null || Array.isArray(incoming))
           throw invalidInput(source, [problem('dataset', '', 'datasetNotObject', { collection: 'partners' })]);
-        const input = counted(incoming as Record<string, unknown>, (n) => (received += n));
+        const input = counted(
+          incoming as Record<string, unknown>,
+          (n) => (received += n),
+          (collection, records) => options.onProgress?.({ collection, step: 'read', records }),
+        );
         const collections = {} as Record<ScoringCollection, ScoringMergeCounts>;
         let written = 0;
         const write = async (collection: ScoringCollection, records: readonly Row[]) => {
           collections[collection] = await writeScoringCollection(tx, collection, records);
           written += records.length;
+          if (records.length > 0) options.onProgress?.({ collection, step: 'written', records: records.length });
         };
         // Checked by work that grows with the import where the rest of the store cannot change the answer, each
         // collection written once it and all before it are clean; else (rarely) undone and checked with the whole
@@ -458,7 +472,11 @@ class UnreadRecords extends Error {
  * The import's collections, those read later counted (once) as they are read and their errors carried apart; the
  * others counted at once, as many as they hold (a value that is not a list as one).
  */
-function counted(incoming: Readonly<Record<string, unknown>>, count: (n: number) => void): Record<string, unknown> {
+function counted(
+  incoming: Readonly<Record<string, unknown>>,
+  count: (n: number) => void,
+  read: (collection: string, records: number) => void,
+): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(incoming)) {
     if (!(value instanceof RecordsToRead)) {
@@ -466,7 +484,7 @@ function counted(incoming: Readonly<Record<string, unknown>>, count: (n: number)
       count(Array.isArray(value) ? value.length : 1);
       continue;
     }
-    let read = false;
+    let once = false;
     input[name] = new RecordsToRead(
       () => {
         let records: readonly unknown[];
@@ -475,8 +493,9 @@ function counted(incoming: Readonly<Record<string, unknown>>, count: (n: number)
         } catch (error) {
           throw new UnreadRecords(error);
         }
-        if (!read) count(records.length);
-        read = true;
+        if (!once) count(records.length);
+        once = true;
+        read(name, records.length);
         return records;
       },
       () => value.release(),

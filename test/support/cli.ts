@@ -8,10 +8,13 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** `now`: the clock `--as-of` defaults read; `env`: the environment (`LANG`, `ATTAIN_DATABASE_URL`…); `stdin`: standard input. */
+/**
+ * `now`: the clock `--as-of` defaults read; `env`: the environment (`LANG`, `ATTAIN_DATABASE_URL`…); `stdin`: standard
+ * input; `terminal`: whether a person is taken to watch standard error (progress).
+ */
 export async function runCli(
   args: readonly string[],
-  options: { now?: Date; env?: Record<string, string>; stdin?: string } = {},
+  options: { now?: Date; env?: Record<string, string>; stdin?: string; terminal?: boolean } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -22,6 +25,7 @@ export async function runCli(
     env: options.env ?? {},
     now: () => now,
     readStdin: async () => options.stdin ?? '',
+    isTerminal: options.terminal ?? false,
   };
   const code = await main(args, io);
   return { code, stdout, stderr };

@@ -77,7 +77,17 @@ export async function runScoredImport(paths: readonly string[], options: ScoredI
     options,
     io,
     tr,
-    (store) => importScoring(store, { records: read.records, source: read.source, versions, options: { label: read.label } }),
+    (store) =>
+      importScoring(store, {
+        records: read.records,
+        source: read.source,
+        versions,
+        // A whole population's import takes minutes: a person watching is told which collection it is at.
+        options: {
+          label: read.label,
+          onProgress: io.isTerminal ? (step) => io.stderr(`${tr.t('cli.import.scoredStep', { ...step })}\n`) : undefined,
+        },
+      }),
     // The server checks with its bundled scored definition: an import naming another folder cannot go through it.
     folder === undefined ? (server) => importScoredThrough(server, input) : undefined,
   );
