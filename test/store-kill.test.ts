@@ -119,22 +119,28 @@ describe('an import killed with kill -9', () => {
     await admin.end();
   });
 
+  /**
+   * The URL a child process imports through — the seeded schema found by it, the connection named in
+   * pg_stat_activity — and whether that connection is running a statement `LIKE` the pattern, inside its transaction.
+   */
+  const watched = (application: string, like: string) => ({
+    url: `${SERVER}${SERVER.includes('?') ? '&' : '?'}application_name=${application}&options=${encodeURIComponent(`-c search_path=${SCHEMA}`)}`,
+    running: async () =>
+      (
+        await admin.query(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE $2 AND xact_start IS NOT NULL',
+          [application, like],
+        )
+      ).rows[0].n > 0,
+  });
+
   it('on PostgreSQL: killed while it inserts revenue lines, the store is as before', async () => {
     const options = { databaseUrl: SERVER, schema: SCHEMA };
     await seed(options);
     const before = await storeRead(options);
     const file = bigBatch(60_000);
-    const application = `attain-kill-${process.pid}`;
-    // The child finds the seeded schema through the URL, and shows itself in pg_stat_activity by name.
-    const url = `${SERVER}${SERVER.includes('?') ? '&' : '?'}application_name=${application}&options=${encodeURIComponent(`-c search_path=${SCHEMA}`)}`;
     // Ready when the server shows the import's connection writing revenue lines, inside its transaction.
-    const writing = async () =>
-      (
-        await admin.query(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'INSERT INTO %revenue_lines%' AND xact_start IS NOT NULL",
-          [application],
-        )
-      ).rows[0].n > 0;
+    const { url, running: writing } = watched(`attain-kill-${process.pid}`, 'INSERT INTO %revenue_lines%');
     const signal = await importAndKill([file, '--database-url', url], { ATTAIN_DATABASE_URL: '' }, writing);
     expect(signal).toBe('SIGKILL');
     expect(await storeRead(options)).toEqual(before);
@@ -157,17 +163,9 @@ describe('an import killed with kill -9', () => {
     const version = versions.at(-1)!;
     const folder = mkdtempSync(join(tmpdir(), 'attain-kill-scored-'));
     writeScoringCsvFolder(generateScoredRecords(version, { partners: 4000, month: monthIndex('2023-12'), seed: 3 }), folder);
-    const application = `attain-kill-scored-${process.pid}`;
-    const url = `${SERVER}${SERVER.includes('?') ? '&' : '?'}application_name=${application}&options=${encodeURIComponent(`-c search_path=${SCHEMA}`)}`;
     // Ready when the import's connection copies seats in: partners, tenants, subscriptions and billing are written
     // by then, inside its transaction, and usage is not yet read.
-    const copyingSeats = async () =>
-      (
-        await admin.query(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'COPY scoring_seats%' AND xact_start IS NOT NULL",
-          [application],
-        )
-      ).rows[0].n > 0;
+    const { url, running: copyingSeats } = watched(`attain-kill-scored-${process.pid}`, 'COPY scoring_seats%');
     const signal = await importAndKill(['--scored', folder, '--database-url', url], { ATTAIN_DATABASE_URL: '' }, copyingSeats);
     expect(signal).toBe('SIGKILL');
     expect(await scoringRead(options)).toEqual(before);
