@@ -38,7 +38,10 @@ const messyRecords: fc.Arbitrary<Record<string, unknown>> = (() => {
   const units = fc.oneof(pick('3', '2.5', '0.0001', '-1', '9007199254740991', '1e3', 'x'), fc.nat(1000));
   const extra = fc.option(pick({ extra: 1 }, { id: '' }), { nil: undefined });
   const withExtra = (record: fc.Arbitrary<Row>) => fc.tuple(record, extra).map(([r, e]) => ({ ...r, ...e }));
-  const list = (record: fc.Arbitrary<Row>) => fc.array(withExtra(record), { maxLength: 6 });
+  // Now and then something that is no record at all.
+  const junk = pick<unknown>(null, 7, 'text', [], [{ id: 'B1' }]);
+  const list = (record: fc.Arbitrary<Row>) =>
+    fc.array(fc.oneof({ arbitrary: withExtra(record), weight: 12 }, { arbitrary: junk, weight: 1 }), { maxLength: 6 });
   const workload = pick(...[...catalog.workloads].slice(0, 2), 'NOPE');
   const product = pick(...[...catalog.products].slice(0, 2), 'NOPE');
   const collections = {
