@@ -145,7 +145,30 @@ for (const engine of engines) {
         const chunked = await scoreStoredPartners(store, versions, version, m, 5);
         const ids = [...whole.partners.keys()].sort();
         expect(chunked).toEqual({ ok: true, value: scoreEach(versions, whole, ids, version, m) });
+        // Scored two partners at a time within each chunk, the next chunk read meanwhile: the same.
+        expect(await scoreStoredPartners(store, versions, version, m, 5, 2)).toEqual(chunked);
       }
+    });
+
+    it('stops at a chunk whose work fails, the next chunk’s read ended first, and reads again after', async () => {
+      const seen: string[][] = [];
+      const failed = await store
+        .eachScoringNeighbourhood(2, (ids) => {
+          seen.push([...ids]);
+          if (seen.length === 2) throw new Error('this chunk fails');
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect((failed as Error).message).toBe('this chunk fails');
+      expect(seen).toHaveLength(2);
+      const all: string[] = [];
+      await store.eachScoringNeighbourhood(2, async (ids) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        all.push(...ids);
+      });
+      expect(all).toEqual([...whole.partners.keys()].sort());
     });
 
     it('reads every stored record a page at a time, as the whole read gives them, on both engines', async () => {

@@ -324,15 +324,18 @@ export interface ScoredPartner {
   readonly window: WindowResult | undefined;
 }
 
-/** Each partner scored for the month, one scorer for all (the dataset's index built once for every version). */
+/**
+ * Each partner scored for the month, one scorer for all (the dataset's index built once for every version; `score`,
+ * when the dataset's partners are scored in several calls).
+ */
 export function scoreEach(
   versions: readonly ScoredVersionDefinition[],
   data: ScoringDataset,
   ids: readonly string[],
   version: ScoredVersionDefinition,
   month: MonthIndex,
+  score: Scorer = scorerOf(data),
 ): ScoredPartner[] {
-  const score = scorerOf(data);
   return ids.map((id) => {
     const report = score(version, id, month);
     return { report, window: qualificationWindow(versions, data, id, month, reusing(score, version, id, month, report)) };
@@ -341,11 +344,16 @@ export function scoreEach(
 
 /** What scoring every stored partner needs of the store: their neighbourhoods, a chunk of partners at a time, on one snapshot. */
 export interface ScoringChunksPort {
-  eachScoringNeighbourhood(size: number, fn: (partnerIds: readonly string[], records: ScoringRecords) => void): Promise<void>;
+  eachScoringNeighbourhood(
+    size: number,
+    fn: (partnerIds: readonly string[], records: ScoringRecords) => void | Promise<void>,
+  ): Promise<void>;
 }
 
 /** How many partners' neighbourhoods are read, validated and scored at once when every stored partner is scored. */
 export const STORE_CHUNK = 1000;
+/** Partners scored between two turns of the event loop, in which the next chunk's read moves on. */
+const SCORE_SLICE = 25;
 
 /**
  * Every partner the store holds (in id order), scored for the month from their neighbourhoods a chunk of partners
@@ -359,14 +367,20 @@ export async function scoreStoredPartners(
   version: ScoredVersionDefinition,
   month: MonthIndex,
   chunk = STORE_CHUNK,
+  slice = SCORE_SLICE,
 ): Promise<Outcome<ScoredPartner[]>> {
   const scored: ScoredPartner[] = [];
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  await store.eachScoringNeighbourhood(chunk, (ids, records) => {
+  await store.eachScoringNeighbourhood(chunk, async (ids, records) => {
     const validated = validatedScoring(records, versions, keyedRecordLabel(records));
     if (validated.ok) {
-      if (problems.length === 0) scored.push(...scoreEach(versions, validated.dataset, ids, version, month));
+      // Scored a slice of partners at a time, letting the next chunk's read go on between slices.
+      const score = scorerOf(validated.dataset);
+      for (let i = 0; i < ids.length && problems.length === 0; i += slice) {
+        scored.push(...scoreEach(versions, validated.dataset, ids.slice(i, i + slice), version, month, score));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       return;
     }
     // A record in the neighbourhoods of two chunks is named once.

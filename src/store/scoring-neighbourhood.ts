@@ -41,18 +41,29 @@ export async function readScoringNeighbourhood(db: SqlClient, partnerIds: readon
 /**
  * Every stored partner's neighbourhood, `size` partners at a time (ids in code-unit order, as `attain evaluate --scored`
  * lists a file's partners), all on one snapshot: what scores the whole store with the memory of a chunk, not of the store.
+ * The next chunk is read while `fn` works on this one (so `fn` should let others run now and then: it may return a
+ * promise), and `fn` is called for the chunks in order, one at a time.
  */
 export async function eachScoringNeighbourhood(
   db: SqlClient,
   size: number,
-  fn: (partnerIds: readonly string[], records: ScoringRecords) => void,
+  fn: (partnerIds: readonly string[], records: ScoringRecords) => void | Promise<void>,
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     const ids = (await tx.query<{ id: string }>('SELECT id FROM scoring_partners')).map((r) => r.id).sort();
-    for (let i = 0; i < ids.length; i += size) {
-      const chunk = ids.slice(i, i + size);
-      fn(chunk, await neighbourhoodIn(tx, chunk));
+    const chunkAt = (i: number) => ids.slice(i, i + size);
+    let next = ids.length > 0 ? neighbourhoodIn(tx, chunkAt(0)) : undefined;
+    for (let i = 0; next !== undefined; i += size) {
+      const records = await next;
+      next = i + size < ids.length ? neighbourhoodIn(tx, chunkAt(i + size)) : undefined;
+      try {
+        await fn(chunkAt(i), records);
+      } catch (error) {
+        // The read under way ends before the transaction does (its failure, if any, is not this one's).
+        await next?.catch(() => undefined);
+        throw error;
+      }
     }
   });
 }
