@@ -64,6 +64,19 @@ describe('keys given twice in an import', () => {
     );
   });
 
+  it('are those a map finds in lists long enough to be grouped by a radix sort', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 4096, max: 9000 }), fc.integer({ min: 1, max: 3000 }), (n, distinct) => {
+        const given = Array.from({ length: n }, (_, i) => ({
+          subscriptionId: `S-${(i * 7919) % distinct}`,
+          month: `2023-0${1 + ((i * 31) % 3)}`,
+        }));
+        expect(repeatedKeysOf('seats', given)).toEqual(naive('seats', given));
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it('finds them among many records of one key, or many keys of one hash', () => {
     const same = Array.from({ length: 50_000 }, (_, i) => ({ id: 'B-1', subscriptionId: `S-${i}` }));
     const repeated = repeatedKeysOf('billing', same);

@@ -17,6 +17,7 @@ import { exactCentsOf } from '../rules/currency-conversion.js';
 import { loneSurrogateAt } from '../text.js';
 import { monthIndex, monthIndexOf, type MonthIndex } from './months.js';
 import { rememberPlaces } from './places.js';
+import { repeatedKeys } from './repeated-keys.js';
 import type { ScoredVersionDefinition, StatusRules } from './schema.js';
 import { enrolmentProblems, type Enrolment } from './status.js';
 
@@ -461,7 +462,7 @@ function parseCollection<K extends ScoringCollection>(name: K, value: unknown, l
 }
 
 /** The ids of a collection's records, each with its first record's index; a repeated id's problem in `into`. */
-function idsOf<K extends 'partners' | 'tenants' | 'subscriptions' | 'people' | 'billing' | 'instances'>(
+function idsOf<K extends 'partners' | 'tenants' | 'subscriptions' | 'people'>(
   name: K,
   records: Kept<Parsed<K>>,
   label: LabelAt,
@@ -496,6 +497,23 @@ function idsOf<K extends 'partners' | 'tenants' | 'subscriptions' | 'people' | '
     }
   }
   return seen;
+}
+
+/**
+ * A collection's repeated ids, as `idsOf` names them, where no map of the ids is wanted (billing, instances: named by
+ * no record): found without a key kept per record, for the millions of billing lines of a population.
+ */
+function repeatedIds(name: 'billing' | 'instances', records: Kept<Parsed<'billing' | 'instances'>>, label: LabelAt, into: Problem[]): void {
+  const { values } = records;
+  for (const { index: k, other } of repeatedKeys(values, ['id'])) {
+    into.push(
+      problem(label(name, records.index(k)), 'id', 'duplicateId', {
+        field: 'id',
+        value: quote(values[k]!.id),
+        other: `${name}[${records.index(other)}]`,
+      }),
+    );
+  }
 }
 
 /** The place of the record a reference names (its first record's index: its place in the dataset's map, once valid), or −1 with its problem. */
@@ -643,7 +661,7 @@ export function leafProblems(
   const checks = sections.of('checks', name);
   if (name === 'billing') {
     const kept = parseCollection('billing', records, label, sections.of('shape', name));
-    idsOf('billing', kept, label, sections.of('duplicates', name));
+    repeatedIds('billing', kept, label, sections.of('duplicates', name));
     billingChecks(kept, references.subscriptions, label, checks, false);
   } else if (name === 'seats') {
     seatChecks(parseCollection('seats', records, label, sections.of('shape', name)), references.subscriptions, label, checks, false);
@@ -680,14 +698,14 @@ function checkRecords(records: ScoringRecords, catalog: ScoringCatalog, labelOf:
   const parsed = Object.fromEntries(
     COLLECTION_ORDER.map((name) => [name, parseCollection(name, records[name], label, sections.of('shape', name))]),
   ) as unknown as Checked['parsed'];
-  const ids = <K extends 'partners' | 'tenants' | 'subscriptions' | 'people' | 'billing' | 'instances'>(name: K) =>
+  const ids = <K extends 'partners' | 'tenants' | 'subscriptions' | 'people'>(name: K) =>
     idsOf(name, parsed[name] as Kept<Parsed<K>>, label, sections.of('duplicates', name));
   const partners = ids('partners');
   const tenants = ids('tenants');
   const subscriptions = ids('subscriptions');
   const people = ids('people');
-  ids('billing');
-  ids('instances');
+  repeatedIds('billing', parsed.billing, label, sections.of('duplicates', 'billing'));
+  repeatedIds('instances', parsed.instances, label, sections.of('duplicates', 'instances'));
   const checks = (name: ScoringCollection) => sections.of('checks', name);
   const ref = (name: ScoringCollection, index: number, field: string, value: string, known: Known, noun: string) =>
     reference(checks(name), label, name, index, field, value, known, noun);
