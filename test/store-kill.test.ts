@@ -82,23 +82,18 @@ async function importAndKill(args: string[], env: NodeJS.ProcessEnv, ready: () =
   return (await exited).signal;
 }
 
-async function storeRead(options: StoreOptions) {
+/** What `read` reads of the store these options open, the store closed after. */
+async function readBack<T>(options: StoreOptions, read: (store: Store) => Promise<T>): Promise<T> {
   const store = await Store.open(options);
   try {
-    return await store.read();
+    return await read(store);
   } finally {
     await store.close();
   }
 }
 
-async function scoringRead(options: StoreOptions) {
-  const store = await Store.open(options);
-  try {
-    return await store.scoringRecords();
-  } finally {
-    await store.close();
-  }
-}
+const storeRead = (options: StoreOptions) => readBack(options, (store) => store.read());
+const scoringRead = (options: StoreOptions) => readBack(options, (store) => store.scoringRecords());
 
 async function seed(options: StoreOptions): Promise<void> {
   const store = await Store.open(options);
