@@ -53,10 +53,16 @@ export async function eachScoringNeighbourhood(
     await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
     const ids = (await tx.query<{ id: string }>('SELECT id FROM scoring_partners')).map((r) => r.id).sort();
     const chunkAt = (i: number) => ids.slice(i, i + size);
-    let next = ids.length > 0 ? neighbourhoodIn(tx, chunkAt(0)) : undefined;
+    const read = (i: number) => {
+      const reading = neighbourhoodIn(tx, chunkAt(i));
+      // Its failure is handled where it is awaited; until then, while `fn` works, it is not an unhandled one.
+      reading.catch(() => undefined);
+      return reading;
+    };
+    let next = ids.length > 0 ? read(0) : undefined;
     for (let i = 0; next !== undefined; i += size) {
       const records = await next;
-      next = i + size < ids.length ? neighbourhoodIn(tx, chunkAt(i + size)) : undefined;
+      next = i + size < ids.length ? read(i + size) : undefined;
       try {
         await fn(chunkAt(i), records);
       } catch (error) {
