@@ -132,7 +132,7 @@ export async function problemsByImport(
   leaves.sort(([a], [b]) => LEAF_COLLECTIONS.indexOf(a) - LEAF_COLLECTIONS.indexOf(b));
   const own = mergeScoringRecords({}, rest);
   const { records, importIndexOf, replacing } = await inMergedOrder(tx, own);
-  const neighbours = await storedNeighbours(tx, records, catalog);
+  const { stored: neighbours, held } = await storedNeighbours(tx, records, catalog);
   const withNeighbours: Record<string, unknown> = { ...records };
   for (const [collection, rows] of Object.entries(neighbours) as [ScoringCollection, Row[]][]) {
     const list = records[collection];
@@ -171,10 +171,6 @@ export async function problemsByImport(
       const list = rest[collection];
       if (Array.isArray(list)) await write(collection, list as Row[]);
     }
-  const held = {
-    subscriptions: new Set(textsOf(listed(records, 'subscriptions'), 'id')),
-    tenants: new Set(textsOf(listed(records, 'tenants'), 'id')),
-  };
   const leafFound: Partial<Record<LeafCollection, LeafProblems>> = {};
   for (const [name, value] of leaves) {
     const list = value instanceof RecordsToRead ? value.read() : value;
@@ -316,13 +312,13 @@ function textsOf(records: readonly Row[], field: string): string[] {
  * The stored records the import's references need and it does not hold itself: subscriptions and people first,
  * then the tenants and partners they and the import name. When the versions judge enrolments' dates, the stored
  * enrolments the import does not replace too (with their partners): a catalog's statuses may have changed since
- * they were written.
+ * they were written. With the ids the import holds of each collection named (what it replaces, if stored).
  */
 async function storedNeighbours(
   tx: SqlClient,
   records: Readonly<Record<string, unknown>>,
   catalog: ScoringCatalog,
-): Promise<Partial<Record<ScoringCollection, Row[]>>> {
+): Promise<{ stored: Partial<Record<ScoringCollection, Row[]>>; held: Readonly<Record<Referenced, ReadonlySet<string>>> }> {
   const held = (collection: Referenced) => new Set(textsOf(listed(records, collection), 'id'));
   const heldIds = { partners: held('partners'), tenants: held('tenants'), subscriptions: held('subscriptions'), people: held('people') };
   const wanted = { partners: new Set<string>(), tenants: new Set<string>(), subscriptions: new Set<string>(), people: new Set<string>() };
@@ -346,7 +342,7 @@ async function storedNeighbours(
   want(stored.enrolments ?? [], 'partnerId', 'partners');
   await read('tenants', wanted.tenants);
   await read('partners', wanted.partners);
-  return stored;
+  return { stored, held: heldIds };
 }
 
 /**
@@ -360,7 +356,7 @@ async function leafReferences(
   name: LeafCollection,
   records: readonly unknown[],
   found: LeafReferences,
-  held: { readonly subscriptions: ReadonlySet<string>; readonly tenants: ReadonlySet<string> },
+  held: Readonly<Record<Referenced, ReadonlySet<string>>>,
 ): Promise<LeafReferences> {
   const target = name === 'usage' ? 'tenants' : 'subscriptions';
   const field = name === 'usage' ? 'tenantId' : 'subscriptionId';

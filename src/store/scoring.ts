@@ -370,44 +370,30 @@ export function mergeScoringRecords(stored: ScoringRecords, incoming: Readonly<R
     const collection = name as ScoringCollection;
     const records = (merged[collection] as unknown[] | undefined) ?? [];
     const origin = origins.get(collection) ?? [];
-    if (records.length === 0) {
-      // Nothing stored to lay it over (a first import, or the import's own records): only its repeated keys to find.
-      const repeated = repeatedKeysOf(collection, given as readonly unknown[]);
-      let next = 0;
-      (given as readonly unknown[]).forEach((record, index) => {
-        if (next < repeated.length && repeated[next]!.index === index) {
-          const { other } = repeated[next++]!;
-          duplicates.push({ collection, index, other, key: keyValues(collection, record as Row) });
-          return;
-        }
-        records.push(record);
-        origin.push(index);
+    // The import's own repeated keys without a key string kept per record (a first import has millions); the stored
+    // records' keys, when there are any, to lay the import over them.
+    const repeated = repeatedKeysOf(collection, given as readonly unknown[]);
+    let at: Map<string, number> | undefined;
+    if (records.length > 0) {
+      at = new Map();
+      records.forEach((record, position) => {
+        const key = keyOf(collection, record);
+        if (key !== undefined) at!.set(key, position);
       });
-      merged[collection] = records;
-      origins.set(collection, origin);
-      continue;
     }
-    const at = new Map<string, number>();
-    records.forEach((record, position) => {
-      const key = keyOf(collection, record);
-      if (key !== undefined) at.set(key, position);
-    });
-    const seen = new Map<string, number>();
+    let next = 0;
     (given as readonly unknown[]).forEach((record, index) => {
-      const key = keyOf(collection, record);
-      if (key !== undefined) {
-        const earlier = seen.get(key);
-        if (earlier !== undefined) {
-          duplicates.push({ collection, index, other: earlier, key: keyValues(collection, record as Row) });
-          return;
-        }
-        seen.set(key, index);
-        const position = at.get(key);
-        if (position !== undefined) {
-          records[position] = record;
-          origin[position] = index;
-          return;
-        }
+      if (next < repeated.length && repeated[next]!.index === index) {
+        const { other } = repeated[next++]!;
+        duplicates.push({ collection, index, other, key: keyValues(collection, record as Row) });
+        return;
+      }
+      const key = at === undefined ? undefined : keyOf(collection, record);
+      const position = key === undefined ? undefined : at!.get(key);
+      if (position !== undefined) {
+        records[position] = record;
+        origin[position] = index;
+        return;
       }
       records.push(record);
       origin.push(index);

@@ -330,10 +330,9 @@ export class Store {
             .replace(/\u0000/g, '\\u0000')
             .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'),
         );
-        const records = received;
         await this.db.query(
           "INSERT INTO import_batches (source, added, updated, unchanged, rejected, errors, kind) VALUES ($1, 0, 0, 0, $2, $3::jsonb, 'scoring')",
-          [source, records, JSON.stringify(errors)],
+          [source, received, JSON.stringify(errors)],
         );
       }
       throw error;
