@@ -19,7 +19,6 @@ import {
   type IsoDate,
   type ProgramVersion,
 } from '../src/engine/index.js';
-import { ownersOn, tenuresByCustomer } from '../src/engine/rules/dpor-attribution.js';
 import { formatProblem } from '../src/i18n/index.js';
 import { program, programHistory, revision } from './support/builders.js';
 import { datasetArbitraryFor, REVISION_POPULATION, SEED_POPULATION } from './support/random-datasets.js';
@@ -36,14 +35,19 @@ interface Entry {
 function entriesThePlainWay(version: ProgramVersion, columns: DatasetColumns) {
   const { revenue, associations } = columns;
   const entries: Entry[] = [];
-  const owners: number[] = [];
   for (let line = 0; line < revenue.day.length; line++) {
     const product = revenue.products[revenue.product[line]!]!;
     if (!version.products.has(product)) continue;
     for (const scope of version.revenueScopes) {
       if (!scope.products.has(product) || (scope.netNewOnly && !revenue.netNew[line])) continue;
-      const tenures = tenuresByCustomer(associations, associations.types.indexOf(scope.attribution), columns.customers.count);
-      ownersOn(tenures, revenue.customer[line]!, revenue.day[line]!, owners);
+      // Every association of the scope's type with the line's customer holding on its day, each partner once, in the order listed.
+      const type = associations.types.indexOf(scope.attribution);
+      const owners: number[] = [];
+      for (let a = 0; a < associations.customer.length; a++) {
+        if (associations.type[a] !== type || associations.customer[a] !== revenue.customer[line]) continue;
+        if (associations.first[a]! > revenue.day[line]! || revenue.day[line]! > associations.last[a]!) continue;
+        if (!owners.includes(associations.partner[a]!)) owners.push(associations.partner[a]!);
+      }
       for (const partner of owners) {
         entries.push({ partner, day: revenue.day[line]!, scope: scope.index, cents: revenue.cents[line]!, line, listed: entries.length });
       }

@@ -38,6 +38,7 @@ import {
   ColumnsProgram,
   judgedBy,
   InvalidInputError,
+  partnerMarket,
   type OptionOutlook,
   type PartnerEvaluation,
   type Problem,
@@ -50,7 +51,7 @@ import type { OverviewRow } from './overview.js';
 import type { DefinitionsPort, StorePort } from './ports.js';
 import {
   evaluation,
-  evaluationOfColumns,
+  levelsOfColumns,
   preparedOf,
   type InputNames,
   type JudgedData,
@@ -451,22 +452,26 @@ export class Evaluations {
 
   private computeSummaries(state: State, rules: RulesChoice, names: InputNames): Outcome<Summaries> {
     const { columns } = state.base;
-    const evaluated = evaluationOfColumns({ program: state.program, columns, source: 'store' }, undefined, rules, names, {
-      evidence: false,
+    // Levels and markets only: every partner's report (requirements, shortfalls) would be built to be thrown away.
+    const evaluated = levelsOfColumns({ program: state.program, columns, source: 'store' }, rules, names, {
       // Each version's preparation is kept with the state: any date under it reuses it.
       prepared: (version) => state.base.of(version),
     });
     // Data that cannot be judged (a sum of money beyond exact cents) is the store's fault, as an invalid record is.
     if (!evaluated.ok && evaluated.kind === 'data') throw new StoreDataError(evaluated.problems);
     if (!evaluated.ok) return evaluated;
-    const { version, result: report } = evaluated.value;
+    const { version, result: batch, prepared } = evaluated.value;
     const { names: partnerNames, countries } = columns.partners;
-    const partners = report.partners.map((p, i): PartnerSummary => ({
-      id: p.partnerId,
-      name: partnerNames[i]!,
-      country: countries[i]!,
-      market: p.market,
-      levels: levelsOf(p),
+    const options = batch.options.length;
+    const partners = Array.from(batch.partners, (p, k): PartnerSummary => ({
+      id: prepared.partnerIds[p]!,
+      name: partnerNames[p]!,
+      country: countries[p]!,
+      market: partnerMarket(prepared, p),
+      levels: batch.options.map((o, i) => {
+        const level = batch.level[k * options + i]!;
+        return { competency: o.competency, option: o.option, level: level < 0 ? null : o.levels[level]! };
+      }),
     }));
     return { ok: true, value: { asOf: rules.asOf, program: version.id, programVersion: version.effectiveFrom, version, partners } };
   }

@@ -9,6 +9,7 @@
  */
 import {
   evaluate,
+  evaluateLevels,
   forecastPartner,
   planPartner,
   prepareColumns,
@@ -23,6 +24,7 @@ import {
   type DatasetColumns,
   type EvaluationReport,
   type IsoDate,
+  type LevelsBatch,
   type PartnerForecast,
   type PartnerPlan,
   type PartnerTimeline,
@@ -243,16 +245,35 @@ export function evaluationOfColumns(
   names: InputNames,
   options: { readonly evidence?: boolean; readonly prepared?: (version: ProgramVersion) => PreparedData } = {},
 ): Outcome<Judged<EvaluationReport> & { readonly prepared: PreparedData }> {
+  return judgedColumns(data, partnerIds, rules, names, options.prepared, (prepared) =>
+    evaluate(prepared, { asOf: rules.asOf, partnerIds, evidence: options.evidence ?? true }),
+  );
+}
+
+/** Every partner's level of each option with its measures (`evaluateLevels`), from columns: what a list of every partner reads. */
+export function levelsOfColumns(
+  data: JudgedColumns,
+  rules: RulesChoice,
+  names: InputNames,
+  options: { readonly prepared?: (version: ProgramVersion) => PreparedData } = {},
+): Outcome<Judged<LevelsBatch> & { readonly prepared: PreparedData }> {
+  return judgedColumns(data, undefined, rules, names, options.prepared, (prepared) => evaluateLevels(prepared, { asOf: rules.asOf }));
+}
+
+function judgedColumns<R>(
+  data: JudgedColumns,
+  partnerIds: readonly string[] | undefined,
+  rules: RulesChoice,
+  names: InputNames,
+  kept: ((version: ProgramVersion) => PreparedData) | undefined,
+  judge: (prepared: PreparedData) => R,
+): Outcome<Judged<R> & { readonly prepared: PreparedData }> {
   const ids = new Set(data.columns.partners.ids);
   const version = versionThenPartners(data.program, (id) => ids.has(id), partnerIds, data.source, rules, names);
   if (!version.ok) return version;
   // Prepared for this date alone unless a kept preparation is handed in: only the window's revenue is attributed.
-  const prepared = options.prepared?.(version.value) ?? prepareColumns(version.value, data.columns, { window: ttmWindow(rules.asOf) });
-  return counted(data.source, () => ({
-    version: version.value,
-    result: evaluate(prepared, { asOf: rules.asOf, partnerIds, evidence: options.evidence ?? true }),
-    prepared,
-  }));
+  const prepared = kept?.(version.value) ?? prepareColumns(version.value, data.columns, { window: ttmWindow(rules.asOf) });
+  return counted(data.source, () => ({ version: version.value, result: judge(prepared), prepared }));
 }
 
 /** What it takes to reach the levels named by `targets` (`OPTION/LEVEL` texts; none: the next level of each option). */

@@ -59,17 +59,47 @@ export interface MeasureOptions {
 }
 
 export function measurePartner(prepared: PreparedData, partner: number, window: TtmWindow, options: MeasureOptions = {}): PartnerMeasures {
-  const { program, partnerEntryStart, entryDay, entryScope, entryCents, entryLine, revenueDays } = prepared;
+  const { program } = prepared;
   const evidence = options.evidence ?? true;
   const knownUntil = Math.min(options.knownUntil ?? window.last, window.last);
+  const scopes = program.revenueScopes.length;
+  const scopeCents: number[] = new Array<number>(scopes).fill(0);
+  const scopeLines: number[][] | undefined = evidence ? program.revenueScopes.map(() => []) : undefined;
+  sumRevenue(prepared, partner, window, knownUntil, new Array<number>(scopes).fill(0), scopeCents, 0, scopeLines);
+  const qualifiedPeople: number[][] = program.qualifications.map(() => []);
+  qualifyPeople(prepared, partner, window, knownUntil, undefined, 0, qualifiedPeople);
+  return {
+    partner,
+    window,
+    knownUntil,
+    evidence,
+    scopeCents,
+    scopeLines: scopeLines ?? program.revenueScopes.map(() => []),
+    qualifiedPeople,
+  };
+}
+
+/**
+ * The partner's attributed revenue per scope over the window, up to `knownUntil`, into `into[at + scope]` (which
+ * must hold zeros); `credits` is working room of one zero per scope, left zeroed. With `lines`, each scope's line
+ * indexes too, in date order. Throws SumOutOfRangeError when a sum leaves the exact range.
+ */
+function sumRevenue(
+  prepared: PreparedData,
+  partner: number,
+  window: TtmWindow,
+  knownUntil: DayNumber,
+  credits: number[] | Float64Array,
+  into: number[] | Float64Array,
+  at: number,
+  lines: number[][] | undefined,
+): void {
+  const { partnerEntryStart, entryDay, entryScope, entryCents, entryLine, revenueDays } = prepared;
   if (revenueDays && (window.first < revenueDays.first || knownUntil > revenueDays.last))
     throw new RangeError(
       `the revenue was prepared for ${isoDateOf(revenueDays.first)} … ${isoDateOf(revenueDays.last)}, not for the window ${isoDateOf(window.first)} … ${isoDateOf(knownUntil)}`,
     );
   // Lines and credits apart: each sum only grows in size, so checking it once at the end proves every partial sum exact.
-  const debits: number[] = new Array<number>(program.revenueScopes.length).fill(0);
-  const credits: number[] = new Array<number>(program.revenueScopes.length).fill(0);
-  const scopeLines: number[][] = program.revenueScopes.map(() => []);
   const end = partnerEntryStart[partner + 1]!;
   for (let k = partnerEntryStart[partner]!; k < end; k++) {
     const day = entryDay[k]!;
@@ -77,41 +107,62 @@ export function measurePartner(prepared: PreparedData, partner: number, window: 
     if (day > knownUntil) break; // entries are in date order
     const scope = entryScope[k]!;
     const cents = entryCents[k]!;
-    if (cents >= 0) debits[scope]! += cents;
+    if (cents >= 0) into[at + scope]! += cents;
     else credits[scope]! += cents;
-    if (evidence) scopeLines[scope]!.push(entryLine[k]!);
+    if (lines) lines[scope]!.push(entryLine[k]!);
   }
-  const scopeCents = debits.map((sum, scope) => {
-    if (!isExactCents(sum) || !isExactCents(credits[scope]!)) throw sumOutOfRange(prepared, partner, scope, window.last);
-    return sum + credits[scope]!;
-  });
+  for (let scope = 0; scope < credits.length; scope++) {
+    const debit = into[at + scope]!;
+    const credit = credits[scope]!;
+    credits[scope] = 0;
+    if (!isExactCents(debit) || !isExactCents(credit)) throw sumOutOfRange(prepared, partner, scope, window.last);
+    into[at + scope] = debit + credit;
+  }
+}
 
+/**
+ * The partner's people who meet each qualification on the window's last day, counting passes up to `knownUntil`:
+ * counted into `counts[at + q]` (which must hold zeros), or listed into `lists[q]`.
+ */
+function qualifyPeople(
+  prepared: PreparedData,
+  partner: number,
+  window: TtmWindow,
+  knownUntil: DayNumber,
+  counts: Int32Array | undefined,
+  at: number,
+  lists: number[][] | undefined,
+): void {
   const { personOrder, partnerPersonStart, qualifiedFrom, qualificationHasWindow } = prepared;
-  const qualificationCount = program.qualifications.length;
-  const qualifiedPeople: number[][] = program.qualifications.map(() => []);
+  const qualificationCount = prepared.program.qualifications.length;
   const peopleEnd = partnerPersonStart[partner + 1]!;
   for (let k = partnerPersonStart[partner]!; k < peopleEnd; k++) {
     const person = personOrder[k]!;
     for (let q = 0; q < qualificationCount; q++) {
       if (qualifiedFrom[person * qualificationCount + q]! > knownUntil) continue;
       if (qualificationHasWindow[q] && !qualifies(prepared, person, q, window.last, { knownUntil })) continue;
-      qualifiedPeople[q]!.push(person);
+      if (counts) counts[at + q]!++;
+      if (lists) lists[q]!.push(person);
     }
   }
-  return { partner, window, knownUntil, evidence, scopeCents, scopeLines, qualifiedPeople };
+}
+
+/** The partners an evaluation names (by id), or every partner of the preparation. */
+function partnersJudged(prepared: PreparedData, partnerIds: readonly string[] | undefined): number[] {
+  return partnerIds
+    ? partnerIds.map((id) => {
+        const index = prepared.partnerIndex.get(id);
+        if (index === undefined) throw new RangeError(`partner "${id}" is not in the dataset`);
+        return index;
+      })
+    : prepared.partnerIds.map((_, i) => i);
 }
 
 export function evaluate(prepared: PreparedData, options: EvaluateOptions): EvaluationReport {
   if (!isIsoDate(options.asOf)) throw new RangeError(`as-of date "${options.asOf}" is not a calendar date (YYYY-MM-DD)`);
   const window = ttmWindow(options.asOf);
   const evidence = options.evidence ?? true;
-  const indexes = options.partnerIds
-    ? options.partnerIds.map((id) => {
-        const index = prepared.partnerIndex.get(id);
-        if (index === undefined) throw new RangeError(`partner "${id}" is not in the dataset`);
-        return index;
-      })
-    : prepared.partnerIds.map((_, i) => i);
+  const indexes = partnersJudged(prepared, options.partnerIds);
   const ended = publicationEndedBy(prepared.program, options.asOf);
   return {
     asOf: options.asOf,
@@ -120,6 +171,112 @@ export function evaluate(prepared: PreparedData, options: EvaluateOptions): Eval
     ...(ended ? { publicationEnded: ended } : {}),
     partners: indexes.map((p) => judgePartner(prepared, measurePartner(prepared, p, window, { evidence }))),
   };
+}
+
+/** An option as a levels batch indexes it: its competency, its id, its levels' ids in the program's order. */
+export interface BatchOption {
+  readonly competency: string;
+  readonly option: string;
+  readonly levels: readonly string[];
+}
+
+/**
+ * Every partner's highest level of each option as of a date, and the figures that decide it, in typed arrays:
+ * what `evaluate` reports as `level` for each option, its revenue per scope and its qualifying people per
+ * qualification, without the report's objects (requirements, shortfalls, evidence) for each partner. What a
+ * list of every partner reads; the report of one partner is `evaluate`'s.
+ */
+export interface LevelsBatch {
+  readonly asOf: IsoDate;
+  /** The partners judged (indexes of the preparation), in the order asked. */
+  readonly partners: Int32Array;
+  /** Every option of every competency, in the program's order: the columns of `level`. */
+  readonly options: readonly BatchOption[];
+  /** At [k × options + o]: the index in `options[o].levels` of the highest level partner k meets, −1 for none. */
+  readonly level: Int32Array;
+  /** At [k × scopes + s]: partner k's attributed revenue in revenue scope s over the trailing twelve months, in cents. */
+  readonly scopeCents: Float64Array;
+  /** At [k × qualifications + q]: how many of partner k's people meet qualification q on the date. */
+  readonly qualifiedPeople: Int32Array;
+}
+
+/**
+ * `evaluate` without evidence reduced to each option's level and the measures (LevelsBatch): the same levels,
+ * sums and counts (test/levels-batch.test.ts holds them equal), at a fraction of the allocation, so that a batch of
+ * every partner is the measuring and the comparisons alone.
+ */
+export function evaluateLevels(prepared: PreparedData, options: Omit<EvaluateOptions, 'evidence'>): LevelsBatch {
+  if (!isIsoDate(options.asOf)) throw new RangeError(`as-of date "${options.asOf}" is not a calendar date (YYYY-MM-DD)`);
+  const window = ttmWindow(options.asOf);
+  const partners = Int32Array.from(partnersJudged(prepared, options.partnerIds));
+  const { program } = prepared;
+  const optionLevels = program.competencies.flatMap((competency) => competency.options.map((option) => option.levels));
+  const scopes = program.revenueScopes.length;
+  const qualifications = program.qualifications.length;
+  const level = new Int32Array(partners.length * optionLevels.length).fill(-1);
+  const scopeCents = new Float64Array(partners.length * scopes);
+  const qualifiedPeople = new Int32Array(partners.length * qualifications);
+  const credits = new Float64Array(scopes);
+  for (let k = 0; k < partners.length; k++) {
+    const partner = partners[k]!;
+    sumRevenue(prepared, partner, window, window.last, credits, scopeCents, k * scopes, undefined);
+    qualifyPeople(prepared, partner, window, window.last, qualifiedPeople, k * qualifications, undefined);
+    const market = partnerMarket(prepared, partner);
+    for (let o = 0; o < optionLevels.length; o++) {
+      const levels = optionLevels[o]!;
+      // The last level met, as the report's `level`: each level is judged on its own.
+      for (let l = levels.length - 1; l >= 0; l--)
+        if (levelMet(levels[l]!, market, scopeCents, k * scopes, qualifiedPeople, k * qualifications)) {
+          level[k * optionLevels.length + o] = l;
+          break;
+        }
+    }
+  }
+  return {
+    asOf: options.asOf,
+    partners,
+    options: program.competencies.flatMap((competency) =>
+      competency.options.map((option) => ({ competency: competency.id, option: option.id, levels: option.levels.map((l) => l.id) })),
+    ),
+    level,
+    scopeCents,
+    qualifiedPeople,
+  };
+}
+
+/** Whether every requirement of the level is met by a partner's measures (`cents` and `people` from `centsAt`, `peopleAt`), as `judgeLevel` judges them. */
+function levelMet(level: Level, market: string, cents: Float64Array, centsAt: number, people: Int32Array, peopleAt: number): boolean {
+  for (const requirement of level.requirements) {
+    if (requirement.kind !== 'any-of') {
+      if (!singleMet(requirement, market, cents, centsAt, people, peopleAt)) return false;
+      continue;
+    }
+    let met = false;
+    for (const alternative of requirement.alternatives)
+      if (singleMet(alternative, market, cents, centsAt, people, peopleAt)) {
+        met = true;
+        break;
+      }
+    if (!met) return false;
+  }
+  return true;
+}
+
+function singleMet(
+  requirement: SingleRequirement,
+  market: string,
+  cents: Float64Array,
+  centsAt: number,
+  people: Int32Array,
+  peopleAt: number,
+): boolean {
+  if (requirement.kind === 'certified-people') {
+    let actual = Infinity;
+    for (const group of requirement.groups) actual = Math.min(actual, people[peopleAt + group.index]!);
+    return actual >= requirement.people;
+  }
+  const required = thresholdCents(requirement, market);
+  return required !== undefined && cents[centsAt + requirement.scope.index]! >= required;
 }
 
 /** The partner's market under the version judging: its market table, should versions ever classify a country differently. */

@@ -94,8 +94,8 @@ export class IncrementalEvaluation {
     const owners: number[] = [];
     for (const scope of program.revenueScopes) {
       if (!scope.products.has(line.product) || (scope.netNewOnly && !line.netNew)) continue;
-      ownersOn(this.tenures.get(scope.attribution)!, line.customer, line.day, owners);
-      for (const partner of owners) {
+      const n = ownersOn(this.tenures.get(scope.attribution)!, line.customer, line.day, owners);
+      for (const partner of owners.slice(0, n)) {
         this.insert(partner, line.day, scope.index, line.cents, lineIndex);
         if (!affected.includes(partner)) affected.push(partner);
       }

@@ -91,14 +91,16 @@ export function prepare(program: ProgramVersion, dataset: Dataset): PreparedData
 
 export function prepareColumns(program: ProgramVersion, columns: DatasetColumns, options: PrepareOptions = {}): PreparedData {
   const { partners, revenue, people } = columns;
-  const partnerIndex = new Map<string, number>();
-  partners.ids.forEach((id, i) => partnerIndex.set(id, i));
+  let partnerIndex: Map<string, number> | undefined;
   return {
     program,
     partnerIds: partners.ids,
     partnerCountries: partners.countries,
     partnerMarkets: partners.markets,
-    partnerIndex,
+    // Made when first asked for: a batch of every partner never looks one up by id (100,000 ids hashed: 50 ms).
+    get partnerIndex() {
+      return (partnerIndex ??= new Map(partners.ids.map((id, i) => [id, i] as const)));
+    },
     lineId: (line) => revenue.ids.get(line),
     personId: (person) => people.ids.get(person),
     revenueDays: options.window,
@@ -128,7 +130,9 @@ function prepareRevenue(program: ProgramVersion, columns: DatasetColumns, window
   const typeOfScope = program.revenueScopes.map((s) => types.indexOf(s.attribution));
   const tenures = types.map((type) => tenuresByCustomer(associations, associations.types.indexOf(type), columns.customers.count));
   const owners: number[][] = types.map(() => []);
-  const ownersKnown: boolean[] = types.map(() => false);
+  // Per type: how many owners `owners` holds, and the line they were found for.
+  const ownerCount = new Int32Array(types.length);
+  const ownersOfLine = new Int32Array(types.length).fill(-1);
 
   // Exclusive attribution gives at most one entry per line and scope: size for that, grow if ever needed.
   const lineCount = revenue.day.length;
@@ -143,15 +147,14 @@ function prepareRevenue(program: ProgramVersion, columns: DatasetColumns, window
     if (day < first || day > last) continue;
     const inScopes = scopesByProduct[product[lineIndex]!]?.[netNew[lineIndex] ? 1 : 0];
     if (!inScopes || inScopes.length === 0) continue;
-    ownersKnown.fill(false);
     for (const scopeIndex of inScopes) {
       const type = typeOfScope[scopeIndex]!;
       const lineOwners = owners[type]!;
-      if (!ownersKnown[type]) {
-        ownersOn(tenures[type]!, customer[lineIndex]!, day, lineOwners);
-        ownersKnown[type] = true;
+      if (ownersOfLine[type] !== lineIndex) {
+        ownerCount[type] = ownersOn(tenures[type]!, customer[lineIndex]!, day, lineOwners);
+        ownersOfLine[type] = lineIndex;
       }
-      for (const partner of lineOwners) entries.push(partner, day, scopeIndex, cents[lineIndex]!, lineIndex);
+      for (let i = 0, n = ownerCount[type]!; i < n; i++) entries.push(lineOwners[i]!, day, scopeIndex, cents[lineIndex]!, lineIndex);
     }
   }
 
@@ -284,14 +287,22 @@ function preparePeople(program: ProgramVersion, columns: DatasetColumns) {
   const examCount = examIds.length;
   // The catalog columns each exam of the passes counts for: its own, and those of exams accepting its passes
   // (a successor listed where it was); none for exams outside the catalog, which count for nothing.
+  // Exam e's columns are columnList[columnStart[e] … columnStart[e + 1]): millions of passes read them.
   const columnsOfExam = examPasses.exams.map((exam) => (program.passCountsFor.get(exam) ?? []).map((id) => examColumn.get(id)!));
+  const columnStart = Int32Array.from({ length: columnsOfExam.length + 1 }, (_, e) =>
+    columnsOfExam.slice(0, e).reduce((n, list) => n + list.length, 0),
+  );
+  const columnList = Int32Array.from(columnsOfExam.flat());
 
   const personExamDay = new Int32Array(personCount * examCount).fill(NEVER);
   const passCount = examPasses.person.length;
+  const { day: passDay, exam: passExam, person: passPerson } = examPasses;
   for (let i = 0; i < passCount; i++) {
-    const day = examPasses.day[i]!;
-    for (const column of columnsOfExam[examPasses.exam[i]!]!) {
-      const cell = examPasses.person[i]! * examCount + column;
+    const day = passDay[i]!;
+    const exam = passExam[i]!;
+    const row = passPerson[i]! * examCount;
+    for (let c = columnStart[exam]!, end = columnStart[exam + 1]!; c < end; c++) {
+      const cell = row + columnList[c]!;
       if (day < personExamDay[cell]!) personExamDay[cell] = day;
     }
   }

@@ -26,9 +26,10 @@ function associations(list: readonly Held[]): DatasetColumns['associations'] {
 }
 
 function owners(list: readonly Held[], type: number, customerCount: number, customer: number, on: number): number[] {
-  const out: number[] = [];
-  ownersOn(tenuresByCustomer(associations(list), type, customerCount), customer, on, out);
-  return out;
+  // Room holding something already: what lies past the partners returned is not theirs.
+  const out: number[] = [7, 7, 7, 7];
+  const n = ownersOn(tenuresByCustomer(associations(list), type, customerCount), customer, on, out);
+  return out.slice(0, n);
 }
 
 describe('DPOR attribution', () => {

@@ -56,13 +56,21 @@ export function tenuresByCustomer(associations: DatasetColumns['associations'], 
   return { start, first, last, partner };
 }
 
-/** Fills `out` with the partners a customer's line of `day` is attributed to (an exclusive type gives at most one). */
-export function ownersOn(tenures: Tenures, customer: number, day: DayNumber, out: number[]): void {
-  out.length = 0;
+/**
+ * The partners a customer's line of `day` is attributed to, each once, in `out[0 … n − 1]`; returns n (an
+ * exclusive type gives at most one). What `out` holds past n is left as it was: emptying an array (its `length`)
+ * is a call into the runtime, and this runs for every revenue line prepared.
+ */
+export function ownersOn(tenures: Tenures, customer: number, day: DayNumber, out: number[]): number {
+  let n = 0;
   for (let k = tenures.start[customer]!, end = tenures.start[customer + 1]!; k < end; k++) {
+    if (!holdsOn(tenures.first[k]!, tenures.last[k]!, day)) continue;
     const partner = tenures.partner[k]!;
-    if (holdsOn(tenures.first[k]!, tenures.last[k]!, day) && !out.includes(partner)) out.push(partner);
+    let i = 0;
+    while (i < n && out[i] !== partner) i++;
+    if (i === n) out[n++] = partner;
   }
+  return n;
 }
 
 /** Whether a customer's line of `day` is attributed to anyone: false is revenue that counts for nobody. */
