@@ -1,11 +1,12 @@
 // Attain at program scale, side by side with what a team would use instead (issue #8).
 // For each size: a synthetic population (src/generate, deterministic per --seed) evaluated as of --as-of
-//   1. by the engine from memory (columns: prepareColumns + evaluate of every partner);
+//   1. by the engine from memory (columns: prepareColumns for the date + evaluateLevels of every partner: levels,
+//      revenue per scope, qualifying people, what the peers give; beside it evaluate's whole reports, which must agree);
 //   2. by DuckDB running the rules as SQL over the same data (loaded from the generated CSV files);
 //   3. by json-rules-engine, the same rules per partner, facts from DuckDB's measures (a sample when the whole
 //      set would take longer than --json-budget seconds: extrapolated, and labeled so);
 //   4. per store (--store pglite|postgres|both|none): `attain import` of the CSV files (rows/s), the engine
-//      from the store (Store.columns + prepare + evaluate), PostgreSQL running the rules as SQL, and the
+//      from the store (Store.columns + prepare + evaluateLevels), PostgreSQL running the rules as SQL, and the
 //      latency of one partner's evaluation after one new exam pass or revenue line (the API's path);
 //      beside the import (issue #16), the engine's own COPY of the same files into the same tables with no
 //      checks (the limit), and `attain import --skip-invalid` of the files with 1% of their rows made bad
@@ -32,6 +33,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { PGlite } from '@electric-sql/pglite';
 import {
   evaluate,
+  evaluateLevels,
   IncrementalEvaluation,
   measurePartner,
   prepare,
@@ -107,6 +109,37 @@ function referenceOf(prepared, report) {
     });
   });
   return rows;
+}
+
+/** The same from the levels batch (evaluateLevels): what the batch is timed on. */
+function referenceOfBatch(prepared, batch) {
+  const scopes = prepared.program.revenueScopes.length;
+  const quals = prepared.program.qualifications.length;
+  const column = options.map((o) => batch.options.findIndex((x) => x.option === o));
+  const rows = new Map();
+  batch.partners.forEach((p, k) => {
+    rows.set(prepared.partnerIds[p], {
+      levels: column.map((i) => {
+        const level = batch.level[k * batch.options.length + i];
+        return level < 0 ? null : batch.options[i].levels[level];
+      }),
+      scopes: [...batch.scopeCents.subarray(k * scopes, (k + 1) * scopes)],
+      quals: [...batch.qualifiedPeople.subarray(k * quals, (k + 1) * quals)],
+    });
+  });
+  return rows;
+}
+
+/** The first differences between two references of the engine's (the batch's and the reports'), none when equal. */
+function referenceDifferences(a, b) {
+  const differences = [];
+  if (a.size !== b.size) differences.push(`${a.size} partners against ${b.size}`);
+  for (const [id, row] of a) {
+    if (differences.length >= 10) break;
+    const other = b.get(id);
+    if (JSON.stringify(row) !== JSON.stringify(other)) differences.push(`${id}: ${JSON.stringify(row)} against ${JSON.stringify(other)}`);
+  }
+  return differences;
 }
 
 /** Peer rows (id, s0…, q0…, l0…) against the reference; throws listing the first differences. */
@@ -288,9 +321,9 @@ async function storeStage(size, kind, dir, reference, engineSeconds, rowCount) {
           note: `load ${load()}`,
         });
         const prepared = prepareColumns(version, columns.value, { window: ttmWindow(asOf) });
-        return { prepared, report: evaluate(prepared, { asOf, evidence: false }) };
+        return { prepared, batch: evaluateLevels(prepared, { asOf }) };
       });
-      const fromStore = referenceOf(total.value.prepared, total.value.report);
+      const fromStore = referenceOfBatch(total.value.prepared, total.value.batch);
       const rows = [...fromStore].map(([id, r]) => ({
         id,
         ...Object.fromEntries(r.scopes.map((v, s) => [`s${s}`, v])),
@@ -725,11 +758,21 @@ for (const size of sizes) {
     figure(size, 'engine in memory: prepareColumns (attribute, index)', prep.seconds);
     const prepOne = await timed(() => prepareColumns(version, c, { window: ttmWindow(asOf) }));
     figure(size, "engine in memory: prepareColumns for the as-of date (its window's lines)", prepOne.seconds);
+    // The batch: every partner's level per option with the revenue and people that decide it, as the peers give them.
+    const lv = await timed(() => evaluateLevels(prepOne.value, { asOf }));
+    figure(size, 'engine in memory: evaluateLevels every partner', lv.seconds);
+    const engineSeconds = prepOne.seconds + lv.seconds;
+    figure(size, 'engine in memory: prepare + evaluateLevels (the batch)', engineSeconds);
+    // Beside it, every partner's whole report (each requirement's actual, required, shortfall), which must say the same.
     const ev = await timed(() => evaluate(prepOne.value, { asOf, evidence: false }));
-    figure(size, 'engine in memory: evaluate every partner', ev.seconds);
-    const engineSeconds = prepOne.seconds + ev.seconds;
-    figure(size, 'engine in memory: prepare + evaluate (the batch)', engineSeconds);
-    const reference = referenceOf(prep.value, ev.value);
+    figure(size, 'engine in memory: evaluate every partner (whole reports)', ev.seconds);
+    figure(size, 'engine in memory: prepare + evaluate (whole reports)', prepOne.seconds + ev.seconds);
+    const reference = referenceOfBatch(prepOne.value, lv.value);
+    const reported = referenceDifferences(reference, referenceOf(prep.value, ev.value));
+    if (reported.length > 0) {
+      failures.push({ peer: 'the engine\'s reports', differences: reported });
+      console.error(`DISAGREEMENT the batch and the reports:\n  ${reported.join('\n  ')}`);
+    }
     const levels = {};
     for (const r of reference.values())
       r.levels.forEach((l, o) => (levels[`${options[o]} ${l}`] = (levels[`${options[o]} ${l}`] ?? 0) + 1));

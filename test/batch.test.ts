@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   columnsOf,
+  IdColumn,
   dayNumberOf,
   evaluate,
   measurePartner,
@@ -19,6 +20,7 @@ import {
   type IsoDate,
   type ProgramVersion,
 } from '../src/engine/index.js';
+import { generateColumns } from '../src/generate/index.js';
 import { formatProblem } from '../src/i18n/index.js';
 import { program, programHistory, revision } from './support/builders.js';
 import { datasetArbitraryFor, REVISION_POPULATION, SEED_POPULATION } from './support/random-datasets.js';
@@ -32,10 +34,11 @@ interface Entry {
   listed: number;
 }
 
-function entriesThePlainWay(version: ProgramVersion, columns: DatasetColumns) {
+function entriesThePlainWay(version: ProgramVersion, columns: DatasetColumns, window?: { first: number; last: number }) {
   const { revenue, associations } = columns;
   const entries: Entry[] = [];
   for (let line = 0; line < revenue.day.length; line++) {
+    if (window && (revenue.day[line]! < window.first || revenue.day[line]! > window.last)) continue;
     const product = revenue.products[revenue.product[line]!]!;
     if (!version.products.has(product)) continue;
     for (const scope of version.revenueScopes) {
@@ -92,6 +95,56 @@ describe('the prepared revenue index', () => {
     });
   }
 });
+
+describe('the prepared revenue index of generated populations', () => {
+  it('equals the plain index, with partners of long and short slices, in and out of date order, whole and for a date', () => {
+    for (const seed of [1, 2, 3]) {
+      const columns = generateColumns(programHistory, { partners: 30, seed });
+      // Some partners' lines given in date order (their slices need no sort), the others as generated.
+      const byDay = Int32Array.from(columns.revenue.day.keys()).sort((a, b) => columns.revenue.day[a]! - columns.revenue.day[b]! || a - b);
+      const ordered = seed === 3 ? permutedLines(columns, byDay) : columns;
+      const slices = new Set<string>();
+      for (const version of [program, revision]) {
+        for (const prepared of [
+          prepareColumns(version, ordered),
+          prepareColumns(version, ordered, { window: ttmWindow('2017-12-31' as IsoDate) }),
+        ]) {
+          const plain = entriesThePlainWay(version, ordered, prepared.revenueDays);
+          expect({
+            partnerEntryStart: [...prepared.partnerEntryStart],
+            entryDay: [...prepared.entryDay],
+            entryScope: [...prepared.entryScope],
+            entryCents: [...prepared.entryCents],
+            entryLine: [...prepared.entryLine],
+          }).toEqual(plain);
+          for (let p = 0; p + 1 < plain.partnerEntryStart.length; p++) {
+            const length = plain.partnerEntryStart[p + 1]! - plain.partnerEntryStart[p]!;
+            slices.add(length > 48 ? 'long' : 'short');
+          }
+        }
+      }
+      expect([...slices].sort()).toEqual(['long', 'short']);
+    }
+  });
+});
+
+/** The columns with their revenue lines in the order given (each line's fields moved together). */
+function permutedLines(columns: DatasetColumns, order: Int32Array): DatasetColumns {
+  const { revenue } = columns;
+  const ids = Array.from(order, (i) => revenue.ids.get(i));
+  return {
+    ...columns,
+    revenue: {
+      ...revenue,
+      ids: IdColumn.from(ids),
+      customer: Int32Array.from(order, (i) => revenue.customer[i]!),
+      day: Int32Array.from(order, (i) => revenue.day[i]!),
+      product: Int32Array.from(order, (i) => revenue.product[i]!),
+      netNew: Uint8Array.from(order, (i) => revenue.netNew[i]!),
+      cents: Float64Array.from(order, (i) => revenue.cents[i]!),
+    },
+  };
+}
 
 describe('a preparation for one date (PrepareOptions.window)', () => {
   const cases: [string, ProgramVersion, typeof SEED_POPULATION][] = [

@@ -81,6 +81,27 @@ describe('qualification of people', () => {
     );
   });
 
+  it('the first qualifying day of sets of all, one, and some of their exams, exactly', () => {
+    // Without C, whose passes stop counting: every first day is exact. Two of three, all, one, and two sets at once.
+    const sets: QualificationSets = [[set([0, 1, 3], 2)], [set([0, 1, 3])], [set([0, 1, 3], 1)], [set([0, 1], 1), set([1, 3], 2)]];
+    const passDay = fc.oneof(fc.integer({ min: 0, max: 150 }), fc.constant(NEVER));
+    fc.assert(
+      fc.property(fc.array(fc.array(passDay, { minLength: 4, maxLength: 4 }), { minLength: 1, maxLength: 4 }), (rows) => {
+        const table = passes(rows, sets);
+        const qualifiedFrom = new Int32Array(rows.length * sets.length);
+        const scratch = passDaysBuffer(sets);
+        rows.forEach((_, person) => qualifyPerson(table.personExamDay, EXAMS.length, sets, qualifiedFrom, person, scratch));
+        rows.forEach((_, person) =>
+          sets.forEach((_sets, q) => {
+            const firstDay = Array.from({ length: 152 }, (_, day) => day).find((day) => qualifies(table, person, q, day));
+            expect(qualifiedFrom[person * sets.length + q]).toBe(firstDay ?? NEVER);
+          }),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('what a person still needs: exams not held and still offered, in the set’s order', () => {
     const table = passes([[NEVER, NEVER, NEVER, NEVER]]);
     expect(missingExams(table, 0, set([0, 1]), 10)).toEqual([0, 1]);
