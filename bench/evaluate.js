@@ -770,7 +770,7 @@ for (const size of sizes) {
     const reference = referenceOfBatch(prepOne.value, lv.value);
     const reported = referenceDifferences(reference, referenceOf(prep.value, ev.value));
     if (reported.length > 0) {
-      failures.push({ peer: 'the engine\'s reports', differences: reported });
+      failures.push({ peer: "the engine's reports", differences: reported });
       console.error(`DISAGREEMENT the batch and the reports:\n  ${reported.join('\n  ')}`);
     }
     const levels = {};
