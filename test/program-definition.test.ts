@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import countries from 'i18n-iso-countries';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { compileProgramVersion, InvalidInputError, type ProgramDefinitionInput } from '../src/engine/index.js';
 import { formatProblem } from '../src/i18n/index.js';
@@ -262,8 +262,17 @@ describe('compiling a definition', () => {
 });
 
 describe('definition folders', () => {
-  it('a second competency is added by writing one data file', () => {
+  const copies: string[] = [];
+  afterAll(() => copies.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  /** A scratch copy of the bundled definition, removed after the tests. */
+  const scratchCopy = (): string => {
     const dir = copyOfBundledDefinition();
+    copies.push(dir);
+    return dir;
+  };
+
+  it('a second competency is added by writing one data file', () => {
+    const dir = scratchCopy();
     // Written into the 2017-10-13 version folder: a competency starts with a version of the program.
     writeFileSync(
       join(dir, 'versions', '2017-10-13', 'cloud-platform.yaml'),
@@ -321,7 +330,7 @@ competencies:
   });
 
   it('names the file and line of a YAML syntax error', () => {
-    const dir = copyOfBundledDefinition();
+    const dir = scratchCopy();
     writeFileSync(join(dir, 'versions', '2017-07-07', 'broken.yaml'), 'competencies:\n  - id: [unclosed\n');
     expect(() => loadProgram(dir)).toThrowError(InvalidInputError);
     try {
@@ -333,7 +342,7 @@ competencies:
   });
 
   it('refuses a field set in two files', () => {
-    const dir = copyOfBundledDefinition();
+    const dir = scratchCopy();
     writeFileSync(join(dir, 'versions', '2017-07-07', 'again.yaml'), 'id: another-program\n');
     expect(() => loadProgram(dir)).toThrowError(/versions\/2017-07-07\/again\.yaml: id is already set in program\.yaml/);
   });

@@ -4,14 +4,14 @@
  * one threshold for every partner, the bands of the Cloud Business Applications competency. Each metric at
  * its edges, the page's own example, and the command line on the folder.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { monthIndex, scorePartner, toDecimalText, type ScoreReport } from '../src/engine/index.js';
 import { readScoredDefinitions } from '../src/files/scored-files.js';
 import { renderScoredPage } from '../src/docs/scored-page.js';
 import { translator } from '../src/i18n/index.js';
 import { runCli } from './support/cli.js';
 import { bill, datasetOf, emptyRecords, month, peopleWith, seatsFor, tenantWith, type Records } from './support/scoring.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -163,6 +163,7 @@ describe('the total and its band', () => {
 describe('the command line on the definition folder', () => {
   it('scores a records file and writes the page, in three languages', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'attain-smmcs-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'records.json');
     writeFileSync(file, JSON.stringify(smbPartner('30000')));
     const scored = await runCli(['score', file, '--scored-program', FOLDER, '--partner', 'P', '--month', M]);

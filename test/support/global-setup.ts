@@ -5,25 +5,37 @@
  * chosen URL reaches every test file through ATTAIN_TEST_DATABASE_URL
  * (test/support/stores.ts reads it). And the empty embedded store new stores
  * are copied from (test/support/pglite-template.ts).
+ *
+ * Every temporary folder of the run — the tests' stores and files, and those
+ * of the processes they start, which inherit TMPDIR — is made inside one
+ * folder of the run, removed when the run ends: a failed test or a process
+ * killed midway leaves nothing behind in the machine's temporary folder.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { choosePostgres, DATABASE_VARIABLE, MissingPrerequisite, startEmbeddedPostgres } from '../../scripts/test-environment.js';
 import { createStoreTemplate } from './pglite-template.js';
 
 export default async function setup(): Promise<() => Promise<void>> {
+  const run = mkdtempSync(join(tmpdir(), 'attain-test-run-'));
+  const removeRun = () => rmSync(run, { recursive: true, force: true });
+  process.env.TMPDIR = run;
   try {
-    const removeTemplate = await createStoreTemplate();
+    await createStoreTemplate();
     const url = await choosePostgres();
     if (url) {
       process.env[DATABASE_VARIABLE] = url;
-      return async () => removeTemplate();
+      return async () => removeRun();
     }
     const embedded = await startEmbeddedPostgres();
     process.env[DATABASE_VARIABLE] = embedded.url;
     return async () => {
-      removeTemplate();
       await embedded.stop();
+      removeRun();
     };
   } catch (error) {
+    removeRun();
     // One line naming what is missing, not a stack trace.
     if (error instanceof MissingPrerequisite) throw new Error(`test environment: missing: ${error.message}`);
     throw error;

@@ -5,21 +5,21 @@
  * folder opened afresh would become, in a fraction of the time. Tests of creating a store (initdb, migrations
  * from an older schema, a folder that is not a store) make their own folders and do not use this.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The variable naming the run's template folder, set by the global setup for every test file. */
 const TEMPLATE_VARIABLE = 'ATTAIN_TEST_PGLITE_TEMPLATE';
 
-/** Creates the run's template store (called once, by the global setup); returns how to remove it. */
-export async function createStoreTemplate(): Promise<() => void> {
+/** Creates the run's template store (called once, by the global setup). */
+export async function createStoreTemplate(): Promise<void> {
   // Imported here, not at the top: the global setup loads this file before anything else needs the store.
   const { Store } = await import('../../src/store/store.js');
+  // In the run's temporary folder (global-setup.ts), removed with it.
   const folder = mkdtempSync(join(tmpdir(), 'attain-template-'));
   await (await Store.open({ dataDir: folder })).close();
   process.env[TEMPLATE_VARIABLE] = folder;
-  return () => rmSync(folder, { recursive: true, force: true });
 }
 
 /** A new folder (named from `prefix`) holding an empty, migrated embedded store. */
