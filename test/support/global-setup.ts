@@ -10,6 +10,7 @@
  * of the processes they start, which inherit TMPDIR — is made inside one
  * folder of the run, removed when the run ends: a failed test or a process
  * killed midway leaves nothing behind in the machine's temporary folder.
+ * ATTAIN_TEST_KEEP_TMP=1 keeps it, to look into what a failed test left.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,10 @@ import { createStoreTemplate } from './pglite-template.js';
 
 export default async function setup(): Promise<() => Promise<void>> {
   const run = mkdtempSync(join(tmpdir(), 'attain-test-run-'));
-  const removeRun = () => rmSync(run, { recursive: true, force: true });
+  const removeRun = () => {
+    if (process.env.ATTAIN_TEST_KEEP_TMP === '1') console.error(`test environment: temporary folders kept in ${run}`);
+    else rmSync(run, { recursive: true, force: true });
+  };
   process.env.TMPDIR = run;
   try {
     await createStoreTemplate();
