@@ -331,7 +331,7 @@ async function storeStage(size, kind, dir, reference, engineSeconds, rowCount) {
         ...Object.fromEntries(r.levels.map((v, o) => [`l${o}`, v])),
       }));
       const ok = agree(`engine from ${kind}`, reference, rows);
-      figure(size, `${kind}: engine from the store (columns + prepare + evaluate)`, total.seconds, { agrees: ok });
+      figure(size, `${kind}: engine from the store (columns + prepare + evaluateLevels)`, total.seconds, { agrees: ok });
       if (kind === 'postgres' && peers.has('postgres')) {
         const db = await openPostgres(url);
         await db.exec('ANALYZE');
@@ -344,8 +344,8 @@ async function storeStage(size, kind, dir, reference, engineSeconds, rowCount) {
         });
         await db.close();
       }
-      if (!values['skip-incremental']) await incremental(size, kind, store, total.value.report);
-      if (!values['skip-http']) await httpThroughput(size, kind, store, total.value.report);
+      if (!values['skip-incremental']) await incremental(size, kind, store, fromStore);
+      if (!values['skip-http']) await httpThroughput(size, kind, store, fromStore);
     } finally {
       await store.close();
     }
@@ -546,19 +546,19 @@ async function badRowsImport(size, kind, dir, rowCount) {
  *   validated, prepared and evaluated for each request.
  * p50 and p99 over the samples.
  */
-async function incremental(size, kind, store, report) {
+async function incremental(size, kind, store, reference) {
   const samples = Number(values['incremental-samples']);
-  const partners = report.partners.map((p) => p.partnerId);
+  const partners = [...reference.keys()];
   const rules = { asOf };
   const live = new Evaluations(store, definitionsOnDisk);
   const loaded = await timed(() => live.load());
   figure(size, `${kind}: live state loaded (a server's start: the whole store read once as columns)`, loaded.seconds);
   const overview = await timed(() => live.summaries(rules, CLI_INPUTS));
   if (!overview.value.ok) throw new Error('the live state cannot evaluate the store');
-  figure(size, `${kind}: live state: every partner's levels, first time (prepare + evaluate)`, overview.seconds);
+  figure(size, `${kind}: live state: every partner's levels, first time (prepare + evaluateLevels)`, overview.seconds);
   const liveLevels = new Map(overview.value.value.partners.map((p) => [p.id, p.levels.map((l) => l.level ?? 'none')]));
   const levelRows = [...liveLevels].map(([id, levels]) => ({ id, ...Object.fromEntries(levels.map((l, o) => [`l${o}`, l])) }));
-  agreeLevels(`live state from ${kind}`, report, levelRows);
+  agreeLevels(`live state from ${kind}`, reference, levelRows);
   const timings = { importMs: [], catchUpMs: [], partnerMs: [], pageMs: [], overviewMs: [], peerMs: [] };
   for (let i = 0; i < samples; i++) {
     const partnerId = partners[Math.floor((i * 7919) % partners.length)];
@@ -623,11 +623,11 @@ async function incremental(size, kind, store, report) {
   );
 }
 
-/** The live state's level per option must be the engine's for every partner. */
-function agreeLevels(label, report, rows) {
-  const expected = report.partners.map((p) => ({
-    id: p.partnerId,
-    ...Object.fromEntries(p.competencies.flatMap((c) => c.options).map((o, i) => [`l${i}`, o.level ?? 'none'])),
+/** The live state's level per option must be the engine's for every partner (the reference of the engine from the store). */
+function agreeLevels(label, reference, rows) {
+  const expected = [...reference].map(([id, r]) => ({
+    id,
+    ...Object.fromEntries(r.levels.map((level, i) => [`l${i}`, level ?? 'none'])),
   }));
   const byId = new Map(rows.map((r) => [r.id, JSON.stringify(r)]));
   const differences = expected
@@ -638,8 +638,8 @@ function agreeLevels(label, report, rows) {
 }
 
 /** GET /api/v1/partners/{id}/evaluation with a bearer token, partners in turn, for --http-seconds: autocannon. */
-async function httpThroughput(size, kind, store, report) {
-  const partners = report.partners.map((p) => p.partnerId);
+async function httpThroughput(size, kind, store, reference) {
+  const partners = [...reference.keys()];
   const added = await store.accounts.add({
     username: `bench-${process.pid}-${size}`,
     password: 'correct horse battery staple',
