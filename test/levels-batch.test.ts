@@ -5,7 +5,6 @@
  * and dates under both versions, on a generated population where every level is reached, for a subset of
  * partners in the order asked, and fail the same way on a sum beyond the exact range.
  */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { judgeable } from '../src/app/data.js';
@@ -27,7 +26,19 @@ import {
 } from '../src/engine/index.js';
 import { generateColumns } from '../src/generate/index.js';
 import { formatProblem } from '../src/i18n/index.js';
-import { CE, CE_EXAMS, certifiedPeople, customer, dpor, line, partner, program, programHistory, revision } from './support/builders.js';
+import {
+  CE,
+  CE_EXAMS,
+  certifiedPeople,
+  customer,
+  dpor,
+  exampleWithLines,
+  line,
+  partner,
+  program,
+  programHistory,
+  revision,
+} from './support/builders.js';
 import { datasetArbitraryFor, REVISION_POPULATION, SEED_POPULATION } from './support/random-datasets.js';
 
 /** The batch as plain rows, one per partner: what the report says of the same partners, below. */
@@ -145,18 +156,7 @@ describe('the levels batch says what the report says', () => {
   });
 
   it('fails on a sum beyond the exact range with the error of the report, naming the partner and the requirement', () => {
-    const example = JSON.parse(readFileSync('examples/cloud-business-applications.json', 'utf8')) as Record<string, unknown[]>;
-    const big = centsToDecimalText(MAX_EXACT_CENTS);
-    const extra = [big, '1'].map((amount, i) => ({
-      id: `BIG-${i}`,
-      customerId: 'C-ADATUM',
-      product: 'D365-SALES',
-      date: '2017-05-15',
-      amount,
-      currency: 'USD',
-      netNew: true,
-    }));
-    const data = judgeable({ ...example, revenue: [...example.revenue!, ...extra] }, programHistory, 'data.json');
+    const data = judgeable(exampleWithLines([centsToDecimalText(MAX_EXACT_CENTS), '1']), programHistory, 'data.json');
     if (!data.ok) throw new Error(JSON.stringify(data.problems));
     const asOf = '2017-07-07' as IsoDate;
     const prepared = prepareColumns(program, columnsOf(data.value.dataset));

@@ -5,7 +5,7 @@
  * data cannot be judged on that date: a `data` failure naming the partner
  * and the requirement (exit 2, HTTP 409), never a crash.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,28 +14,12 @@ import { judgeable } from '../src/app/data.js';
 import { MAX_EXACT_CENTS, centsToDecimalText, type IsoDate } from '../src/engine/index.js';
 import { CLI_INPUTS } from '../src/cli/inputs.js';
 import { runCli } from './support/cli.js';
-import { programHistory } from './support/builders.js';
+import { exampleWithLines, programHistory } from './support/builders.js';
 import { startServer } from './support/http.js';
 
-const EXAMPLE = 'examples/cloud-business-applications.json';
 const NAMES = CLI_INPUTS;
 const asOf = '2017-07-07' as IsoDate;
 const MAX = centsToDecimalText(MAX_EXACT_CENTS); // 90071992547409.91
-
-/** The example with extra USD Dynamics 365 for Sales lines of C-ADATUM (P-CONTOSO's customer) in the window. */
-function withLines(amounts: readonly string[]): Record<string, unknown[]> {
-  const base = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown[]>;
-  const extra = amounts.map((amount, i) => ({
-    id: `BIG-${i}`,
-    customerId: 'C-ADATUM',
-    product: 'D365-SALES',
-    date: '2017-05-15',
-    amount,
-    currency: 'USD',
-    netNew: true,
-  }));
-  return { ...base, revenue: [...base.revenue!, ...extra] };
-}
 
 const judged = (raw: unknown) => {
   const data = judgeable(raw, programHistory, 'data.json');
@@ -50,7 +34,7 @@ describe('sums of money past the exact range', () => {
     ['credits beyond the range', [`-${MAX}`, '-1']],
   ] as const) {
     it(`${name}: every use case answers a data failure naming the partner and the requirement`, () => {
-      const data = judged(withLines(amounts));
+      const data = judged(exampleWithLines(amounts));
       const range = timelineRange('2017-07-07', '2017-09-07', 'month', NAMES);
       if (!range.ok) throw new Error('range');
       for (const outcome of [
@@ -75,11 +59,11 @@ describe('sums of money past the exact range', () => {
 
   it('up to the bound, sums are exact and everything is evaluated', () => {
     // The partner's other lines in the window, then a line bringing the scope exactly to the bound.
-    const before = evaluation(judged(withLines([])), ['P-CONTOSO'], { asOf }, NAMES);
+    const before = evaluation(judged(exampleWithLines([])), ['P-CONTOSO'], { asOf }, NAMES);
     if (!before.ok) throw new Error('evaluation');
     const requirement = before.value.result.partners[0]!.competencies[0]!.options[0]!.levels[0]!.requirements[0]!;
     const have = Math.round(requirement.actual! * 100);
-    const data = judged(withLines([centsToDecimalText(MAX_EXACT_CENTS - have)]));
+    const data = judged(exampleWithLines([centsToDecimalText(MAX_EXACT_CENTS - have)]));
     const after = evaluation(data, ['P-CONTOSO'], { asOf }, NAMES);
     expect(after.ok).toBe(true);
     if (!after.ok) return;
@@ -93,7 +77,7 @@ describe('sums of money past the exact range', () => {
   it('the command line says which partner and requirement, exit 2, from a file and from the store', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'attain-sums-'));
     const file = join(dir, 'data.json');
-    writeFileSync(file, JSON.stringify(withLines(['50000000000000', '50000000000000'])));
+    writeFileSync(file, JSON.stringify(exampleWithLines(['50000000000000', '50000000000000'])));
     const fromFile = await runCli(['evaluate', file, '--as-of', '2017-07-07']);
     expect(fromFile.code).toBe(2);
     expect(fromFile.stderr).toContain('partners[0] (id P-CONTOSO): the revenue counted toward enterprise-customer-engagement/silver/');
@@ -114,7 +98,7 @@ describe('sums of money past the exact range', () => {
     const server = await startServer();
     try {
       await server.store.import(
-        [{ incoming: { revenue: withLines(['50000000000000', '50000000000000']).revenue!.slice(-2) }, source: 'big.json' }],
+        [{ incoming: { revenue: exampleWithLines(['50000000000000', '50000000000000']).revenue!.slice(-2) }, source: 'big.json' }],
         programHistory,
       );
       const headers = { authorization: `Bearer ${server.tokens.admin}` };

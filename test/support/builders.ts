@@ -18,7 +18,7 @@ import {
   versionFrom,
   type RequirementEvaluation,
 } from '../../src/engine/index.js';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PROGRAM_PATH, loadProgram } from '../../src/files/program-files.js';
@@ -148,4 +148,19 @@ export function copyOfBundledDefinition(): string {
   const dir = mkdtempSync(join(tmpdir(), 'attain-def-'));
   cpSync(DEFAULT_PROGRAM_PATH, dir, { recursive: true });
   return dir;
+}
+
+/** The example with extra USD Dynamics 365 for Sales lines of C-ADATUM (P-CONTOSO's customer) in the window. */
+export function exampleWithLines(amounts: readonly string[]): Record<string, unknown[]> {
+  const base = JSON.parse(readFileSync('examples/cloud-business-applications.json', 'utf8')) as Record<string, unknown[]>;
+  const extra = amounts.map((amount, i) => ({
+    id: `BIG-${i}`,
+    customerId: 'C-ADATUM',
+    product: 'D365-SALES',
+    date: '2017-05-15',
+    amount,
+    currency: 'USD',
+    netNew: true,
+  }));
+  return { ...base, revenue: [...base.revenue!, ...extra] };
 }
