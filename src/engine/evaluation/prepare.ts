@@ -289,9 +289,8 @@ function preparePeople(program: ProgramVersion, columns: DatasetColumns) {
   // (a successor listed where it was); none for exams outside the catalog, which count for nothing.
   // Exam e's columns are columnList[columnStart[e] … columnStart[e + 1]): millions of passes read them.
   const columnsOfExam = examPasses.exams.map((exam) => (program.passCountsFor.get(exam) ?? []).map((id) => examColumn.get(id)!));
-  const columnStart = Int32Array.from({ length: columnsOfExam.length + 1 }, (_, e) =>
-    columnsOfExam.slice(0, e).reduce((n, list) => n + list.length, 0),
-  );
+  const columnStart = new Int32Array(columnsOfExam.length + 1);
+  columnsOfExam.forEach((list, e) => (columnStart[e + 1] = columnStart[e]! + list.length));
   const columnList = Int32Array.from(columnsOfExam.flat());
 
   const personExamDay = new Int32Array(personCount * examCount).fill(NEVER);
