@@ -95,7 +95,8 @@ export class IncrementalEvaluation {
     for (const scope of program.revenueScopes) {
       if (!scope.products.has(line.product) || (scope.netNewOnly && !line.netNew)) continue;
       const n = ownersOn(this.tenures.get(scope.attribution)!, line.customer, line.day, owners);
-      for (const partner of owners.slice(0, n)) {
+      for (let i = 0; i < n; i++) {
+        const partner = owners[i]!;
         this.insert(partner, line.day, scope.index, line.cents, lineIndex);
         if (!affected.includes(partner)) affected.push(partner);
       }
