@@ -20,6 +20,7 @@ import {
   type PointsRule,
   type Rational,
 } from '../src/engine/index.js';
+import { add, compare, div, mul, sub } from '../src/engine/scoring/rational.js';
 
 const r = (text: string): Rational => parseRational(text)!;
 const rule = (partial: PointsRule['partial'], more: Partial<PointsRule> = {}): PointsRule => ({
@@ -269,5 +270,44 @@ describe('scoring records', () => {
       'billing[4] (id B2) id duplicateId billing[1]',
       'billing[5] (id B1) id duplicateId billing[0]',
     ]);
+  });
+});
+
+describe('exact fractions against the plain arithmetic', () => {
+  // The arithmetic takes shortcuts for whole numbers (no reduction, no cross products): each result must be the
+  // reduced fraction the plain formula gives, whole operands or not, signs and zero included.
+  const plainGcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : plainGcd(b, a % b));
+  const reduced = (num: bigint, den: bigint) => {
+    const sign = den < 0n ? -1n : 1n;
+    const g = plainGcd(num, den);
+    return { num: (sign * num) / g, den: (sign * den) / g };
+  };
+  const big = fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n });
+  const fraction = fc.oneof(
+    big.map((n) => [n, 1n] as const),
+    fc.tuple(big, fc.bigInt({ min: 1n, max: 10n ** 12n })),
+    fc.tuple(fc.integer({ min: -12, max: 12 }), fc.integer({ min: 1, max: 12 })).map(([n, d]) => [BigInt(n), BigInt(d)] as const),
+  );
+  it('add, sub, mul, div and compare give the reduced fraction of the plain formula', () => {
+    fc.assert(
+      fc.property(fraction, fraction, ([an, ad], [bn, bd]) => {
+        const a = rational(an, ad);
+        const b = rational(bn, bd);
+        expect(a).toEqual(reduced(an, ad));
+        expect(add(a, b)).toEqual(reduced(an * bd + bn * ad, ad * bd));
+        expect(sub(a, b)).toEqual(reduced(an * bd - bn * ad, ad * bd));
+        expect(mul(a, b)).toEqual(reduced(an * bn, ad * bd));
+        if (bn !== 0n) expect(div(a, b)).toEqual(reduced(an * bd, ad * bn));
+        const d = an * bd - bn * ad;
+        expect(compare(a, b)).toBe(d < 0n ? -1 : d > 0n ? 1 : 0);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+  it('a whole number given as a number or a bigint, and a negative denominator', () => {
+    expect(rational(-6, -4)).toEqual({ num: 3n, den: 2n });
+    expect(rational(7)).toEqual({ num: 7n, den: 1n });
+    expect(rational(0, -5)).toEqual({ num: 0n, den: 1n });
+    expect(() => rational(1, 0)).toThrow(RangeError);
   });
 });

@@ -11,13 +11,19 @@ export interface Rational {
 function gcd(a: bigint, b: bigint): bigint {
   let x = a < 0n ? -a : a;
   let y = b < 0n ? -b : b;
-  while (y !== 0n) [x, y] = [y, x % y];
+  while (y !== 0n) {
+    const r = x % y;
+    x = y;
+    y = r;
+  }
   return x;
 }
 
 export function rational(num: bigint | number, den: bigint | number = 1n): Rational {
-  let n = BigInt(num);
-  let d = BigInt(den);
+  let n = typeof num === 'bigint' ? num : BigInt(num);
+  let d = typeof den === 'bigint' ? den : BigInt(den);
+  // Whole numbers are most of what scoring makes (counts, cents, points): already reduced.
+  if (d === 1n) return { num: n, den: d };
   if (d === 0n) throw new RangeError('division by zero');
   if (d < 0n) [n, d] = [-n, -d];
   const g = gcd(n, d);
@@ -38,15 +44,19 @@ export function parseRational(text: string): Rational | undefined {
   return rational(m[1] === '-' ? -units : units, 10n ** BigInt(fraction.length));
 }
 
+// Whole operands (den 1) give a whole result: no products of denominators, no reduction.
 export function add(a: Rational, b: Rational): Rational {
+  if (a.den === 1n && b.den === 1n) return { num: a.num + b.num, den: 1n };
   return rational(a.num * b.den + b.num * a.den, a.den * b.den);
 }
 
 export function sub(a: Rational, b: Rational): Rational {
+  if (a.den === 1n && b.den === 1n) return { num: a.num - b.num, den: 1n };
   return rational(a.num * b.den - b.num * a.den, a.den * b.den);
 }
 
 export function mul(a: Rational, b: Rational): Rational {
+  if (a.den === 1n && b.den === 1n) return { num: a.num * b.num, den: 1n };
   return rational(a.num * b.num, a.den * b.den);
 }
 
@@ -56,6 +66,7 @@ export function div(a: Rational, b: Rational): Rational {
 
 /** Negative, zero or positive as a < b, a = b, a > b. */
 export function compare(a: Rational, b: Rational): number {
+  if (a.den === b.den) return a.num < b.num ? -1 : a.num > b.num ? 1 : 0;
   const d = a.num * b.den - b.num * a.den;
   return d < 0n ? -1 : d > 0n ? 1 : 0;
 }

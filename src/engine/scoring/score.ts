@@ -440,6 +440,11 @@ class Index {
   private instancesPart: (readonly Instance[])[] | undefined;
   /** A list of workloads (a definition's array) as numbers in the usage sums: metrics ask for theirs per tenant. */
   private readonly workloadNumbersOf = new WeakMap<readonly string[], readonly number[]>();
+  /** Per list of workloads, `unitsOfWorkloads`'s places and sums (scoring is synchronous: one array serves every call). */
+  private readonly unitsWork = new WeakMap<
+    readonly string[],
+    { readonly places: readonly (readonly number[] | undefined)[]; readonly units: number[] }
+  >();
   /** The last partner asked about and its candidate tenants and subscriptions: a partner's metrics ask again and again. */
   private lastPartner: string | undefined;
   private lastTenants: readonly CandidateTenant[] = [];
@@ -689,6 +694,34 @@ class Index {
     const { pairsFrom, pairWorkload } = this.usageIndex;
     for (let k = pairsFrom[tenantSlot]!; k < pairsFrom[tenantSlot + 1]!; k++) if (pairWorkload[k] === workload) return k;
     return -1;
+  }
+
+  /**
+   * Each workload of a list (by its place) with its units in month m summed over the tenants, in an array reused
+   * by the next call for the same list. Each tenant's usage pairs are read once, whatever the list's length: a
+   * tenant uses few workloads, and a lookup per tenant and workload read every pair of the tenant each time.
+   */
+  unitsOfWorkloads(tenants: readonly CandidateTenant[], workloads: readonly string[], m: MonthIndex): readonly number[] {
+    let work = this.unitsWork.get(workloads);
+    if (!work) {
+      // For each workload number of the usage sums, the places of the list naming it (a list may name one twice).
+      const places: number[][] = [];
+      this.workloadNumbers(workloads).forEach((no, place) => {
+        if (no >= 0) (places[no] ??= []).push(place);
+      });
+      this.unitsWork.set(workloads, (work = { places, units: zeros(workloads.length) }));
+    }
+    const { places, units } = work;
+    units.fill(0);
+    const { sums, pairsFrom, pairWorkload } = this.usageIndex;
+    for (const t of tenants)
+      for (let k = pairsFrom[t.slot]!; k < pairsFrom[t.slot + 1]!; k++) {
+        const at = places[pairWorkload[k]!];
+        if (at === undefined) continue;
+        const u = sums.at(k, m);
+        if (u !== 0) for (const place of at) units[place]! += u;
+      }
+    return units;
   }
 
   /** A workload's number in the usage sums, −1 for one no usage record names. */
@@ -974,6 +1007,8 @@ export interface VersionContext {
   /** Every workload and product of the version, and the rule crediting any association type: what a market by customers reads. */
   readonly allProducts: ReadonlySet<string>;
   readonly anyAssociation: AssociationRule;
+  /** A list's certifications eligible on a date (cached by the list and the date: a batch asks for every partner). */
+  eligibleOn(certifications: readonly string[], asOf: IsoDate): EligibleCertifications;
 }
 
 const contexts = new WeakMap<ScoredVersionDefinition, VersionContext>();
@@ -988,10 +1023,12 @@ export function contextOf(version: ScoredVersionDefinition): VersionContext {
   const byProduct = new WeakMap<readonly string[], ReadonlyMap<string, readonly number[]>>();
   const ofWorkload = new Map<string, ReadonlySet<string>>();
   const rates = new Map(version.workloads.map((w) => [w.id, w.rate === undefined ? ZERO : exact(w.rate)]));
+  const eligible = new WeakMap<readonly string[], Map<IsoDate, EligibleCertifications>>();
+  const catalog = new Map(version.certifications.map((c) => [c.id, c]));
   const context: VersionContext = {
     version,
     exams: new Map(version.exams.map((e) => [e.id, e])),
-    catalog: new Map(version.certifications.map((c) => [c.id, c])),
+    catalog,
     bands: [...version.bands].map((b) => ({ id: b.id, from: exact(b.from) })).sort((a, b) => compare(a.from, b.from)),
     productsOf(ids) {
       let set = products.get(ids);
@@ -1017,6 +1054,17 @@ export function contextOf(version: ScoredVersionDefinition): VersionContext {
     rateOf: (workload) => rates.get(workload) ?? ZERO,
     allProducts: new Set(version.workloads.flatMap((w) => [w.id, ...w.products])),
     anyAssociation: { eligible: version.associationTypes, displaces: [] },
+    eligibleOn(certifications, asOf) {
+      let byDate = eligible.get(certifications);
+      if (!byDate) eligible.set(certifications, (byDate = new Map()));
+      let found = byDate.get(asOf);
+      if (!found) {
+        // Bounded: a timeline asks for a few hundred month ends, a long-running server for any number.
+        if (byDate.size >= 1_000) byDate.clear();
+        byDate.set(asOf, (found = eligibleCertifications(catalog, certifications, asOf)));
+      }
+      return found;
+    },
   };
   contexts.set(version, context);
   return context;
@@ -1031,7 +1079,11 @@ interface MeasureScope {
   readonly segment: string;
   readonly asOf: IsoDate;
   readonly certified: (certifications: readonly string[]) => number;
+  /** Whether the measures carry their details (a report's evidence), which a batch of points does not read. */
+  readonly explain: boolean;
 }
+
+const NO_DETAILS: Readonly<Record<string, never>> = Object.freeze({});
 
 /** What a metric measures for one partner as of M: its value, the value for full points, and how the next point is costed. */
 function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][number], metric: ScoredMetricDefinition): Measure {
@@ -1214,17 +1266,12 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       const products = ctx.productsOf(metric.workloads);
       // Summed per workload as integers (exact: MonthlySums), then weighted by the workload's rate once.
       const usageAt = (tenants: readonly CandidateTenant[], m: MonthIndex): Rational => {
+        const units = index.unitsOfWorkloads(tenants, metric.workloads, m);
         let sum = ZERO;
-        const numbers = index.workloadNumbers(metric.workloads);
-        for (let k = 0; k < numbers.length; k++) {
-          const no = numbers[k]!;
-          if (no < 0) continue;
-          const w = metric.workloads[k]!;
-          let units = 0;
-          for (const t of tenants) units += index.usage.at(index.usageSlot(t.slot, no), m);
-          if (units === 0) continue; // most partners use few of the workloads: no fraction made for nothing
-          const exactUnits = rational(units, index.usageScale);
-          sum = add(sum, metric.measure === 'mau' ? exactUnits : mul(exactUnits, ctx.rateOf(w)));
+        for (let k = 0; k < units.length; k++) {
+          if (units[k] === 0) continue; // most partners use few of the workloads: no fraction made for nothing
+          const exactUnits = rational(units[k]!, index.usageScale);
+          sum = add(sum, metric.measure === 'mau' ? exactUnits : mul(exactUnits, ctx.rateOf(metric.workloads[k]!)));
         }
         return sum;
       };
@@ -1236,7 +1283,10 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       const current = usageAt(nowTenants, month + metric.current);
       const base = usageAt(thenTenants, month + metric.baseline);
       const gate = forSegment(metric.baselineGate, segment) ?? ZERO;
-      const details = { current: toDecimalText(current), baseline: toDecimalText(base), gate: toDecimalText(gate) };
+      // Decimal text costs more than the rest of the metric: made only for a report (a batch reads points only).
+      const details = s.explain
+        ? { current: toDecimalText(current), baseline: toDecimalText(base), gate: toDecimalText(gate) }
+        : NO_DETAILS;
       const unit = metric.measure === 'mau' ? 'active-users' : 'consumption';
       if (compare(base, gate) < 0 || compare(base, ZERO) <= 0)
         return { value: ZERO, full: undefined, unit: 'percent', granularity: rational(1, 100), note: 'underBaselineGate', details };
@@ -1368,7 +1418,7 @@ export function measurePrepared(prepared: PreparedScoring, partnerId: string, mo
   const paths = version.paths.map((path) => {
     const metrics = path.metrics.map((metric): MeasuredMetric => {
       const own = segmentFor(metric);
-      const scope: MeasureScope = { ctx, index, partnerId, month, segment: own, asOf, certified };
+      const scope: MeasureScope = { ctx, index, partnerId, month, segment: own, asOf, certified, explain: true };
       return { definition: metric, segment: own, rule: pointsRuleOf(metric, own), measure: measureOf(scope, path, metric) };
     });
     return { id: path.id, metrics };
@@ -1517,6 +1567,7 @@ export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): 
           certifiedCounts.set(certifications, (n = certifiedIndexed(ctx, index.people, partnerId, certifications, asOf)));
         return n;
       },
+      explain: false,
     };
     let best = -1;
     const paths = version.paths.map((path, p): BatchPathScore => {
@@ -1551,34 +1602,57 @@ function certifiedIndexed(
   certifications: readonly string[],
   asOf: IsoDate,
 ): number {
-  const { exams, catalog } = ctx;
   const people = index.get(partnerId);
   if (people === undefined) return 0;
-  // The certifications still eligible on the date, looked up once rather than once per person.
-  const eligible: { readonly id: string; readonly alternatives: Parameters<typeof earned>[0] }[] = [];
-  for (const id of certifications) {
-    const c = catalog.get(id);
-    if (c?.eligibleUntil !== undefined && asOf > c.eligibleUntil) continue;
-    eligible.push({ id, alternatives: c?.alternatives ?? NONE });
-  }
+  const { held, fromPasses } = ctx.eligibleOn(certifications, asOf);
   let n = 0;
-  for (const { passes, held } of people) {
-    for (const { id, alternatives } of eligible) {
-      if (holds(held, id, asOf) || earned(alternatives, passes, exams, asOf)) {
-        n++;
-        break;
-      }
-    }
+  for (const person of people) {
+    if (holdsOneOf(person.held, held, asOf)) n++;
+    // Every exam set names an exam and asks for at least one pass (the schema): nobody earns one without passes.
+    else if (person.passes.length > 0)
+      for (const alternatives of fromPasses)
+        if (earned(alternatives, person.passes, ctx.exams, asOf)) {
+          n++;
+          break;
+        }
   }
   return n;
 }
 
+/** A list's certifications still eligible on a date: their ids (recorded as held) and the exam alternatives of those that have any. */
+export interface EligibleCertifications {
+  readonly held: ReadonlySet<string>;
+  readonly fromPasses: readonly Alternatives[];
+}
+
+type Alternatives = ScoredVersionDefinition['certifications'][number]['alternatives'];
+
+function eligibleCertifications(
+  catalog: VersionContext['catalog'],
+  certifications: readonly string[],
+  asOf: IsoDate,
+): EligibleCertifications {
+  const held = new Set<string>();
+  const fromPasses: Alternatives[] = [];
+  for (const id of certifications) {
+    const c = catalog.get(id);
+    if (c?.eligibleUntil !== undefined && asOf > c.eligibleUntil) continue;
+    held.add(id);
+    if (c !== undefined && c.alternatives.length > 0) fromPasses.push(c.alternatives);
+  }
+  return { held, fromPasses };
+}
+
 const NONE: readonly never[] = [];
 
-/** Whether a certification held is recorded for the person on the date (and not expired). */
-function holds(records: readonly ScoringDataset['certificationsHeld'][number][], certification: string, asOf: IsoDate): boolean {
+/** Whether one of the person's certifications held is of the set and recorded on the date (and not expired). */
+function holdsOneOf(
+  records: readonly ScoringDataset['certificationsHeld'][number][],
+  certifications: ReadonlySet<string>,
+  asOf: IsoDate,
+): boolean {
   for (const h of records)
-    if (h.certification === certification && h.date <= asOf && (h.expires === undefined || asOf <= h.expires)) return true;
+    if (certifications.has(h.certification) && h.date <= asOf && (h.expires === undefined || asOf <= h.expires)) return true;
   return false;
 }
 
