@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { monthIndex, monthText, prepareScoring, preparerOf, scorePartner, scorePrepared } from '../src/engine/index.js';
+import { monthIndex, monthText, prepareScoring, preparerOf, scoreAll, scorePartner, scorePrepared } from '../src/engine/index.js';
 import { scorePartner as scoreWholeDataset } from './support/score-whole-dataset.js';
 import { bill, datasetOf, emptyRecords, tenantWith } from './support/scoring.js';
 import { PARTNERS, recordsArbFor, recordsAt, versions } from './support/scored-records.js';
@@ -36,6 +36,39 @@ describe('prepared scoring against the frozen whole-dataset scorer', () => {
       );
     });
   }
+
+  it('gives the same whole report and batch under the other reading of the growth cohort (the tenants of M at both ends)', () => {
+    // No bundled version reads `current-cohort` (docs/rules.md states it as the alternative): each version with a
+    // growth ratio is switched to it here, so that the switch's other branch is held to the frozen scorer too.
+    const switched = versions
+      .filter((v) => v.paths.some((p) => p.metrics.some((m) => m.kind === 'growth-ratio')))
+      .map((v) => ({
+        ...v,
+        paths: v.paths.map((p) => ({
+          ...p,
+          metrics: p.metrics.map((m) => (m.kind === 'growth-ratio' ? { ...m, cohort: 'current-cohort' as const } : m)),
+        })),
+      }));
+    expect(switched.length).toBeGreaterThan(0);
+    for (const version of switched) {
+      const start = monthIndex(version.effectiveFrom.slice(0, 7));
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 14 }), recordsArbFor(version), (k, x) => {
+          const M = start + k;
+          const data = datasetOf(recordsAt(M, x), versions);
+          const prepared = prepareScoring(version, data);
+          const batch = scoreAll(version, data, M);
+          for (const partner of [...PARTNERS, 'nobody']) {
+            const expected = scoreWholeDataset(version, data, partner, M);
+            expect(scorePrepared(prepared, partner, M)).toEqual(expected);
+            const inBatch = batch.find((b) => b.partnerId === partner);
+            if (inBatch) expect(inBatch.paths.map((p) => p.total)).toEqual(expected.paths.map((p) => p.total));
+          }
+        }),
+        { numRuns: 40 },
+      );
+    }
+  });
 
   /**
    * PCS's track rule, an evaluation month M, and a partner P credited on one (tenant, workload) pair billed

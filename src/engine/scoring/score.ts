@@ -196,6 +196,8 @@ type Association = ScoringDataset['associations'][number];
 export interface HeldSubscription {
   readonly subscription: Subscription;
   readonly slot: number;
+  /** The subscription's product by number (`ScoringIndex.workloadsOfProducts`): crediting a workload reads it for every tenant and month. */
+  readonly product: number;
   readonly holding: readonly Association[];
   readonly tenant: CandidateTenant;
 }
@@ -354,6 +356,18 @@ function workloadCredit(workloads: readonly string[]): WorkloadCredit {
   return { isCredited: workloads.map(() => false), cents: workloads.map(() => 0), credited: workloads.map(() => 0), count: 0 };
 }
 
+const workloadCredits = new WeakMap<ScoredMetricDefinition, WorkloadCredit>();
+
+/**
+ * A pair-count metric's working arrays, made once: the metric is measured for every partner of a batch, and its
+ * readings never nest (scoring is synchronous; `creditByWorkload` clears what the last call left).
+ */
+function workloadCreditOf(metric: Extract<ScoredMetricDefinition, { kind: 'pair-count-change' }>): WorkloadCredit {
+  let credit = workloadCredits.get(metric);
+  if (!credit) workloadCredits.set(metric, (credit = workloadCredit(metric.workloads)));
+  return credit;
+}
+
 type TrackSegmentation = Extract<Segmentation, { kind: 'track' }>;
 
 /**
@@ -440,6 +454,10 @@ class Index {
   private instancesPart: (readonly Instance[])[] | undefined;
   /** A list of workloads (a definition's array) as numbers in the usage sums: metrics ask for theirs per tenant. */
   private readonly workloadNumbersOf = new WeakMap<readonly string[], readonly number[]>();
+  /** Every product a subscription names, by number in the order first met. */
+  private readonly productNo = new Map<string, number>();
+  /** Per map of products to workloads (a version context's), the same by product number. */
+  private readonly byProductNo = new WeakMap<ReadonlyMap<string, readonly number[]>, readonly (readonly number[] | undefined)[]>();
   /** Per list of workloads, `unitsOfWorkloads`'s places and sums (scoring is synchronous: one array serves every call). */
   private readonly unitsWork = new WeakMap<
     readonly string[],
@@ -466,6 +484,7 @@ class Index {
     // one association, and an empty array that is pushed to takes room for seventeen.
     for (const [id, { country }] of data.tenants) tenantAt.push({ id, country, slot: tenantAt.length, subscriptions: NONE, order: -1 });
     const tenantPlaces = placesOf(data.subscriptions, data.tenants);
+    const { productNo } = this;
     let orders = 0;
     for (const s of data.subscriptions.values()) {
       let tenant = tenantPlaces ? tenantAt[tenantPlaces[heldAt.length]!] : this.tenantById.get(s.tenantId);
@@ -476,7 +495,9 @@ class Index {
       }
       // Candidate tenants are listed in the order their first subscriptions come.
       if (tenant.order < 0) tenant.order = orders++;
-      const entry: HeldEntry = { subscription: s, slot: heldAt.length, holding: NONE, tenant };
+      let product = productNo.get(s.product);
+      if (product === undefined) productNo.set(s.product, (product = productNo.size));
+      const entry: HeldEntry = { subscription: s, slot: heldAt.length, product, holding: NONE, tenant };
       heldAt.push(entry);
       tenant.subscriptions = appended(tenant.subscriptions, entry);
     }
@@ -697,11 +718,19 @@ class Index {
   }
 
   /**
-   * Each workload of a list (by its place) with its units in month m summed over the tenants, in an array reused
-   * by the next call for the same list. Each tenant's usage pairs are read once, whatever the list's length: a
-   * tenant uses few workloads, and a lookup per tenant and workload read every pair of the tenant each time.
+   * Each workload of a list (by its place) with its units in month m summed over the partner's tenants it is
+   * credited on in month `creditedIn` (`tenantsCredited`), in an array reused by the next call for the same list.
+   * Each tenant's usage pairs are read once, whatever the list's length: a tenant uses few workloads, and a lookup
+   * per tenant and workload read every pair of the tenant each time.
    */
-  unitsOfWorkloads(tenants: readonly CandidateTenant[], workloads: readonly string[], m: MonthIndex): readonly number[] {
+  unitsOfCredited(
+    partnerId: string,
+    products: ReadonlySet<string>,
+    creditedIn: MonthIndex,
+    rule: AssociationRule,
+    workloads: readonly string[],
+    m: MonthIndex,
+  ): readonly number[] {
     let work = this.unitsWork.get(workloads);
     if (!work) {
       // For each workload number of the usage sums, the places of the list naming it (a list may name one twice).
@@ -714,13 +743,15 @@ class Index {
     const { places, units } = work;
     units.fill(0);
     const { sums, pairsFrom, pairWorkload } = this.usageIndex;
-    for (const t of tenants)
+    for (const t of this.candidateTenants(partnerId)) {
+      if (!this.creditedOnTenant(partnerId, t, products, creditedIn, rule)) continue;
       for (let k = pairsFrom[t.slot]!; k < pairsFrom[t.slot + 1]!; k++) {
         const at = places[pairWorkload[k]!];
         if (at === undefined) continue;
         const u = sums.at(k, m);
         if (u !== 0) for (const place of at) units[place]! += u;
       }
+    }
     return units;
   }
 
@@ -803,7 +834,7 @@ class Index {
   creditByWorkload(
     partnerId: string,
     tenant: CandidateTenant,
-    byProduct: ReadonlyMap<string, readonly number[]>,
+    byProduct: readonly (readonly number[] | undefined)[],
     m: MonthIndex,
     rule: AssociationRule,
     credit: WorkloadCredit,
@@ -814,20 +845,34 @@ class Index {
       isCredited[w] = false;
       cents[w] = 0;
     }
-    let count = 0;
+    // Counted as they are listed, so that a call that threw halfway still leaves the next one what to clear.
+    credit.count = 0;
     for (const h of tenant.subscriptions) {
-      const workloads = byProduct.get(h.subscription.product);
+      const workloads = byProduct[h.product];
       if (workloads === undefined || !credited(partnerId, h, m, rule)) continue;
       const billed = this.billing.at(h.slot, m);
       for (const w of workloads) {
         if (!isCredited[w]) {
           isCredited[w] = true;
-          list[count++] = w;
+          list[credit.count++] = w;
         }
         cents[w]! += billed;
       }
     }
-    credit.count = count;
+  }
+
+  /**
+   * A map of products to workloads (`VersionContext.workloadsByProduct`) by the index's product numbers: crediting
+   * reads a subscription's workloads by its number rather than hashing its product's name each time.
+   */
+  workloadsOfProducts(byProduct: ReadonlyMap<string, readonly number[]>): readonly (readonly number[] | undefined)[] {
+    let byNo = this.byProductNo.get(byProduct);
+    if (!byNo) {
+      const list = new Array<readonly number[] | undefined>(this.productNo.size).fill(undefined);
+      for (const [product, no] of this.productNo) list[no] = byProduct.get(product);
+      this.byProductNo.set(byProduct, (byNo = list));
+    }
+    return byNo;
   }
 
   /** A tenant's units (by its slot) of a workload in a month. */
@@ -1156,8 +1201,8 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
     case 'pair-count-change': {
       const threshold = forSegment(metric.unitThreshold, segment) ?? ZERO;
       const unitValue = metric.measure === 'revenue' ? mul(threshold, rational(100)) : threshold;
-      const byProduct = ctx.workloadsByProduct(metric.workloads);
-      const credit = workloadCredit(metric.workloads);
+      const byProduct = index.workloadsOfProducts(ctx.workloadsByProduct(metric.workloads));
+      const credit = workloadCreditOf(metric);
       const { cents } = credit;
       // Usage is read (and packed, if it is not yet) only for a metric that measures it.
       const byUsage =
@@ -1185,10 +1230,22 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       };
       const now = countAt(month + metric.current);
       const then = countAt(month + metric.baseline);
-      return { value: rational(now - then), full, unit: 'pairs', granularity: ONE, details: { current: now, baseline: then } };
+      return {
+        value: rational(now - then),
+        full,
+        unit: 'pairs',
+        granularity: ONE,
+        details: s.explain ? { current: now, baseline: then } : NO_DETAILS,
+      };
     }
     case 'certified-count':
-      return { value: rational(certified(metric.certifications)), full, unit: 'people', granularity: ONE, details: {} };
+      return {
+        value: rational(certified(metric.certifications)),
+        full,
+        unit: 'people',
+        granularity: ONE,
+        details: s.explain ? {} : NO_DETAILS,
+      };
     case 'headcount-growth': {
       const of = path.metrics.find((m) => m.id === metric.of);
       const now = of?.kind === 'certified-count' ? certified(of.certifications) : 0;
@@ -1264,9 +1321,10 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
     }
     case 'growth-ratio': {
       const products = ctx.productsOf(metric.workloads);
-      // Summed per workload as integers (exact: MonthlySums), then weighted by the workload's rate once.
-      const usageAt = (tenants: readonly CandidateTenant[], m: MonthIndex): Rational => {
-        const units = index.unitsOfWorkloads(tenants, metric.workloads, m);
+      // Summed per workload as integers (exact: MonthlySums), then weighted by the workload's rate once: the usage
+      // of month m on the tenants the partner is credited on in month `creditedIn`.
+      const usageAt = (creditedIn: MonthIndex, m: MonthIndex): Rational => {
+        const units = index.unitsOfCredited(partnerId, products, creditedIn, metric.associations, metric.workloads, m);
         let sum = ZERO;
         for (let k = 0; k < units.length; k++) {
           if (units[k] === 0) continue; // most partners use few of the workloads: no fraction made for nothing
@@ -1275,13 +1333,9 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
         }
         return sum;
       };
-      const nowTenants = index.tenantsCredited(partnerId, products, month + metric.current, metric.associations);
-      const thenTenants =
-        metric.cohort === 'each-month'
-          ? index.tenantsCredited(partnerId, products, month + metric.baseline, metric.associations)
-          : nowTenants;
-      const current = usageAt(nowTenants, month + metric.current);
-      const base = usageAt(thenTenants, month + metric.baseline);
+      const current = usageAt(month + metric.current, month + metric.current);
+      // The baseline's customers: those of its own month, or those of the current month (the same cohort).
+      const base = usageAt(metric.cohort === 'each-month' ? month + metric.baseline : month + metric.current, month + metric.baseline);
       const gate = forSegment(metric.baselineGate, segment) ?? ZERO;
       // Decimal text costs more than the rest of the metric: made only for a report (a batch reads points only).
       const details = s.explain
@@ -1320,7 +1374,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
         count +=
           metric.count === 'tenants' ? 1 : index.instancesOf(t).filter((i) => i.production && i.group === metric.instanceGroup).length;
       }
-      return { value: rational(count), full, unit: 'deployments', granularity: ONE, details: { tenants } };
+      return { value: rational(count), full, unit: 'deployments', granularity: ONE, details: s.explain ? { tenants } : NO_DETAILS };
     }
   }
 }
@@ -1549,49 +1603,96 @@ export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): 
   };
   const ownSegmentation = version.paths.some((path) => path.metrics.some((metric) => metric.segmentation !== undefined));
   const minimum = version.minimumPerMetric && { points: exact(version.minimumPerMetric.points), strict: version.minimumPerMetric.strict };
+  const pointsMemo = new WeakMap<PointsRule, PointsMemo>();
+  const earnedBy = (rule: PointsRule, m: Measure): Rational => {
+    let memo = pointsMemo.get(rule);
+    if (!memo) pointsMemo.set(rule, (memo = pointsMemoOf(rule)));
+    return memo(m.value, m.full);
+  };
+  // One scope for the batch, its partner and segment changed for each: a partner's certified counts (a headcount
+  // growth reads its certified count again) are kept by list, with the partner they were counted for.
+  const counted = new Map<readonly string[], { partner: string; n: number }>();
+  const scope: { -readonly [K in keyof MeasureScope]: MeasureScope[K] } = {
+    ctx,
+    index,
+    partnerId: '',
+    month,
+    segment: '',
+    asOf,
+    certified: (certifications) => {
+      const partner = scope.partnerId;
+      let known = counted.get(certifications);
+      if (!known) counted.set(certifications, (known = { partner: '', n: 0 }));
+      if (known.partner !== partner) {
+        known.n = certifiedIndexed(ctx, index.people, partner, certifications, asOf);
+        known.partner = partner;
+      }
+      return known.n;
+    },
+    explain: false,
+  };
   const out: BatchScore[] = [];
   for (const partnerId of index.data.partners.keys()) {
     const segment = segmentOf(version, index, partnerId, month);
     const segmentFor = ownSegmentation ? metricSegments(version, index, partnerId, month, segment) : undefined;
-    const certifiedCounts = new Map<readonly string[], number>();
-    const scope: MeasureScope = {
-      ctx,
-      index,
-      partnerId,
-      month,
-      segment,
-      asOf,
-      certified: (certifications) => {
-        let n = certifiedCounts.get(certifications);
-        if (n === undefined)
-          certifiedCounts.set(certifications, (n = certifiedIndexed(ctx, index.people, partnerId, certifications, asOf)));
-        return n;
-      },
-      explain: false,
-    };
+    scope.partnerId = partnerId;
+    scope.segment = segment;
     let best = -1;
-    const paths = version.paths.map((path, p): BatchPathScore => {
+    const paths: BatchPathScore[] = [];
+    for (let p = 0; p < version.paths.length; p++) {
+      const path = version.paths[p]!;
       let total = ZERO;
       let blocked = false;
-      const points = path.metrics.map((metric, k) => {
+      const points: Rational[] = [];
+      for (let k = 0; k < path.metrics.length; k++) {
+        const metric = path.metrics[k]!;
         const own = segmentFor?.(metric) ?? segment;
         const m = measureOf(own === segment ? scope : { ...scope, segment: own }, path, metric);
-        const earned = pointsOf(rulesOf(own)[p]![k]!, m.value, m.full);
+        const earned = earnedBy(rulesOf(own)[p]![k]!, m);
+        points.push(earned);
         total = add(total, earned);
         if (minimum) {
           const c = compare(earned, minimum.points);
           if (minimum.strict ? c <= 0 : c < 0) blocked = true;
         }
-        return earned;
-      });
+      }
       let reached = -1;
       if (!blocked) for (let b = 0; b < ctx.bands.length && compare(total, ctx.bands[b]!.from) >= 0; b++) reached = b;
       if (reached > best) best = reached;
-      return { id: path.id, points, total, band: reached < 0 ? null : ctx.bands[reached]!.id };
-    });
+      paths.push({ id: path.id, points, total, band: reached < 0 ? null : ctx.bands[reached]!.id });
+    }
     out.push({ partnerId, segment, paths, band: best < 0 ? null : ctx.bands[best]!.id });
   }
   return out;
+}
+
+/** `pointsOf` for one rule, remembered for whole values against whole full values (counts, pairs, people). */
+type PointsMemo = (value: Rational, full: Rational | undefined) => Rational;
+
+/** The most values a rule's memo keeps: counts repeat, but cents (a revenue sum) hardly ever do. */
+const POINTS_MEMO_SIZE = 4_096;
+
+/**
+ * A batch asks a rule for the points of the same few whole values (a pair count, a number of people) again and
+ * again: each answer is exact fractions made anew (bigints), most of the batch's garbage. Points are the same
+ * for the same value and full value, so they are kept by both (rationals are immutable).
+ */
+function pointsMemoOf(rule: PointsRule): PointsMemo {
+  const byFull = new Map<bigint, Map<bigint, Rational>>();
+  let size = 0;
+  return (value, full) => {
+    if (full === undefined || value.den !== 1n || full.den !== 1n) return pointsOf(rule, value, full);
+    let byValue = byFull.get(full.num);
+    const known = byValue?.get(value.num);
+    if (known !== undefined) return known;
+    const points = pointsOf(rule, value, full);
+    if (size < POINTS_MEMO_SIZE) {
+      if (!byValue) byFull.set(full.num, (byValue = new Map()));
+      byValue.set(value.num, points);
+      size++;
+    }
+    return points;
+  };
 }
 
 /** The people of the partner holding one of the certifications on the date, read from the people index (only the partner's own people, passes and certifications held). */
@@ -1726,7 +1827,7 @@ export function segmentOf(
     return s.rule === 'customer-markets' && markets.size === 1 ? [...markets][0]! : own;
   }
   const ctx = contextOf(version);
-  const byProduct = ctx.workloadsByProduct(s.workloads);
+  const byProduct = index.workloadsOfProducts(ctx.workloadsByProduct(s.workloads));
   const { limit, credit, creditedIn, overIn, seen } = trackWorkOf(s);
   // A month a workload is not credited in, its revenue is 0: over the limit only if the limit is below 0.
   const zeroIsOver = 0 > limit;
