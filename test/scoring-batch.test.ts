@@ -21,7 +21,7 @@ import {
   type ScoringDataset,
 } from '../src/engine/index.js';
 import { generateScoredRecords } from '../src/generate/scored.js';
-import { datasetOf } from './support/scoring.js';
+import { datasetOf, emptyRecords } from './support/scoring.js';
 import { recordsArbFor, recordsAt, versions } from './support/scored-records.js';
 
 /** What the batch says of a partner, read from scorePartner's whole report (scorePrepared's, the same, on larger datasets). */
@@ -79,6 +79,56 @@ describe('scoreAll against scorePartner', () => {
       for (const month of [M - 1, M]) expect(scoreAllPrepared(prepared, month)).toEqual(scoreAll(version, data, month));
     });
   }
+
+  it('gives the same from a dataset whose records have no places remembered (references found by id)', () => {
+    // A dataset made without validation, or records copied, has no places (places.ts): each record then finds its
+    // subscription, tenant or person by id, in the index and in the batch's certified counts alike.
+    for (const version of versions) {
+      const start = monthIndex(version.effectiveFrom.slice(0, 7));
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 14 }), recordsArbFor(version), (k, x) => {
+          const M = start + k;
+          const data = datasetOf(recordsAt(M, x), versions);
+          const unplaced: ScoringDataset = {
+            ...data,
+            billing: [...data.billing],
+            seats: [...data.seats],
+            usage: [...data.usage],
+            associations: [...data.associations],
+            examPasses: [...data.examPasses],
+            certificationsHeld: [...data.certificationsHeld],
+          };
+          expect(scoreAll(version, unplaced, M)).toEqual(expectSameAsReports(version, data, M));
+        }),
+        { numRuns: 25 },
+      );
+    }
+  });
+
+  it('counts certified people at the edges of the date: held from the last day of the month, expiring on it, no longer eligible', () => {
+    const pcs = versions.find((v) => v.effectiveFrom === '2023-06-13')!;
+    const M = monthIndex('2023-12'); // certifications are held on 2023-12-31
+    const r = emptyRecords();
+    r.partners.push({ id: 'P', country: 'US' }, { id: 'Q', country: 'US' });
+    const held: [partner: string, certification: string, date: string, expires?: string][] = [
+      ['P', 'd365-functional-consultant-sales', '2023-12-31'], // counts: held on the day
+      ['P', 'd365-functional-consultant-sales', '2024-01-01'], // not yet
+      ['P', 'd365-functional-consultant-sales', '2023-01-01', '2023-12-31'], // counts: expires on the day
+      ['P', 'd365-functional-consultant-sales', '2023-01-01', '2023-12-30'], // expired the day before
+      ['P', 'power-platform-app-maker', '2023-01-01'], // eligible until 2023-11-30
+      ['Q', 'd365-functional-consultant-sales', '2023-06-01'], // Q's, not P's
+    ];
+    held.forEach(([partnerId, certification, date, expires], i) => {
+      r.people.push({ id: `person-${i}`, partnerId });
+      r.certificationsHeld.push({ personId: `person-${i}`, certification, date, ...(expires ? { expires } : {}) });
+    });
+    const data = datasetOf(r, versions);
+    const batch = expectSameAsReports(pcs, data, M);
+    const certified = (partner: string) =>
+      scorePartner(pcs, data, partner, M).paths[0]!.metrics.find((m) => m.id === 'intermediate-certifications')!.value;
+    expect([certified('P'), certified('Q')]).toEqual(['2', '1']);
+    expect(batch.map((b) => b.paths[0]!.points[1])).toEqual(['P', 'Q'].map((p) => fromReport(pcs, data, p, M).paths[0]!.points[1]));
+  });
 
   it('scores nobody in an empty dataset', () => {
     const data = datasetOf({}, versions);

@@ -518,7 +518,9 @@ class Index {
     if (reads.billing) this.billingPart = this.packBilling(rows);
     if (reads.seats) this.seatsPart = this.packSeats(rows);
     if (reads.usage) this.usagePart = this.packUsage(rows);
-    if (reads.people) this.peoplePart = peopleIndexOf(data);
+    // A preparation for one month is for a batch, which counts certified people without the people index
+    // (`certifiedCountsOf`); a report asking for it builds it then.
+    if (reads.people && months === undefined) this.peoplePart = peopleIndexOf(data);
     if (reads.baselines) this.baselinesPart = this.baselinesByPartner();
     if (reads.instances) this.instancesPart = this.instancesByTenant();
   }
@@ -1612,6 +1614,12 @@ export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): 
   // One scope for the batch, its partner and segment changed for each: a partner's certified counts (a headcount
   // growth reads its certified count again) are kept by list, with the partner they were counted for.
   const counted = new Map<readonly string[], { partner: string; n: number }>();
+  const certifiedLists = version.paths.flatMap((path) =>
+    path.metrics.flatMap((m) => (m.kind === 'certified-count' ? [m.certifications] : [])),
+  );
+  const certifiedCounts = certifiedLists.length > 0 ? certifiedCountsOf(ctx, index.data, certifiedLists, asOf) : undefined;
+  /** The partner's place in the dataset's order, which the batch follows. */
+  let partnerNo = -1;
   const scope: { -readonly [K in keyof MeasureScope]: MeasureScope[K] } = {
     ctx,
     index,
@@ -1620,6 +1628,8 @@ export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): 
     segment: '',
     asOf,
     certified: (certifications) => {
+      const counts = certifiedCounts?.get(certifications);
+      if (counts !== undefined) return counts[partnerNo]!;
       const partner = scope.partnerId;
       let known = counted.get(certifications);
       if (!known) counted.set(certifications, (known = { partner: '', n: 0 }));
@@ -1633,6 +1643,7 @@ export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): 
   };
   const out: BatchScore[] = [];
   for (const partnerId of index.data.partners.keys()) {
+    partnerNo++;
     const segment = segmentOf(version, index, partnerId, month);
     const segmentFor = ownSegmentation ? metricSegments(version, index, partnerId, month, segment) : undefined;
     scope.partnerId = partnerId;
@@ -1662,6 +1673,71 @@ export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): 
       paths.push({ id: path.id, points, total, band: reached < 0 ? null : ctx.bands[reached]!.id });
     }
     out.push({ partnerId, segment, paths, band: best < 0 ? null : ctx.bands[best]!.id });
+  }
+  return out;
+}
+
+/**
+ * For a batch: each list's certified people per partner (by the partner's place in the dataset's order) on a date,
+ * as `certifiedIndexed` counts them partner by partner through the people index, but in passes over the records in
+ * their order: no map of every partner's people, no object per person, no read per person of records spread over
+ * the heap. A record finds its person by the place validation gave it (places.ts), else by id.
+ */
+function certifiedCountsOf(
+  ctx: VersionContext,
+  data: ScoringDataset,
+  lists: readonly (readonly string[])[],
+  asOf: IsoDate,
+): Map<readonly string[], Int32Array> {
+  const partnerNo = new Map<string, number>();
+  for (const id of data.partners.keys()) partnerNo.set(id, partnerNo.size);
+  // Each person's partner by number; −1 for a partner the dataset does not list (a batch scores none such).
+  const partnerOf = new Int32Array(data.people.size);
+  let k = 0;
+  for (const person of data.people.values()) partnerOf[k++] = partnerNo.get(person.partnerId) ?? -1;
+  let personNo: ((id: string) => number | undefined) | undefined;
+  const personOfRecords = <R extends { readonly personId: string }>(records: readonly R[]): ((i: number) => number) => {
+    const places = placesOf(records, data.people);
+    if (places) return (i) => places[i]!;
+    personNo ??= byLastId(new Map(Array.from(data.people.keys(), (id, n) => [id, n] as const)));
+    const byId = personNo;
+    return (i) => byId(records[i]!.personId) ?? -1;
+  };
+  const heldBy = personOfRecords(data.certificationsHeld);
+  // Each person's passes, gathered only if a list has certifications earned from exams.
+  let passesOf: ExamPass[][] | undefined;
+  const out = new Map<readonly string[], Int32Array>();
+  for (const list of lists) {
+    if (out.has(list)) continue;
+    const { held, fromPasses } = ctx.eligibleOn(list, asOf);
+    const certified = new Uint8Array(data.people.size);
+    for (let i = 0; i < data.certificationsHeld.length; i++) {
+      const h = data.certificationsHeld[i]!;
+      const p = heldBy(i);
+      if (p >= 0 && held.has(h.certification) && h.date <= asOf && (h.expires === undefined || asOf <= h.expires)) certified[p] = 1;
+    }
+    if (fromPasses.length > 0) {
+      if (!passesOf) {
+        const gathered: ExamPass[][] = [];
+        const passedBy = personOfRecords(data.examPasses);
+        for (let i = 0; i < data.examPasses.length; i++) {
+          const p = passedBy(i);
+          if (p >= 0) (gathered[p] ??= []).push(data.examPasses[i]!);
+        }
+        passesOf = gathered;
+      }
+      passesOf.forEach((passes, p) => {
+        if (certified[p] === 1) return;
+        for (const alternatives of fromPasses)
+          if (earned(alternatives, passes, ctx.exams, asOf)) {
+            certified[p] = 1;
+            return;
+          }
+      });
+    }
+    const counts = new Int32Array(data.partners.size);
+    for (let p = 0; p < certified.length; p++) if (certified[p] === 1 && partnerOf[p]! >= 0) counts[partnerOf[p]!]!++;
+    out.set(list, counts);
   }
   return out;
 }
