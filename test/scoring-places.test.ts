@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { monthIndex, prepareScoring, rememberPlacesOf, scorePrepared, type ScoringDataset } from '../src/engine/index.js';
+import { monthIndex, prepareScoring, rememberPlacesOf, scoreAll, scorePrepared, type ScoringDataset } from '../src/engine/index.js';
 import { placesOf } from '../src/engine/scoring/places.js';
 import { datasetOf } from './support/scoring.js';
 import { PARTNERS, recordsArbFor, recordsAt, versions } from './support/scored-records.js';
@@ -45,12 +45,14 @@ describe('the places of references', () => {
           expect(idsAt(placesOf(data.certificationsHeld, data.people), data.people)).toEqual(
             data.certificationsHeld.map((r) => r.personId),
           );
+          expect(idsAt(placesOf(data.people, data.partners), data.partners)).toEqual([...data.people.values()].map((p) => p.partnerId));
           // What the benchmark's unchecked conversion remembers is what validation did.
           const again = copied(data);
           rememberPlacesOf(again);
           expect(placesOf(again.billing, again.subscriptions)).toEqual(placesOf(billing, subscriptions));
           expect(placesOf(again.usage, again.tenants)).toEqual(placesOf(usage, tenants));
           expect(placesOf(again.subscriptions, again.tenants)).toEqual(placesOf(subscriptions, tenants));
+          expect(placesOf(again.people, again.partners)).toEqual(placesOf(data.people, data.partners));
         }),
         { numRuns: 30 },
       );
@@ -70,6 +72,7 @@ describe('the places of references', () => {
           const withPlaces = prepareScoring(version, data);
           const without = prepareScoring(version, copied(data));
           for (const partner of PARTNERS) expect(scorePrepared(withPlaces, partner, M)).toEqual(scorePrepared(without, partner, M));
+          expect(scoreAll(version, copied(data), M)).toEqual(scoreAll(version, data, M));
         }),
         { numRuns: 25 },
       );

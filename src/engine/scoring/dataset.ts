@@ -683,6 +683,7 @@ interface Checked {
   readonly associationPlaces: readonly number[];
   readonly passPlaces: readonly number[];
   readonly heldPlaces: readonly number[];
+  readonly peoplePlaces: readonly number[];
   readonly enrolments: ReadonlyMap<string, Enrolment>;
 }
 
@@ -753,7 +754,8 @@ function checkRecords(records: ScoringRecords, catalog: ScoringCatalog, labelOf:
       );
     }
   });
-  parsed.people.each((value, index) => ref('people', index, 'partnerId', value.partnerId, partners, 'partner'));
+  const peoplePlaces: number[] = [];
+  parsed.people.each((value, index) => peoplePlaces.push(ref('people', index, 'partnerId', value.partnerId, partners, 'partner')));
   const passPlaces: number[] = [];
   const heldPlaces: number[] = [];
   parsed.examPasses.each((value, index) => passPlaces.push(ref('examPasses', index, 'personId', value.personId, people, 'person')));
@@ -788,6 +790,7 @@ function checkRecords(records: ScoringRecords, catalog: ScoringCatalog, labelOf:
     associationPlaces,
     passPlaces,
     heldPlaces,
+    peoplePlaces,
     enrolments,
   };
 }
@@ -857,6 +860,7 @@ export function validateScoringRecords(
   rememberPlaces(dataset.subscriptions, dataset.tenants, checked.tenantPlaces);
   rememberPlaces(dataset.examPasses, dataset.people, checked.passPlaces);
   rememberPlaces(dataset.certificationsHeld, dataset.people, checked.heldPlaces);
+  rememberPlaces(dataset.people, dataset.partners, checked.peoplePlaces);
   return { ok: true, dataset };
 }
 

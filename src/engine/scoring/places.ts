@@ -1,5 +1,5 @@
 /**
- * Where each record's subscription, tenant or person sits in the dataset's map of them (its place in the map's
+ * Where each record's subscription, tenant, person or partner (a person's) sits in the dataset's map of them (its place in the map's
  * order), as validation found it while checking the reference. The scoring index numbers subscriptions, tenants and
  * people in that order, so it takes a record's number from here instead of looking its id up again: a map read per record is
  * most of the index's preparation when records come month by month (as a store of monthly imports gives them),
@@ -61,4 +61,10 @@ export function rememberPlacesOf(data: ScoringDataset): void {
   const byPerson = (r: { readonly personId: string }) => r.personId;
   rememberPlaces(data.examPasses, data.people, of(data.examPasses, people, byPerson));
   rememberPlaces(data.certificationsHeld, data.people, of(data.certificationsHeld, people, byPerson));
+  const partners = placeOfIds(data.partners);
+  rememberPlaces(
+    data.people,
+    data.partners,
+    of(data.people.values(), partners, (r) => r.partnerId),
+  );
 }

@@ -1728,12 +1728,14 @@ function certifiedCountsOf(
   lists: readonly (readonly string[])[],
   asOf: IsoDate,
 ): Map<readonly string[], Int32Array> {
-  const partnerNo = new Map<string, number>();
-  for (const id of data.partners.keys()) partnerNo.set(id, partnerNo.size);
-  // Each person's partner by number; −1 for a partner the dataset does not list (a batch scores none such).
-  const partnerOf = new Int32Array(data.people.size);
-  let k = 0;
-  for (const person of data.people.values()) partnerOf[k++] = partnerNo.get(person.partnerId) ?? -1;
+  // Each person's partner by number: the place validation gave, else by id (−1 for a partner the dataset does not
+  // list, whom a batch does not score).
+  let partnerOf = placesOf(data.people, data.partners);
+  if (!partnerOf) {
+    const partnerNo = new Map<string, number>();
+    for (const id of data.partners.keys()) partnerNo.set(id, partnerNo.size);
+    partnerOf = Array.from(data.people.values(), (person) => partnerNo.get(person.partnerId) ?? -1);
+  }
   let personNo: ((id: string) => number | undefined) | undefined;
   const personOfRecords = <R extends { readonly personId: string }>(records: readonly R[]): ((i: number) => number) => {
     const places = placesOf(records, data.people);
@@ -1742,42 +1744,40 @@ function certifiedCountsOf(
     const byId = personNo;
     return (i) => byId(records[i]!.personId) ?? -1;
   };
+  const distinct = [...new Set(lists)];
+  const eligible = distinct.map((list) => ctx.eligibleOn(list, asOf));
+  // Per list, whether each person holds one of its certifications on the date: one pass over the records for all lists.
+  const certified = distinct.map(() => new Uint8Array(data.people.size));
   const heldBy = personOfRecords(data.certificationsHeld);
-  // Each person's passes, gathered only if a list has certifications earned from exams.
-  let passesOf: ExamPass[][] | undefined;
-  const out = new Map<readonly string[], Int32Array>();
-  for (const list of lists) {
-    if (out.has(list)) continue;
-    const { held, fromPasses } = ctx.eligibleOn(list, asOf);
-    const certified = new Uint8Array(data.people.size);
-    for (let i = 0; i < data.certificationsHeld.length; i++) {
-      const h = data.certificationsHeld[i]!;
-      const p = heldBy(i);
-      if (p >= 0 && held.has(h.certification) && h.date <= asOf && (h.expires === undefined || asOf <= h.expires)) certified[p] = 1;
-    }
-    if (fromPasses.length > 0) {
-      if (!passesOf) {
-        const gathered: ExamPass[][] = [];
-        const passedBy = personOfRecords(data.examPasses);
-        for (let i = 0; i < data.examPasses.length; i++) {
-          const p = passedBy(i);
-          if (p >= 0) (gathered[p] ??= []).push(data.examPasses[i]!);
-        }
-        passesOf = gathered;
-      }
-      passesOf.forEach((passes, p) => {
-        if (certified[p] === 1) return;
-        for (const alternatives of fromPasses)
-          if (earned(alternatives, passes, ctx.exams, asOf)) {
-            certified[p] = 1;
-            return;
-          }
-      });
-    }
-    const counts = new Int32Array(data.partners.size);
-    for (let p = 0; p < certified.length; p++) if (certified[p] === 1 && partnerOf[p]! >= 0) counts[partnerOf[p]!]!++;
-    out.set(list, counts);
+  for (let i = 0; i < data.certificationsHeld.length; i++) {
+    const h = data.certificationsHeld[i]!;
+    const p = heldBy(i);
+    if (p < 0 || h.date > asOf || (h.expires !== undefined && asOf > h.expires)) continue;
+    for (let l = 0; l < distinct.length; l++) if (eligible[l]!.held.has(h.certification)) certified[l]![p] = 1;
   }
+  // Each person's passes, gathered only if a list has certifications earned from exams.
+  if (eligible.some((e) => e.fromPasses.length > 0)) {
+    const passesOf: ExamPass[][] = [];
+    const passedBy = personOfRecords(data.examPasses);
+    for (let i = 0; i < data.examPasses.length; i++) {
+      const p = passedBy(i);
+      if (p >= 0) (passesOf[p] ??= []).push(data.examPasses[i]!);
+    }
+    eligible.forEach(({ fromPasses }, l) => {
+      const marks = certified[l]!;
+      if (fromPasses.length > 0)
+        passesOf.forEach((passes, p) => {
+          if (marks[p] === 0 && fromPasses.some((alternatives) => earned(alternatives, passes, ctx.exams, asOf))) marks[p] = 1;
+        });
+    });
+  }
+  const out = new Map<readonly string[], Int32Array>();
+  distinct.forEach((list, l) => {
+    const marks = certified[l]!;
+    const counts = new Int32Array(data.partners.size);
+    for (let p = 0; p < marks.length; p++) if (marks[p] === 1 && partnerOf[p]! >= 0) counts[partnerOf[p]!]!++;
+    out.set(list, counts);
+  });
   return out;
 }
 
