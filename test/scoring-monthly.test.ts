@@ -14,7 +14,7 @@ import {
   validateScoringRecords,
   type IndexReads,
 } from '../src/engine/index.js';
-import { denseSpan, MonthlySumOutOfRangeError, MonthlySums } from '../src/engine/scoring/monthly.js';
+import { denseSpan, MonthlySumOutOfRangeError, MonthlySums, MonthPlaces } from '../src/engine/scoring/monthly.js';
 import { doubles, filled, zeros } from '../src/engine/scoring/heap-numbers.js';
 import { scorePartner as scoreWholeDataset } from './support/score-whole-dataset.js';
 import { catalogOf, datasetOf, emptyRecords, tenantWith, type Records } from './support/scoring.js';
@@ -130,6 +130,45 @@ describe('monthly sums over wide spans of months', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('packed for some months by their places, answers as a plain map of slot and month, and 0 for a month not kept', () => {
+    const month = fc.integer({ min: 24_000, max: 24_040 });
+    const record = fc.tuple(fc.integer({ min: -1, max: 5 }), month, fc.integer({ min: -1000, max: 1000 }));
+    fc.assert(
+      fc.property(fc.uniqueArray(month, { minLength: 1, maxLength: 6 }), fc.array(record, { maxLength: 60 }), (keptMonths, drawn) => {
+        const months = [...keptMonths].sort((a, b) => a - b);
+        const places = new MonthPlaces(months);
+        // Only records of months kept are packed, each by its month's place, as the scoring index packs them.
+        const records = drawn.filter(([, m]) => months.includes(m));
+        const sums = MonthlySums.pack(
+          'test',
+          records.length,
+          6,
+          (i) => records[i]![0],
+          (i) => places.placeOf(records[i]![1]),
+          (i) => records[i]![2],
+          true,
+          places,
+        );
+        for (let slot = -1; slot < 6; slot++) {
+          const mine = records.filter(([s]) => s === slot && slot >= 0);
+          for (let m = 23_998; m <= 24_042; m++) {
+            const here = mine.filter(([, at]) => at === m);
+            expect(sums.at(slot, m)).toBe(here.reduce((a, [, , v]) => a + v, 0));
+            expect(sums.countAt(slot, m)).toBe(here.length);
+          }
+          const at = mine.map(([, m]) => m);
+          if (mine.length > 0) expect([sums.firstMonth(slot), sums.lastMonth(slot)]).toEqual([Math.min(...at), Math.max(...at)]);
+          else expect(sums.firstMonth(slot) > sums.lastMonth(slot)).toBe(true);
+        }
+        // A run spans the places of the months kept, not the months between them.
+        expect(sums.cells).toBeLessThanOrEqual(6 * months.length);
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => new MonthPlaces([5, 5])).toThrow(RangeError);
+    expect(new MonthPlaces([]).placeOf(0)).toBe(-1);
   });
 
   it('keeps two records nine thousand years apart in two cells, not a hundred thousand', () => {

@@ -28,6 +28,32 @@ export class MonthlySumOutOfRangeError extends RangeError {
   }
 }
 
+/**
+ * Some months by their places in an ascending list: sums packed for a few months years apart (a preparation for
+ * one evaluation month reads M, M − 1, M − 12, M − 13) store those months' places, so that a slot's run spans
+ * the months kept rather than every month between them: at 100,000 partners, 2.2 million cells for billing
+ * instead of 7.7 million, memory that is touched for the first time on each preparation.
+ */
+export class MonthPlaces {
+  private readonly from: number;
+  private readonly place: Int32Array;
+
+  constructor(readonly months: readonly MonthIndex[]) {
+    this.from = months.length > 0 ? months[0]! : 0;
+    this.place = new Int32Array(months.length > 0 ? months.at(-1)! - this.from + 1 : 0).fill(-1);
+    months.forEach((m, k) => {
+      if (k > 0 && m <= months[k - 1]!) throw new RangeError('months must be ascending and distinct');
+      this.place[m - this.from] = k;
+    });
+  }
+
+  /** The month's place, −1 for a month not kept. */
+  placeOf(m: MonthIndex): number {
+    const k = m - this.from;
+    return k >= 0 && k < this.place.length ? this.place[k]! : -1;
+  }
+}
+
 /** The widest run of months kept dense for a slot of `records` records; a wider one is kept sparse. */
 export function denseSpan(records: number): number {
   return 2 * records + 24;
@@ -46,6 +72,7 @@ export class MonthlySums {
     private readonly counts: readonly number[] | undefined,
     private readonly months: Int32Array,
     private readonly sparseBase: number,
+    private readonly places: MonthPlaces | undefined,
   ) {}
 
   /** How many cells the sums hold (dense runs and sparse months together): what their memory grows with. */
@@ -73,35 +100,46 @@ export class MonthlySums {
     return -1;
   }
 
+  /** The cell of the slot's month m as asked (a month, not its place), or −1. */
+  private cellOfMonth(slot: number, m: MonthIndex): number {
+    if (this.places === undefined) return this.cell(slot, m);
+    const k = this.places.placeOf(m);
+    return k < 0 ? -1 : this.cell(slot, k);
+  }
+
   /** The sum recorded for the slot in month m (0 for none, or for slot −1). */
   at(slot: number, m: MonthIndex): number {
-    const cell = this.cell(slot, m);
+    const cell = this.cellOfMonth(slot, m);
     return cell < 0 ? 0 : this.values[cell]!;
   }
 
   /** How many records were summed for the slot in month m (only when packed with counts). */
   countAt(slot: number, m: MonthIndex): number {
     if (this.counts === undefined) return 0;
-    const cell = this.cell(slot, m);
+    const cell = this.cellOfMonth(slot, m);
     return cell < 0 ? 0 : this.counts[cell]!;
   }
 
   /** The first month the slot has records for; with lastMonth, an empty range (first > last) for a slot without any. */
   firstMonth(slot: number): MonthIndex {
-    return slot < 0 ? 0 : this.first[slot]!;
+    if (slot < 0) return 0;
+    const first = this.first[slot]!;
+    return this.places === undefined || this.length[slot] === 0 ? first : this.places.months[first]!;
   }
 
   lastMonth(slot: number): MonthIndex {
     if (slot < 0) return -1;
     const length = this.length[slot]!;
-    return length >= 0 ? this.first[slot]! + length - 1 : this.months[this.start[slot]! - this.sparseBase - length - 1]!;
+    const last = length >= 0 ? this.first[slot]! + length - 1 : this.months[this.start[slot]! - this.sparseBase - length - 1]!;
+    return this.places === undefined || length === 0 ? last : this.places.months[last]!;
   }
 
   /**
    * Packs `n` records into `slots` slots (the caller numbers its keys): record i adds `valueOf(i)` (an integer)
    * to slot `slotOf(i)` (−1: the record is skipped) in month `monthOf(i)`. Two passes: the first finds each
    * slot's months (and, for a sparse slot, which), the second sums into its cells. Throws
-   * MonthlySumOutOfRangeError when the absolute values add up beyond 2^53 − 1.
+   * MonthlySumOutOfRangeError when the absolute values add up beyond 2^53 − 1. With `places`, `monthOf(i)` is the
+   * place of record i's month among them (every record's month must be one of them); months are asked as months.
    */
   static pack(
     collection: string,
@@ -111,6 +149,7 @@ export class MonthlySums {
     monthOf: (i: number) => MonthIndex,
     valueOf: (i: number) => number,
     withCounts = false,
+    places?: MonthPlaces,
   ): MonthlySums {
     // Three arrays per slot, not five: while the records are counted, `length` holds each slot's last month and
     // `start` its count of records (the usage of each workload has a slot for every tenant: these arrays are most
@@ -173,7 +212,7 @@ export class MonthlySums {
     }
     const values = doubles(sparseBase + sparseCells);
     const counts = withCounts ? zeros(values.length) : undefined;
-    const sums = new MonthlySums(first, length, start, values, counts, months, sparseBase);
+    const sums = new MonthlySums(first, length, start, values, counts, months, sparseBase, places);
     let total = 0;
     for (let i = 0; i < n; i++) {
       const s = slotOf(i);

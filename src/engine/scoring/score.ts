@@ -26,7 +26,7 @@ import {
 } from './rational.js';
 import type { AssociationRule, ScoredMetricDefinition, ScoredVersionDefinition, Segmentation } from './schema.js';
 import type { ScoringDataset, Subscription } from './dataset.js';
-import { MonthlySumOutOfRangeError, MonthlySums } from './monthly.js';
+import { MonthlySumOutOfRangeError, MonthlySums, MonthPlaces } from './monthly.js';
 import { placesOf } from './places.js';
 import { doubles, filled, zeros } from './heap-numbers.js';
 
@@ -287,16 +287,12 @@ export function monthsRead(version: ScoredVersionDefinition, month: MonthIndex):
   return [...months].sort((a, b) => a - b);
 }
 
-/** Whether a record's month is packed: every month, or only those of `monthsRead` for one month. */
-type MonthKept = (month: MonthIndex) => boolean;
-
-function monthKept(months: readonly MonthIndex[] | undefined): MonthKept | undefined {
-  if (months === undefined) return undefined;
-  if (months.length === 0) return () => false;
-  const first = months[0]!;
-  const kept = new Uint8Array(months.at(-1)! - first + 1);
-  for (const m of months) kept[m - first] = 1;
-  return (m) => m >= first && m - first < kept.length && kept[m - first] === 1;
+/**
+ * The months packed: every month (undefined), or only those of `monthsRead` for one month, each stored by its
+ * place among them (`MonthPlaces`); a record of any other month is not packed.
+ */
+function monthsKept(months: readonly MonthIndex[] | undefined): MonthPlaces | undefined {
+  return months === undefined ? undefined : new MonthPlaces(months);
 }
 
 /** What packing reads of each record: its slot, month and value, copied once into plain arrays (see `Rows`). */
@@ -327,7 +323,14 @@ function growingRows(): Rows {
 }
 
 /** The first `n` rows packed into `slots` slots (a row of slot −1 is skipped). */
-function packRows(collection: string, n: number, slots: number, rows: Rows, withCounts = false): MonthlySums {
+function packRows(
+  collection: string,
+  n: number,
+  slots: number,
+  rows: Rows,
+  withCounts: boolean,
+  kept: MonthPlaces | undefined,
+): MonthlySums {
   const { slot, month, value } = rows;
   return MonthlySums.pack(
     collection,
@@ -337,6 +340,7 @@ function packRows(collection: string, n: number, slots: number, rows: Rows, with
     (i) => month[i]!,
     (i) => value[i]!,
     withCounts,
+    kept,
   );
 }
 
@@ -479,14 +483,14 @@ class Index {
   private tenantMarks: number[] | undefined;
   private turn = 0;
   /** Which months' billing, seats and usage are packed: all, unless the index is for one month's score. */
-  private readonly kept: MonthKept | undefined;
+  private readonly kept: MonthPlaces | undefined;
 
   constructor(
     readonly data: ScoringDataset,
     reads: IndexReads,
     months?: readonly MonthIndex[],
   ) {
-    this.kept = monthKept(months);
+    this.kept = monthsKept(months);
     const { tenantAt, heldAt } = this;
     // Lists start as the shared empty one (`appended`): most tenants have one subscription and most subscriptions
     // one association, and an empty array that is pushed to takes room for seventeen.
@@ -640,12 +644,14 @@ class Index {
     let n = 0;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      if (kept !== undefined && !kept(r.month)) continue;
+      // The month as stored: itself, or its place among the months kept.
+      const month = kept === undefined ? r.month : kept.placeOf(r.month);
+      if (month < 0) continue;
       rows.slot[n] = places ? places[i]! : (heldOf!(r.subscriptionId)?.slot ?? -1);
-      rows.month[n] = r.month;
+      rows.month[n] = month;
       rows.value[n++] = valueOf(r);
     }
-    return packRows(collection, n, this.heldAt.length, rows, withCounts);
+    return packRows(collection, n, this.heldAt.length, rows, withCounts, kept);
   }
 
   private packUsage(rows: Rows): UsageIndex {
@@ -677,7 +683,8 @@ class Index {
     let n = 0;
     for (let i = 0; i < usage.length; i++) {
       const u = usage[i]!;
-      if (kept !== undefined && !kept(u.month)) continue;
+      const month = kept === undefined ? u.month : kept.placeOf(u.month);
+      if (month < 0) continue;
       // Records come grouped: the previous record's workload and pair are compared before any map read.
       t = places ? places[i]! : (tenantOf!(u.tenantId)?.slot ?? -1);
       if (u.workload !== lastWorkload) {
@@ -700,7 +707,7 @@ class Index {
         }
       }
       rows.slot[n] = pair;
-      rows.month[n] = u.month;
+      rows.month[n] = month;
       const decimals = decimalsOf(u.units);
       let value = unscaledUnits(u.units);
       if (decimals > scale) {
@@ -729,7 +736,7 @@ class Index {
       pairWorkload[slot] = pairOfWorkload[k]!;
     }
     for (let i = 0; i < n; i++) if (rows.slot[i]! >= 0) rows.slot[i] = slotOfPair[rows.slot[i]!]!;
-    const sums = packRows('usage units', n, pairTenant.length, rows);
+    const sums = packRows('usage units', n, pairTenant.length, rows, false, kept);
     return { sums, scale: 10n ** BigInt(scale), workloadNo, pairsFrom, pairWorkload };
   }
 
