@@ -1642,21 +1642,19 @@ export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): 
   const { version, index } = prepared;
   const ctx = contextOf(version);
   const asOf = lastDayOf(month);
-  const rulesBySegment = new Map<string, readonly (readonly PointsRule[])[]>();
-  const rulesOf = (segment: string): readonly (readonly PointsRule[])[] => {
-    let rules = rulesBySegment.get(segment);
-    if (!rules)
-      rulesBySegment.set(segment, (rules = version.paths.map((path) => path.metrics.map((metric) => pointsRuleOf(metric, segment)))));
-    return rules;
+  // Each metric's points for a segment, by path and metric: the rule made once, its answers remembered.
+  const pointsBySegment = new Map<string, readonly (readonly PointsMemo[])[]>();
+  const pointsFor = (segment: string): readonly (readonly PointsMemo[])[] => {
+    let memos = pointsBySegment.get(segment);
+    if (!memos)
+      pointsBySegment.set(
+        segment,
+        (memos = version.paths.map((path) => path.metrics.map((metric) => pointsMemoOf(pointsRuleOf(metric, segment))))),
+      );
+    return memos;
   };
   const ownSegmentation = version.paths.some((path) => path.metrics.some((metric) => metric.segmentation !== undefined));
   const minimum = version.minimumPerMetric && { points: exact(version.minimumPerMetric.points), strict: version.minimumPerMetric.strict };
-  const pointsMemo = new WeakMap<PointsRule, PointsMemo>();
-  const earnedBy = (rule: PointsRule, m: Measure): Rational => {
-    let memo = pointsMemo.get(rule);
-    if (!memo) pointsMemo.set(rule, (memo = pointsMemoOf(rule)));
-    return memo(m.value, m.full);
-  };
   // One scope for the batch, its partner and segment changed for each: a partner's certified counts (a headcount
   // growth reads its certified count again) are kept by list, with the partner they were counted for.
   const counted = new Map<readonly string[], { partner: string; n: number }>();
@@ -1705,7 +1703,7 @@ export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): 
         const metric = path.metrics[k]!;
         const own = segmentFor?.(metric) ?? segment;
         const m = measureOf(own === segment ? scope : { ...scope, segment: own }, path, metric);
-        const earned = earnedBy(rulesOf(own)[p]![k]!, m);
+        const earned = pointsFor(own)[p]![k]!(m.value, m.full);
         points.push(earned);
         total = add(total, earned);
         if (minimum) {
@@ -1788,32 +1786,33 @@ function certifiedCountsOf(
   return out;
 }
 
-/** `pointsOf` for one rule, remembered for whole values against whole full values (counts, pairs, people). */
+/** `pointsOf` for one rule, remembered for small whole values against one full value (counts, pairs, people). */
 type PointsMemo = (value: Rational, full: Rational | undefined) => Rational;
 
-/** The most values a rule's memo keeps: counts repeat, but cents (a revenue sum) hardly ever do. */
-const POINTS_MEMO_SIZE = 4_096;
+/** The whole values a memo keeps: −SMALL to SMALL (counts of people, customers, pairs). */
+const SMALL = 512;
 
 /**
  * A batch asks a rule for the points of the same few whole values (a pair count, a number of people) again and
- * again: each answer is exact fractions made anew (bigints), most of the batch's garbage. Points are the same
- * for the same value and full value, so they are kept by both (rationals are immutable).
+ * again, against the same full value (the definition's, one object per segment): each answer is exact fractions
+ * made anew (bigints), most of the batch's garbage. Points are the same for the same value and full value
+ * (rationals are immutable), so they are kept by the value's place in an array, for the last full value asked;
+ * a rule whose full value changes from call to call (a revenue sum's is made per partner) stops keeping any.
  */
 function pointsMemoOf(rule: PointsRule): PointsMemo {
-  const byFull = new Map<bigint, Map<bigint, Rational>>();
-  let size = 0;
-  return (value, full) => {
-    if (full === undefined || value.den !== 1n || full.den !== 1n) return pointsOf(rule, value, full);
-    let byValue = byFull.get(full.num);
-    const known = byValue?.get(value.num);
-    if (known !== undefined) return known;
-    const points = pointsOf(rule, value, full);
-    if (size < POINTS_MEMO_SIZE) {
-      if (!byValue) byFull.set(full.num, (byValue = new Map()));
-      byValue.set(value.num, points);
-      size++;
+  let full: Rational | undefined;
+  let known: (Rational | undefined)[] = [];
+  let changes = 0;
+  return (value, fullNow) => {
+    if (fullNow === undefined || value.den !== 1n || value.num < -SMALL || value.num > SMALL || changes > 16)
+      return pointsOf(rule, value, fullNow);
+    if (fullNow !== full) {
+      full = fullNow;
+      known = [];
+      changes++;
     }
-    return points;
+    const at = Number(value.num) + SMALL;
+    return (known[at] ??= pointsOf(rule, value, fullNow));
   };
 }
 
