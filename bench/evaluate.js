@@ -55,6 +55,7 @@ import { entityOfFileName } from '../dist/files/csv-dataset.js';
 import { TABLES } from '../dist/store/tables.js';
 import { openPostgres } from '../dist/store/postgres.js';
 import { optionsOf, rulesAsJson, rulesAsSql } from './peers.js';
+import { settle } from './settle.js';
 
 const { values } = parseArgs({
   options: {
@@ -756,6 +757,11 @@ for (const size of sizes) {
     // Every line, as the live service and the forecasts keep it (any date); the batch prepares its own date's window only.
     const prep = await timed(() => prepareColumns(version, c));
     figure(size, 'engine in memory: prepareColumns (attribute, index)', prep.seconds);
+    // The generation and the whole preparation above leave the collector work to do on other threads: done first.
+    const settled = await timed(settle);
+    figure(size, 'collect what the bench made before the batch (not compared)', settled.seconds, {
+      note: `${settled.value} ms of it waiting`,
+    });
     const prepOne = await timed(() => prepareColumns(version, c, { window: ttmWindow(asOf) }));
     figure(size, "engine in memory: prepareColumns for the as-of date (its window's lines)", prepOne.seconds);
     // The batch: every partner's level per option with the revenue and people that decide it, as the peers give them.

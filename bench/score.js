@@ -30,6 +30,7 @@ import {
 import { generateScoredRecords } from '../dist/generate/scored.js';
 import { readScoredDefinitions } from '../dist/files/scored-files.js';
 import { scoringAsSql, UNIT_SCALE } from './score-sql.js';
+import { settle } from './settle.js';
 
 const { values } = parseArgs({
   options: {
@@ -321,24 +322,6 @@ console.log(
     .map((x) => x.toFixed(2))
     .join(' ')}`,
 );
-/**
- * A full collection, then a wait until the process is idle (under 10 ms of CPU in 100 ms, at most 10 s): the
- * collector sweeps and frees on other threads after it returns, and on two cores that work, caused by the
- * bench's own conversion of the records, slowed the engine timed right after it (a first pass over the billing
- * records: 0.31 s straight after the collection, 0.04 s after waiting). Returns the milliseconds waited.
- */
-async function settle() {
-  globalThis.gc?.();
-  const start = performance.now();
-  for (let waited = 0; waited < 10_000; waited += 100) {
-    const cpu = process.cpuUsage();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const used = process.cpuUsage(cpu);
-    if ((used.user + used.system) / 1000 < 10) break;
-  }
-  return Math.round(performance.now() - start);
-}
-
 /**
  * The engine's side of one size: the records generated and written as CSV, the dataset, then prepare + scoreAll.
  * Everything but the batch is local, so that its memory can be collected before DuckDB loads.
