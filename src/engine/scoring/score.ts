@@ -470,7 +470,7 @@ class Index {
   private readonly productNo = new Map<string, number>();
   /** Per map of products to workloads (a version context's), the same by product number. */
   private readonly byProductNo = new WeakMap<ReadonlyMap<string, readonly number[]>, readonly (readonly number[] | undefined)[]>();
-  /** Per list of workloads, `unitsOfWorkloads`'s places and sums (scoring is synchronous: one array serves every call). */
+  /** Per list of workloads, `unitsOfCredited`'s places and sums (scoring is synchronous: one array serves every call). */
   private readonly unitsWork = new WeakMap<
     readonly string[],
     { readonly places: readonly (readonly number[] | undefined)[]; readonly units: number[] }
