@@ -1178,9 +1178,180 @@ interface MeasureScope {
 
 const NO_DETAILS: Readonly<Record<string, never>> = Object.freeze({});
 
+/** A headcount growth: the certified people now against the baseline grown by its row's percentage (or the anniversary option). */
+function measureHeadcountGrowth(
+  s: MeasureScope,
+  path: ScoredVersionDefinition['paths'][number],
+  metric: Extract<ScoredMetricDefinition, { kind: 'headcount-growth' }>,
+): Measure {
+  const { index, partnerId, segment, asOf, certified } = s;
+  const of = path.metrics.find((m) => m.id === metric.of);
+  const now = of?.kind === 'certified-count' ? certified(of.certifications) : 0;
+  const value = rational(now);
+  const people = (m: MonthIndex | undefined): Measure => ({
+    value,
+    full: undefined,
+    unit: 'people',
+    granularity: ONE,
+    details: { current: now },
+    note: m === undefined ? 'noBaseline' : 'belowMinimumBaseline',
+  });
+  // A partner's records of this metric: those naming its path (`path/metric`) if any, else those naming the metric alone.
+  const qualified = `${path.id}/${metric.id}`;
+  const own = index.baselinesOfPartner.get(partnerId) ?? [];
+  const mine = own.filter((b) => b.metric === qualified);
+  const records = mine.length > 0 ? mine : own.filter((b) => b.metric === metric.id);
+  const option = metric.anniversaryOption;
+  if (option) {
+    const needed = forSegment(option.people, segment);
+    const held = records.find(
+      (b) =>
+        b.kind === 'anniversary' &&
+        b.date <= asOf &&
+        asOf < addMonthsToDate(b.date, option.months) &&
+        needed !== undefined &&
+        compare(rational(b.count), needed) >= 0,
+    );
+    if (held)
+      return {
+        value,
+        full: ZERO,
+        unit: 'people',
+        granularity: ONE,
+        note: 'anniversaryOption',
+        details: { current: now, anniversary: held.date, atAnniversary: held.count },
+      };
+  }
+  const baseline = records
+    .filter((b) => b.kind === 'baseline' && b.date <= asOf)
+    .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))[0];
+  if (!baseline) return people(undefined);
+  const minimum = forSegment(metric.minimumBaseline, segment);
+  const base = rational(baseline.count);
+  if (minimum === undefined || compare(base, minimum) < 0)
+    return { ...people(0), details: { current: now, baseline: baseline.count, baselineDate: baseline.date } };
+  let growth: Rational | undefined;
+  let found = false;
+  for (const row of metric.rows) {
+    const from = forSegment(row.from, segment);
+    if (from !== undefined && compare(base, from) >= 0) {
+      growth = row.growthPercent === null ? undefined : exact(row.growthPercent);
+      found = true;
+    }
+  }
+  if (!found || growth === undefined)
+    return {
+      value,
+      full: undefined,
+      unit: 'people',
+      granularity: ONE,
+      note: 'noGrowthRow',
+      details: { current: now, baseline: baseline.count, baselineDate: baseline.date },
+    };
+  const required = rational(ceil(mul(base, add(ONE, div(growth, rational(100))))));
+  return {
+    value,
+    full: required,
+    unit: 'people',
+    granularity: ONE,
+    details: { current: now, baseline: baseline.count, baselineDate: baseline.date, growthPercent: toDecimalText(growth) },
+  };
+}
+
+/** Usage crossings: the credited tenants whose usage crossed the threshold in the crossing months, from under it at the baseline. */
+function measureUsageCrossings(
+  s: MeasureScope,
+  metric: Extract<ScoredMetricDefinition, { kind: 'usage-crossings' }>,
+  full: Rational | undefined,
+): Measure {
+  const { ctx, index, partnerId, month, segment } = s;
+  const products = ctx.productsOf(metric.workloads);
+  const threshold = forSegment(metric.usageThreshold, segment) ?? ZERO;
+  // Usage is a whole number of 1/usageScale units: it reaches the threshold when it reaches the threshold's
+  // ceiling in those units (beyond 2^53 as a number, no exact usage reaches it).
+  const least = Number(ceil(mul(threshold, rational(index.usageScale))));
+  const workloads = index.workloadNumbers(metric.workloads).filter((no) => no >= 0);
+  let count = 0;
+  let tenants = 0;
+  for (const t of index.tenantsCredited(partnerId, products, month, metric.associations)) {
+    const slots = workloads.map((no) => index.usageSlot(t.slot, no));
+    if (unitsIn(index.usage, slots, month + metric.baseline) >= least) continue;
+    let crossed = false;
+    for (let m = month + metric.crossing.from; m <= month + metric.crossing.to && !crossed; m++)
+      if (unitsIn(index.usage, slots, m) >= least) crossed = true;
+    if (!crossed) continue;
+    tenants++;
+    count += metric.count === 'tenants' ? 1 : index.instancesOf(t).filter((i) => i.production && i.group === metric.instanceGroup).length;
+  }
+  return { value: rational(count), full, unit: 'deployments', granularity: ONE, details: s.explain ? { tenants } : NO_DETAILS };
+}
+
+/** A pair-count metric as read for one partner and segment: its workloads' crediting, and what counts as a pair. */
+interface PairsToCount {
+  readonly metric: Extract<ScoredMetricDefinition, { kind: 'pair-count-change' }>;
+  readonly byProduct: readonly (readonly number[] | undefined)[];
+  readonly credit: WorkloadCredit;
+  /** Per workload, the least whole amount that counts (`leastWholeUnits`); undefined: compared as fractions. */
+  readonly least: readonly (number | undefined)[];
+  readonly unitValue: Rational;
+  /** The workloads' numbers in the usage sums, for a metric measuring usage; undefined for one measuring revenue. */
+  readonly numbers: readonly number[] | undefined;
+}
+
+/**
+ * The (tenant, workload) pairs of the partner's candidate tenants that count in month m: credited, and with their
+ * revenue or consumption at (or over) the unit value. A function, not a closure per measure: a batch measures two
+ * pair counts for every partner, and each closure took its own context.
+ */
+function pairsCountedAt(s: MeasureScope, pairs: PairsToCount, m: MonthIndex): number {
+  const { index, partnerId, ctx } = s;
+  const { metric, byProduct, credit, least, unitValue, numbers } = pairs;
+  const { cents } = credit;
+  let n = 0;
+  for (const tenant of index.candidateTenants(partnerId)) {
+    index.creditByWorkload(partnerId, tenant, byProduct, m, metric.associations, credit);
+    for (let i = 0; i < credit.count; i++) {
+      const k = credit.credited[i]!;
+      const atLeast = least[k];
+      if (atLeast !== undefined) {
+        const amount = numbers ? index.usage.at(index.usageSlot(tenant.slot, numbers[k]!), m) : cents[k]!;
+        if (amount >= atLeast) n++;
+        continue;
+      }
+      const w = metric.workloads[k]!;
+      const amount = metric.measure === 'revenue' ? rational(cents[k]!) : mul(index.usageOf(tenant.slot, w, m), ctx.rateOf(w));
+      const c = compare(amount, unitValue);
+      if (metric.compare === 'at-least' ? c >= 0 : c > 0) n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * A growth ratio's usage of month m on the tenants the partner is credited on in month `creditedIn`: summed per
+ * workload as integers (exact: MonthlySums), then weighted by the workload's rate once.
+ */
+function usageCreditedAt(
+  s: MeasureScope,
+  metric: Extract<ScoredMetricDefinition, { kind: 'growth-ratio' }>,
+  products: ReadonlySet<string>,
+  creditedIn: MonthIndex,
+  m: MonthIndex,
+): Rational {
+  const { index, ctx } = s;
+  const units = index.unitsOfCredited(s.partnerId, products, creditedIn, metric.associations, metric.workloads, m);
+  let sum = ZERO;
+  for (let k = 0; k < units.length; k++) {
+    if (units[k] === 0) continue; // most partners use few of the workloads: no fraction made for nothing
+    const exactUnits = rational(units[k]!, index.usageScale);
+    sum = add(sum, metric.measure === 'mau' ? exactUnits : mul(exactUnits, ctx.rateOf(metric.workloads[k]!)));
+  }
+  return sum;
+}
+
 /** What a metric measures for one partner as of M: its value, the value for full points, and how the next point is costed. */
 function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][number], metric: ScoredMetricDefinition): Measure {
-  const { ctx, index, partnerId, month, segment, asOf, certified } = s;
+  const { ctx, index, partnerId, month, segment, certified } = s;
   // Nothing allocated per call that a call may not need (closures, constants): measured for every metric of every partner.
   const full = forSegment(metric.points.full, segment);
   switch (metric.kind) {
@@ -1250,34 +1421,12 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       const threshold = forSegment(metric.unitThreshold, segment) ?? ZERO;
       const unitValue = metric.measure === 'revenue' ? mul(threshold, rational(100)) : threshold;
       const byProduct = index.workloadsOfProducts(ctx.workloadsByProduct(metric.workloads));
-      const credit = workloadCreditOf(metric);
-      const { cents } = credit;
       // Usage is read (and packed, if it is not yet) only for a metric that measures it.
-      const byUsage =
-        metric.measure === 'revenue' ? undefined : { scale: index.usageScale, numbers: index.workloadNumbers(metric.workloads) };
-      const least = leastWholeUnits(ctx, metric, unitValue, segment, byUsage?.scale ?? 1n);
-      const countAt = (m: MonthIndex): number => {
-        let n = 0;
-        for (const tenant of index.candidateTenants(partnerId)) {
-          index.creditByWorkload(partnerId, tenant, byProduct, m, metric.associations, credit);
-          for (let i = 0; i < credit.count; i++) {
-            const k = credit.credited[i]!;
-            const atLeast = least[k];
-            if (atLeast !== undefined) {
-              const amount = byUsage ? index.usage.at(index.usageSlot(tenant.slot, byUsage.numbers[k]!), m) : cents[k]!;
-              if (amount >= atLeast) n++;
-              continue;
-            }
-            const w = metric.workloads[k]!;
-            const amount = metric.measure === 'revenue' ? rational(cents[k]!) : mul(index.usageOf(tenant.slot, w, m), ctx.rateOf(w));
-            const c = compare(amount, unitValue);
-            if (metric.compare === 'at-least' ? c >= 0 : c > 0) n++;
-          }
-        }
-        return n;
-      };
-      const now = countAt(month + metric.current);
-      const then = countAt(month + metric.baseline);
+      const numbers = metric.measure === 'revenue' ? undefined : index.workloadNumbers(metric.workloads);
+      const least = leastWholeUnits(ctx, metric, unitValue, segment, numbers ? index.usageScale : 1n);
+      const pairs: PairsToCount = { metric, byProduct, credit: workloadCreditOf(metric), least, unitValue, numbers };
+      const now = pairsCountedAt(s, pairs, month + metric.current);
+      const then = pairsCountedAt(s, pairs, month + metric.baseline);
       return {
         value: rational(now - then),
         full,
@@ -1295,95 +1444,19 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
         details: s.explain ? {} : NO_DETAILS,
       };
     case 'headcount-growth': {
-      const of = path.metrics.find((m) => m.id === metric.of);
-      const now = of?.kind === 'certified-count' ? certified(of.certifications) : 0;
-      const value = rational(now);
-      const people = (m: MonthIndex | undefined): Measure => ({
-        value,
-        full: undefined,
-        unit: 'people',
-        granularity: ONE,
-        details: { current: now },
-        note: m === undefined ? 'noBaseline' : 'belowMinimumBaseline',
-      });
-      // A partner's records of this metric: those naming its path (`path/metric`) if any, else those naming the metric alone.
-      const qualified = `${path.id}/${metric.id}`;
-      const own = index.baselinesOfPartner.get(partnerId) ?? [];
-      const mine = own.filter((b) => b.metric === qualified);
-      const records = mine.length > 0 ? mine : own.filter((b) => b.metric === metric.id);
-      const option = metric.anniversaryOption;
-      if (option) {
-        const needed = forSegment(option.people, segment);
-        const held = records.find(
-          (b) =>
-            b.kind === 'anniversary' &&
-            b.date <= asOf &&
-            asOf < addMonthsToDate(b.date, option.months) &&
-            needed !== undefined &&
-            compare(rational(b.count), needed) >= 0,
-        );
-        if (held)
-          return {
-            value,
-            full: ZERO,
-            unit: 'people',
-            granularity: ONE,
-            note: 'anniversaryOption',
-            details: { current: now, anniversary: held.date, atAnniversary: held.count },
-          };
-      }
-      const baseline = records
-        .filter((b) => b.kind === 'baseline' && b.date <= asOf)
-        .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))[0];
-      if (!baseline) return people(undefined);
-      const minimum = forSegment(metric.minimumBaseline, segment);
-      const base = rational(baseline.count);
-      if (minimum === undefined || compare(base, minimum) < 0)
-        return { ...people(0), details: { current: now, baseline: baseline.count, baselineDate: baseline.date } };
-      let growth: Rational | undefined;
-      let found = false;
-      for (const row of metric.rows) {
-        const from = forSegment(row.from, segment);
-        if (from !== undefined && compare(base, from) >= 0) {
-          growth = row.growthPercent === null ? undefined : exact(row.growthPercent);
-          found = true;
-        }
-      }
-      if (!found || growth === undefined)
-        return {
-          value,
-          full: undefined,
-          unit: 'people',
-          granularity: ONE,
-          note: 'noGrowthRow',
-          details: { current: now, baseline: baseline.count, baselineDate: baseline.date },
-        };
-      const required = rational(ceil(mul(base, add(ONE, div(growth, rational(100))))));
-      return {
-        value,
-        full: required,
-        unit: 'people',
-        granularity: ONE,
-        details: { current: now, baseline: baseline.count, baselineDate: baseline.date, growthPercent: toDecimalText(growth) },
-      };
+      return measureHeadcountGrowth(s, path, metric);
     }
     case 'growth-ratio': {
       const products = ctx.productsOf(metric.workloads);
-      // Summed per workload as integers (exact: MonthlySums), then weighted by the workload's rate once: the usage
-      // of month m on the tenants the partner is credited on in month `creditedIn`.
-      const usageAt = (creditedIn: MonthIndex, m: MonthIndex): Rational => {
-        const units = index.unitsOfCredited(partnerId, products, creditedIn, metric.associations, metric.workloads, m);
-        let sum = ZERO;
-        for (let k = 0; k < units.length; k++) {
-          if (units[k] === 0) continue; // most partners use few of the workloads: no fraction made for nothing
-          const exactUnits = rational(units[k]!, index.usageScale);
-          sum = add(sum, metric.measure === 'mau' ? exactUnits : mul(exactUnits, ctx.rateOf(metric.workloads[k]!)));
-        }
-        return sum;
-      };
-      const current = usageAt(month + metric.current, month + metric.current);
+      const current = usageCreditedAt(s, metric, products, month + metric.current, month + metric.current);
       // The baseline's customers: those of its own month, or those of the current month (the same cohort).
-      const base = usageAt(metric.cohort === 'each-month' ? month + metric.baseline : month + metric.current, month + metric.baseline);
+      const base = usageCreditedAt(
+        s,
+        metric,
+        products,
+        metric.cohort === 'each-month' ? month + metric.baseline : month + metric.current,
+        month + metric.baseline,
+      );
       const gate = forSegment(metric.baselineGate, segment) ?? ZERO;
       // Decimal text costs more than the rest of the metric: made only for a report (a batch reads points only).
       const details = s.explain
@@ -1403,26 +1476,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
       };
     }
     case 'usage-crossings': {
-      const products = ctx.productsOf(metric.workloads);
-      const threshold = forSegment(metric.usageThreshold, segment) ?? ZERO;
-      // Usage is a whole number of 1/usageScale units: it reaches the threshold when it reaches the threshold's
-      // ceiling in those units (beyond 2^53 as a number, no exact usage reaches it).
-      const least = Number(ceil(mul(threshold, rational(index.usageScale))));
-      const workloads = index.workloadNumbers(metric.workloads).filter((no) => no >= 0);
-      let count = 0;
-      let tenants = 0;
-      for (const t of index.tenantsCredited(partnerId, products, month, metric.associations)) {
-        const slots = workloads.map((no) => index.usageSlot(t.slot, no));
-        if (unitsIn(index.usage, slots, month + metric.baseline) >= least) continue;
-        let crossed = false;
-        for (let m = month + metric.crossing.from; m <= month + metric.crossing.to && !crossed; m++)
-          if (unitsIn(index.usage, slots, m) >= least) crossed = true;
-        if (!crossed) continue;
-        tenants++;
-        count +=
-          metric.count === 'tenants' ? 1 : index.instancesOf(t).filter((i) => i.production && i.group === metric.instanceGroup).length;
-      }
-      return { value: rational(count), full, unit: 'deployments', granularity: ONE, details: s.explain ? { tenants } : NO_DETAILS };
+      return measureUsageCrossings(s, metric, full);
     }
   }
 }
