@@ -478,7 +478,11 @@ class Index {
   /** The last partner asked about and its candidate tenants and subscriptions: a partner's metrics ask again and again. */
   private lastPartner: string | undefined;
   private lastTenants: readonly CandidateTenant[] = [];
-  private lastSubscriptions: readonly HeldSubscription[] = [];
+  private lastPartnerNo = -1;
+  /** The last partner's subscriptions, undefined until asked for (most metrics read its tenants only). */
+  private lastSubscriptions: readonly HeldSubscription[] | undefined;
+  /** Where `remember` gathers a partner's tenants before copying them at their number. */
+  private readonly tenantScratch: CandidateTenant[] = [];
   /** Per tenant (by slot), the last partner's turn that met it: `remember` lists a partner's tenants once each. */
   private tenantMarks: number[] | undefined;
   private turn = 0;
@@ -840,9 +844,15 @@ class Index {
     return this.lastTenants;
   }
 
-  /** The partner's associated subscriptions (known ones), in first-association order. */
+  /** The partner's associated subscriptions (known ones), in first-association order (made when first asked for). */
   partnerSubscriptions(partnerId: string): readonly HeldSubscription[] {
     this.remember(partnerId);
+    if (this.lastSubscriptions === undefined) {
+      const p = this.lastPartnerNo;
+      const subscriptions: HeldEntry[] = [];
+      if (p >= 0) for (let k = this.partnerFrom[p]!; k < this.partnerTo[p]!; k++) subscriptions.push(this.heldAt[this.partnerSlots[k]!]!);
+      this.lastSubscriptions = subscriptions;
+    }
     return this.lastSubscriptions;
   }
 
@@ -850,22 +860,25 @@ class Index {
     if (this.lastPartner === partnerId) return;
     // Asked once per partner of a batch: a tenant met is marked with the partner's turn rather than entered in a
     // set, and its list is sorted only when out of order (a batch of 100,000 partners made a set and two copies each).
+    // The tenants are gathered in a scratch array and copied at their number: an array pushed to from empty takes
+    // room for seventeen.
     const turn = ++this.turn;
     const marks = (this.tenantMarks ??= zeros(this.tenantAt.length));
-    const subscriptions: HeldEntry[] = [];
-    const tenants: CandidateTenant[] = [];
-    const p = this.partnerNo.get(partnerId);
-    if (p !== undefined)
+    const scratch = this.tenantScratch;
+    let count = 0;
+    const p = this.partnerNo.get(partnerId) ?? -1;
+    if (p >= 0)
       for (let k = this.partnerFrom[p]!; k < this.partnerTo[p]!; k++) {
-        const h = this.heldAt[this.partnerSlots[k]!]!;
-        subscriptions.push(h);
-        if (marks[h.tenant.slot] !== turn) {
-          marks[h.tenant.slot] = turn;
-          tenants.push(h.tenant);
+        const { tenant } = this.heldAt[this.partnerSlots[k]!]!;
+        if (marks[tenant.slot] !== turn) {
+          marks[tenant.slot] = turn;
+          scratch[count++] = tenant;
         }
       }
     this.lastPartner = partnerId;
-    this.lastSubscriptions = subscriptions;
+    this.lastPartnerNo = p;
+    this.lastSubscriptions = undefined;
+    const tenants = scratch.slice(0, count);
     // Usually met in order already; sorting, even then, allocates.
     let sorted = true;
     for (let i = 1; i < tenants.length && sorted; i++) sorted = tenants[i - 1]!.order < tenants[i]!.order;
