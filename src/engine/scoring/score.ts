@@ -1760,18 +1760,19 @@ export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): 
     scope.partnerId = partnerId;
     scope.segment = segment;
     let best = -1;
-    const paths: BatchPathScore[] = [];
+    // Made at their length: arrays pushed to from empty take room for seventeen, and these are kept for every partner.
+    const paths = new Array<BatchPathScore>(version.paths.length);
     for (let p = 0; p < version.paths.length; p++) {
       const path = version.paths[p]!;
       let total = ZERO;
       let blocked = false;
-      const points: Rational[] = [];
+      const points = new Array<Rational>(path.metrics.length);
       for (let k = 0; k < path.metrics.length; k++) {
         const metric = path.metrics[k]!;
         const own = segmentFor?.(metric) ?? segment;
         const m = measureOf(own === segment ? scope : { ...scope, segment: own }, path, metric);
         const earned = pointsFor(own)[p]![k]!(m.value, m.full);
-        points.push(earned);
+        points[k] = earned;
         total = add(total, earned);
         if (minimum) {
           const c = compare(earned, minimum.points);
@@ -1781,7 +1782,7 @@ export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): 
       let reached = -1;
       if (!blocked) for (let b = 0; b < ctx.bands.length && compare(total, ctx.bands[b]!.from) >= 0; b++) reached = b;
       if (reached > best) best = reached;
-      paths.push({ id: path.id, points, total, band: reached < 0 ? null : ctx.bands[reached]!.id });
+      paths[p] = { id: path.id, points, total, band: reached < 0 ? null : ctx.bands[reached]!.id };
     }
     out.push({ partnerId, segment, paths, band: best < 0 ? null : ctx.bands[best]!.id });
   }
