@@ -308,6 +308,9 @@ describe('exact fractions against the plain arithmetic', () => {
     expect(rational(-6, -4)).toEqual({ num: 3n, den: 2n });
     expect(rational(7)).toEqual({ num: 7n, den: 1n });
     expect(rational(0, -5)).toEqual({ num: 0n, den: 1n });
+    // Small whole numbers are shared objects; the edges of the shared range and past them are the same values.
+    for (const n of [-257, -256, -1, 0, 1, 256, 257]) expect(rational(n)).toEqual({ num: BigInt(n), den: 1n });
+    expect(() => rational(0.5)).toThrow(RangeError);
     expect(() => rational(1, 0)).toThrow(RangeError);
   });
 });

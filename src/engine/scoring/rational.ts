@@ -19,7 +19,12 @@ function gcd(a: bigint, b: bigint): bigint {
   return x;
 }
 
+/** The whole numbers −256 to 256, made once: counts of people, customers and pairs are made for every partner scored. */
+const SMALL_WHOLE: readonly Rational[] = Array.from({ length: 513 }, (_, k) => ({ num: BigInt(k - 256), den: 1n }));
+
 export function rational(num: bigint | number, den: bigint | number = 1n): Rational {
+  // Rationals are immutable: one object serves every use of a small whole number.
+  if (typeof num === 'number' && den === 1n && Number.isInteger(num) && num >= -256 && num <= 256) return SMALL_WHOLE[num + 256]!;
   let n = typeof num === 'bigint' ? num : BigInt(num);
   let d = typeof den === 'bigint' ? den : BigInt(den);
   // Whole numbers are most of what scoring makes (counts, cents, points): already reduced.
