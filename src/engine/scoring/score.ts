@@ -312,16 +312,6 @@ function rowsOf(n: number): Rows {
   return { slot: zeros(n), month: zeros(n), value: doubles(n) };
 }
 
-/**
- * Rows that grow as they are written (each write at the end): for an index of one month's reads, which keeps a
- * small part of the records, arrays the length of every record would cost more to make than the packing.
- */
-function growingRows(): Rows {
-  const value = doubles(1);
-  value.length = 0;
-  return { slot: [], month: [], value };
-}
-
 /** The first `n` rows packed into `slots` slots (a row of slot −1 is skipped). */
 function packRows(
   collection: string,
@@ -560,7 +550,7 @@ class Index {
     this.partnerTo = to;
     this.partnerSlots = slots;
     const { billing, seats, usage } = data;
-    const rows = this.rowsFor(Math.max(reads.billing ? billing.length : 0, reads.seats ? seats.length : 0, reads.usage ? usage.length : 0));
+    const rows = this.rowsFor(reads.billing ? billing : [], reads.seats ? seats : [], reads.usage ? usage : []);
     if (reads.billing) this.billingPart = this.packBilling(rows);
     if (reads.seats) this.seatsPart = this.packSeats(rows);
     if (reads.usage) this.usagePart = this.packUsage(rows);
@@ -571,9 +561,23 @@ class Index {
     if (reads.instances) this.instancesPart = this.instancesByTenant();
   }
 
-  /** Rows for packing up to `n` records. */
-  private rowsFor(n: number): Rows {
-    return this.kept === undefined ? rowsOf(n) : growingRows();
+  /**
+   * Rows for packing any one of the collections: as many as its records, or, for an index of one month's reads,
+   * as many as it has in the months kept, counted first (a pass over the months alone is cheap, where arrays
+   * the length of every record, or arrays grown as they are written, touched three or four times the memory).
+   */
+  private rowsFor(...collections: readonly (readonly { readonly month: MonthIndex }[])[]): Rows {
+    const { kept } = this;
+    let most = 0;
+    for (const records of collections) {
+      let n = records.length;
+      if (kept !== undefined) {
+        n = 0;
+        for (let i = 0; i < records.length; i++) if (kept.placeOf(records[i]!.month) >= 0) n++;
+      }
+      most = Math.max(most, n);
+    }
+    return rowsOf(most);
   }
 
   private get heldById(): Map<string, HeldEntry> {
@@ -586,12 +590,12 @@ class Index {
 
   /** Billing by subscription and month: cents summed, and the number of lines. */
   get billing(): MonthlySums {
-    return (this.billingPart ??= this.packBilling(this.rowsFor(this.data.billing.length)));
+    return (this.billingPart ??= this.packBilling(this.rowsFor(this.data.billing)));
   }
 
   /** Paid seats by subscription and month, summed. */
   get seats(): MonthlySums {
-    return (this.seatsPart ??= this.packSeats(this.rowsFor(this.data.seats.length)));
+    return (this.seatsPart ??= this.packSeats(this.rowsFor(this.data.seats)));
   }
 
   /**
@@ -622,7 +626,7 @@ class Index {
   }
 
   private get usageIndex(): UsageIndex {
-    return (this.usagePart ??= this.packUsage(this.rowsFor(this.data.usage.length)));
+    return (this.usagePart ??= this.packUsage(this.rowsFor(this.data.usage)));
   }
 
   private packBilling(rows: Rows): MonthlySums {
