@@ -4,7 +4,8 @@
  * takes, bytes that are not UTF-8, a CSV header naming a column twice; and
  * CSV cells written inert for spreadsheets.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,6 +84,30 @@ describe('limits of what a store keeps', () => {
     const fromTwice = await runCli(['import', twice, '--data', join(dir, 'store')]);
     expect(fromTwice.code).toBe(2);
     expect(fromTwice.stderr).toContain(`${twice}:1: the header names column "name" twice (columns 2 and 4)`);
+  });
+
+  it('a JSON file too large to hold as one text is refused as such, not as bytes that are not UTF-8', async () => {
+    // Sparse files of zeros (valid UTF-8: NUL characters), so the test writes nothing to the disk: one past the
+    // longest string JavaScript holds, and one past the 2 GiB Node reads into one buffer.
+    const dir = mkdtempSync(join(tmpdir(), 'attain-limits-'));
+    const longest = join(dir, 'longest.json');
+    writeFileSync(longest, '');
+    truncateSync(longest, constants.MAX_STRING_LENGTH + 1);
+    const beyond = join(dir, 'beyond.json');
+    writeFileSync(beyond, '');
+    truncateSync(beyond, 2 ** 31 + 1);
+    try {
+      for (const file of [longest, beyond]) {
+        const run = await runCli(['evaluate', file, '--as-of', '2017-07-07']);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toContain(`${file}: is too large to read whole (`);
+        expect(run.stderr).not.toContain('UTF-8');
+      }
+      const french = await runCli(['evaluate', longest, '--as-of', '2017-07-07', '--locale', 'fr-FR']);
+      expect(french.stderr).toContain('est trop volumineux pour être lu d’un seul tenant');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('CSV cells that a spreadsheet would run as formulas are escaped; numbers are not', () => {

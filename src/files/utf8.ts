@@ -3,8 +3,11 @@
  * truncated sequence) is refused, naming the file, the line and the byte,
  * rather than read with U+FFFD in place of what it held.
  */
+import { constants } from 'node:buffer';
 import { problem } from '../engine/index.js';
 import { invalidInput } from '../i18n/index.js';
+
+const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
 
 /** The offset of the first byte that does not decode (a prefix up to it does), by bisection over `bytes`. */
 function firstInvalidByte(bytes: Uint8Array): number {
@@ -43,11 +46,22 @@ export function notUtf8(file: string, bytes: Uint8Array, offset: number, linesBe
   return invalidInput(file, [problem(`${file}:${line}`, '', 'notUtf8', { byte: bytesBefore + offset + at + 1 })]);
 }
 
-/** A whole file's bytes as text, or the error naming where they are not UTF-8. */
+/**
+ * The error for a file too large to hold as one text: a JavaScript string holds at most
+ * `buffer.constants.MAX_STRING_LENGTH` characters (about 512 Mi), and a file read whole must fit in one.
+ */
+export function tooLargeToRead(file: string, bytes: number): Error {
+  return invalidInput(file, [problem(file, '', 'fileTooLargeToRead', { bytes, limit: MAX_STRING_LENGTH })]);
+}
+
+/** A whole file's bytes as text, or the error naming where they are not UTF-8 (or saying it is too large to hold). */
 export function decodeUtf8(file: string, bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
+  } catch (error) {
+    // Valid text longer than a string can be is not bad bytes: the search for the first bad byte would name one
+    // (after decoding half the file again and again) that is not there.
+    if ((error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') throw tooLargeToRead(file, bytes.length);
     throw notUtf8(file, bytes, 0, 0, 0);
   }
 }
