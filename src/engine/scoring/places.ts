@@ -41,6 +41,23 @@ function placeOfIds(map: ReadonlyMap<string, unknown>): Map<string, number> {
   return place;
 }
 
+/** Each record's place in `of` found by its id through `ids` (`of`'s ids and their places): −1 for an id it does not hold. */
+function found<R>(records: readonly R[] | ReadonlyMap<string, R>, ids: ReadonlyMap<string, number>, idOf: (r: R) => string): number[] {
+  return Array.from(
+    Array.isArray(records) ? (records as readonly R[]) : (records as ReadonlyMap<string, R>).values(),
+    (r) => ids.get(idOf(r)) ?? -1,
+  );
+}
+
+/** The places remembered for `records` in `of`, or else found by each record's id (−1 for an id `of` does not hold). */
+export function placesOrFound<R>(
+  records: readonly R[] | ReadonlyMap<string, R>,
+  of: ReadonlyMap<string, unknown>,
+  idOf: (r: R) => string,
+): readonly number[] {
+  return placesOf(records, of) ?? found(records, placeOfIds(of), idOf);
+}
+
 /**
  * Finds and remembers the places of a dataset made without validation (the benchmark's unchecked conversion):
  * what validation remembers as it checks each reference. A reference to nothing is place −1.
@@ -48,23 +65,20 @@ function placeOfIds(map: ReadonlyMap<string, unknown>): Map<string, number> {
 export function rememberPlacesOf(data: ScoringDataset): void {
   const subscriptions = placeOfIds(data.subscriptions);
   const tenants = placeOfIds(data.tenants);
-  const of = <R>(records: Iterable<R>, place: ReadonlyMap<string, number>, id: (r: R) => string) =>
-    Array.from(records, (r) => place.get(id(r)) ?? -1);
+  const people = placeOfIds(data.people);
   const bySubscription = (r: { readonly subscriptionId: string }) => r.subscriptionId;
   const byTenant = (r: { readonly tenantId: string }) => r.tenantId;
-  rememberPlaces(data.billing, data.subscriptions, of(data.billing, subscriptions, bySubscription));
-  rememberPlaces(data.seats, data.subscriptions, of(data.seats, subscriptions, bySubscription));
-  rememberPlaces(data.associations, data.subscriptions, of(data.associations, subscriptions, bySubscription));
-  rememberPlaces(data.usage, data.tenants, of(data.usage, tenants, byTenant));
-  rememberPlaces(data.subscriptions, data.tenants, of(data.subscriptions.values(), tenants, byTenant));
-  const people = placeOfIds(data.people);
   const byPerson = (r: { readonly personId: string }) => r.personId;
-  rememberPlaces(data.examPasses, data.people, of(data.examPasses, people, byPerson));
-  rememberPlaces(data.certificationsHeld, data.people, of(data.certificationsHeld, people, byPerson));
-  const partners = placeOfIds(data.partners);
+  rememberPlaces(data.billing, data.subscriptions, found(data.billing, subscriptions, bySubscription));
+  rememberPlaces(data.seats, data.subscriptions, found(data.seats, subscriptions, bySubscription));
+  rememberPlaces(data.associations, data.subscriptions, found(data.associations, subscriptions, bySubscription));
+  rememberPlaces(data.usage, data.tenants, found(data.usage, tenants, byTenant));
+  rememberPlaces(data.subscriptions, data.tenants, found(data.subscriptions, tenants, byTenant));
+  rememberPlaces(data.examPasses, data.people, found(data.examPasses, people, byPerson));
+  rememberPlaces(data.certificationsHeld, data.people, found(data.certificationsHeld, people, byPerson));
   rememberPlaces(
     data.people,
     data.partners,
-    of(data.people.values(), partners, (r) => r.partnerId),
+    found(data.people, placeOfIds(data.partners), (r) => r.partnerId),
   );
 }

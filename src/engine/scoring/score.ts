@@ -27,7 +27,7 @@ import {
 import type { AssociationRule, ScoredMetricDefinition, ScoredVersionDefinition, Segmentation } from './schema.js';
 import type { ScoringDataset, Subscription } from './dataset.js';
 import { MonthlySumOutOfRangeError, MonthlySums, MonthPlaces } from './monthly.js';
-import { placesOf } from './places.js';
+import { placesOf, placesOrFound } from './places.js';
 import { doubles, filled, zeros } from './heap-numbers.js';
 
 type Decimalish = number | string;
@@ -1805,39 +1805,26 @@ function certifiedCountsOf(
   lists: readonly (readonly string[])[],
   asOf: IsoDate,
 ): Map<readonly string[], Int32Array> {
-  // Each person's partner by number: the place validation gave, else by id (−1 for a partner the dataset does not
-  // list, whom a batch does not score).
-  let partnerOf = placesOf(data.people, data.partners);
-  if (!partnerOf) {
-    const partnerNo = new Map<string, number>();
-    for (const id of data.partners.keys()) partnerNo.set(id, partnerNo.size);
-    partnerOf = Array.from(data.people.values(), (person) => partnerNo.get(person.partnerId) ?? -1);
-  }
-  let personNo: ((id: string) => number | undefined) | undefined;
-  const personOfRecords = <R extends { readonly personId: string }>(records: readonly R[]): ((i: number) => number) => {
-    const places = placesOf(records, data.people);
-    if (places) return (i) => places[i]!;
-    personNo ??= byLastId(new Map(Array.from(data.people.keys(), (id, n) => [id, n] as const)));
-    const byId = personNo;
-    return (i) => byId(records[i]!.personId) ?? -1;
-  };
+  // Each person's partner by number, and each record's person: the places validation gave, else found by id (−1 for
+  // one the dataset does not list: a batch scores no such partner, and such a person's records count for nobody).
+  const partnerOf = placesOrFound(data.people, data.partners, (person) => person.partnerId);
   const distinct = [...new Set(lists)];
   const eligible = distinct.map((list) => ctx.eligibleOn(list, asOf));
   // Per list, whether each person holds one of its certifications on the date: one pass over the records for all lists.
   const certified = distinct.map(() => new Uint8Array(data.people.size));
-  const heldBy = personOfRecords(data.certificationsHeld);
+  const heldBy = placesOrFound(data.certificationsHeld, data.people, (h) => h.personId);
   for (let i = 0; i < data.certificationsHeld.length; i++) {
     const h = data.certificationsHeld[i]!;
-    const p = heldBy(i);
-    if (p < 0 || h.date > asOf || (h.expires !== undefined && asOf > h.expires)) continue;
+    const p = heldBy[i]!;
+    if (p < 0 || !isHeldOn(h, asOf)) continue;
     for (let l = 0; l < distinct.length; l++) if (eligible[l]!.held.has(h.certification)) certified[l]![p] = 1;
   }
   // Each person's passes, gathered only if a list has certifications earned from exams.
   if (eligible.some((e) => e.fromPasses.length > 0)) {
     const passesOf: ExamPass[][] = [];
-    const passedBy = personOfRecords(data.examPasses);
+    const passedBy = placesOrFound(data.examPasses, data.people, (pass) => pass.personId);
     for (let i = 0; i < data.examPasses.length; i++) {
-      const p = passedBy(i);
+      const p = passedBy[i]!;
       if (p >= 0) (passesOf[p] ??= []).push(data.examPasses[i]!);
     }
     eligible.forEach(({ fromPasses }, l) => {
@@ -1945,9 +1932,13 @@ function holdsOneOf(
   certifications: ReadonlySet<string>,
   asOf: IsoDate,
 ): boolean {
-  for (const h of records)
-    if (certifications.has(h.certification) && h.date <= asOf && (h.expires === undefined || asOf <= h.expires)) return true;
+  for (const h of records) if (certifications.has(h.certification) && isHeldOn(h, asOf)) return true;
   return false;
+}
+
+/** Whether a certification held is recorded on the date and not expired by then. */
+function isHeldOn(h: CertificationHeld, asOf: IsoDate): boolean {
+  return h.date <= asOf && (h.expires === undefined || asOf <= h.expires);
 }
 
 /** Whether the passes that count on the date complete one of the alternatives: every exam set of it to its minimum. */
