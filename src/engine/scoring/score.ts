@@ -1458,7 +1458,7 @@ function measureOf(s: MeasureScope, path: ScoredVersionDefinition['paths'][numbe
         full,
         unit: 'people',
         granularity: ONE,
-        details: s.explain ? {} : NO_DETAILS,
+        details: NO_DETAILS,
       };
     case 'headcount-growth': {
       return measureHeadcountGrowth(s, path, metric);
@@ -1726,9 +1726,8 @@ export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): 
   };
   const ownSegmentation = version.paths.some((path) => path.metrics.some((metric) => metric.segmentation !== undefined));
   const minimum = version.minimumPerMetric && { points: exact(version.minimumPerMetric.points), strict: version.minimumPerMetric.strict };
-  // One scope for the batch, its partner and segment changed for each: a partner's certified counts (a headcount
-  // growth reads its certified count again) are kept by list, with the partner they were counted for.
-  const counted = new Map<readonly string[], { partner: string; n: number }>();
+  // Every partner's certified people per list, counted before any is scored; one scope for the batch, its partner
+  // and segment changed for each.
   const certifiedLists = version.paths.flatMap((path) =>
     path.metrics.flatMap((m) => (m.kind === 'certified-count' ? [m.certifications] : [])),
   );
@@ -1743,16 +1742,9 @@ export function scoreAllPrepared(prepared: PreparedScoring, month: MonthIndex): 
     segment: '',
     asOf,
     certified: (certifications) => {
+      // Every list asked for is a certified-count metric's (a headcount growth reads the one it names), counted above.
       const counts = certifiedCounts?.get(certifications);
-      if (counts !== undefined) return counts[partnerNo]!;
-      const partner = scope.partnerId;
-      let known = counted.get(certifications);
-      if (!known) counted.set(certifications, (known = { partner: '', n: 0 }));
-      if (known.partner !== partner) {
-        known.n = certifiedIndexed(ctx, index.people, partner, certifications, asOf);
-        known.partner = partner;
-      }
-      return known.n;
+      return counts !== undefined ? counts[partnerNo]! : certifiedIndexed(ctx, index.people, scope.partnerId, certifications, asOf);
     },
     explain: false,
   };
